@@ -1,0 +1,157 @@
+//! Extrinsic builders for `zerog-node benchmark overhead` and `benchmark extrinsic`.
+
+use std::{sync::Arc, time::Duration};
+
+use polkadot_sdk::{
+	frame_benchmarking_cli, frame_metadata_hash_extension, frame_system,
+	pallet_transaction_payment,
+	sc_cli::Result,
+	sc_client_api::BlockBackend,
+	sp_core::{Encode, Pair},
+	sp_inherents::{InherentData, InherentDataProvider},
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::{generic, OpaqueExtrinsic, SaturatedConversion},
+};
+use zerog_runtime as runtime;
+
+use crate::service::FullClient;
+
+/// Builds `system.remark` extrinsics: the cheapest signed transaction.
+pub struct RemarkBuilder {
+	client: Arc<FullClient>,
+}
+
+impl RemarkBuilder {
+	/// A builder over the given client.
+	pub fn new(client: Arc<FullClient>) -> Self {
+		Self { client }
+	}
+}
+
+impl frame_benchmarking_cli::ExtrinsicBuilder for RemarkBuilder {
+	fn pallet(&self) -> &str {
+		"system"
+	}
+
+	fn extrinsic(&self) -> &str {
+		"remark"
+	}
+
+	fn build(&self, nonce: u32) -> std::result::Result<OpaqueExtrinsic, &'static str> {
+		let acc = Sr25519Keyring::Bob.pair();
+		let extrinsic: OpaqueExtrinsic = create_benchmark_extrinsic(
+			self.client.as_ref(),
+			acc,
+			frame_system::Call::remark { remark: vec![] }.into(),
+			nonce,
+		)
+		.into();
+		Ok(extrinsic)
+	}
+}
+
+/// Builds `balances.transfer_keep_alive` extrinsics.
+pub struct TransferKeepAliveBuilder {
+	client: Arc<FullClient>,
+	dest: runtime::AccountId,
+	value: runtime::Balance,
+}
+
+impl TransferKeepAliveBuilder {
+	/// A builder sending `value` to `dest`.
+	pub fn new(client: Arc<FullClient>, dest: runtime::AccountId, value: runtime::Balance) -> Self {
+		Self { client, dest, value }
+	}
+}
+
+impl frame_benchmarking_cli::ExtrinsicBuilder for TransferKeepAliveBuilder {
+	fn pallet(&self) -> &str {
+		"balances"
+	}
+
+	fn extrinsic(&self) -> &str {
+		"transfer_keep_alive"
+	}
+
+	fn build(&self, nonce: u32) -> std::result::Result<OpaqueExtrinsic, &'static str> {
+		let acc = Sr25519Keyring::Bob.pair();
+		let extrinsic: OpaqueExtrinsic = create_benchmark_extrinsic(
+			self.client.as_ref(),
+			acc,
+			runtime::BalancesCall::transfer_keep_alive {
+				dest: self.dest.clone().into(),
+				value: self.value,
+			}
+			.into(),
+			nonce,
+		)
+		.into();
+		Ok(extrinsic)
+	}
+}
+
+/// A signed extrinsic of `sender` with every transaction extension the runtime checks.
+pub fn create_benchmark_extrinsic(
+	client: &FullClient,
+	sender: polkadot_sdk::sp_core::sr25519::Pair,
+	call: runtime::RuntimeCall,
+	nonce: u32,
+) -> runtime::UncheckedExtrinsic {
+	let genesis_hash = client.block_hash(0).ok().flatten().expect("Genesis block exists; qed");
+	let best_hash = client.chain_info().best_hash;
+	let best_block = client.chain_info().best_number;
+
+	let period = runtime::configs::BlockHashCount::get()
+		.checked_next_power_of_two()
+		.map(|c| c / 2)
+		.unwrap_or(2) as u64;
+	let tx_ext: runtime::TxExtension = (
+		frame_system::CheckNonZeroSender::<runtime::Runtime>::new(),
+		frame_system::CheckSpecVersion::<runtime::Runtime>::new(),
+		frame_system::CheckTxVersion::<runtime::Runtime>::new(),
+		frame_system::CheckGenesis::<runtime::Runtime>::new(),
+		frame_system::CheckEra::<runtime::Runtime>::from(generic::Era::mortal(
+			period,
+			best_block.saturated_into(),
+		)),
+		frame_system::CheckNonce::<runtime::Runtime>::from(nonce),
+		frame_system::CheckWeight::<runtime::Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<runtime::Runtime>::from(0),
+		frame_metadata_hash_extension::CheckMetadataHash::<runtime::Runtime>::new(false),
+	);
+
+	let raw_payload = runtime::SignedPayload::from_raw(
+		call.clone(),
+		tx_ext.clone(),
+		(
+			(),
+			runtime::VERSION.spec_version,
+			runtime::VERSION.transaction_version,
+			genesis_hash,
+			best_hash,
+			(),
+			(),
+			(),
+			None,
+		),
+	);
+	let signature = raw_payload.using_encoded(|e| sender.sign(e));
+
+	runtime::UncheckedExtrinsic::new_signed(
+		call,
+		polkadot_sdk::sp_runtime::AccountId32::from(sender.public()).into(),
+		runtime::Signature::Sr25519(signature),
+		tx_ext,
+	)
+}
+
+/// The inherent data a benchmark block needs: a timestamp.
+pub fn inherent_benchmark_data() -> Result<InherentData> {
+	let mut inherent_data = InherentData::new();
+	let d = Duration::from_millis(0);
+	let timestamp = polkadot_sdk::sp_timestamp::InherentDataProvider::new(d.into());
+
+	futures::executor::block_on(timestamp.provide_inherent_data(&mut inherent_data))
+		.map_err(|e| format!("creating inherent data: {e:?}"))?;
+	Ok(inherent_data)
+}

@@ -1,0 +1,19 @@
+//! # zerog-node
+//!
+//! The ZeroG validator node: Aura block production on 2 s slots, GRANDPA finality,
+//! RocksDB storage, libp2p networking, Polkadot.js-compatible JSON-RPC (port 9944) and
+//! Prometheus metrics (port 9615). It embeds the genesis runtime and runs whatever
+//! runtime the chain's state holds, so governance upgrades it without a new binary.
+
+#![warn(missing_docs)]
+
+mod benchmarking;
+mod chain_spec;
+mod cli;
+mod command;
+mod rpc;
+mod service;
+
+fn main() -> polkadot_sdk::sc_cli::Result<()> {
+	command::run()
+}

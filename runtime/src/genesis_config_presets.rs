@@ -1,0 +1,110 @@
+//! Genesis presets: `development` (one validator, Alice) and `local_testnet` (four
+//! validators, Alice to Dave). The node's chain specs are built from these, and
+//! `zerog-node build-spec --chain local` prints them.
+
+use crate::{
+	AccountId, BalancesConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+	UNIT,
+};
+use alloc::{vec, vec::Vec};
+use polkadot_sdk::{
+	frame_support::build_struct_json_patch,
+	sp_consensus_aura::sr25519::AuthorityId as AuraId,
+	sp_consensus_grandpa::AuthorityId as GrandpaId,
+	sp_genesis_builder::{self, PresetId},
+	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
+};
+use serde_json::Value;
+
+/// What each endowed development account holds at genesis: one million ZG.
+pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
+
+/// One validator at genesis: its account and its session keys.
+pub struct GenesisValidator {
+	pub account: AccountId,
+	pub aura: AuraId,
+	pub grandpa: GrandpaId,
+}
+
+impl GenesisValidator {
+	/// The well-known development validator of a keyring name (Alice, Bob, ...): sr25519
+	/// for the account and Aura, ed25519 for GRANDPA, all from the same dev seed.
+	pub fn dev(sr: Sr25519Keyring, ed: Ed25519Keyring) -> Self {
+		Self { account: sr.to_account_id(), aura: sr.public().into(), grandpa: ed.public().into() }
+	}
+}
+
+/// The genesis of a chain with the given validators, endowed accounts and sudo key.
+pub fn testnet_genesis(
+	validators: Vec<GenesisValidator>,
+	endowed_accounts: Vec<AccountId>,
+	root: AccountId,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed_accounts
+				.iter()
+				.cloned()
+				.map(|account| (account, ENDOWMENT))
+				.collect::<Vec<_>>(),
+		},
+		session: SessionConfig {
+			keys: validators
+				.into_iter()
+				.map(|v| {
+					(
+						v.account.clone(),
+						v.account,
+						SessionKeys { aura: v.aura, grandpa: v.grandpa },
+					)
+				})
+				.collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(root) },
+	})
+}
+
+/// The `development` preset: Alice validates alone and holds sudo.
+pub fn development_config_genesis() -> Value {
+	testnet_genesis(
+		vec![GenesisValidator::dev(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The `local_testnet` preset: Alice, Bob, Charlie and Dave validate; Alice holds sudo.
+pub fn local_testnet_genesis() -> Value {
+	testnet_genesis(
+		vec![
+			GenesisValidator::dev(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			GenesisValidator::dev(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			GenesisValidator::dev(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			GenesisValidator::dev(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+		],
+		Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The preset of the given id, serialized as JSON.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_genesis(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialization to json is expected to work. qed.")
+			.into_bytes(),
+	)
+}
+
+/// The ids of the presets this runtime offers.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}

@@ -1,0 +1,215 @@
+//! # ZeroG runtime
+//!
+//! The FRAME runtime of the ZeroG chain, compiled to Wasm by substrate-wasm-builder and
+//! stored on chain, so governance upgrades it forklessly with `system.set_code`.
+//!
+//! Layout follows polkadot-sdk's solochain template:
+//! - [`configs`]: the `Config` of every pallet;
+//! - [`apis`]: the runtime APIs the node and RPC clients call;
+//! - [`genesis_config_presets`]: the `development` and `local_testnet` genesis presets.
+//!
+//! Block production is Aura (2 s slots), finality GRANDPA; both take their authority
+//! sets from `pallet-session`. The native token `ZG` has 18 decimals, like an EVM
+//! chain's, so one unit on the Substrate side is one wei on the Ethereum side.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![recursion_limit = "256"]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+/// The same runtime built with `spec_version` one higher (feature `next-spec-version`):
+/// a real, distinct Wasm blob for rehearsing forkless upgrades in tests.
+#[cfg(feature = "std")]
+pub mod next_spec_version {
+	include!(concat!(env!("OUT_DIR"), "/wasm_binary_next_spec_version.rs"));
+}
+
+pub mod apis;
+pub mod configs;
+pub mod genesis_config_presets;
+#[cfg(test)]
+mod tests;
+
+extern crate alloc;
+
+use polkadot_sdk::{
+	frame_executive, frame_metadata_hash_extension, frame_support, frame_system,
+	pallet_transaction_payment, sp_runtime, sp_version,
+};
+use sp_runtime::{
+	generic, impl_opaque_keys,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
+	MultiAddress, MultiSignature,
+};
+use sp_version::RuntimeVersion;
+
+pub use frame_system::Call as SystemCall;
+pub use polkadot_sdk::pallet_balances::Call as BalancesCall;
+#[cfg(any(feature = "std", test))]
+pub use sp_runtime::BuildStorage;
+
+/// Opaque types, for the node to handle blocks without knowing the runtime's details.
+pub mod opaque {
+	use super::*;
+	use sp_runtime::traits::Hash as HashT;
+
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+	/// Opaque block header type.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Opaque block type.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// Opaque block hash type.
+	pub type Hash = <BlakeTwo256 as HashT>::Output;
+}
+
+impl_opaque_keys! {
+	/// The keys a validator registers with `session.set_keys`: Aura for block
+	/// production, GRANDPA for finality.
+	pub struct SessionKeys {
+		pub aura: Aura,
+		pub grandpa: Grandpa,
+	}
+}
+
+/// The spec_version of this source. A build with the `next-spec-version` feature reports
+/// one more, which is what a forkless upgrade needs to be accepted by `set_code`.
+const SPEC_VERSION: u32 = 100;
+
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("zerog"),
+	impl_name: alloc::borrow::Cow::Borrowed("zerog-node"),
+	authoring_version: 1,
+	#[cfg(not(feature = "next-spec-version"))]
+	spec_version: SPEC_VERSION,
+	#[cfg(feature = "next-spec-version")]
+	spec_version: SPEC_VERSION + 1,
+	impl_version: 0,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// Block time: Aura's slot duration. 2 s, with GRANDPA finalizing behind it.
+pub const MILLI_SECS_PER_BLOCK: u64 = 2000;
+/// The slot duration; it cannot change once a chain has started.
+pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
+
+/// Time measured in blocks.
+pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
+pub const HOURS: BlockNumber = MINUTES * 60;
+pub const DAYS: BlockNumber = HOURS * 24;
+
+/// Decimals of the native token, as on an EVM chain.
+pub const TOKEN_DECIMALS: u8 = 18;
+/// Symbol of the native token.
+pub const TOKEN_SYMBOL: &str = "ZG";
+/// One whole ZG.
+pub const UNIT: Balance = 1_000_000_000_000_000_000;
+pub const MILLI_UNIT: Balance = UNIT / 1_000;
+pub const MICRO_UNIT: Balance = UNIT / 1_000_000;
+/// The least balance an account must hold to exist.
+pub const EXISTENTIAL_DEPOSIT: Balance = MICRO_UNIT;
+/// The SS58 address prefix (42: the generic Substrate prefix, as Polkadot.js expects).
+pub const SS58_PREFIX: u16 = 42;
+
+/// Signature of a transaction: sr25519, ed25519 or ecdsa.
+pub type Signature = MultiSignature;
+/// An account: the public key of the signing scheme.
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+/// A balance, in the smallest unit (10^-18 ZG).
+pub type Balance = u128;
+/// An account's transaction counter.
+pub type Nonce = u32;
+/// A block or state hash.
+pub type Hash = polkadot_sdk::sp_core::H256;
+/// A block number.
+pub type BlockNumber = u32;
+/// The address format for describing accounts.
+pub type Address = MultiAddress<AccountId, ()>;
+/// Block header type.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+/// Block type.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+/// A block with its justification.
+pub type SignedBlock = generic::SignedBlock<Block>;
+
+/// The checks every signed transaction goes through.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+);
+
+/// Unchecked extrinsic type.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+/// The payload being signed in transactions.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Migrations run on upgrade, beside the pallets' own.
+#[allow(unused_parens)]
+type Migrations = ();
+
+/// Executive: dispatches to the pallets.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	use super::*;
+
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = polkadot_sdk::frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = polkadot_sdk::pallet_timestamp;
+
+	#[runtime::pallet_index(2)]
+	pub type Balances = polkadot_sdk::pallet_balances;
+
+	#[runtime::pallet_index(3)]
+	pub type TransactionPayment = polkadot_sdk::pallet_transaction_payment;
+
+	// Session comes before Aura and Grandpa so that it sets their authorities at genesis
+	// and on every session change.
+	#[runtime::pallet_index(4)]
+	pub type Session = polkadot_sdk::pallet_session;
+
+	#[runtime::pallet_index(5)]
+	pub type Aura = polkadot_sdk::pallet_aura;
+
+	#[runtime::pallet_index(6)]
+	pub type Grandpa = polkadot_sdk::pallet_grandpa;
+
+	#[runtime::pallet_index(7)]
+	pub type Sudo = polkadot_sdk::pallet_sudo;
+}

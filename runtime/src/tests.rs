@@ -1,0 +1,193 @@
+//! Runtime unit tests: presets build, transfers work, fees are charged.
+
+use crate::*;
+use polkadot_sdk::{
+	frame_support::{
+		assert_ok,
+		dispatch::GetDispatchInfo,
+		traits::{fungible::Inspect, Hooks},
+	},
+	pallet_transaction_payment::ChargeTransactionPayment,
+	sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
+	sp_io::TestExternalities,
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::{
+		traits::DispatchTransaction,
+		BuildStorage,
+	},
+};
+
+fn ext_from_preset(id: &str) -> TestExternalities {
+	let json = genesis_config_presets::get_preset(&id.into()).expect("preset exists");
+	let mut config = RuntimeGenesisConfig::default();
+	// A preset is a patch over the default genesis config.
+	let mut value: serde_json::Value = serde_json::to_value(&config).expect("serializes");
+	let patch: serde_json::Value = serde_json::from_slice(&json).expect("preset is valid json");
+	json_merge(&mut value, patch);
+	config = serde_json::from_value(value).expect("patched genesis config deserializes");
+	let storage = config.build_storage().expect("genesis builds");
+	let mut ext = TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+fn json_merge(a: &mut serde_json::Value, b: serde_json::Value) {
+	match (a, b) {
+		(serde_json::Value::Object(a), serde_json::Value::Object(b)) =>
+			for (k, v) in b {
+				json_merge(a.entry(k).or_insert(serde_json::Value::Null), v);
+			},
+		(a, b) => *a = b,
+	}
+}
+
+#[test]
+fn presets_are_listed_and_build() {
+	let names = genesis_config_presets::preset_names();
+	assert_eq!(names.len(), 2);
+	for id in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+		ext_from_preset(id).execute_with(|| {
+			assert_eq!(
+				Balances::balance(&Sr25519Keyring::Alice.to_account_id()),
+				genesis_config_presets::ENDOWMENT
+			);
+			assert_eq!(
+				pallet_sudo::Key::<Runtime>::get(),
+				Some(Sr25519Keyring::Alice.to_account_id())
+			);
+		});
+	}
+	assert!(genesis_config_presets::get_preset(&"no-such-preset".into()).is_none());
+}
+
+#[test]
+fn development_has_one_validator_and_local_testnet_four() {
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
+		assert_eq!(Session::validators(), vec![Sr25519Keyring::Alice.to_account_id()]);
+	});
+	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
+		assert_eq!(Grandpa::grandpa_authorities().len(), 4);
+		let expected: Vec<AccountId> = [
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		]
+		.iter()
+		.map(|k| k.to_account_id())
+		.collect();
+		assert_eq!(Session::validators(), expected);
+	});
+}
+
+#[test]
+fn transfer_moves_funds_and_emits_event() {
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let amount = 5 * UNIT / 2;
+		assert_ok!(Balances::transfer_keep_alive(
+			RuntimeOrigin::signed(alice.clone()),
+			bob.clone().into(),
+			amount
+		));
+		assert_eq!(Balances::balance(&alice), genesis_config_presets::ENDOWMENT - amount);
+		assert_eq!(Balances::balance(&bob), genesis_config_presets::ENDOWMENT + amount);
+		System::assert_has_event(
+			pallet_balances::Event::Transfer { from: alice, to: bob, amount }.into(),
+		);
+	});
+}
+
+#[test]
+fn transfer_beyond_balance_fails() {
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let result = Balances::transfer_keep_alive(
+			RuntimeOrigin::signed(alice.clone()),
+			bob.into(),
+			genesis_config_presets::ENDOWMENT + 1,
+		);
+		assert!(result.is_err());
+		assert_eq!(Balances::balance(&alice), genesis_config_presets::ENDOWMENT);
+	});
+}
+
+#[test]
+fn fees_are_charged_for_a_signed_transfer() {
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let amount = UNIT;
+		let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+			dest: bob.clone().into(),
+			value: amount,
+		});
+		let info = call.get_dispatch_info();
+		let len = 150usize;
+		let expected_fee = TransactionPayment::compute_fee(len as u32, &info, 0);
+		assert!(expected_fee > 0, "a transfer must cost a fee");
+		// The fee is in the range the configuration documents: well under 0.01 ZG.
+		assert!(expected_fee < 10 * MILLI_UNIT, "fee {expected_fee} is out of range");
+
+		let ext = ChargeTransactionPayment::<Runtime>::from(0);
+		assert_ok!(ext.test_run(
+			RuntimeOrigin::signed(alice.clone()),
+			&call,
+			&info,
+			len,
+			0,
+			|origin| {
+				Balances::transfer_keep_alive(
+					origin,
+					bob.clone().into(),
+					amount,
+				)
+				.map(|_| ().into())
+				.map_err(|e| e.error.into())
+			},
+		)
+		.expect("valid transaction"));
+		let paid = genesis_config_presets::ENDOWMENT - Balances::balance(&alice) - amount;
+		assert!(paid > 0 && paid <= expected_fee, "paid {paid}, quoted {expected_fee}");
+		System::assert_has_event(
+			pallet_transaction_payment::Event::TransactionFeePaid {
+				who: alice,
+				actual_fee: paid,
+				tip: 0,
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn session_rotates_on_schedule() {
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(Session::current_index(), 0);
+		let period = configs::SessionPeriod::get();
+		for n in 1..=period {
+			System::set_block_number(n);
+			Session::on_initialize(n);
+		}
+		assert_eq!(Session::current_index(), 1);
+	});
+}
+
+#[test]
+fn version_is_the_documented_one() {
+	assert_eq!(VERSION.spec_name, "zerog");
+	#[cfg(not(feature = "next-spec-version"))]
+	assert_eq!(VERSION.spec_version, 100);
+}
+
+#[test]
+fn next_spec_version_blob_is_a_distinct_runtime() {
+	let current = WASM_BINARY.expect("runtime built to wasm");
+	let next = next_spec_version::WASM_BINARY.expect("next-spec-version runtime built");
+	assert_ne!(current, next, "the upgrade rehearsal blob must differ from the genesis runtime");
+}

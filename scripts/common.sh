@@ -1,0 +1,56 @@
+# Shared by the scripts: where cargo builds, and installing what a fresh machine lacks.
+# Source it; it changes nothing until `zg_setup` is called.
+
+ZG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Cargo's target dir lives outside the clone so that a fresh clone builds warm.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zerog/target}"
+export ZEROG_NODE="${ZEROG_NODE:-$CARGO_TARGET_DIR/release/zerog-node}"
+
+zg_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+zg_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Installs the system packages, Rust targets and npm packages the build and tests need.
+zg_setup() {
+	local missing=()
+	command -v protoc >/dev/null || missing+=(protobuf-compiler)
+	command -v clang >/dev/null || missing+=(clang)
+	ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1 || missing+=(libclang-dev)
+	command -v node >/dev/null || missing+=(nodejs)
+	command -v npm >/dev/null || missing+=(npm)
+	command -v make >/dev/null || missing+=(make)
+	if [ ${#missing[@]} -gt 0 ]; then
+		zg_log "installing system packages: ${missing[*]}"
+		local sudo=""
+		[ "$(id -u)" -ne 0 ] && sudo="sudo"
+		$sudo apt-get update -qq || zg_die "apt-get update failed; install ${missing[*]} by hand"
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null \
+			|| zg_die "apt-get install ${missing[*]} failed"
+	fi
+	command -v cargo >/dev/null || zg_die "cargo not found: install Rust with rustup first (https://rustup.rs)"
+	if ! rustup target list --installed 2>/dev/null | grep -qx wasm32v1-none; then
+		zg_log "adding Rust target wasm32v1-none (the runtime is built to Wasm)"
+		rustup target add wasm32v1-none || zg_die "rustup target add wasm32v1-none failed"
+	fi
+	if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+		zg_log "adding rust-src"
+		rustup component add rust-src || zg_die "rustup component add rust-src failed"
+	fi
+	mkdir -p "$CARGO_TARGET_DIR"
+}
+
+# npm packages of one folder, installed only when package.json changed.
+zg_npm() {
+	local dir="$1"
+	if [ ! -d "$dir/node_modules" ] || [ "$dir/package.json" -nt "$dir/node_modules/.installed" ]; then
+		zg_log "installing npm packages in ${dir#$ZG_ROOT/}"
+		(cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null) \
+			|| zg_die "npm install in $dir failed"
+		touch "$dir/node_modules/.installed"
+	fi
+}
+
+# Builds the node (and with it the runtime's Wasm blobs) in release.
+zg_build_node() {
+	zg_log "building zerog-node (release) into $CARGO_TARGET_DIR"
+	(cd "$ZG_ROOT" && cargo build --release --locked -p zerog-node) || zg_die "cargo build failed"
+}

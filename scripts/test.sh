@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Every test: installs what is missing, builds, then runs
+#   1. Rust unit tests (runtime, pallets, clients)  cargo test --release --workspace
+#   2. end-to-end tests with real clients           node --test tests/e2e
+#   3. the four-validator zombienet test            scripts/zombienet.sh (ZEROG_SKIP_ZOMBIENET=1 skips)
+# and prints how long the build and each stage took.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+t_start=$(date +%s)
+zg_setup
+zg_npm "$ZG_ROOT/tests/e2e"
+t_setup=$(date +%s)
+
+zg_build_node
+zg_log "building test binaries"
+(cd "$ZG_ROOT" && cargo test --release --locked --workspace --no-run) || zg_die "building tests failed"
+t_build=$(date +%s)
+
+zg_log "Rust unit tests"
+(cd "$ZG_ROOT" && cargo test --release --locked --workspace)
+t_unit=$(date +%s)
+
+zg_log "end-to-end tests (zerog-node + @polkadot/api)"
+(cd "$ZG_ROOT/tests/e2e" && node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs)
+t_e2e=$(date +%s)
+
+if [ "${ZEROG_SKIP_ZOMBIENET:-0}" != 1 ]; then
+	zg_log "zombienet: four validators"
+	"$ZG_ROOT/scripts/zombienet.sh"
+fi
+t_zombie=$(date +%s)
+
+cat <<TXT
+
+timings (seconds)
+  setup      $((t_setup - t_start))
+  build      $((t_build - t_setup))
+  unit       $((t_unit - t_build))
+  e2e        $((t_e2e - t_unit))
+  zombienet  $((t_zombie - t_e2e))
+  total      $((t_zombie - t_start))
+TXT

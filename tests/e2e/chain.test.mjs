@@ -1,0 +1,209 @@
+// End to end: a real `zerog-node --dev` on free ports, driven by @polkadot/api.
+//
+// Covers finality, a signed balance transfer with its event, balances and fee, bad
+// transactions rejected over RPC while the node keeps running, and a forkless runtime
+// upgrade through sudo + system.set_code that keeps state and keeps finalizing.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
+import { u8aToHex, hexToU8a, compactAddLength } from '@polkadot/util';
+
+import { startNode, rpc } from './lib/node.mjs';
+import { upgradeWasmPath } from './lib/wasm.mjs';
+
+const UNIT = 10n ** 18n;
+
+let node;
+let api;
+let alice;
+let bob;
+
+/** Resolves once `cond(header)` holds for a new finalized head. */
+function waitFinalized(cond, timeoutMs = 60_000) {
+  return new Promise((ok, fail) => {
+    let unsub;
+    const timer = setTimeout(() => { unsub?.(); fail(new Error('timed out waiting for finality')); }, timeoutMs);
+    api.rpc.chain.subscribeFinalizedHeads((h) => {
+      if (cond(h)) { clearTimeout(timer); unsub?.(); ok(h); }
+    }).then((u) => { unsub = u; });
+  });
+}
+
+/** Signs, submits and resolves with the events once the transaction is in a block. */
+function submitInBlock(tx, signer, options = {}) {
+  return new Promise((ok, fail) => {
+    tx.signAndSend(signer, options, (result) => {
+      if (result.dispatchError) {
+        let msg = result.dispatchError.toString();
+        if (result.dispatchError.isModule) {
+          const d = api.registry.findMetaError(result.dispatchError.asModule);
+          msg = `${d.section}.${d.name}`;
+        }
+        fail(new Error(`dispatch failed: ${msg}`));
+      } else if (result.status.isInBlock) {
+        ok({ blockHash: result.status.asInBlock, events: result.events });
+      } else if (result.isError) {
+        fail(new Error(`transaction failed: ${result.status.toString()}`));
+      }
+    }).catch(fail);
+  });
+}
+
+const free = async (who) => (await api.query.system.account(who)).data.free.toBigInt();
+
+before(async () => {
+  node = await startNode(['--dev']);
+  api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  alice = keyring.addFromUri('//Alice');
+  bob = keyring.addFromUri('//Bob');
+});
+
+after(async () => {
+  await api?.disconnect().catch(() => {});
+  await node?.stop();
+});
+
+describe('zerog-node --dev', () => {
+  test('exposes the chain as Polkadot.js expects', async () => {
+    const props = await api.rpc.system.properties();
+    assert.equal(props.tokenSymbol.unwrap()[0].toString(), 'ZG');
+    assert.equal(props.tokenDecimals.unwrap()[0].toNumber(), 18);
+    const version = await api.rpc.state.getRuntimeVersion();
+    assert.equal(version.specName.toString(), 'zerog');
+    assert.equal((await api.rpc.system.chain()).toString(), 'ZeroG Development');
+    // Prometheus metrics are served.
+    const metrics = await (await fetch(node.promUrl)).text();
+    assert.match(metrics, /substrate_block_height\{status="best"/);
+  });
+
+  test('finalizes at least 3 blocks', async () => {
+    const head = await waitFinalized((h) => h.number.toNumber() >= 3, 90_000);
+    assert.ok(head.number.toNumber() >= 3);
+  });
+
+  test('session keys can be rotated over RPC', async () => {
+    const keys = await rpc(node.httpUrl, 'author_rotateKeys');
+    // 32-byte Aura (sr25519) + 32-byte GRANDPA (ed25519) public keys.
+    assert.match(typeof keys === 'string' ? keys : keys.keys, /^0x[0-9a-f]{128}$/);
+  });
+
+  test('a signed transfer moves funds, emits Transfer and charges a fee', async () => {
+    const amount = 12n * UNIT + 345n;
+    const [aliceBefore, bobBefore] = [await free(alice.address), await free(bob.address)];
+    const { events } = await submitInBlock(api.tx.balances.transferKeepAlive(bob.address, amount), alice);
+
+    const transfer = events.find(({ event }) => api.events.balances.Transfer.is(event));
+    assert.ok(transfer, 'Transfer event emitted');
+    const [from, to, value] = transfer.event.data;
+    assert.equal(from.toString(), alice.address);
+    assert.equal(to.toString(), bob.address);
+    assert.equal(value.toBigInt(), amount);
+
+    const feeEvent = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
+    assert.ok(feeEvent, 'TransactionFeePaid event emitted');
+    const fee = feeEvent.event.data[1].toBigInt();
+    assert.ok(fee > 0n, 'a fee was charged');
+
+    const [aliceAfter, bobAfter] = [await free(alice.address), await free(bob.address)];
+    assert.equal(bobAfter - bobBefore, amount);
+    assert.equal(aliceBefore - aliceAfter, amount + fee);
+  });
+
+  describe('bad input is rejected over RPC and the node keeps running', () => {
+    test('bad signature', async () => {
+      const tx = await api.tx.balances.transferKeepAlive(bob.address, UNIT).signAsync(alice);
+      const bytes = tx.toU8a();
+      const sig = tx.signature.toU8a();
+      const at = Buffer.from(bytes).indexOf(Buffer.from(sig));
+      assert.ok(at > 0, 'signature located in the extrinsic');
+      bytes[at + 5] ^= 0xff;
+      await assert.rejects(
+        rpc(node.httpUrl, 'author_submitExtrinsic', [u8aToHex(bytes)]),
+        (e) => e.rpc?.code === 1010 && /bad signature/i.test(e.message),
+      );
+    });
+
+    test('stale nonce', async () => {
+      const current = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
+      assert.ok(current > 0, 'alice has sent a transaction before');
+      const tx = await api.tx.balances.transferKeepAlive(bob.address, UNIT).signAsync(alice, { nonce: current - 1 });
+      await assert.rejects(
+        rpc(node.httpUrl, 'author_submitExtrinsic', [tx.toHex()]),
+        (e) => e.rpc?.code === 1010 && /outdated|stale/i.test(e.message),
+      );
+    });
+
+    test('unknown call', async () => {
+      // A bare (unsigned, v4) extrinsic calling pallet index 250, which does not exist.
+      const body = new Uint8Array([0x04, 250, 0]);
+      await assert.rejects(
+        rpc(node.httpUrl, 'author_submitExtrinsic', [u8aToHex(compactAddLength(body))]),
+        (e) => e.rpc && /decode|invalid|format/i.test(e.message),
+      );
+    });
+
+    test('garbage bytes', async () => {
+      await assert.rejects(
+        rpc(node.httpUrl, 'author_submitExtrinsic', ['0xdeadbeef']),
+        (e) => e.rpc && /decode|invalid|format/i.test(e.message),
+      );
+    });
+
+    test('the node is still producing and finalizing blocks', async () => {
+      assert.ok(node.isRunning(), 'node process alive');
+      const now = (await api.rpc.chain.getFinalizedHead());
+      const n = (await api.rpc.chain.getHeader(now)).number.toNumber();
+      await waitFinalized((h) => h.number.toNumber() >= n + 2);
+    });
+  });
+
+  test('forkless runtime upgrade through sudo + system.set_code keeps state', async () => {
+    const before = await api.rpc.state.getRuntimeVersion();
+    const bobBefore = await free(bob.address);
+    const code = readFileSync(upgradeWasmPath());
+
+    const { events } = await submitInBlock(
+      api.tx.sudo.sudo(api.tx.system.setCode(u8aToHex(code))),
+      alice,
+    );
+    const sudid = events.find(({ event }) => api.events.sudo.Sudid.is(event));
+    assert.ok(sudid, 'Sudid event');
+    assert.ok(sudid.event.data[0].isOk, `sudo call succeeded: ${sudid.event.data[0].toString()}`);
+    assert.ok(events.some(({ event }) => api.events.system.CodeUpdated.is(event)), 'CodeUpdated event');
+
+    // The new spec_version is visible without restarting the node.
+    const deadline = Date.now() + 60_000;
+    let version;
+    for (;;) {
+      version = await rpc(node.httpUrl, 'state_getRuntimeVersion');
+      if (version.specVersion > before.specVersion.toNumber() || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(version.specVersion, before.specVersion.toNumber() + 1);
+    assert.equal(version.specName, 'zerog');
+
+    // State survived; the chain keeps producing and finalizing on the new runtime.
+    assert.equal(await free(bob.address), bobBefore);
+    const finalized = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+    await waitFinalized((h) => h.number.toNumber() >= finalized + 3, 90_000);
+
+    // And it still accepts transactions under the new spec_version.
+    const api2 = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
+    try {
+      const bobMid = await (await api2.query.system.account(bob.address)).data.free.toBigInt();
+      await new Promise((ok, fail) => {
+        api2.tx.balances.transferKeepAlive(bob.address, UNIT).signAndSend(alice, (r) => {
+          if (r.dispatchError) fail(new Error(r.dispatchError.toString()));
+          else if (r.status.isInBlock) ok();
+        }).catch(fail);
+      });
+      assert.equal((await api2.query.system.account(bob.address)).data.free.toBigInt(), bobMid + UNIT);
+    } finally {
+      await api2.disconnect();
+    }
+  });
+});
