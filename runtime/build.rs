@@ -12,7 +12,7 @@ fn main() {
 		substrate_wasm_builder::WasmBuilder::init_with_defaults().build();
 		substrate_wasm_builder::WasmBuilder::init_with_defaults()
 			.enable_feature("next-spec-version")
-			.set_file_name("wasm_binary_next_spec_version.rs")
+			.set_file_name("zerog_runtime_next_spec_version")
 			.build();
 	}
 }

@@ -22,7 +22,7 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 /// a real, distinct Wasm blob for rehearsing forkless upgrades in tests.
 #[cfg(feature = "std")]
 pub mod next_spec_version {
-	include!(concat!(env!("OUT_DIR"), "/wasm_binary_next_spec_version.rs"));
+	include!(concat!(env!("OUT_DIR"), "/zerog_runtime_next_spec_version"));
 }
 
 pub mod apis;
@@ -72,24 +72,30 @@ impl_opaque_keys! {
 	}
 }
 
-/// The spec_version of this source. A build with the `next-spec-version` feature reports
-/// one more, which is what a forkless upgrade needs to be accepted by `set_code`.
-const SPEC_VERSION: u32 = 100;
+/// Declares [`VERSION`]. `spec_version` must be a literal for the `runtime_version`
+/// section in the Wasm, hence one declaration per build flavour.
+macro_rules! zerog_runtime_version {
+	($spec_version:tt) => {
+		#[sp_version::runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("zerog"),
+			impl_name: alloc::borrow::Cow::Borrowed("zerog-node"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 0,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 1,
+			system_version: 1,
+		};
+	};
+}
 
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("zerog"),
-	impl_name: alloc::borrow::Cow::Borrowed("zerog-node"),
-	authoring_version: 1,
-	#[cfg(not(feature = "next-spec-version"))]
-	spec_version: SPEC_VERSION,
-	#[cfg(feature = "next-spec-version")]
-	spec_version: SPEC_VERSION + 1,
-	impl_version: 0,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
-	system_version: 1,
-};
+// The runtime's version. A build with the `next-spec-version` feature reports one more,
+// which is what `system.set_code` requires of an upgrade.
+#[cfg(not(feature = "next-spec-version"))]
+zerog_runtime_version!(100);
+#[cfg(feature = "next-spec-version")]
+zerog_runtime_version!(101);
 
 /// Block time: Aura's slot duration. 2 s, with GRANDPA finalizing behind it.
 pub const MILLI_SECS_PER_BLOCK: u64 = 2000;
@@ -170,8 +176,6 @@ pub type Executive = frame_executive::Executive<
 
 #[frame_support::runtime]
 mod runtime {
-	use super::*;
-
 	#[runtime::runtime]
 	#[runtime::derive(
 		RuntimeCall,

@@ -2,6 +2,8 @@
 
 use crate::*;
 use polkadot_sdk::{
+	frame_system, pallet_aura, pallet_balances, pallet_session, pallet_sudo,
+	pallet_transaction_payment,
 	frame_support::{
 		assert_ok,
 		dispatch::GetDispatchInfo,
@@ -12,7 +14,7 @@ use polkadot_sdk::{
 	sp_io::TestExternalities,
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::{
-		traits::DispatchTransaction,
+		traits::{DispatchTransaction, Dispatchable},
 		BuildStorage,
 	},
 };
@@ -27,7 +29,7 @@ fn ext_from_preset(id: &str) -> TestExternalities {
 	config = serde_json::from_value(value).expect("patched genesis config deserializes");
 	let storage = config.build_storage().expect("genesis builds");
 	let mut ext = TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
+	ext.execute_with(|| frame_system::Pallet::<Runtime>::set_block_number(1));
 	ext
 }
 
@@ -65,7 +67,7 @@ fn development_has_one_validator_and_local_testnet_four() {
 	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
 		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
-		assert_eq!(Session::validators(), vec![Sr25519Keyring::Alice.to_account_id()]);
+		assert_eq!(pallet_session::Validators::<Runtime>::get(), vec![Sr25519Keyring::Alice.to_account_id()]);
 	});
 	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
@@ -79,7 +81,7 @@ fn development_has_one_validator_and_local_testnet_four() {
 		.iter()
 		.map(|k| k.to_account_id())
 		.collect();
-		assert_eq!(Session::validators(), expected);
+		assert_eq!(pallet_session::Validators::<Runtime>::get(), expected);
 	});
 }
 
@@ -141,15 +143,7 @@ fn fees_are_charged_for_a_signed_transfer() {
 			&info,
 			len,
 			0,
-			|origin| {
-				Balances::transfer_keep_alive(
-					origin,
-					bob.clone().into(),
-					amount,
-				)
-				.map(|_| ().into())
-				.map_err(|e| e.error.into())
-			},
+			|origin| call.clone().dispatch(origin),
 		)
 		.expect("valid transaction"));
 		let paid = genesis_config_presets::ENDOWMENT - Balances::balance(&alice) - amount;
@@ -168,13 +162,13 @@ fn fees_are_charged_for_a_signed_transfer() {
 #[test]
 fn session_rotates_on_schedule() {
 	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
-		assert_eq!(Session::current_index(), 0);
+		assert_eq!(pallet_session::CurrentIndex::<Runtime>::get(), 0);
 		let period = configs::SessionPeriod::get();
 		for n in 1..=period {
 			System::set_block_number(n);
 			Session::on_initialize(n);
 		}
-		assert_eq!(Session::current_index(), 1);
+		assert_eq!(pallet_session::CurrentIndex::<Runtime>::get(), 1);
 	});
 }
 

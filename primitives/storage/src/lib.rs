@@ -1,0 +1,141 @@
+//! # ZeroG storage primitives
+//!
+//! The storage spec, declared once for the runtime (`no_std`) and every client:
+//!
+//! - sizes: a **chunk** (sector) is 256 bytes, a **segment** 1024 chunks (256 KiB);
+//! - padding: a file is zero-padded to a whole number of chunks;
+//! - the **file Merkle tree**: leaves are `keccak256(chunk)`, a parent is
+//!   `keccak256(left ‖ right)`, and a level with an odd number of nodes promotes its last
+//!   node unchanged to the level above. Because segments are aligned powers of two, the
+//!   root over segment roots equals the root over all chunk leaves, so a segment proves
+//!   against a file root with one [`MerkleProof`] of its segment root;
+//! - [`Submission`]: what a user puts on chain for a file.
+//!
+//! Every function here is total on untrusted input: sizes are checked, and proofs that
+//! do not fit the tree's shape fail verification instead of panicking.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+mod merkle;
+pub use merkle::{segment_root, FileMerkleTree, MerkleProof, ProofError};
+
+/// Bytes in a chunk (sector): the unit of Merkle leaves and of pricing.
+pub const CHUNK_SIZE: usize = 256;
+/// Chunks in a segment: the unit of upload, download, sharding and erasure coding.
+pub const CHUNKS_PER_SEGMENT: usize = 1024;
+/// Bytes in a segment (256 KiB).
+pub const SEGMENT_SIZE: usize = CHUNK_SIZE * CHUNKS_PER_SEGMENT;
+/// Levels of the Merkle tree inside one segment (2^10 = 1024 leaves).
+pub const SEGMENT_TREE_DEPTH: u32 = 10;
+/// The largest file a single submission may describe: 1 TiB.
+pub const MAX_FILE_SIZE: u64 = 1 << 40;
+
+/// A 32-byte hash: a Merkle node or root.
+pub type Hash = [u8; 32];
+
+/// The Merkle root of a file: what the chain records and every download is checked against.
+pub type FileRoot = Hash;
+
+/// The index of a segment within a file.
+pub type SegmentIndex = u64;
+
+/// keccak256, the hash of leaves and nodes.
+pub fn keccak256(data: &[u8]) -> Hash {
+	sp_crypto_hashing::keccak_256(data)
+}
+
+/// The hash of two child nodes.
+pub fn hash_pair(left: &Hash, right: &Hash) -> Hash {
+	let mut buf = [0u8; 64];
+	buf[..32].copy_from_slice(left);
+	buf[32..].copy_from_slice(right);
+	keccak256(&buf)
+}
+
+/// The leaf hash of one chunk; a short (final) chunk is zero-padded to [`CHUNK_SIZE`].
+pub fn leaf_hash(chunk: &[u8]) -> Hash {
+	debug_assert!(chunk.len() <= CHUNK_SIZE);
+	if chunk.len() == CHUNK_SIZE {
+		keccak256(chunk)
+	} else {
+		let mut padded = [0u8; CHUNK_SIZE];
+		let n = chunk.len().min(CHUNK_SIZE);
+		padded[..n].copy_from_slice(&chunk[..n]);
+		keccak256(&padded)
+	}
+}
+
+/// Number of chunks of a file of `size` bytes (a file has at least one byte).
+pub const fn chunk_count(size: u64) -> u64 {
+	size.div_ceil(CHUNK_SIZE as u64)
+}
+
+/// Number of segments of a file of `size` bytes.
+pub const fn segment_count(size: u64) -> u64 {
+	size.div_ceil(SEGMENT_SIZE as u64)
+}
+
+/// The size a file occupies once padded to whole chunks.
+pub const fn padded_size(size: u64) -> u64 {
+	chunk_count(size) * CHUNK_SIZE as u64
+}
+
+/// Number of chunks in segment `index` of a file of `size` bytes (0 past the end).
+pub fn chunks_in_segment(size: u64, index: SegmentIndex) -> u64 {
+	let chunks = chunk_count(size);
+	let start = index.saturating_mul(CHUNKS_PER_SEGMENT as u64);
+	chunks.saturating_sub(start).min(CHUNKS_PER_SEGMENT as u64)
+}
+
+/// Byte length of segment `index` of a file of `size` bytes, before chunk padding
+/// (0 past the end).
+pub fn segment_len(size: u64, index: SegmentIndex) -> u64 {
+	let start = index.saturating_mul(SEGMENT_SIZE as u64);
+	size.saturating_sub(start).min(SEGMENT_SIZE as u64)
+}
+
+/// Why a file size is not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub enum SizeError {
+	/// A file has at least one byte.
+	Empty,
+	/// Larger than [`MAX_FILE_SIZE`].
+	TooLarge,
+}
+
+/// Checks a file size against the spec's bounds.
+pub fn check_size(size: u64) -> Result<(), SizeError> {
+	match size {
+		0 => Err(SizeError::Empty),
+		s if s > MAX_FILE_SIZE => Err(SizeError::TooLarge),
+		_ => Ok(()),
+	}
+}
+
+/// A file submission: what a user puts on chain so that storage nodes accept the file.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub struct Submission {
+	/// The file's length in bytes, before padding.
+	pub size: u64,
+	/// The file's Merkle root.
+	pub root: FileRoot,
+	/// Application tags (e.g. KV stream ids), opaque to the log layer.
+	pub tags: [u8; 32],
+}
+
+/// Segment roots of a whole file held in memory; clients that stream use
+/// [`FileMerkleTree::push_segment_root`] instead.
+pub fn segment_roots(data: &[u8]) -> Vec<Hash> {
+	data.chunks(SEGMENT_SIZE).map(segment_root).collect()
+}
+
+#[cfg(test)]
+mod tests;
