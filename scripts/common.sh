@@ -4,6 +4,8 @@
 ZG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Cargo's target dir lives outside the clone so that a fresh clone builds warm.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zerog/target}"
+# substrate-wasm-builder finds Cargo.lock from here, so the Wasm uses the locked versions.
+export WASM_BUILD_WORKSPACE_HINT="$ZG_ROOT"
 export ZEROG_NODE="${ZEROG_NODE:-$CARGO_TARGET_DIR/release/zerog-node}"
 
 zg_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -33,6 +33,8 @@ mod tests;
 
 extern crate alloc;
 
+use alloc::vec::Vec;
+
 use polkadot_sdk::{
 	frame_executive, frame_metadata_hash_extension, frame_support, frame_system,
 	pallet_transaction_payment, sp_runtime, sp_version,
@@ -44,6 +46,7 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+pub use apis::RuntimeApi;
 pub use frame_system::Call as SystemCall;
 pub use polkadot_sdk::pallet_balances::Call as BalancesCall;
 #[cfg(any(feature = "std", test))]
