@@ -131,6 +131,33 @@ pub struct Submission {
 	pub tags: [u8; 32],
 }
 
+/// Which segments a storage node holds: those with `index % num_shard == shard_id`.
+/// `num_shard` is a power of two, so shards split evenly as the network grows.
+#[derive(
+	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub struct ShardConfig {
+	/// This node's shard, below `num_shard`.
+	pub shard_id: u32,
+	/// Number of shards, a power of two.
+	pub num_shard: u32,
+}
+
+impl ShardConfig {
+	/// A node holding every segment.
+	pub const FULL: Self = Self { shard_id: 0, num_shard: 1 };
+
+	/// `num_shard` is a non-zero power of two and `shard_id` below it.
+	pub fn is_valid(&self) -> bool {
+		self.num_shard.is_power_of_two() && self.shard_id < self.num_shard
+	}
+
+	/// Whether this shard holds segment `index`.
+	pub fn holds(&self, index: SegmentIndex) -> bool {
+		self.is_valid() && index % self.num_shard as u64 == self.shard_id as u64
+	}
+}
+
 /// Segment roots of a whole file held in memory; clients that stream use
 /// [`FileMerkleTree::push_segment_root`] instead.
 pub fn segment_roots(data: &[u8]) -> Vec<Hash> {

@@ -46,6 +46,17 @@ fn sizes_follow_the_spec() {
 }
 
 #[test]
+fn shard_config_selects_segments_by_index() {
+	let s = ShardConfig { shard_id: 1, num_shard: 4 };
+	assert!(s.is_valid());
+	assert!(s.holds(1) && s.holds(5) && !s.holds(2));
+	assert!(!ShardConfig { shard_id: 4, num_shard: 4 }.is_valid());
+	assert!(!ShardConfig { shard_id: 0, num_shard: 3 }.is_valid());
+	assert!(!ShardConfig { shard_id: 0, num_shard: 0 }.is_valid());
+	assert!(ShardConfig::FULL.holds(12345));
+}
+
+#[test]
 fn short_chunk_is_zero_padded() {
 	let mut full = [0u8; CHUNK_SIZE];
 	full[..3].copy_from_slice(b"abc");

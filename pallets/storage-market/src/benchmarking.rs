@@ -1,0 +1,102 @@
+//! Benchmarks of the storage market, for `zerog-node benchmark pallet`.
+
+use super::*;
+use crate::Pallet as StorageMarket;
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::{traits::fungible::Mutate, BoundedVec},
+	frame_system::RawOrigin,
+	sp_runtime::traits::Bounded,
+};
+use zerog_storage_primitives::MAX_FILE_SIZE;
+
+fn funded<T: Config>(name: &'static str) -> T::AccountId {
+	let who: T::AccountId = account(name, 0, 0);
+	let _ = T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
+	who
+}
+
+fn endpoint<T: Config>() -> EndpointOf<T> {
+	BoundedVec::try_from(vec![b'h'; T::MaxEndpointLen::get() as usize]).unwrap()
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	// Worst case: the largest file, spanning the most pricing chunks.
+	#[benchmark]
+	fn submit() {
+		let caller = funded::<T>("caller");
+		PricePerSectorMonth::<T>::put(BalanceOf::<T>::from(1u32));
+		FlowLength::<T>::put(SECTORS_PER_PRICING_CHUNK - 1);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), MAX_FILE_SIZE, [1u8; 32], [2u8; 32], 1);
+		assert_eq!(EntryCount::<T>::get(), 1);
+	}
+
+	#[benchmark]
+	fn set_price() -> Result<(), BenchmarkError> {
+		let origin = T::PriceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 7u32.into());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn register_node() {
+		let caller = funded::<T>("node");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), endpoint::<T>(), ShardConfig::FULL, T::MinNodeBond::get());
+		assert!(Nodes::<T>::contains_key(caller));
+	}
+
+	#[benchmark]
+	fn update_node() {
+		let caller = funded::<T>("node");
+		StorageMarket::<T>::register_node(
+			RawOrigin::Signed(caller.clone()).into(),
+			endpoint::<T>(),
+			ShardConfig::FULL,
+			T::MinNodeBond::get(),
+		)
+		.unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), endpoint::<T>(), ShardConfig { shard_id: 1, num_shard: 2 });
+	}
+
+	#[benchmark]
+	fn deregister_node() {
+		let caller = funded::<T>("node");
+		StorageMarket::<T>::register_node(
+			RawOrigin::Signed(caller.clone()).into(),
+			endpoint::<T>(),
+			ShardConfig::FULL,
+			T::MinNodeBond::get(),
+		)
+		.unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller));
+	}
+
+	#[benchmark]
+	fn withdraw_bond() {
+		let caller = funded::<T>("node");
+		StorageMarket::<T>::register_node(
+			RawOrigin::Signed(caller.clone()).into(),
+			endpoint::<T>(),
+			ShardConfig::FULL,
+			T::MinNodeBond::get(),
+		)
+		.unwrap();
+		StorageMarket::<T>::deregister_node(RawOrigin::Signed(caller.clone()).into()).unwrap();
+		frame_system::Pallet::<T>::set_block_number(
+			frame_system::Pallet::<T>::block_number() + T::UnbondingPeriod::get(),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+		assert!(!Nodes::<T>::contains_key(caller));
+	}
+
+	impl_benchmark_test_suite!(StorageMarket, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,473 @@
+//! # Storage market pallet
+//!
+//! The on-chain half of ZeroG storage (0G's "log layer"):
+//!
+//! - **The flow.** Every file submission (size, Merkle root, tags) is appended to one
+//!   global, append-only flow of 256-byte sectors. [`Pallet::submit`] records the entry
+//!   with its sequence number and its position (first sector) in the flow.
+//! - **Fees.** A submission pays `price per sector per month × sectors × months`; the
+//!   price is set by governance ([`Config::PriceOrigin`]). Fees go to the pallet's
+//!   account and are credited to reward pools kept per pricing chunk of the flow
+//!   (8 GiB = 2^25 sectors), from which proof-of-random-access miners are paid.
+//! - **Storage nodes.** Operators register an endpoint and a shard configuration with a
+//!   bond (held, not transferred), may update them, and leave by deregistering and
+//!   withdrawing the bond after an unbonding period.
+//!
+//! Clients read all of it through the `StorageMarketApi` runtime API
+//! (`runtime-api/`). Sizes and Merkle rules come from `zerog-storage-primitives`.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+pub use pallet::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod weights;
+
+extern crate alloc;
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use polkadot_sdk::{frame_support, frame_system, sp_runtime};
+use scale_info::TypeInfo;
+pub use zerog_storage_primitives::{FileRoot, ShardConfig, Submission, CHUNK_SIZE};
+
+/// Sectors in a pricing chunk: 8 GiB of flow.
+pub const SECTORS_PER_PRICING_CHUNK: u64 = (8u64 << 30) / CHUNK_SIZE as u64;
+
+/// Index of a pricing chunk of the flow.
+pub type PricingChunkIndex = u64;
+
+/// Sequence number of a flow entry.
+pub type EntrySeq = u64;
+
+/// One entry of the flow.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct FlowEntry<AccountId, Balance, BlockNumber> {
+	/// Who submitted and paid.
+	pub submitter: AccountId,
+	/// Size, root and tags of the file.
+	pub submission: Submission,
+	/// First sector of the file in the flow.
+	pub start_sector: u64,
+	/// Sectors the file occupies (its size padded to whole sectors).
+	pub sectors: u64,
+	/// Fee paid.
+	pub fee: Balance,
+	/// Months of storage paid for.
+	pub lifetime_months: u32,
+	/// Block of submission.
+	pub submitted_at: BlockNumber,
+}
+
+/// Whether a node serves or is leaving.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub enum NodeStatus<BlockNumber> {
+	/// Serving.
+	Active,
+	/// Deregistered; the bond may be withdrawn from block `until`.
+	Unbonding {
+		/// First block at which the bond can be withdrawn.
+		until: BlockNumber,
+	},
+}
+
+/// A registered storage node.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(MaxEndpointLen))]
+pub struct StorageNode<Balance, BlockNumber, MaxEndpointLen: frame_support::traits::Get<u32>> {
+	/// Bond held from the operator.
+	pub bond: Balance,
+	/// Where the node's JSON-RPC API is served (e.g. `http://10.0.0.5:5678`).
+	pub endpoint: frame_support::BoundedVec<u8, MaxEndpointLen>,
+	/// Which segments it holds.
+	pub shard: ShardConfig,
+	/// Serving or leaving.
+	pub status: NodeStatus<BlockNumber>,
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, Mutate, MutateHold},
+			tokens::{Precision, Preservation},
+		},
+		PalletId,
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::{AccountIdConversion, Saturating, Zero};
+	use zerog_storage_primitives::{check_size, chunk_count, SizeError};
+
+	/// The balance type of the currency.
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+	/// A flow entry of this runtime.
+	pub type FlowEntryOf<T> =
+		FlowEntry<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+	/// A storage node of this runtime.
+	pub type StorageNodeOf<T> =
+		StorageNode<BalanceOf<T>, BlockNumberFor<T>, <T as Config>::MaxEndpointLen>;
+	/// An endpoint, bounded.
+	pub type EndpointOf<T> = BoundedVec<u8, <T as Config>::MaxEndpointLen>;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency fees are paid and bonds held in.
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+		/// Who may set the storage price (governance).
+		type PriceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// The pallet's account id seed; fees and reward pools are kept there.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+		/// The least bond a storage node must hold.
+		#[pallet::constant]
+		type MinNodeBond: Get<BalanceOf<Self>>;
+		/// Blocks between deregistering and withdrawing the bond.
+		#[pallet::constant]
+		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
+		/// Most storage nodes registered at once.
+		#[pallet::constant]
+		type MaxNodes: Get<u32>;
+		/// Longest endpoint, in bytes.
+		#[pallet::constant]
+		type MaxEndpointLen: Get<u32>;
+		/// Longest lifetime a submission can pay for, in months.
+		#[pallet::constant]
+		type MaxLifetimeMonths: Get<u32>;
+		/// Weights of the calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Why the pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A storage node's bond.
+		NodeBond,
+	}
+
+	/// Length of the flow, in sectors.
+	#[pallet::storage]
+	pub type FlowLength<T> = StorageValue<_, u64, ValueQuery>;
+
+	/// Number of flow entries; the next entry's sequence number.
+	#[pallet::storage]
+	pub type EntryCount<T> = StorageValue<_, EntrySeq, ValueQuery>;
+
+	/// Flow entries by sequence number.
+	#[pallet::storage]
+	pub type Entries<T: Config> = StorageMap<_, Twox64Concat, EntrySeq, FlowEntryOf<T>>;
+
+	/// The first entry of each file root.
+	#[pallet::storage]
+	pub type EntryByRoot<T> = StorageMap<_, Identity, FileRoot, EntrySeq>;
+
+	/// Price of one sector (256 B) stored for one month.
+	#[pallet::storage]
+	pub type PricePerSectorMonth<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// Fees credited to each pricing chunk of the flow, for its miners.
+	#[pallet::storage]
+	pub type RewardPools<T: Config> =
+		StorageMap<_, Twox64Concat, PricingChunkIndex, BalanceOf<T>, ValueQuery>;
+
+	/// Registered storage nodes by operator account.
+	#[pallet::storage]
+	pub type Nodes<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, StorageNodeOf<T>>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The initial price of a sector-month.
+		pub price_per_sector_month: BalanceOf<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			PricePerSectorMonth::<T>::put(self.price_per_sector_month);
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A file was appended to the flow.
+		Submitted {
+			seq: EntrySeq,
+			submitter: T::AccountId,
+			root: FileRoot,
+			size: u64,
+			start_sector: u64,
+			sectors: u64,
+			fee: BalanceOf<T>,
+		},
+		/// Governance set the price of a sector-month.
+		PriceSet { price: BalanceOf<T> },
+		/// A storage node registered.
+		NodeRegistered { node: T::AccountId, endpoint: EndpointOf<T>, shard: ShardConfig, bond: BalanceOf<T> },
+		/// A storage node changed its endpoint or shard.
+		NodeUpdated { node: T::AccountId, endpoint: EndpointOf<T>, shard: ShardConfig },
+		/// A storage node deregistered; its bond is withdrawable from `until`.
+		NodeDeregistered { node: T::AccountId, until: BlockNumberFor<T> },
+		/// A node's bond was released and the node removed.
+		BondWithdrawn { node: T::AccountId, amount: BalanceOf<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// A file has at least one byte.
+		EmptyFile,
+		/// The file is larger than the spec allows (1 TiB).
+		FileTooLarge,
+		/// Lifetime must be between 1 and `MaxLifetimeMonths` months.
+		InvalidLifetime,
+		/// The fee or the flow length overflowed.
+		Overflow,
+		/// The account already runs a registered node.
+		AlreadyRegistered,
+		/// The account has no registered node.
+		NotRegistered,
+		/// The bond is below `MinNodeBond`.
+		BondTooLow,
+		/// `num_shard` must be a power of two and `shard_id` below it.
+		InvalidShardConfig,
+		/// The endpoint is empty.
+		EmptyEndpoint,
+		/// `MaxNodes` nodes are registered already.
+		TooManyNodes,
+		/// The node is unbonding and cannot be updated.
+		NodeUnbonding,
+		/// The node has not deregistered.
+		NotUnbonding,
+		/// The unbonding period has not passed yet.
+		StillUnbonding,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Appends a file to the flow, paying for `lifetime_months` of storage.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::submit())]
+		pub fn submit(
+			origin: OriginFor<T>,
+			size: u64,
+			root: FileRoot,
+			tags: [u8; 32],
+			lifetime_months: u32,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			check_size(size).map_err(|e| match e {
+				SizeError::Empty => Error::<T>::EmptyFile,
+				SizeError::TooLarge => Error::<T>::FileTooLarge,
+			})?;
+			ensure!(
+				(1..=T::MaxLifetimeMonths::get()).contains(&lifetime_months),
+				Error::<T>::InvalidLifetime
+			);
+			let sectors = chunk_count(size);
+			let fee = Self::fee_for(size, lifetime_months).ok_or(Error::<T>::Overflow)?;
+			let start_sector = FlowLength::<T>::get();
+			let end = start_sector.checked_add(sectors).ok_or(Error::<T>::Overflow)?;
+
+			if !fee.is_zero() {
+				T::Currency::transfer(&who, &Self::account_id(), fee, Preservation::Preserve)?;
+			}
+			Self::credit_pools(start_sector, sectors, fee);
+
+			let seq = EntryCount::<T>::get();
+			let submission = Submission { size, root, tags };
+			Entries::<T>::insert(
+				seq,
+				FlowEntry {
+					submitter: who.clone(),
+					submission,
+					start_sector,
+					sectors,
+					fee,
+					lifetime_months,
+					submitted_at: frame_system::Pallet::<T>::block_number(),
+				},
+			);
+			if !EntryByRoot::<T>::contains_key(root) {
+				EntryByRoot::<T>::insert(root, seq);
+			}
+			EntryCount::<T>::put(seq.saturating_add(1));
+			FlowLength::<T>::put(end);
+			Self::deposit_event(Event::Submitted {
+				seq,
+				submitter: who,
+				root,
+				size,
+				start_sector,
+				sectors,
+				fee,
+			});
+			Ok(())
+		}
+
+		/// Sets the price of one sector stored for one month.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::set_price())]
+		pub fn set_price(origin: OriginFor<T>, price: BalanceOf<T>) -> DispatchResult {
+			T::PriceOrigin::ensure_origin(origin)?;
+			PricePerSectorMonth::<T>::put(price);
+			Self::deposit_event(Event::PriceSet { price });
+			Ok(())
+		}
+
+		/// Registers the caller's storage node, holding `bond`.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::register_node())]
+		pub fn register_node(
+			origin: OriginFor<T>,
+			endpoint: EndpointOf<T>,
+			shard: ShardConfig,
+			bond: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!Nodes::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
+			ensure!(Nodes::<T>::count() < T::MaxNodes::get(), Error::<T>::TooManyNodes);
+			ensure!(bond >= T::MinNodeBond::get(), Error::<T>::BondTooLow);
+			Self::check_node_params(&endpoint, &shard)?;
+			T::Currency::hold(&HoldReason::NodeBond.into(), &who, bond)?;
+			Nodes::<T>::insert(
+				&who,
+				StorageNode { bond, endpoint: endpoint.clone(), shard, status: NodeStatus::Active },
+			);
+			Self::deposit_event(Event::NodeRegistered { node: who, endpoint, shard, bond });
+			Ok(())
+		}
+
+		/// Changes the caller's node endpoint and shard configuration.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::update_node())]
+		pub fn update_node(
+			origin: OriginFor<T>,
+			endpoint: EndpointOf<T>,
+			shard: ShardConfig,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::check_node_params(&endpoint, &shard)?;
+			Nodes::<T>::try_mutate(&who, |node| -> DispatchResult {
+				let node = node.as_mut().ok_or(Error::<T>::NotRegistered)?;
+				ensure!(node.status == NodeStatus::Active, Error::<T>::NodeUnbonding);
+				node.endpoint = endpoint.clone();
+				node.shard = shard;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::NodeUpdated { node: who, endpoint, shard });
+			Ok(())
+		}
+
+		/// Starts leaving: the node stops being listed as active and its bond becomes
+		/// withdrawable after `UnbondingPeriod`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::deregister_node())]
+		pub fn deregister_node(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let until = frame_system::Pallet::<T>::block_number()
+				.saturating_add(T::UnbondingPeriod::get());
+			Nodes::<T>::try_mutate(&who, |node| -> DispatchResult {
+				let node = node.as_mut().ok_or(Error::<T>::NotRegistered)?;
+				ensure!(node.status == NodeStatus::Active, Error::<T>::NodeUnbonding);
+				node.status = NodeStatus::Unbonding { until };
+				Ok(())
+			})?;
+			Self::deposit_event(Event::NodeDeregistered { node: who, until });
+			Ok(())
+		}
+
+		/// Releases the bond of a node whose unbonding period has passed and removes it.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::withdraw_bond())]
+		pub fn withdraw_bond(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			let NodeStatus::Unbonding { until } = node.status else {
+				return Err(Error::<T>::NotUnbonding.into());
+			};
+			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
+			let released = T::Currency::release(
+				&HoldReason::NodeBond.into(),
+				&who,
+				node.bond,
+				Precision::BestEffort,
+			)?;
+			Nodes::<T>::remove(&who);
+			Self::deposit_event(Event::BondWithdrawn { node: who, amount: released });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The account holding fees and reward pools.
+		pub fn account_id() -> T::AccountId {
+			T::PalletId::get().into_account_truncating()
+		}
+
+		/// The fee for storing `size` bytes for `months` at the current price.
+		pub fn fee_for(size: u64, months: u32) -> Option<BalanceOf<T>> {
+			let sector_months = chunk_count(size).checked_mul(months as u64)?;
+			let price: u128 = PricePerSectorMonth::<T>::get().try_into().ok()?;
+			let fee = price.checked_mul(sector_months as u128)?;
+			fee.try_into().ok()
+		}
+
+		/// Splits `fee` over the pricing chunks the range `[start, start + sectors)`
+		/// touches, in proportion to the sectors in each; rounding goes to the last one.
+		fn credit_pools(start: u64, sectors: u64, fee: BalanceOf<T>) {
+			if fee.is_zero() || sectors == 0 {
+				return;
+			}
+			let fee_u: u128 = fee.try_into().unwrap_or(u128::MAX);
+			let first = start / SECTORS_PER_PRICING_CHUNK;
+			let last = (start + sectors - 1) / SECTORS_PER_PRICING_CHUNK;
+			let mut credited: u128 = 0;
+			for chunk in first..=last {
+				let lo = start.max(chunk * SECTORS_PER_PRICING_CHUNK);
+				let hi = (start + sectors).min((chunk + 1) * SECTORS_PER_PRICING_CHUNK);
+				let share: u128 = if chunk == last {
+					fee_u - credited
+				} else {
+					// fee * part / sectors, without overflow: fee < 2^128, part <= 2^25.
+					let part = (hi - lo) as u128;
+					(fee_u / sectors as u128) * part +
+						(fee_u % sectors as u128) * part / sectors as u128
+				};
+				credited = credited.saturating_add(share);
+				let share: BalanceOf<T> = share.try_into().unwrap_or_else(|_| Zero::zero());
+				RewardPools::<T>::mutate(chunk, |pool| *pool = pool.saturating_add(share));
+			}
+		}
+
+		fn check_node_params(endpoint: &EndpointOf<T>, shard: &ShardConfig) -> DispatchResult {
+			ensure!(!endpoint.is_empty(), Error::<T>::EmptyEndpoint);
+			ensure!(shard.is_valid(), Error::<T>::InvalidShardConfig);
+			Ok(())
+		}
+
+		/// The entry of a file root, if submitted.
+		pub fn file_status(root: FileRoot) -> Option<(EntrySeq, FlowEntryOf<T>)> {
+			let seq = EntryByRoot::<T>::get(root)?;
+			Entries::<T>::get(seq).map(|e| (seq, e))
+		}
+
+		/// All registered nodes.
+		pub fn nodes() -> alloc::vec::Vec<(T::AccountId, StorageNodeOf<T>)> {
+			Nodes::<T>::iter().collect()
+		}
+	}
+}

@@ -1,0 +1,99 @@
+//! A test runtime: system, balances and the storage market.
+
+use crate as pallet_storage_market;
+use polkadot_sdk::{
+	frame_support::{self, derive_impl, parameter_types, PalletId},
+	frame_system::{self, EnsureRoot},
+	pallet_balances,
+	sp_io::TestExternalities,
+	sp_runtime::BuildStorage,
+};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+pub type Balance = u128;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type StorageMarket = pallet_storage_market;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = polkadot_sdk::sp_runtime::traits::IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+parameter_types! {
+	pub const StoragePalletId: PalletId = PalletId(*b"zg/store");
+	pub const MinNodeBond: Balance = 100;
+	pub const UnbondingPeriod: u64 = 10;
+	pub const MaxNodes: u32 = 3;
+	pub const MaxEndpointLen: u32 = 64;
+	pub const MaxLifetimeMonths: u32 = 120;
+}
+
+impl pallet_storage_market::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type PriceOrigin = EnsureRoot<AccountId>;
+	type PalletId = StoragePalletId;
+	type MinNodeBond = MinNodeBond;
+	type UnbondingPeriod = UnbondingPeriod;
+	type MaxNodes = MaxNodes;
+	type MaxEndpointLen = MaxEndpointLen;
+	type MaxLifetimeMonths = MaxLifetimeMonths;
+	type WeightInfo = ();
+}
+
+/// Price used in tests: 1 unit per sector-month.
+pub const PRICE: Balance = 1;
+pub const ALICE: AccountId = 1;
+pub const BOB: AccountId = 2;
+pub const POOR: AccountId = 3;
+pub const INITIAL: Balance = 1_000_000_000_000;
+
+pub fn new_test_ext() -> TestExternalities {
+	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![(ALICE, INITIAL), (BOB, INITIAL), (POOR, 10), (4, INITIAL), (5, INITIAL)],
+		..Default::default()
+	}
+	.assimilate_storage(&mut t)
+	.unwrap();
+	pallet_storage_market::GenesisConfig::<Test> { price_per_sector_month: PRICE }
+		.assimilate_storage(&mut t)
+		.unwrap();
+	let mut ext = TestExternalities::new(t);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}

@@ -1,0 +1,197 @@
+//! Every call and every error of the storage market.
+
+use crate::{mock::*, *};
+use polkadot_sdk::{
+	frame_support::{assert_noop, assert_ok, traits::fungible::{Inspect, InspectHold}, BoundedVec},
+	sp_runtime::{DispatchError, TokenError},
+};
+use zerog_storage_primitives::{MAX_FILE_SIZE, SEGMENT_SIZE};
+
+fn endpoint(s: &str) -> EndpointOf<Test> {
+	BoundedVec::try_from(s.as_bytes().to_vec()).unwrap()
+}
+
+const ROOT: [u8; 32] = [7u8; 32];
+const FULL: ShardConfig = ShardConfig { shard_id: 0, num_shard: 1 };
+
+fn last_event() -> RuntimeEvent {
+	System::events().pop().expect("an event").event
+}
+
+#[test]
+fn submit_appends_to_the_flow_and_charges_the_fee() {
+	new_test_ext().execute_with(|| {
+		let size = SEGMENT_SIZE as u64 + 1; // 1025 sectors
+		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), size, ROOT, [1; 32], 12));
+		let fee = 1025 * 12 * PRICE;
+		assert_eq!(Balances::balance(&ALICE), INITIAL - fee);
+		assert_eq!(Balances::balance(&StorageMarket::account_id()), fee);
+		assert_eq!(FlowLength::<Test>::get(), 1025);
+		assert_eq!(EntryCount::<Test>::get(), 1);
+		let entry = Entries::<Test>::get(0).unwrap();
+		assert_eq!(entry.submission, Submission { size, root: ROOT, tags: [1; 32] });
+		assert_eq!((entry.start_sector, entry.sectors, entry.fee), (0, 1025, fee));
+		assert_eq!(RewardPools::<Test>::get(0), fee);
+		assert_eq!(
+			last_event(),
+			Event::Submitted { seq: 0, submitter: ALICE, root: ROOT, size, start_sector: 0, sectors: 1025, fee }
+				.into()
+		);
+
+		// The next entry starts where the flow ended.
+		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(BOB), 10, [9; 32], [0; 32], 1));
+		let second = Entries::<Test>::get(1).unwrap();
+		assert_eq!((second.start_sector, second.sectors), (1025, 1));
+		assert_eq!(FlowLength::<Test>::get(), 1026);
+		assert_eq!(StorageMarket::file_status([9; 32]).unwrap().0, 1);
+		assert_eq!(StorageMarket::file_status(ROOT).unwrap().0, 0);
+		assert!(StorageMarket::file_status([0; 32]).is_none());
+	});
+}
+
+#[test]
+fn resubmitting_a_root_keeps_its_first_entry() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), 100, ROOT, [0; 32], 1));
+		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(BOB), 100, ROOT, [0; 32], 1));
+		assert_eq!(EntryCount::<Test>::get(), 2);
+		assert_eq!(StorageMarket::file_status(ROOT).unwrap().0, 0);
+	});
+}
+
+#[test]
+fn fees_split_across_pricing_chunks() {
+	new_test_ext().execute_with(|| {
+		// Fill the flow up to 10 sectors before the first pricing-chunk boundary.
+		FlowLength::<Test>::put(SECTORS_PER_PRICING_CHUNK - 10);
+		let size = 40 * CHUNK_SIZE as u64; // 40 sectors: 10 in chunk 0, 30 in chunk 1
+		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), size, ROOT, [0; 32], 3));
+		let fee = 40 * 3 * PRICE;
+		assert_eq!(RewardPools::<Test>::get(0), fee / 4);
+		assert_eq!(RewardPools::<Test>::get(1), fee * 3 / 4);
+		assert_eq!(RewardPools::<Test>::get(0) + RewardPools::<Test>::get(1), fee);
+	});
+}
+
+#[test]
+fn submit_errors() {
+	new_test_ext().execute_with(|| {
+		let alice = RuntimeOrigin::signed(ALICE);
+		assert_noop!(StorageMarket::submit(alice.clone(), 0, ROOT, [0; 32], 1), Error::<Test>::EmptyFile);
+		assert_noop!(
+			StorageMarket::submit(alice.clone(), MAX_FILE_SIZE + 1, ROOT, [0; 32], 1),
+			Error::<Test>::FileTooLarge
+		);
+		assert_noop!(StorageMarket::submit(alice.clone(), 1, ROOT, [0; 32], 0), Error::<Test>::InvalidLifetime);
+		assert_noop!(StorageMarket::submit(alice.clone(), 1, ROOT, [0; 32], 121), Error::<Test>::InvalidLifetime);
+		// Too poor: nothing is appended, nothing is taken.
+		assert_noop!(
+			StorageMarket::submit(RuntimeOrigin::signed(POOR), 1 << 20, ROOT, [0; 32], 1),
+			DispatchError::Token(TokenError::FundsUnavailable)
+		);
+		assert_noop!(StorageMarket::submit(RuntimeOrigin::none(), 1, ROOT, [0; 32], 1), DispatchError::BadOrigin);
+		// A price so high the fee overflows.
+		PricePerSectorMonth::<Test>::put(u128::MAX / 2);
+		assert_noop!(StorageMarket::submit(alice, 1024, ROOT, [0; 32], 10), Error::<Test>::Overflow);
+		assert_eq!(EntryCount::<Test>::get(), 0);
+	});
+}
+
+#[test]
+fn price_is_set_by_governance_only() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(StorageMarket::set_price(RuntimeOrigin::signed(ALICE), 5), DispatchError::BadOrigin);
+		assert_ok!(StorageMarket::set_price(RuntimeOrigin::root(), 5));
+		assert_eq!(PricePerSectorMonth::<Test>::get(), 5);
+		assert_eq!(last_event(), Event::PriceSet { price: 5 }.into());
+		assert_eq!(StorageMarket::fee_for(257, 2), Some(2 * 2 * 5));
+	});
+}
+
+#[test]
+fn node_lifecycle() {
+	new_test_ext().execute_with(|| {
+		let shard = ShardConfig { shard_id: 1, num_shard: 2 };
+		assert_ok!(StorageMarket::register_node(
+			RuntimeOrigin::signed(ALICE),
+			endpoint("http://127.0.0.1:5678"),
+			shard,
+			500
+		));
+		assert_eq!(Balances::balance_on_hold(&HoldReason::NodeBond.into(), &ALICE), 500);
+		assert_eq!(Nodes::<Test>::count(), 1);
+		assert_eq!(StorageMarket::nodes()[0].1.shard, shard);
+
+		assert_ok!(StorageMarket::update_node(RuntimeOrigin::signed(ALICE), endpoint("http://b"), FULL));
+		assert_eq!(Nodes::<Test>::get(ALICE).unwrap().endpoint, endpoint("http://b"));
+		assert_eq!(last_event(), Event::NodeUpdated { node: ALICE, endpoint: endpoint("http://b"), shard: FULL }.into());
+
+		assert_noop!(StorageMarket::withdraw_bond(RuntimeOrigin::signed(ALICE)), Error::<Test>::NotUnbonding);
+		assert_ok!(StorageMarket::deregister_node(RuntimeOrigin::signed(ALICE)));
+		assert_eq!(last_event(), Event::NodeDeregistered { node: ALICE, until: 11 }.into());
+		assert_noop!(StorageMarket::deregister_node(RuntimeOrigin::signed(ALICE)), Error::<Test>::NodeUnbonding);
+		assert_noop!(
+			StorageMarket::update_node(RuntimeOrigin::signed(ALICE), endpoint("http://c"), FULL),
+			Error::<Test>::NodeUnbonding
+		);
+		assert_noop!(StorageMarket::withdraw_bond(RuntimeOrigin::signed(ALICE)), Error::<Test>::StillUnbonding);
+
+		System::set_block_number(11);
+		assert_ok!(StorageMarket::withdraw_bond(RuntimeOrigin::signed(ALICE)));
+		assert_eq!(last_event(), Event::BondWithdrawn { node: ALICE, amount: 500 }.into());
+		assert_eq!(Balances::balance_on_hold(&HoldReason::NodeBond.into(), &ALICE), 0);
+		assert_eq!(Balances::balance(&ALICE), INITIAL);
+		assert!(Nodes::<Test>::get(ALICE).is_none());
+		assert_eq!(Nodes::<Test>::count(), 0);
+	});
+}
+
+#[test]
+fn node_errors() {
+	new_test_ext().execute_with(|| {
+		let reg = |who, ep: &str, shard, bond| {
+			StorageMarket::register_node(RuntimeOrigin::signed(who), endpoint(ep), shard, bond)
+		};
+		assert_noop!(reg(ALICE, "http://a", FULL, 99), Error::<Test>::BondTooLow);
+		assert_noop!(reg(ALICE, "", FULL, 100), Error::<Test>::EmptyEndpoint);
+		assert_noop!(
+			reg(ALICE, "http://a", ShardConfig { shard_id: 2, num_shard: 2 }, 100),
+			Error::<Test>::InvalidShardConfig
+		);
+		assert_noop!(
+			reg(ALICE, "http://a", ShardConfig { shard_id: 0, num_shard: 3 }, 100),
+			Error::<Test>::InvalidShardConfig
+		);
+		assert_noop!(reg(POOR, "http://a", FULL, 100), DispatchError::Token(TokenError::FundsUnavailable));
+		assert_ok!(reg(ALICE, "http://a", FULL, 100));
+		assert_noop!(reg(ALICE, "http://a", FULL, 100), Error::<Test>::AlreadyRegistered);
+		assert_ok!(reg(BOB, "http://b", FULL, 100));
+		assert_ok!(reg(4, "http://c", FULL, 100));
+		assert_noop!(reg(5, "http://d", FULL, 100), Error::<Test>::TooManyNodes);
+
+		let none = RuntimeOrigin::signed(5);
+		assert_noop!(StorageMarket::update_node(none.clone(), endpoint("x"), FULL), Error::<Test>::NotRegistered);
+		assert_noop!(StorageMarket::deregister_node(none.clone()), Error::<Test>::NotRegistered);
+		assert_noop!(StorageMarket::withdraw_bond(none), Error::<Test>::NotRegistered);
+		assert_noop!(
+			StorageMarket::update_node(RuntimeOrigin::signed(ALICE), endpoint("x"), ShardConfig { shard_id: 1, num_shard: 1 }),
+			Error::<Test>::InvalidShardConfig
+		);
+		assert_noop!(
+			StorageMarket::update_node(RuntimeOrigin::signed(ALICE), endpoint(""), FULL),
+			Error::<Test>::EmptyEndpoint
+		);
+	});
+}
+
+#[test]
+fn oversized_endpoint_does_not_decode() {
+	use codec::{Decode, Encode};
+	// A well-formed call decodes...
+	let call = crate::Call::<Test>::register_node { endpoint: endpoint("x"), shard: FULL, bond: 1 };
+	assert_eq!(crate::Call::<Test>::decode(&mut &call.encode()[..]).unwrap(), call);
+	// ...one carrying a 65-byte endpoint (the bound is 64) is rejected at decoding,
+	// before it could be dispatched.
+	let bytes = [vec![2u8], vec![b'a'; 65].encode(), FULL.encode(), 1u128.encode()].concat();
+	assert!(crate::Call::<Test>::decode(&mut &bytes[..]).is_err());
+}
