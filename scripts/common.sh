@@ -51,8 +51,12 @@ zg_npm() {
 	fi
 }
 
-# Builds the node (and with it the runtime's Wasm blobs) in release.
+# Builds the whole workspace in release, all targets: zerog-node (and with it the
+# runtime's Wasm blobs), the clients, and every test and benchmark binary. One cargo
+# invocation for everything keeps one feature resolution, so the node that run.sh starts
+# and the binaries test.sh runs share every compiled dependency (building the node
+# alone and then the tests would compile polkadot-sdk twice, with different features).
 zg_build_node() {
-	zg_log "building zerog-node (release) into $CARGO_TARGET_DIR"
-	(cd "$ZG_ROOT" && cargo build --release --locked -p zerog-node) || zg_die "cargo build failed"
+	zg_log "building the workspace (release) into $CARGO_TARGET_DIR"
+	(cd "$ZG_ROOT" && cargo build --release --locked --workspace --all-targets) || zg_die "cargo build failed"
 }

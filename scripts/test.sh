@@ -13,8 +13,6 @@ zg_npm "$ZG_ROOT/tests/e2e"
 t_setup=$(date +%s)
 
 zg_build_node
-zg_log "building test binaries"
-(cd "$ZG_ROOT" && cargo test --release --locked --workspace --no-run) || zg_die "building tests failed"
 t_build=$(date +%s)
 
 zg_log "Rust unit tests"
