@@ -24,9 +24,12 @@ use polkadot_sdk::{
 	sp_version::RuntimeVersion,
 };
 
+use pallet_storage_market::{EntrySeq, FileRoot, FlowEntry, NodeInfo};
+
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, StorageMarket, System,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -194,6 +197,31 @@ impl_runtime_apis! {
 		}
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_storage_market_runtime_api::StorageMarketApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn flow() -> (u64, EntrySeq) {
+			(
+				pallet_storage_market::FlowLength::<Runtime>::get(),
+				pallet_storage_market::EntryCount::<Runtime>::get(),
+			)
+		}
+
+		fn entry(seq: EntrySeq) -> Option<FlowEntry<AccountId, Balance, BlockNumber>> {
+			pallet_storage_market::Entries::<Runtime>::get(seq)
+		}
+
+		fn file_status(root: FileRoot) -> Option<(EntrySeq, FlowEntry<AccountId, Balance, BlockNumber>)> {
+			StorageMarket::file_status(root)
+		}
+
+		fn nodes() -> Vec<NodeInfo<AccountId, Balance, BlockNumber>> {
+			StorageMarket::nodes()
+		}
+
+		fn quote(size: u64, lifetime_months: u32) -> Option<Balance> {
+			StorageMarket::quote(size, lifetime_months)
 		}
 	}
 

@@ -3,8 +3,8 @@
 //! `zerog-node build-spec --chain local` prints them.
 
 use crate::{
-	AccountId, BalancesConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
-	UNIT,
+	AccountId, BalancesConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	StorageMarketConfig, SudoConfig, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
@@ -18,6 +18,11 @@ use serde_json::Value;
 
 /// What each endowed development account holds at genesis: one million ZG.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
+
+/// Storage price at genesis, per 256-byte sector per month: 2.5e10 wei, so a GiB
+/// (4,194,304 sectors) costs about 0.105 ZG a month. Governance changes it with
+/// `storageMarket.setPrice`.
+pub const STORAGE_PRICE_PER_SECTOR_MONTH: crate::Balance = 25_000_000_000;
 
 /// One validator at genesis: its account and its session keys.
 pub struct GenesisValidator {
@@ -61,6 +66,9 @@ pub fn testnet_genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		storage_market: StorageMarketConfig {
+			price_per_sector_month: STORAGE_PRICE_PER_SECTOR_MONTH,
+		},
 	})
 }
 

@@ -219,4 +219,8 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Sudo = polkadot_sdk::pallet_sudo;
+
+	// ZeroG's own pallets start at 10.
+	#[runtime::pallet_index(10)]
+	pub type StorageMarket = pallet_storage_market;
 }

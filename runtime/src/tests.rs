@@ -185,3 +185,32 @@ fn next_spec_version_blob_is_a_distinct_runtime() {
 	let next = next_spec_version::WASM_BINARY.expect("next-spec-version runtime built");
 	assert_ne!(current, next, "the upgrade rehearsal blob must differ from the genesis runtime");
 }
+
+#[test]
+fn storage_submission_pays_the_genesis_price_into_the_market() {
+	use pallet_storage_market_runtime_api::FlowEntry;
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let size = 1u64 << 30; // 1 GiB: 4,194,304 sectors
+		let fee = StorageMarket::quote(size, 1).expect("valid submission");
+		assert_eq!(fee, 4_194_304 * genesis_config_presets::STORAGE_PRICE_PER_SECTOR_MONTH);
+		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(alice.clone()), size, [5; 32], [0; 32], 1));
+		assert_eq!(Balances::balance(&alice), genesis_config_presets::ENDOWMENT - fee);
+		assert_eq!(Balances::balance(&StorageMarket::account_id()), EXISTENTIAL_DEPOSIT + fee);
+		let (seq, entry): (u64, FlowEntry<AccountId, Balance, BlockNumber>) =
+			StorageMarket::file_status([5; 32]).expect("root recorded");
+		assert_eq!((seq, entry.start_sector, entry.sectors, entry.fee), (0, 0, 4_194_304, fee));
+	});
+}
+
+#[test]
+fn a_file_whose_fee_is_below_the_existential_deposit_can_be_submitted() {
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let fee = StorageMarket::quote(1000, 1).unwrap();
+		assert!(fee < EXISTENTIAL_DEPOSIT, "the case under test: fee {fee} below the ED");
+		let before = Balances::balance(&StorageMarket::account_id());
+		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(alice), 1000, [6; 32], [0; 32], 1));
+		assert_eq!(Balances::balance(&StorageMarket::account_id()), before + fee);
+	});
+}

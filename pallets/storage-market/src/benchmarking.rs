@@ -24,14 +24,18 @@ fn endpoint<T: Config>() -> EndpointOf<T> {
 mod benchmarks {
 	use super::*;
 
-	// Worst case: the largest file, spanning the most pricing chunks.
+	// `c` pricing chunks credited: the flow ends one sector before a chunk boundary, so
+	// a file of `c - 1` chunks' worth of sectors straddles `c` chunks (c = 129 is the
+	// largest file, 1 TiB).
 	#[benchmark]
-	fn submit() {
+	fn submit(c: Linear<1, MAX_POOLS_TOUCHED>) {
 		let caller = funded::<T>("caller");
 		PricePerSectorMonth::<T>::put(BalanceOf::<T>::from(1u32));
 		FlowLength::<T>::put(SECTORS_PER_PRICING_CHUNK - 1);
+		let sectors = (c as u64 - 1).max(1) * SECTORS_PER_PRICING_CHUNK;
+		let size = (sectors * CHUNK_SIZE as u64).min(MAX_FILE_SIZE);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), MAX_FILE_SIZE, [1u8; 32], [2u8; 32], 1);
+		_(RawOrigin::Signed(caller), size, [1u8; 32], [2u8; 32], 1);
 		assert_eq!(EntryCount::<T>::get(), 1);
 	}
 

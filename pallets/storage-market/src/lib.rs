@@ -39,6 +39,19 @@ pub use zerog_storage_primitives::{FileRoot, ShardConfig, Submission, CHUNK_SIZE
 /// Sectors in a pricing chunk: 8 GiB of flow.
 pub const SECTORS_PER_PRICING_CHUNK: u64 = (8u64 << 30) / CHUNK_SIZE as u64;
 
+/// Most pricing chunks a file of the largest size can touch.
+pub const MAX_POOLS_TOUCHED: u32 =
+	(zerog_storage_primitives::MAX_FILE_SIZE / CHUNK_SIZE as u64 / SECTORS_PER_PRICING_CHUNK) as u32 + 1;
+
+/// The most reward pools a submission of `size` bytes can credit, wherever in the flow
+/// it lands: the pricing chunks it spans, plus one for straddling a boundary. Bounded by
+/// [`MAX_POOLS_TOUCHED`] (oversized submissions are rejected before touching any).
+pub fn max_pools_touched(size: u64) -> u32 {
+	let sectors = zerog_storage_primitives::chunk_count(size);
+	let spanned = sectors.div_ceil(SECTORS_PER_PRICING_CHUNK).saturating_add(1);
+	spanned.min(MAX_POOLS_TOUCHED as u64) as u32
+}
+
 /// Index of a pricing chunk of the flow.
 pub type PricingChunkIndex = u64;
 
@@ -84,6 +97,21 @@ pub struct StorageNode<Balance, BlockNumber, MaxEndpointLen: frame_support::trai
 	pub bond: Balance,
 	/// Where the node's JSON-RPC API is served (e.g. `http://10.0.0.5:5678`).
 	pub endpoint: frame_support::BoundedVec<u8, MaxEndpointLen>,
+	/// Which segments it holds.
+	pub shard: ShardConfig,
+	/// Serving or leaving.
+	pub status: NodeStatus<BlockNumber>,
+}
+
+/// A storage node as the runtime API reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct NodeInfo<AccountId, Balance, BlockNumber> {
+	/// The operator's account.
+	pub operator: AccountId,
+	/// Bond held.
+	pub bond: Balance,
+	/// Where the node's JSON-RPC API is served.
+	pub endpoint: alloc::vec::Vec<u8>,
 	/// Which segments it holds.
 	pub shard: ShardConfig,
 	/// Serving or leaving.
@@ -198,6 +226,13 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			PricePerSectorMonth::<T>::put(self.price_per_sector_month);
+			// The market's account holds fees; it is endowed with the existential deposit
+			// so that a fee below it (a small file) can still be paid into it.
+			let account = Pallet::<T>::account_id();
+			let min = T::Currency::minimum_balance();
+			if T::Currency::balance(&account) < min {
+				let _ = T::Currency::mint_into(&account, min);
+			}
 		}
 	}
 
@@ -260,7 +295,7 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Appends a file to the flow, paying for `lifetime_months` of storage.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::submit())]
+		#[pallet::weight(T::WeightInfo::submit(max_pools_touched(*size)))]
 		pub fn submit(
 			origin: OriginFor<T>,
 			size: u64,
@@ -466,8 +501,26 @@ pub mod pallet {
 		}
 
 		/// All registered nodes.
-		pub fn nodes() -> alloc::vec::Vec<(T::AccountId, StorageNodeOf<T>)> {
-			Nodes::<T>::iter().collect()
+		pub fn nodes() -> alloc::vec::Vec<NodeInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+			Nodes::<T>::iter()
+				.map(|(operator, node)| NodeInfo {
+					operator,
+					bond: node.bond,
+					endpoint: node.endpoint.into_inner(),
+					shard: node.shard,
+					status: node.status,
+				})
+				.collect()
+		}
+
+		/// The fee a submission of `size` bytes for `lifetime_months` would pay now;
+		/// `None` when the submission would be rejected.
+		pub fn quote(size: u64, lifetime_months: u32) -> Option<BalanceOf<T>> {
+			check_size(size).ok()?;
+			if !(1..=T::MaxLifetimeMonths::get()).contains(&lifetime_months) {
+				return None;
+			}
+			Self::fee_for(size, lifetime_months)
 		}
 	}
 }

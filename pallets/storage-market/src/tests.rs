@@ -25,7 +25,7 @@ fn submit_appends_to_the_flow_and_charges_the_fee() {
 		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), size, ROOT, [1; 32], 12));
 		let fee = 1025 * 12 * PRICE;
 		assert_eq!(Balances::balance(&ALICE), INITIAL - fee);
-		assert_eq!(Balances::balance(&StorageMarket::account_id()), fee);
+		assert_eq!(Balances::balance(&StorageMarket::account_id()), Balances::minimum_balance() + fee);
 		assert_eq!(FlowLength::<Test>::get(), 1025);
 		assert_eq!(EntryCount::<Test>::get(), 1);
 		let entry = Entries::<Test>::get(0).unwrap();
@@ -120,7 +120,7 @@ fn node_lifecycle() {
 		));
 		assert_eq!(Balances::balance_on_hold(&HoldReason::NodeBond.into(), &ALICE), 500);
 		assert_eq!(Nodes::<Test>::count(), 1);
-		assert_eq!(StorageMarket::nodes()[0].1.shard, shard);
+		assert_eq!(StorageMarket::nodes()[0].shard, shard);
 
 		assert_ok!(StorageMarket::update_node(RuntimeOrigin::signed(ALICE), endpoint("http://b"), FULL));
 		assert_eq!(Nodes::<Test>::get(ALICE).unwrap().endpoint, endpoint("http://b"));
@@ -194,4 +194,34 @@ fn oversized_endpoint_does_not_decode() {
 	// before it could be dispatched.
 	let bytes = [vec![2u8], vec![b'a'; 65].encode(), FULL.encode(), 1u128.encode()].concat();
 	assert!(crate::Call::<Test>::decode(&mut &bytes[..]).is_err());
+}
+
+#[test]
+fn quote_matches_what_submit_charges_and_refuses_what_submit_refuses() {
+	new_test_ext().execute_with(|| {
+		let quoted = StorageMarket::quote(SEGMENT_SIZE as u64 * 3, 6).unwrap();
+		let before = Balances::balance(&ALICE);
+		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), SEGMENT_SIZE as u64 * 3, ROOT, [0; 32], 6));
+		assert_eq!(before - Balances::balance(&ALICE), quoted);
+		assert_eq!(StorageMarket::quote(0, 1), None);
+		assert_eq!(StorageMarket::quote(MAX_FILE_SIZE + 1, 1), None);
+		assert_eq!(StorageMarket::quote(1, 0), None);
+		assert_eq!(StorageMarket::quote(1, 121), None);
+	});
+}
+
+#[test]
+fn submit_weight_covers_the_pools_it_may_credit() {
+	assert_eq!(max_pools_touched(1), 2);
+	assert_eq!(max_pools_touched(MAX_FILE_SIZE), MAX_POOLS_TOUCHED);
+	assert_eq!(MAX_POOLS_TOUCHED, 129);
+	assert_eq!(max_pools_touched(u64::MAX), MAX_POOLS_TOUCHED);
+	new_test_ext().execute_with(|| {
+		// A file straddling a boundary credits two pools, as the bound allows.
+		FlowLength::<Test>::put(SECTORS_PER_PRICING_CHUNK - 1);
+		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), 512, ROOT, [0; 32], 1));
+		let credited = RewardPools::<Test>::iter().count() as u32;
+		assert_eq!(credited, 2);
+		assert!(credited <= max_pools_touched(512));
+	});
 }

@@ -15,7 +15,8 @@ use polkadot_sdk::frame_support::{
 
 /// Weight functions of the pallet.
 pub trait WeightInfo {
-	fn submit() -> Weight;
+	/// `c`: reward pools the submission may credit ([`crate::max_pools_touched`]).
+	fn submit(c: u32) -> Weight;
 	fn set_price() -> Weight;
 	fn register_node() -> Weight;
 	fn update_node() -> Weight;
@@ -27,11 +28,13 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	// Reads: price, flow length, entry count, root index, 2 accounts, pools (<= 129, a
-	// 1 TiB file spans at most 129 pricing chunks).
-	fn submit() -> Weight {
+	// Reads: price, flow length, entry count, root index, 2 accounts; then one pool
+	// read and write per pricing chunk credited.
+	fn submit(c: u32) -> Weight {
 		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(T::DbWeight::get().reads_writes(136, 135))
+			.saturating_add(Weight::from_parts(2_000_000, 0).saturating_mul(c as u64))
+			.saturating_add(T::DbWeight::get().reads_writes(6, 6))
+			.saturating_add(T::DbWeight::get().reads_writes(c as u64, c as u64))
 	}
 	fn set_price() -> Weight {
 		Weight::from_parts(8_000_000, 0).saturating_add(T::DbWeight::get().writes(1))
@@ -53,8 +56,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// For tests: the same figures priced at RocksDB's weights.
 impl WeightInfo for () {
-	fn submit() -> Weight {
-		Weight::from_parts(60_000_000, 6_000).saturating_add(RocksDbWeight::get().reads_writes(136, 135))
+	fn submit(c: u32) -> Weight {
+		Weight::from_parts(60_000_000, 6_000)
+			.saturating_add(Weight::from_parts(2_000_000, 0).saturating_mul(c as u64))
+			.saturating_add(RocksDbWeight::get().reads_writes(6 + c as u64, 6 + c as u64))
 	}
 	fn set_price() -> Weight {
 		Weight::from_parts(8_000_000, 0).saturating_add(RocksDbWeight::get().writes(1))

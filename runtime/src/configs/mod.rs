@@ -2,7 +2,7 @@
 
 use polkadot_sdk::{
 	frame_support::{
-		derive_impl, dispatch::DispatchClass, parameter_types,
+		derive_impl, dispatch::DispatchClass, parameter_types, PalletId,
 		traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 		weights::{
 			constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
@@ -11,6 +11,7 @@ use polkadot_sdk::{
 	},
 	frame_system::{
 		self,
+		EnsureRoot,
 		limits::{BlockLength, BlockWeights},
 	},
 	pallet_aura, pallet_balances, pallet_grandpa, pallet_session, pallet_sudo, pallet_timestamp,
@@ -27,7 +28,7 @@ use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
 	RuntimeTask, Session, SessionKeys, System, EXISTENTIAL_DEPOSIT, MINUTES, SLOT_DURATION,
-	SS58_PREFIX, UNIT, VERSION,
+	SS58_PREFIX, DAYS, UNIT, VERSION,
 };
 
 /// Share of a block's weight and length that ordinary transactions may use; the rest is
@@ -163,4 +164,25 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	pub const StorageMarketPalletId: PalletId = PalletId(*b"zg/store");
+	/// A storage node bonds at least 100 ZG.
+	pub const MinStorageNodeBond: Balance = 100 * UNIT;
+	/// A leaving storage node's bond stays held for a day.
+	pub const StorageNodeUnbonding: BlockNumber = DAYS;
+}
+
+impl pallet_storage_market::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type PriceOrigin = EnsureRoot<AccountId>;
+	type PalletId = StorageMarketPalletId;
+	type MinNodeBond = MinStorageNodeBond;
+	type UnbondingPeriod = StorageNodeUnbonding;
+	type MaxNodes = ConstU32<1024>;
+	type MaxEndpointLen = ConstU32<128>;
+	type MaxLifetimeMonths = ConstU32<120>;
+	type WeightInfo = pallet_storage_market::weights::SubstrateWeight<Runtime>;
 }

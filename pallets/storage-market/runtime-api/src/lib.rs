@@ -1,0 +1,36 @@
+//! # Storage market runtime API
+//!
+//! What storage nodes, the `zg` CLI and RPC clients read from the storage market
+//! without decoding its storage layout: the flow's length, one entry by sequence
+//! number, the status of a file by Merkle root, the registered storage nodes, and the
+//! fee a submission would pay now. Polkadot.js exposes it as `api.call.storageMarketApi`.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use codec::Codec;
+pub use pallet_storage_market::{EntrySeq, FileRoot, FlowEntry, NodeInfo};
+
+polkadot_sdk::sp_api::decl_runtime_apis! {
+	/// Reads of the storage market.
+	pub trait StorageMarketApi<AccountId, Balance, BlockNumber>
+	where
+		AccountId: Codec,
+		Balance: Codec,
+		BlockNumber: Codec,
+	{
+		/// Length of the flow in 256-byte sectors, and the number of entries in it.
+		fn flow() -> (u64, EntrySeq);
+		/// The entry with sequence number `seq`.
+		fn entry(seq: EntrySeq) -> Option<FlowEntry<AccountId, Balance, BlockNumber>>;
+		/// The first entry that submitted `root`, with its sequence number.
+		fn file_status(root: FileRoot) -> Option<(EntrySeq, FlowEntry<AccountId, Balance, BlockNumber>)>;
+		/// Registered storage nodes (active and unbonding), by operator account.
+		fn nodes() -> Vec<NodeInfo<AccountId, Balance, BlockNumber>>;
+		/// The fee for storing `size` bytes for `lifetime_months` at the current price;
+		/// `None` if the size or lifetime is invalid.
+		fn quote(size: u64, lifetime_months: u32) -> Option<Balance>;
+	}
+}
