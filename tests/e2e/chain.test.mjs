@@ -169,6 +169,37 @@ describe('zerog-node --dev', () => {
     });
   });
 
+  test('a storage submission pays the quoted fee and is readable through the runtime API', async () => {
+    const root = '0x' + '5a'.repeat(32);
+    const size = 3n * 256n * 1024n + 1n; // three segments and one byte: 3073 sectors
+    const quote = (await api.call.storageMarketApi.quote(size, 6)).unwrap().toBigInt();
+    assert.ok(quote > 0n, 'a submission costs something');
+
+    const before = await free(alice.address);
+    const { events } = await submitInBlock(api.tx.storageMarket.submit(size, root, '0x' + '00'.repeat(32), 6), alice);
+    const submitted = events.find(({ event }) => event.section === 'storageMarket' && event.method === 'Submitted');
+    assert.ok(submitted, 'Submitted event');
+    const ev = submitted.event.data; // named fields: seq, submitter, root, size, start_sector, sectors, fee
+    assert.equal(ev.sectors.toBigInt(), 3073n);
+    assert.equal(ev.fee.toBigInt(), quote);
+    assert.equal(ev.root.toHex(), root);
+    const txFee = events.find(({ event }) => event.section === 'transactionPayment').event.data[1].toBigInt();
+    assert.equal(before - (await free(alice.address)), quote + txFee);
+
+    const status = (await api.call.storageMarketApi.fileStatus(root)).unwrap();
+    assert.equal(status[0].toNumber(), ev.seq.toNumber());
+    assert.equal(status[1].submission.size_.toBigInt(), size); // polkadot.js renames `size` (Struct is a Map)
+    assert.equal(status[1].submitter.toString(), alice.address);
+    const [flowLength] = await api.call.storageMarketApi.flow();
+    assert.ok(flowLength.toBigInt() >= 3073n);
+
+    // An empty file is refused with a typed error and costs only the transaction fee.
+    await assert.rejects(
+      submitInBlock(api.tx.storageMarket.submit(0, root, '0x' + '00'.repeat(32), 1), alice),
+      /storageMarket\.EmptyFile/,
+    );
+  });
+
   test('forkless runtime upgrade through sudo + system.set_code keeps state', async () => {
     const before = await api.rpc.state.getRuntimeVersion();
     const bobBefore = await free(bob.address);
