@@ -205,10 +205,23 @@ describe('zerog-node --dev', () => {
     const bobBefore = await free(bob.address);
     const code = readFileSync(upgradeWasmPath());
 
-    const { events } = await submitInBlock(
-      api.tx.sudo.sudo(api.tx.system.setCode(u8aToHex(code))),
-      alice,
-    );
+    // The block that applies set_code is where this client's registry switches to the
+    // new runtime's metadata, so the events it decodes for that block are unreliable.
+    // Take only the block hash from the subscription and read the events through a
+    // fresh client at that block, which decodes them with that block's own metadata.
+    const blockHash = await new Promise((ok, fail) => {
+      api.tx.sudo.sudo(api.tx.system.setCode(u8aToHex(code))).signAndSend(alice, (result) => {
+        if (result.status.isInBlock) ok(result.status.asInBlock);
+        else if (result.isError) fail(new Error(`transaction failed: ${result.status.toString()}`));
+      }).catch(fail);
+    });
+    const reader = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
+    let events;
+    try {
+      events = await (await reader.at(blockHash)).query.system.events();
+    } finally {
+      await reader.disconnect();
+    }
     const names = events.map(({ event }) => `${event.section}.${event.method}`);
     const sudid = events.find(({ event }) => event.section === 'sudo' && event.method === 'Sudid');
     assert.ok(sudid, `Sudid event among ${names.join(', ')}`);

@@ -6,7 +6,7 @@
 // Finality lag: for each block, the wall-clock time from when this client first saw it
 // as best to when it first saw it finalized, and the best-minus-finalized height.
 
-import { ApiPromise, WsProvider } from '@polkadot/api';
+import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 
 const url = process.argv[2] ?? 'ws://127.0.0.1:9944';
 const seconds = Number(process.argv[3] ?? 60);
@@ -34,6 +34,13 @@ await new Promise((r) => setTimeout(r, seconds * 1000));
 unsubNew();
 unsubFin();
 
+// What a user pays: the quoted fee of a transfer and of a 1 MiB storage submission.
+const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+const fees = {
+  transferKeepAlive: (await api.tx.balances.transferKeepAlive(alice.address, 10n ** 18n).paymentInfo(alice)).partialFee.toString(),
+  storageSubmit1MiB: (await api.tx.storageMarket.submit(1 << 20, '0x' + '11'.repeat(32), '0x' + '00'.repeat(32), 1).paymentInfo(alice)).partialFee.toString(),
+};
+
 const numbers = [...seenBest.keys()].sort((a, b) => a - b);
 const stamps = [];
 for (const n of numbers) {
@@ -56,5 +63,6 @@ const result = {
   blockTimeMs: stat(intervals),
   finalityLagMs: stat(lagsMs),
   finalityLagBlocks: stat(heightLag),
+  feesWei: fees,
 };
 console.log(JSON.stringify(result, null, 2));
