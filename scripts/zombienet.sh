@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Four-validator network test with zombienet (native provider): all validators up,
-# finality rising, and finality continuing after one validator is taken out.
-# Takes about 3 minutes once zerog-node is built.
+# finality rising, and finality continuing after one validator is killed (SIGKILL).
+# Takes about 2 minutes once zerog-node is built.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
