@@ -13,6 +13,7 @@ mod cli;
 mod command;
 mod rpc;
 mod service;
+mod storage_rpc;
 
 fn main() -> polkadot_sdk::sc_cli::Result<()> {
 	command::run()

@@ -1,5 +1,6 @@
 //! The node's JSON-RPC extensions beside Substrate's built-in ones: account nonces
-//! (`system_accountNextIndex`) and fee queries (`payment_queryInfo`).
+//! (`system_accountNextIndex`), fee queries (`payment_queryInfo`) and the storage market
+//! (`storageMarket_*`, see [`crate::storage_rpc`]).
 
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use polkadot_sdk::{
 	sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata},
 	substrate_frame_rpc_system::{self, System, SystemApiServer},
 };
-use zerog_runtime::{opaque::Block, AccountId, Balance, Nonce};
+use zerog_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 
 /// What the RPC extensions need.
 pub struct FullDeps<C, P> {
@@ -36,13 +37,15 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: pallet_storage_market_runtime_api::StorageMarketApi<Block, AccountId, Balance, BlockNumber>,
 	P: TransactionPool + 'static,
 {
 	let mut module = RpcModule::new(());
 	let FullDeps { client, pool } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(crate::storage_rpc::rpc_module(client)?)?;
 
 	Ok(module)
 }

@@ -169,7 +169,7 @@ describe('zerog-node --dev', () => {
     });
   });
 
-  test('a storage submission pays the quoted fee and is readable through the runtime API', async () => {
+  test('a storage submission pays the quoted fee and is readable through the runtime API and JSON-RPC', async () => {
     const root = '0x' + '5a'.repeat(32);
     const size = 3n * 256n * 1024n + 1n; // three segments and one byte: 3073 sectors
     const quote = (await api.call.storageMarketApi.quote(size, 6)).unwrap().toBigInt();
@@ -192,6 +192,23 @@ describe('zerog-node --dev', () => {
     assert.equal(status[1].submitter.toString(), alice.address);
     const [flowLength] = await api.call.storageMarketApi.flow();
     assert.ok(flowLength.toBigInt() >= 3073n);
+
+    // The same through the node's JSON-RPC (plain JSON for clients without SCALE).
+    const viaRpc = await rpc(node.httpUrl, 'storageMarket_fileStatus', [root]);
+    assert.equal(viaRpc.seq, ev.seq.toNumber());
+    assert.equal(BigInt(viaRpc.size), size);
+    assert.equal(viaRpc.sectors, 3073);
+    assert.equal(BigInt(viaRpc.fee), quote);
+    assert.equal(viaRpc.submitter, alice.address);
+    assert.equal(viaRpc.root, root);
+    assert.deepEqual(await rpc(node.httpUrl, 'storageMarket_entry', [viaRpc.seq]), viaRpc);
+    assert.equal(BigInt(await rpc(node.httpUrl, 'storageMarket_quote', [Number(size), 6])), quote);
+    assert.equal(await rpc(node.httpUrl, 'storageMarket_quote', [0, 6]), null);
+    assert.equal(await rpc(node.httpUrl, 'storageMarket_fileStatus', ['0x' + '00'.repeat(32)]), null);
+    assert.ok((await rpc(node.httpUrl, 'storageMarket_flow')).length >= 3073);
+    assert.deepEqual(await rpc(node.httpUrl, 'storageMarket_nodes'), []);
+    await assert.rejects(rpc(node.httpUrl, 'storageMarket_fileStatus', ['0x1234']), (e) => e.rpc?.code === -32602);
+    await assert.rejects(rpc(node.httpUrl, 'storageMarket_entry', []), (e) => e.rpc?.code === -32602);
 
     // An empty file is refused with a typed error and costs only the transaction fee.
     await assert.rejects(
