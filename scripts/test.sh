@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: installs what is missing, builds, then runs
-#   1. Rust unit tests (runtime, pallets, clients)  cargo test --release --workspace
+#   1. Rust unit tests (runtime, pallets, clients)  cargo test --release --workspace,
+#      and the pallet benchmarks run as tests         (--features runtime-benchmarks)
 #   2. end-to-end tests with real clients           node --test tests/e2e
 #   3. the four-validator zombienet test            scripts/zombienet.sh (ZEROG_SKIP_ZOMBIENET=1 skips)
 # and prints how long the build and each stage took.
@@ -12,11 +13,14 @@ zg_setup
 zg_npm "$ZG_ROOT/tests/e2e"
 t_setup=$(date +%s)
 
-zg_build_node
+zg_build
 t_build=$(date +%s)
 
 zg_log "Rust unit tests"
 (cd "$ZG_ROOT" && cargo test --release --locked --workspace)
+# The pallets' benchmarks against their mocks: they compile only with this feature,
+# and `benchmark pallet` is useless if they have rotted.
+(cd "$ZG_ROOT" && cargo test --release --locked -p pallet-storage-market --features runtime-benchmarks)
 t_unit=$(date +%s)
 
 zg_log "end-to-end tests (zerog-node + @polkadot/api)"

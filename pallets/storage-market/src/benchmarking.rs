@@ -4,7 +4,10 @@ use super::*;
 use crate::Pallet as StorageMarket;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
-	frame_support::{traits::fungible::Mutate, BoundedVec},
+	frame_support::{
+		traits::{fungible::Mutate, EnsureOrigin, Get},
+		BoundedVec,
+	},
 	frame_system::RawOrigin,
 	sp_runtime::traits::Bounded,
 };
@@ -18,6 +21,19 @@ fn funded<T: Config>(name: &'static str) -> T::AccountId {
 
 fn endpoint<T: Config>() -> EndpointOf<T> {
 	BoundedVec::try_from(vec![b'h'; T::MaxEndpointLen::get() as usize]).unwrap()
+}
+
+/// A funded account with a registered, active node of the longest endpoint.
+fn registered_node<T: Config>() -> T::AccountId {
+	let caller = funded::<T>("node");
+	StorageMarket::<T>::register_node(
+		RawOrigin::Signed(caller.clone()).into(),
+		endpoint::<T>(),
+		ShardConfig::FULL,
+		T::MinNodeBond::get(),
+	)
+	.unwrap();
+	caller
 }
 
 #[benchmarks]
@@ -57,42 +73,21 @@ mod benchmarks {
 
 	#[benchmark]
 	fn update_node() {
-		let caller = funded::<T>("node");
-		StorageMarket::<T>::register_node(
-			RawOrigin::Signed(caller.clone()).into(),
-			endpoint::<T>(),
-			ShardConfig::FULL,
-			T::MinNodeBond::get(),
-		)
-		.unwrap();
+		let caller = registered_node::<T>();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), endpoint::<T>(), ShardConfig { shard_id: 1, num_shard: 2 });
 	}
 
 	#[benchmark]
 	fn deregister_node() {
-		let caller = funded::<T>("node");
-		StorageMarket::<T>::register_node(
-			RawOrigin::Signed(caller.clone()).into(),
-			endpoint::<T>(),
-			ShardConfig::FULL,
-			T::MinNodeBond::get(),
-		)
-		.unwrap();
+		let caller = registered_node::<T>();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller));
 	}
 
 	#[benchmark]
 	fn withdraw_bond() {
-		let caller = funded::<T>("node");
-		StorageMarket::<T>::register_node(
-			RawOrigin::Signed(caller.clone()).into(),
-			endpoint::<T>(),
-			ShardConfig::FULL,
-			T::MinNodeBond::get(),
-		)
-		.unwrap();
+		let caller = registered_node::<T>();
 		StorageMarket::<T>::deregister_node(RawOrigin::Signed(caller.clone()).into()).unwrap();
 		frame_system::Pallet::<T>::set_block_number(
 			frame_system::Pallet::<T>::block_number() + T::UnbondingPeriod::get(),
