@@ -304,16 +304,7 @@ pub mod pallet {
 			lifetime_months: u32,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			check_size(size).map_err(|e| match e {
-				SizeError::Empty => Error::<T>::EmptyFile,
-				SizeError::TooLarge => Error::<T>::FileTooLarge,
-			})?;
-			ensure!(
-				(1..=T::MaxLifetimeMonths::get()).contains(&lifetime_months),
-				Error::<T>::InvalidLifetime
-			);
-			let sectors = chunk_count(size);
-			let fee = Self::fee_for(size, lifetime_months).ok_or(Error::<T>::Overflow)?;
+			let (sectors, fee) = Self::price(size, lifetime_months)?;
 			let start_sector = FlowLength::<T>::get();
 			let end = start_sector.checked_add(sectors).ok_or(Error::<T>::Overflow)?;
 
@@ -396,12 +387,9 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::check_node_params(&endpoint, &shard)?;
-			Nodes::<T>::try_mutate(&who, |node| -> DispatchResult {
-				let node = node.as_mut().ok_or(Error::<T>::NotRegistered)?;
-				ensure!(node.status == NodeStatus::Active, Error::<T>::NodeUnbonding);
+			Self::mutate_active_node(&who, |node| {
 				node.endpoint = endpoint.clone();
 				node.shard = shard;
-				Ok(())
 			})?;
 			Self::deposit_event(Event::NodeUpdated { node: who, endpoint, shard });
 			Ok(())
@@ -415,12 +403,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let until = frame_system::Pallet::<T>::block_number()
 				.saturating_add(T::UnbondingPeriod::get());
-			Nodes::<T>::try_mutate(&who, |node| -> DispatchResult {
-				let node = node.as_mut().ok_or(Error::<T>::NotRegistered)?;
-				ensure!(node.status == NodeStatus::Active, Error::<T>::NodeUnbonding);
-				node.status = NodeStatus::Unbonding { until };
-				Ok(())
-			})?;
+			Self::mutate_active_node(&who, |node| node.status = NodeStatus::Unbonding { until })?;
 			Self::deposit_event(Event::NodeDeregistered { node: who, until });
 			Ok(())
 		}
@@ -451,6 +434,35 @@ pub mod pallet {
 		/// The account holding fees and reward pools.
 		pub fn account_id() -> T::AccountId {
 			T::PalletId::get().into_account_truncating()
+		}
+
+		/// Checks a submission's size and lifetime and prices it at the current price:
+		/// the sectors it occupies and its fee. `submit` and `quote` both go through here,
+		/// so a quote is exactly what a submission would pay, or refused for the same reason.
+		fn price(size: u64, lifetime_months: u32) -> Result<(u64, BalanceOf<T>), Error<T>> {
+			check_size(size).map_err(|e| match e {
+				SizeError::Empty => Error::<T>::EmptyFile,
+				SizeError::TooLarge => Error::<T>::FileTooLarge,
+			})?;
+			ensure!(
+				(1..=T::MaxLifetimeMonths::get()).contains(&lifetime_months),
+				Error::<T>::InvalidLifetime
+			);
+			let fee = Self::fee_for(size, lifetime_months).ok_or(Error::<T>::Overflow)?;
+			Ok((chunk_count(size), fee))
+		}
+
+		/// Applies `f` to the caller's node if it is registered and active.
+		fn mutate_active_node(
+			who: &T::AccountId,
+			f: impl FnOnce(&mut StorageNodeOf<T>),
+		) -> DispatchResult {
+			Nodes::<T>::try_mutate(who, |node| {
+				let node = node.as_mut().ok_or(Error::<T>::NotRegistered)?;
+				ensure!(node.status == NodeStatus::Active, Error::<T>::NodeUnbonding);
+				f(node);
+				Ok(())
+			})
 		}
 
 		/// The fee for storing `size` bytes for `months` at the current price.
@@ -516,11 +528,7 @@ pub mod pallet {
 		/// The fee a submission of `size` bytes for `lifetime_months` would pay now;
 		/// `None` when the submission would be rejected.
 		pub fn quote(size: u64, lifetime_months: u32) -> Option<BalanceOf<T>> {
-			check_size(size).ok()?;
-			if !(1..=T::MaxLifetimeMonths::get()).contains(&lifetime_months) {
-				return None;
-			}
-			Self::fee_for(size, lifetime_months)
+			Self::price(size, lifetime_months).ok().map(|(_, fee)| fee)
 		}
 	}
 }
