@@ -56,7 +56,7 @@ zg_npm() {
 # invocation for everything keeps one feature resolution, so the node that run.sh starts
 # and the binaries test.sh runs share every compiled dependency (building the node
 # alone and then the tests would compile polkadot-sdk twice, with different features).
-zg_build_node() {
+zg_build() {
 	zg_log "building the workspace (release) into $CARGO_TARGET_DIR"
 	(cd "$ZG_ROOT" && cargo build --release --locked --workspace --all-targets) || zg_die "cargo build failed"
 }

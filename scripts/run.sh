@@ -10,7 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
 zg_setup
-zg_build_node
+zg_build
 
 base_path="${ZEROG_BASE_PATH:-$HOME/.local/share/zerog/dev}"
 args=(--dev --rpc-cors all --rpc-port 9944 --prometheus-port 9615 --port 30333)

@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
 zg_setup
-[ -x "$ZEROG_NODE" ] || zg_build_node
+[ -x "$ZEROG_NODE" ] || zg_build
 zg_npm "$ZG_ROOT/zombienet"
 
 work="$(mktemp -d -t zerog-zombienet-XXXXXX)"

@@ -39,7 +39,7 @@ function submitInBlock(tx, signer, options = {}) {
       if (result.dispatchError) {
         let msg = result.dispatchError.toString();
         if (result.dispatchError.isModule) {
-          const d = api.registry.findMetaError(result.dispatchError.asModule);
+          const d = result.dispatchError.registry.findMetaError(result.dispatchError.asModule);
           msg = `${d.section}.${d.name}`;
         }
         fail(new Error(`dispatch failed: ${msg}`));
@@ -265,12 +265,7 @@ describe('zerog-node --dev', () => {
     const api2 = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
     try {
       const bobMid = await (await api2.query.system.account(bob.address)).data.free.toBigInt();
-      await new Promise((ok, fail) => {
-        api2.tx.balances.transferKeepAlive(bob.address, UNIT).signAndSend(alice, (r) => {
-          if (r.dispatchError) fail(new Error(r.dispatchError.toString()));
-          else if (r.status.isInBlock) ok();
-        }).catch(fail);
-      });
+      await submitInBlock(api2.tx.balances.transferKeepAlive(bob.address, UNIT), alice);
       assert.equal((await api2.query.system.account(bob.address)).data.free.toBigInt(), bobMid + UNIT);
     } finally {
       await api2.disconnect();
