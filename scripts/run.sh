@@ -1,20 +1,64 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, build (release) and start a ZeroG dev chain.
+# The main job: install what is missing, build (release) and start a ZeroG dev chain with
+# its storage network: zerog-node --dev plus ZEROG_STORAGE_NODES (default 4) storage
+# nodes, each registered on chain for one shard.
 #
 #   scripts/run.sh                 # --dev chain, state kept in ~/.local/share/zerog/dev
 #   scripts/run.sh --tmp           # throwaway state
 #   ZEROG_BASE_PATH=/data scripts/run.sh
+#   ZEROG_STORAGE_NODES=0 scripts/run.sh   # the chain alone
 #
-# Extra arguments go to zerog-node. Stop with Ctrl-C.
+# Extra arguments go to zerog-node. Stop with Ctrl-C (stops everything).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
 zg_setup
 zg_build
 
+bin="$(dirname "$ZEROG_NODE")"
+storage_nodes="${ZEROG_STORAGE_NODES:-4}"
 base_path="${ZEROG_BASE_PATH:-$HOME/.local/share/zerog/dev}"
 args=(--dev --rpc-cors all --rpc-port 9944 --prometheus-port 9615 --port 30333)
-if [[ " $* " != *" --tmp "* ]]; then args+=(--base-path "$base_path"); fi
+if [[ " $* " == *" --tmp "* ]]; then
+	base_path="$(mktemp -d -t zerog-run-XXXXXX)"
+else
+	args+=(--base-path "$base_path")
+fi
+mkdir -p "$base_path"
+
+pids=()
+cleanup() {
+	trap - EXIT INT TERM
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+"$ZEROG_NODE" "${args[@]}" "$@" &
+pids+=($!)
+for _ in $(seq 1 120); do
+	(exec 3<>/dev/tcp/127.0.0.1/9944) 2>/dev/null && break
+	sleep 0.5
+done
+
+# Storage nodes: shard i of N (N rounded up to a power of two), RocksDB under the base
+# path, zgs JSON-RPC on 5678 + i, registered on chain by //Alice, //Bob, ... once.
+signers=(//Alice //Bob //Charlie //Dave //Eve //Ferdie)
+if [ "$storage_nodes" -gt "${#signers[@]}" ]; then zg_die "at most ${#signers[@]} storage nodes (one per dev account)"; fi
+num_shard=1
+while [ "$num_shard" -lt "$storage_nodes" ]; do num_shard=$((num_shard * 2)); done
+registered="$("$bin/zg" --quiet storage nodes 2>/dev/null || true)"
+for i in $(seq 0 $((storage_nodes - 1))); do
+	port=$((5678 + i))
+	"$bin/zgs-node" --chain-rpc http://127.0.0.1:9944 --db-path "$base_path/storage/node$i" \
+		--rpc-addr "127.0.0.1:$port" --shard-id "$i" --num-shard "$num_shard" \
+		2>>"$base_path/storage-node$i.log" &
+	pids+=($!)
+	if ! grep -q "http://127.0.0.1:$port " <<<"$registered"; then
+		"$bin/zg" --quiet storage register --endpoint "http://127.0.0.1:$port" --shard-id "$i" \
+			--num-shard "$num_shard" --bond 100 --suri "${signers[$i]}" >/dev/null &
+	fi
+done
 
 cat >&2 <<TXT
 
@@ -25,6 +69,10 @@ ZeroG dev chain
   Prometheus      http://127.0.0.1:9615/metrics
   p2p             /ip4/127.0.0.1/tcp/30333
   dev accounts    //Alice (validator, sudo), //Bob, //Charlie, //Dave, //Eve, //Ferdie: 1,000,000 ZG each
+  storage nodes   $storage_nodes (zgs JSON-RPC on ports 5678..$((5677 + storage_nodes)), shards of $num_shard, logs in $base_path)
+  try             $bin/zg storage nodes
+                  $bin/zg storage upload FILE
+                  $bin/zg storage download ROOT -o FILE
 
 TXT
-exec "$ZEROG_NODE" "${args[@]}" "$@"
+wait "${pids[0]}"

@@ -1,13 +1,13 @@
-//! Encode and decode throughput of both codecs on one 256 KiB segment, default
-//! parameters (7 of 10), decode with the 3 first shards lost (the worst case for the
-//! systematic codec). `cargo bench -p zerog-erasure`.
+//! Encode and decode throughput of both codecs on one stripe (k = 5 segments of 256 KiB,
+//! 1.25 MiB) with the default parameters (5 of 8), decode with the n - k first shards
+//! lost (the worst case for the systematic codec). `cargo bench -p zerog-erasure`.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use zerog_erasure::{CodeParams, ErasureCoder, NovelPolyCoder, SimdCoder};
 
 fn bench(c: &mut Criterion) {
 	let params = CodeParams::default();
-	let data: Vec<u8> = (0..256 * 1024u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+	let data: Vec<u8> = (0..(params.k * 256 * 1024) as u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
 	let coders: Vec<Box<dyn ErasureCoder>> =
 		vec![Box::new(SimdCoder::new(params)), Box::new(NovelPolyCoder::new(params).unwrap())];
 
@@ -21,7 +21,7 @@ fn bench(c: &mut Criterion) {
 		});
 		let shards = coder.encode(&data).unwrap();
 		let mut partial: Vec<Option<Vec<u8>>> = shards.into_iter().map(Some).collect();
-		for s in partial.iter_mut().take(3) {
+		for s in partial.iter_mut().take(params.n - params.k) {
 			*s = None;
 		}
 		group.bench_with_input(BenchmarkId::new("decode", coder.name()), &partial, |b, p| {

@@ -1,8 +1,10 @@
 //! # ZeroG erasure coding
 //!
-//! Storage nodes keep each segment as `n` shards of which any `k` rebuild it, so a file
-//! survives the loss of `n - k` of the nodes holding it. The default, `k = 7` of
-//! `n = 10`, survives any 30 % of them, as 0G's storage promises.
+//! A file's segments are grouped into stripes of `k`, each extended with `n - k` parity
+//! segments so that any `k` of a stripe's `n` rebuild it ([`layout`]); nodes shard by
+//! segment index, so a file survives the loss of `n - k` of every `n` nodes holding it.
+//! The default, `k = 5` of `n = 8`, survives any 37.5 % of them (0G promises 30 %), and
+//! `n` is a power of two so that it divides evenly over power-of-two shard counts.
 //!
 //! Two codecs sit behind [`ErasureCoder`]:
 //! - [`SimdCoder`] (reed-solomon-simd, Leopard-RS in GF(2^16) with SIMD): the default,
@@ -41,9 +43,9 @@ impl CodeParams {
 }
 
 impl Default for CodeParams {
-	/// 7 of 10: any 30 % of the shards may be lost.
+	/// 5 of 8: any 37.5 % of the shards may be lost.
 	fn default() -> Self {
-		Self { k: 7, n: 10 }
+		Self { k: 5, n: 8 }
 	}
 }
 
@@ -88,6 +90,7 @@ pub fn default_coder(params: CodeParams) -> Box<dyn ErasureCoder> {
 	Box::new(SimdCoder::new(params))
 }
 
+pub mod layout;
 mod novelpoly;
 mod simd;
 pub use novelpoly::NovelPolyCoder;

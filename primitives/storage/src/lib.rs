@@ -23,7 +23,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
 mod merkle;
-pub use merkle::{segment_root, FileMerkleTree, MerkleProof, ProofError};
+pub use merkle::{segment_root, FileMerkleTree, MerkleProof, ProofError, TreeLevels};
 
 /// Bytes in a chunk (sector): the unit of Merkle leaves and of pricing.
 pub const CHUNK_SIZE: usize = 256;

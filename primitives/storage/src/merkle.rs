@@ -78,7 +78,20 @@ impl FileMerkleTree {
 		root_of(self.segment_roots.clone())
 	}
 
-	/// The proof that segment `index`'s root is part of this file's root.
+	/// Every level of the tree, for proving many segments at O(log n) each; holds about
+	/// twice the segment roots.
+	pub fn levels(&self) -> TreeLevels {
+		let mut levels = alloc::vec![self.segment_roots.clone()];
+		while levels.last().map_or(0, Vec::len) > 1 {
+			let mut next = levels.last().cloned().unwrap_or_default();
+			reduce_level(&mut next);
+			levels.push(next);
+		}
+		TreeLevels { levels }
+	}
+
+	/// The proof that segment `index`'s root is part of this file's root. Rebuilds the
+	/// tree: to prove many segments use [`FileMerkleTree::levels`].
 	pub fn segment_proof(&self, index: u64) -> Option<MerkleProof> {
 		let count = self.segment_roots.len() as u64;
 		if index >= count {
@@ -93,6 +106,37 @@ impl FileMerkleTree {
 				siblings.push(level[i ^ 1]);
 			}
 			reduce_level(&mut level);
+			i /= 2;
+		}
+		Some(MerkleProof { index, leaf_count: count, siblings })
+	}
+}
+
+/// All levels of a [`FileMerkleTree`], leaves first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeLevels {
+	levels: Vec<Vec<Hash>>,
+}
+
+impl TreeLevels {
+	/// The root (all zeros for an empty tree).
+	pub fn root(&self) -> Hash {
+		self.levels.last().and_then(|l| l.first().copied()).unwrap_or([0u8; 32])
+	}
+
+	/// The proof for segment `index`, equal to [`FileMerkleTree::segment_proof`]'s.
+	pub fn proof(&self, index: u64) -> Option<MerkleProof> {
+		let count = self.levels.first().map_or(0, Vec::len) as u64;
+		if index >= count {
+			return None;
+		}
+		let mut siblings = Vec::new();
+		let mut i = index as usize;
+		for level in &self.levels[..self.levels.len() - 1] {
+			let n = level.len();
+			if !(i == n - 1 && n % 2 == 1) {
+				siblings.push(level[i ^ 1]);
+			}
 			i /= 2;
 		}
 		Some(MerkleProof { index, leaf_count: count, siblings })

@@ -137,6 +137,11 @@ proptest! {
 		let i = pick.index(count);
 		let proof = tree.segment_proof(i as u64).unwrap();
 		prop_assert_eq!(proof.verify(&root, leaves[i]), Ok(()));
+		// The all-levels prover gives the same root and proofs.
+		let levels = tree.levels();
+		prop_assert_eq!(levels.root(), root);
+		prop_assert_eq!(levels.proof(i as u64), Some(proof.clone()));
+		prop_assert_eq!(levels.proof(count as u64), None);
 		let mut other = leaves[i];
 		other[(flip % 32) as usize] ^= 0x80;
 		prop_assert_eq!(proof.verify(&root, other), Err(ProofError::RootMismatch));

@@ -1,0 +1,243 @@
+//! The chain side of `zg`: JSON-RPC reads and signed extrinsics.
+//!
+//! Transactions are built with the runtime's own types (`zerog_runtime::RuntimeCall`,
+//! `TxExtension`), signed with sr25519, submitted with `author_submitExtrinsic`, then
+//! found in a block by hash; the block's events tell whether the call succeeded, and a
+//! failed call's module error is decoded to its name (`StorageMarket::BondTooLow`).
+
+use std::time::{Duration, Instant};
+
+use codec::{Decode, Encode};
+use jsonrpsee::core::{client::ClientT, rpc_params};
+use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
+use polkadot_sdk::{
+	frame_metadata_hash_extension, frame_system, pallet_transaction_payment,
+	sp_core::{crypto::Ss58Codec, sr25519, Pair, H256},
+	sp_runtime::{generic::Era, AccountId32, DispatchError},
+};
+use serde::Deserialize;
+use serde_json::Value;
+use sp_crypto_hashing::{blake2_256, twox_128};
+use zerog_runtime::{Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic};
+
+/// A failure talking to the chain, or a refused transaction.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+	/// Transport or JSON-RPC error.
+	#[error("chain RPC {0}: {1}")]
+	Rpc(&'static str, String),
+	/// The transaction pool refused the transaction.
+	#[error("transaction refused: {0}")]
+	Refused(String),
+	/// The transaction was included but its call failed.
+	#[error("transaction failed in block {block}: {error}")]
+	Failed { block: H256, error: String },
+	/// Nothing happened in time.
+	#[error("timed out: {0}")]
+	Timeout(String),
+	/// A reply we could not read.
+	#[error("unexpected reply: {0}")]
+	Decode(String),
+}
+
+/// A signer from a secret URI (`//Alice`, a mnemonic, `0x` seed).
+pub fn signer(suri: &str) -> Result<sr25519::Pair, String> {
+	sr25519::Pair::from_string(suri, None).map_err(|e| format!("bad secret URI: {e:?}"))
+}
+
+/// The SS58 address of a signer.
+pub fn address(pair: &sr25519::Pair) -> String {
+	AccountId32::from(pair.public()).to_ss58check()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RuntimeVersion {
+	spec_version: u32,
+	transaction_version: u32,
+}
+
+#[derive(Deserialize)]
+struct Header {
+	number: String,
+}
+
+#[derive(Deserialize)]
+struct BlockInner {
+	extrinsics: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct SignedBlock {
+	block: BlockInner,
+}
+
+fn hex_decode(s: &str) -> Result<Vec<u8>, ChainError> {
+	hex::decode(s.trim_start_matches("0x")).map_err(|e| ChainError::Decode(e.to_string()))
+}
+
+fn parse_number(h: &Header) -> Result<u32, ChainError> {
+	u32::from_str_radix(h.number.trim_start_matches("0x"), 16).map_err(|e| ChainError::Decode(e.to_string()))
+}
+
+/// An included transaction: its block and its events.
+pub struct Included {
+	/// The block it is in.
+	pub block: H256,
+	/// That block's number.
+	pub number: u32,
+	/// Events the transaction emitted.
+	pub events: Vec<RuntimeEvent>,
+}
+
+/// A chain connection.
+#[derive(Clone)]
+pub struct Chain {
+	rpc: HttpClient,
+}
+
+impl Chain {
+	/// Connects (lazily) to `url`.
+	pub fn new(url: &str) -> Result<Self, ChainError> {
+		let rpc = HttpClientBuilder::default()
+			.request_timeout(Duration::from_secs(30))
+			.build(url)
+			.map_err(|e| ChainError::Rpc("connect", format!("{url}: {e}")))?;
+		Ok(Self { rpc })
+	}
+
+	/// A JSON-RPC request.
+	pub async fn call<R: serde::de::DeserializeOwned>(
+		&self,
+		method: &'static str,
+		params: jsonrpsee::core::params::ArrayParams,
+	) -> Result<R, ChainError> {
+		self.rpc.request(method, params).await.map_err(|e| ChainError::Rpc(method, e.to_string()))
+	}
+
+	async fn header(&self, hash: Option<&str>) -> Result<Header, ChainError> {
+		self.call("chain_getHeader", rpc_params![hash]).await
+	}
+
+	/// The finalized block's number and hash.
+	pub async fn finalized(&self) -> Result<(u32, String), ChainError> {
+		let hash: String = self.call("chain_getFinalizedHead", rpc_params![]).await?;
+		let n = parse_number(&self.header(Some(&hash)).await?)?;
+		Ok((n, hash))
+	}
+
+	/// Signs `call` with `signer`, submits it, waits until it is in a block (and, with
+	/// `finalized`, until that block is final) and returns its events, or the reason it
+	/// failed.
+	pub async fn submit(&self, call: RuntimeCall, signer: &sr25519::Pair, finalized: bool) -> Result<Included, ChainError> {
+		let account = AccountId32::from(signer.public());
+		let genesis: String = self.call("chain_getBlockHash", rpc_params![0u32]).await?;
+		let genesis = H256::from_slice(&hex_decode(&genesis)?);
+		let version: RuntimeVersion = self.call("state_getRuntimeVersion", rpc_params![]).await?;
+		let nonce: u32 = self.call("system_accountNextIndex", rpc_params![account.to_ss58check()]).await?;
+		let start = parse_number(&self.header(None).await?)?;
+
+		let tx_ext: TxExtension = (
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+		);
+		let payload = SignedPayload::from_raw(
+			call.clone(),
+			tx_ext.clone(),
+			((), version.spec_version, version.transaction_version, genesis, genesis, (), (), (), None),
+		);
+		let signature = payload.using_encoded(|e| signer.sign(e));
+		let xt = UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), tx_ext);
+		let bytes = xt.encode();
+		let tx_hash = H256(blake2_256(&bytes));
+		let _: String = self
+			.rpc
+			.request("author_submitExtrinsic", rpc_params![format!("0x{}", hex::encode(&bytes))])
+			.await
+			.map_err(|e| ChainError::Refused(e.to_string()))?;
+
+		// Find it in the blocks from `start` on.
+		let deadline = Instant::now() + Duration::from_secs(90);
+		let mut next = start;
+		let (block, number, index) = 'found: loop {
+			let best = parse_number(&self.header(None).await?)?;
+			while next <= best {
+				let hash: String = self.call("chain_getBlockHash", rpc_params![next]).await?;
+				let b: SignedBlock = self.call("chain_getBlock", rpc_params![&hash]).await?;
+				for (i, x) in b.block.extrinsics.iter().enumerate() {
+					if H256(blake2_256(&hex_decode(x)?)) == tx_hash {
+						break 'found (hash, next, i as u32);
+					}
+				}
+				next += 1;
+			}
+			if Instant::now() > deadline {
+				return Err(ChainError::Timeout(format!("transaction {tx_hash:?} not in a block after 90 s")));
+			}
+			tokio::time::sleep(Duration::from_millis(300)).await;
+		};
+		let block_hash = H256::from_slice(&hex_decode(&block)?);
+		let events = self.events(&block, index).await?;
+		for ev in &events {
+			if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. }) = ev {
+				return Err(ChainError::Failed { block: block_hash, error: describe(dispatch_error) });
+			}
+		}
+		if finalized {
+			let deadline = Instant::now() + Duration::from_secs(120);
+			while self.finalized().await?.0 < number {
+				if Instant::now() > deadline {
+					return Err(ChainError::Timeout(format!("block {number} not finalized after 120 s")));
+				}
+				tokio::time::sleep(Duration::from_millis(500)).await;
+			}
+		}
+		Ok(Included { block: block_hash, number, events })
+	}
+
+	/// The events extrinsic `index` of `block` emitted.
+	async fn events(&self, block: &str, index: u32) -> Result<Vec<RuntimeEvent>, ChainError> {
+		let key = [twox_128(b"System"), twox_128(b"Events")].concat();
+		let raw: Option<String> =
+			self.call("state_getStorage", rpc_params![format!("0x{}", hex::encode(key)), block]).await?;
+		let raw = hex_decode(&raw.unwrap_or_default())?;
+		let records =
+			Vec::<frame_system::EventRecord<RuntimeEvent, H256>>::decode(&mut &raw[..]).map_err(|e| {
+				ChainError::Decode(format!("events: {e} (is zg older than the chain's runtime?)"))
+			})?;
+		Ok(records
+			.into_iter()
+			.filter(|r| r.phase == frame_system::Phase::ApplyExtrinsic(index))
+			.map(|r| r.event)
+			.collect())
+	}
+
+	/// `storageMarket_*` and other JSON reads.
+	pub async fn json(&self, method: &'static str, params: jsonrpsee::core::params::ArrayParams) -> Result<Value, ChainError> {
+		self.call(method, params).await
+	}
+}
+
+/// A dispatch error by name: the storage market's errors decoded from the runtime.
+pub fn describe(e: &DispatchError) -> String {
+	if let DispatchError::Module(m) = e {
+		let storage_market = <zerog_runtime::StorageMarket as polkadot_sdk::frame_support::traits::PalletInfoAccess>::index();
+		if m.index as usize == storage_market {
+			if let Ok(err) = pallet_storage_market::Error::<Runtime>::decode(&mut &m.error[..]) {
+				let name: &'static str = err.into();
+				return format!("StorageMarket::{name}");
+			}
+		}
+		if let Some(msg) = m.message {
+			return msg.to_string();
+		}
+	}
+	format!("{e:?}")
+}

@@ -1,0 +1,228 @@
+//! # zg: the ZeroG command line
+//!
+//! ```text
+//! zg storage upload FILE [--suri //Alice] [--months 12]    encode, submit the root, upload
+//! zg storage download ROOT -o FILE                         parallel, verified download
+//! zg storage info ROOT                                     on-chain entry and node holdings
+//! zg storage nodes                                         registered nodes and their status
+//! zg storage register --endpoint URL --shard-id I --num-shard N [--bond ZG] --suri KEY
+//! ```
+//!
+//! `--chain-rpc` (default `http://127.0.0.1:9944`) is the chain's JSON-RPC. Storage nodes
+//! come from the chain's registry unless given with `--node URL` (repeatable).
+
+mod chain;
+mod storage;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use jsonrpsee::core::rpc_params;
+use zerog_erasure::CodeParams;
+use zerog_storage_node::api::{parse_hash, to_hex};
+use zerog_storage_primitives::ShardConfig;
+
+use chain::Chain;
+
+/// One ZG in wei (18 decimals).
+const ZG: u128 = 1_000_000_000_000_000_000;
+
+#[derive(Parser)]
+#[command(name = "zg", version, about = "The ZeroG command line")]
+struct Cli {
+	/// The chain's JSON-RPC endpoint (http).
+	#[arg(long, global = true, default_value = "http://127.0.0.1:9944")]
+	chain_rpc: String,
+	/// No progress bars.
+	#[arg(long, short, global = true)]
+	quiet: bool,
+	#[command(subcommand)]
+	cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+	/// Decentralized storage: files erasure-coded across storage nodes, roots on chain.
+	#[command(subcommand)]
+	Storage(StorageCmd),
+}
+
+#[derive(Subcommand)]
+enum StorageCmd {
+	/// Encodes FILE, submits its root with the fee, and uploads its segments. Running it
+	/// again after an interruption resumes: nothing is paid or sent twice.
+	Upload {
+		file: PathBuf,
+		/// The paying account's secret URI.
+		#[arg(long, default_value = "//Alice")]
+		suri: String,
+		/// Months of storage to pay for.
+		#[arg(long, default_value_t = 12)]
+		months: u32,
+		/// Data segments per stripe.
+		#[arg(long, default_value_t = CodeParams::default().k)]
+		k: usize,
+		/// Segments per stripe, parity included.
+		#[arg(long, default_value_t = CodeParams::default().n)]
+		n: usize,
+		/// Storage node URLs (default: the nodes registered on chain).
+		#[arg(long = "node")]
+		nodes: Vec<String>,
+		/// Concurrent segment uploads.
+		#[arg(long, default_value_t = 16)]
+		parallel: usize,
+	},
+	/// Downloads ROOT, checking every segment against the chain, into FILE.
+	Download {
+		root: String,
+		#[arg(short, long)]
+		output: PathBuf,
+		/// Storage node URLs (default: the nodes registered on chain).
+		#[arg(long = "node")]
+		nodes: Vec<String>,
+		/// Stripes fetched at once.
+		#[arg(long, default_value_t = 4)]
+		parallel: usize,
+	},
+	/// Shows ROOT's entry on chain, its encoding and what each node holds.
+	Info {
+		root: String,
+		#[arg(long = "node")]
+		nodes: Vec<String>,
+	},
+	/// Lists the storage nodes registered on chain and whether they answer.
+	Nodes,
+	/// Registers a storage node on chain, bonding --bond ZG from the signer.
+	Register {
+		/// The node's zgs JSON-RPC URL, as clients reach it.
+		#[arg(long)]
+		endpoint: String,
+		#[arg(long, default_value_t = 0)]
+		shard_id: u32,
+		#[arg(long, default_value_t = 1)]
+		num_shard: u32,
+		/// Bond in ZG.
+		#[arg(long, default_value_t = 100)]
+		bond: u128,
+		#[arg(long)]
+		suri: String,
+	},
+}
+
+fn mib(bytes: u64, secs: f64) -> f64 {
+	bytes as f64 / (1024.0 * 1024.0) / secs.max(1e-9)
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+	let chain = Chain::new(&cli.chain_rpc).map_err(|e| e.to_string())?;
+	let quiet = cli.quiet;
+	let Cmd::Storage(cmd) = cli.cmd;
+	match cmd {
+		StorageCmd::Upload { file, suri, months, k, n, nodes, parallel } => {
+			let params = CodeParams::new(k, n).map_err(|e| e.to_string())?;
+			if n > zerog_erasure::layout::MAX_STRIPE {
+				return Err(format!("--n {n} is above {}", zerog_erasure::layout::MAX_STRIPE));
+			}
+			let signer = chain::signer(&suri)?;
+			let opts = storage::UploadOpts { params, months, nodes, parallel, quiet };
+			let r = storage::upload(&chain, &signer, &file, &opts).await?;
+			println!("root      {}", to_hex(&r.root));
+			println!("entry     {}", r.seq);
+			println!("size      {} bytes ({} encoded, {} of {} segments per stripe are data)", r.size, r.encoded_size, k, n);
+			println!("submitted {}", if r.submitted { "now" } else { "earlier (resumed)" });
+			println!(
+				"uploaded  {} segments in {:.2} s ({:.1} MiB/s of file data)",
+				r.uploads,
+				r.transfer_secs,
+				mib(r.size, r.transfer_secs)
+			);
+		},
+		StorageCmd::Download { root, output, nodes, parallel } => {
+			let root = parse_hash(&root)?;
+			let r = storage::download(&chain, root, &output, &nodes, parallel, quiet).await?;
+			println!("wrote     {} ({} bytes)", output.display(), r.size);
+			println!("verified  every segment against root {}", to_hex(&root));
+			println!("speed     {:.2} s, {:.1} MiB/s", r.secs, mib(r.size, r.secs));
+			println!("rebuilt   {} stripes from parity", r.decoded_stripes);
+			for e in &r.unreachable {
+				println!("unreachable node {e}");
+			}
+			for (e, why) in &r.bad_nodes {
+				println!("bad node  {e}: {why}");
+			}
+		},
+		StorageCmd::Info { root, nodes } => {
+			let root = parse_hash(&root)?;
+			let f = storage::lookup(&chain, &root).await?;
+			let l = f.tag.layout();
+			println!("root      {}", to_hex(&root));
+			println!("entry     {}", f.entry["seq"]);
+			println!("size      {} bytes", f.tag.size);
+			println!("encoding  {} of {} segments per stripe, {} stripes, {} encoded bytes", l.params.k, l.params.n, l.stripes(), l.encoded_size());
+			println!("fee       {} wei for {} months", f.entry["fee"].as_str().unwrap_or("?"), f.entry["lifetimeMonths"]);
+			println!("submitter {}", f.entry["submitter"].as_str().unwrap_or("?"));
+			let nodes = storage::discover(&chain, &nodes, true).await?;
+			for (endpoint, shard, view) in storage::node_views(&nodes, &root).await {
+				let what = match view {
+					Ok(Some(i)) => format!("{}/{} segments{}", i.stored_segments, i.shard_segments, if i.complete { ", complete" } else { "" }),
+					Ok(None) => "has not seen the submission".into(),
+					Err(e) => format!("unreachable ({e})"),
+				};
+				println!("node      {endpoint} shard {}/{}: {what}", shard.shard_id, shard.num_shard);
+			}
+		},
+		StorageCmd::Nodes => {
+			let list = chain.json("storageMarket_nodes", rpc_params![]).await.map_err(|e| e.to_string())?;
+			let nodes = list.as_array().cloned().unwrap_or_default();
+			println!("{} storage nodes registered", nodes.len());
+			let clients = storage::discover(&chain, &[], true).await.unwrap_or_default();
+			for n in nodes {
+				let endpoint = n["endpoint"].as_str().unwrap_or_default();
+				let live = match clients.iter().find(|c| c.endpoint == endpoint) {
+					Some(c) => match storage::node_status(c).await {
+						Ok(s) => format!("online, {} segments, block {}", s.stored_segments, s.finalized_block),
+						Err(_) => "offline".into(),
+					},
+					None => "-".into(),
+				};
+				println!(
+					"{} shard {}/{} {} bond {} ZG, {} [{}]",
+					endpoint,
+					n["shardId"],
+					n["numShard"],
+					n["status"].as_str().unwrap_or("?"),
+					n["bond"].as_str().and_then(|b| b.parse::<u128>().ok()).map(|b| b / ZG).unwrap_or(0),
+					n["operator"].as_str().unwrap_or("?"),
+					live
+				);
+			}
+		},
+		StorageCmd::Register { endpoint, shard_id, num_shard, bond, suri } => {
+			let shard = ShardConfig { shard_id, num_shard };
+			if !shard.is_valid() {
+				return Err(format!("shard {shard_id}/{num_shard}: the count is a power of two and the id below it"));
+			}
+			let signer = chain::signer(&suri)?;
+			let endpoint_bytes = endpoint.clone().into_bytes().try_into().map_err(|_| "endpoint longer than 128 bytes")?;
+			let call = zerog_runtime::RuntimeCall::StorageMarket(pallet_storage_market::Call::register_node {
+				endpoint: endpoint_bytes,
+				shard,
+				bond: bond.checked_mul(ZG).ok_or("bond too large")?,
+			});
+			let inc = chain.submit(call, &signer, true).await.map_err(|e| e.to_string())?;
+			println!("registered {endpoint} (shard {shard_id}/{num_shard}) for {} in block {}", chain::address(&signer), inc.number);
+		},
+	}
+	Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+	match run(Cli::parse()).await {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(e) => {
+			eprintln!("error: {e}");
+			ExitCode::FAILURE
+		},
+	}
+}

@@ -1,0 +1,573 @@
+//! `zg storage`: upload and download through the storage nodes, with erasure coding
+//! across nodes and every segment checked against the on-chain root.
+//!
+//! Both directions stream: the file is read (and written) one stripe at a time, a few
+//! stripes in flight, so memory stays flat whatever the file size; only the 32-byte
+//! segment roots of the encoded file are kept for the proofs.
+
+use std::{
+	collections::{HashMap, HashSet},
+	fs::File,
+	io::{Read, Seek, SeekFrom, Write},
+	path::{Path, PathBuf},
+	sync::{Arc, Mutex},
+	time::{Duration, Instant},
+};
+
+use futures::{stream, StreamExt};
+use indicatif::{ProgressBar, ProgressStyle};
+use jsonrpsee::core::{client::ClientT, rpc_params, ClientError};
+use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
+use serde_json::Value;
+use zerog_erasure::{
+	default_coder,
+	layout::{EncodingTag, FileLayout},
+	CodeParams, ErasureCoder,
+};
+use zerog_storage_node::api::{self, parse_hash, to_hex, Base64, FileInfo, HexHash, SegmentWithProof, ShardJson};
+use zerog_storage_primitives::{segment_count, segment_root, FileMerkleTree, FileRoot, MerkleProof, ShardConfig, SEGMENT_SIZE};
+
+use crate::chain::Chain;
+
+const SEG: u64 = SEGMENT_SIZE as u64;
+
+/// A storage node as the CLI sees it.
+pub struct NodeClient {
+	/// Its zgs JSON-RPC URL.
+	pub endpoint: String,
+	/// The segments it keeps.
+	pub shard: ShardConfig,
+	rpc: HttpClient,
+}
+
+fn node_rpc(endpoint: &str) -> Result<HttpClient, String> {
+	HttpClientBuilder::default()
+		.request_timeout(Duration::from_secs(30))
+		.max_request_size(api::MAX_REQUEST_BYTES)
+		.max_response_size(api::MAX_REQUEST_BYTES)
+		.build(endpoint)
+		.map_err(|e| format!("{endpoint}: {e}"))
+}
+
+/// The storage nodes to use: those given with `--node` (asked for their shard), or the
+/// active nodes registered on chain. Nodes that do not answer are left out when `lenient`.
+pub async fn discover(chain: &Chain, explicit: &[String], lenient: bool) -> Result<Vec<NodeClient>, String> {
+	let mut out = Vec::new();
+	if explicit.is_empty() {
+		let list = chain.json("storageMarket_nodes", rpc_params![]).await.map_err(|e| e.to_string())?;
+		for n in list.as_array().into_iter().flatten() {
+			if n["status"] != "active" {
+				continue;
+			}
+			let endpoint = n["endpoint"].as_str().unwrap_or_default().to_string();
+			let shard = ShardConfig {
+				shard_id: n["shardId"].as_u64().unwrap_or(0) as u32,
+				num_shard: n["numShard"].as_u64().unwrap_or(0) as u32,
+			};
+			if !shard.is_valid() {
+				continue;
+			}
+			match node_rpc(&endpoint) {
+				Ok(rpc) => out.push(NodeClient { endpoint, shard, rpc }),
+				Err(e) => eprintln!("warning: skipping node {e}"),
+			}
+		}
+	} else {
+		for endpoint in explicit {
+			let rpc = node_rpc(endpoint)?;
+			match rpc.request::<ShardJson, _>("zgs_getShardConfig", rpc_params![]).await {
+				Ok(s) => out.push(NodeClient { endpoint: endpoint.clone(), shard: s.into(), rpc }),
+				Err(e) if lenient => eprintln!("warning: node {endpoint} does not answer ({e}); leaving it out"),
+				Err(e) => return Err(format!("node {endpoint}: {e}")),
+			}
+		}
+	}
+	if out.is_empty() {
+		return Err("no storage nodes: register some on chain (zg storage register) or pass --node URL".into());
+	}
+	Ok(out)
+}
+
+fn bar(len: u64, what: &str, quiet: bool) -> ProgressBar {
+	if quiet {
+		return ProgressBar::hidden();
+	}
+	let pb = ProgressBar::new(len);
+	pb.set_style(
+		ProgressStyle::with_template("{msg:>10} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+			.expect("static template; qed")
+			.progress_chars("=> "),
+	);
+	pb.set_message(what.to_string());
+	pb
+}
+
+/// Reads stripe `s` of the file: its data segments back to back, zero-padded.
+fn read_stripe(file: &mut File, layout: &FileLayout, s: u64) -> std::io::Result<Vec<u8>> {
+	let start = s * layout.params.k as u64 * SEG;
+	let mut buf = vec![0u8; layout.stripe_data(s) * SEGMENT_SIZE];
+	let want = (layout.size.saturating_sub(start) as usize).min(buf.len());
+	file.seek(SeekFrom::Start(start))?;
+	file.read_exact(&mut buf[..want])?;
+	Ok(buf)
+}
+
+/// A stripe's encoded segments (data, then parity), each a full segment.
+fn encode_stripe(coder: &dyn ErasureCoder, layout: &FileLayout, data: Vec<u8>) -> Result<Vec<Vec<u8>>, String> {
+	let parity = layout.encode_stripe(coder, &data).map_err(|e| e.to_string())?;
+	let mut segs: Vec<Vec<u8>> = data.chunks(SEGMENT_SIZE).map(<[u8]>::to_vec).collect();
+	segs.extend(parity);
+	Ok(segs)
+}
+
+/// Segment roots, hashed on all cores.
+fn roots_parallel(segs: &[Vec<u8>]) -> Vec<[u8; 32]> {
+	let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(segs.len().max(1));
+	let per = segs.len().div_ceil(threads).max(1);
+	std::thread::scope(|sc| {
+		let handles: Vec<_> =
+			segs.chunks(per).map(|c| sc.spawn(move || c.iter().map(|s| segment_root(s)).collect::<Vec<_>>())).collect();
+		handles.into_iter().flat_map(|h| h.join().expect("hashing does not panic; qed")).collect()
+	})
+}
+
+/// The Merkle tree of the encoded file, streaming it once.
+fn encoded_tree(path: &Path, layout: FileLayout, pb: &ProgressBar) -> Result<FileMerkleTree, String> {
+	let coder = default_coder(layout.params);
+	let mut file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+	let mut tree = FileMerkleTree::new();
+	for s in 0..layout.stripes() {
+		let data = read_stripe(&mut file, &layout, s).map_err(|e| format!("{}: {e}", path.display()))?;
+		pb.inc(data.len() as u64);
+		let segs = encode_stripe(&*coder, &layout, data)?;
+		for r in roots_parallel(&segs) {
+			tree.push_segment_root(r);
+		}
+	}
+	Ok(tree)
+}
+
+/// What an upload did.
+pub struct UploadReport {
+	/// The encoded file's root, as on chain.
+	pub root: FileRoot,
+	/// Its flow entry.
+	pub seq: u64,
+	/// Original bytes.
+	pub size: u64,
+	/// Encoded bytes (on chain, over all nodes).
+	pub encoded_size: u64,
+	/// Whether this run submitted it (`false`: it was already on chain).
+	pub submitted: bool,
+	/// Segment uploads made by this run (already held ones are skipped).
+	pub uploads: u64,
+	/// Seconds spent sending segments.
+	pub transfer_secs: f64,
+}
+
+/// Upload options.
+pub struct UploadOpts {
+	/// Stripe parameters.
+	pub params: CodeParams,
+	/// Months of storage paid.
+	pub months: u32,
+	/// Explicit nodes.
+	pub nodes: Vec<String>,
+	/// Concurrent segment uploads.
+	pub parallel: usize,
+	/// No progress bars.
+	pub quiet: bool,
+}
+
+async fn wait_known(node: &NodeClient, root: &FileRoot) -> Result<(), String> {
+	let deadline = Instant::now() + Duration::from_secs(120);
+	loop {
+		match node.rpc.request::<Option<FileInfo>, _>("zgs_getFileInfo", rpc_params![to_hex(root)]).await {
+			Ok(Some(_)) => return Ok(()),
+			Ok(None) => {},
+			Err(e) => return Err(format!("node {}: {e}", node.endpoint)),
+		}
+		if Instant::now() > deadline {
+			return Err(format!("node {} has not seen the submission after 120 s", node.endpoint));
+		}
+		tokio::time::sleep(Duration::from_millis(300)).await;
+	}
+}
+
+async fn held(node: &NodeClient, root: &FileRoot) -> Result<HashSet<u64>, String> {
+	let mut out = HashSet::new();
+	let mut from = 0u64;
+	loop {
+		let page: Vec<u64> = node
+			.rpc
+			.request("zgs_storedSegments", rpc_params![to_hex(root), from, api::MAX_LIST])
+			.await
+			.map_err(|e| format!("node {}: {e}", node.endpoint))?;
+		let done = page.len() < api::MAX_LIST as usize;
+		if let Some(last) = page.last() {
+			from = last + 1;
+		}
+		out.extend(page);
+		if done {
+			return Ok(out);
+		}
+	}
+}
+
+/// Uploads a file: encodes it, submits its root (unless already on chain), waits for
+/// finality, and sends every segment to every node whose shard holds it, skipping
+/// segments a node already has, so a second run resumes an interrupted one.
+pub async fn upload(
+	chain: &Chain,
+	signer: &polkadot_sdk::sp_core::sr25519::Pair,
+	path: &Path,
+	opts: &UploadOpts,
+) -> Result<UploadReport, String> {
+	let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+	zerog_storage_primitives::check_size(size).map_err(|e| format!("{}: size {size}: {e:?}", path.display()))?;
+	let layout = FileLayout::new(size, opts.params);
+	let tag = EncodingTag { size, params: opts.params };
+	let encoded_size = layout.encoded_size();
+
+	let nodes = discover(chain, &opts.nodes, false).await?;
+	for i in 0..layout.params.n as u64 {
+		if !nodes.iter().any(|n| n.shard.holds(i)) {
+			return Err(format!("no storage node keeps segment index {i} mod its shard count: the nodes do not cover every shard"));
+		}
+	}
+
+	let pb = bar(size, "hashing", opts.quiet);
+	let tree = {
+		let (p, pb2) = (path.to_path_buf(), pb.clone());
+		tokio::task::spawn_blocking(move || encoded_tree(&p, layout, &pb2)).await.map_err(|e| e.to_string())??
+	};
+	pb.finish_and_clear();
+	let root = tree.root();
+
+	// On chain already (an earlier, interrupted run)? Else submit and wait for finality.
+	let existing = chain.json("storageMarket_fileStatus", rpc_params![to_hex(&root)]).await.map_err(|e| e.to_string())?;
+	let submitted = existing.is_null() || existing["size"].as_u64() != Some(encoded_size);
+	if submitted {
+		let fee = chain
+			.json("storageMarket_quote", rpc_params![encoded_size, opts.months])
+			.await
+			.map_err(|e| e.to_string())?;
+		if fee.is_null() {
+			return Err(format!("the storage market refuses {encoded_size} bytes for {} months", opts.months));
+		}
+		let call = zerog_runtime::RuntimeCall::StorageMarket(pallet_storage_market::Call::submit {
+			size: encoded_size,
+			root,
+			tags: tag.to_tags(),
+			lifetime_months: opts.months,
+		});
+		if !opts.quiet {
+			eprintln!("submitting root {} ({} encoded bytes, fee {} wei)", to_hex(&root), encoded_size, fee.as_str().unwrap_or("?"));
+		}
+		let inc = chain.submit(call, signer, true).await.map_err(|e| e.to_string())?;
+		let submitted_seq = inc.events.iter().find_map(|e| match e {
+			zerog_runtime::RuntimeEvent::StorageMarket(pallet_storage_market::Event::Submitted { seq, .. }) => Some(*seq),
+			_ => None,
+		});
+		if !opts.quiet {
+			eprintln!("submitted in block {} ({:?}), entry {submitted_seq:?}", inc.number, inc.block);
+		}
+	}
+	// The root's first entry (an earlier submission of the same file counts).
+	let entry = chain.json("storageMarket_fileStatus", rpc_params![to_hex(&root)]).await.map_err(|e| e.to_string())?;
+	let seq = entry["seq"].as_u64().ok_or("the submission is not on chain after finality")?;
+
+	// Every node must have followed the submission; ask what each already holds.
+	let mut todo: Vec<HashSet<u64>> = Vec::new();
+	for n in &nodes {
+		wait_known(n, &root).await?;
+		todo.push(held(n, &root).await?);
+	}
+
+	let t0 = Instant::now();
+	let total: u64 = (0..layout.encoded_segments())
+		.map(|i| nodes.iter().zip(&todo).filter(|(n, h)| n.shard.holds(i) && !h.contains(&i)).count() as u64)
+		.sum();
+	let pb = bar(total * SEG, "upload", opts.quiet);
+	let (tx, rx) = tokio::sync::mpsc::channel::<(usize, Arc<SegmentWithProof>)>(opts.parallel * 2);
+	let producer = {
+		let p = path.to_path_buf();
+		let shards: Vec<ShardConfig> = nodes.iter().map(|n| n.shard).collect();
+		tokio::task::spawn_blocking(move || -> Result<(), String> {
+			let coder = default_coder(layout.params);
+			let levels = tree.levels();
+			let root = HexHash(levels.root());
+			let mut file = File::open(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+			for s in 0..layout.stripes() {
+				let first = layout.stripe_start(s);
+				let wanted = |i: u64| shards.iter().zip(&todo).any(|(sh, h)| sh.holds(i) && !h.contains(&i));
+				let count = (layout.stripe_data(s) + layout.parity_per_stripe()) as u64;
+				if !(first..first + count).any(wanted) {
+					continue;
+				}
+				let data = read_stripe(&mut file, &layout, s).map_err(|e| format!("{}: {e}", p.display()))?;
+				for (j, seg) in encode_stripe(&*coder, &layout, data)?.into_iter().enumerate() {
+					let i = first + j as u64;
+					let proof = levels.proof(i).ok_or("proof past the end")?;
+					let seg = Arc::new(SegmentWithProof { root, index: i, data: Base64(seg), proof: proof.into() });
+					for (k, (sh, h)) in shards.iter().zip(&todo).enumerate() {
+						if sh.holds(i) && !h.contains(&i) && tx.blocking_send((k, seg.clone())).is_err() {
+							return Ok(());
+						}
+					}
+				}
+			}
+			Ok(())
+		})
+	};
+	let nodes = Arc::new(nodes);
+	let failures = Arc::new(Mutex::new(Vec::<String>::new()));
+	let rx = Arc::new(tokio::sync::Mutex::new(rx));
+	let workers: Vec<_> = (0..opts.parallel.max(1))
+		.map(|_| {
+			let (rx, nodes, failures, pb) = (rx.clone(), nodes.clone(), failures.clone(), pb.clone());
+			tokio::spawn(async move {
+				loop {
+					let Some((k, seg)) = rx.lock().await.recv().await else { return };
+					let node = &nodes[k];
+					let mut attempt = 0;
+					loop {
+						match node.rpc.request::<bool, _>("zgs_uploadSegment", rpc_params![&*seg]).await {
+							Ok(_) => break,
+							Err(e) if attempt < 4 && matches!(e, ClientError::Transport(_) | ClientError::RequestTimeout) => {
+								attempt += 1;
+								tokio::time::sleep(Duration::from_millis(250 << attempt)).await;
+							},
+							Err(e) => {
+								failures.lock().expect("no panics under the lock; qed").push(format!(
+									"node {} segment {}: {e}",
+									node.endpoint, seg.index
+								));
+								break;
+							},
+						}
+					}
+					pb.inc(SEG);
+				}
+			})
+		})
+		.collect();
+	producer.await.map_err(|e| e.to_string())??;
+	for w in workers {
+		w.await.map_err(|e| e.to_string())?;
+	}
+	pb.finish_and_clear();
+	let failures = std::mem::take(&mut *failures.lock().expect("no panics under the lock; qed"));
+	if !failures.is_empty() {
+		return Err(format!(
+			"{} segment uploads failed (run the same upload again to resume):\n  {}",
+			failures.len(),
+			failures.iter().take(10).cloned().collect::<Vec<_>>().join("\n  ")
+		));
+	}
+	Ok(UploadReport { root, seq, size, encoded_size, submitted, uploads: total, transfer_secs: t0.elapsed().as_secs_f64() })
+}
+
+/// A file on chain as the client layer sees it.
+pub struct OnChainFile {
+	/// Its flow entry (JSON from `storageMarket_fileStatus`).
+	pub entry: Value,
+	/// Its encoding.
+	pub tag: EncodingTag,
+}
+
+/// Looks `root` up on chain and reads its encoding.
+pub async fn lookup(chain: &Chain, root: &FileRoot) -> Result<OnChainFile, String> {
+	let entry = chain.json("storageMarket_fileStatus", rpc_params![to_hex(root)]).await.map_err(|e| e.to_string())?;
+	if entry.is_null() {
+		return Err(format!("root {} is not on chain", to_hex(root)));
+	}
+	let size = entry["size"].as_u64().ok_or("entry without a size")?;
+	let tags = parse_hash(entry["tags"].as_str().unwrap_or_default())?;
+	let tag = EncodingTag::from_tags(&tags, size)
+		.ok_or_else(|| format!("root {} was not uploaded by zg (its tags carry no ZGE1 encoding header)", to_hex(root)))?;
+	Ok(OnChainFile { entry, tag })
+}
+
+/// What a download did.
+pub struct DownloadReport {
+	/// Bytes written.
+	pub size: u64,
+	/// Seconds.
+	pub secs: f64,
+	/// Stripes that needed parity (a data segment was missing or bad).
+	pub decoded_stripes: u64,
+	/// Nodes that served a segment that failed verification, with the first reason.
+	pub bad_nodes: Vec<(String, String)>,
+	/// Nodes that could not be reached.
+	pub unreachable: Vec<String>,
+}
+
+struct Fetcher {
+	root: FileRoot,
+	segments: u64,
+	nodes: Vec<NodeClient>,
+	bad: Mutex<HashMap<usize, String>>,
+	down: Mutex<HashSet<usize>>,
+}
+
+impl Fetcher {
+	/// Segment `i`, verified against the root, from the first node that has it right.
+	async fn segment(self: &Arc<Self>, i: u64) -> Option<Vec<u8>> {
+		for (k, node) in self.nodes.iter().enumerate() {
+			if !node.shard.holds(i) ||
+				self.bad.lock().expect("no panics under the lock; qed").contains_key(&k) ||
+				self.down.lock().expect("no panics under the lock; qed").contains(&k)
+			{
+				continue;
+			}
+			let reply = node
+				.rpc
+				.request::<SegmentWithProof, _>("zgs_downloadSegmentWithProof", rpc_params![to_hex(&self.root), i])
+				.await;
+			let seg = match reply {
+				Ok(seg) => seg,
+				Err(ClientError::Call(_)) => continue, // it does not hold it: try another
+				Err(_) => {
+					self.down.lock().expect("no panics under the lock; qed").insert(k);
+					continue;
+				},
+			};
+			let me = self.clone();
+			let check = tokio::task::spawn_blocking(move || me.verify(i, seg)).await;
+			match check {
+				Ok(Ok(data)) => return Some(data),
+				Ok(Err(reason)) => {
+					self.bad.lock().expect("no panics under the lock; qed").entry(k).or_insert(reason);
+				},
+				Err(_) => {},
+			}
+		}
+		None
+	}
+
+	fn verify(&self, i: u64, seg: SegmentWithProof) -> Result<Vec<u8>, String> {
+		if seg.root.0 != self.root || seg.index != i {
+			return Err(format!("asked for segment {i}, got segment {} of {}", seg.index, to_hex(&seg.root.0)));
+		}
+		if seg.data.0.len() != SEGMENT_SIZE {
+			return Err(format!("segment {i} is {} bytes", seg.data.0.len()));
+		}
+		let proof: MerkleProof = seg.proof.into();
+		if proof.index != i || proof.leaf_count != self.segments {
+			return Err(format!("segment {i}: proof for position {} of {}", proof.index, proof.leaf_count));
+		}
+		proof
+			.verify(&self.root, segment_root(&seg.data.0))
+			.map_err(|e| format!("segment {i} does not prove against the root ({e:?})"))?;
+		Ok(seg.data.0)
+	}
+
+	/// Stripe `s`'s data, rebuilt from parity if a data segment is missing or bad.
+	async fn stripe(self: Arc<Self>, layout: FileLayout, s: u64) -> Result<(Vec<u8>, bool), String> {
+		let first = layout.stripe_start(s);
+		let d = layout.stripe_data(s);
+		let m = layout.parity_per_stripe();
+		let mut segs: Vec<Option<Vec<u8>>> =
+			futures::future::join_all((0..d as u64).map(|j| self.segment(first + j))).await;
+		let complete = segs.iter().all(Option::is_some);
+		if complete {
+			let mut out = Vec::with_capacity(d * SEGMENT_SIZE);
+			for seg in segs.into_iter().flatten() {
+				out.extend_from_slice(&seg);
+			}
+			return Ok((out, false));
+		}
+		let parity = futures::future::join_all((0..m as u64).map(|j| self.segment(first + (d as u64) + j))).await;
+		segs.extend(parity);
+		let have = segs.iter().filter(|x| x.is_some()).count();
+		if have < d {
+			return Err(format!(
+				"stripe {s}: only {have} of the {} segments needed could be fetched and verified",
+				d
+			));
+		}
+		let data = tokio::task::spawn_blocking(move || {
+			let coder = default_coder(layout.params);
+			layout.decode_stripe(&*coder, s, segs)
+		})
+		.await
+		.map_err(|e| e.to_string())?
+		.map_err(|e| format!("stripe {s}: {e}"))?;
+		Ok((data, true))
+	}
+}
+
+/// Downloads `root` into `out`: stripes fetched in parallel from the nodes holding them,
+/// each segment verified against the root, missing or bad ones rebuilt from parity.
+/// Writes to `out.part` and renames it only when the whole file is there.
+pub async fn download(
+	chain: &Chain,
+	root: FileRoot,
+	out: &Path,
+	explicit: &[String],
+	parallel: usize,
+	quiet: bool,
+) -> Result<DownloadReport, String> {
+	let file = lookup(chain, &root).await?;
+	let layout = file.tag.layout();
+	let nodes = discover(chain, explicit, true).await?;
+	let fetcher = Arc::new(Fetcher {
+		root,
+		segments: segment_count(layout.encoded_size()),
+		nodes,
+		bad: Mutex::new(HashMap::new()),
+		down: Mutex::new(HashSet::new()),
+	});
+	let part = PathBuf::from(format!("{}.part", out.display()));
+	let mut w = std::io::BufWriter::with_capacity(4 << 20, File::create(&part).map_err(|e| format!("{}: {e}", part.display()))?);
+	let pb = bar(layout.size, "download", quiet);
+	let t0 = Instant::now();
+	let mut written = 0u64;
+	let mut decoded = 0u64;
+	let mut stripes = stream::iter(0..layout.stripes())
+		.map(|s| fetcher.clone().stripe(layout, s))
+		.buffered(parallel.max(1));
+	while let Some(r) = stripes.next().await {
+		let (data, rebuilt) = match r {
+			Ok(x) => x,
+			Err(e) => {
+				drop(w);
+				let _ = std::fs::remove_file(&part);
+				return Err(e);
+			},
+		};
+		decoded += rebuilt as u64;
+		let n = (data.len() as u64).min(layout.size - written) as usize;
+		w.write_all(&data[..n]).map_err(|e| format!("{}: {e}", part.display()))?;
+		written += n as u64;
+		pb.inc(n as u64);
+	}
+	w.flush().map_err(|e| format!("{}: {e}", part.display()))?;
+	drop(w);
+	std::fs::rename(&part, out).map_err(|e| format!("{}: {e}", out.display()))?;
+	pb.finish_and_clear();
+	let secs = t0.elapsed().as_secs_f64();
+	let bad = fetcher.bad.lock().expect("no panics under the lock; qed");
+	let down = fetcher.down.lock().expect("no panics under the lock; qed");
+	let mut bad_nodes: Vec<(String, String)> = bad.iter().map(|(k, r)| (fetcher.nodes[*k].endpoint.clone(), r.clone())).collect();
+	bad_nodes.sort();
+	let mut unreachable: Vec<String> = down.iter().map(|k| fetcher.nodes[*k].endpoint.clone()).collect();
+	unreachable.sort();
+	Ok(DownloadReport { size: written, secs, decoded_stripes: decoded, bad_nodes, unreachable })
+}
+
+/// Each node's view of `root` (`None`: unreachable).
+pub async fn node_views(nodes: &[NodeClient], root: &FileRoot) -> Vec<(String, ShardConfig, Result<Option<FileInfo>, String>)> {
+	let mut out = Vec::new();
+	for n in nodes {
+		let r = n.rpc.request::<Option<FileInfo>, _>("zgs_getFileInfo", rpc_params![to_hex(root)]).await.map_err(|e| e.to_string());
+		out.push((n.endpoint.clone(), n.shard, r));
+	}
+	out
+}
+
+/// Each node's status.
+pub async fn node_status(n: &NodeClient) -> Result<api::NodeStatus, String> {
+	n.rpc.request("zgs_getStatus", rpc_params![]).await.map_err(|e| e.to_string())
+}

@@ -1,0 +1,100 @@
+//! Follows the chain's finalized storage-market flow over its JSON-RPC
+//! (`chain_getFinalizedHead`, `storageMarket_flow`, `storageMarket_entry`), recording
+//! every new submission's root and size so that uploads for it are accepted.
+//!
+//! Only finalized blocks are read, so a submission the node accepts data for cannot be
+//! reverted. Progress (the next sequence number) is stored with the entries in one batch:
+//! a restarted node resumes where it stopped and never skips an entry.
+
+use std::{sync::Arc, time::Duration};
+
+use jsonrpsee::core::{client::ClientT, rpc_params};
+use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
+use serde::Deserialize;
+use zerog_storage_primitives::check_size;
+
+use crate::{
+	api::{parse_hash, HexHash},
+	node::StorageNode,
+	store::NewFile,
+};
+
+/// Entries read per poll at most, so one poll stays short.
+const MAX_ENTRIES_PER_POLL: u64 = 1024;
+
+#[derive(Deserialize)]
+struct Flow {
+	entries: u64,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+	root: HexHash,
+	size: u64,
+}
+
+#[derive(Deserialize)]
+struct Header {
+	number: String,
+}
+
+/// A chain JSON-RPC client for `url` (http).
+pub fn chain_client(url: &str) -> Result<HttpClient, String> {
+	HttpClientBuilder::default()
+		.request_timeout(Duration::from_secs(30))
+		.build(url)
+		.map_err(|e| format!("chain RPC {url}: {e}"))
+}
+
+/// One poll: reads the entries finalized since the last one. Returns how many were new.
+pub async fn sync_once(chain: &HttpClient, node: &StorageNode) -> Result<u64, String> {
+	let hash: String = chain.request("chain_getFinalizedHead", rpc_params![]).await.map_err(|e| e.to_string())?;
+	parse_hash(&hash)?;
+	let header: Header = chain.request("chain_getHeader", rpc_params![&hash]).await.map_err(|e| e.to_string())?;
+	let number = u64::from_str_radix(header.number.trim_start_matches("0x"), 16).map_err(|e| e.to_string())?;
+	let flow: Flow = chain.request("storageMarket_flow", rpc_params![&hash]).await.map_err(|e| e.to_string())?;
+	let next = node.store.next_seq().map_err(|e| e.to_string())?;
+	let until = flow.entries.min(next + MAX_ENTRIES_PER_POLL);
+	let mut files = Vec::new();
+	for seq in next..until {
+		let entry: Option<Entry> =
+			chain.request("storageMarket_entry", rpc_params![seq, &hash]).await.map_err(|e| e.to_string())?;
+		let entry = entry.ok_or_else(|| format!("entry {seq} missing at finalized block {hash}"))?;
+		if check_size(entry.size).is_err() {
+			tracing::warn!(seq, size = entry.size, "skipping an entry with an invalid size");
+			continue;
+		}
+		files.push(NewFile { seq, root: entry.root.0, size: entry.size });
+	}
+	if until > next {
+		node.store.add_files(&files, until).map_err(|e| e.to_string())?;
+		tracing::info!(from = next, to = until, block = number, "followed finalized submissions");
+	}
+	node.progress.finalized.store(number, std::sync::atomic::Ordering::Relaxed);
+	Ok(until - next)
+}
+
+/// Polls the chain forever, every `interval` (at once again while behind).
+pub async fn follow(chain: HttpClient, node: Arc<StorageNode>, interval: Duration) {
+	use std::sync::atomic::Ordering;
+	loop {
+		match sync_once(&chain, &node).await {
+			Ok(n) => {
+				if !node.progress.connected.swap(true, Ordering::Relaxed) {
+					tracing::info!("connected to the chain");
+				}
+				if n == MAX_ENTRIES_PER_POLL {
+					continue;
+				}
+			},
+			Err(e) => {
+				if node.progress.connected.swap(false, Ordering::Relaxed) {
+					tracing::warn!(error = %e, "lost the chain; retrying");
+				} else {
+					tracing::debug!(error = %e, "chain not reachable yet");
+				}
+			},
+		}
+		tokio::time::sleep(interval).await;
+	}
+}

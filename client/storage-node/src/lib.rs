@@ -1,0 +1,69 @@
+//! # ZeroG storage node
+//!
+//! Keeps one shard of the log layer's files and proves every byte of it:
+//!
+//! - [`follower`] reads finalized submissions from the chain (roots and sizes);
+//! - [`node::StorageNode::upload`] accepts a segment only if its root was submitted, it
+//!   is in this node's shard (`index % num_shard == shard_id`), has the right length
+//!   and proves against the root; nothing else is written;
+//! - [`store`] keeps segments and their proofs in RocksDB, crash-safe;
+//! - [`node::rpc_module`] serves the `zgs_*` JSON-RPC API ([`api`]).
+//!
+//! Several nodes run side by side on one machine with different `--db-path`,
+//! `--rpc-port` and shards.
+
+pub mod api;
+pub mod follower;
+pub mod node;
+pub mod store;
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+
+use zerog_storage_primitives::ShardConfig;
+
+/// How to run a node.
+#[derive(Clone, Debug)]
+pub struct Config {
+	/// The chain's JSON-RPC (http).
+	pub chain_rpc: String,
+	/// RocksDB directory.
+	pub db_path: PathBuf,
+	/// Where `zgs_*` is served.
+	pub rpc_addr: SocketAddr,
+	/// The node's shard.
+	pub shard: ShardConfig,
+	/// Chain poll interval.
+	pub poll: Duration,
+	/// fsync every write.
+	pub sync_writes: bool,
+}
+
+/// Opens the store, starts the RPC server and follows the chain until `shutdown` resolves.
+pub async fn run(cfg: Config, shutdown: impl std::future::Future<Output = ()>) -> Result<(), String> {
+	if !cfg.shard.is_valid() {
+		return Err(format!(
+			"invalid shard {}/{}: the shard count is a power of two and the id below it",
+			cfg.shard.shard_id, cfg.shard.num_shard
+		));
+	}
+	std::fs::create_dir_all(&cfg.db_path).map_err(|e| format!("{}: {e}", cfg.db_path.display()))?;
+	let store = store::Store::open(&cfg.db_path, cfg.sync_writes).map_err(|e| format!("{}: {e}", cfg.db_path.display()))?;
+	let node = Arc::new(node::StorageNode::new(store, cfg.shard));
+	let server = jsonrpsee::server::Server::builder()
+		.max_request_body_size(api::MAX_REQUEST_BYTES)
+		.max_response_body_size(api::MAX_REQUEST_BYTES)
+		.build(cfg.rpc_addr)
+		.await
+		.map_err(|e| format!("cannot serve on {}: {e}", cfg.rpc_addr))?;
+	let addr = server.local_addr().map_err(|e| e.to_string())?;
+	let module = node::rpc_module(node.clone()).map_err(|e| e.to_string())?;
+	let handle = server.start(module);
+	tracing::info!(%addr, shard = cfg.shard.shard_id, num_shard = cfg.shard.num_shard, db = %cfg.db_path.display(), "zgs JSON-RPC serving");
+	let chain = follower::chain_client(&cfg.chain_rpc)?;
+	let follow = tokio::spawn(follower::follow(chain, node, cfg.poll));
+	shutdown.await;
+	follow.abort();
+	let _ = handle.stop();
+	handle.stopped().await;
+	Ok(())
+}

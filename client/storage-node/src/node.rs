@@ -1,0 +1,310 @@
+//! The node's rules: what it accepts, what it serves, and the `zgs_*` RPC module.
+
+use std::sync::{
+	atomic::{AtomicBool, AtomicU64, Ordering},
+	Arc,
+};
+
+use jsonrpsee::{
+	types::{ErrorObjectOwned, Params},
+	RpcModule,
+};
+use thiserror::Error;
+use zerog_storage_primitives::{segment_count, segment_len, segment_root, FileRoot, ShardConfig};
+
+use crate::{
+	api::{self, FileInfo, HexHash, NodeStatus, SegmentWithProof},
+	store::{Store, StoreError},
+};
+
+/// Why a request was refused. Each maps to one `zgs_*` error code.
+#[derive(Debug, Error)]
+pub enum NodeError {
+	/// See [`api::ERR_UNKNOWN_ROOT`].
+	#[error("root {0} is not in any finalized submission this node has seen (followed up to block {1})")]
+	UnknownRoot(String, u64),
+	/// See [`api::ERR_INVALID_PROOF`].
+	#[error("segment {0} does not prove against root {1}")]
+	InvalidProof(u64, String),
+	/// See [`api::ERR_NOT_IN_SHARD`].
+	#[error("segment {index} belongs to shard {owner} of {num_shard}, this node is shard {shard_id}")]
+	NotInShard { index: u64, owner: u64, shard_id: u32, num_shard: u32 },
+	/// See [`api::ERR_INDEX_OUT_OF_RANGE`].
+	#[error("segment {0} is past the end of the file ({1} segments)")]
+	IndexOutOfRange(u64, u64),
+	/// See [`api::ERR_SEGMENT_NOT_FOUND`].
+	#[error("segment {0} of {1} is not held by this node")]
+	SegmentNotFound(u64, String),
+	/// See [`api::ERR_WRONG_SEGMENT_SIZE`].
+	#[error("segment {index} must be {expected} bytes, got {got}")]
+	WrongSegmentSize { index: u64, expected: u64, got: u64 },
+	/// See [`api::ERR_STORAGE`].
+	#[error(transparent)]
+	Store(#[from] StoreError),
+}
+
+impl NodeError {
+	/// The JSON-RPC error code.
+	pub fn code(&self) -> i32 {
+		match self {
+			Self::UnknownRoot(..) => api::ERR_UNKNOWN_ROOT,
+			Self::InvalidProof(..) => api::ERR_INVALID_PROOF,
+			Self::NotInShard { .. } => api::ERR_NOT_IN_SHARD,
+			Self::IndexOutOfRange(..) => api::ERR_INDEX_OUT_OF_RANGE,
+			Self::SegmentNotFound(..) => api::ERR_SEGMENT_NOT_FOUND,
+			Self::WrongSegmentSize { .. } => api::ERR_WRONG_SEGMENT_SIZE,
+			Self::Store(_) => api::ERR_STORAGE,
+		}
+	}
+}
+
+impl From<NodeError> for ErrorObjectOwned {
+	fn from(e: NodeError) -> Self {
+		ErrorObjectOwned::owned(e.code(), e.to_string(), None::<()>)
+	}
+}
+
+/// Chain-follower progress, read by `zgs_getStatus`.
+#[derive(Default)]
+pub struct ChainProgress {
+	/// Whether the last poll succeeded.
+	pub connected: AtomicBool,
+	/// The finalized block followed up to.
+	pub finalized: AtomicU64,
+}
+
+/// A storage node: its store, shard and chain progress.
+pub struct StorageNode {
+	/// The store.
+	pub store: Store,
+	/// The segments this node keeps.
+	pub shard: ShardConfig,
+	/// The follower's progress.
+	pub progress: ChainProgress,
+}
+
+impl StorageNode {
+	/// A node over `store` keeping `shard`.
+	pub fn new(store: Store, shard: ShardConfig) -> Self {
+		Self { store, shard, progress: ChainProgress::default() }
+	}
+
+	fn known(&self, root: &FileRoot) -> Result<crate::store::FileRecord, NodeError> {
+		self.store.file(root)?.ok_or_else(|| {
+			NodeError::UnknownRoot(api::to_hex(root), self.progress.finalized.load(Ordering::Relaxed))
+		})
+	}
+
+	/// Accepts a segment only if its root is on chain (finalized), it is in this node's
+	/// shard, has the length its index has in the file, and proves against the root.
+	/// Returns whether it was stored now (`false`: already held).
+	pub fn upload(&self, seg: &SegmentWithProof) -> Result<bool, NodeError> {
+		let root = seg.root.0;
+		let rec = self.known(&root)?;
+		let segments = segment_count(rec.size);
+		if seg.index >= segments {
+			return Err(NodeError::IndexOutOfRange(seg.index, segments));
+		}
+		if !self.shard.holds(seg.index) {
+			let (shard_id, num_shard) = (self.shard.shard_id, self.shard.num_shard);
+			let owner = seg.index % num_shard.max(1) as u64;
+			return Err(NodeError::NotInShard { index: seg.index, owner, shard_id, num_shard });
+		}
+		let expected = segment_len(rec.size, seg.index);
+		if seg.data.0.len() as u64 != expected {
+			return Err(NodeError::WrongSegmentSize { index: seg.index, expected, got: seg.data.0.len() as u64 });
+		}
+		let proof: zerog_storage_primitives::MerkleProof = seg.proof.clone().into();
+		if proof.index != seg.index ||
+			proof.leaf_count != segments ||
+			proof.verify(&root, segment_root(&seg.data.0)).is_err()
+		{
+			return Err(NodeError::InvalidProof(seg.index, api::to_hex(&root)));
+		}
+		Ok(self.store.put_segment(&root, seg.index, &seg.data.0, &seg.proof)?)
+	}
+
+	/// A held segment with the proof it was uploaded with (a node holds one shard, not
+	/// the whole tree).
+	pub fn download(&self, root: &FileRoot, index: u64) -> Result<SegmentWithProof, NodeError> {
+		let rec = self.known(root)?;
+		let segments = segment_count(rec.size);
+		if index >= segments {
+			return Err(NodeError::IndexOutOfRange(index, segments));
+		}
+		let data = self.store.segment(root, index)?.ok_or_else(|| NodeError::SegmentNotFound(index, api::to_hex(root)))?;
+		let proof = self
+			.store
+			.proof(root, index)?
+			.ok_or_else(|| NodeError::SegmentNotFound(index, api::to_hex(root)))?;
+		Ok(SegmentWithProof { root: HexHash(*root), index, data: api::Base64(data), proof })
+	}
+
+	/// What this node knows and holds of `root`.
+	pub fn file_info(&self, root: &FileRoot) -> Result<Option<FileInfo>, NodeError> {
+		let Some(rec) = self.store.file(root)? else { return Ok(None) };
+		let segments = segment_count(rec.size);
+		let shard_segments = api::shard_segments(self.shard, segments);
+		Ok(Some(FileInfo {
+			root: HexHash(*root),
+			seq: rec.seq,
+			size: rec.size,
+			segments,
+			shard_segments,
+			stored_segments: rec.stored,
+			complete: rec.stored >= shard_segments,
+		}))
+	}
+
+	/// `zgs_getStatus`.
+	pub fn status(&self) -> Result<NodeStatus, NodeError> {
+		Ok(NodeStatus {
+			version: env!("CARGO_PKG_VERSION").into(),
+			chain_connected: self.progress.connected.load(Ordering::Relaxed),
+			finalized_block: self.progress.finalized.load(Ordering::Relaxed),
+			flow_entries: self.store.next_seq()?,
+			shard: self.shard.into(),
+			stored_segments: self.store.stored_segments()?,
+		})
+	}
+}
+
+fn invalid(e: impl std::fmt::Display) -> ErrorObjectOwned {
+	ErrorObjectOwned::owned(jsonrpsee::types::error::INVALID_PARAMS_CODE, format!("invalid params: {e}"), None::<()>)
+}
+
+/// The `zgs_*` methods. Hashing and database work run on blocking threads.
+pub fn rpc_module(node: Arc<StorageNode>) -> Result<RpcModule<StorageNode>, jsonrpsee::core::RegisterMethodError> {
+	let mut m = RpcModule::from_arc(node);
+	m.register_blocking_method("zgs_getStatus", |_p: Params, n: Arc<StorageNode>, _| n.status().map_err(ErrorObjectOwned::from))?;
+	m.register_method("zgs_getShardConfig", |_p: Params, n: &StorageNode, _| {
+		Ok::<_, ErrorObjectOwned>(api::ShardJson::from(n.shard))
+	})?;
+	m.register_blocking_method("zgs_uploadSegment", |p: Params, n: Arc<StorageNode>, _| {
+		let seg: SegmentWithProof = p.one().map_err(invalid)?;
+		n.upload(&seg).map_err(ErrorObjectOwned::from)
+	})?;
+	m.register_blocking_method("zgs_downloadSegmentWithProof", |p: Params, n: Arc<StorageNode>, _| {
+		let (root, index): (HexHash, u64) = p.parse().map_err(invalid)?;
+		n.download(&root.0, index).map_err(ErrorObjectOwned::from)
+	})?;
+	m.register_blocking_method("zgs_getFileInfo", |p: Params, n: Arc<StorageNode>, _| {
+		let (root,): (HexHash,) = p.parse().map_err(invalid)?;
+		n.file_info(&root.0).map_err(ErrorObjectOwned::from)
+	})?;
+	m.register_blocking_method("zgs_storedSegments", |p: Params, n: Arc<StorageNode>, _| {
+		let (root, from, limit): (HexHash, u64, u32) = p.parse().map_err(invalid)?;
+		if limit > api::MAX_LIST {
+			return Err(invalid(format!("limit {limit} is above {}", api::MAX_LIST)));
+		}
+		n.store.stored_indices(&root.0, from, limit as usize).map_err(|e| NodeError::from(e).into())
+	})?;
+	Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::{api::Base64, store::NewFile};
+	use zerog_storage_primitives::{FileMerkleTree, SEGMENT_SIZE};
+
+	/// A node holding `shard`, knowing one file of 2.5 segments, and that file.
+	fn setup(shard: ShardConfig) -> (tempfile::TempDir, Arc<StorageNode>, Vec<u8>, FileMerkleTree) {
+		let dir = tempfile::tempdir().unwrap();
+		let data: Vec<u8> = (0..SEGMENT_SIZE * 5 / 2).map(|i| (i * 31 % 251) as u8).collect();
+		let tree = FileMerkleTree::from_data(&data);
+		let store = Store::open(dir.path(), false).unwrap();
+		store.add_files(&[NewFile { seq: 0, root: tree.root(), size: data.len() as u64 }], 1).unwrap();
+		(dir, Arc::new(StorageNode::new(store, shard)), data, tree)
+	}
+
+	fn seg(data: &[u8], tree: &FileMerkleTree, i: u64) -> SegmentWithProof {
+		let bytes = data.chunks(SEGMENT_SIZE).nth(i as usize).unwrap().to_vec();
+		SegmentWithProof {
+			root: HexHash(tree.root()),
+			index: i,
+			data: Base64(bytes),
+			proof: tree.segment_proof(i).unwrap().into(),
+		}
+	}
+
+	#[test]
+	fn accepts_proven_segments_and_serves_them_back() {
+		let (_d, node, data, tree) = setup(ShardConfig::FULL);
+		for i in 0..3 {
+			assert!(node.upload(&seg(&data, &tree, i)).unwrap());
+		}
+		// Idempotent.
+		assert!(!node.upload(&seg(&data, &tree, 1)).unwrap());
+		let back = node.download(&tree.root(), 2).unwrap();
+		assert_eq!(back, seg(&data, &tree, 2));
+		let info = node.file_info(&tree.root()).unwrap().unwrap();
+		assert_eq!((info.segments, info.stored_segments, info.complete), (3, 3, true));
+		assert_eq!(node.status().unwrap().stored_segments, 3);
+	}
+
+	#[test]
+	fn rejects_bad_segments_and_stores_nothing() {
+		let (_d, node, data, tree) = setup(ShardConfig { shard_id: 0, num_shard: 2 });
+		// Tampered data.
+		let mut s = seg(&data, &tree, 0);
+		s.data.0[7] ^= 1;
+		assert_eq!(node.upload(&s).unwrap_err().code(), api::ERR_INVALID_PROOF);
+		// A valid segment presented at another index.
+		let mut s = seg(&data, &tree, 0);
+		s.index = 2;
+		assert!(matches!(node.upload(&s), Err(NodeError::WrongSegmentSize { .. })));
+		// A proof for another position.
+		let mut s = seg(&data, &tree, 2);
+		s.proof = tree.segment_proof(0).unwrap().into();
+		assert_eq!(node.upload(&s).unwrap_err().code(), api::ERR_INVALID_PROOF);
+		// Another shard's segment, past the end, an unknown root.
+		assert_eq!(node.upload(&seg(&data, &tree, 1)).unwrap_err().code(), api::ERR_NOT_IN_SHARD);
+		let mut s = seg(&data, &tree, 0);
+		s.index = 3;
+		assert_eq!(node.upload(&s).unwrap_err().code(), api::ERR_INDEX_OUT_OF_RANGE);
+		let mut s = seg(&data, &tree, 0);
+		s.root = HexHash([9u8; 32]);
+		assert_eq!(node.upload(&s).unwrap_err().code(), api::ERR_UNKNOWN_ROOT);
+		assert_eq!(node.status().unwrap().stored_segments, 0);
+		assert_eq!(node.download(&tree.root(), 0).unwrap_err().code(), api::ERR_SEGMENT_NOT_FOUND);
+	}
+
+	#[tokio::test]
+	async fn rpc_gives_typed_errors_for_malformed_requests() {
+		let (_d, node, data, tree) = setup(ShardConfig::FULL);
+		let m = rpc_module(node).unwrap();
+		let call = |body: String| {
+			let m = &m;
+			async move {
+				let (resp, _) = m.raw_json_request(&body, 1).await.unwrap();
+				serde_json::from_str::<serde_json::Value>(&resp).unwrap()
+			}
+		};
+		let good = serde_json::to_value(seg(&data, &tree, 0)).unwrap();
+		let req = |params: serde_json::Value| {
+			serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "zgs_uploadSegment", "params": params}).to_string()
+		};
+		assert_eq!(call(req(serde_json::json!([good.clone()]))).await["result"], true);
+		let mut bad = good.clone();
+		bad["data"] = "%%% not base64".into();
+		let r = call(req(serde_json::json!([bad]))).await;
+		assert_eq!(r["error"]["code"], -32602, "{r}");
+		assert!(r["error"]["message"].as_str().unwrap().contains("base64"));
+		let mut bad = good.clone();
+		bad["root"] = "0x1234".into();
+		assert_eq!(call(req(serde_json::json!([bad]))).await["error"]["code"], -32602);
+		let r = call(
+			serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "zgs_storedSegments", "params": [good["root"], 0, 1u64 << 40]})
+				.to_string(),
+		)
+		.await;
+		assert_eq!(r["error"]["code"], -32602);
+		let r = call(
+			serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "zgs_downloadSegmentWithProof", "params": [good["root"], 0]})
+				.to_string(),
+		)
+		.await;
+		assert_eq!(r["result"]["index"], 0);
+	}
+}
