@@ -139,12 +139,13 @@ describe('storage: zg + 8 storage nodes', () => {
     // Malformed: not base64, missing fields.
     assert.equal((await refused({ ...good, data: '***' })).code, -32602);
     assert.equal((await refused({ root: root64 })).code, -32602);
-    // Oversized: a 2 MiB request body is cut off before it is parsed.
-    const res = await fetch(n.endpoint, {
+    // Oversized: a 2 MiB request body is cut off before it is parsed: the node answers
+    // 413, or closes the connection while the client is still sending.
+    const status = await fetch(n.endpoint, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'zgs_uploadSegment', params: [{ ...good, data: 'A'.repeat(2 * MIB) }] }),
-    });
-    assert.equal(res.status, 413);
+    }).then((res) => res.status, (e) => e.cause?.code);
+    assert.ok([413, 'EPIPE', 'ECONNRESET'].includes(status), `oversized request got ${status}`);
     assert.equal((await rpc(n.endpoint, 'zgs_getStatus')).storedSegments, before);
     // The CLI refuses a root that is not on chain.
     const r = await zg(['storage', 'download', `0x${'cd'.repeat(32)}`, '-o', join(work, 'x'), ...chainArgs()]);
