@@ -138,7 +138,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 			);
 		},
 		StorageCmd::Download { root, output, nodes, parallel } => {
-			let root = parse_hash(&root)?;
+			let root = parse_hash(&root).map_err(|e| format!("invalid root {root}: {e}"))?;
 			let r = storage::download(&chain, root, &output, &nodes, parallel, quiet).await?;
 			println!("wrote     {} ({} bytes)", output.display(), r.size);
 			println!("verified  every segment against root {}", to_hex(&root));
@@ -152,7 +152,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 			}
 		},
 		StorageCmd::Info { root, nodes } => {
-			let root = parse_hash(&root)?;
+			let root = parse_hash(&root).map_err(|e| format!("invalid root {root}: {e}"))?;
 			let f = storage::lookup(&chain, &root).await?;
 			let l = f.tag.layout();
 			println!("root      {}", to_hex(&root));
