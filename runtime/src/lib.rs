@@ -25,6 +25,9 @@ pub mod next_spec_version {
 	include!(concat!(env!("OUT_DIR"), "/zerog_runtime_next_spec_version"));
 }
 
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;

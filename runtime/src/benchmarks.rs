@@ -1,0 +1,7 @@
+//! The pallets `zerog-node benchmark pallet` measures (built with `runtime-benchmarks`).
+//! `define_benchmarks!` generates the `list_benchmarks!` and `add_benchmarks!` macros
+//! the `Benchmark` runtime API in `apis.rs` dispatches through.
+
+polkadot_sdk::frame_benchmarking::define_benchmarks!(
+	[pallet_storage_market, crate::StorageMarket]
+);
