@@ -39,7 +39,7 @@ impl_runtime_apis! {
 			Vec<polkadot_sdk::frame_benchmarking::BenchmarkList>,
 			Vec<polkadot_sdk::frame_support::traits::StorageInfo>,
 		) {
-			use polkadot_sdk::frame_benchmarking::{BenchmarkList, Benchmarking};
+			use polkadot_sdk::frame_benchmarking::BenchmarkList;
 			use polkadot_sdk::frame_support::traits::StorageInfoTrait;
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -51,7 +51,7 @@ impl_runtime_apis! {
 		fn dispatch_benchmark(
 			config: polkadot_sdk::frame_benchmarking::BenchmarkConfig,
 		) -> Result<Vec<polkadot_sdk::frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
-			use polkadot_sdk::frame_benchmarking::{BenchmarkBatch, Benchmarking};
+			use polkadot_sdk::frame_benchmarking::BenchmarkBatch;
 			use polkadot_sdk::frame_support::traits::WhitelistedStorageKeys;
 			use polkadot_sdk::sp_storage::TrackedStorageKey;
 
