@@ -49,8 +49,17 @@ async fn main() {
 		poll: Duration::from_millis(a.poll_ms.max(50)),
 		sync_writes: a.sync_writes,
 	};
+	// Ctrl-C or SIGTERM: stop serving and following; RocksDB closes cleanly.
 	let shutdown = async {
-		let _ = tokio::signal::ctrl_c().await;
+		match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+			Ok(mut term) => tokio::select! {
+				_ = tokio::signal::ctrl_c() => {},
+				_ = term.recv() => {},
+			},
+			Err(_) => {
+				let _ = tokio::signal::ctrl_c().await;
+			},
+		}
 		tracing::info!("shutting down");
 	};
 	if let Err(e) = zerog_storage_node::run(cfg, shutdown).await {
