@@ -1,6 +1,9 @@
 //! The runtime APIs: what the node and RPC clients ask the runtime.
+//!
+//! pallet-revive's macro wraps `impl_runtime_apis!` to add `ReviveApi` (dry runs, gas
+//! estimates, the Ethereum block view) that the node's Ethereum JSON-RPC serves.
 
-use alloc::vec::Vec;
+use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
 	frame_support::{
 		genesis_builder_helper::{build_state, get_preset},
@@ -10,6 +13,7 @@ use polkadot_sdk::{
 	pallet_grandpa::AuthorityId as GrandpaId,
 	pallet_transaction_payment, pallet_transaction_payment_rpc_runtime_api,
 	frame_system_rpc_runtime_api,
+	pallet_revive,
 	sp_api::{self, impl_runtime_apis},
 	sp_block_builder,
 	sp_consensus_aura::{self, sr25519::AuthorityId as AuraId},
@@ -27,12 +31,18 @@ use polkadot_sdk::{
 use pallet_storage_market::{EntrySeq, FileRoot, FlowEntry, NodeInfo};
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
-	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, StorageMarket, System,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive,
+	Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
+	StorageMarket, System,
 	TransactionPayment, VERSION,
 };
 
-impl_runtime_apis! {
+pallet_revive::impl_runtime_apis_plus_revive_traits! {
+	Runtime,
+	Revive,
+	Executive,
+	crate::configs::evm::EthExtraImpl,
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl polkadot_sdk::frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (

@@ -1,10 +1,18 @@
 //! Genesis presets: `development` (one validator, Alice) and `local_testnet` (four
 //! validators, Alice to Dave). The node's chain specs are built from these, and
 //! `zerog-node build-spec --chain local` prints them.
+//!
+//! Both endow the Substrate dev accounts (Alice..Ferdie, mapped for contract use) and
+//! the Ethereum dev accounts of [`ETH_DEV_ACCOUNTS`], so wallets and tools work on a
+//! fresh dev chain.
 
 use crate::{
-	AccountId, BalancesConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
-	StorageMarketConfig, SudoConfig, UNIT,
+	AccountId, BalancesConfig, ReviveConfig, Runtime, RuntimeGenesisConfig, SessionConfig,
+	SessionKeys, StorageMarketConfig, SudoConfig, UNIT,
+};
+use polkadot_sdk::{
+	pallet_revive::{AddressMapper, H160},
+	sp_core::hex2array,
 };
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
@@ -23,6 +31,24 @@ pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
 /// (4,194,304 sectors) costs about 0.105 ZG a month. Governance changes it with
 /// `storageMarket.setPrice`.
 pub const STORAGE_PRICE_PER_SECTOR_MONTH: crate::Balance = 25_000_000_000;
+
+/// Ethereum development accounts endowed at genesis: the first four accounts of the
+/// mnemonic "test test test test test test test test test test test junk" that
+/// Hardhat, Anvil and Foundry use. Their private keys are public (see docs/evm.md):
+/// development and local chains only.
+pub const ETH_DEV_ACCOUNTS: [[u8; 20]; 4] = [
+	hex2array!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
+	hex2array!("70997970C51812dc3A010C7d01b50e0d17dc79C8"),
+	hex2array!("3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"),
+	hex2array!("90F79bf6EB2c4f870365E785982E1f101E93b906"),
+];
+
+/// The native account that holds an Ethereum dev account's funds: `H160 ++ 0xEE * 12`.
+pub fn eth_dev_account(address: [u8; 20]) -> AccountId {
+	<Runtime as polkadot_sdk::pallet_revive::Config>::AddressMapper::to_fallback_account_id(
+		&H160(address),
+	)
+}
 
 /// One validator at genesis: its account and its session keys.
 pub struct GenesisValidator {
@@ -50,9 +76,12 @@ pub fn testnet_genesis(
 			balances: endowed_accounts
 				.iter()
 				.cloned()
+				.chain(ETH_DEV_ACCOUNTS.into_iter().map(eth_dev_account))
 				.map(|account| (account, ENDOWMENT))
 				.collect::<Vec<_>>(),
 		},
+		// Substrate accounts must be mapped to an H160 before they use contracts.
+		revive: ReviveConfig { mapped_accounts: endowed_accounts.clone() },
 		session: SessionConfig {
 			keys: validators
 				.into_iter()

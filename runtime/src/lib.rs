@@ -11,6 +11,11 @@
 //! Block production is Aura (2 s slots), finality GRANDPA; both take their authority
 //! sets from `pallet-session`. The native token `ZG` has 18 decimals, like an EVM
 //! chain's, so one unit on the Substrate side is one wei on the Ethereum side.
+//!
+//! EVM compatibility comes from `pallet-revive` with plain EVM bytecode allowed: an
+//! Ethereum-signed transaction arrives as the bare extrinsic `revive.eth_transact` and
+//! [`UncheckedExtrinsic`] turns it into a signed one from the sender's mapped account
+//! ([`configs::evm`]). [`precompiles`] holds ZeroG's own Solidity-callable interfaces.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![recursion_limit = "256"]
@@ -31,6 +36,7 @@ mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod precompiles;
 #[cfg(test)]
 mod tests;
 
@@ -40,7 +46,7 @@ use alloc::vec::Vec;
 
 use polkadot_sdk::{
 	frame_executive, frame_metadata_hash_extension, frame_support, frame_system,
-	pallet_transaction_payment, sp_runtime, sp_version,
+	pallet_revive, pallet_transaction_payment, sp_runtime, sp_version,
 };
 use sp_runtime::{
 	generic, impl_opaque_keys,
@@ -158,10 +164,18 @@ pub type TxExtension = (
 	frame_system::CheckWeight<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
 	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+	// Marks the origin of an Ethereum transaction, after every check that needs a signed
+	// origin; it encodes to nothing, so Substrate transactions are unchanged on the wire.
+	pallet_revive::evm::tx_extension::SetOrigin<Runtime>,
 );
 
-/// Unchecked extrinsic type.
+/// Unchecked extrinsic type: Substrate-signed extrinsics as usual, plus the bare
+/// `revive.eth_transact` carrying an Ethereum-signed transaction, checked with
+/// [`configs::evm::EthExtraImpl`]'s extensions.
 pub type UncheckedExtrinsic =
+	pallet_revive::evm::runtime::UncheckedExtrinsic<Address, Signature, configs::evm::EthExtraImpl>;
+/// A Substrate-signed (or bare) extrinsic; `.into()` gives an [`UncheckedExtrinsic`].
+pub type SubstrateExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
@@ -222,6 +236,10 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Sudo = polkadot_sdk::pallet_sudo;
+
+	// Ethereum-compatible smart contracts (EVM bytecode) and the Ethereum block view.
+	#[runtime::pallet_index(8)]
+	pub type Revive = polkadot_sdk::pallet_revive;
 
 	// ZeroG's own pallets start at 10.
 	#[runtime::pallet_index(10)]

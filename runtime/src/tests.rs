@@ -214,3 +214,140 @@ fn a_file_whose_fee_is_below_the_existential_deposit_can_be_submitted() {
 		assert_eq!(Balances::balance(&StorageMarket::account_id()), before + fee);
 	});
 }
+
+mod evm {
+	use super::*;
+	use crate::{
+		configs::evm::{EVM_CHAIN_ID, GAS_PRICE_WEI},
+		genesis_config_presets::{eth_dev_account, ENDOWMENT, ETH_DEV_ACCOUNTS},
+		precompiles::{IZeroGChain, ZEROG_CHAIN_ADDRESS},
+	};
+	use polkadot_sdk::{
+		frame_support::{traits::Get, weights::Weight},
+		pallet_revive::{
+			precompiles::alloy::sol_types::{SolCall, SolValue},
+			AddressMapper, ExecConfig, TransactionLimits, H160, U256,
+		},
+	};
+
+	type Revive = pallet_revive::Pallet<Runtime>;
+
+	/// Calls the IZeroGChain precompile as //Alice would from a contract or `revive.call`.
+	fn call_precompile(input: Vec<u8>) -> Result<(bool, Vec<u8>), String> {
+		let origin = RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id());
+		let result = Revive::bare_call(
+			origin,
+			H160(ZEROG_CHAIN_ADDRESS),
+			U256::zero(),
+			TransactionLimits::WeightAndDeposit {
+				weight_limit: Weight::from_parts(10_000_000_000, 1_000_000),
+				deposit_limit: UNIT,
+			},
+			input,
+			&ExecConfig::new_substrate_tx(),
+		);
+		result.result.map(|r| (r.did_revert(), r.data)).map_err(|e| format!("{e:?}"))
+	}
+
+	#[test]
+	fn ethereum_dev_accounts_are_endowed_in_both_presets() {
+		for id in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+			ext_from_preset(id).execute_with(|| {
+				for address in ETH_DEV_ACCOUNTS {
+					let account = eth_dev_account(address);
+					assert_eq!(Balances::balance(&account), ENDOWMENT);
+					assert_eq!(
+						<Runtime as pallet_revive::Config>::AddressMapper::to_address(&account),
+						H160(address),
+						"the fallback account maps back to its address"
+					);
+					// Ethereum sees what can be spent: all but the existential deposit.
+					assert_eq!(
+						Revive::evm_balance(&H160(address)),
+						U256::from(ENDOWMENT - EXISTENTIAL_DEPOSIT)
+					);
+				}
+				// Substrate dev accounts are mapped, so they can use contracts.
+				let alice = Sr25519Keyring::Alice.to_account_id();
+				assert!(<Runtime as pallet_revive::Config>::AddressMapper::is_mapped(&alice));
+			});
+		}
+	}
+
+	#[test]
+	fn chain_id_gas_price_and_decimals_are_as_documented() {
+		ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+			assert_eq!(<<Runtime as pallet_revive::Config>::ChainId as Get<u64>>::get(), EVM_CHAIN_ID);
+			assert_eq!(Revive::evm_base_fee(), U256::from(GAS_PRICE_WEI));
+			// One native unit is one wei.
+			assert_eq!(<<Runtime as pallet_revive::Config>::NativeToEthRatio as Get<u32>>::get(), 1);
+		});
+	}
+
+	#[test]
+	fn precompile_lives_at_the_documented_address() {
+		let sol = include_str!("../precompiles/IZeroGChain.sol");
+		assert!(sol.contains("0x000000000000000000000000000000000a000000"));
+		let mut expected = [0u8; 20];
+		expected[16] = 0x0a;
+		assert_eq!(ZEROG_CHAIN_ADDRESS, expected);
+	}
+
+	#[test]
+	fn precompile_reads_chain_state() {
+		ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+			frame_system::Pallet::<Runtime>::set_block_number(7);
+			let eth_alith = H160(ETH_DEV_ACCOUNTS[0]);
+
+			let input = IZeroGChain::nativeBalanceCall { account: eth_alith.0.into() }.abi_encode();
+			let (reverted, out) = call_precompile(input).expect("call succeeds");
+			assert!(!reverted);
+			let balance = U256::from_big_endian(&out);
+			assert_eq!(balance, Revive::evm_balance(&eth_alith));
+
+			let (_, out) = call_precompile(IZeroGChain::blockNumberCall {}.abi_encode()).unwrap();
+			assert_eq!(U256::from_big_endian(&out), U256::from(7));
+
+			let (_, out) =
+				call_precompile(IZeroGChain::storagePricePerSectorMonthCall {}.abi_encode()).unwrap();
+			assert_eq!(
+				U256::from_big_endian(&out),
+				U256::from(genesis_config_presets::STORAGE_PRICE_PER_SECTOR_MONTH)
+			);
+
+			let (_, out) = call_precompile(
+				IZeroGChain::storageQuoteCall { size: 1 << 20, months: 3 }.abi_encode(),
+			)
+			.unwrap();
+			let quote = StorageMarket::quote(1 << 20, 3).expect("a valid quote");
+			assert_eq!(U256::from_big_endian(&out), U256::from(quote));
+
+			let (_, out) = call_precompile(IZeroGChain::storageFlowCall {}.abi_encode()).unwrap();
+			let (length, entries) = <(u64, u64)>::abi_decode(&out).expect("two words");
+			assert_eq!((length, entries), (0, 0));
+		});
+	}
+
+	#[test]
+	fn precompile_rejects_bad_input_with_a_revert() {
+		ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+			// A quote the market refuses reverts with a reason.
+			let (reverted, out) = call_precompile(
+				IZeroGChain::storageQuoteCall { size: 0, months: 3 }.abi_encode(),
+			)
+			.unwrap();
+			assert!(reverted);
+			assert_eq!(
+				polkadot_sdk::pallet_revive::evm::decode_revert_reason(&out).as_deref(),
+				Some("revert: invalid storage quote")
+			);
+			// An unknown selector and truncated arguments do not reach the precompile's code.
+			for input in [vec![0xde, 0xad, 0xbe, 0xef], vec![0x01]] {
+				match call_precompile(input) {
+					Ok((reverted, _)) => assert!(reverted),
+					Err(_) => {},
+				}
+			}
+		});
+	}
+}

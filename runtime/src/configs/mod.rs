@@ -1,4 +1,6 @@
-//! The configuration of every pallet in the runtime.
+//! The configuration of every pallet in the runtime; [`evm`] holds pallet-revive's.
+
+pub mod evm;
 
 use polkadot_sdk::{
 	frame_support::{
@@ -100,11 +102,22 @@ impl pallet_balances::Config for Runtime {
 
 parameter_types! {
 	pub FeeMultiplier: Multiplier = Multiplier::one();
-	/// Fee per unit of ref-time weight: a balance transfer costs about 0.0002 ZG in weight.
-	pub const WeightFee: Balance = 1_000_000;
 	/// Fee per byte of an extrinsic: 0.000001 ZG.
 	pub const TransactionByteFee: Balance = 1_000_000_000_000;
 }
+
+/// Fee per picosecond of ref-time weight: a balance transfer costs about 0.0002 ZG in
+/// weight. Proof size is priced at the same share of the block as ref time.
+pub const WEIGHT_FEE: Balance = 1_000_000;
+
+/// Weight to fee, in the form pallet-revive needs to convert between fees and Ethereum
+/// gas: `max(ref_time * WEIGHT_FEE, proof_size * WEIGHT_FEE * max_ref_time / max_proof)`.
+pub type WeightToFee = polkadot_sdk::pallet_revive::evm::fees::BlockRatioFee<
+	WEIGHT_FEE,
+	1,
+	Runtime,
+	Balance,
+>;
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
@@ -112,7 +125,7 @@ impl pallet_transaction_payment::Config for Runtime {
 	/// validators once it lands.
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	type OperationalFeeMultiplier = ConstU8<5>;
-	type WeightToFee = ConstantMultiplier<Balance, WeightFee>;
+	type WeightToFee = WeightToFee;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;

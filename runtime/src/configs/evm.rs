@@ -1,0 +1,117 @@
+//! Ethereum compatibility: pallet-revive with plain EVM bytecode allowed.
+//!
+//! - Chain id [`EVM_CHAIN_ID`] (16900); the native token keeps its 18 decimals on the
+//!   Ethereum side ([`NativeToEthRatio`] 1), so `eth_getBalance` reads ZG in wei.
+//! - Ethereum accounts are H160 addresses. An H160 that never signed a Substrate
+//!   transaction owns the account `H160 ++ 0xEE * 12`; a Substrate account mapped with
+//!   `revive.map_account` is seen from Ethereum as the last 20 bytes of its keccak hash
+//!   ([`AccountId32Mapper`]).
+//! - Fees: an Ethereum transaction pays exactly the fee a Substrate transaction of the
+//!   same weight and length pays; gas is that fee divided by the gas price, which is
+//!   [`GAS_PRICE_WEI`] (1 gwei) while the fee multiplier is one.
+//! - Storage deposits are held from the sender for the bytes and items a contract
+//!   stores and returned when it frees them.
+
+use polkadot_sdk::{
+	frame_support::{
+		parameter_types,
+		traits::{ConstBool, ConstU32, ConstU64},
+	},
+	frame_system::{self, EnsureSigned},
+	frame_metadata_hash_extension, pallet_revive,
+	pallet_revive::{evm::runtime::EthExtra, AccountId32Mapper},
+	pallet_session, pallet_transaction_payment,
+	sp_runtime::{generic::Era, FixedU128, Perbill},
+};
+
+use crate::{
+	precompiles::ZeroGPrecompile, Address, Aura, Balance, Balances, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, Signature, Timestamp, TxExtension,
+	MICRO_UNIT,
+};
+
+/// The chain id Ethereum transactions must be signed for (EIP-155), and that
+/// `eth_chainId` reports.
+pub const EVM_CHAIN_ID: u64 = 16_900;
+
+/// Gas price while the fee multiplier is one, in wei: 1 gwei.
+pub const GAS_PRICE_WEI: u32 = 1_000_000_000;
+
+/// Storage deposit for `items` storage items holding `bytes` bytes: 0.001 ZG per item
+/// and 0.00001 ZG per byte.
+pub const fn deposit(items: u32, bytes: u32) -> Balance {
+	items as Balance * 1_000 * MICRO_UNIT + bytes as Balance * 10 * MICRO_UNIT
+}
+
+parameter_types! {
+	pub const DepositPerItem: Balance = deposit(1, 0);
+	pub const DepositPerChildTrieItem: Balance = deposit(1, 0) / 100;
+	pub const DepositPerByte: Balance = deposit(0, 1);
+	/// Share of a code's deposit locked while other contracts use the code.
+	pub const CodeHashLockupDepositPercent: Perbill = Perbill::from_percent(30);
+	/// One Ethereum transaction may use up to 90 % of a block's normal weight.
+	pub const MaxEthExtrinsicWeight: FixedU128 = FixedU128::from_rational(9, 10);
+	/// Native balance units per wei: both have 18 decimals.
+	pub const NativeToEthRatio: u32 = 1;
+}
+
+impl pallet_revive::Config for Runtime {
+	type Time = Timestamp;
+	type Balance = Balance;
+	type Currency = Balances;
+	type OnBurn = ();
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type RuntimeOrigin = RuntimeOrigin;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type WeightInfo = pallet_revive::weights::SubstrateWeight<Self>;
+	type Precompiles = (ZeroGPrecompile,);
+	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Aura>;
+	type DepositPerByte = DepositPerByte;
+	type DepositPerItem = DepositPerItem;
+	type DepositPerChildTrieItem = DepositPerChildTrieItem;
+	type CodeHashLockupDepositPercent = CodeHashLockupDepositPercent;
+	type AddressMapper = AccountId32Mapper<Self>;
+	/// Solidity compiled by solc runs as is.
+	type AllowEVMBytecode = ConstBool<true>;
+	type UploadOrigin = EnsureSigned<Self::AccountId>;
+	type InstantiateOrigin = EnsureSigned<Self::AccountId>;
+	type RuntimeMemory = ConstU32<{ 128 * 1024 * 1024 }>;
+	type PVFMemory = ConstU32<{ 512 * 1024 * 1024 }>;
+	type ChainId = ConstU64<EVM_CHAIN_ID>;
+	type NativeToEthRatio = NativeToEthRatio;
+	type FeeInfo = pallet_revive::evm::fees::Info<Address, Signature, EthExtraImpl>;
+	type Deposit = ();
+	type MaxEthExtrinsicWeight = MaxEthExtrinsicWeight;
+	type DebugEnabled = ConstBool<false>;
+	type AutoMap = ConstBool<false>;
+	type GasScale = ConstU32<GAS_PRICE_WEI>;
+}
+
+/// The extensions an Ethereum transaction is checked with once it is turned into a
+/// signed extrinsic: the same as a Substrate one's, with the nonce taken from the
+/// Ethereum transaction and an immortal era (its chain id already binds it to this
+/// chain, its nonce to one use).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct EthExtraImpl;
+
+impl EthExtra for EthExtraImpl {
+	type Config = Runtime;
+	type ExtensionV0 = TxExtension;
+	type ExtensionOtherVersions = polkadot_sdk::sp_runtime::traits::InvalidVersion;
+
+	fn get_eth_extension(nonce: u32, tip: Balance) -> Self::ExtensionV0 {
+		(
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
+			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+			pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::new_from_eth_transaction(),
+		)
+	}
+}

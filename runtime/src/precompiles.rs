@@ -1,0 +1,106 @@
+//! ZeroG's Solidity interfaces, served by the runtime as pallet-revive precompiles.
+//!
+//! A precompile is native runtime code at a fixed address that contracts and Ethereum
+//! tools call like any contract, with ABI-encoded input and output. This is how ZeroG's
+//! pallets reach Solidity: each gets an interface file under `runtime/precompiles/`, a
+//! type here implementing [`Precompile`], and a place in
+//! `pallet_revive::Config::Precompiles` ([`crate::configs::evm`]).
+//!
+//! [`ZeroGPrecompile`] (`IZeroGChain.sol`, at [`ZEROG_CHAIN_ADDRESS`]) reads chain
+//! state: native balances, the block number, and the storage market's price, log and
+//! quotes. It only reads, so it works in `eth_call` and inside transactions alike.
+//! Precompiles are not metered by the EVM, so each call first charges its database
+//! reads as weight; a call the gas left cannot pay fails with out-of-gas.
+
+use core::num::NonZero;
+
+use alloc::vec::Vec;
+use polkadot_sdk::{
+	frame_support::weights::Weight,
+	frame_system,
+	pallet_revive::precompiles::{
+		alloy::{self, sol_types::SolValue},
+		AddressMatcher, Error, Ext, Precompile, H160,
+	},
+};
+
+use crate::Runtime;
+
+alloy::sol!("precompiles/IZeroGChain.sol");
+
+/// The `u16` that places [`ZeroGPrecompile`] at [`ZEROG_CHAIN_ADDRESS`].
+const ZEROG_CHAIN_INDEX: u16 = 0x0A00;
+
+/// Where `IZeroGChain` lives: `0x000000000000000000000000000000000a000000`.
+pub const ZEROG_CHAIN_ADDRESS: [u8; 20] = {
+	let mut address = [0u8; 20];
+	let index = ZEROG_CHAIN_INDEX.to_be_bytes();
+	address[16] = index[0];
+	address[17] = index[1];
+	address
+};
+
+/// Ref time a call costs besides its reads: decoding, encoding and the dispatch into
+/// the precompile (measured upper bound of the builtin precompiles' base cost).
+const BASE_REF_TIME: u64 = 2_000_000;
+
+/// `IZeroGChain`: ZeroG chain state for Solidity contracts.
+pub struct ZeroGPrecompile;
+
+impl ZeroGPrecompile {
+	fn charge(env: &mut impl Ext<T = Runtime>, reads: u64) -> Result<(), Error> {
+		let db = <Runtime as frame_system::Config>::DbWeight::get();
+		env.charge(Weight::from_parts(BASE_REF_TIME, 0).saturating_add(db.reads(reads)))?;
+		Ok(())
+	}
+}
+
+impl Precompile for ZeroGPrecompile {
+	type T = Runtime;
+	type Interface = IZeroGChain::IZeroGChainCalls;
+	const MATCHER: AddressMatcher = AddressMatcher::Fixed(match NonZero::new(ZEROG_CHAIN_INDEX) {
+		Some(index) => index,
+		None => panic!("the precompile index is not zero"),
+	});
+	const HAS_CONTRACT_INFO: bool = false;
+
+	fn call(
+		_address: &[u8; 20],
+		input: &Self::Interface,
+		env: &mut impl Ext<T = Self::T>,
+	) -> Result<Vec<u8>, Error> {
+		use IZeroGChain::IZeroGChainCalls as Call;
+		type Market = pallet_storage_market::Pallet<Runtime>;
+		match input {
+			Call::nativeBalance(call) => {
+				Self::charge(env, 1)?;
+				let address = H160::from_slice(call.account.as_slice());
+				let balance = env.balance_of(&address);
+				Ok(alloy::primitives::U256::from_be_bytes(balance.to_big_endian()).abi_encode())
+			},
+			Call::blockNumber(_) => {
+				Self::charge(env, 0)?;
+				let number = env.block_number();
+				Ok(alloy::primitives::U256::from_be_bytes(number.to_big_endian()).abi_encode())
+			},
+			Call::storagePricePerSectorMonth(_) => {
+				Self::charge(env, 1)?;
+				let price = pallet_storage_market::PricePerSectorMonth::<Runtime>::get();
+				Ok(alloy::primitives::U256::from(price).abi_encode())
+			},
+			Call::storageFlow(_) => {
+				Self::charge(env, 2)?;
+				let length = pallet_storage_market::FlowLength::<Runtime>::get();
+				let entries = pallet_storage_market::EntryCount::<Runtime>::get();
+				Ok((length, entries).abi_encode())
+			},
+			Call::storageQuote(call) => {
+				Self::charge(env, 1)?;
+				match Market::quote(call.size, call.months) {
+					Some(fee) => Ok(alloy::primitives::U256::from(fee).abi_encode()),
+					None => Err(Error::Revert("invalid storage quote".into())),
+				}
+			},
+		}
+	}
+}
