@@ -118,6 +118,7 @@ pub fn create_benchmark_extrinsic(
 		frame_system::CheckWeight::<runtime::Runtime>::new(),
 		pallet_transaction_payment::ChargeTransactionPayment::<runtime::Runtime>::from(0),
 		frame_metadata_hash_extension::CheckMetadataHash::<runtime::Runtime>::new(false),
+		polkadot_sdk::pallet_revive::evm::tx_extension::SetOrigin::<runtime::Runtime>::default(),
 	);
 
 	let raw_payload = runtime::SignedPayload::from_raw(
@@ -133,16 +134,18 @@ pub fn create_benchmark_extrinsic(
 			(),
 			(),
 			None,
+			(),
 		),
 	);
 	let signature = raw_payload.using_encoded(|e| sender.sign(e));
 
-	runtime::UncheckedExtrinsic::new_signed(
+	runtime::SubstrateExtrinsic::new_signed(
 		call,
 		polkadot_sdk::sp_runtime::AccountId32::from(sender.public()).into(),
 		runtime::Signature::Sr25519(signature),
 		tx_ext,
 	)
+	.into()
 }
 
 /// The inherent data a benchmark block needs: a timestamp.

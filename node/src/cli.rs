@@ -52,4 +52,8 @@ pub struct Cli {
 	/// Options of the running node.
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// Options of the Ethereum JSON-RPC server.
+	#[clap(flatten)]
+	pub eth: crate::eth::EthRpcParams,
 }

@@ -1,7 +1,8 @@
 //! # zerog-node
 //!
 //! The ZeroG validator node: Aura block production on 2 s slots, GRANDPA finality,
-//! RocksDB storage, libp2p networking, Polkadot.js-compatible JSON-RPC (port 9944) and
+//! RocksDB storage, libp2p networking, Polkadot.js-compatible JSON-RPC (port 9944), an
+//! Ethereum JSON-RPC for MetaMask, ethers and Hardhat (port 8545, [`eth`]) and
 //! Prometheus metrics (port 9615). It embeds the genesis runtime and runs whatever
 //! runtime the chain's state holds, so governance upgrades it without a new binary.
 
@@ -11,6 +12,7 @@ mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
+mod eth;
 mod rpc;
 mod service;
 mod storage_rpc;

@@ -139,6 +139,7 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	eth: crate::eth::EthRpcParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -230,6 +231,9 @@ pub fn new_full<
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};
+
+	crate::eth::spawn(&eth, client.clone(), transaction_pool.clone(), &task_manager)
+		.map_err(ServiceError::Other)?;
 
 	let _rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {
 		network: network.clone(),

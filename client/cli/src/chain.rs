@@ -11,6 +11,7 @@ use codec::{Decode, Encode};
 use jsonrpsee::core::{client::ClientT, rpc_params};
 use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
 use polkadot_sdk::{
+	pallet_revive,
 	frame_metadata_hash_extension, frame_system, pallet_transaction_payment,
 	sp_core::{crypto::Ss58Codec, sr25519, Pair, H256},
 	sp_runtime::{generic::Era, AccountId32, DispatchError},
@@ -18,7 +19,10 @@ use polkadot_sdk::{
 use serde::Deserialize;
 use serde_json::Value;
 use sp_crypto_hashing::{blake2_256, twox_128};
-use zerog_runtime::{Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic};
+use zerog_runtime::{
+	Runtime, RuntimeCall, RuntimeEvent, SignedPayload, SubstrateExtrinsic, TxExtension,
+	UncheckedExtrinsic,
+};
 
 /// A failure talking to the chain, or a refused transaction.
 #[derive(Debug, thiserror::Error)]
@@ -147,14 +151,16 @@ impl Chain {
 			frame_system::CheckWeight::<Runtime>::new(),
 			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
 			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+			pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
 		);
 		let payload = SignedPayload::from_raw(
 			call.clone(),
 			tx_ext.clone(),
-			((), version.spec_version, version.transaction_version, genesis, genesis, (), (), (), None),
+			((), version.spec_version, version.transaction_version, genesis, genesis, (), (), (), None, ()),
 		);
 		let signature = payload.using_encoded(|e| signer.sign(e));
-		let xt = UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), tx_ext);
+		let xt: UncheckedExtrinsic =
+			SubstrateExtrinsic::new_signed(call, account.into(), signature.into(), tx_ext).into();
 		let bytes = xt.encode();
 		let tx_hash = H256(blake2_256(&bytes));
 		let _: String = self

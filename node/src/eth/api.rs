@@ -1,0 +1,557 @@
+//! The `eth_*`, `net_*` and `web3_*` methods.
+
+use std::sync::Arc;
+
+use codec::{Decode, Encode};
+use jsonrpsee::{
+	types::{ErrorObjectOwned, Params},
+	RpcModule,
+};
+use polkadot_sdk::{
+	pallet_revive::{
+		self,
+		evm::{GenericTransaction, TransactionSigned},
+		pallet_revive_types::runtime_api::{GenericTransactionV1, TransactionInfoV1},
+		EthTransactError,
+	},
+	sc_transaction_pool_api::{
+		error::{Error as PoolError, IntoPoolError},
+		TransactionPool, TransactionSource,
+	},
+	sp_api::ProvideRuntimeApi,
+	sp_blockchain::HeaderBackend,
+	sp_core::{H160, H256, U256},
+	sp_io::hashing::keccak_256,
+	sp_runtime::{
+		transaction_validity::InvalidTransaction,
+		OpaqueExtrinsic,
+	},
+};
+use serde_json::{json, Value};
+use zerog_runtime::{configs::evm::EVM_CHAIN_ID, RuntimeCall, SubstrateExtrinsic, UncheckedExtrinsic};
+
+use super::{
+	index::EthIndex,
+	params::{
+		hex, internal, invalid, parse_bytes, parse_h160, parse_h256, parse_slot, parse_u64,
+		quantity, reverted, server, BlockSpec, LogFilter, MAX_LOGS, MAX_LOG_RANGE,
+	},
+	runtime::{load_block, logs_bloom, tx_hashes, tx_type, EthBlockData, EthRuntime, EthTx},
+	FullClient, FullPool,
+};
+
+/// Largest raw transaction accepted, in bytes (a block holds at most 3.75 MiB of
+/// ordinary transactions).
+const MAX_RAW_TX: usize = 3 * 1024 * 1024;
+/// Most blocks one `eth_feeHistory` request covers.
+const MAX_FEE_HISTORY: u64 = 1024;
+
+type RpcResult = Result<Value, ErrorObjectOwned>;
+
+/// The Ethereum API over a client and its transaction pool.
+pub struct EthApi {
+	client: Arc<FullClient>,
+	pool: Arc<FullPool>,
+	index: EthIndex,
+}
+
+fn param(params: &[Value], i: usize) -> Option<&Value> {
+	params.get(i).filter(|v| !v.is_null())
+}
+
+fn required<'a>(params: &'a [Value], i: usize, what: &str) -> Result<&'a Value, ErrorObjectOwned> {
+	param(params, i).ok_or_else(|| invalid(format!("missing parameter {i}: {what}")))
+}
+
+fn list(params: &Params) -> Result<Vec<Value>, ErrorObjectOwned> {
+	if params.as_str().is_none() {
+		return Ok(Vec::new());
+	}
+	params.parse::<Vec<Value>>().map_err(|e| invalid(e.message()))
+}
+
+fn dry_run_error(e: EthTransactError) -> ErrorObjectOwned {
+	match e {
+		EthTransactError::Data(data) => reverted(&data),
+		EthTransactError::Message(message) => server(message),
+	}
+}
+
+impl EthApi {
+	pub fn new(client: Arc<FullClient>, pool: Arc<FullPool>) -> Self {
+		let index = EthIndex::new(client.clone());
+		Self { client, pool, index }
+	}
+
+	fn runtime(&self) -> EthRuntime<'_> {
+		EthRuntime::new(&self.client)
+	}
+
+	/// The Substrate block a spec names, if it exists.
+	fn resolve(&self, spec: &BlockSpec) -> Result<Option<H256>, ErrorObjectOwned> {
+		let info = self.client.info();
+		Ok(match spec {
+			BlockSpec::Latest => Some(info.best_hash),
+			BlockSpec::Finalized => Some(info.finalized_hash),
+			BlockSpec::Number(n) => match u32::try_from(*n) {
+				Ok(n) => self.client.hash(n).map_err(internal)?,
+				Err(_) => None,
+			},
+			BlockSpec::Hash(hash) => self.index.block(hash).or_else(|| {
+				// A Substrate block hash is accepted too.
+				self.client.number(*hash).ok().flatten().map(|_| *hash)
+			}),
+		})
+	}
+
+	/// The block of a state query; unknown blocks are an error, as in geth.
+	fn state_at(&self, spec: Option<&Value>) -> Result<H256, ErrorObjectOwned> {
+		let spec = BlockSpec::parse(spec)?;
+		self.resolve(&spec)?.ok_or_else(|| server("header not found"))
+	}
+
+	fn block_number_of(&self, hash: H256) -> Result<u64, ErrorObjectOwned> {
+		Ok(self.client.number(hash).map_err(internal)?.unwrap_or_default() as u64)
+	}
+
+	fn chain_id(&self) -> RpcResult {
+		Ok(json!(quantity(EVM_CHAIN_ID)))
+	}
+
+	fn block_number(&self) -> RpcResult {
+		Ok(json!(quantity(self.client.info().best_number)))
+	}
+
+	fn get_balance(&self, p: &[Value]) -> RpcResult {
+		let address = parse_h160(required(p, 0, "address")?, "address")?;
+		let at = self.state_at(param(p, 1))?;
+		Ok(json!(quantity(self.runtime().balance(at, address).map_err(internal)?)))
+	}
+
+	fn get_transaction_count(&self, p: &[Value]) -> RpcResult {
+		let address = parse_h160(required(p, 0, "address")?, "address")?;
+		let pending = param(p, 1).and_then(Value::as_str) == Some("pending");
+		let at = self.state_at(param(p, 1))?;
+		let nonce = self.runtime().nonce(at, address).map_err(internal)?;
+		let nonce = if pending { self.pending_nonce(at, address, nonce) } else { nonce };
+		Ok(json!(quantity(nonce)))
+	}
+
+	/// The next nonce counting the sender's transactions that wait in the pool: each
+	/// provides the tag `(account, nonce)` (frame-system's `CheckNonce`).
+	fn pending_nonce(&self, at: H256, address: H160, on_chain: u32) -> u32 {
+		#[allow(deprecated)]
+		let account = polkadot_sdk::pallet_revive::ReviveApi::account_id(
+			&*self.client.runtime_api(),
+			at,
+			address,
+		);
+		let Ok(account) = account else { return on_chain };
+		let account = account.encode();
+		let mut next = on_chain;
+		for tx in self.pool.ready() {
+			use polkadot_sdk::sc_transaction_pool_api::InPoolTransaction;
+			for tag in tx.provides() {
+				if tag.len() == account.len() + 4 && tag.starts_with(&account) {
+					if let Ok(nonce) = u32::decode(&mut &tag[account.len()..]) {
+						next = next.max(nonce.saturating_add(1));
+					}
+				}
+			}
+		}
+		next
+	}
+
+	fn gas_price(&self) -> RpcResult {
+		let best = self.client.info().best_hash;
+		Ok(json!(quantity(self.runtime().gas_price(best).map_err(internal)?)))
+	}
+
+	fn fee_history(&self, p: &[Value]) -> RpcResult {
+		let count = match required(p, 0, "blockCount")? {
+			Value::Number(n) => n.as_u64().ok_or_else(|| invalid("blockCount"))?,
+			Value::String(s) => parse_u64(s, "blockCount")?,
+			_ => return Err(invalid("blockCount must be a number")),
+		};
+		if count == 0 || count > MAX_FEE_HISTORY {
+			return Err(invalid(format!("blockCount must be 1..={MAX_FEE_HISTORY}")));
+		}
+		let newest = self.state_at(param(p, 1))?;
+		let newest_number = self.block_number_of(newest)?;
+		let percentiles = match param(p, 2) {
+			Some(Value::Array(list)) => list.len(),
+			Some(_) => return Err(invalid("rewardPercentiles must be an array")),
+			None => 0,
+		};
+		let oldest = newest_number.saturating_sub(count - 1);
+		let runtime = self.runtime();
+		let mut base_fees = Vec::new();
+		let mut ratios = Vec::new();
+		let mut rewards = Vec::new();
+		for number in oldest..=newest_number {
+			let hash = self.client.hash(number as u32).map_err(internal)?.ok_or_else(|| server("header not found"))?;
+			let block = runtime.eth_block(hash).map_err(internal)?;
+			base_fees.push(quantity(runtime.gas_price(hash).map_err(internal)?));
+			let ratio = if block.gas_limit.is_zero() {
+				0.0
+			} else {
+				block.gas_used.low_u128() as f64 / block.gas_limit.low_u128() as f64
+			};
+			ratios.push(ratio);
+			rewards.push(vec!["0x0"; percentiles]);
+		}
+		// The base fee of the block after the newest: today's gas price.
+		base_fees.push(quantity(runtime.gas_price(self.client.info().best_hash).map_err(internal)?));
+		let mut result = json!({
+			"oldestBlock": quantity(oldest),
+			"baseFeePerGas": base_fees,
+			"gasUsedRatio": ratios,
+		});
+		if percentiles > 0 {
+			result["reward"] = json!(rewards);
+		}
+		Ok(result)
+	}
+
+	fn transaction_param(p: &[Value]) -> Result<GenericTransactionV1, ErrorObjectOwned> {
+		let tx = required(p, 0, "transaction")?;
+		serde_json::from_value(tx.clone()).map_err(|e| invalid(format!("transaction: {e}")))
+	}
+
+	fn estimate_gas(&self, p: &[Value]) -> RpcResult {
+		let tx = Self::transaction_param(p)?;
+		let at = self.state_at(param(p, 1))?;
+		match self.runtime().estimate_gas(at, tx).map_err(internal)? {
+			Ok(gas) => Ok(json!(quantity(gas))),
+			Err(e) => Err(dry_run_error(e)),
+		}
+	}
+
+	fn call(&self, p: &[Value]) -> RpcResult {
+		let tx = Self::transaction_param(p)?;
+		let at = self.state_at(param(p, 1))?;
+		// Like geth, a call without a gas price does not need funds for fees.
+		let balance_checks = tx.gas_price.is_some() || tx.max_fee_per_gas.is_some();
+		match self.runtime().call(at, tx, balance_checks).map_err(internal)? {
+			Ok(info) => Ok(json!(hex(&info.data))),
+			Err(e) => Err(dry_run_error(e)),
+		}
+	}
+
+	fn get_code(&self, p: &[Value]) -> RpcResult {
+		let address = parse_h160(required(p, 0, "address")?, "address")?;
+		let at = self.state_at(param(p, 1))?;
+		Ok(json!(hex(&self.runtime().code(at, address).map_err(internal)?)))
+	}
+
+	fn get_storage_at(&self, p: &[Value]) -> RpcResult {
+		let address = parse_h160(required(p, 0, "address")?, "address")?;
+		let slot = parse_slot(required(p, 1, "slot")?)?;
+		let at = self.state_at(param(p, 2))?;
+		Ok(json!(hex(&self.runtime().storage(at, address, slot).map_err(internal)?)))
+	}
+
+	/// Checks a raw transaction the way geth does before it enters the pool, so that
+	/// each refusal names its cause; returns the extrinsic that carries it.
+	fn check_raw_transaction(&self, p: &[Value]) -> Result<(H256, OpaqueExtrinsic, H256), ErrorObjectOwned> {
+		let payload = parse_bytes(required(p, 0, "raw transaction")?, "raw transaction")?;
+		if payload.len() > MAX_RAW_TX {
+			return Err(server(format!("oversized data: {} bytes, limit {MAX_RAW_TX}", payload.len())));
+		}
+		let signed = TransactionSigned::decode(&payload)
+			.map_err(|e| invalid(format!("transaction could not be decoded: {e:?}")))?;
+		if matches!(tx_type(&signed), 3 | 4) {
+			return Err(server("transaction type not supported"));
+		}
+		let from = signed
+			.recover_eth_address()
+			.map_err(|_| server("invalid sender: the signature does not recover a signer"))?;
+		let best = self.client.info().best_hash;
+		let runtime = self.runtime();
+		let base_fee = runtime.gas_price(best).map_err(internal)?;
+		let tx = GenericTransaction::from_signed(signed, base_fee, Some(from));
+
+		match tx.chain_id {
+			None =>
+				return Err(server("only replay-protected (EIP-155) transactions allowed over RPC")),
+			Some(id) if id != U256::from(EVM_CHAIN_ID) =>
+				return Err(server(format!("invalid chain id for signer: have {id} want {EVM_CHAIN_ID}"))),
+			Some(_) => {},
+		}
+		let nonce = tx.nonce.unwrap_or_default();
+		let state_nonce = runtime.nonce(best, from).map_err(internal)?;
+		if nonce < U256::from(state_nonce) {
+			return Err(server(format!(
+				"nonce too low: address {from:?}, tx: {nonce} state: {state_nonce}"
+			)));
+		}
+		// The most the transaction may pay per gas: EIP-1559's fee cap, else its gas price.
+		let price = tx.max_fee_per_gas.or(tx.gas_price).unwrap_or_default();
+		if price < base_fee {
+			return Err(server(format!(
+				"max fee per gas less than block base fee: address {from:?}, maxFeePerGas: {price}, baseFee: {base_fee}"
+			)));
+		}
+		let gas = tx.gas.unwrap_or_default();
+		let cost = gas.saturating_mul(price).saturating_add(tx.value.unwrap_or_default());
+		let balance = runtime.balance(best, from).map_err(internal)?;
+		if cost > balance {
+			return Err(server(format!(
+				"insufficient funds for gas * price + value: address {from:?} have {balance} want {cost}"
+			)));
+		}
+
+		let hash = H256(keccak_256(&payload));
+		let call = RuntimeCall::Revive(pallet_revive::Call::eth_transact { payload });
+		let xt: UncheckedExtrinsic = SubstrateExtrinsic::new_bare(call).into();
+		let opaque = OpaqueExtrinsic::decode(&mut &xt.encode()[..]).map_err(internal)?;
+		Ok((hash, opaque, best))
+	}
+
+	async fn send_raw_transaction(&self, p: Vec<Value>) -> RpcResult {
+		let (hash, xt, best) = self.check_raw_transaction(&p)?;
+		match self.pool.submit_one(best, TransactionSource::External, xt).await {
+			Ok(_) => Ok(json!(hash)),
+			Err(e) => Err(pool_error(e.into_pool_error())),
+		}
+	}
+
+	fn transaction_json(data: &EthBlockData, index: usize, tx: &EthTx) -> Value {
+		let info = TransactionInfoV1 {
+			block_hash: data.block.hash,
+			block_number: data.block.number,
+			from: tx.from,
+			hash: tx.hash,
+			transaction_index: U256::from(index),
+			transaction_signed: tx.signed.clone().into(),
+		};
+		serde_json::to_value(info).unwrap_or(Value::Null)
+	}
+
+	fn log_json(data: &EthBlockData, index: usize, tx: &EthTx, log: &super::runtime::EthLog) -> Value {
+		json!({
+			"address": log.address,
+			"topics": log.topics,
+			"data": hex(&log.data),
+			"blockHash": data.block.hash,
+			"blockNumber": quantity(data.block.number),
+			"transactionHash": tx.hash,
+			"transactionIndex": quantity(index),
+			"logIndex": quantity(log.log_index),
+			"removed": false,
+		})
+	}
+
+	fn receipt_json(data: &EthBlockData, index: usize, tx: &EthTx) -> Value {
+		json!({
+			"transactionHash": tx.hash,
+			"transactionIndex": quantity(index),
+			"blockHash": data.block.hash,
+			"blockNumber": quantity(data.block.number),
+			"from": tx.from,
+			"to": tx.to,
+			"cumulativeGasUsed": quantity(tx.cumulative_gas_used),
+			"gasUsed": quantity(tx.gas.gas_used),
+			"effectiveGasPrice": quantity(tx.gas.effective_gas_price),
+			"contractAddress": tx.contract_address,
+			"logs": tx.logs.iter().map(|l| Self::log_json(data, index, tx, l)).collect::<Vec<_>>(),
+			"logsBloom": hex(&logs_bloom(&tx.logs)),
+			"type": quantity(tx_type(&tx.signed)),
+			"status": if tx.success { "0x1" } else { "0x0" },
+		})
+	}
+
+	/// The block holding a transaction and its position there.
+	fn locate(&self, p: &[Value]) -> Result<Option<(EthBlockData, usize)>, ErrorObjectOwned> {
+		let hash = parse_h256(required(p, 0, "transaction hash")?, "transaction hash")?;
+		let Some(location) = self.index.transaction(&hash) else { return Ok(None) };
+		let data = load_block(&self.client, location.block).map_err(internal)?;
+		let index = location.index as usize;
+		Ok(data.txs.get(index).filter(|tx| tx.hash == hash).is_some().then_some((data, index)))
+	}
+
+	fn get_transaction_receipt(&self, p: &[Value]) -> RpcResult {
+		Ok(match self.locate(p)? {
+			Some((data, i)) => Self::receipt_json(&data, i, &data.txs[i]),
+			None => Value::Null,
+		})
+	}
+
+	fn get_transaction_by_hash(&self, p: &[Value]) -> RpcResult {
+		Ok(match self.locate(p)? {
+			Some((data, i)) => Self::transaction_json(&data, i, &data.txs[i]),
+			None => Value::Null,
+		})
+	}
+
+	fn block_json(&self, at: H256, full: bool) -> RpcResult {
+		let runtime = self.runtime();
+		let mut block = runtime.eth_block(at).map_err(internal)?;
+		if block.gas_limit.is_zero() {
+			// The genesis block has no Ethereum block of its own.
+			block.gas_limit = runtime.block_gas_limit(at).map_err(internal)?;
+			block.base_fee_per_gas = runtime.gas_price(at).map_err(internal)?;
+		}
+		let transactions = if full {
+			let data = load_block(&self.client, at).map_err(internal)?;
+			json!(data
+				.txs
+				.iter()
+				.enumerate()
+				.map(|(i, tx)| Self::transaction_json(&data, i, tx))
+				.collect::<Vec<_>>())
+		} else {
+			json!(tx_hashes(&block))
+		};
+		let mut value = serde_json::to_value(&block).map_err(internal)?;
+		value["transactions"] = transactions;
+		Ok(value)
+	}
+
+	fn get_block(&self, p: &[Value], by_hash: bool) -> RpcResult {
+		let spec = if by_hash {
+			BlockSpec::Hash(parse_h256(required(p, 0, "block hash")?, "block hash")?)
+		} else {
+			BlockSpec::parse(param(p, 0))?
+		};
+		let full = param(p, 1).and_then(Value::as_bool).unwrap_or(false);
+		match self.resolve(&spec)? {
+			Some(at) => self.block_json(at, full),
+			None => Ok(Value::Null),
+		}
+	}
+
+	fn get_block_transaction_count(&self, p: &[Value], by_hash: bool) -> RpcResult {
+		let spec = if by_hash {
+			BlockSpec::Hash(parse_h256(required(p, 0, "block hash")?, "block hash")?)
+		} else {
+			BlockSpec::parse(param(p, 0))?
+		};
+		match self.resolve(&spec)? {
+			Some(at) => {
+				let block = self.runtime().eth_block(at).map_err(internal)?;
+				Ok(json!(quantity(tx_hashes(&block).len())))
+			},
+			None => Ok(Value::Null),
+		}
+	}
+
+	fn get_logs(&self, p: &[Value]) -> RpcResult {
+		let filter = LogFilter::parse(required(p, 0, "filter")?)?;
+		let (from, to) = if let Some(hash) = filter.block_hash {
+			let at = self.resolve(&BlockSpec::Hash(hash))?.ok_or_else(|| server("unknown block"))?;
+			let n = self.block_number_of(at)?;
+			(n, n)
+		} else {
+			let number = |spec: &Option<BlockSpec>| -> Result<u64, ErrorObjectOwned> {
+				let spec = spec.clone().unwrap_or(BlockSpec::Latest);
+				let at = self.resolve(&spec)?.ok_or_else(|| server("unknown block"))?;
+				self.block_number_of(at)
+			};
+			(number(&filter.from)?, number(&filter.to)?)
+		};
+		if from > to {
+			return Err(invalid(format!("fromBlock {from} is after toBlock {to}")));
+		}
+		if to - from + 1 > MAX_LOG_RANGE {
+			return Err(server(format!("query exceeds max block range {MAX_LOG_RANGE}")));
+		}
+		let runtime = self.runtime();
+		let mut logs = Vec::new();
+		for number in from..=to {
+			let Some(at) = self.client.hash(number as u32).map_err(internal)? else { break };
+			let block = runtime.eth_block(at).map_err(internal)?;
+			if tx_hashes(&block).is_empty() || !filter.may_match_bloom(&block.logs_bloom.0) {
+				continue;
+			}
+			let data = load_block(&self.client, at).map_err(internal)?;
+			for (i, tx) in data.txs.iter().enumerate() {
+				for log in tx.logs.iter().filter(|l| filter.matches(&l.address, &l.topics)) {
+					if logs.len() >= MAX_LOGS {
+						return Err(server(format!("query returned more than {MAX_LOGS} results")));
+					}
+					logs.push(Self::log_json(&data, i, tx, log));
+				}
+			}
+		}
+		Ok(json!(logs))
+	}
+
+	/// The RPC module with every method.
+	pub fn into_rpc(self) -> Result<RpcModule<Self>, jsonrpsee::core::RegisterMethodError> {
+		let mut module = RpcModule::new(self);
+
+		macro_rules! blocking {
+			($name:literal, |$api:ident, $p:ident| $body:expr) => {
+				module.register_blocking_method($name, |params, api, _| -> RpcResult {
+					let $api: &EthApi = &api;
+					let $p = list(&params)?;
+					let _ = &$p;
+					$body
+				})?;
+			};
+		}
+
+		blocking!("eth_chainId", |api, _p| api.chain_id());
+		blocking!("net_version", |_api, _p| Ok(json!(EVM_CHAIN_ID.to_string())));
+		blocking!("net_listening", |_api, _p| Ok(json!(true)));
+		blocking!("web3_clientVersion", |_api, _p| Ok(json!(format!(
+			"zerog-node/v{}",
+			env!("CARGO_PKG_VERSION")
+		))));
+		blocking!("eth_syncing", |_api, _p| Ok(json!(false)));
+		blocking!("eth_accounts", |_api, _p| Ok(json!([])));
+		blocking!("eth_blockNumber", |api, _p| api.block_number());
+		blocking!("eth_getBalance", |api, p| api.get_balance(&p));
+		blocking!("eth_getTransactionCount", |api, p| api.get_transaction_count(&p));
+		blocking!("eth_gasPrice", |api, _p| api.gas_price());
+		blocking!("eth_maxPriorityFeePerGas", |_api, _p| Ok(json!("0x0")));
+		blocking!("eth_feeHistory", |api, p| api.fee_history(&p));
+		blocking!("eth_estimateGas", |api, p| api.estimate_gas(&p));
+		blocking!("eth_call", |api, p| api.call(&p));
+		blocking!("eth_getCode", |api, p| api.get_code(&p));
+		blocking!("eth_getStorageAt", |api, p| api.get_storage_at(&p));
+		blocking!("eth_getTransactionReceipt", |api, p| api.get_transaction_receipt(&p));
+		blocking!("eth_getTransactionByHash", |api, p| api.get_transaction_by_hash(&p));
+		blocking!("eth_getBlockByNumber", |api, p| api.get_block(&p, false));
+		blocking!("eth_getBlockByHash", |api, p| api.get_block(&p, true));
+		blocking!("eth_getBlockTransactionCountByNumber", |api, p| api
+			.get_block_transaction_count(&p, false));
+		blocking!("eth_getBlockTransactionCountByHash", |api, p| api
+			.get_block_transaction_count(&p, true));
+		blocking!("eth_getLogs", |api, p| api.get_logs(&p));
+
+		module.register_async_method("eth_sendRawTransaction", |params, api, _| async move {
+			let p = list(&params)?;
+			api.send_raw_transaction(p).await
+		})?;
+		Ok(module)
+	}
+}
+
+/// A pool refusal in geth's words.
+fn pool_error(e: Result<PoolError, impl std::fmt::Debug>) -> ErrorObjectOwned {
+	let e = match e {
+		Ok(e) => e,
+		Err(other) => return internal(format!("transaction pool: {other:?}")),
+	};
+	match e {
+		PoolError::AlreadyImported(_) => server("already known"),
+		PoolError::TooLowPriority { .. } => server("replacement transaction underpriced"),
+		PoolError::TemporarilyBanned => server("transaction temporarily banned: it was recently rejected"),
+		PoolError::ImmediatelyDropped => server("txpool is full"),
+		PoolError::InvalidTransaction(invalid) => server(match invalid {
+			InvalidTransaction::Stale => "nonce too low".to_string(),
+			InvalidTransaction::Future => "nonce too high".to_string(),
+			InvalidTransaction::Payment =>
+				"insufficient funds for gas * price + value (fees and storage deposit)".to_string(),
+			InvalidTransaction::BadProof => "invalid sender: bad signature".to_string(),
+			InvalidTransaction::ExhaustsResources => "exceeds block gas limit".to_string(),
+			InvalidTransaction::Call =>
+				"invalid transaction: intrinsic gas too low, unsupported type or malformed call".to_string(),
+			other => format!("invalid transaction: {other:?}"),
+		}),
+		PoolError::UnknownTransaction(unknown) => server(format!("transaction rejected: {unknown:?}")),
+		other => server(format!("transaction rejected: {other}")),
+	}
+}

@@ -1,0 +1,343 @@
+//! What the Ethereum RPC reads from the chain: pallet-revive's runtime API at a block,
+//! the block's extrinsics and its events, put together into Ethereum blocks, receipts
+//! and logs.
+
+#![allow(deprecated)] // pallet-revive's V1 runtime API methods: the types this node serves.
+
+use std::sync::Arc;
+
+use codec::{Decode, Encode};
+use polkadot_sdk::{
+	frame_system::{self, EventRecord, Phase},
+	pallet_revive::{
+		self,
+		evm::TransactionSigned,
+		pallet_revive_types::runtime_api::{
+			BlockV1, DryRunConfigV1, EthTransactInfoV1, GenericTransactionV1,
+			HashesOrTransactionInfosV1, ReceiptGasInfoV1,
+		},
+		EthTransactError, ReviveApi,
+	},
+	sc_client_api::{BlockBackend, StorageProvider},
+	sp_api::ProvideRuntimeApi,
+	sp_core::{storage::StorageKey, H160, H256, U256},
+	sp_io::hashing::{keccak_256, twox_128},
+};
+use zerog_runtime::{Balance, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
+
+use super::FullClient;
+
+/// Ethereum transactions that carry more logs than this are served truncated by
+/// `eth_getLogs` (and a block with more than [`MAX_BLOCK_LOGS`] logs altogether).
+pub const MAX_BLOCK_LOGS: usize = 100_000;
+
+/// pallet-revive's runtime API at one block.
+pub struct EthRuntime<'a> {
+	client: &'a Arc<FullClient>,
+}
+
+fn api_error(e: impl std::fmt::Debug) -> String {
+	format!("runtime API call failed: {e:?}")
+}
+
+impl<'a> EthRuntime<'a> {
+	pub fn new(client: &'a Arc<FullClient>) -> Self {
+		Self { client }
+	}
+
+	pub fn eth_block(&self, at: H256) -> Result<BlockV1, String> {
+		self.client.runtime_api().eth_block(at).map_err(api_error)
+	}
+
+	pub fn receipt_data(&self, at: H256) -> Result<Vec<ReceiptGasInfoV1>, String> {
+		self.client.runtime_api().eth_receipt_data(at).map_err(api_error)
+	}
+
+	pub fn balance(&self, at: H256, address: H160) -> Result<U256, String> {
+		self.client.runtime_api().balance(at, address).map_err(api_error)
+	}
+
+	pub fn nonce(&self, at: H256, address: H160) -> Result<u32, String> {
+		self.client.runtime_api().nonce(at, address).map_err(api_error)
+	}
+
+	pub fn gas_price(&self, at: H256) -> Result<U256, String> {
+		self.client.runtime_api().gas_price(at).map_err(api_error)
+	}
+
+	pub fn block_gas_limit(&self, at: H256) -> Result<U256, String> {
+		self.client.runtime_api().block_gas_limit(at).map_err(api_error)
+	}
+
+	pub fn code(&self, at: H256, address: H160) -> Result<Vec<u8>, String> {
+		self.client.runtime_api().code(at, address).map_err(api_error)
+	}
+
+	/// A contract's 32-byte storage slot; zero where nothing is stored or no contract is.
+	pub fn storage(&self, at: H256, address: H160, slot: [u8; 32]) -> Result<[u8; 32], String> {
+		let value = self.client.runtime_api().get_storage(at, address, slot).map_err(api_error)?;
+		let mut word = [0u8; 32];
+		if let Ok(Some(bytes)) = value {
+			let n = bytes.len().min(32);
+			word[32 - n..].copy_from_slice(&bytes[bytes.len() - n..]);
+		}
+		Ok(word)
+	}
+
+	/// Dry-runs a transaction (`eth_call`): its output, or why it failed.
+	pub fn call(
+		&self,
+		at: H256,
+		tx: GenericTransactionV1,
+		balance_checks: bool,
+	) -> Result<Result<EthTransactInfoV1<Balance>, EthTransactError>, String> {
+		let config = DryRunConfigV1 {
+			timestamp_override: None,
+			perform_balance_checks: Some(balance_checks),
+			state_overrides: None,
+		};
+		self.client.runtime_api().eth_transact_with_config(at, tx, config).map_err(api_error)
+	}
+
+	/// The gas a transaction needs (`eth_estimateGas`), or why it fails.
+	pub fn estimate_gas(
+		&self,
+		at: H256,
+		tx: GenericTransactionV1,
+	) -> Result<Result<U256, EthTransactError>, String> {
+		self.client
+			.runtime_api()
+			.eth_estimate_gas(at, tx, DryRunConfigV1::default())
+			.map_err(api_error)
+	}
+}
+
+/// The transaction hashes of an Ethereum block, in order.
+pub fn tx_hashes(block: &BlockV1) -> Vec<H256> {
+	match &block.transactions {
+		HashesOrTransactionInfosV1::Hashes(hashes) => hashes.clone(),
+		HashesOrTransactionInfosV1::TransactionInfos(infos) => infos.iter().map(|t| t.hash).collect(),
+	}
+}
+
+/// One log, as `eth_getLogs` and receipts serve it.
+#[derive(Clone, Debug)]
+pub struct EthLog {
+	pub address: H160,
+	pub topics: Vec<H256>,
+	pub data: Vec<u8>,
+	/// Position among the block's logs.
+	pub log_index: u32,
+}
+
+/// One Ethereum transaction of a block with everything its receipt needs.
+#[derive(Clone, Debug)]
+pub struct EthTx {
+	pub hash: H256,
+	pub signed: TransactionSigned,
+	pub from: H160,
+	pub to: Option<H160>,
+	pub gas: ReceiptGasInfoV1,
+	pub cumulative_gas_used: U256,
+	pub success: bool,
+	pub contract_address: Option<H160>,
+	pub logs: Vec<EthLog>,
+}
+
+/// A Substrate block seen as an Ethereum block.
+#[derive(Clone, Debug)]
+pub struct EthBlockData {
+	pub block: BlockV1,
+	pub txs: Vec<EthTx>,
+}
+
+fn events_key() -> StorageKey {
+	StorageKey([twox_128(b"System"), twox_128(b"Events")].concat())
+}
+
+/// The events of a block, decoded with this node's runtime types.
+pub fn block_events(
+	client: &FullClient,
+	at: H256,
+) -> Result<Vec<EventRecord<RuntimeEvent, H256>>, String> {
+	let Some(raw) = client.storage(at, &events_key()).map_err(|e| e.to_string())? else {
+		return Ok(Vec::new());
+	};
+	Vec::<EventRecord<RuntimeEvent, H256>>::decode(&mut &raw.0[..])
+		.map_err(|e| format!("cannot decode the events of block {at}: {e}"))
+}
+
+/// The `eth_transact` payloads of a block's extrinsics: (extrinsic index, payload).
+fn eth_payloads(client: &FullClient, at: H256) -> Result<Vec<(u32, Vec<u8>)>, String> {
+	let body = client
+		.block_body(at)
+		.map_err(|e| e.to_string())?
+		.ok_or_else(|| format!("block {at} has no body on this node"))?;
+	let mut payloads = Vec::new();
+	for (index, opaque) in body.iter().enumerate() {
+		let Ok(xt) = UncheckedExtrinsic::decode(&mut &opaque.encode()[..]) else { continue };
+		if let RuntimeCall::Revive(pallet_revive::Call::eth_transact { payload }) = xt.0.function {
+			payloads.push((index as u32, payload));
+		}
+	}
+	Ok(payloads)
+}
+
+/// Loads a Substrate block as an Ethereum block with its transactions' receipts.
+pub fn load_block(client: &Arc<FullClient>, at: H256) -> Result<EthBlockData, String> {
+	let runtime = EthRuntime::new(client);
+	let block = runtime.eth_block(at)?;
+	let hashes = tx_hashes(&block);
+	if hashes.is_empty() {
+		return Ok(EthBlockData { block, txs: Vec::new() });
+	}
+	let gas = runtime.receipt_data(at)?;
+	let events = block_events(client, at)?;
+	let payloads = eth_payloads(client, at)?;
+
+	let mut txs = Vec::with_capacity(hashes.len());
+	let mut cumulative = U256::zero();
+	let mut log_index = 0u32;
+	for (i, hash) in hashes.iter().enumerate() {
+		let Some((extrinsic, payload)) =
+			payloads.iter().find(|(_, p)| H256(keccak_256(p)) == *hash)
+		else {
+			return Err(format!("transaction {hash:?} of block {at} is not in its body"));
+		};
+		let signed = TransactionSigned::decode(payload)
+			.map_err(|e| format!("transaction {hash:?}: {e:?}"))?;
+		let from = signed
+			.recover_eth_address()
+			.map_err(|_| format!("transaction {hash:?}: signer not recoverable"))?;
+		let gas_info = gas.get(i).cloned().unwrap_or_default();
+		cumulative = cumulative.saturating_add(gas_info.gas_used);
+
+		let mut success = false;
+		let mut reverted = false;
+		let mut contract_address = None;
+		let mut logs = Vec::new();
+		for record in events.iter().filter(|r| r.phase == Phase::ApplyExtrinsic(*extrinsic)) {
+			match &record.event {
+				RuntimeEvent::Revive(pallet_revive::Event::ContractEmitted { contract, data, topics }) => {
+					if logs.len() < MAX_BLOCK_LOGS {
+						logs.push(EthLog {
+							address: *contract,
+							topics: topics.clone(),
+							data: data.clone(),
+							log_index,
+						});
+						log_index += 1;
+					}
+				},
+				RuntimeEvent::Revive(pallet_revive::Event::Instantiated { contract, .. }) =>
+					if contract_address.is_none() {
+						contract_address = Some(*contract)
+					},
+				RuntimeEvent::Revive(pallet_revive::Event::EthExtrinsicRevert { .. }) => reverted = true,
+				RuntimeEvent::System(frame_system::Event::ExtrinsicSuccess { .. }) => success = true,
+				_ => {},
+			}
+		}
+		let success = success && !reverted;
+		if !success {
+			// A failed transaction's state changes, logs and contract are rolled back.
+			logs.clear();
+			contract_address = None;
+		}
+		let to = to_address(&signed);
+		txs.push(EthTx {
+			hash: *hash,
+			signed,
+			from,
+			to,
+			gas: gas_info,
+			cumulative_gas_used: cumulative,
+			success,
+			contract_address,
+			logs,
+		});
+	}
+	// Log indices are block-wide; renumber after dropping the logs of failed transactions.
+	let mut next = 0u32;
+	for tx in txs.iter_mut() {
+		for log in tx.logs.iter_mut() {
+			log.log_index = next;
+			next += 1;
+		}
+	}
+	Ok(EthBlockData { block, txs })
+}
+
+/// The recipient of a transaction; `None` for a contract creation.
+pub fn to_address(signed: &TransactionSigned) -> Option<H160> {
+	match signed {
+		TransactionSigned::TransactionLegacySigned(t) => t.transaction_legacy_unsigned.to,
+		TransactionSigned::Transaction1559Signed(t) => t.transaction_1559_unsigned.to,
+		TransactionSigned::Transaction2930Signed(t) => t.transaction_2930_unsigned.to,
+		TransactionSigned::Transaction4844Signed(t) => Some(t.transaction_4844_unsigned.to),
+		TransactionSigned::Transaction7702Signed(t) => Some(t.transaction_7702_unsigned.to),
+	}
+}
+
+/// The EIP-2718 type byte of a transaction.
+pub fn tx_type(signed: &TransactionSigned) -> u8 {
+	match signed {
+		TransactionSigned::TransactionLegacySigned(_) => 0,
+		TransactionSigned::Transaction2930Signed(_) => 1,
+		TransactionSigned::Transaction1559Signed(_) => 2,
+		TransactionSigned::Transaction4844Signed(_) => 3,
+		TransactionSigned::Transaction7702Signed(_) => 4,
+	}
+}
+
+/// The 2048-bit bloom filter of a set of logs (Ethereum yellow paper, section 4.3.1).
+pub fn logs_bloom<'a>(logs: impl IntoIterator<Item = &'a EthLog>) -> [u8; 256] {
+	let mut bloom = [0u8; 256];
+	for log in logs {
+		bloom_add(&mut bloom, log.address.as_bytes());
+		for topic in &log.topics {
+			bloom_add(&mut bloom, topic.as_bytes());
+		}
+	}
+	bloom
+}
+
+fn bloom_add(bloom: &mut [u8; 256], item: &[u8]) {
+	let hash = keccak_256(item);
+	for i in 0..3 {
+		let bit = (((hash[2 * i] as usize) << 8) | hash[2 * i + 1] as usize) & 2047;
+		bloom[255 - bit / 8] |= 1 << (bit % 8);
+	}
+}
+
+/// Whether a bloom filter may contain `item`.
+pub fn bloom_contains(bloom: &[u8], item: &[u8]) -> bool {
+	if bloom.len() != 256 {
+		return true;
+	}
+	let mut probe = [0u8; 256];
+	bloom_add(&mut probe, item);
+	probe.iter().zip(bloom).all(|(p, b)| p & b == *p)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn bloom_holds_what_was_added_and_rejects_most_else() {
+		let log = EthLog {
+			address: H160::repeat_byte(0x11),
+			topics: vec![H256::repeat_byte(0x22)],
+			data: vec![],
+			log_index: 0,
+		};
+		let bloom = logs_bloom([&log]);
+		assert!(bloom_contains(&bloom, log.address.as_bytes()));
+		assert!(bloom_contains(&bloom, log.topics[0].as_bytes()));
+		let misses = (0u8..=255)
+			.filter(|b| !bloom_contains(&bloom, H160::repeat_byte(*b).as_bytes()))
+			.count();
+		assert!(misses > 250, "an almost empty bloom filter rejects unrelated items: {misses}");
+	}
+}
