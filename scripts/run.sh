@@ -18,7 +18,7 @@ zg_build
 bin="$(dirname "$ZEROG_NODE")"
 storage_nodes="${ZEROG_STORAGE_NODES:-4}"
 base_path="${ZEROG_BASE_PATH:-$HOME/.local/share/zerog/dev}"
-args=(--dev --rpc-cors all --rpc-port 9944 --prometheus-port 9615 --port 30333)
+args=(--dev --rpc-cors all --rpc-port 9944 --eth-rpc-port 8545 --prometheus-port 9615 --port 30333)
 if [[ " $* " == *" --tmp "* ]]; then
 	base_path="$(mktemp -d -t zerog-run-XXXXXX)"
 else
@@ -66,9 +66,13 @@ ZeroG dev chain
   node            $ZEROG_NODE
   JSON-RPC (ws)   ws://127.0.0.1:9944      Polkadot.js Apps: https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A9944
   JSON-RPC (http) http://127.0.0.1:9944
+  Ethereum RPC    http://127.0.0.1:8545 (and ws://), chain id 16900: MetaMask, ethers, Hardhat (docs/evm.md)
   Prometheus      http://127.0.0.1:9615/metrics
   p2p             /ip4/127.0.0.1/tcp/30333
   dev accounts    //Alice (validator, sudo), //Bob, //Charlie, //Dave, //Eve, //Ferdie: 1,000,000 ZG each
+  Ethereum dev    0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
+                  0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC 0x90F79bf6EB2c4f870365E785982E1f101E93b906
+                  (Hardhat's test mnemonic, 1,000,000 ZG each; keys in docs/evm.md)
   storage nodes   $storage_nodes (zgs JSON-RPC on ports 5678..$((5677 + storage_nodes)), shards of $num_shard, logs in $base_path)
   try             $bin/zg storage nodes
                   $bin/zg storage upload FILE

@@ -20,10 +20,10 @@ zg_log "Rust unit tests"
 (cd "$ZG_ROOT" && cargo test --release --locked --workspace)
 # The pallets' benchmarks against their mocks: they compile only with this feature,
 # and `benchmark pallet` is useless if they have rotted.
-(cd "$ZG_ROOT" && cargo test --release --locked -p pallet-storage-market --features runtime-benchmarks)
+(cd "$ZG_ROOT" && cargo test --release --locked -p pallet-storage-market -p pallet-compute-market --features runtime-benchmarks)
 t_unit=$(date +%s)
 
-zg_log "end-to-end tests (zerog-node + @polkadot/api)"
+zg_log "end-to-end tests (zerog-node + @polkadot/api, ethers + solc, zg)"
 (cd "$ZG_ROOT/tests/e2e" && node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs)
 t_e2e=$(date +%s)
 

@@ -55,7 +55,8 @@ export async function rpc(url, method, params = []) {
  * path, and waits until its RPC answers. Returns handles and an idempotent `stop()`.
  */
 export async function startNode(extraArgs = ['--dev'], { readyTimeoutMs = 120_000 } = {}) {
-  const [rpcPort, p2pPort, promPort] = [await freePort(), await freePort(), await freePort()];
+  const [rpcPort, p2pPort, promPort, ethPort] =
+    [await freePort(), await freePort(), await freePort(), await freePort()];
   const basePath = mkdtempSync(join(tmpdir(), 'zerog-e2e-'));
   const args = [
     ...extraArgs,
@@ -63,6 +64,7 @@ export async function startNode(extraArgs = ['--dev'], { readyTimeoutMs = 120_00
     '--rpc-port', String(rpcPort),
     '--port', String(p2pPort),
     '--prometheus-port', String(promPort),
+    '--eth-rpc-port', String(ethPort),
     '--no-telemetry',
     '--no-mdns',
   ];
@@ -80,6 +82,7 @@ export async function startNode(extraArgs = ['--dev'], { readyTimeoutMs = 120_00
   const httpUrl = `http://127.0.0.1:${rpcPort}`;
   const wsUrl = `ws://127.0.0.1:${rpcPort}`;
   const promUrl = `http://127.0.0.1:${promPort}/metrics`;
+  const ethUrl = `http://127.0.0.1:${ethPort}`;
 
   let stopped = false;
   const stop = async () => {
@@ -111,5 +114,5 @@ export async function startNode(extraArgs = ['--dev'], { readyTimeoutMs = 120_00
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  return { proc, httpUrl, wsUrl, promUrl, basePath, logs, stop, isRunning: () => !exited };
+  return { proc, httpUrl, wsUrl, promUrl, ethUrl, basePath, logs, stop, isRunning: () => !exited };
 }

@@ -1,0 +1,229 @@
+// End to end, EVM: a real `zerog-node --dev`, its Ethereum JSON-RPC driven by ethers v6
+// with Solidity compiled by solc-js, and the same chain read by @polkadot/api.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { encodeAddress } from '@polkadot/util-crypto';
+import {
+  Contract, ContractFactory, JsonRpcProvider, Signature, Transaction, Wallet, WebSocketProvider,
+  getCreateAddress, id as topicOf, parseEther, zeroPadValue,
+} from 'ethers';
+import { rpc, startNode } from './lib/node.mjs';
+import { DEV_KEYS, ZEROG_CHAIN_ADDRESS, ZEROG_CHAIN_ID, compile } from './lib/evm.mjs';
+
+const SUPPLY = parseEther('1000000');
+const ED = 10n ** 12n; // existential deposit: 0.000001 ZG
+
+/** The native account that holds an Ethereum account's funds: H160 ++ 0xEE * 12. */
+const fallbackAccount = (address) => encodeAddress(`${address.toLowerCase()}${'ee'.repeat(12)}`, 42);
+
+/** The JSON-RPC error of a rejected promise, whichever layer of ethers wraps it. */
+async function rpcError(promise) {
+  try {
+    await promise;
+  } catch (e) {
+    return { code: e.code, message: `${e.shortMessage ?? ''} ${e.message} ${JSON.stringify(e.error ?? e.info ?? '')}`, reason: e.reason, e };
+  }
+  assert.fail('expected the request to be rejected');
+}
+
+describe('EVM: Solidity and Ethereum tooling on zerog-node --dev', () => {
+  let node, provider, api, alith, baltathar, token, receipt, artifacts;
+
+  before(async () => {
+    artifacts = compile(['ZeroGToken.sol', 'ChainReader.sol']);
+    node = await startNode(['--dev']);
+    provider = new JsonRpcProvider(node.ethUrl, undefined, { pollingInterval: 250 });
+    alith = new Wallet(DEV_KEYS[0], provider);
+    baltathar = new Wallet(DEV_KEYS[1], provider);
+    api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
+    // The first Ethereum block after genesis.
+    while ((await provider.getBlockNumber()) < 1) await new Promise((r) => setTimeout(r, 250));
+  });
+
+  after(async () => {
+    provider?.destroy();
+    await api?.disconnect();
+    await node?.stop();
+  });
+
+  it('reports the chain id and serves blocks over HTTP and WebSocket', async () => {
+    assert.equal((await provider.getNetwork()).chainId, ZEROG_CHAIN_ID);
+    assert.equal(await rpc(node.ethUrl, 'net_version'), ZEROG_CHAIN_ID.toString());
+    const block = await provider.getBlock('latest');
+    assert.ok(block.number >= 1 && /^0x[0-9a-f]{64}$/.test(block.hash));
+    assert.ok(block.baseFeePerGas > 0n && block.gasLimit > 0n);
+    assert.equal((await provider.getBlock(block.hash)).number, block.number);
+    const ws = new WebSocketProvider(node.ethUrl.replace('http', 'ws'));
+    try {
+      assert.ok((await ws.getBlockNumber()) >= block.number);
+    } finally {
+      await ws.destroy();
+    }
+    // The same methods are served on the Substrate RPC port.
+    assert.equal(await rpc(node.httpUrl, 'eth_chainId'), `0x${ZEROG_CHAIN_ID.toString(16)}`);
+  });
+
+  it('endows the dev accounts, and both sides of the chain agree on a balance', async () => {
+    const header = await api.rpc.chain.getHeader();
+    const at = await api.at(header.hash);
+    const { data } = await at.query.system.account(fallbackAccount(alith.address));
+    const ethBalance = await provider.getBalance(alith.address, header.number.toNumber());
+    // Ethereum shows what can be spent: free balance less the existential deposit.
+    assert.equal(ethBalance, data.free.toBigInt() - ED);
+    assert.equal(data.free.toBigInt(), parseEther('1000000'));
+  });
+
+  it('moves native ZG between Ethereum accounts, fees paid in ZG', async () => {
+    const fresh = Wallet.createRandom(provider);
+    const sent = await (await alith.sendTransaction({ to: fresh.address, value: parseEther('2') })).wait();
+    assert.equal(sent.status, 1);
+    // The sender also paid the new account's existential deposit, so all 2 ZG are
+    // spendable, as on Ethereum.
+    assert.equal(await provider.getBalance(fresh.address), parseEther('2'));
+    const { data } = await api.query.system.account(fallbackAccount(fresh.address));
+    assert.equal(data.free.toBigInt(), parseEther('2') + ED);
+    const back = await (await fresh.sendTransaction({ to: baltathar.address, value: parseEther('1') })).wait();
+    assert.equal(back.status, 1);
+    const fee = back.gasUsed * back.gasPrice;
+    assert.ok(fee > 0n);
+    assert.equal(await provider.getBalance(fresh.address), parseEther('1') - fee);
+    assert.equal(await provider.getTransactionCount(fresh.address), 1);
+  });
+
+  it('deploys an ERC-20 compiled by solc and transfers it with receipts and logs', async () => {
+    const nonce = await provider.getTransactionCount(alith.address);
+    const factory = new ContractFactory(artifacts.ZeroGToken.abi, artifacts.ZeroGToken.bytecode, alith);
+    token = await factory.deploy('ZeroG Test Token', 'ZGT', SUPPLY);
+    const deployment = await token.deploymentTransaction().wait();
+    assert.equal(deployment.status, 1);
+    const address = await token.getAddress();
+    assert.equal(deployment.contractAddress, address);
+    assert.equal(address, getCreateAddress({ from: alith.address, nonce }));
+    assert.ok((await provider.getCode(address)).length > 2, 'code is stored');
+    assert.equal(await token.symbol(), 'ZGT');
+    assert.equal(await token.balanceOf(alith.address), SUPPLY);
+
+    const before = await provider.getBalance(alith.address);
+    const tx = await token.transfer(baltathar.address, 1234n);
+    receipt = await tx.wait();
+    assert.equal(receipt.status, 1);
+    assert.equal(receipt.from, alith.address);
+    assert.equal(receipt.to, address);
+    assert.ok(receipt.gasUsed > 0n && receipt.cumulativeGasUsed >= receipt.gasUsed);
+    assert.equal(receipt.logs.length, 1);
+    const event = token.interface.parseLog(receipt.logs[0]);
+    assert.equal(event.name, 'Transfer');
+    assert.deepEqual([...event.args], [alith.address, baltathar.address, 1234n]);
+    // The receipt's fee is what left the sender's account.
+    const after = await provider.getBalance(alith.address, receipt.blockNumber);
+    assert.equal(before - after, receipt.gasUsed * receipt.gasPrice);
+
+    assert.equal(await token.balanceOf(baltathar.address), 1234n);
+    assert.equal(await token.balanceOf(alith.address), SUPPLY - 1234n);
+
+    const byHash = await provider.getTransaction(tx.hash);
+    assert.equal(byHash.from, alith.address);
+    assert.equal(byHash.blockNumber, receipt.blockNumber);
+    const block = await provider.getBlock(receipt.blockNumber, true);
+    assert.equal(block.hash, receipt.blockHash);
+    assert.ok(block.transactions.includes(tx.hash));
+    assert.equal(await provider.getStorage(address, 2), zeroPadValue('0x' + SUPPLY.toString(16), 32), 'slot 2 holds totalSupply');
+  });
+
+  it('finds the Transfer event through eth_getLogs with a topic filter', async () => {
+    const address = await token.getAddress();
+    const transfer = topicOf('Transfer(address,address,uint256)');
+    const toBaltathar = await provider.getLogs({
+      address, fromBlock: 0, toBlock: 'latest',
+      topics: [transfer, null, zeroPadValue(baltathar.address, 32)],
+    });
+    assert.equal(toBaltathar.length, 1);
+    assert.equal(toBaltathar[0].transactionHash, receipt.hash);
+    assert.equal(BigInt(toBaltathar[0].data), 1234n);
+    const allTransfers = await provider.getLogs({ address, fromBlock: 0, topics: [transfer] });
+    assert.equal(allTransfers.length, 2, 'the mint and the transfer');
+    const none = await provider.getLogs({ address, fromBlock: 0, topics: [topicOf('Approval(address,address,uint256)')] });
+    assert.equal(none.length, 0);
+    const byBlockHash = await provider.getLogs({ blockHash: receipt.blockHash, topics: [transfer] });
+    assert.equal(byBlockHash.length, 1);
+  });
+
+  it('returns the revert reason of a failing call and estimate', async () => {
+    const tooMuch = SUPPLY * 2n;
+    const call = await rpcError(token.transfer.staticCall(baltathar.address, tooMuch));
+    assert.equal(call.code, 'CALL_EXCEPTION');
+    assert.equal(call.reason, 'ERC20: transfer amount exceeds balance');
+    const estimate = await rpcError(token.transfer.estimateGas(baltathar.address, tooMuch));
+    assert.equal(estimate.reason, 'ERC20: transfer amount exceeds balance');
+  });
+
+  it('rejects bad transactions with a clear JSON-RPC error and keeps serving', async () => {
+    const address = await token.getAddress();
+    const nonce = await provider.getTransactionCount(alith.address, 'pending');
+    const feeData = await provider.getFeeData();
+    const base = {
+      to: address, data: token.interface.encodeFunctionData('transfer', [baltathar.address, 1n]),
+      gasLimit: 3_000_000n, maxFeePerGas: feeData.maxFeePerGas, maxPriorityFeePerGas: 0n,
+      chainId: ZEROG_CHAIN_ID, nonce, type: 2,
+    };
+
+    const wrongChain = await alith.signTransaction({ ...base, chainId: 1n });
+    const e1 = await rpcError(provider.broadcastTransaction(wrongChain));
+    assert.match(e1.message, /invalid chain id for signer: have 1 want 16900/);
+
+    const signed = Transaction.from(await alith.signTransaction(base));
+    const forged = signed.clone();
+    forged.signature = Signature.from({ r: signed.signature.r, s: '0x' + '00'.repeat(32), v: 27 });
+    const e2 = await rpcError(rpc(node.ethUrl, 'eth_sendRawTransaction', [forged.serialized]));
+    assert.match(e2.message, /invalid sender/);
+
+    const stale = await alith.signTransaction({ ...base, nonce: 0 });
+    const e3 = await rpcError(provider.broadcastTransaction(stale));
+    assert.equal(e3.code, 'NONCE_EXPIRED');
+    assert.match(e3.message, /nonce too low/);
+
+    const pauper = Wallet.createRandom(provider);
+    const broke = await pauper.signTransaction({ ...base, nonce: 0 });
+    const e4 = await rpcError(provider.broadcastTransaction(broke));
+    assert.equal(e4.code, 'INSUFFICIENT_FUNDS');
+
+    const e5 = await rpcError(rpc(node.ethUrl, 'eth_sendRawTransaction', ['0x1234']));
+    assert.equal(e5.e.rpc.code, -32602);
+    const e6 = await rpcError(rpc(node.ethUrl, 'eth_getBalance', ['0x1234', 'latest']));
+    assert.equal(e6.e.rpc.code, -32602);
+
+    // None of them moved anything, and the chain goes on.
+    assert.equal(await provider.getTransactionCount(alith.address, 'pending'), nonce);
+    const ok = await (await token.transfer(baltathar.address, 1n)).wait();
+    assert.equal(ok.status, 1);
+    assert.equal(await token.balanceOf(baltathar.address), 1235n);
+  });
+
+  it('serves ZeroG chain state to Solidity through the IZeroGChain precompile', async () => {
+    const chain = new Contract(ZEROG_CHAIN_ADDRESS, artifacts.IZeroGChain.abi, provider);
+    const blockNumber = await provider.getBlockNumber();
+    assert.equal(await chain.nativeBalance(alith.address, { blockTag: blockNumber }), await provider.getBalance(alith.address, blockNumber));
+    assert.equal(await chain.blockNumber({ blockTag: blockNumber }), BigInt(blockNumber));
+    assert.equal(await chain.storagePricePerSectorMonth(), 25_000_000_000n);
+    const [length, entries] = await chain.storageFlow();
+    const flow = await rpc(node.httpUrl, 'storageMarket_flow');
+    assert.deepEqual([length, entries], [BigInt(flow.length), BigInt(flow.entries)]);
+    const quote = await rpc(node.httpUrl, 'storageMarket_quote', [1 << 20, 3]);
+    assert.equal(await chain.storageQuote(1 << 20, 3), BigInt(quote));
+    const bad = await rpcError(chain.storageQuote(0, 3));
+    assert.equal(bad.reason, 'invalid storage quote');
+
+    // A deployed contract calls it too.
+    const factory = new ContractFactory(artifacts.ChainReader.abi, artifacts.ChainReader.bytecode, baltathar);
+    const reader = await factory.deploy();
+    await reader.waitForDeployment();
+    const at = await provider.getBlockNumber();
+    assert.equal(
+      await reader.callerBalance({ from: baltathar.address, blockTag: at }),
+      await provider.getBalance(baltathar.address, at),
+    );
+    assert.equal(await reader.quote(1 << 20, 3), BigInt(quote));
+  });
+});
