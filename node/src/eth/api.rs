@@ -36,7 +36,7 @@ use super::{
 		hex, internal, invalid, parse_bytes, parse_h160, parse_h256, parse_slot, parse_u64,
 		quantity, reverted, server, BlockSpec, LogFilter, MAX_LOGS, MAX_LOG_RANGE,
 	},
-	runtime::{load_block, logs_bloom, tx_hashes, tx_type, EthBlockData, EthRuntime, EthTx},
+	runtime::{load_block, logs_bloom, tx_hashes, tx_type, with_receipts, EthBlockData, EthRuntime, EthTx},
 	FullClient, FullPool,
 };
 
@@ -191,7 +191,7 @@ impl EthApi {
 		for number in oldest..=newest_number {
 			let hash = self.client.hash(number as u32).map_err(internal)?.ok_or_else(|| server("header not found"))?;
 			let block = runtime.eth_block(hash).map_err(internal)?;
-			base_fees.push(quantity(runtime.gas_price(hash).map_err(internal)?));
+			base_fees.push(quantity(block.base_fee_per_gas));
 			let ratio = if block.gas_limit.is_zero() {
 				0.0
 			} else {
@@ -392,8 +392,9 @@ impl EthApi {
 			block.gas_limit = runtime.block_gas_limit(at).map_err(internal)?;
 			block.base_fee_per_gas = runtime.gas_price(at).map_err(internal)?;
 		}
-		let transactions = if full {
-			let data = load_block(&self.client, at).map_err(internal)?;
+		let mut value = serde_json::to_value(&block).map_err(internal)?;
+		value["transactions"] = if full {
+			let data = with_receipts(&self.client, at, block).map_err(internal)?;
 			json!(data
 				.txs
 				.iter()
@@ -403,8 +404,6 @@ impl EthApi {
 		} else {
 			json!(tx_hashes(&block))
 		};
-		let mut value = serde_json::to_value(&block).map_err(internal)?;
-		value["transactions"] = transactions;
 		Ok(value)
 	}
 
@@ -464,7 +463,7 @@ impl EthApi {
 			if tx_hashes(&block).is_empty() || !filter.may_match_bloom(&block.logs_bloom.0) {
 				continue;
 			}
-			let data = load_block(&self.client, at).map_err(internal)?;
+			let data = with_receipts(&self.client, at, block).map_err(internal)?;
 			for (i, tx) in data.txs.iter().enumerate() {
 				for log in tx.logs.iter().filter(|l| filter.matches(&l.address, &l.topics)) {
 					if logs.len() >= MAX_LOGS {

@@ -185,8 +185,13 @@ fn eth_payloads(client: &FullClient, at: H256) -> Result<Vec<(u32, Vec<u8>)>, St
 
 /// Loads a Substrate block as an Ethereum block with its transactions' receipts.
 pub fn load_block(client: &Arc<FullClient>, at: H256) -> Result<EthBlockData, String> {
+	let block = EthRuntime::new(client).eth_block(at)?;
+	with_receipts(client, at, block)
+}
+
+/// Adds receipts to an Ethereum block already read at `at`.
+pub fn with_receipts(client: &Arc<FullClient>, at: H256, block: BlockV1) -> Result<EthBlockData, String> {
 	let runtime = EthRuntime::new(client);
-	let block = runtime.eth_block(at)?;
 	let hashes = tx_hashes(&block);
 	if hashes.is_empty() {
 		return Ok(EthBlockData { block, txs: Vec::new() });
