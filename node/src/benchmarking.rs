@@ -3,8 +3,7 @@
 use std::{sync::Arc, time::Duration};
 
 use polkadot_sdk::{
-	frame_benchmarking_cli, frame_metadata_hash_extension, frame_system,
-	pallet_transaction_payment,
+	frame_benchmarking_cli, frame_system,
 	sc_cli::Result,
 	sc_client_api::BlockBackend,
 	sp_core::{Encode, Pair},
@@ -105,20 +104,10 @@ pub fn create_benchmark_extrinsic(
 		.checked_next_power_of_two()
 		.map(|c| c / 2)
 		.unwrap_or(2) as u64;
-	let tx_ext: runtime::TxExtension = (
-		frame_system::CheckNonZeroSender::<runtime::Runtime>::new(),
-		frame_system::CheckSpecVersion::<runtime::Runtime>::new(),
-		frame_system::CheckTxVersion::<runtime::Runtime>::new(),
-		frame_system::CheckGenesis::<runtime::Runtime>::new(),
-		frame_system::CheckEra::<runtime::Runtime>::from(generic::Era::mortal(
-			period,
-			best_block.saturated_into(),
-		)),
-		frame_system::CheckNonce::<runtime::Runtime>::from(nonce),
-		frame_system::CheckWeight::<runtime::Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<runtime::Runtime>::from(0),
-		frame_metadata_hash_extension::CheckMetadataHash::<runtime::Runtime>::new(false),
-		polkadot_sdk::pallet_revive::evm::tx_extension::SetOrigin::<runtime::Runtime>::default(),
+	let tx_ext = runtime::tx_extension(
+		nonce,
+		generic::Era::mortal(period, best_block.saturated_into()),
+		0,
 	);
 
 	let raw_payload = runtime::SignedPayload::from_raw(

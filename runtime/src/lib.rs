@@ -169,6 +169,24 @@ pub type TxExtension = (
 	pallet_revive::evm::tx_extension::SetOrigin<Runtime>,
 );
 
+/// The extensions of a Substrate-signed transaction from `nonce`, valid during `era`,
+/// tipping `tip`; the one place the tuple is put together (the `zg` CLI, the node's
+/// benchmark signer and Ethereum transactions all use it).
+pub fn tx_extension(nonce: Nonce, era: generic::Era, tip: Balance) -> TxExtension {
+	(
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(era),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
+		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+		pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
+	)
+}
+
 /// Unchecked extrinsic type: Substrate-signed extrinsics as usual, plus the bare
 /// `revive.eth_transact` carrying an Ethereum-signed transaction, checked with
 /// [`configs::evm::EthExtraImpl`]'s extensions.
@@ -244,4 +262,8 @@ mod runtime {
 	// ZeroG's own pallets start at 10.
 	#[runtime::pallet_index(10)]
 	pub type StorageMarket = pallet_storage_market;
+
+	// Index 11 is kept for the data-availability commitments.
+	#[runtime::pallet_index(12)]
+	pub type ComputeMarket = pallet_compute_market;
 }

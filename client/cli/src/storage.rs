@@ -27,7 +27,7 @@ use zerog_erasure::{
 use zerog_storage_node::api::{self, parse_hash, to_hex, Base64, FileInfo, HexHash, SegmentWithProof, ShardJson};
 use zerog_storage_primitives::{segment_count, segment_root, FileMerkleTree, FileRoot, MerkleProof, ShardConfig, SEGMENT_SIZE};
 
-use crate::chain::Chain;
+use zerog_chain_client::Chain;
 
 const SEG: u64 = SEGMENT_SIZE as u64;
 

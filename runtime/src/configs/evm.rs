@@ -17,10 +17,10 @@ use polkadot_sdk::{
 		parameter_types,
 		traits::{ConstBool, ConstU32, ConstU64},
 	},
-	frame_system::{self, EnsureSigned},
-	frame_metadata_hash_extension, pallet_revive,
+	frame_system::EnsureSigned,
+	pallet_revive,
 	pallet_revive::{evm::runtime::EthExtra, AccountId32Mapper},
-	pallet_session, pallet_transaction_payment,
+	pallet_session,
 	sp_runtime::{generic::Era, FixedU128, Perbill},
 };
 
@@ -101,17 +101,8 @@ impl EthExtra for EthExtraImpl {
 	type ExtensionOtherVersions = polkadot_sdk::sp_runtime::traits::InvalidVersion;
 
 	fn get_eth_extension(nonce: u32, tip: Balance) -> Self::ExtensionV0 {
-		(
-			frame_system::CheckNonZeroSender::<Runtime>::new(),
-			frame_system::CheckSpecVersion::<Runtime>::new(),
-			frame_system::CheckTxVersion::<Runtime>::new(),
-			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(Era::Immortal),
-			frame_system::CheckNonce::<Runtime>::from(nonce),
-			frame_system::CheckWeight::<Runtime>::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
-			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
-			pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::new_from_eth_transaction(),
-		)
+		let mut extension = crate::tx_extension(nonce, Era::Immortal, tip);
+		extension.9 = pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::new_from_eth_transaction();
+		extension
 	}
 }

@@ -1,4 +1,7 @@
-//! The chain side of `zg`: JSON-RPC reads and signed extrinsics.
+//! # ZeroG chain client
+//!
+//! The chain side of `zg`, the storage node and the compute provider: JSON-RPC reads and
+//! signed extrinsics.
 //!
 //! Transactions are built with the runtime's own types (`zerog_runtime::RuntimeCall`,
 //! `TxExtension`), signed with sr25519, submitted with `author_submitExtrinsic`, then
@@ -11,8 +14,7 @@ use codec::{Decode, Encode};
 use jsonrpsee::core::{client::ClientT, rpc_params};
 use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
 use polkadot_sdk::{
-	pallet_revive,
-	frame_metadata_hash_extension, frame_system, pallet_transaction_payment,
+	frame_system,
 	sp_core::{crypto::Ss58Codec, sr25519, Pair, H256},
 	sp_runtime::{generic::Era, AccountId32, DispatchError},
 };
@@ -23,6 +25,8 @@ use zerog_runtime::{
 	Runtime, RuntimeCall, RuntimeEvent, SignedPayload, SubstrateExtrinsic, TxExtension,
 	UncheckedExtrinsic,
 };
+
+pub use polkadot_sdk::sp_core::sr25519::Pair as Sr25519Pair;
 
 /// A failure talking to the chain, or a refused transaction.
 #[derive(Debug, thiserror::Error)]
@@ -123,6 +127,17 @@ impl Chain {
 		self.call("chain_getHeader", rpc_params![hash]).await
 	}
 
+	/// The genesis block's hash (what signatures of this chain are bound to).
+	pub async fn genesis_hash(&self) -> Result<H256, ChainError> {
+		let genesis: String = self.call("chain_getBlockHash", rpc_params![0u32]).await?;
+		Ok(H256::from_slice(&hex_decode(&genesis)?))
+	}
+
+	/// The best block's number.
+	pub async fn best_number(&self) -> Result<u32, ChainError> {
+		parse_number(&self.header(None).await?)
+	}
+
 	/// The finalized block's number and hash.
 	pub async fn finalized(&self) -> Result<(u32, String), ChainError> {
 		let hash: String = self.call("chain_getFinalizedHead", rpc_params![]).await?;
@@ -135,24 +150,12 @@ impl Chain {
 	/// failed.
 	pub async fn submit(&self, call: RuntimeCall, signer: &sr25519::Pair, finalized: bool) -> Result<Included, ChainError> {
 		let account = AccountId32::from(signer.public());
-		let genesis: String = self.call("chain_getBlockHash", rpc_params![0u32]).await?;
-		let genesis = H256::from_slice(&hex_decode(&genesis)?);
+		let genesis = self.genesis_hash().await?;
 		let version: RuntimeVersion = self.call("state_getRuntimeVersion", rpc_params![]).await?;
 		let nonce: u32 = self.call("system_accountNextIndex", rpc_params![account.to_ss58check()]).await?;
 		let start = parse_number(&self.header(None).await?)?;
 
-		let tx_ext: TxExtension = (
-			frame_system::CheckNonZeroSender::<Runtime>::new(),
-			frame_system::CheckSpecVersion::<Runtime>::new(),
-			frame_system::CheckTxVersion::<Runtime>::new(),
-			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(Era::Immortal),
-			frame_system::CheckNonce::<Runtime>::from(nonce),
-			frame_system::CheckWeight::<Runtime>::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
-			pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
-		);
+		let tx_ext: TxExtension = zerog_runtime::tx_extension(nonce, Era::Immortal, 0);
 		let payload = SignedPayload::from_raw(
 			call.clone(),
 			tx_ext.clone(),
@@ -231,14 +234,22 @@ impl Chain {
 	}
 }
 
-/// A dispatch error by name: the storage market's errors decoded from the runtime.
+/// A dispatch error by name: the ZeroG pallets' errors decoded from the runtime
+/// (`StorageMarket::BondTooLow`, `ComputeMarket::RefundLocked`).
 pub fn describe(e: &DispatchError) -> String {
+	use polkadot_sdk::frame_support::traits::PalletInfoAccess;
 	if let DispatchError::Module(m) = e {
-		let storage_market = <zerog_runtime::StorageMarket as polkadot_sdk::frame_support::traits::PalletInfoAccess>::index();
-		if m.index as usize == storage_market {
+		let index = m.index as usize;
+		if index == <zerog_runtime::StorageMarket as PalletInfoAccess>::index() {
 			if let Ok(err) = pallet_storage_market::Error::<Runtime>::decode(&mut &m.error[..]) {
 				let name: &'static str = err.into();
 				return format!("StorageMarket::{name}");
+			}
+		}
+		if index == <zerog_runtime::ComputeMarket as PalletInfoAccess>::index() {
+			if let Ok(err) = pallet_compute_market::Error::<Runtime>::decode(&mut &m.error[..]) {
+				let name: &'static str = err.into();
+				return format!("ComputeMarket::{name}");
 			}
 		}
 		if let Some(msg) = m.message {
