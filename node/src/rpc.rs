@@ -1,7 +1,8 @@
 //! The node's JSON-RPC extensions beside Substrate's built-in ones: account nonces
-//! (`system_accountNextIndex`), fee queries (`payment_queryInfo`) and the storage market
-//! (`storageMarket_*`, see [`crate::storage_rpc`]) and the Ethereum methods (`eth_*`,
-//! see [`crate::eth`]), which are also served on their own port.
+//! (`system_accountNextIndex`), fee queries (`payment_queryInfo`), the storage market
+//! (`storageMarket_*`, see [`crate::storage_rpc`]), the compute market (`compute_*`, see
+//! [`crate::compute_rpc`]) and the Ethereum methods (`eth_*`, see [`crate::eth`]), which
+//! are also served on their own port.
 
 use std::sync::Arc;
 
@@ -30,6 +31,7 @@ pub fn create_full(
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(crate::storage_rpc::rpc_module(client.clone())?)?;
+	module.merge(crate::compute_rpc::rpc_module(client.clone())?)?;
 	module.merge(crate::eth::rpc_module(client, pool_for_eth)?)?;
 
 	Ok(module)

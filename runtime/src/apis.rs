@@ -28,10 +28,11 @@ use polkadot_sdk::{
 	sp_version::RuntimeVersion,
 };
 
+use pallet_compute_market::{LedgerInfo, Request, ResponseStatement, ServiceId, ServiceInfo};
 use pallet_storage_market::{EntrySeq, FileRoot, FlowEntry, NodeInfo};
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Executive,
+	AccountId, Aura, Balance, Block, BlockNumber, ComputeMarket, Executive,
 	Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
 	StorageMarket, System,
 	TransactionPayment, VERSION,
@@ -262,6 +263,28 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 
 		fn quote(size: u64, lifetime_months: u32) -> Option<Balance> {
 			StorageMarket::quote(size, lifetime_months)
+		}
+	}
+
+	impl pallet_compute_market_runtime_api::ComputeMarketApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn services() -> Vec<ServiceInfo<AccountId, Balance, BlockNumber>> {
+			ComputeMarket::services()
+		}
+
+		fn ledger(user: AccountId) -> Option<LedgerInfo<AccountId, Balance, BlockNumber>> {
+			ComputeMarket::ledger(&user)
+		}
+
+		fn fee(service: ServiceId, input: u32, output: u32) -> Option<Balance> {
+			ComputeMarket::fee_of(service, input, output)
+		}
+
+		fn request_payload(request: Request<AccountId, Balance>) -> Vec<u8> {
+			ComputeMarket::request_payload(&request)
+		}
+
+		fn response_payload(statement: ResponseStatement<AccountId>) -> Vec<u8> {
+			ComputeMarket::response_payload(&statement)
 		}
 	}
 

@@ -30,7 +30,7 @@ use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
 	RuntimeTask, Session, SessionKeys, System, EXISTENTIAL_DEPOSIT, MINUTES, SLOT_DURATION,
-	SS58_PREFIX, DAYS, UNIT, VERSION,
+	SS58_PREFIX, DAYS, HOURS, UNIT, VERSION,
 };
 
 /// Share of a block's weight and length that ordinary transactions may use; the rest is
@@ -198,4 +198,41 @@ impl pallet_storage_market::Config for Runtime {
 	type MaxEndpointLen = ConstU32<128>;
 	type MaxLifetimeMonths = ConstU32<120>;
 	type WeightInfo = pallet_storage_market::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Least first deposit that opens a compute ledger: 1 ZG.
+	pub const ComputeMinDeposit: Balance = UNIT;
+	/// Least bond of an inference service: 100 ZG.
+	pub const ComputeMinServiceBond: Balance = 100 * UNIT;
+	/// A refund waits 2 hours so providers can settle what they served first.
+	pub const ComputeRefundLock: BlockNumber = 2 * HOURS;
+	/// Settled receipts can be disputed for 7 days.
+	pub const ComputeDisputeWindow: BlockNumber = 7 * DAYS;
+	/// A retired service's bond stays slashable a day past the dispute window.
+	pub const ComputeRetirementPeriod: BlockNumber = 8 * DAYS;
+	/// A proven dispute slashes a tenth of the bond to the user.
+	pub const ComputeDisputeSlash: Perbill = Perbill::from_percent(10);
+	/// Receipts per settlement, as 0G Serving.
+	pub const ComputeMaxBatch: u32 = 50;
+	/// Longest service name, model or endpoint URL.
+	pub const ComputeMaxStringLen: u32 = 256;
+	/// Services one provider may run at once.
+	pub const ComputeMaxServicesPerProvider: u32 = 16;
+}
+
+impl pallet_compute_market::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Signature = super::Signature;
+	type MinDeposit = ComputeMinDeposit;
+	type MinServiceBond = ComputeMinServiceBond;
+	type RefundLock = ComputeRefundLock;
+	type DisputeWindow = ComputeDisputeWindow;
+	type RetirementPeriod = ComputeRetirementPeriod;
+	type DisputeSlash = ComputeDisputeSlash;
+	type MaxBatch = ComputeMaxBatch;
+	type MaxStringLen = ComputeMaxStringLen;
+	type MaxServicesPerProvider = ComputeMaxServicesPerProvider;
+	type WeightInfo = pallet_compute_market::weights::SubstrateWeight<Runtime>;
 }
