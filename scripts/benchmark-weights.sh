@@ -27,3 +27,4 @@ bench() {
 }
 
 bench pallet_storage_market pallets/storage-market
+bench pallet_compute_market pallets/compute-market

@@ -8,6 +8,11 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zerog/target}"
 export WASM_BUILD_WORKSPACE_HINT="$ZG_ROOT"
 export ZEROG_NODE="${ZEROG_NODE:-$CARGO_TARGET_DIR/release/zerog-node}"
 
+# Features of the workspace build, the same for `cargo build` and `cargo test` so neither
+# recompiles what the other built: the compute provider's GPU engine is compiled in (it
+# loads the CUDA driver at run time and refuses to start where there is none).
+ZG_FEATURES=(--features zerog-compute-provider/cuda)
+
 zg_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 zg_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
@@ -58,5 +63,5 @@ zg_npm() {
 # alone and then the tests would compile polkadot-sdk twice, with different features).
 zg_build() {
 	zg_log "building the workspace (release) into $CARGO_TARGET_DIR"
-	(cd "$ZG_ROOT" && cargo build --release --locked --workspace --all-targets) || zg_die "cargo build failed"
+	(cd "$ZG_ROOT" && cargo build --release --locked --workspace --all-targets "${ZG_FEATURES[@]}") || zg_die "cargo build failed"
 }

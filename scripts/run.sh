@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build (release) and start a ZeroG dev chain with
-# its storage network: zerog-node --dev plus ZEROG_STORAGE_NODES (default 4) storage
-# nodes, each registered on chain for one shard.
+# its services: zerog-node --dev, ZEROG_STORAGE_NODES (default 4) storage nodes, each
+# registered on chain for one shard, and ZEROG_COMPUTE_PROVIDERS (default 1) inference
+# provider (zg-provider, CPU engine, service of //Ferdie on port 8000).
 #
 #   scripts/run.sh                 # --dev chain, state kept in ~/.local/share/zerog/dev
 #   scripts/run.sh --tmp           # throwaway state
 #   ZEROG_BASE_PATH=/data scripts/run.sh
-#   ZEROG_STORAGE_NODES=0 scripts/run.sh   # the chain alone
+#   ZEROG_STORAGE_NODES=0 ZEROG_COMPUTE_PROVIDERS=0 scripts/run.sh   # the chain alone
 #
 # Extra arguments go to zerog-node. Stop with Ctrl-C (stops everything).
 set -euo pipefail
@@ -60,6 +61,16 @@ for i in $(seq 0 $((storage_nodes - 1))); do
 	fi
 done
 
+# Compute: one provider with the CPU model, which it trains once (about a minute) into
+# its base path; it registers its service on chain the first time.
+providers="${ZEROG_COMPUTE_PROVIDERS:-1}"
+if [ "$providers" -gt 0 ]; then
+	"$bin/zg-provider" run --chain http://127.0.0.1:9944 --suri //Ferdie \
+		--base-path "$base_path/compute/provider0" --listen 127.0.0.1:8000 --name tiny-chat \
+		--settle-interval 30 2>>"$base_path/compute-provider0.log" &
+	pids+=($!)
+fi
+
 cat >&2 <<TXT
 
 ZeroG dev chain
@@ -74,9 +85,14 @@ ZeroG dev chain
                   0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC 0x90F79bf6EB2c4f870365E785982E1f101E93b906
                   (Hardhat's test mnemonic, 1,000,000 ZG each; keys in docs/evm.md)
   storage nodes   $storage_nodes (zgs JSON-RPC on ports 5678..$((5677 + storage_nodes)), shards of $num_shard, logs in $base_path)
+  compute         $providers provider(s): http://127.0.0.1:8000 (OpenAI-compatible, service of //Ferdie; log in $base_path)
   try             $bin/zg storage nodes
                   $bin/zg storage upload FILE
                   $bin/zg storage download ROOT -o FILE
+                  $bin/zg compute services
+                  $bin/zg compute deposit 10 && $bin/zg compute fund 0 5
+                  $bin/zg compute chat --service 0 "What is ZeroG?" -o answer.json
+                  $bin/zg compute verify answer.json
 
 TXT
 wait "${pids[0]}"

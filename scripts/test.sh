@@ -17,13 +17,13 @@ zg_build
 t_build=$(date +%s)
 
 zg_log "Rust unit tests"
-(cd "$ZG_ROOT" && cargo test --release --locked --workspace)
+(cd "$ZG_ROOT" && cargo test --release --locked --workspace "${ZG_FEATURES[@]}")
 # The pallets' benchmarks against their mocks: they compile only with this feature,
 # and `benchmark pallet` is useless if they have rotted.
 (cd "$ZG_ROOT" && cargo test --release --locked -p pallet-storage-market -p pallet-compute-market --features runtime-benchmarks)
 t_unit=$(date +%s)
 
-zg_log "end-to-end tests (zerog-node + @polkadot/api, ethers + solc, zg)"
+zg_log "end-to-end tests (zerog-node + @polkadot/api, ethers + solc, zg, zg-provider)"
 (cd "$ZG_ROOT/tests/e2e" && node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs)
 t_e2e=$(date +%s)
 

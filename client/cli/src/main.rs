@@ -6,17 +6,31 @@
 //! zg storage info ROOT                                     on-chain entry and node holdings
 //! zg storage nodes                                         registered nodes and their status
 //! zg storage register --endpoint URL --shard-id I --num-shard N [--bond ZG] --suri KEY
+//!
+//! zg compute services                                      inference services on chain
+//! zg compute deposit 10 [--suri //Alice]                   open / top up the compute ledger
+//! zg compute fund PROVIDER|SERVICE 5                       move ledger funds to a provider
+//! zg compute chat --service 0 "prompt" [-o answer.json]    signed, streamed, verified
+//! zg compute verify answer.json                            check a saved answer's proof
+//! zg compute refund PROVIDER|SERVICE 2 / --complete        time-locked refunds
+//! zg compute ledger                                        the signer's ledger
 //! ```
+//!
+//! Amounts are whole ZG with decimals allowed (`1.5`); `--json` prints machine-readable
+//! output for the compute commands.
 //!
 //! `--chain-rpc` (default `http://127.0.0.1:9944`) is the chain's JSON-RPC. Storage nodes
 //! come from the chain's registry unless given with `--node URL` (repeatable).
 
-mod chain;
+use zerog_chain_client as chain;
+mod amount;
+mod compute;
 mod storage;
 
 use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
+use polkadot_sdk::sp_core::{crypto::Ss58Codec, Pair};
 use jsonrpsee::core::rpc_params;
 use zerog_erasure::CodeParams;
 use zerog_storage_node::api::{parse_hash, to_hex};
@@ -24,8 +38,7 @@ use zerog_storage_primitives::ShardConfig;
 
 use chain::Chain;
 
-/// One ZG in wei (18 decimals).
-const ZG: u128 = 1_000_000_000_000_000_000;
+use amount::{format_zg, parse_zg, ZG};
 
 #[derive(Parser)]
 #[command(name = "zg", version, about = "The ZeroG command line")]
@@ -45,6 +58,80 @@ enum Cmd {
 	/// Decentralized storage: files erasure-coded across storage nodes, roots on chain.
 	#[command(subcommand)]
 	Storage(StorageCmd),
+	/// Inference market: ledgers, signed requests to providers, verified answers.
+	Compute {
+		/// Machine-readable output.
+		#[arg(long, global = true)]
+		json: bool,
+		#[command(subcommand)]
+		cmd: ComputeCmd,
+	},
+}
+
+#[derive(Subcommand)]
+enum ComputeCmd {
+	/// Lists the inference services registered on chain.
+	Services,
+	/// Shows the signer's ledger and sub-accounts.
+	Ledger {
+		#[arg(long, default_value = "//Alice")]
+		suri: String,
+	},
+	/// Adds AMOUNT ZG to the signer's compute ledger (the first deposit opens it).
+	Deposit {
+		amount: String,
+		#[arg(long, default_value = "//Alice")]
+		suri: String,
+	},
+	/// Takes AMOUNT ZG of unassigned ledger funds back.
+	Withdraw {
+		amount: String,
+		#[arg(long, default_value = "//Alice")]
+		suri: String,
+	},
+	/// Moves AMOUNT ZG from the ledger to the sub-account with PROVIDER (an SS58 address
+	/// or a service id), from which that provider is paid.
+	Fund {
+		provider: String,
+		amount: String,
+		#[arg(long, default_value = "//Alice")]
+		suri: String,
+	},
+	/// Asks AMOUNT ZG back from the sub-account with PROVIDER; it unlocks after the
+	/// chain's refund lock. With --complete, returns unlocked refunds to the ledger.
+	Refund {
+		provider: String,
+		/// ZG to ask back (not with --complete).
+		amount: Option<String>,
+		#[arg(long)]
+		complete: bool,
+		#[arg(long, default_value = "//Alice")]
+		suri: String,
+	},
+	/// Sends PROMPT to a chat service, signed; streams the answer, then verifies the
+	/// provider's signature against the service's key on chain.
+	Chat {
+		#[arg(long)]
+		service: u64,
+		prompt: String,
+		#[arg(long, default_value_t = 128)]
+		max_tokens: u32,
+		/// Most ZG this request may cost (default: what the prompt and --max-tokens can).
+		#[arg(long)]
+		max_fee: Option<String>,
+		#[arg(long)]
+		seed: Option<u64>,
+		/// The provider's URL, if not the endpoint on chain.
+		#[arg(long)]
+		endpoint: Option<String>,
+		/// Saves the answer and its proof here, for `zg compute verify`.
+		#[arg(short, long)]
+		output: Option<PathBuf>,
+		#[arg(long, default_value = "//Alice")]
+		suri: String,
+	},
+	/// Verifies a transcript saved by `zg compute chat -o FILE` against the chain.
+	Verify { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -116,7 +203,10 @@ fn mib(bytes: u64, secs: f64) -> f64 {
 async fn run(cli: Cli) -> Result<(), String> {
 	let chain = Chain::new(&cli.chain_rpc).map_err(|e| e.to_string())?;
 	let quiet = cli.quiet;
-	let Cmd::Storage(cmd) = cli.cmd;
+	let cmd = match cli.cmd {
+		Cmd::Storage(cmd) => cmd,
+		Cmd::Compute { json, cmd } => return run_compute(&chain, cmd, json).await,
+	};
 	match cmd {
 		StorageCmd::Upload { file, suri, months, k, n, nodes, parallel } => {
 			let params = CodeParams::new(k, n).map_err(|e| e.to_string())?;
@@ -212,6 +302,71 @@ async fn run(cli: Cli) -> Result<(), String> {
 			let inc = chain.submit(call, &signer, true).await.map_err(|e| e.to_string())?;
 			println!("registered {endpoint} (shard {shard_id}/{num_shard}) for {} in block {}", chain::address(&signer), inc.number);
 		},
+	}
+	Ok(())
+}
+
+async fn run_compute(chain: &Chain, cmd: ComputeCmd, json: bool) -> Result<(), String> {
+	use pallet_compute_market::Call;
+	let done = |what: String, inc: chain::Included| {
+		if json {
+			println!("{}", serde_json::json!({ "ok": what, "block": inc.number, "blockHash": format!("{:?}", inc.block) }));
+		} else {
+			println!("{what} in block {}", inc.number);
+		}
+	};
+	match cmd {
+		ComputeCmd::Services => compute::print_services(chain, json).await?,
+		ComputeCmd::Ledger { suri } => {
+			let signer = chain::signer(&suri)?;
+			compute::print_ledger(chain, &signer.public().into(), json).await?
+		},
+		ComputeCmd::Deposit { amount, suri } => {
+			let (signer, amount) = (chain::signer(&suri)?, parse_zg(&amount)?);
+			let inc = compute::submit(chain, &signer, Call::deposit { amount }).await?;
+			done(format!("deposited {} into {}'s compute ledger", format_zg(amount), chain::address(&signer)), inc);
+		},
+		ComputeCmd::Withdraw { amount, suri } => {
+			let (signer, amount) = (chain::signer(&suri)?, parse_zg(&amount)?);
+			let inc = compute::submit(chain, &signer, Call::withdraw { amount }).await?;
+			done(format!("withdrew {} from the compute ledger", format_zg(amount)), inc);
+		},
+		ComputeCmd::Fund { provider, amount, suri } => {
+			let (signer, amount) = (chain::signer(&suri)?, parse_zg(&amount)?);
+			let provider = compute::provider_of(chain, &provider).await?;
+			let who = provider.to_ss58check();
+			let inc = compute::submit(chain, &signer, Call::fund { provider, amount }).await?;
+			done(format!("funded provider {who} with {}", format_zg(amount)), inc);
+		},
+		ComputeCmd::Refund { provider, amount, complete, suri } => {
+			let signer = chain::signer(&suri)?;
+			let provider = compute::provider_of(chain, &provider).await?;
+			let who = provider.to_ss58check();
+			match (complete, amount) {
+				(true, None) => {
+					let inc = compute::submit(chain, &signer, Call::complete_refund { provider }).await?;
+					done(format!("refund from provider {who} returned to the ledger"), inc);
+				},
+				(false, Some(amount)) => {
+					let amount = parse_zg(&amount)?;
+					let inc = compute::submit(chain, &signer, Call::request_refund { provider, amount }).await?;
+					let unlock = inc.events.iter().find_map(|e| match e {
+						zerog_runtime::RuntimeEvent::ComputeMarket(pallet_compute_market::Event::RefundRequested { unlock, .. }) => Some(*unlock),
+						_ => None,
+					});
+					let when = unlock.map(|u| format!(", unlocks at block {u}: then `zg compute refund {who} --complete`")).unwrap_or_default();
+					done(format!("refund of {} from provider {who} requested{when}", format_zg(amount)), inc);
+				},
+				_ => return Err("give either AMOUNT (to request a refund) or --complete (to collect it)".into()),
+			}
+		},
+		ComputeCmd::Chat { service, prompt, max_tokens, max_fee, seed, endpoint, output, suri } => {
+			let signer = chain::signer(&suri)?;
+			let max_fee = max_fee.as_deref().map(parse_zg).transpose()?;
+			let opts = compute::ChatOpts { service, prompt: &prompt, max_tokens, max_fee, seed, endpoint, output: output.as_deref(), json };
+			compute::chat(chain, &signer, opts).await?
+		},
+		ComputeCmd::Verify { file } => compute::verify(chain, &file, json).await?,
 	}
 	Ok(())
 }

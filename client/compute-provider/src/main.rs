@@ -1,0 +1,300 @@
+//! `zg-provider`: serve an inference service on the ZeroG compute market.
+//!
+//! ```text
+//! zg-provider run --chain http://127.0.0.1:9944 --suri //Bob --base-path /var/lib/zg-provider \
+//!     --listen 127.0.0.1:8000 --name tiny-chat                 # CPU engine, registers if needed
+//! zg-provider run ... --engine proxy --upstream http://127.0.0.1:8080 --upstream-model llama-3-8b
+//! zg-provider train --out model.bin --steps 300000            # the CPU model, deterministic
+//! ```
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use pallet_compute_market::ServiceKind;
+use polkadot_sdk::{
+	frame_support::BoundedVec,
+	sp_core::{crypto::Ss58Codec, Pair},
+};
+use zerog_chain_client::{signer, Chain};
+use zerog_compute_provider::{
+	chain_view::{ChainView, RpcView, ServiceView},
+	engine::{cpu::CpuEngine, proxy::ProxyEngine, tiny, Engine},
+	protocol::AccountId,
+	server::{self, Provider, ProviderConfig},
+	settle,
+	store::Store,
+};
+use zerog_runtime::{RuntimeCall, RuntimeEvent};
+
+#[derive(Parser)]
+#[command(name = "zg-provider", version, about = "Serve inference on the ZeroG compute market")]
+struct Cli {
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EngineKind {
+	/// zerog-tiny-lm on the CPU.
+	Cpu,
+	/// Any OpenAI-compatible server.
+	Proxy,
+	/// zerog-tiny-lm on an NVIDIA GPU (build with `--features cuda`).
+	Cuda,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+	Chat,
+	Embeddings,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Serve: register the service if it is not on chain yet, answer requests, settle.
+	Run {
+		/// The node's JSON-RPC.
+		#[arg(long, default_value = "http://127.0.0.1:9944")]
+		chain: String,
+		/// The provider account (pays settlement, holds the bond, is paid).
+		#[arg(long)]
+		suri: String,
+		/// The key that signs responses (default: the provider account's).
+		#[arg(long)]
+		signer_suri: Option<String>,
+		/// Where receipts (RocksDB) and the CPU model live.
+		#[arg(long)]
+		base_path: PathBuf,
+		/// Address to serve on.
+		#[arg(long, default_value = "127.0.0.1:8000")]
+		listen: SocketAddr,
+		/// Serve this registered service id; without it, the provider's service named
+		/// `--name` is used, or registered.
+		#[arg(long)]
+		service: Option<u64>,
+		/// Service name.
+		#[arg(long, default_value = "tiny-chat")]
+		name: String,
+		/// Chat or embeddings.
+		#[arg(long, value_enum, default_value = "chat")]
+		kind: Kind,
+		/// Public URL of this API (default: http://LISTEN).
+		#[arg(long)]
+		endpoint: Option<String>,
+		/// Price per input token, smallest unit.
+		#[arg(long, default_value_t = 1_000_000_000)]
+		input_price: u128,
+		/// Price per output token, smallest unit.
+		#[arg(long, default_value_t = 2_000_000_000)]
+		output_price: u128,
+		/// Bond to register with, smallest unit (default 100 ZG).
+		#[arg(long, default_value_t = 100 * 10u128.pow(18))]
+		bond: u128,
+		/// The engine.
+		#[arg(long, value_enum, default_value = "cpu")]
+		engine: EngineKind,
+		/// CPU/GPU model file (trained there if absent; default BASE/zerog-tiny-lm.bin).
+		#[arg(long)]
+		model_path: Option<PathBuf>,
+		/// Training steps when the model must be trained.
+		#[arg(long, default_value_t = 300_000)]
+		train_steps: u64,
+		/// Proxy: the upstream OpenAI-compatible server.
+		#[arg(long)]
+		upstream: Option<String>,
+		/// Proxy: the upstream's model name.
+		#[arg(long)]
+		upstream_model: Option<String>,
+		/// Proxy: bearer key for the upstream (or the environment variable
+		/// ZG_UPSTREAM_KEY, which keeps it out of the process list).
+		#[arg(long)]
+		upstream_key: Option<String>,
+		/// Seconds between settlements.
+		#[arg(long, default_value_t = 60)]
+		settle_interval: u64,
+		/// Pending receipts that trigger a settlement at once.
+		#[arg(long, default_value_t = 50)]
+		settle_threshold: u64,
+		/// Output tokens when a request names none.
+		#[arg(long, default_value_t = 128)]
+		default_max_tokens: u32,
+	},
+	/// Train the CPU model and save it.
+	Train {
+		/// Output file.
+		#[arg(long)]
+		out: PathBuf,
+		/// Training examples.
+		#[arg(long, default_value_t = 300_000)]
+		steps: u64,
+	},
+}
+
+fn fail(msg: impl std::fmt::Display) -> ! {
+	eprintln!("error: {msg}");
+	std::process::exit(1)
+}
+
+#[tokio::main]
+async fn main() {
+	tracing_subscriber::fmt()
+		.with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+		.with_writer(std::io::stderr)
+		.init();
+	match Cli::parse().command {
+		Command::Train { out, steps } => {
+			let started = std::time::Instant::now();
+			let model = tiny::TinyLm::train(&tiny::corpus(), steps, 0x2E60, |step, loss| {
+				if step % 50_000 == 0 {
+					eprintln!("step {step}: loss {loss:.3} nats/byte");
+				}
+			});
+			model.save(&out).unwrap_or_else(|e| fail(e));
+			println!(
+				"{} ({} parameters) trained on {} bytes in {:.1} s -> {}",
+				tiny::MODEL_NAME,
+				model.parameters(),
+				tiny::corpus().len(),
+				started.elapsed().as_secs_f64(),
+				out.display()
+			);
+		},
+		Command::Run {
+			chain,
+			suri,
+			signer_suri,
+			base_path,
+			listen,
+			service,
+			name,
+			kind,
+			endpoint,
+			input_price,
+			output_price,
+			bond,
+			engine,
+			model_path,
+			train_steps,
+			upstream,
+			upstream_model,
+			upstream_key,
+			settle_interval,
+			settle_threshold,
+			default_max_tokens,
+		} => {
+			let account = signer(&suri).unwrap_or_else(|e| fail(e));
+			let key = signer(signer_suri.as_deref().unwrap_or(&suri)).unwrap_or_else(|e| fail(e));
+			std::fs::create_dir_all(&base_path).unwrap_or_else(|e| fail(format!("{}: {e}", base_path.display())));
+			let model_path = model_path.unwrap_or_else(|| base_path.join("zerog-tiny-lm.bin"));
+			let engine: Arc<dyn Engine> = match engine {
+				EngineKind::Cpu => Arc::new(CpuEngine::load_or_train(&model_path, train_steps).unwrap_or_else(|e| fail(e))),
+				EngineKind::Proxy => {
+					let upstream = upstream.unwrap_or_else(|| fail("--engine proxy needs --upstream"));
+					let model = upstream_model.unwrap_or_else(|| fail("--engine proxy needs --upstream-model"));
+					let key = upstream_key.or_else(|| std::env::var("ZG_UPSTREAM_KEY").ok());
+					Arc::new(ProxyEngine::new(&upstream, &model, key).unwrap_or_else(|e| fail(e)))
+				},
+				EngineKind::Cuda => cuda_engine(&model_path, train_steps),
+			};
+
+			let chain = Chain::new(&chain).unwrap_or_else(|e| fail(e));
+			let genesis = chain.genesis_hash().await.unwrap_or_else(|e| fail(e));
+			let view = RpcView::new(chain.clone());
+			let provider_id = AccountId::from(account.public());
+			let endpoint = endpoint.unwrap_or_else(|| format!("http://{listen}"));
+			let service = find_or_register(&chain, &view, &account, &key, service, &name, kind, &engine.model(), &endpoint, input_price, output_price, bond)
+				.await
+				.unwrap_or_else(|e| fail(e));
+			if service.provider != provider_id {
+				fail(format!("service {} belongs to {}, not {}", service.id, service.provider.to_ss58check(), provider_id.to_ss58check()));
+			}
+			if service.signer != AccountId::from(key.public()) {
+				fail(format!("service {} signs with {}; pass that key as --signer-suri", service.id, service.signer.to_ss58check()));
+			}
+			let store = Arc::new(Store::open(&base_path.join("receipts"), true).unwrap_or_else(|e| fail(e)));
+			let config = ProviderConfig { service: service.clone(), genesis, signer: key, default_max_tokens, settle_threshold };
+			let provider = Provider::new(config, engine.clone(), Arc::new(view), store);
+			let listener = tokio::net::TcpListener::bind(listen).await.unwrap_or_else(|e| fail(format!("{listen}: {e}")));
+			tracing::info!(
+				target: "provider",
+				"serving service {} ({}, model {}) on http://{}; {} receipts pending",
+				service.id, service.name, engine.model(), listener.local_addr().map(|a| a.to_string()).unwrap_or_default(),
+				provider.store.pending_count()
+			);
+			println!("service {} listening on {}", service.id, listener.local_addr().map(|a| a.to_string()).unwrap_or_default());
+			let settler = tokio::spawn(settle::run(provider.clone(), chain.clone(), account.clone(), Duration::from_secs(settle_interval)));
+			let shutdown = async {
+				let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+				tokio::select! { _ = term.recv() => {}, _ = tokio::signal::ctrl_c() => {} }
+				tracing::info!(target: "provider", "shutting down: finishing requests, then settling");
+			};
+			server::serve(provider.clone(), listener, shutdown, Duration::from_secs(30)).await.unwrap_or_else(|e| fail(e));
+			settler.abort();
+			match settle::settle_pending(&provider, &chain, &account).await {
+				Ok((s, r)) => tracing::info!(target: "provider", "final settlement: {s} settled, {r} rejected"),
+				Err(e) => tracing::warn!(target: "provider", "final settlement failed ({e}); receipts stay pending on disk"),
+			}
+		},
+	}
+}
+
+#[cfg(feature = "cuda")]
+fn cuda_engine(model_path: &std::path::Path, train_steps: u64) -> Arc<dyn Engine> {
+	let cpu = CpuEngine::load_or_train(model_path, train_steps).unwrap_or_else(|e| fail(e));
+	Arc::new(zerog_compute_provider::engine::cuda::CudaEngine::new(cpu.tiny().clone()).unwrap_or_else(|e| fail(e)))
+}
+
+#[cfg(not(feature = "cuda"))]
+fn cuda_engine(_: &std::path::Path, _: u64) -> Arc<dyn Engine> {
+	fail("this zg-provider was built without the `cuda` feature")
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn find_or_register(
+	chain: &Chain,
+	view: &RpcView,
+	account: &zerog_chain_client::Sr25519Pair,
+	key: &zerog_chain_client::Sr25519Pair,
+	id: Option<u64>,
+	name: &str,
+	kind: Kind,
+	model: &str,
+	endpoint: &str,
+	input_price: u128,
+	output_price: u128,
+	bond: u128,
+) -> Result<ServiceView, String> {
+	let me = AccountId::from(account.public());
+	let services = view.services().await?;
+	if let Some(id) = id {
+		return services.into_iter().find(|s| s.id == id).ok_or_else(|| format!("no service {id} on chain"));
+	}
+	if let Some(s) = services.into_iter().find(|s| s.provider == me && s.name == name && s.status == "active") {
+		return Ok(s);
+	}
+	let text = |s: &str| BoundedVec::try_from(s.as_bytes().to_vec()).map_err(|_| format!("{s:?} is longer than the chain allows"));
+	let call = RuntimeCall::ComputeMarket(pallet_compute_market::Call::register_service {
+		kind: match kind {
+			Kind::Chat => ServiceKind::Chat,
+			Kind::Embeddings => ServiceKind::Embeddings,
+		},
+		name: text(name)?,
+		model: text(model)?,
+		endpoint: text(endpoint)?,
+		input_price,
+		output_price,
+		signer: AccountId::from(key.public()),
+		bond,
+	});
+	let included = chain.submit(call, account, false).await.map_err(|e| e.to_string())?;
+	let id = included
+		.events
+		.iter()
+		.find_map(|e| match e {
+			RuntimeEvent::ComputeMarket(pallet_compute_market::Event::ServiceRegistered { id, .. }) => Some(*id),
+			_ => None,
+		})
+		.ok_or("registered, but no ServiceRegistered event")?;
+	tracing::info!(target: "provider", "registered service {id} ({name}) in block {}", included.number);
+	view.services().await?.into_iter().find(|s| s.id == id).ok_or_else(|| format!("service {id} not readable after registration"))
+}
