@@ -1,0 +1,364 @@
+//! # ZeroG DA encoding
+//!
+//! The one implementation of the data-availability encoding, used by the disperser
+//! (`zg da submit`), the DA signers and the light-client sampler:
+//!
+//! - [`commit`]: a blob's row commitments (what a submitter puts on chain).
+//! - [`encode_rows`] / [`encode`]: every row committed and extended to
+//!   [`COLUMNS`] cells with a KZG proof each; rows stream out one at a time, so memory
+//!   does not grow with the blob.
+//! - [`verify_cells`]: cells against the on-chain commitments (one batched pairing check).
+//! - [`recover`]: the blob from any [`COLUMNS_TO_RECOVER`] columns per row, checked
+//!   against the commitments.
+//!
+//! KZG over BLS12-381 is c-kzg (the Ethereum Foundation's library behind EIP-4844 and
+//! EIP-7594), with Ethereum's public trusted setup, which c-kzg carries as data.
+//! The layout is [`zerog_da_primitives`]'s.
+
+use std::{collections::BTreeMap, io::Read};
+
+use c_kzg::{Blob, Bytes48, Cell, KzgSettings, BYTES_PER_BLOB, CELLS_PER_EXT_BLOB};
+pub use zerog_da_primitives as spec;
+use zerog_da_primitives::{
+	rows_for, CellProof, ColumnIndex, Commitment, CELL_BYTES, COLUMNS, COLUMNS_TO_RECOVER, DATA_BYTES_PER_ELEMENT,
+	ELEMENTS_PER_ROW, MAX_BLOB_SIZE, ROW_DATA_BYTES,
+};
+
+/// Precomputation of the trusted setup's fixed-base tables: 8 is what Ethereum clients
+/// use (a few MiB of tables for about 2x faster proofs).
+pub const PRECOMPUTE: u64 = 8;
+
+/// Why encoding, verification or recovery failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DaError {
+	/// The blob is empty.
+	#[error("the blob is empty")]
+	Empty,
+	/// Over the size limit.
+	#[error("the blob is {size} bytes; the limit is {max} bytes (32 MiB)")]
+	TooLarge {
+		/// Its size.
+		size: u64,
+		/// The limit.
+		max: u64,
+	},
+	/// Reading the blob failed.
+	#[error("reading the blob: {0}")]
+	Io(#[from] std::io::Error),
+	/// The KZG library refused its input.
+	#[error("KZG: {0}")]
+	Kzg(String),
+	/// Not enough columns to rebuild a row.
+	#[error("row {row}: {have} valid columns, {need} needed to rebuild it")]
+	NotEnoughColumns {
+		/// The row.
+		row: u32,
+		/// Columns available.
+		have: usize,
+		/// Columns needed.
+		need: usize,
+	},
+	/// A rebuilt row does not match its commitment.
+	#[error("row {0} rebuilt from the columns does not match its commitment")]
+	CommitmentMismatch(u32),
+	/// The commitments do not fit the size.
+	#[error("{commitments} commitments for a {size}-byte blob; it has {rows} rows")]
+	Shape {
+		/// The size.
+		size: u64,
+		/// Commitments given.
+		commitments: usize,
+		/// Rows the size needs.
+		rows: u32,
+	},
+	/// A cell or column index out of range.
+	#[error("cell ({row}, {column}) is outside the blob")]
+	OutOfRange {
+		/// Row.
+		row: u32,
+		/// Column.
+		column: ColumnIndex,
+	},
+}
+
+fn kzg_err(e: c_kzg::Error) -> DaError {
+	DaError::Kzg(format!("{e:?}"))
+}
+
+/// Ethereum's trusted setup, loaded once.
+pub fn settings() -> &'static KzgSettings {
+	c_kzg::ethereum_kzg_settings(PRECOMPUTE)
+}
+
+/// Row `data` (at most [`ROW_DATA_BYTES`]) as a KZG blob: 31 bytes per field element
+/// behind a zero byte, zero-padded.
+pub fn row_blob(data: &[u8]) -> Box<Blob> {
+	debug_assert!(data.len() <= ROW_DATA_BYTES);
+	let mut blob = Box::<Blob>::default();
+	for (i, chunk) in data.chunks(DATA_BYTES_PER_ELEMENT).enumerate() {
+		let at = i * 32 + 1;
+		blob[at..at + chunk.len()].copy_from_slice(chunk);
+	}
+	blob
+}
+
+/// The data bytes of a row's field elements (the inverse of [`row_blob`]).
+fn row_data(blob_bytes: &[u8], out: &mut Vec<u8>, take: usize) {
+	let mut left = take;
+	for element in blob_bytes.chunks_exact(32).take(ELEMENTS_PER_ROW) {
+		let n = left.min(DATA_BYTES_PER_ELEMENT);
+		out.extend_from_slice(&element[1..1 + n]);
+		left -= n;
+		if left == 0 {
+			break;
+		}
+	}
+}
+
+fn check_size(size: u64) -> Result<(), DaError> {
+	if size == 0 {
+		return Err(DaError::Empty);
+	}
+	if size > MAX_BLOB_SIZE {
+		return Err(DaError::TooLarge { size, max: MAX_BLOB_SIZE });
+	}
+	Ok(())
+}
+
+/// One extended row: [`COLUMNS`] cells and their proofs.
+pub struct ExtendedRow {
+	/// The row's commitment.
+	pub commitment: Commitment,
+	/// Cells, by column.
+	pub cells: Box<[Cell; CELLS_PER_EXT_BLOB]>,
+	/// Proofs, by column.
+	pub proofs: Box<[c_kzg::KzgProof; CELLS_PER_EXT_BLOB]>,
+}
+
+impl ExtendedRow {
+	/// Column `c`'s cell bytes.
+	pub fn cell(&self, c: ColumnIndex) -> [u8; CELL_BYTES] {
+		self.cells[c as usize].to_bytes()
+	}
+	/// Column `c`'s proof.
+	pub fn proof(&self, c: ColumnIndex) -> CellProof {
+		self.proofs[c as usize].to_bytes().into_inner()
+	}
+}
+
+/// Runs `work(row)` for rows `0..rows` on up to `threads` threads, handing results to
+/// `sink` in row order; at most `threads` rows are in memory at once beyond the sink.
+fn rows_in_order<T: Send>(
+	rows: u32,
+	threads: usize,
+	mut load: impl FnMut(u32) -> Result<Vec<u8>, DaError>,
+	work: impl Fn(u32, &[u8]) -> Result<T, DaError> + Sync,
+	mut sink: impl FnMut(u32, T) -> Result<(), DaError>,
+) -> Result<(), DaError> {
+	let threads = threads.max(1) as u32;
+	let mut row = 0u32;
+	while row < rows {
+		let batch: Vec<(u32, Vec<u8>)> =
+			(row..rows.min(row + threads)).map(|r| load(r).map(|d| (r, d))).collect::<Result<_, _>>()?;
+		let results: Vec<Result<T, DaError>> = std::thread::scope(|s| {
+			let handles: Vec<_> = batch.iter().map(|(r, d)| s.spawn(|| work(*r, d))).collect();
+			handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(DaError::Kzg("worker panicked".into())))).collect()
+		});
+		for (result, (r, _)) in results.into_iter().zip(&batch) {
+			sink(*r, result?)?;
+		}
+		row += threads;
+	}
+	Ok(())
+}
+
+fn reader_rows<R: Read>(mut reader: R, size: u64) -> impl FnMut(u32) -> Result<Vec<u8>, DaError> {
+	move |row| {
+		let start = row as u64 * ROW_DATA_BYTES as u64;
+		let len = (size - start).min(ROW_DATA_BYTES as u64) as usize;
+		let mut buf = vec![0u8; len];
+		reader.read_exact(&mut buf)?;
+		Ok(buf)
+	}
+}
+
+/// Commits to `size` bytes read from `reader`, row by row: the blob's row commitments.
+pub fn commit<R: Read>(reader: R, size: u64, threads: usize) -> Result<Vec<Commitment>, DaError> {
+	check_size(size)?;
+	let kzg = settings();
+	let mut out = Vec::with_capacity(rows_for(size) as usize);
+	rows_in_order(
+		rows_for(size),
+		threads,
+		reader_rows(reader, size),
+		|_, data| kzg.blob_to_kzg_commitment(&row_blob(data)).map(|c| c.to_bytes().into_inner()).map_err(kzg_err),
+		|_, c| {
+			out.push(c);
+			Ok(())
+		},
+	)?;
+	Ok(out)
+}
+
+/// Encodes `size` bytes read from `reader`: each row committed and extended, handed to
+/// `sink(row, extended)` in row order. Peak memory is about `threads` extended rows
+/// (~300 KiB each), whatever the blob's size.
+pub fn encode_rows<R: Read>(
+	reader: R,
+	size: u64,
+	threads: usize,
+	sink: impl FnMut(u32, ExtendedRow) -> Result<(), DaError>,
+) -> Result<(), DaError> {
+	check_size(size)?;
+	let kzg = settings();
+	rows_in_order(
+		rows_for(size),
+		threads,
+		reader_rows(reader, size),
+		|_, data| {
+			let blob = row_blob(data);
+			let commitment = kzg.blob_to_kzg_commitment(&blob).map_err(kzg_err)?.to_bytes().into_inner();
+			let (cells, proofs) = kzg.compute_cells_and_kzg_proofs(&blob).map_err(kzg_err)?;
+			Ok(ExtendedRow { commitment, cells, proofs })
+		},
+		sink,
+	)
+}
+
+/// A whole encoded blob in memory (tests, small blobs).
+pub struct EncodedBlob {
+	/// Its size in bytes.
+	pub size: u64,
+	/// Extended rows.
+	pub rows: Vec<ExtendedRow>,
+}
+
+impl EncodedBlob {
+	/// The row commitments.
+	pub fn commitments(&self) -> Vec<Commitment> {
+		self.rows.iter().map(|r| r.commitment).collect()
+	}
+}
+
+/// Encodes a blob held in memory.
+pub fn encode(data: &[u8], threads: usize) -> Result<EncodedBlob, DaError> {
+	let mut rows = Vec::new();
+	encode_rows(data, data.len() as u64, threads, |_, r| {
+		rows.push(r);
+		Ok(())
+	})?;
+	Ok(EncodedBlob { size: data.len() as u64, rows })
+}
+
+/// A cell with its position and proof, as served and sampled.
+#[derive(Clone, Copy)]
+pub struct CellRef<'a> {
+	/// Its row.
+	pub row: u32,
+	/// Its column.
+	pub column: ColumnIndex,
+	/// The cell.
+	pub cell: &'a [u8; CELL_BYTES],
+	/// Its KZG proof.
+	pub proof: &'a CellProof,
+}
+
+/// Whether every cell verifies against its row's commitment in `commitments` (one
+/// batched check; `Ok(false)` when any proof is wrong). Positions outside the blob are
+/// an error.
+pub fn verify_cells(commitments: &[Commitment], cells: &[CellRef<'_>]) -> Result<bool, DaError> {
+	if cells.is_empty() {
+		return Ok(true);
+	}
+	let mut cs = Vec::with_capacity(cells.len());
+	let mut idx = Vec::with_capacity(cells.len());
+	let mut data = Vec::with_capacity(cells.len());
+	let mut proofs = Vec::with_capacity(cells.len());
+	for c in cells {
+		let commitment = commitments.get(c.row as usize).ok_or(DaError::OutOfRange { row: c.row, column: c.column })?;
+		if c.column >= COLUMNS {
+			return Err(DaError::OutOfRange { row: c.row, column: c.column });
+		}
+		cs.push(Bytes48::new(*commitment));
+		idx.push(c.column as u64);
+		data.push(Cell::new(*c.cell));
+		proofs.push(Bytes48::new(*c.proof));
+	}
+	match settings().verify_cell_kzg_proof_batch(&cs, &idx, &data, &proofs) {
+		Ok(ok) => Ok(ok),
+		// Bytes that are not a curve point or not a field element: not a valid proof.
+		Err(c_kzg::Error::CError(_)) => Ok(false),
+		Err(e) => Err(kzg_err(e)),
+	}
+}
+
+/// Rebuilds a `size`-byte blob from whatever cells are available:
+/// `columns[c][row]` is column `c`'s cell of `row` (cells should be verified first).
+/// Each row needs [`COLUMNS_TO_RECOVER`] of its cells; each rebuilt row must match its
+/// commitment.
+pub fn recover(
+	size: u64,
+	commitments: &[Commitment],
+	columns: &BTreeMap<ColumnIndex, Vec<[u8; CELL_BYTES]>>,
+) -> Result<Vec<u8>, DaError> {
+	check_size(size)?;
+	let rows = rows_for(size);
+	if commitments.len() != rows as usize {
+		return Err(DaError::Shape { size, commitments: commitments.len(), rows });
+	}
+	let kzg = settings();
+	let mut out = Vec::with_capacity(size as usize);
+	for row in 0..rows {
+		let (mut idx, mut cells) = (Vec::new(), Vec::new());
+		for (&c, column) in columns.range(..COLUMNS) {
+			if let Some(cell) = column.get(row as usize) {
+				idx.push(c as u64);
+				cells.push(Cell::new(*cell));
+				if idx.len() == COLUMNS_TO_RECOVER as usize {
+					break;
+				}
+			}
+		}
+		if idx.len() < COLUMNS_TO_RECOVER as usize {
+			return Err(DaError::NotEnoughColumns { row, have: idx.len(), need: COLUMNS_TO_RECOVER as usize });
+		}
+		// The first half of the extended row is the row itself.
+		let all: Box<[Cell; CELLS_PER_EXT_BLOB]> = if idx.iter().enumerate().all(|(i, &c)| c == i as u64) {
+			let mut all: Box<[Cell; CELLS_PER_EXT_BLOB]> =
+				vec![Cell::default(); CELLS_PER_EXT_BLOB].into_boxed_slice().try_into().expect("128 cells");
+			for (i, cell) in cells.into_iter().enumerate() {
+				all[i] = cell;
+			}
+			all
+		} else {
+			kzg.recover_cells_and_kzg_proofs(&idx, &cells).map_err(kzg_err)?.0
+		};
+		let mut blob = Box::<Blob>::default();
+		for (i, cell) in all.iter().take(BYTES_PER_BLOB / CELL_BYTES).enumerate() {
+			blob[i * CELL_BYTES..(i + 1) * CELL_BYTES].copy_from_slice(&cell.to_bytes());
+		}
+		let commitment = kzg.blob_to_kzg_commitment(&blob).map_err(kzg_err)?.to_bytes().into_inner();
+		if commitment != commitments[row as usize] {
+			return Err(DaError::CommitmentMismatch(row));
+		}
+		let take = (size - out.len() as u64).min(ROW_DATA_BYTES as u64) as usize;
+		row_data(&blob[..], &mut out, take);
+	}
+	Ok(out)
+}
+
+/// Confidence that a blob is available after `samples` random cells all verified:
+/// withholding enough to prevent recovery hides at least half of a row's cells, so
+/// each sample catches it with probability at least 1/2.
+pub fn confidence(samples: u32) -> f64 {
+	1.0 - 0.5f64.powi(samples as i32)
+}
+
+/// Samples needed for `target` confidence (e.g. 0.999 → 10).
+pub fn samples_for(target: f64) -> u32 {
+	let target = target.clamp(0.0, 1.0 - 1e-15);
+	(-(1.0 - target).log2()).ceil().max(1.0) as u32
+}
+
+#[cfg(test)]
+mod tests;

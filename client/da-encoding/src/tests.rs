@@ -1,0 +1,99 @@
+use super::*;
+use proptest::prelude::*;
+
+fn data(len: usize, seed: u8) -> Vec<u8> {
+	(0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed) ^ (i >> 8) as u8).collect()
+}
+
+fn columns_of(enc: &EncodedBlob, keep: impl Fn(ColumnIndex) -> bool) -> BTreeMap<ColumnIndex, Vec<[u8; CELL_BYTES]>> {
+	(0..COLUMNS).filter(|&c| keep(c)).map(|c| (c, enc.rows.iter().map(|r| r.cell(c)).collect())).collect()
+}
+
+#[test]
+fn the_first_half_of_a_row_is_the_row_and_commitments_match_commit() {
+	let blob = data(ROW_DATA_BYTES + 1000, 1);
+	let enc = encode(&blob, 2).unwrap();
+	assert_eq!(enc.rows.len(), 2);
+	assert_eq!(commit(&blob[..], blob.len() as u64, 1).unwrap(), enc.commitments());
+	let packed = row_blob(&blob[..ROW_DATA_BYTES]);
+	for c in 0..COLUMNS_TO_RECOVER {
+		assert_eq!(&enc.rows[0].cell(c)[..], &packed[c as usize * CELL_BYTES..(c as usize + 1) * CELL_BYTES]);
+	}
+}
+
+#[test]
+fn every_cell_verifies_and_a_tampered_cell_or_proof_does_not() {
+	let blob = data(50_000, 2);
+	let enc = encode(&blob, 2).unwrap();
+	let commitments = enc.commitments();
+	let cells: Vec<[u8; CELL_BYTES]> = (0..COLUMNS).map(|c| enc.rows[0].cell(c)).collect();
+	let proofs: Vec<CellProof> = (0..COLUMNS).map(|c| enc.rows[0].proof(c)).collect();
+	let all: Vec<CellRef> = (0..COLUMNS).map(|c| CellRef { row: 0, column: c, cell: &cells[c as usize], proof: &proofs[c as usize] }).collect();
+	assert!(verify_cells(&commitments, &all).unwrap());
+
+	let mut bad = cells[5];
+	bad[100] ^= 1;
+	let tampered = CellRef { row: 0, column: 5, cell: &bad, proof: &proofs[5] };
+	assert!(!verify_cells(&commitments, &[tampered]).unwrap());
+	// A correct cell presented at another column, or with another cell's proof.
+	assert!(!verify_cells(&commitments, &[CellRef { column: 6, ..all[5] }]).unwrap());
+	assert!(!verify_cells(&commitments, &[CellRef { proof: &proofs[6], ..all[5] }]).unwrap());
+	// Garbage proof bytes are a failed proof, not an error.
+	assert!(!verify_cells(&commitments, &[CellRef { proof: &[0xFF; 48], ..all[5] }]).unwrap());
+	assert!(matches!(verify_cells(&commitments, &[CellRef { row: 1, ..all[5] }]), Err(DaError::OutOfRange { row: 1, .. })));
+	assert!(matches!(verify_cells(&commitments, &[CellRef { column: COLUMNS, ..all[5] }]), Err(DaError::OutOfRange { .. })));
+}
+
+#[test]
+fn size_limits_are_typed_errors() {
+	assert!(matches!(encode(&[], 1), Err(DaError::Empty)));
+	assert!(matches!(commit(std::io::empty(), MAX_BLOB_SIZE + 1, 1), Err(DaError::TooLarge { .. })));
+	// A reader shorter than the size it claims.
+	assert!(matches!(commit(&[1u8; 10][..], 20, 1), Err(DaError::Io(_))));
+}
+
+#[test]
+fn recovery_needs_half_the_columns_and_checks_the_commitments() {
+	let blob = data(ROW_DATA_BYTES + 7, 3);
+	let enc = encode(&blob, 2).unwrap();
+	let commitments = enc.commitments();
+	// The parity half alone.
+	assert_eq!(recover(blob.len() as u64, &commitments, &columns_of(&enc, |c| c >= 64)).unwrap(), blob);
+	// One column short.
+	let short = columns_of(&enc, |c| c % 2 == 0 && c != 0);
+	assert!(matches!(recover(blob.len() as u64, &commitments, &short), Err(DaError::NotEnoughColumns { row: 0, have: 63, need: 64 })));
+	// Wrong commitments: the rebuilt row does not match.
+	let mut wrong = commitments.clone();
+	wrong.swap(0, 1);
+	assert!(matches!(recover(blob.len() as u64, &wrong, &columns_of(&enc, |_| true)), Err(DaError::CommitmentMismatch(0))));
+	assert!(matches!(recover(blob.len() as u64, &commitments[..1], &columns_of(&enc, |_| true)), Err(DaError::Shape { .. })));
+}
+
+#[test]
+fn confidence_follows_the_sample_count() {
+	assert_eq!(samples_for(0.999), 10);
+	assert!(confidence(10) >= 0.999);
+	assert!(confidence(9) < 0.999);
+	assert_eq!(samples_for(0.5), 1);
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig { cases: 6, .. ProptestConfig::default() })]
+
+	/// Any half of the columns rebuilds the blob byte-identical.
+	#[test]
+	fn any_half_of_the_columns_rebuilds_the_blob(len in 1usize..(ROW_DATA_BYTES + 5000), seed in any::<u8>(), pick in any::<u64>()) {
+		let blob = data(len, seed);
+		let enc = encode(&blob, 2).unwrap();
+		// A pseudo-random half of the columns, from `pick`.
+		let mut order: Vec<ColumnIndex> = (0..COLUMNS).collect();
+		let mut x = pick | 1;
+		for i in (1..order.len()).rev() {
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			order.swap(i, (x % (i as u64 + 1)) as usize);
+		}
+		let keep: std::collections::BTreeSet<_> = order[..COLUMNS_TO_RECOVER as usize].iter().copied().collect();
+		let got = recover(len as u64, &enc.commitments(), &columns_of(&enc, |c| keep.contains(&c))).unwrap();
+		prop_assert_eq!(got, blob);
+	}
+}
