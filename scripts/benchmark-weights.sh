@@ -12,6 +12,9 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
 zg_setup
+# pallet-revive's benchmarks pull in its test fixtures, whose build script compiles
+# Solidity with a native solc; ZeroG's pallets do not need them.
+export SKIP_PALLET_REVIVE_FIXTURES=1
 zg_log "building zerog-node with --features runtime-benchmarks"
 (cd "$ZG_ROOT" && cargo build --release --locked -p zerog-node --features runtime-benchmarks) \
 	|| zg_die "cargo build failed"
