@@ -1,0 +1,140 @@
+//! Benchmarks of the DA commitments, for `zerog-node benchmark pallet`. Attestations
+//! carry real sr25519 signatures made with the keystore host functions.
+
+use super::*;
+use crate::Pallet as DaCommitments;
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::{
+		traits::{fungible::Mutate, Get},
+		BoundedVec,
+	},
+	frame_system::RawOrigin,
+	sp_core::{crypto::KeyTypeId, sr25519},
+	sp_io,
+	sp_runtime::traits::Bounded,
+};
+use zerog_da_primitives::{rows_for, MAX_BLOB_SIZE, ROW_DATA_BYTES};
+
+const KEY_TYPE: KeyTypeId = KeyTypeId(*b"zgda");
+
+fn funded<T: Config>(who: &T::AccountId) {
+	let _ = T::Currency::set_balance(who, BalanceOf::<T>::max_value() / 1_000u32.into());
+}
+
+fn endpoint<T: Config>() -> EndpointOf<T> {
+	BoundedVec::truncate_from(alloc::vec![b'x'; T::MaxEndpointLen::get() as usize])
+}
+
+/// `n` signers with equal bonds, each signing with a keystore key, and an epoch whose
+/// quorum they form. Returns (signer, key) pairs in quorum order.
+fn quorum<T: Config>(n: u32) -> Vec<(T::AccountId, sr25519::Public)>
+where
+	T::AccountId: From<sr25519::Public>,
+{
+	let mut out = Vec::new();
+	for i in 0..n {
+		let signer: T::AccountId = account("signer", i, 0);
+		funded::<T>(&signer);
+		let public = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
+		DaCommitments::<T>::register_signer(RawOrigin::Signed(signer.clone()).into(), public.into(), endpoint::<T>(), T::MinSignerBond::get())
+			.unwrap();
+		out.push((signer, public));
+	}
+	DaCommitments::<T>::start_epoch();
+	let order = Quorums::<T>::get(CurrentEpoch::<T>::get()).unwrap();
+	order.iter().map(|m| out.iter().find(|(s, _)| *s == m.signer).cloned().unwrap()).collect()
+}
+
+fn submit_blob<T: Config>(rows: u32) -> BlobId {
+	let submitter: T::AccountId = account("submitter", 0, 0);
+	funded::<T>(&submitter);
+	let size = (u64::from(rows) * ROW_DATA_BYTES as u64).min(MAX_BLOB_SIZE);
+	let commitments: CommitmentsOf<T> = BoundedVec::truncate_from(alloc::vec![[7u8; 48]; rows_for(size) as usize]);
+	let id = NextBlobId::<T>::get();
+	DaCommitments::<T>::submit(RawOrigin::Signed(submitter).into(), size, commitments).unwrap();
+	id
+}
+
+fn sign<T: Config>(public: &sr25519::Public, attestation: &Attestation) -> T::Signature
+where
+	T::Signature: From<sr25519::Signature>,
+{
+	sp_io::crypto::sr25519_sign(KEY_TYPE, public, &DaCommitments::<T>::attestation_payload(attestation))
+		.expect("key is in the keystore")
+		.into()
+}
+
+#[benchmarks(where T::AccountId: From<sr25519::Public>, T::Signature: From<sr25519::Signature>)]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_signer() {
+		let signer: T::AccountId = account("signer", 0, 0);
+		funded::<T>(&signer);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(signer.clone()), signer.clone(), endpoint::<T>(), T::MinSignerBond::get());
+		assert!(Signers::<T>::contains_key(&signer));
+	}
+
+	#[benchmark]
+	fn leave() {
+		let (signer, _) = quorum::<T>(1).remove(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(signer.clone()));
+		assert!(Signers::<T>::get(&signer).unwrap().leaving.is_some());
+	}
+
+	#[benchmark]
+	fn withdraw_bond() {
+		let (signer, _) = quorum::<T>(1).remove(0);
+		DaCommitments::<T>::leave(RawOrigin::Signed(signer.clone()).into()).unwrap();
+		CurrentEpoch::<T>::mutate(|e| *e = e.saturating_add(T::UnbondingEpochs::get() + 1));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(signer.clone()));
+		assert!(!Signers::<T>::contains_key(&signer));
+	}
+
+	// A blob of `r` rows: the commitments root hashes 48 bytes a row.
+	#[benchmark]
+	fn submit(r: Linear<1, { T::MaxRows::get() }>) {
+		quorum::<T>(1);
+		let submitter: T::AccountId = account("submitter", 0, 0);
+		funded::<T>(&submitter);
+		let size = (u64::from(r) * ROW_DATA_BYTES as u64).min(MAX_BLOB_SIZE);
+		let commitments: CommitmentsOf<T> = BoundedVec::truncate_from(alloc::vec![[7u8; 48]; rows_for(size) as usize]);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(submitter), size, commitments);
+		assert!(Blobs::<T>::contains_key(0));
+	}
+
+	// The attestation that confirms a blob of a full quorum and pays every attester.
+	#[benchmark]
+	fn attest() {
+		let members = quorum::<T>(T::MaxSigners::get());
+		let id = submit_blob::<T>(1);
+		let blob = Blobs::<T>::get(id).unwrap();
+		let attestation = Attestation { blob: id, root: blob.root, size: blob.size, epoch: blob.epoch };
+		let relayer: T::AccountId = account("relayer", 0, 0);
+		let quorum = Quorums::<T>::get(blob.epoch).unwrap();
+		let mut signed = 0u16;
+		let mut last = None;
+		for (m, (signer, public)) in quorum.iter().zip(&members) {
+			if DaCommitments::<T>::is_confirmed(signed + m.columns) {
+				last = Some((signer.clone(), *public));
+				break;
+			}
+			let sig = sign::<T>(public, &attestation);
+			DaCommitments::<T>::attest(RawOrigin::Signed(relayer.clone()).into(), signer.clone(), attestation.clone(), sig).unwrap();
+			signed += m.columns;
+		}
+		let (signer, public) = last.expect("a full quorum reaches two thirds");
+		let signature = sign::<T>(&public, &attestation);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(relayer), signer, attestation, signature);
+		assert!(matches!(Blobs::<T>::get(id).unwrap().status, BlobStatus::Confirmed { .. }));
+	}
+
+	impl_benchmark_test_suite!(DaCommitments, crate::mock::new_bench_ext(), crate::mock::Test);
+}

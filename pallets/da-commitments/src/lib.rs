@@ -1,0 +1,558 @@
+//! # DA commitments pallet
+//!
+//! The on-chain half of ZeroG data availability (0G DA). A blob is laid out and
+//! committed as `zerog-da-primitives` describes: rows of 4096 field elements, one KZG
+//! commitment per row, each row extended to [`COLUMNS`] cells.
+//!
+//! - **Signers.** A DA signer registers with a bond (held) and the key it signs
+//!   attestations with. Leaving takes effect at the next epoch; the bond is released
+//!   once the signer is in no quorum that still has blobs in flight
+//!   ([`Config::UnbondingEpochs`] later).
+//! - **Epochs and quorums.** Every [`Config::EpochLength`] blocks a new epoch starts and
+//!   its quorum is drawn: the [`COLUMNS`] columns are shared out among the registered
+//!   signers in proportion to their bonds (largest remainders, ties by account order);
+//!   signer `i` of the quorum holds the next `columns` columns after signer `i - 1`.
+//! - **Blobs.** `submit(size, commitments)` checks the shape (size within the limit, one
+//!   commitment per row), takes a fee of [`Config::PricePerByte`] per byte into the
+//!   pallet's account and records the blob as *processing* under the current epoch's
+//!   quorum, with a deadline [`Config::AttestationWindow`] blocks away.
+//! - **Attestations.** A quorum member that checked its columns' cells against the
+//!   commitments signs `(tag, genesis, blob id, commitments root, size, epoch)` with its
+//!   key and submits it. The chain verifies the signature, that the epoch is the blob's,
+//!   that the signer is in that quorum and has not attested yet. Once signers holding
+//!   at least two thirds of the columns have attested, the blob is *confirmed* and its
+//!   fee is paid to those signers in proportion to their columns. A blob still
+//!   processing at its deadline *fails* (insufficient signatures) and its fee goes back
+//!   to the submitter.
+//!
+//! Sampling challenges answered with cell proofs need KZG verification on chain (a host
+//! function over the same c-kzg the clients use) and are not part of this pallet yet.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+pub use pallet::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod weights;
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use polkadot_sdk::{frame_support, frame_system, sp_runtime};
+use scale_info::TypeInfo;
+pub use zerog_da_primitives::{Commitment, CommitmentsRoot, COLUMNS};
+
+/// Identifier of a blob.
+pub type BlobId = u64;
+/// An epoch number.
+pub type EpochIndex = u32;
+
+/// Domain tag of an attestation signature.
+pub const ATTESTATION_TAG: &[u8; 24] = b"zerog/da/attestation/v1\0";
+
+/// What a DA signer signs for a blob.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct Attestation {
+	/// The blob.
+	pub blob: BlobId,
+	/// Its commitments root.
+	pub root: CommitmentsRoot,
+	/// Its size.
+	pub size: u64,
+	/// The epoch whose quorum the signer attests in.
+	pub epoch: EpochIndex,
+}
+
+/// A registered DA signer.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub struct SignerInfo<AccountId, Balance, Endpoint> {
+	/// The key attestations are signed with.
+	pub key: AccountId,
+	/// Held bond.
+	pub bond: Balance,
+	/// Where it serves cells.
+	pub endpoint: Endpoint,
+	/// The epoch from which it no longer joins quorums, once it asked to leave.
+	pub leaving: Option<EpochIndex>,
+}
+
+/// One quorum member: a signer and how many columns it holds.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct QuorumMember<AccountId> {
+	/// The signer account.
+	pub signer: AccountId,
+	/// Its signing key for this epoch.
+	pub key: AccountId,
+	/// Columns it holds: the `columns` after those of the members before it.
+	pub columns: u16,
+}
+
+/// Where a blob is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub enum BlobStatus<BlockNumber> {
+	/// Waiting for attestations until `deadline`.
+	Processing {
+		/// Last block in which attestations count.
+		deadline: BlockNumber,
+	},
+	/// Signers holding two thirds of the columns attested.
+	Confirmed {
+		/// When.
+		at: BlockNumber,
+	},
+	/// The deadline passed first.
+	InsufficientSignatures,
+}
+
+/// A blob as the chain keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub struct BlobInfo<AccountId, Balance, BlockNumber, Attesters> {
+	/// Who submitted and paid.
+	pub submitter: AccountId,
+	/// Size in bytes.
+	pub size: u64,
+	/// blake2-256 of its row commitments.
+	pub root: CommitmentsRoot,
+	/// The epoch whose quorum attests it.
+	pub epoch: EpochIndex,
+	/// The fee paid.
+	pub fee: Balance,
+	/// Status.
+	pub status: BlobStatus<BlockNumber>,
+	/// Columns attested so far.
+	pub signed_columns: u16,
+	/// Who attested.
+	pub attesters: Attesters,
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, Mutate, MutateHold},
+			tokens::{Precision, Preservation},
+		},
+		PalletId,
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::{AccountIdConversion, IdentifyAccount, Saturating, Verify, Zero};
+
+	/// The balance type of the currency.
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+	/// An endpoint URL.
+	pub type EndpointOf<T> = BoundedVec<u8, <T as Config>::MaxEndpointLen>;
+	/// A signer of this runtime.
+	pub type SignerOf<T> = SignerInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, EndpointOf<T>>;
+	/// A quorum of this runtime.
+	pub type QuorumOf<T> = BoundedVec<QuorumMember<<T as frame_system::Config>::AccountId>, <T as Config>::MaxSigners>;
+	/// A blob of this runtime.
+	pub type BlobOf<T> = BlobInfo<
+		<T as frame_system::Config>::AccountId,
+		BalanceOf<T>,
+		BlockNumberFor<T>,
+		BoundedVec<<T as frame_system::Config>::AccountId, <T as Config>::MaxSigners>,
+	>;
+	/// The row commitments of a submission.
+	pub type CommitmentsOf<T> = BoundedVec<Commitment, <T as Config>::MaxRows>;
+
+	/// The pallet's account, which holds fees until they are paid or refunded.
+	const PALLET_ID: PalletId = PalletId(*b"zg/dacom");
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency of fees and bonds.
+		type Currency: Mutate<Self::AccountId> + MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+		/// Attestation signatures, verified against signing keys.
+		type Signature: Parameter + Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>>;
+		/// Least bond of a signer.
+		#[pallet::constant]
+		type MinSignerBond: Get<BalanceOf<Self>>;
+		/// Blocks per epoch.
+		#[pallet::constant]
+		type EpochLength: Get<BlockNumberFor<Self>>;
+		/// Blocks a blob waits for attestations.
+		#[pallet::constant]
+		type AttestationWindow: Get<BlockNumberFor<Self>>;
+		/// Epochs after leaving before a signer's bond is released.
+		#[pallet::constant]
+		type UnbondingEpochs: Get<EpochIndex>;
+		/// Fee per blob byte.
+		#[pallet::constant]
+		type PricePerByte: Get<BalanceOf<Self>>;
+		/// Most signers registered (and in a quorum).
+		#[pallet::constant]
+		type MaxSigners: Get<u32>;
+		/// Most rows of a blob (`zerog_da_primitives::MAX_ROWS`).
+		#[pallet::constant]
+		type MaxRows: Get<u32>;
+		/// Most blobs whose windows end in one block.
+		#[pallet::constant]
+		type MaxBlobsPerBlock: Get<u32>;
+		/// Longest endpoint URL.
+		#[pallet::constant]
+		type MaxEndpointLen: Get<u32>;
+		/// Weights of the calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Why the pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A DA signer's bond.
+		SignerBond,
+	}
+
+	/// Registered signers.
+	#[pallet::storage]
+	pub type Signers<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, SignerOf<T>>;
+
+	/// The current epoch.
+	#[pallet::storage]
+	pub type CurrentEpoch<T> = StorageValue<_, EpochIndex, ValueQuery>;
+
+	/// Quorums by epoch (kept while their blobs may still be attested).
+	#[pallet::storage]
+	pub type Quorums<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, QuorumOf<T>>;
+
+	/// The next blob's id.
+	#[pallet::storage]
+	pub type NextBlobId<T> = StorageValue<_, BlobId, ValueQuery>;
+
+	/// Blobs by id.
+	#[pallet::storage]
+	pub type Blobs<T: Config> = StorageMap<_, Twox64Concat, BlobId, BlobOf<T>>;
+
+	/// Blobs whose attestation window ends at a block.
+	#[pallet::storage]
+	pub type Deadlines<T: Config> =
+		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<BlobId, T::MaxBlobsPerBlock>, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A signer registered.
+		SignerRegistered { signer: T::AccountId, key: T::AccountId, bond: BalanceOf<T> },
+		/// A signer will leave quorums from `epoch` on.
+		SignerLeaving { signer: T::AccountId, epoch: EpochIndex },
+		/// A signer's bond was released and it is gone.
+		SignerRemoved { signer: T::AccountId, bond: BalanceOf<T> },
+		/// A new epoch with its quorum.
+		EpochStarted { epoch: EpochIndex, signers: u32 },
+		/// A blob was submitted.
+		BlobSubmitted { id: BlobId, submitter: T::AccountId, size: u64, root: CommitmentsRoot, epoch: EpochIndex, fee: BalanceOf<T> },
+		/// A signer attested a blob.
+		Attested { id: BlobId, signer: T::AccountId, columns: u16, signed_columns: u16 },
+		/// Two thirds of the columns attested.
+		BlobConfirmed { id: BlobId },
+		/// The window passed without enough attestations; the fee was refunded.
+		BlobFailed { id: BlobId, signed_columns: u16 },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// Already a registered signer.
+		AlreadyRegistered,
+		/// Bond under `MinSignerBond`.
+		BondTooLow,
+		/// `MaxSigners` signers are registered.
+		TooManySigners,
+		/// Not a registered signer.
+		NotSigner,
+		/// Already leaving.
+		AlreadyLeaving,
+		/// The signer's bond is still answerable for a quorum.
+		StillBonded,
+		/// The blob is empty.
+		EmptyBlob,
+		/// The blob is over the size limit.
+		BlobTooLarge,
+		/// The number of commitments is not the number of rows of the size.
+		WrongRowCount,
+		/// There is no quorum to attest blobs this epoch.
+		NoQuorum,
+		/// Too many blobs already end their window in the same block.
+		TooManyBlobsInBlock,
+		/// No such blob.
+		UnknownBlob,
+		/// The blob is not processing any more.
+		NotProcessing,
+		/// The attestation is for another epoch than the blob's.
+		WrongEpoch,
+		/// The attestation's root or size is not the blob's.
+		WrongBlob,
+		/// The signer is not in the blob's quorum.
+		NotInQuorum,
+		/// The signer already attested this blob.
+		AlreadyAttested,
+		/// The signature does not verify against the signer's key.
+		BadSignature,
+		/// An amount overflowed.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let mut weight = T::DbWeight::get().reads(1);
+			let length = T::EpochLength::get();
+			if !length.is_zero() && (now % length).is_zero() {
+				weight.saturating_accrue(Self::start_epoch());
+			}
+			weight.saturating_accrue(Self::expire(now));
+			weight
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers the caller as a DA signer, holding `bond`; it joins quorums from the
+		/// next epoch.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_signer())]
+		pub fn register_signer(origin: OriginFor<T>, key: T::AccountId, endpoint: EndpointOf<T>, bond: BalanceOf<T>) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			ensure!(!Signers::<T>::contains_key(&signer), Error::<T>::AlreadyRegistered);
+			ensure!(bond >= T::MinSignerBond::get(), Error::<T>::BondTooLow);
+			ensure!(Signers::<T>::count() < T::MaxSigners::get(), Error::<T>::TooManySigners);
+			T::Currency::hold(&HoldReason::SignerBond.into(), &signer, bond)?;
+			Signers::<T>::insert(&signer, SignerInfo { key: key.clone(), bond, endpoint, leaving: None });
+			Self::deposit_event(Event::SignerRegistered { signer, key, bond });
+			Ok(())
+		}
+
+		/// Stops joining quorums from the next epoch.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::leave())]
+		pub fn leave(origin: OriginFor<T>) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			let epoch = CurrentEpoch::<T>::get().saturating_add(1);
+			Signers::<T>::try_mutate(&signer, |s| -> DispatchResult {
+				let s = s.as_mut().ok_or(Error::<T>::NotSigner)?;
+				ensure!(s.leaving.is_none(), Error::<T>::AlreadyLeaving);
+				s.leaving = Some(epoch);
+				Ok(())
+			})?;
+			Self::deposit_event(Event::SignerLeaving { signer, epoch });
+			Ok(())
+		}
+
+		/// Releases a departed signer's bond, `UnbondingEpochs` after it left.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::withdraw_bond())]
+		pub fn withdraw_bond(origin: OriginFor<T>) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			let info = Signers::<T>::get(&signer).ok_or(Error::<T>::NotSigner)?;
+			let free_from = info.leaving.map(|e| e.saturating_add(T::UnbondingEpochs::get()));
+			ensure!(free_from.is_some_and(|e| CurrentEpoch::<T>::get() >= e), Error::<T>::StillBonded);
+			let bond = T::Currency::release(&HoldReason::SignerBond.into(), &signer, info.bond, Precision::BestEffort)?;
+			Signers::<T>::remove(&signer);
+			Self::deposit_event(Event::SignerRemoved { signer, bond });
+			Ok(())
+		}
+
+		/// Submits a blob of `size` bytes by its row commitments, paying its fee.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::submit(commitments.len() as u32))]
+		pub fn submit(origin: OriginFor<T>, size: u64, commitments: CommitmentsOf<T>) -> DispatchResult {
+			let submitter = ensure_signed(origin)?;
+			zerog_da_primitives::check_shape(size, commitments.len()).map_err(|e| match e {
+				zerog_da_primitives::ShapeError::Empty => Error::<T>::EmptyBlob,
+				zerog_da_primitives::ShapeError::TooLarge => Error::<T>::BlobTooLarge,
+				zerog_da_primitives::ShapeError::WrongRowCount => Error::<T>::WrongRowCount,
+			})?;
+			let epoch = CurrentEpoch::<T>::get();
+			ensure!(Quorums::<T>::get(epoch).is_some_and(|q| !q.is_empty()), Error::<T>::NoQuorum);
+			let fee = T::PricePerByte::get()
+				.checked_mul(&size.try_into().map_err(|_| Error::<T>::Overflow)?)
+				.ok_or(Error::<T>::Overflow)?;
+			let deadline = frame_system::Pallet::<T>::block_number().saturating_add(T::AttestationWindow::get());
+			let id = NextBlobId::<T>::get();
+			Deadlines::<T>::try_mutate(deadline, |ids| ids.try_push(id)).map_err(|_| Error::<T>::TooManyBlobsInBlock)?;
+			T::Currency::transfer(&submitter, &Self::account_id(), fee, Preservation::Preserve)?;
+			let root = zerog_da_primitives::commitments_root(&commitments);
+			Blobs::<T>::insert(
+				id,
+				BlobInfo {
+					submitter: submitter.clone(),
+					size,
+					root,
+					epoch,
+					fee,
+					status: BlobStatus::Processing { deadline },
+					signed_columns: 0,
+					attesters: Default::default(),
+				},
+			);
+			NextBlobId::<T>::put(id.saturating_add(1));
+			Self::deposit_event(Event::BlobSubmitted { id, submitter, size, root, epoch, fee });
+			Ok(())
+		}
+
+		/// A quorum member's signed attestation that it holds and checked its columns of
+		/// a blob. Anyone may relay it; the signature is what counts.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::attest())]
+		pub fn attest(
+			origin: OriginFor<T>,
+			signer: T::AccountId,
+			attestation: Attestation,
+			signature: T::Signature,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			let id = attestation.blob;
+			let mut blob = Blobs::<T>::get(id).ok_or(Error::<T>::UnknownBlob)?;
+			ensure!(matches!(blob.status, BlobStatus::Processing { .. }), Error::<T>::NotProcessing);
+			ensure!(attestation.epoch == blob.epoch, Error::<T>::WrongEpoch);
+			ensure!(attestation.root == blob.root && attestation.size == blob.size, Error::<T>::WrongBlob);
+			let quorum = Quorums::<T>::get(blob.epoch).unwrap_or_default();
+			let member = quorum.iter().find(|m| m.signer == signer).ok_or(Error::<T>::NotInQuorum)?;
+			ensure!(!blob.attesters.contains(&signer), Error::<T>::AlreadyAttested);
+			ensure!(
+				signature.verify(&Self::attestation_payload(&attestation)[..], &member.key),
+				Error::<T>::BadSignature
+			);
+			blob.attesters.try_push(signer.clone()).map_err(|_| Error::<T>::AlreadyAttested)?;
+			blob.signed_columns = blob.signed_columns.saturating_add(member.columns);
+			let signed_columns = blob.signed_columns;
+			Self::deposit_event(Event::Attested { id, signer, columns: member.columns, signed_columns });
+			if Self::is_confirmed(signed_columns) {
+				blob.status = BlobStatus::Confirmed { at: frame_system::Pallet::<T>::block_number() };
+				Self::pay_attesters(&blob, &quorum);
+				Self::deposit_event(Event::BlobConfirmed { id });
+			}
+			Blobs::<T>::insert(id, blob);
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The account holding fees in flight.
+		pub fn account_id() -> T::AccountId {
+			PALLET_ID.into_account_truncating()
+		}
+
+		/// The bytes a signer signs: tag, genesis hash, attestation.
+		pub fn attestation_payload(attestation: &Attestation) -> Vec<u8> {
+			(ATTESTATION_TAG, frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()), attestation).encode()
+		}
+
+		/// Whether `signed` columns are at least two thirds of [`COLUMNS`].
+		pub fn is_confirmed(signed: u16) -> bool {
+			3 * u32::from(signed) >= 2 * u32::from(COLUMNS)
+		}
+
+		/// Shares [`COLUMNS`] among `bonds` in proportion (largest remainders; ties to
+		/// the earlier entry). Entries that get no column are left out.
+		pub fn assign_columns(bonds: &[(T::AccountId, T::AccountId, BalanceOf<T>)]) -> Vec<QuorumMember<T::AccountId>> {
+			let total: u128 = bonds.iter().map(|(_, _, b)| (*b).try_into().unwrap_or(u128::MAX / 2)).fold(0u128, |a, b| a.saturating_add(b));
+			if total == 0 {
+				return Vec::new();
+			}
+			let columns = u128::from(COLUMNS);
+			let mut shares: Vec<(usize, u128, u128)> = bonds
+				.iter()
+				.enumerate()
+				.map(|(i, (_, _, b))| {
+					let b: u128 = (*b).try_into().unwrap_or(u128::MAX / 2);
+					// b * 128 cannot overflow: bonds are below u128::MAX / 2^8 in any real chain;
+					// saturate rather than panic if one is not.
+					let scaled = b.saturating_mul(columns);
+					(i, scaled / total, scaled % total)
+				})
+				.collect();
+			let given: u128 = shares.iter().map(|s| s.1).sum();
+			let mut left = columns.saturating_sub(given);
+			let mut order: Vec<usize> = (0..shares.len()).collect();
+			order.sort_by(|&a, &b| shares[b].2.cmp(&shares[a].2).then(a.cmp(&b)));
+			for i in order {
+				if left == 0 {
+					break;
+				}
+				shares[i].1 += 1;
+				left -= 1;
+			}
+			shares
+				.into_iter()
+				.filter(|s| s.1 > 0)
+				.map(|(i, n, _)| QuorumMember { signer: bonds[i].0.clone(), key: bonds[i].1.clone(), columns: n as u16 })
+				.collect()
+		}
+
+		/// Starts the next epoch: draws its quorum from the signers not leaving.
+		pub(crate) fn start_epoch() -> Weight {
+			let epoch = CurrentEpoch::<T>::get().saturating_add(1);
+			let mut bonds: Vec<_> = Signers::<T>::iter()
+				.filter(|(_, s)| s.leaving.is_none_or(|e| epoch < e))
+				.map(|(a, s)| (a, s.key, s.bond))
+				.collect();
+			bonds.sort_by(|a, b| a.0.cmp(&b.0));
+			let members = Self::assign_columns(&bonds);
+			let count = members.len() as u32;
+			// At most MaxSigners signers exist, so the quorum always fits.
+			let quorum: QuorumOf<T> = BoundedVec::truncate_from(members);
+			Quorums::<T>::insert(epoch, quorum);
+			// A quorum older than the attestation window has no blob left to attest.
+			let window = T::AttestationWindow::get();
+			let length = T::EpochLength::get().max(1u32.into());
+			let keep: u32 = (window / length).try_into().unwrap_or(u32::MAX).saturating_add(2);
+			if let Some(old) = epoch.checked_sub(keep) {
+				Quorums::<T>::remove(old);
+			}
+			CurrentEpoch::<T>::put(epoch);
+			Self::deposit_event(Event::EpochStarted { epoch, signers: count });
+			T::DbWeight::get().reads_writes(u64::from(Signers::<T>::count()) + 1, 3)
+		}
+
+		/// Fails the blobs whose window ends at `now` and are still processing.
+		fn expire(now: BlockNumberFor<T>) -> Weight {
+			let ids = Deadlines::<T>::take(now);
+			let n = ids.len() as u64;
+			for id in ids {
+				let Some(mut blob) = Blobs::<T>::get(id) else { continue };
+				if !matches!(blob.status, BlobStatus::Processing { .. }) {
+					continue;
+				}
+				blob.status = BlobStatus::InsufficientSignatures;
+				// The fee came in from the submitter; the pallet account holds it.
+				let _ = T::Currency::transfer(&Self::account_id(), &blob.submitter, blob.fee, Preservation::Expendable);
+				Self::deposit_event(Event::BlobFailed { id, signed_columns: blob.signed_columns });
+				Blobs::<T>::insert(id, blob);
+			}
+			T::DbWeight::get().reads_writes(1 + 2 * n, 1 + 3 * n)
+		}
+
+		/// Pays a confirmed blob's fee to its attesters in proportion to their columns
+		/// (rounded down; the rounding remainder goes to the attester with the most
+		/// columns, so the whole fee is paid whatever the quorum's order).
+		fn pay_attesters(blob: &BlobOf<T>, quorum: &QuorumOf<T>) {
+			let signed = u128::from(blob.signed_columns.max(1));
+			let fee: u128 = blob.fee.try_into().unwrap_or(0);
+			let members: Vec<_> = quorum.iter().filter(|m| blob.attesters.contains(&m.signer)).collect();
+			let mut shares: Vec<u128> = members.iter().map(|m| fee.saturating_mul(u128::from(m.columns)) / signed).collect();
+			let paid: u128 = shares.iter().sum();
+			if let Some(top) = (0..members.len()).max_by(|&a, &b| members[a].columns.cmp(&members[b].columns).then(b.cmp(&a))) {
+				shares[top] = shares[top].saturating_add(fee.saturating_sub(paid));
+			}
+			for (m, share) in members.iter().zip(shares) {
+				if let Ok(amount) = BalanceOf::<T>::try_from(share) {
+					let _ = T::Currency::transfer(&Self::account_id(), &m.signer, amount, Preservation::Expendable);
+				}
+			}
+		}
+	}
+}

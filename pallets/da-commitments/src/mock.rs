@@ -1,0 +1,128 @@
+//! A test runtime: system, balances and the DA commitments, with sr25519 accounts so
+//! attestations carry real signatures.
+
+use crate as pallet_da_commitments;
+use polkadot_sdk::{
+	frame_support::{self, derive_impl, parameter_types, traits::Hooks},
+	frame_system, pallet_balances,
+	sp_core::{sr25519, Pair},
+	sp_io::TestExternalities,
+	sp_runtime::{AccountId32, BuildStorage, MultiSignature},
+};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = AccountId32;
+pub type Balance = u128;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type DaCommitments = pallet_da_commitments;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = polkadot_sdk::sp_runtime::traits::IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+parameter_types! {
+	pub const MinSignerBond: Balance = 1_000;
+	pub const EpochLength: u64 = 10;
+	pub const AttestationWindow: u64 = 5;
+	pub const UnbondingEpochs: u32 = 2;
+	pub const PricePerByte: Balance = 1;
+	pub const MaxSigners: u32 = 8;
+	pub const MaxRows: u32 = zerog_da_primitives::MAX_ROWS;
+	pub const MaxBlobsPerBlock: u32 = 3;
+	pub const MaxEndpointLen: u32 = 64;
+}
+
+impl pallet_da_commitments::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Signature = MultiSignature;
+	type MinSignerBond = MinSignerBond;
+	type EpochLength = EpochLength;
+	type AttestationWindow = AttestationWindow;
+	type UnbondingEpochs = UnbondingEpochs;
+	type PricePerByte = PricePerByte;
+	type MaxSigners = MaxSigners;
+	type MaxRows = MaxRows;
+	type MaxBlobsPerBlock = MaxBlobsPerBlock;
+	type MaxEndpointLen = MaxEndpointLen;
+	type WeightInfo = ();
+}
+
+/// A test key from a seed phrase.
+pub fn key(name: &str) -> sr25519::Pair {
+	sr25519::Pair::from_string(&format!("//{name}"), None).expect("valid seed")
+}
+
+/// The account of a test key.
+pub fn account(name: &str) -> AccountId {
+	key(name).public().into()
+}
+
+pub const ENDOWMENT: Balance = 100_000_000;
+
+/// Signers S1..S9 (each signing with key `S<i>key`), submitter Sam, and Eve.
+pub fn new_test_ext() -> TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let names = ["S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "Sam", "Eve"];
+	pallet_balances::GenesisConfig::<Test> {
+		balances: names.iter().map(|n| (account(n), ENDOWMENT)).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Moves to block `n`, running `on_initialize` of every block on the way.
+pub fn run_to(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		DaCommitments::on_initialize(next);
+	}
+}
+
+/// [`new_test_ext`] with a keystore, for benchmarks that sign with host functions.
+#[cfg(feature = "runtime-benchmarks")]
+pub fn new_bench_ext() -> TestExternalities {
+	use polkadot_sdk::sp_keystore::{testing::MemoryKeystore, KeystoreExt};
+	let mut ext = new_test_ext();
+	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+	ext
+}

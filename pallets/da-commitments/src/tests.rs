@@ -1,0 +1,212 @@
+use crate::{mock::*, *};
+use polkadot_sdk::{
+	frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec},
+	sp_core::Pair,
+	sp_runtime::MultiSignature,
+};
+use zerog_da_primitives::{commitments_root, rows_for, MAX_BLOB_SIZE, ROW_DATA_BYTES};
+
+fn origin(name: &str) -> RuntimeOrigin {
+	RuntimeOrigin::signed(account(name))
+}
+
+fn register(name: &str, bond: Balance) {
+	let endpoint: BoundedVec<u8, MaxEndpointLen> = BoundedVec::truncate_from(format!("http://{name}").into_bytes());
+	assert_ok!(DaCommitments::register_signer(origin(name), account(&format!("{name}key")), endpoint, bond));
+}
+
+fn commitments(size: u64, seed: u8) -> BoundedVec<Commitment, MaxRows> {
+	BoundedVec::truncate_from((0..rows_for(size)).map(|r| [seed.wrapping_add(r as u8); 48]).collect())
+}
+
+/// Registers signers with `bonds` (in thousands) and starts epoch 1 with them.
+fn quorum(bonds: &[(&str, Balance)]) {
+	for (name, bond) in bonds {
+		register(name, bond * 1_000);
+	}
+	run_to(10);
+	assert_eq!(CurrentEpoch::<Test>::get(), 1);
+}
+
+fn submit(size: u64) -> BlobId {
+	let id = NextBlobId::<Test>::get();
+	assert_ok!(DaCommitments::submit(origin("Sam"), size, commitments(size, id as u8)));
+	id
+}
+
+fn attestation(id: BlobId) -> Attestation {
+	let blob = Blobs::<Test>::get(id).unwrap();
+	Attestation { blob: id, root: blob.root, size: blob.size, epoch: blob.epoch }
+}
+
+fn signed(a: &Attestation, key_name: &str) -> MultiSignature {
+	MultiSignature::Sr25519(key(key_name).sign(&DaCommitments::attestation_payload(a)))
+}
+
+fn attest(id: BlobId, signer: &str) -> polkadot_sdk::sp_runtime::DispatchResult {
+	let a = attestation(id);
+	DaCommitments::attest(origin("Eve"), account(signer), a.clone(), signed(&a, &format!("{signer}key")))
+}
+
+fn held(name: &str) -> Balance {
+	Balances::balance_on_hold(&HoldReason::SignerBond.into(), &account(name))
+}
+
+#[test]
+fn signers_register_with_a_held_bond() {
+	new_test_ext().execute_with(|| {
+		register("S1", 1_000);
+		assert_eq!(held("S1"), 1_000);
+		assert_eq!(Signers::<Test>::get(account("S1")).unwrap().key, account("S1key"));
+		let endpoint = || BoundedVec::truncate_from(b"http://x".to_vec());
+		assert_noop!(DaCommitments::register_signer(origin("S1"), account("S1key"), endpoint(), 1_000), Error::<Test>::AlreadyRegistered);
+		assert_noop!(DaCommitments::register_signer(origin("S2"), account("S2key"), endpoint(), 999), Error::<Test>::BondTooLow);
+		for n in 2..=8 {
+			register(&format!("S{n}"), 1_000);
+		}
+		assert_noop!(DaCommitments::register_signer(origin("S9"), account("S9key"), endpoint(), 1_000), Error::<Test>::TooManySigners);
+	});
+}
+
+#[test]
+fn quorums_share_the_columns_by_stake() {
+	new_test_ext().execute_with(|| {
+		quorum(&[("S1", 1), ("S2", 2), ("S3", 5)]);
+		let q = Quorums::<Test>::get(1).unwrap();
+		let cols: Vec<_> = q.iter().map(|m| (m.signer.clone(), m.columns)).collect();
+		let expect = |n: &str, c: u16| assert!(cols.contains(&(account(n), c)), "{n} should hold {c}: {cols:?}");
+		expect("S1", 16);
+		expect("S2", 32);
+		expect("S3", 80);
+		assert!(q.iter().all(|m| m.key == account(&format!("{}key", ["S1", "S2", "S3"].iter().find(|n| account(n) == m.signer).unwrap()))));
+		System::assert_has_event(Event::EpochStarted { epoch: 1, signers: 3 }.into());
+
+		// Uneven shares: largest remainders, then account order; every column is given.
+		let three: Vec<_> = ["S4", "S5", "S6"].iter().map(|n| (account(n), account(n), 1_000u128)).collect();
+		let m = DaCommitments::assign_columns(&three);
+		assert_eq!(m.iter().map(|m| m.columns).collect::<Vec<_>>(), vec![43, 43, 42]);
+		// A stake too small for one column gets none and is left out.
+		let tiny = vec![(account("S1"), account("S1"), 1_000_000u128), (account("S2"), account("S2"), 1)];
+		let m = DaCommitments::assign_columns(&tiny);
+		assert_eq!(m.len(), 1);
+		assert_eq!(m[0].columns, COLUMNS);
+		assert!(DaCommitments::assign_columns(&[]).is_empty());
+	});
+}
+
+#[test]
+fn submit_checks_the_shape_and_takes_the_fee() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(DaCommitments::submit(origin("Sam"), 1000, commitments(1000, 0)), Error::<Test>::NoQuorum);
+		quorum(&[("S1", 1)]);
+		let before = Balances::free_balance(account("Sam"));
+		let id = submit(1000);
+		let blob = Blobs::<Test>::get(id).unwrap();
+		assert_eq!(blob.fee, 1000);
+		assert_eq!(blob.root, commitments_root(&commitments(1000, 0)));
+		assert_eq!(blob.status, BlobStatus::Processing { deadline: 15 });
+		assert_eq!(Balances::free_balance(account("Sam")), before - 1000);
+		assert_eq!(Balances::free_balance(DaCommitments::account_id()), 1000);
+
+		assert_noop!(DaCommitments::submit(origin("Sam"), 0, commitments(1, 0)), Error::<Test>::EmptyBlob);
+		assert_noop!(DaCommitments::submit(origin("Sam"), MAX_BLOB_SIZE + 1, commitments(MAX_BLOB_SIZE, 0)), Error::<Test>::BlobTooLarge);
+		let two_rows = ROW_DATA_BYTES as u64 + 1;
+		assert_noop!(DaCommitments::submit(origin("Sam"), two_rows, commitments(1, 0)), Error::<Test>::WrongRowCount);
+		// MaxBlobsPerBlock (3) windows may end in one block.
+		submit(10);
+		submit(10);
+		assert_noop!(DaCommitments::submit(origin("Sam"), 10, commitments(10, 0)), Error::<Test>::TooManyBlobsInBlock);
+	});
+}
+
+#[test]
+fn two_thirds_of_the_columns_confirm_at_the_boundary_and_are_paid() {
+	new_test_ext().execute_with(|| {
+		// 85 + 1 + 42 columns.
+		quorum(&[("S1", 85), ("S2", 1), ("S3", 42)]);
+		let id = submit(1000);
+		let (s1, s2) = (Balances::free_balance(account("S1")), Balances::free_balance(account("S2")));
+		assert_ok!(attest(id, "S1"));
+		// 85 of 128 is below two thirds (85.33).
+		assert_eq!(Blobs::<Test>::get(id).unwrap().signed_columns, 85);
+		assert!(matches!(Blobs::<Test>::get(id).unwrap().status, BlobStatus::Processing { .. }));
+		assert_ok!(attest(id, "S2"));
+		let blob = Blobs::<Test>::get(id).unwrap();
+		assert_eq!((blob.signed_columns, blob.status), (86, BlobStatus::Confirmed { at: 10 }));
+		System::assert_has_event(Event::BlobConfirmed { id }.into());
+		// The fee, 1000, split 85 : 1 between the attesters (988.4 : 11.6, rounded down,
+		// the remainder to the larger), nothing left behind.
+		assert_eq!(Balances::free_balance(account("S1")) - s1, 989);
+		assert_eq!(Balances::free_balance(account("S2")) - s2, 11);
+		assert_eq!(Balances::free_balance(DaCommitments::account_id()), 0);
+		// Late attestations change nothing.
+		assert_noop!(attest(id, "S3"), Error::<Test>::NotProcessing);
+		assert!(DaCommitments::is_confirmed(86) && !DaCommitments::is_confirmed(85));
+	});
+}
+
+#[test]
+fn forged_replayed_foreign_and_out_of_epoch_attestations_are_refused() {
+	new_test_ext().execute_with(|| {
+		quorum(&[("S1", 1), ("S2", 1)]);
+		let id = submit(1000);
+		let a = attestation(id);
+		// Signed with another key than the signer's.
+		assert_noop!(DaCommitments::attest(origin("Eve"), account("S1"), a.clone(), signed(&a, "S2key")), Error::<Test>::BadSignature);
+		// A signature over another attestation.
+		let other = Attestation { size: 999, ..a.clone() };
+		assert_noop!(DaCommitments::attest(origin("Eve"), account("S1"), a.clone(), signed(&other, "S1key")), Error::<Test>::BadSignature);
+		assert_noop!(DaCommitments::attest(origin("Eve"), account("S1"), other.clone(), signed(&other, "S1key")), Error::<Test>::WrongBlob);
+		// Out of epoch: signed for the next epoch's quorum.
+		let later = Attestation { epoch: 2, ..a.clone() };
+		assert_noop!(DaCommitments::attest(origin("Eve"), account("S1"), later.clone(), signed(&later, "S1key")), Error::<Test>::WrongEpoch);
+		// Not in the quorum.
+		assert_noop!(attest(id, "S3"), Error::<Test>::NotInQuorum);
+		assert_noop!(
+			DaCommitments::attest(origin("Eve"), account("S1"), Attestation { blob: 9, ..a.clone() }, signed(&a, "S1key")),
+			Error::<Test>::UnknownBlob
+		);
+		// Replay.
+		assert_ok!(attest(id, "S1"));
+		assert_noop!(attest(id, "S1"), Error::<Test>::AlreadyAttested);
+	});
+}
+
+#[test]
+fn a_blob_without_enough_signatures_fails_at_its_deadline_and_is_refunded() {
+	new_test_ext().execute_with(|| {
+		quorum(&[("S1", 1), ("S2", 1)]);
+		let before = Balances::free_balance(account("Sam"));
+		let id = submit(5000);
+		assert_ok!(attest(id, "S1"));
+		run_to(14);
+		assert!(matches!(Blobs::<Test>::get(id).unwrap().status, BlobStatus::Processing { .. }));
+		run_to(15);
+		assert_eq!(Blobs::<Test>::get(id).unwrap().status, BlobStatus::InsufficientSignatures);
+		System::assert_has_event(Event::BlobFailed { id, signed_columns: 64 }.into());
+		assert_eq!(Balances::free_balance(account("Sam")), before);
+		assert_noop!(attest(id, "S2"), Error::<Test>::NotProcessing);
+	});
+}
+
+#[test]
+fn a_leaving_signer_drops_out_of_quorums_and_gets_its_bond_back_later() {
+	new_test_ext().execute_with(|| {
+		quorum(&[("S1", 1), ("S2", 1)]);
+		assert_ok!(DaCommitments::leave(origin("S1")));
+		assert_noop!(DaCommitments::leave(origin("S1")), Error::<Test>::AlreadyLeaving);
+		assert_noop!(DaCommitments::leave(origin("S9")), Error::<Test>::NotSigner);
+		System::assert_has_event(Event::SignerLeaving { signer: account("S1"), epoch: 2 }.into());
+		assert_noop!(DaCommitments::withdraw_bond(origin("S1")), Error::<Test>::StillBonded);
+		assert_noop!(DaCommitments::withdraw_bond(origin("S2")), Error::<Test>::StillBonded);
+		run_to(20);
+		let q = Quorums::<Test>::get(2).unwrap();
+		assert_eq!(q.iter().map(|m| (m.signer.clone(), m.columns)).collect::<Vec<_>>(), vec![(account("S2"), COLUMNS)]);
+		assert_noop!(DaCommitments::withdraw_bond(origin("S1")), Error::<Test>::StillBonded);
+		run_to(40);
+		assert_ok!(DaCommitments::withdraw_bond(origin("S1")));
+		assert_eq!(held("S1"), 0);
+		assert!(Signers::<Test>::get(account("S1")).is_none());
+		assert_noop!(DaCommitments::withdraw_bond(origin("S1")), Error::<Test>::NotSigner);
+	});
+}
