@@ -61,7 +61,7 @@ for i in $(seq 0 $((storage_nodes - 1))); do
 	fi
 done
 
-# Compute: one provider with the CPU model, which it trains once (about a minute) into
+# Compute: one provider with the CPU model, which it trains once (about 20 s) into
 # its base path; it registers its service on chain the first time.
 providers="${ZEROG_COMPUTE_PROVIDERS:-1}"
 if [ "$providers" -gt 0 ]; then

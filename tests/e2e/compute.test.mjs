@@ -229,7 +229,14 @@ describe('compute: providers, a user, zg compute', () => {
     }
     assert.equal(BigInt(subBefore.balance) - BigInt(after.balance), unsettled);
     assert.equal(totalBefore - (await total(charlie)), unsettled, 'the user paid exactly the metered fees');
-    const state = await (await fetch(`${bob.url}/v1/zerog/users/${charlie}`)).json();
+    // The provider records the outcome once it sees its settlement in a block, which
+    // may be a moment after the chain's best block shows it.
+    let state;
+    for (;;) {
+      state = await (await fetch(`${bob.url}/v1/zerog/users/${charlie}`)).json();
+      if (state.pendingReceipts === 0 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     assert.deepEqual([state.pendingReceipts, state.unsettled], [0, '0']);
     assert.equal(await metric(bob, 'zerog_provider_receipts_settled_total'), 3);
 
