@@ -111,12 +111,15 @@ pub async fn print_ledger(chain: &Chain, user: &AccountId, json_out: bool) -> Re
 	let zg = |v: &Value| v.as_str().and_then(|s| s.parse::<u128>().ok()).map(format_zg).unwrap_or_else(|| "?".into());
 	println!("ledger    {} available to fund providers", zg(&l["available"]));
 	for sub in l["subAccounts"].as_array().into_iter().flatten() {
+		let refund = if sub["pendingRefund"].as_str() == Some("0") {
+			"no refund pending".to_string()
+		} else {
+			format!("{} refund pending (unlocks at block {})", zg(&sub["pendingRefund"]), sub["refundUnlock"])
+		};
 		println!(
-			"provider  {}: {} funded, {} refund pending (unlocks at block {}), last settled nonce {}",
+			"provider  {}: {} funded, {refund}, last settled nonce {}",
 			sub["provider"].as_str().unwrap_or("?"),
 			zg(&sub["balance"]),
-			zg(&sub["pendingRefund"]),
-			sub["refundUnlock"],
 			sub["lastNonce"]
 		);
 	}
