@@ -37,27 +37,23 @@ pub struct Transcript {
 }
 
 /// All services on chain.
-pub async fn services(chain: &Chain) -> Result<Vec<(ServiceView, Value)>, String> {
-	let raw = chain.json("compute_services", rpc_params![]).await.map_err(|e| e.to_string())?;
-	let parsed = parse_services(&raw)?;
-	let raw = raw.as_array().cloned().unwrap_or_default();
-	Ok(parsed.into_iter().zip(raw).collect())
+pub async fn services(chain: &Chain) -> Result<Vec<ServiceView>, String> {
+	parse_services(&chain.json("compute_services", rpc_params![]).await.map_err(|e| e.to_string())?)
 }
 
-/// One service, with its endpoint.
-async fn service(chain: &Chain, id: u64) -> Result<(ServiceView, String), String> {
+/// One service.
+async fn service(chain: &Chain, id: u64) -> Result<ServiceView, String> {
 	services(chain)
 		.await?
 		.into_iter()
-		.find(|(s, _)| s.id == id)
-		.map(|(s, raw)| (s, raw["endpoint"].as_str().unwrap_or_default().to_string()))
+		.find(|s| s.id == id)
 		.ok_or_else(|| format!("no service {id} on chain: `zg compute services` lists them"))
 }
 
 /// A provider account from an SS58 address or a service id.
 pub async fn provider_of(chain: &Chain, who: &str) -> Result<AccountId, String> {
 	if let Ok(id) = who.parse::<u64>() {
-		return Ok(service(chain, id).await?.0.provider);
+		return Ok(service(chain, id).await?.provider);
 	}
 	AccountId::from_ss58check(who).map_err(|e| format!("{who:?} is neither an SS58 address nor a service id ({e:?})"))
 }
@@ -74,20 +70,20 @@ pub async fn ledger(chain: &Chain, user: &AccountId) -> Result<Value, String> {
 
 /// Prints the services.
 pub async fn print_services(chain: &Chain, json_out: bool) -> Result<(), String> {
-	let list = services(chain).await?;
 	if json_out {
-		println!("{}", Value::Array(list.into_iter().map(|(_, raw)| raw).collect()));
+		println!("{}", chain.json("compute_services", rpc_params![]).await.map_err(|e| e.to_string())?);
 		return Ok(());
 	}
+	let list = services(chain).await?;
 	println!("{} compute services", list.len());
-	for (s, raw) in list {
+	for s in list {
 		println!(
 			"{:>4}  {} {:<10} model {} at {}, {} / {} per input / output token, signer {}, provider {}",
 			s.id,
 			s.status,
 			s.kind,
 			s.model,
-			raw["endpoint"].as_str().unwrap_or("?"),
+			s.endpoint,
 			format_zg(s.input_price),
 			format_zg(s.output_price),
 			s.signer.to_ss58check(),
@@ -149,11 +145,11 @@ pub struct ChatOpts<'a> {
 /// Sends a signed chat request, streams the answer to stdout, then checks the
 /// provider's signature against the chain.
 pub async fn chat(chain: &Chain, user: &sr25519::Pair, o: ChatOpts<'_>) -> Result<(), String> {
-	let (service, endpoint) = service(chain, o.service).await?;
+	let service = service(chain, o.service).await?;
 	if service.kind != "chat" {
 		return Err(format!("service {} serves {}, not chat", service.id, service.kind));
 	}
-	let endpoint = o.endpoint.unwrap_or(endpoint);
+	let endpoint = o.endpoint.unwrap_or_else(|| service.endpoint.clone());
 	let client = ProviderClient::new(&endpoint).map_err(|e| e.to_string())?;
 	let me = AccountId::from(user.public());
 	let genesis = chain.genesis_hash().await.map_err(|e| e.to_string())?;
@@ -239,7 +235,7 @@ pub async fn verify(chain: &Chain, file: &Path, json_out: bool) -> Result<(), St
 	let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
 	let t: Transcript = serde_json::from_str(&text).map_err(|e| format!("{} is not a zg compute transcript: {e}", file.display()))?;
 	let genesis = chain.genesis_hash().await.map_err(|e| e.to_string())?;
-	let (service, _) = service(chain, t.zerog.service).await?;
+	let service = service(chain, t.zerog.service).await?;
 	let statement = t
 		.zerog
 		.verify(genesis, &service.signer, Some(t.response.as_bytes()))

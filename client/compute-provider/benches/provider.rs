@@ -13,16 +13,14 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use polkadot_sdk::sp_core::{sr25519, Pair, H256};
+use polkadot_sdk::sp_core::H256;
 use serde_json::Value;
 use tokio::sync::mpsc;
 use zerog_compute_provider::{
-	chain_view::{MemoryView, ServiceView, SubAccount},
 	client::{chat_body, read_body, ProviderClient},
 	engine::{cpu::CpuEngine, tiny, ChatJob, ChatRequest, Engine},
-	protocol::{AccountId, SignedRequest},
-	server::{serve, Provider, ProviderConfig},
-	store::Store,
+	protocol::SignedRequest,
+	testing::{serve_in_memory, Setup},
 };
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -49,34 +47,20 @@ async fn main() {
 	println!("trained {} (100k steps) in {:.1} s", tiny::MODEL_NAME, started.elapsed().as_secs_f64());
 	let engine = Arc::new(CpuEngine::new(model));
 
-	let user = sr25519::Pair::from_string("//Charlie", None).expect("dev seed");
-	let key = sr25519::Pair::from_string("//Bob", None).expect("dev seed");
-	let provider_id = AccountId::from(key.public());
-	let service = ServiceView {
+	let genesis = H256::repeat_byte(7);
+	let setup = Setup {
 		id: 0,
-		provider: provider_id.clone(),
-		kind: "chat".into(),
-		name: "bench".into(),
-		model: tiny::MODEL_NAME.into(),
+		kind: "chat",
 		input_price: 1,
 		output_price: 2,
-		signer: provider_id.clone(),
-		status: "active".into(),
+		balance: u128::MAX / 2,
+		default_max_tokens: MAX_TOKENS,
+		settle_threshold: u64::MAX,
+		genesis,
 	};
-	let view = Arc::new(MemoryView::default());
-	view.subs.lock().insert(
-		(AccountId::from(user.public()), provider_id),
-		SubAccount { balance: u128::MAX / 2, pending_refund: 0, last_nonce: 0 },
-	);
-	view.services.lock().push(service.clone());
 	let dir = tempfile::tempdir().expect("temp dir");
-	let store = Arc::new(Store::open(dir.path(), true).expect("store"));
-	let genesis = H256::repeat_byte(7);
-	let config = ProviderConfig { service, genesis, signer: key, default_max_tokens: MAX_TOKENS, settle_threshold: u64::MAX };
-	let provider = Provider::new(config, engine.clone(), Arc::new(view), store);
-	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-	let url = format!("http://{}", listener.local_addr().expect("addr"));
-	tokio::spawn(serve(provider, listener, std::future::pending(), Duration::from_secs(1)));
+	let served = serve_in_memory(engine.clone(), &setup, dir.path()).await.expect("provider");
+	let (url, user) = (served.url, served.user);
 
 	let body = chat_body(tiny::MODEL_NAME, "What does a storage node keep?", MAX_TOKENS, false, Some(42));
 	let request: ChatRequest = serde_json::from_slice(&body).expect("valid body");

@@ -36,6 +36,8 @@ pub struct ServiceView {
 	pub name: String,
 	/// The model.
 	pub model: String,
+	/// Where it serves.
+	pub endpoint: String,
 	/// Price per input token.
 	pub input_price: Balance,
 	/// Price per output token.
@@ -78,6 +80,7 @@ pub fn parse_services(v: &Value) -> Result<Vec<ServiceView>, String> {
 				kind: text(s, "kind")?,
 				name: text(s, "name")?,
 				model: text(s, "model")?,
+				endpoint: text(s, "endpoint")?,
 				input_price: balance(s, "inputPrice")?,
 				output_price: balance(s, "outputPrice")?,
 				signer: account(s, "signer")?,

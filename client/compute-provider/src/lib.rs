@@ -11,7 +11,8 @@
 //! - [`engine`]: the CPU engine (`zerog-tiny-lm`, trained by the project), the proxy
 //!   engine (vLLM, llama.cpp) and, with feature `cuda`, the GPU engine.
 //! - [`server`]: the HTTP API and its checks; [`store`]: receipts; [`settle`]:
-//!   settlement; [`chain_view`]: what is read from the chain.
+//!   settlement; [`chain_view`]: what is read from the chain; [`testing`]: a provider
+//!   with its chain state in memory, for tests and benchmarks.
 
 pub mod chain_view;
 pub mod client;
@@ -20,3 +21,4 @@ pub mod protocol;
 pub mod server;
 pub mod settle;
 pub mod store;
+pub mod testing;

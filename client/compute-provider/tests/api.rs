@@ -1,17 +1,16 @@
 //! The provider's HTTP API in process, chain state in memory: an embeddings service
 //! answered, metered, signed and stored; the same checks as chat refuse bad requests.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use polkadot_sdk::sp_core::{sr25519, Pair, H256};
 use serde_json::{json, Value};
 use zerog_compute_provider::{
-	chain_view::{MemoryView, ServiceView, SubAccount},
 	client::{read_body, ClientError, ProviderClient},
 	engine::{cpu::CpuEngine, tiny},
 	protocol::{embeddings_bytes, AccountId, SignedRequest},
-	server::{serve, Provider, ProviderConfig},
 	store::{ReceiptState, Store},
+	testing::{serve_in_memory, Setup as Chain},
 };
 
 struct Setup {
@@ -25,32 +24,27 @@ struct Setup {
 
 async fn embeddings_provider(balance: u128) -> Setup {
 	let model = tiny::TinyLm::train(&tiny::corpus(), 2_000, 1, |_, _| {});
-	let user = sr25519::Pair::from_string("//Charlie", None).unwrap();
-	let signer = sr25519::Pair::from_string("//Bob", None).unwrap();
-	let provider = AccountId::from(signer.public());
-	let service = ServiceView {
+	let genesis = H256::repeat_byte(3);
+	let chain = Chain {
 		id: 7,
-		provider: provider.clone(),
-		kind: "embeddings".into(),
-		name: "embed".into(),
-		model: tiny::MODEL_NAME.into(),
+		kind: "embeddings",
 		input_price: 3,
 		output_price: 0,
-		signer: provider.clone(),
-		status: "active".into(),
+		balance,
+		default_max_tokens: 16,
+		settle_threshold: 100,
+		genesis,
 	};
-	let view = Arc::new(MemoryView::default());
-	view.subs.lock().insert((AccountId::from(user.public()), provider.clone()), SubAccount { balance, pending_refund: 0, last_nonce: 0 });
-	view.services.lock().push(service.clone());
 	let dir = tempfile::tempdir().unwrap();
-	let store = Arc::new(Store::open(dir.path(), true).unwrap());
-	let genesis = H256::repeat_byte(3);
-	let config = ProviderConfig { service, genesis, signer, default_max_tokens: 16, settle_threshold: 100 };
-	let p = Provider::new(config, Arc::new(CpuEngine::new(model)), Arc::new(view), store.clone());
-	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-	let url = format!("http://{}", listener.local_addr().unwrap());
-	tokio::spawn(serve(p, listener, std::future::pending(), Duration::from_secs(1)));
-	Setup { client: ProviderClient::new(&url).unwrap(), user, genesis, key: provider, store, _dir: dir }
+	let served = serve_in_memory(Arc::new(CpuEngine::new(model)), &chain, dir.path()).await.unwrap();
+	Setup {
+		client: ProviderClient::new(&served.url).unwrap(),
+		user: served.user,
+		genesis,
+		key: served.key,
+		store: served.store,
+		_dir: dir,
+	}
 }
 
 #[tokio::test]
