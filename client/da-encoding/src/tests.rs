@@ -97,3 +97,30 @@ proptest! {
 		prop_assert_eq!(got, blob);
 	}
 }
+
+/// The cell the DA pallet's tests and benchmarks answer challenges with
+/// (`pallets/da-commitments/src/cell-fixture.bin`: commitment, column 5's cell, proof).
+/// It must be what this encoder makes; `ZG_WRITE_FIXTURE=1` rewrites it.
+#[test]
+fn the_pallet_cell_fixture_is_this_encoders_output_and_verifies_on_the_host() {
+	let enc = encode(&data(1000, 9), 1).unwrap();
+	let row = &enc.rows[0];
+	let mut fixture = row.commitment.to_vec();
+	fixture.extend_from_slice(&row.cell(5));
+	fixture.extend_from_slice(&row.proof(5));
+	let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../pallets/da-commitments/src/cell-fixture.bin");
+	if std::env::var_os("ZG_WRITE_FIXTURE").is_some() {
+		std::fs::write(path, &fixture).unwrap();
+	}
+	assert_eq!(std::fs::read(path).unwrap(), fixture);
+	// The runtime's host function agrees with the encoder, and refuses a tampered cell.
+	let (commitment, cell, proof) = (row.commitment, row.cell(5), row.proof(5));
+	assert!(spec::kzg::verify_cell(&commitment, 5, &cell, &proof));
+	assert!(!spec::kzg::verify_cell(&commitment, 6, &cell, &proof));
+	let mut bad = cell;
+	bad[100] ^= 1;
+	assert!(!spec::kzg::verify_cell(&commitment, 5, &bad, &proof));
+	assert!(!spec::kzg::verify_cell(&commitment, 5, &cell[..2047], &proof));
+	assert!(!spec::kzg::verify_cell(&commitment, 500, &cell, &proof));
+	assert!(!spec::kzg::verify_cell(&[0xff; 48], 5, &cell, &proof));
+}

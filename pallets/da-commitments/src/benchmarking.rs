@@ -136,5 +136,28 @@ mod benchmarks {
 		assert!(matches!(Blobs::<T>::get(id).unwrap().status, BlobStatus::Confirmed { .. }));
 	}
 
+	// An answer to a challenge: one KZG cell verification (the host function) and the
+	// reward transfer. The cell is `cell-fixture.bin`, made by `zerog-da-encoding`.
+	#[benchmark]
+	fn respond() {
+		let (signer, _) = quorum::<T>(1).remove(0);
+		let bytes = include_bytes!("cell-fixture.bin");
+		let commitment: Commitment = bytes[..48].try_into().unwrap();
+		let cell: [u8; CELL_BYTES] = bytes[48..48 + CELL_BYTES].try_into().unwrap();
+		let proof: CellProof = bytes[48 + CELL_BYTES..].try_into().unwrap();
+		let submitter: T::AccountId = account("submitter", 0, 0);
+		funded::<T>(&submitter);
+		DaCommitments::<T>::submit(RawOrigin::Signed(submitter.clone()).into(), 1000, BoundedVec::truncate_from(alloc::vec![commitment]))
+			.unwrap();
+		RewardPool::<T>::put(T::ChallengeReward::get());
+		T::Currency::set_balance(&DaCommitments::<T>::account_id(), T::ChallengeReward::get() * 4u32.into() + T::Currency::minimum_balance());
+		let deadline = frame_system::Pallet::<T>::block_number() + T::ChallengeWindow::get();
+		Challenges::<T>::insert(0, Challenge { blob: 0, row: 0, column: 5, signer: signer.clone(), deadline });
+		ChallengeDeadlines::<T>::insert(deadline, 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(submitter), 0, cell, proof);
+		assert!(Challenges::<T>::get(0).is_none());
+	}
+
 	impl_benchmark_test_suite!(DaCommitments, crate::mock::new_bench_ext(), crate::mock::Test);
 }

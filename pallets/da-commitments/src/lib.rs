@@ -25,8 +25,16 @@
 //!   processing at its deadline *fails* (insufficient signatures) and its fee goes back
 //!   to the submitter.
 //!
-//! Sampling challenges answered with cell proofs need KZG verification on chain (a host
-//! function over the same c-kzg the clients use) and are not part of this pallet yet.
+//!   A part of the fee ([`Config::ChallengeShare`]) goes to the challenge reward pool.
+//! - **Sampling challenges.** Every [`Config::ChallengePeriod`] blocks the chain draws a
+//!   confirmed blob still in retention ([`Config::RetentionEpochs`]), one of its
+//!   attesters and a cell of a column that attester holds. The attester (or anyone on
+//!   its behalf) answers with the cell and its KZG proof, which the chain checks against
+//!   the row's commitment with the [`zerog_da_primitives::kzg`] host function, within
+//!   [`Config::ChallengeWindow`] blocks: an answer earns [`Config::ChallengeReward`]
+//!   from the pool, silence costs [`Config::ChallengeSlash`] of the bond, which goes to
+//!   the pool. The draw uses the parent block hash: a block author could bias which
+//!   blob is drawn, never make a missing cell verify.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -45,14 +53,17 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use polkadot_sdk::{frame_support, frame_system, sp_runtime};
+use polkadot_sdk::{frame_support, frame_system, sp_io, sp_runtime};
 use scale_info::TypeInfo;
-pub use zerog_da_primitives::{Commitment, CommitmentsRoot, COLUMNS};
+pub use zerog_da_primitives::{CellProof, Commitment, CommitmentsRoot, CELL_BYTES, COLUMNS};
 
 /// Identifier of a blob.
 pub type BlobId = u64;
 /// An epoch number.
 pub type EpochIndex = u32;
+
+/// Identifier of a sampling challenge.
+pub type ChallengeId = u64;
 
 /// Domain tag of an attestation signature.
 pub const ATTESTATION_TAG: &[u8; 24] = b"zerog/da/attestation/v1\0";
@@ -111,6 +122,45 @@ pub enum BlobStatus<BlockNumber> {
 	InsufficientSignatures,
 }
 
+/// An open sampling challenge: `signer` must show cell (`row`, `column`) of `blob`.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct Challenge<AccountId, BlockNumber> {
+	/// The blob.
+	pub blob: BlobId,
+	/// Row of the cell.
+	pub row: u32,
+	/// Column of the cell, one the signer holds.
+	pub column: u16,
+	/// The challenged attester.
+	pub signer: AccountId,
+	/// Last block in which an answer counts.
+	pub deadline: BlockNumber,
+}
+
+/// One member of a quorum as clients need it: where its columns are and where it serves.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct QuorumSigner<AccountId> {
+	/// The signer account.
+	pub signer: AccountId,
+	/// Its attestation key.
+	pub key: AccountId,
+	/// Its first column.
+	pub first_column: u16,
+	/// How many columns it holds from `first_column` on.
+	pub columns: u16,
+	/// Its endpoint URL (empty once it deregistered).
+	pub endpoint: Vec<u8>,
+}
+
+/// An epoch's quorum as clients need it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct QuorumView<AccountId> {
+	/// The epoch.
+	pub epoch: EpochIndex,
+	/// Members in column order.
+	pub members: Vec<QuorumSigner<AccountId>>,
+}
+
 /// A blob as the chain keeps it.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
 pub struct BlobInfo<AccountId, Balance, BlockNumber, Attesters> {
@@ -144,7 +194,11 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::{AccountIdConversion, IdentifyAccount, Saturating, Verify, Zero};
+	use frame_support::traits::tokens::{Fortitude, Restriction};
+	use sp_runtime::{
+		traits::{AccountIdConversion, IdentifyAccount, Saturating, Verify, Zero},
+		Perbill,
+	};
 
 	/// The balance type of the currency.
 	pub type BalanceOf<T> =
@@ -164,6 +218,8 @@ pub mod pallet {
 	>;
 	/// The row commitments of a submission.
 	pub type CommitmentsOf<T> = BoundedVec<Commitment, <T as Config>::MaxRows>;
+	/// A challenge of this runtime.
+	pub type ChallengeOf<T> = Challenge<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
 	/// The pallet's account, which holds fees until they are paid or refunded.
 	const PALLET_ID: PalletId = PalletId(*b"zg/dacom");
@@ -194,6 +250,24 @@ pub mod pallet {
 		/// Fee per blob byte.
 		#[pallet::constant]
 		type PricePerByte: Get<BalanceOf<Self>>;
+		/// Blocks between sampling challenges.
+		#[pallet::constant]
+		type ChallengePeriod: Get<BlockNumberFor<Self>>;
+		/// Blocks a challenged signer has to answer.
+		#[pallet::constant]
+		type ChallengeWindow: Get<BlockNumberFor<Self>>;
+		/// Paid from the pool for an answered challenge.
+		#[pallet::constant]
+		type ChallengeReward: Get<BalanceOf<Self>>;
+		/// Taken from the bond for an unanswered challenge.
+		#[pallet::constant]
+		type ChallengeSlash: Get<BalanceOf<Self>>;
+		/// Part of each confirmed blob's fee that goes to the challenge reward pool.
+		#[pallet::constant]
+		type ChallengeShare: Get<Perbill>;
+		/// Epochs a quorum's blobs stay challengeable (signers keep their cells as long).
+		#[pallet::constant]
+		type RetentionEpochs: Get<EpochIndex>;
 		/// Most signers registered (and in a quorum).
 		#[pallet::constant]
 		type MaxSigners: Get<u32>;
@@ -242,6 +316,53 @@ pub mod pallet {
 	pub type Deadlines<T: Config> =
 		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<BlobId, T::MaxBlobsPerBlock>, ValueQuery>;
 
+	/// Each blob's row commitments, for samplers and challenges.
+	#[pallet::storage]
+	pub type BlobCommitments<T: Config> = StorageMap<_, Twox64Concat, BlobId, CommitmentsOf<T>>;
+
+	/// The first blob id of each retained epoch.
+	#[pallet::storage]
+	pub type EpochFirstBlob<T> = StorageMap<_, Twox64Concat, EpochIndex, BlobId>;
+
+	/// Blobs below this id are out of retention and no longer challenged.
+	#[pallet::storage]
+	pub type ChallengeFloor<T> = StorageValue<_, BlobId, ValueQuery>;
+
+	/// The next challenge's id.
+	#[pallet::storage]
+	pub type NextChallengeId<T> = StorageValue<_, ChallengeId, ValueQuery>;
+
+	/// Open challenges.
+	#[pallet::storage]
+	pub type Challenges<T: Config> = StorageMap<_, Twox64Concat, ChallengeId, ChallengeOf<T>>;
+
+	/// The challenge whose window ends at a block (at most one is drawn per block).
+	#[pallet::storage]
+	pub type ChallengeDeadlines<T: Config> = StorageMap<_, Twox64Concat, BlockNumberFor<T>, ChallengeId>;
+
+	/// Funds in the pallet account set aside for challenge rewards (fee shares and slashes).
+	#[pallet::storage]
+	pub type RewardPool<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// Endows the pallet account with the existential deposit, so fees of any size can
+	/// be paid into it.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			let account = Pallet::<T>::account_id();
+			if T::Currency::balance(&account).is_zero() {
+				let _ = T::Currency::mint_into(&account, T::Currency::minimum_balance());
+			}
+		}
+	}
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -261,6 +382,12 @@ pub mod pallet {
 		BlobConfirmed { id: BlobId },
 		/// The window passed without enough attestations; the fee was refunded.
 		BlobFailed { id: BlobId, signed_columns: u16 },
+		/// A sampling challenge was drawn.
+		ChallengeIssued { id: ChallengeId, blob: BlobId, row: u32, column: u16, signer: T::AccountId, deadline: BlockNumberFor<T> },
+		/// A challenge was answered with a valid cell proof.
+		ChallengeAnswered { id: ChallengeId, signer: T::AccountId, reward: BalanceOf<T> },
+		/// A challenge went unanswered; the signer's bond was slashed.
+		SignerSlashed { id: ChallengeId, signer: T::AccountId, amount: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -303,6 +430,10 @@ pub mod pallet {
 		BadSignature,
 		/// An amount overflowed.
 		Overflow,
+		/// No such open challenge (answered, expired or never drawn).
+		UnknownChallenge,
+		/// The cell does not verify with the proof against the row's commitment.
+		BadCellProof,
 	}
 
 	#[pallet::hooks]
@@ -314,7 +445,19 @@ pub mod pallet {
 				weight.saturating_accrue(Self::start_epoch());
 			}
 			weight.saturating_accrue(Self::expire(now));
+			weight.saturating_accrue(Self::expire_challenge(now));
+			let period = T::ChallengePeriod::get();
+			if !period.is_zero() && (now % period).is_zero() {
+				weight.saturating_accrue(Self::issue_challenge(now));
+			}
 			weight
+		}
+
+		fn integrity_test() {
+			let length = T::EpochLength::get().max(1u32.into());
+			let retained = length.saturating_mul(T::RetentionEpochs::get().into());
+			assert!(retained >= T::AttestationWindow::get(), "quorums must outlive the attestation window");
+			assert!(T::UnbondingEpochs::get() >= T::RetentionEpochs::get(), "bonds must stay answerable while cells are retained");
 		}
 	}
 
@@ -385,6 +528,7 @@ pub mod pallet {
 			Deadlines::<T>::try_mutate(deadline, |ids| ids.try_push(id)).map_err(|_| Error::<T>::TooManyBlobsInBlock)?;
 			T::Currency::transfer(&submitter, &Self::account_id(), fee, Preservation::Preserve)?;
 			let root = zerog_da_primitives::commitments_root(&commitments);
+			BlobCommitments::<T>::insert(id, commitments);
 			Blobs::<T>::insert(
 				id,
 				BlobInfo {
@@ -438,6 +582,32 @@ pub mod pallet {
 			Blobs::<T>::insert(id, blob);
 			Ok(())
 		}
+
+		/// Answers a sampling challenge with the cell and its KZG proof. Anyone may send
+		/// it; the challenged signer is rewarded.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::respond())]
+		pub fn respond(origin: OriginFor<T>, challenge: ChallengeId, cell: [u8; CELL_BYTES], proof: CellProof) -> DispatchResult {
+			ensure_signed(origin)?;
+			let c = Challenges::<T>::get(challenge).ok_or(Error::<T>::UnknownChallenge)?;
+			let commitment = BlobCommitments::<T>::get(c.blob)
+				.and_then(|cs| cs.get(c.row as usize).copied())
+				.ok_or(Error::<T>::UnknownBlob)?;
+			ensure!(
+				zerog_da_primitives::kzg::verify_cell(&commitment, u32::from(c.column), &cell[..], &proof),
+				Error::<T>::BadCellProof
+			);
+			Challenges::<T>::remove(challenge);
+			ChallengeDeadlines::<T>::remove(c.deadline);
+			let reward = T::ChallengeReward::get().min(RewardPool::<T>::get());
+			let paid = match T::Currency::transfer(&Self::account_id(), &c.signer, reward, Preservation::Preserve) {
+				Ok(_) => reward,
+				Err(_) => Zero::zero(),
+			};
+			RewardPool::<T>::mutate(|p| *p = p.saturating_sub(paid));
+			Self::deposit_event(Event::ChallengeAnswered { id: challenge, signer: c.signer, reward: paid });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -449,6 +619,22 @@ pub mod pallet {
 		/// The bytes a signer signs: tag, genesis hash, attestation.
 		pub fn attestation_payload(attestation: &Attestation) -> Vec<u8> {
 			(ATTESTATION_TAG, frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()), attestation).encode()
+		}
+
+		/// An epoch's quorum with column ranges and endpoints.
+		pub fn quorum_view(epoch: EpochIndex) -> Option<QuorumView<T::AccountId>> {
+			let quorum = Quorums::<T>::get(epoch)?;
+			let mut first_column = 0u16;
+			let members = quorum
+				.into_iter()
+				.map(|m| {
+					let endpoint = Signers::<T>::get(&m.signer).map(|s| s.endpoint.into_inner()).unwrap_or_default();
+					let view = QuorumSigner { signer: m.signer, key: m.key, first_column, columns: m.columns, endpoint };
+					first_column = first_column.saturating_add(m.columns);
+					view
+				})
+				.collect();
+			Some(QuorumView { epoch, members })
 		}
 
 		/// Whether `signed` columns are at least two thirds of [`COLUMNS`].
@@ -506,16 +692,86 @@ pub mod pallet {
 			// At most MaxSigners signers exist, so the quorum always fits.
 			let quorum: QuorumOf<T> = BoundedVec::truncate_from(members);
 			Quorums::<T>::insert(epoch, quorum);
-			// A quorum older than the attestation window has no blob left to attest.
-			let window = T::AttestationWindow::get();
-			let length = T::EpochLength::get().max(1u32.into());
-			let keep: u32 = (window / length).try_into().unwrap_or(u32::MAX).saturating_add(2);
-			if let Some(old) = epoch.checked_sub(keep) {
+			EpochFirstBlob::<T>::insert(epoch, NextBlobId::<T>::get());
+			// A quorum out of retention has no blob left to attest or be challenged on.
+			if let Some(old) = epoch.checked_sub(T::RetentionEpochs::get().max(1)) {
 				Quorums::<T>::remove(old);
+				EpochFirstBlob::<T>::remove(old);
+				if let Some(first) = EpochFirstBlob::<T>::get(old.saturating_add(1)) {
+					ChallengeFloor::<T>::put(first);
+				}
 			}
 			CurrentEpoch::<T>::put(epoch);
 			Self::deposit_event(Event::EpochStarted { epoch, signers: count });
-			T::DbWeight::get().reads_writes(u64::from(Signers::<T>::count()) + 1, 3)
+			T::DbWeight::get().reads_writes(u64::from(Signers::<T>::count()) + 3, 6)
+		}
+
+		/// Draws a sampling challenge: a confirmed blob in retention, one of its
+		/// attesters, a cell in one of that attester's columns.
+		pub(crate) fn issue_challenge(now: BlockNumberFor<T>) -> Weight {
+			let db = T::DbWeight::get();
+			let (floor, next) = (ChallengeFloor::<T>::get(), NextBlobId::<T>::get());
+			if next <= floor {
+				return db.reads(2);
+			}
+			let seed = sp_io::hashing::blake2_256(&(b"zg/da/challenge", frame_system::Pallet::<T>::parent_hash(), now).encode());
+			let draw = |i: usize| u64::from_le_bytes(seed[i * 8..i * 8 + 8].try_into().unwrap_or_default());
+			let id = floor + draw(0) % (next - floor);
+			let Some(blob) = Blobs::<T>::get(id) else { return db.reads(3) };
+			if !matches!(blob.status, BlobStatus::Confirmed { .. }) {
+				return db.reads(3);
+			}
+			let Some(quorum) = Quorums::<T>::get(blob.epoch) else { return db.reads(4) };
+			let mut first = 0u16;
+			let mut holders = Vec::new();
+			for m in quorum.iter() {
+				if blob.attesters.contains(&m.signer) && m.columns > 0 {
+					holders.push((m.signer.clone(), first, m.columns));
+				}
+				first = first.saturating_add(m.columns);
+			}
+			if holders.is_empty() {
+				return db.reads(4);
+			}
+			let (signer, first, columns) = holders.swap_remove((draw(1) % holders.len() as u64) as usize);
+			let column = first + (draw(2) % u64::from(columns)) as u16;
+			let row = (draw(3) % u64::from(zerog_da_primitives::rows_for(blob.size))) as u32;
+			let deadline = now.saturating_add(T::ChallengeWindow::get());
+			if ChallengeDeadlines::<T>::contains_key(deadline) {
+				return db.reads(5);
+			}
+			let cid = NextChallengeId::<T>::get();
+			NextChallengeId::<T>::put(cid.saturating_add(1));
+			Challenges::<T>::insert(cid, Challenge { blob: id, row, column, signer: signer.clone(), deadline });
+			ChallengeDeadlines::<T>::insert(deadline, cid);
+			Self::deposit_event(Event::ChallengeIssued { id: cid, blob: id, row, column, signer, deadline });
+			db.reads_writes(6, 3)
+		}
+
+		/// Slashes the signer of the challenge whose window ends at `now`, if unanswered.
+		fn expire_challenge(now: BlockNumberFor<T>) -> Weight {
+			let db = T::DbWeight::get();
+			let Some(cid) = ChallengeDeadlines::<T>::take(now) else { return db.reads(1) };
+			let Some(c) = Challenges::<T>::take(cid) else { return db.reads_writes(2, 1) };
+			let mut amount = Zero::zero();
+			if let Some(mut info) = Signers::<T>::get(&c.signer) {
+				let want = T::ChallengeSlash::get().min(info.bond);
+				amount = T::Currency::transfer_on_hold(
+					&HoldReason::SignerBond.into(),
+					&c.signer,
+					&Self::account_id(),
+					want,
+					Precision::BestEffort,
+					Restriction::Free,
+					Fortitude::Force,
+				)
+				.unwrap_or_default();
+				info.bond = info.bond.saturating_sub(amount);
+				Signers::<T>::insert(&c.signer, info);
+				RewardPool::<T>::mutate(|p| *p = p.saturating_add(amount));
+			}
+			Self::deposit_event(Event::SignerSlashed { id: cid, signer: c.signer, amount });
+			db.reads_writes(5, 6)
 		}
 
 		/// Fails the blobs whose window ends at `now` and are still processing.
@@ -528,6 +784,7 @@ pub mod pallet {
 					continue;
 				}
 				blob.status = BlobStatus::InsufficientSignatures;
+				BlobCommitments::<T>::remove(id);
 				// The fee came in from the submitter; the pallet account holds it.
 				let _ = T::Currency::transfer(&Self::account_id(), &blob.submitter, blob.fee, Preservation::Expendable);
 				Self::deposit_event(Event::BlobFailed { id, signed_columns: blob.signed_columns });
@@ -536,12 +793,14 @@ pub mod pallet {
 			T::DbWeight::get().reads_writes(1 + 2 * n, 1 + 3 * n)
 		}
 
-		/// Pays a confirmed blob's fee to its attesters in proportion to their columns
+		/// Pays a confirmed blob's fee, less the challenge pool's share, to its attesters in proportion to their columns
 		/// (rounded down; the rounding remainder goes to the attester with the most
 		/// columns, so the whole fee is paid whatever the quorum's order).
 		fn pay_attesters(blob: &BlobOf<T>, quorum: &QuorumOf<T>) {
 			let signed = u128::from(blob.signed_columns.max(1));
-			let fee: u128 = blob.fee.try_into().unwrap_or(0);
+			let pooled = T::ChallengeShare::get() * blob.fee;
+			RewardPool::<T>::mutate(|p| *p = p.saturating_add(pooled));
+			let fee: u128 = blob.fee.saturating_sub(pooled).try_into().unwrap_or(0);
 			let members: Vec<_> = quorum.iter().filter(|m| blob.attesters.contains(&m.signer)).collect();
 			let mut shares: Vec<u128> = members.iter().map(|m| fee.saturating_mul(u128::from(m.columns)) / signed).collect();
 			let paid: u128 = shares.iter().sum();

@@ -64,6 +64,12 @@ parameter_types! {
 	pub const MaxRows: u32 = zerog_da_primitives::MAX_ROWS;
 	pub const MaxBlobsPerBlock: u32 = 3;
 	pub const MaxEndpointLen: u32 = 64;
+	pub const ChallengePeriod: u64 = 4;
+	pub const ChallengeWindow: u64 = 3;
+	pub const ChallengeReward: Balance = 50;
+	pub const ChallengeSlash: Balance = 300;
+	pub const ChallengeShare: polkadot_sdk::sp_runtime::Perbill = polkadot_sdk::sp_runtime::Perbill::from_percent(10);
+	pub const RetentionEpochs: u32 = 2;
 }
 
 impl pallet_da_commitments::Config for Test {
@@ -79,6 +85,12 @@ impl pallet_da_commitments::Config for Test {
 	type MaxRows = MaxRows;
 	type MaxBlobsPerBlock = MaxBlobsPerBlock;
 	type MaxEndpointLen = MaxEndpointLen;
+	type ChallengePeriod = ChallengePeriod;
+	type ChallengeWindow = ChallengeWindow;
+	type ChallengeReward = ChallengeReward;
+	type ChallengeSlash = ChallengeSlash;
+	type ChallengeShare = ChallengeShare;
+	type RetentionEpochs = RetentionEpochs;
 	type WeightInfo = ();
 }
 
@@ -104,6 +116,7 @@ pub fn new_test_ext() -> TestExternalities {
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
+	pallet_da_commitments::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
 	let mut ext = TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

@@ -106,7 +106,8 @@ fn submit_checks_the_shape_and_takes_the_fee() {
 		assert_eq!(blob.root, commitments_root(&commitments(1000, 0)));
 		assert_eq!(blob.status, BlobStatus::Processing { deadline: 15 });
 		assert_eq!(Balances::free_balance(account("Sam")), before - 1000);
-		assert_eq!(Balances::free_balance(DaCommitments::account_id()), 1000);
+		// On top of the existential deposit the pallet account was endowed with at genesis.
+		assert_eq!(Balances::free_balance(DaCommitments::account_id()), 1 + 1000);
 
 		assert_noop!(DaCommitments::submit(origin("Sam"), 0, commitments(1, 0)), Error::<Test>::EmptyBlob);
 		assert_noop!(DaCommitments::submit(origin("Sam"), MAX_BLOB_SIZE + 1, commitments(MAX_BLOB_SIZE, 0)), Error::<Test>::BlobTooLarge);
@@ -134,11 +135,12 @@ fn two_thirds_of_the_columns_confirm_at_the_boundary_and_are_paid() {
 		let blob = Blobs::<Test>::get(id).unwrap();
 		assert_eq!((blob.signed_columns, blob.status), (86, BlobStatus::Confirmed { at: 10 }));
 		System::assert_has_event(Event::BlobConfirmed { id }.into());
-		// The fee, 1000, split 85 : 1 between the attesters (988.4 : 11.6, rounded down,
-		// the remainder to the larger), nothing left behind.
-		assert_eq!(Balances::free_balance(account("S1")) - s1, 989);
-		assert_eq!(Balances::free_balance(account("S2")) - s2, 11);
-		assert_eq!(Balances::free_balance(DaCommitments::account_id()), 0);
+		// The fee, 1000: 10 % (100) to the challenge pool, 900 split 85 : 1 between the
+		// attesters (889.5 : 10.5, rounded down, the remainder to the larger).
+		assert_eq!(Balances::free_balance(account("S1")) - s1, 890);
+		assert_eq!(Balances::free_balance(account("S2")) - s2, 10);
+		assert_eq!(RewardPool::<Test>::get(), 100);
+		assert_eq!(Balances::free_balance(DaCommitments::account_id()), 1 + 100);
 		// Late attestations change nothing.
 		assert_noop!(attest(id, "S3"), Error::<Test>::NotProcessing);
 		assert!(DaCommitments::is_confirmed(86) && !DaCommitments::is_confirmed(85));
@@ -183,6 +185,7 @@ fn a_blob_without_enough_signatures_fails_at_its_deadline_and_is_refunded() {
 		assert!(matches!(Blobs::<Test>::get(id).unwrap().status, BlobStatus::Processing { .. }));
 		run_to(15);
 		assert_eq!(Blobs::<Test>::get(id).unwrap().status, BlobStatus::InsufficientSignatures);
+		assert!(BlobCommitments::<Test>::get(id).is_none(), "a failed blob's commitments are dropped");
 		System::assert_has_event(Event::BlobFailed { id, signed_columns: 64 }.into());
 		assert_eq!(Balances::free_balance(account("Sam")), before);
 		assert_noop!(attest(id, "S2"), Error::<Test>::NotProcessing);
@@ -208,5 +211,133 @@ fn a_leaving_signer_drops_out_of_quorums_and_gets_its_bond_back_later() {
 		assert_eq!(held("S1"), 0);
 		assert!(Signers::<Test>::get(account("S1")).is_none());
 		assert_noop!(DaCommitments::withdraw_bond(origin("S1")), Error::<Test>::NotSigner);
+	});
+}
+
+/// The cell fixture `zerog-da-encoding` writes: a row commitment, that row's column-5
+/// cell and its KZG proof.
+fn fixture() -> (Commitment, [u8; CELL_BYTES], CellProof) {
+	let bytes = include_bytes!("cell-fixture.bin");
+	(bytes[..48].try_into().unwrap(), bytes[48..48 + CELL_BYTES].try_into().unwrap(), bytes[48 + CELL_BYTES..].try_into().unwrap())
+}
+
+/// Submits a one-row blob whose commitment is the fixture's and confirms it with `signers`.
+fn confirmed_fixture_blob(signers: &[&str]) -> BlobId {
+	let id = NextBlobId::<Test>::get();
+	assert_ok!(DaCommitments::submit(origin("Sam"), 1000, BoundedVec::truncate_from(vec![fixture().0])));
+	for s in signers {
+		assert_ok!(attest(id, s));
+	}
+	assert!(matches!(Blobs::<Test>::get(id).unwrap().status, BlobStatus::Confirmed { .. }));
+	id
+}
+
+fn issued() -> Vec<(ChallengeId, BlobId, u32, u16, AccountId)> {
+	System::events()
+		.into_iter()
+		.filter_map(|e| match e.event {
+			RuntimeEvent::DaCommitments(Event::ChallengeIssued { id, blob, row, column, signer, .. }) => Some((id, blob, row, column, signer)),
+			_ => None,
+		})
+		.collect()
+}
+
+#[test]
+fn submit_keeps_the_commitments_and_genesis_endows_the_pallet_account() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(Balances::free_balance(DaCommitments::account_id()), 1);
+		quorum(&[("S1", 1)]);
+		let id = submit(ROW_DATA_BYTES as u64 + 1);
+		assert_eq!(BlobCommitments::<Test>::get(id).unwrap(), commitments(ROW_DATA_BYTES as u64 + 1, id as u8));
+		let view = DaCommitments::quorum_view(1).unwrap();
+		assert_eq!(view.members.len(), 1);
+		assert_eq!((view.members[0].first_column, view.members[0].columns), (0, COLUMNS));
+		assert_eq!(view.members[0].endpoint, b"http://S1".to_vec());
+	});
+}
+
+#[test]
+fn challenges_draw_a_cell_of_an_attesters_columns_in_confirmed_blobs_within_retention() {
+	new_test_ext().execute_with(|| {
+		// 85 columns (S1), 1 (S2), 42 (S3); S3 does not attest.
+		quorum(&[("S1", 85), ("S2", 1), ("S3", 42)]);
+		// A processing blob is never challenged.
+		let pending = submit(2 * ROW_DATA_BYTES as u64);
+		let id = NextBlobId::<Test>::get();
+		assert_ok!(DaCommitments::submit(origin("Sam"), 2 * ROW_DATA_BYTES as u64, commitments(2 * ROW_DATA_BYTES as u64, 7)));
+		assert_ok!(attest(id, "S1"));
+		assert_ok!(attest(id, "S2"));
+		let _ = pending;
+		run_to(29);
+		let drawn = issued();
+		assert!(drawn.len() >= 3, "challenges at blocks 12..28 that hit the confirmed blob: {drawn:?}");
+		let view = DaCommitments::quorum_view(1).unwrap();
+		for (_, blob, row, column, signer) in &drawn {
+			assert_eq!(*blob, id);
+			assert!(*row < 2);
+			assert!(*signer == account("S1") || *signer == account("S2"), "only attesters are challenged");
+			let m = view.members.iter().find(|m| m.signer == *signer).unwrap();
+			assert!((m.first_column..m.first_column + m.columns).contains(column), "{column} is not {signer:?}'s");
+		}
+		// Epoch 3 (block 30) drops epoch 1's quorum: its blobs are out of retention.
+		System::reset_events();
+		run_to(48);
+		assert!(issued().is_empty());
+		assert_eq!(ChallengeFloor::<Test>::get(), 2);
+	});
+}
+
+#[test]
+fn an_answered_challenge_is_checked_with_kzg_and_rewarded_from_the_pool() {
+	new_test_ext().execute_with(|| {
+		quorum(&[("S1", 1)]);
+		let blob = confirmed_fixture_blob(&["S1"]);
+		assert_eq!(RewardPool::<Test>::get(), 100);
+		run_to(12);
+		let (cid, ..) = issued()[0].clone();
+		// The draw picked some column of S1's; answer the fixture's column.
+		Challenges::<Test>::mutate(cid, |c| c.as_mut().unwrap().column = 5);
+		let (_, cell, proof) = fixture();
+		let mut tampered = cell;
+		tampered[7] ^= 0x10;
+		assert_noop!(DaCommitments::respond(origin("Eve"), cid, tampered, proof), Error::<Test>::BadCellProof);
+		let mut wrong = proof;
+		wrong[47] ^= 1;
+		assert_noop!(DaCommitments::respond(origin("Eve"), cid, cell, wrong), Error::<Test>::BadCellProof);
+		assert_noop!(DaCommitments::respond(origin("Eve"), cid + 1, cell, proof), Error::<Test>::UnknownChallenge);
+		let before = Balances::free_balance(account("S1"));
+		// Anyone may relay the answer; the challenged signer is paid.
+		assert_ok!(DaCommitments::respond(origin("Eve"), cid, cell, proof));
+		System::assert_has_event(Event::ChallengeAnswered { id: cid, signer: account("S1"), reward: 50 }.into());
+		assert_eq!(Balances::free_balance(account("S1")), before + 50);
+		assert_eq!(RewardPool::<Test>::get(), 50);
+		assert!(Challenges::<Test>::get(cid).is_none());
+		assert_noop!(DaCommitments::respond(origin("Eve"), cid, cell, proof), Error::<Test>::UnknownChallenge);
+		// The answered challenge does not slash at its deadline.
+		run_to(15);
+		assert_eq!(held("S1"), 1_000);
+		let _ = blob;
+	});
+}
+
+#[test]
+fn an_unanswered_challenge_slashes_the_bond_into_the_pool() {
+	new_test_ext().execute_with(|| {
+		quorum(&[("S1", 1)]);
+		confirmed_fixture_blob(&["S1"]);
+		run_to(12);
+		let (cid, ..) = issued()[0].clone();
+		run_to(14);
+		assert_eq!(held("S1"), 1_000);
+		run_to(15);
+		System::assert_has_event(Event::SignerSlashed { id: cid, signer: account("S1"), amount: 300 }.into());
+		assert_eq!(held("S1"), 700);
+		assert_eq!(Signers::<Test>::get(account("S1")).unwrap().bond, 700);
+		assert_eq!(RewardPool::<Test>::get(), 100 + 300);
+		assert_eq!(Balances::free_balance(DaCommitments::account_id()), 1 + 400);
+		assert!(Challenges::<Test>::get(cid).is_none());
+		// Too late now.
+		let (_, cell, proof) = fixture();
+		assert_noop!(DaCommitments::respond(origin("S1"), cid, cell, proof), Error::<Test>::UnknownChallenge);
 	});
 }

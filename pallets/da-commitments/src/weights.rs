@@ -21,6 +21,7 @@ pub trait WeightInfo {
 	fn withdraw_bond() -> Weight;
 	fn submit(rows: u32) -> Weight;
 	fn attest() -> Weight;
+	fn respond() -> Weight;
 }
 
 /// Weights on a runtime's database.
@@ -43,6 +44,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn attest() -> Weight {
 		Weight::from_parts(150_000_000, 12_000).saturating_add(T::DbWeight::get().reads_writes(3, 1 + 2))
 	}
+	fn respond() -> Weight {
+		Weight::from_parts(5_000_000_000, 14_000).saturating_add(T::DbWeight::get().reads_writes(5, 5))
+	}
 }
 
 impl WeightInfo for () {
@@ -62,5 +66,8 @@ impl WeightInfo for () {
 	}
 	fn attest() -> Weight {
 		Weight::from_parts(150_000_000, 12_000).saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+	}
+	fn respond() -> Weight {
+		Weight::from_parts(5_000_000_000, 14_000).saturating_add(RocksDbWeight::get().reads_writes(5, 5))
 	}
 }

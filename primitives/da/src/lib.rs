@@ -12,8 +12,12 @@
 //! The chain keeps a blob's size and the [`commitments_root`] of its row commitments;
 //! the commitments themselves travel with the submission and with every cell served.
 //!
-//! This crate has no cryptography beyond hashing: the KZG and erasure-coding work is in
-//! `zerog-da-encoding` (std). It is `no_std` so the runtime uses the same numbers.
+//! It is `no_std` so the runtime uses the same numbers. The encoding, proving and
+//! recovery are in `zerog-da-encoding` (std). What the runtime needs of KZG, checking
+//! one cell's proof against its row's commitment (sampling challenges), is the host
+//! function [`kzg::verify_cell`]: the node runs it natively with c-kzg and Ethereum's
+//! trusted setup, the same library and setup the clients prove with. A node serving
+//! this runtime must register [`kzg::HostFunctions`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -91,6 +95,47 @@ pub fn check_shape(size: u64, commitments: usize) -> Result<(), ShapeError> {
 		return Err(ShapeError::WrongRowCount);
 	}
 	Ok(())
+}
+
+/// KZG for the runtime, as a host function.
+#[sp_runtime_interface::runtime_interface]
+pub trait Kzg {
+	/// Whether `cell` (exactly [`CELL_BYTES`] bytes) at `column` of a row verifies with
+	/// `proof` against the row's `commitment`. Anything malformed (a wrong length, bytes
+	/// that are not a curve point or a field element, a column out of range) is `false`.
+	fn verify_cell(
+		commitment: sp_runtime_interface::pass_by::PassPointerAndRead<&[u8; COMMITMENT_BYTES], COMMITMENT_BYTES>,
+		column: u32,
+		cell: sp_runtime_interface::pass_by::PassFatPointerAndRead<&[u8]>,
+		proof: sp_runtime_interface::pass_by::PassPointerAndRead<&[u8; COMMITMENT_BYTES], COMMITMENT_BYTES>,
+	) -> bool {
+		host::verify_cell(commitment, column, cell, proof)
+	}
+}
+
+#[cfg(feature = "std")]
+mod host {
+	use super::*;
+
+	/// Ethereum's trusted setup without precomputed tables (verification does not use them).
+	fn settings() -> &'static c_kzg::KzgSettings {
+		c_kzg::ethereum_kzg_settings(0)
+	}
+
+	pub fn verify_cell(commitment: &[u8; COMMITMENT_BYTES], column: u32, cell: &[u8], proof: &[u8; COMMITMENT_BYTES]) -> bool {
+		if column >= u32::from(COLUMNS) || cell.len() != CELL_BYTES {
+			return false;
+		}
+		let Ok(cell) = c_kzg::Cell::from_bytes(cell) else { return false };
+		settings()
+			.verify_cell_kzg_proof_batch(
+				&[c_kzg::Bytes48::new(*commitment)],
+				&[u64::from(column)],
+				&[cell],
+				&[c_kzg::Bytes48::new(*proof)],
+			)
+			.unwrap_or(false)
+	}
 }
 
 #[cfg(test)]
