@@ -2,12 +2,13 @@
 # The main job: install what is missing, build (release) and start a ZeroG dev chain with
 # its services: zerog-node --dev, ZEROG_STORAGE_NODES (default 4) storage nodes, each
 # registered on chain for one shard, and ZEROG_COMPUTE_PROVIDERS (default 1) inference
-# provider (zg-provider, CPU engine, service of //Ferdie on port 8000).
+# provider (zg-provider, CPU engine, service of //Ferdie on port 8000) and
+# ZEROG_DA_SIGNERS (default 4) DA signers (zg-da-signer, //DaSigner1.., ports 7101..).
 #
 #   scripts/run.sh                 # --dev chain, state kept in ~/.local/share/zerog/dev
 #   scripts/run.sh --tmp           # throwaway state
 #   ZEROG_BASE_PATH=/data scripts/run.sh
-#   ZEROG_STORAGE_NODES=0 ZEROG_COMPUTE_PROVIDERS=0 scripts/run.sh   # the chain alone
+#   ZEROG_STORAGE_NODES=0 ZEROG_COMPUTE_PROVIDERS=0 ZEROG_DA_SIGNERS=0 scripts/run.sh   # the chain alone
 #
 # Extra arguments go to zerog-node. Stop with Ctrl-C (stops everything).
 set -euo pipefail
@@ -71,6 +72,17 @@ if [ "$providers" -gt 0 ]; then
 	pids+=($!)
 fi
 
+# DA: a quorum of signers, each bonding 100 ZG from its dev account //DaSignerN
+# (endowed at genesis); they register once and join the next epoch's quorum (30 s).
+da_signers="${ZEROG_DA_SIGNERS:-4}"
+if [ "$da_signers" -gt 6 ]; then zg_die "at most 6 DA signers (//DaSigner1..6 are endowed)"; fi
+for i in $(seq 1 "$da_signers"); do
+	"$bin/zg-da-signer" --chain http://127.0.0.1:9944 --suri "//DaSigner$i" \
+		--base-path "$base_path/da/signer$i" --listen "127.0.0.1:$((7100 + i))" \
+		2>>"$base_path/da-signer$i.log" &
+	pids+=($!)
+done
+
 cat >&2 <<TXT
 
 ZeroG dev chain
@@ -86,6 +98,7 @@ ZeroG dev chain
                   (Hardhat's test mnemonic, 1,000,000 ZG each; keys in docs/evm.md)
   storage nodes   $storage_nodes (zgs JSON-RPC on ports 5678..$((5677 + storage_nodes)), shards of $num_shard, logs in $base_path)
   compute         $providers provider(s): http://127.0.0.1:8000 (OpenAI-compatible, service of //Ferdie; log in $base_path)
+  DA              $da_signers signer(s) on ports 7101..$((7100 + da_signers)) (//DaSigner1..; in the quorum from the next 30 s epoch; logs in $base_path)
   try             $bin/zg storage nodes
                   $bin/zg storage upload FILE
                   $bin/zg storage download ROOT -o FILE
@@ -93,6 +106,9 @@ ZeroG dev chain
                   $bin/zg compute deposit 10 && $bin/zg compute fund 0 5
                   $bin/zg compute chat --service 0 "What is ZeroG?" -o answer.json
                   $bin/zg compute verify answer.json
+                  $bin/zg da quorum
+                  $bin/zg da submit FILE          (prints the blob id, follows it to confirmed)
+                  $bin/zg da sample ID && $bin/zg da retrieve ID -o FILE
 
 TXT
 wait "${pids[0]}"

@@ -124,7 +124,7 @@ pub fn run() -> sc_cli::Result<()> {
 							with `--features runtime-benchmarks`."
 							.into());
 					}
-					cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(
+					cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, zerog_da_primitives::kzg::HostFunctions>(Some(
 						config.chain_spec,
 					))
 				},

@@ -26,17 +26,10 @@ use polkadot_sdk::{
 use serde_json::{json, Value};
 use zerog_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
 
-/// JSON-RPC's "invalid params".
-const INVALID_PARAMS: i32 = -32602;
-/// The runtime API call failed (unknown block, runtime error).
-const RUNTIME_ERROR: i32 = 9100;
-
-fn invalid(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(INVALID_PARAMS, format!("invalid params: {e}"), None::<()>)
-}
+use crate::rpc::{at, invalid};
 
 fn runtime(e: impl std::fmt::Debug) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(RUNTIME_ERROR, format!("compute market runtime API failed: {e:?}"), None::<()>)
+	crate::rpc::runtime_error("compute market", e)
 }
 
 /// An SS58 account from a JSON string.
@@ -78,11 +71,6 @@ pub fn ledger_json(l: &LedgerInfo<AccountId, Balance, BlockNumber>) -> Value {
 			"lastNonce": sub.last_nonce,
 		})).collect::<Vec<_>>(),
 	})
-}
-
-/// The block to read at: the optional trailing hash, or the best block.
-fn at<C: HeaderBackend<Block>>(client: &C, hash: Option<H256>) -> H256 {
-	hash.unwrap_or_else(|| client.info().best_hash)
 }
 
 /// The `compute_*` methods over `client`.

@@ -13,6 +13,7 @@ mod chain_spec;
 mod cli;
 mod command;
 mod compute_rpc;
+mod da_rpc;
 mod eth;
 mod rpc;
 mod service;

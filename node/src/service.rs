@@ -18,12 +18,12 @@ use polkadot_sdk::{
 };
 use zerog_runtime::{opaque::Block, RuntimeApi};
 
+/// The host functions the runtime may call: Substrate's, and the KZG cell check of
+/// ZeroG DA (`zerog_da_primitives::kzg`).
+pub type HostFunctions = (sp_io::SubstrateHostFunctions, zerog_da_primitives::kzg::HostFunctions);
+
 /// The full client: native node, runtime executed from its on-chain Wasm.
-pub(crate) type FullClient = sc_service::TFullClient<
-	Block,
-	RuntimeApi,
-	sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>,
->;
+pub(crate) type FullClient = sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 
@@ -57,7 +57,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		})
 		.transpose()?;
 
-	let executor = sc_service::new_wasm_executor::<sp_io::SubstrateHostFunctions>(&config.executor);
+	let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
 	let (client, backend, keystore_container, task_manager) =
 		sc_service::new_full_parts::<Block, RuntimeApi, _>(
 			config,

@@ -24,28 +24,17 @@ use pallet_storage_market_runtime_api::{FlowEntry, NodeInfo, StorageMarketApi};
 use polkadot_sdk::{
 	sp_api::ProvideRuntimeApi,
 	sp_blockchain::HeaderBackend,
-	sp_core::{crypto::Ss58Codec, hexdisplay::HexDisplay, H256},
+	sp_core::{crypto::Ss58Codec, H256},
 };
 use serde_json::{json, Value};
 use zerog_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
 
-/// JSON-RPC's "invalid params".
-const INVALID_PARAMS: i32 = -32602;
-/// The runtime API call failed (unknown block, runtime error).
-const RUNTIME_ERROR: i32 = 9100;
+use crate::rpc::{at, invalid, hex};
 
 type Entry = FlowEntry<AccountId, Balance, BlockNumber>;
 
-fn hex(bytes: &[u8]) -> String {
-	format!("0x{}", HexDisplay::from(&bytes))
-}
-
-fn invalid(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(INVALID_PARAMS, format!("invalid params: {e}"), None::<()>)
-}
-
 fn runtime(e: impl std::fmt::Debug) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(RUNTIME_ERROR, format!("storage market runtime API failed: {e:?}"), None::<()>)
+	crate::rpc::runtime_error("storage market", e)
 }
 
 fn entry_json(seq: u64, e: &Entry) -> Value {
@@ -77,11 +66,6 @@ fn node_json(n: &NodeInfo<AccountId, Balance, BlockNumber>) -> Value {
 		"status": status,
 		"unbondingUntil": until,
 	})
-}
-
-/// The block to read at: the optional trailing hash, or the best block.
-fn at<C: HeaderBackend<Block>>(client: &C, hash: Option<H256>) -> H256 {
-	hash.unwrap_or_else(|| client.info().best_hash)
 }
 
 /// The `storageMarket_*` methods over `client`.

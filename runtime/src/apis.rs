@@ -29,10 +29,11 @@ use polkadot_sdk::{
 };
 
 use pallet_compute_market::{LedgerInfo, Request, ResponseStatement, ServiceId, ServiceInfo};
+use pallet_da_commitments::{Attestation, BlobId, BlobInfo, Challenge, ChallengeId, Commitment, EpochIndex, QuorumView};
 use pallet_storage_market::{EntrySeq, FileRoot, FlowEntry, NodeInfo};
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, ComputeMarket, Executive,
+	AccountId, Aura, Balance, Block, BlockNumber, ComputeMarket, DaCommitments, Executive,
 	Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
 	StorageMarket, System,
 	TransactionPayment, VERSION,
@@ -285,6 +286,43 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 
 		fn response_payload(statement: ResponseStatement<AccountId>) -> Vec<u8> {
 			ComputeMarket::response_payload(&statement)
+		}
+	}
+
+	impl pallet_da_commitments_runtime_api::DaCommitmentsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn blob(id: BlobId) -> Option<BlobInfo<AccountId, Balance, BlockNumber, Vec<AccountId>>> {
+			pallet_da_commitments::Blobs::<Runtime>::get(id).map(|b| BlobInfo {
+				submitter: b.submitter,
+				size: b.size,
+				root: b.root,
+				epoch: b.epoch,
+				fee: b.fee,
+				status: b.status,
+				signed_columns: b.signed_columns,
+				attesters: b.attesters.into_inner(),
+			})
+		}
+
+		fn commitments(id: BlobId) -> Option<Vec<Commitment>> {
+			pallet_da_commitments::BlobCommitments::<Runtime>::get(id).map(|c| c.into_inner())
+		}
+
+		fn current_epoch() -> EpochIndex {
+			pallet_da_commitments::CurrentEpoch::<Runtime>::get()
+		}
+
+		fn quorum(epoch: Option<EpochIndex>) -> Option<QuorumView<AccountId>> {
+			DaCommitments::quorum_view(epoch.unwrap_or_else(pallet_da_commitments::CurrentEpoch::<Runtime>::get))
+		}
+
+		fn challenges(signer: Option<AccountId>) -> Vec<(ChallengeId, Challenge<AccountId, BlockNumber>)> {
+			pallet_da_commitments::Challenges::<Runtime>::iter()
+				.filter(|(_, c)| signer.as_ref().is_none_or(|s| *s == c.signer))
+				.collect()
+		}
+
+		fn attestation_payload(attestation: Attestation) -> Vec<u8> {
+			DaCommitments::attestation_payload(&attestation)
 		}
 	}
 

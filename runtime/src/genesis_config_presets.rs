@@ -43,6 +43,19 @@ pub const ETH_DEV_ACCOUNTS: [[u8; 20]; 4] = [
 	hex2array!("90F79bf6EB2c4f870365E785982E1f101E93b906"),
 ];
 
+/// DA signer development accounts, endowed at genesis: the sr25519 keys of the dev
+/// seeds `//DaSigner1` .. `//DaSigner6` (`zerog-node key inspect //DaSigner1`), which
+/// `scripts/run.sh` and the tests start `zg-da-signer` with. Development and local
+/// chains only.
+pub const DA_DEV_SIGNERS: [[u8; 32]; 6] = [
+	hex2array!("c882da5eb1e55bd16bb7f5606728c94a1cbd5b0971ea47873fa27dfec1e7764a"),
+	hex2array!("7e5e5cb60314cdb70879b35701903000b9f1ec6623741ac5a49425b0276aa033"),
+	hex2array!("4a1e5532ebb80b8dfa627b93a600a3e4ed9b40409c2bcb9d1ec65c93407d627c"),
+	hex2array!("d2d06490c1daea63400f72bf8312929f48ec18749cca77db05bfb4374f2add4a"),
+	hex2array!("881612c60bf2f632c4c37898b736e6e704680adf752c18523deb113d1028a839"),
+	hex2array!("fca112c37f27de212a81a9b57306445f29ecc2e11c76de073d304bd88f00666f"),
+];
+
 /// The native account that holds an Ethereum dev account's funds: `H160 ++ 0xEE * 12`.
 pub fn eth_dev_account(address: [u8; 20]) -> AccountId {
 	<Runtime as polkadot_sdk::pallet_revive::Config>::AddressMapper::to_fallback_account_id(
@@ -77,6 +90,7 @@ pub fn testnet_genesis(
 				.iter()
 				.cloned()
 				.chain(ETH_DEV_ACCOUNTS.into_iter().map(eth_dev_account))
+				.chain(DA_DEV_SIGNERS.into_iter().map(AccountId::from))
 				.map(|account| (account, ENDOWMENT))
 				.collect::<Vec<_>>(),
 		},

@@ -263,7 +263,9 @@ mod runtime {
 	#[runtime::pallet_index(10)]
 	pub type StorageMarket = pallet_storage_market;
 
-	// Index 11 is kept for the data-availability commitments.
+	#[runtime::pallet_index(11)]
+	pub type DaCommitments = pallet_da_commitments;
+
 	#[runtime::pallet_index(12)]
 	pub type ComputeMarket = pallet_compute_market;
 }

@@ -215,6 +215,34 @@ fn a_file_whose_fee_is_below_the_existential_deposit_can_be_submitted() {
 	});
 }
 
+#[test]
+fn da_dev_signers_are_the_documented_seeds_and_the_da_account_holds_the_ed() {
+	use polkadot_sdk::sp_core::{sr25519, Pair};
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		for (i, key) in genesis_config_presets::DA_DEV_SIGNERS.iter().enumerate() {
+			let pair = sr25519::Pair::from_string(&format!("//DaSigner{}", i + 1), None).unwrap();
+			assert_eq!(pair.public().0, *key, "//DaSigner{}", i + 1);
+			assert_eq!(Balances::balance(&AccountId::from(*key)), genesis_config_presets::ENDOWMENT);
+		}
+		assert_eq!(Balances::balance(&DaCommitments::account_id()), EXISTENTIAL_DEPOSIT);
+		// A dev signer registers with the least bond and joins the next epoch's quorum.
+		let signer = AccountId::from(genesis_config_presets::DA_DEV_SIGNERS[0]);
+		let endpoint = b"http://127.0.0.1:7100".to_vec().try_into().unwrap();
+		assert_ok!(DaCommitments::register_signer(
+			RuntimeOrigin::signed(signer.clone()),
+			signer.clone(),
+			endpoint,
+			configs::DaMinSignerBond::get()
+		));
+		let length = configs::DaEpochLength::get();
+		frame_system::Pallet::<Runtime>::set_block_number(length);
+		DaCommitments::on_initialize(length);
+		let quorum = DaCommitments::quorum_view(1).expect("epoch 1 started");
+		assert_eq!(quorum.members.len(), 1);
+		assert_eq!((quorum.members[0].signer.clone(), quorum.members[0].columns), (signer, 128));
+	});
+}
+
 mod evm {
 	use super::*;
 	use crate::{

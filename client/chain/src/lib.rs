@@ -228,6 +228,15 @@ impl Chain {
 			.collect())
 	}
 
+	/// A runtime API call at the best block (`state_call`): `method` is
+	/// `<Api>_<function>` (`DaCommitmentsApi_blob`), `args` its SCALE-encoded arguments.
+	pub async fn runtime_call<R: Decode>(&self, method: &str, args: impl Encode) -> Result<R, ChainError> {
+		let raw: String =
+			self.call("state_call", rpc_params![method, format!("0x{}", hex::encode(args.encode()))]).await?;
+		R::decode(&mut &hex_decode(&raw)?[..])
+			.map_err(|e| ChainError::Decode(format!("{method}: {e} (is this client older than the chain's runtime?)")))
+	}
+
 	/// `storageMarket_*` and other JSON reads.
 	pub async fn json(&self, method: &'static str, params: jsonrpsee::core::params::ArrayParams) -> Result<Value, ChainError> {
 		self.call(method, params).await
@@ -250,6 +259,12 @@ pub fn describe(e: &DispatchError) -> String {
 			if let Ok(err) = pallet_compute_market::Error::<Runtime>::decode(&mut &m.error[..]) {
 				let name: &'static str = err.into();
 				return format!("ComputeMarket::{name}");
+			}
+		}
+		if index == <zerog_runtime::DaCommitments as PalletInfoAccess>::index() {
+			if let Ok(err) = pallet_da_commitments::Error::<Runtime>::decode(&mut &m.error[..]) {
+				let name: &'static str = err.into();
+				return format!("DaCommitments::{name}");
 			}
 		}
 		if let Some(msg) = m.message {

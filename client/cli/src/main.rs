@@ -25,6 +25,7 @@
 use zerog_chain_client as chain;
 mod amount;
 mod compute;
+mod da;
 mod storage;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -65,6 +66,51 @@ enum Cmd {
 		json: bool,
 		#[command(subcommand)]
 		cmd: ComputeCmd,
+	},
+	/// Data availability: blobs committed with KZG, attested by staked signers, sampled.
+	Da {
+		/// Machine-readable output.
+		#[arg(long, global = true)]
+		json: bool,
+		#[command(subcommand)]
+		cmd: DaCmd,
+	},
+}
+
+#[derive(Subcommand)]
+enum DaCmd {
+	/// Commit to FILE, submit the commitments with the fee, send each signer its columns
+	/// and follow the blob until it is confirmed.
+	Submit {
+		file: PathBuf,
+		/// The paying account.
+		#[arg(long, default_value = "//Alice")]
+		suri: String,
+		/// Return once the cells are sent, without waiting for confirmation.
+		#[arg(long)]
+		no_wait: bool,
+	},
+	/// Send a submitted blob's cells (from FILE) to its quorum again.
+	Disperse { id: u64, file: PathBuf },
+	/// A blob's status.
+	Status { id: u64 },
+	/// An epoch's quorum (default: the current one).
+	Quorum {
+		#[arg(long)]
+		epoch: Option<u32>,
+	},
+	/// Rebuild a blob from its signers into FILE, every row checked against its commitment.
+	Retrieve {
+		id: u64,
+		#[arg(long, short)]
+		output: PathBuf,
+	},
+	/// Check random cells against the on-chain commitments until the confidence is reached.
+	Sample {
+		id: u64,
+		/// Confidence to reach.
+		#[arg(long, default_value_t = 0.999)]
+		confidence: f64,
 	},
 }
 
@@ -206,6 +252,25 @@ async fn run(cli: Cli) -> Result<(), String> {
 	let cmd = match cli.cmd {
 		Cmd::Storage(cmd) => cmd,
 		Cmd::Compute { json, cmd } => return run_compute(&chain, cmd, json).await,
+		Cmd::Da { json, cmd } => {
+			return match cmd {
+				DaCmd::Submit { file, suri, no_wait } => {
+					da::submit(&chain, &chain::signer(&suri)?, &file, !no_wait, json, quiet).await
+				},
+				DaCmd::Disperse { id, file } => {
+					let d = da::disperse(&zerog_da_signer::chain::DaChain::new(chain.clone()), id, &file, quiet).await?;
+					for (who, why) in &d.failed {
+						eprintln!("signer {who}: {why}");
+					}
+					println!("blob {id}: cells sent to {} of {} signers", d.delivered.len(), d.delivered.len() + d.failed.len());
+					if d.failed.is_empty() { Ok(()) } else { Err(format!("{} signers did not take their cells", d.failed.len())) }
+				},
+				DaCmd::Status { id } => da::status(&chain, id, json).await,
+				DaCmd::Quorum { epoch } => da::quorum(&chain, epoch, json).await,
+				DaCmd::Retrieve { id, output } => da::retrieve(&chain, id, &output, json, quiet).await,
+				DaCmd::Sample { id, confidence } => da::sample(&chain, id, confidence, json).await,
+			};
+		},
 	};
 	match cmd {
 		StorageCmd::Upload { file, suri, months, k, n, nodes, parallel } => {

@@ -8,8 +8,8 @@
 //!   [`COLUMNS`] cells with a KZG proof each; rows stream out one at a time, so memory
 //!   does not grow with the blob.
 //! - [`verify_cells`]: cells against the on-chain commitments (one batched pairing check).
-//! - [`recover`]: the blob from any [`COLUMNS_TO_RECOVER`] columns per row, checked
-//!   against the commitments.
+//! - [`recover`] / [`recover_row`]: the blob (or one row) from any
+//!   [`COLUMNS_TO_RECOVER`] columns per row, checked against the commitments.
 //!
 //! KZG over BLS12-381 is c-kzg (the Ethereum Foundation's library behind EIP-4844 and
 //! EIP-7594), with Ethereum's public trusted setup, which c-kzg carries as data.
@@ -306,44 +306,57 @@ pub fn recover(
 	if commitments.len() != rows as usize {
 		return Err(DaError::Shape { size, commitments: commitments.len(), rows });
 	}
-	let kzg = settings();
 	let mut out = Vec::with_capacity(size as usize);
 	for row in 0..rows {
-		let (mut idx, mut cells) = (Vec::new(), Vec::new());
-		for (&c, column) in columns.range(..COLUMNS) {
-			if let Some(cell) = column.get(row as usize) {
-				idx.push(c as u64);
-				cells.push(Cell::new(*cell));
-				if idx.len() == COLUMNS_TO_RECOVER as usize {
-					break;
-				}
-			}
+		let cells: Vec<(ColumnIndex, &[u8; CELL_BYTES])> =
+			columns.range(..COLUMNS).filter_map(|(&c, column)| column.get(row as usize).map(|cell| (c, cell))).collect();
+		out.extend_from_slice(&recover_row(size, row, &commitments[row as usize], &cells)?);
+	}
+	Ok(out)
+}
+
+/// The data bytes of row `row` of a `size`-byte blob, rebuilt from any
+/// [`COLUMNS_TO_RECOVER`] of its `cells` (column, cell) and checked against the row's
+/// `commitment`. Retrieval calls it row by row, so memory stays at one row.
+pub fn recover_row(
+	size: u64,
+	row: u32,
+	commitment: &Commitment,
+	cells: &[(ColumnIndex, &[u8; CELL_BYTES])],
+) -> Result<Vec<u8>, DaError> {
+	check_size(size)?;
+	if row >= rows_for(size) {
+		return Err(DaError::OutOfRange { row, column: 0 });
+	}
+	let mut picked: Vec<(ColumnIndex, &[u8; CELL_BYTES])> = cells.iter().copied().filter(|(c, _)| *c < COLUMNS).collect();
+	picked.sort_by_key(|(c, _)| *c);
+	picked.dedup_by_key(|(c, _)| *c);
+	picked.truncate(COLUMNS_TO_RECOVER as usize);
+	if picked.len() < COLUMNS_TO_RECOVER as usize {
+		return Err(DaError::NotEnoughColumns { row, have: picked.len(), need: COLUMNS_TO_RECOVER as usize });
+	}
+	let kzg = settings();
+	let mut blob = Box::<Blob>::default();
+	// The first half of the extended row is the row itself.
+	if picked.iter().enumerate().all(|(i, (c, _))| *c as usize == i) {
+		for (i, (_, cell)) in picked.iter().enumerate() {
+			blob[i * CELL_BYTES..(i + 1) * CELL_BYTES].copy_from_slice(&cell[..]);
 		}
-		if idx.len() < COLUMNS_TO_RECOVER as usize {
-			return Err(DaError::NotEnoughColumns { row, have: idx.len(), need: COLUMNS_TO_RECOVER as usize });
-		}
-		// The first half of the extended row is the row itself.
-		let all: Box<[Cell; CELLS_PER_EXT_BLOB]> = if idx.iter().enumerate().all(|(i, &c)| c == i as u64) {
-			let mut all: Box<[Cell; CELLS_PER_EXT_BLOB]> =
-				vec![Cell::default(); CELLS_PER_EXT_BLOB].into_boxed_slice().try_into().expect("128 cells");
-			for (i, cell) in cells.into_iter().enumerate() {
-				all[i] = cell;
-			}
-			all
-		} else {
-			kzg.recover_cells_and_kzg_proofs(&idx, &cells).map_err(kzg_err)?.0
-		};
-		let mut blob = Box::<Blob>::default();
+	} else {
+		let idx: Vec<u64> = picked.iter().map(|(c, _)| u64::from(*c)).collect();
+		let cells: Vec<Cell> = picked.iter().map(|(_, cell)| Cell::new(**cell)).collect();
+		let all = kzg.recover_cells_and_kzg_proofs(&idx, &cells).map_err(kzg_err)?.0;
 		for (i, cell) in all.iter().take(BYTES_PER_BLOB / CELL_BYTES).enumerate() {
 			blob[i * CELL_BYTES..(i + 1) * CELL_BYTES].copy_from_slice(&cell.to_bytes());
 		}
-		let commitment = kzg.blob_to_kzg_commitment(&blob).map_err(kzg_err)?.to_bytes().into_inner();
-		if commitment != commitments[row as usize] {
-			return Err(DaError::CommitmentMismatch(row));
-		}
-		let take = (size - out.len() as u64).min(ROW_DATA_BYTES as u64) as usize;
-		row_data(&blob[..], &mut out, take);
 	}
+	if kzg.blob_to_kzg_commitment(&blob).map_err(kzg_err)?.to_bytes().into_inner() != *commitment {
+		return Err(DaError::CommitmentMismatch(row));
+	}
+	let start = u64::from(row) * ROW_DATA_BYTES as u64;
+	let take = (size - start).min(ROW_DATA_BYTES as u64) as usize;
+	let mut out = Vec::with_capacity(take);
+	row_data(&blob[..], &mut out, take);
 	Ok(out)
 }
 

@@ -221,6 +221,59 @@ parameter_types! {
 	pub const ComputeMaxServicesPerProvider: u32 = 16;
 }
 
+parameter_types! {
+	/// Least bond of a DA signer: 100 ZG.
+	pub const DaMinSignerBond: Balance = 100 * UNIT;
+	/// A DA epoch (and its quorum) lasts 30 s.
+	pub const DaEpochLength: BlockNumber = 15;
+	/// A blob has 80 s to gather attestations: enough to encode and send a 32 MiB blob
+	/// on two cores (about 35 s) with room to spare.
+	pub const DaAttestationWindow: BlockNumber = 40;
+	/// Signers keep cells, and blobs stay challengeable, for a day of epochs.
+	pub const DaRetentionEpochs: u32 = DAYS / 15;
+	/// A bond stays slashable for as long as its cells must be served.
+	pub const DaUnbondingEpochs: u32 = DAYS / 15;
+	/// 1 ZG per 8 MiB: the fee of an 8 MiB blob, a few per mille of a signer bond.
+	pub const DaPricePerByte: Balance = UNIT / (8 << 20);
+	/// A sampling challenge every 20 s.
+	pub const DaChallengePeriod: BlockNumber = 10;
+	/// Answer within 40 s.
+	pub const DaChallengeWindow: BlockNumber = 20;
+	/// An answered challenge earns 0.01 ZG from the pool.
+	pub const DaChallengeReward: Balance = UNIT / 100;
+	/// An unanswered one costs 1 ZG of bond.
+	pub const DaChallengeSlash: Balance = UNIT;
+	/// A tenth of each confirmed blob's fee funds challenge rewards.
+	pub const DaChallengeShare: Perbill = Perbill::from_percent(10);
+	/// Signers in a quorum.
+	pub const DaMaxSigners: u32 = 64;
+	pub const DaMaxRows: u32 = zerog_da_primitives::MAX_ROWS;
+	pub const DaMaxBlobsPerBlock: u32 = 64;
+	pub const DaMaxEndpointLen: u32 = 128;
+}
+
+impl pallet_da_commitments::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Signature = super::Signature;
+	type MinSignerBond = DaMinSignerBond;
+	type EpochLength = DaEpochLength;
+	type AttestationWindow = DaAttestationWindow;
+	type UnbondingEpochs = DaUnbondingEpochs;
+	type PricePerByte = DaPricePerByte;
+	type ChallengePeriod = DaChallengePeriod;
+	type ChallengeWindow = DaChallengeWindow;
+	type ChallengeReward = DaChallengeReward;
+	type ChallengeSlash = DaChallengeSlash;
+	type ChallengeShare = DaChallengeShare;
+	type RetentionEpochs = DaRetentionEpochs;
+	type MaxSigners = DaMaxSigners;
+	type MaxRows = DaMaxRows;
+	type MaxBlobsPerBlock = DaMaxBlobsPerBlock;
+	type MaxEndpointLen = DaMaxEndpointLen;
+	type WeightInfo = pallet_da_commitments::weights::SubstrateWeight<Runtime>;
+}
+
 impl pallet_compute_market::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;

@@ -1,0 +1,402 @@
+//! `zg da`: the user's side of data availability.
+//!
+//! - `submit FILE`: commits to the file row by row (first pass), submits the
+//!   commitments with the fee, then encodes the file again row by row (second pass) and
+//!   sends each quorum member its columns' cells and proofs, and follows the blob to
+//!   confirmed. Memory stays at a few extended rows whatever the file size.
+//! - `disperse ID FILE`: the second pass alone, to (re)send a submitted blob's cells.
+//! - `status ID`, `quorum`: what the chain says.
+//! - `retrieve ID -o FILE`: row by row, fetches the cells every quorum member serves,
+//!   checks them against the on-chain commitments, rebuilds each row from any half of
+//!   its columns and checks the rebuilt row's commitment.
+//! - `sample ID`: a light client: random cells from their holders, each checked
+//!   against the on-chain commitment, until the requested confidence.
+
+use std::{
+	collections::{BTreeSet, HashMap},
+	fs::File,
+	io::{BufReader, Write},
+	path::Path,
+	time::{Duration, Instant},
+};
+
+use pallet_da_commitments::{BlobId, BlobStatus};
+use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519};
+use serde_json::json;
+use zerog_chain_client::Chain;
+use zerog_da_encoding::{
+	commit, confidence, encode_rows, recover_row, samples_for,
+	spec::{rows_for, COLUMNS, COLUMNS_TO_RECOVER, MAX_BLOB_SIZE},
+	verify_cells, CellRef, DaError,
+};
+use zerog_da_signer::{
+	chain::{Blob, DaChain, Quorum},
+	http::SignerClient,
+	wire::CellRecord,
+};
+
+use crate::amount::format_zg;
+
+/// Threads for encoding (this machine's cores).
+fn threads() -> usize {
+	std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+}
+
+fn status_name(s: &BlobStatus<u32>) -> String {
+	match s {
+		BlobStatus::Processing { deadline } => format!("processing (attestations until block {deadline})"),
+		BlobStatus::Confirmed { at } => format!("confirmed at block {at}"),
+		BlobStatus::InsufficientSignatures => "failed: insufficient signatures".into(),
+	}
+}
+
+async fn blob_of(da: &DaChain, id: BlobId) -> Result<Blob, String> {
+	da.blob(id).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("no blob {id} on chain"))
+}
+
+async fn quorum_of(da: &DaChain, blob: &Blob) -> Result<Quorum, String> {
+	da.quorum(Some(blob.epoch))
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or_else(|| format!("epoch {}'s quorum is no longer retained on chain", blob.epoch))
+}
+
+/// What a dispersal achieved.
+pub struct Dispersal {
+	/// Signers that took every row.
+	pub delivered: Vec<String>,
+	/// Signers that refused or could not be reached, with why.
+	pub failed: Vec<(String, String)>,
+}
+
+/// Sends each member of blob `id`'s quorum its columns of `path`, row by row.
+pub async fn disperse(da: &DaChain, id: BlobId, path: &Path, quiet: bool) -> Result<Dispersal, String> {
+	let blob = blob_of(da, id).await?;
+	let commitments = da.commitments(id).await.map_err(|e| e.to_string())?.ok_or("the blob has no commitments on chain")?;
+	let quorum = quorum_of(da, &blob).await?;
+	let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+	let size = file.metadata().map_err(|e| e.to_string())?.len();
+	if size != blob.size {
+		return Err(format!("{} is {size} bytes; blob {id} is {} bytes", path.display(), blob.size));
+	}
+	let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+	let encoder = tokio::task::spawn_blocking(move || {
+		encode_rows(BufReader::new(file), size, threads(), |row, ext| {
+			tx.blocking_send((row, ext)).map_err(|_| DaError::Kzg("dispersal stopped".into()))
+		})
+	});
+	let client = SignerClient::default();
+	let mut failed: HashMap<usize, String> = HashMap::new();
+	let rows = rows_for(size);
+	while let Some((row, ext)) = rx.recv().await {
+		if ext.commitment != commitments[row as usize] {
+			return Err(format!(
+				"{} does not match blob {id}'s on-chain commitment at row {row}: it is not the file that was submitted",
+				path.display()
+			));
+		}
+		let sends = quorum.members.iter().enumerate().filter(|(i, _)| !failed.contains_key(i)).map(|(i, m)| {
+			let records: Vec<CellRecord> = (m.first_column..m.first_column + m.columns)
+				.map(|c| CellRecord { column: c, cell: Box::new(ext.cell(c)), proof: ext.proof(c) })
+				.collect();
+			let endpoint = String::from_utf8_lossy(&m.endpoint).into_owned();
+			let client = client.clone();
+			async move { (i, client.post_row(&endpoint, id, row, &records).await) }
+		});
+		for (i, result) in futures::future::join_all(sends).await {
+			if let Err(e) = result {
+				failed.insert(i, e);
+			}
+		}
+		if !quiet && (row + 1) % 16 == 0 {
+			eprintln!("dispersed {}/{rows} rows", row + 1);
+		}
+	}
+	encoder.await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())?;
+	let name = |i: usize| quorum.members[i].signer.to_ss58check();
+	Ok(Dispersal {
+		delivered: (0..quorum.members.len()).filter(|i| !failed.contains_key(i)).map(name).collect(),
+		failed: failed.into_iter().map(|(i, e)| (name(i), e)).collect(),
+	})
+}
+
+/// Waits until blob `id` leaves processing; returns its final record.
+pub async fn wait_final(da: &DaChain, id: BlobId) -> Result<Blob, String> {
+	loop {
+		let blob = blob_of(da, id).await?;
+		if !matches!(blob.status, BlobStatus::Processing { .. }) {
+			return Ok(blob);
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+}
+
+/// `zg da submit`.
+pub async fn submit(chain: &Chain, signer: &sr25519::Pair, path: &Path, wait: bool, json: bool, quiet: bool) -> Result<(), String> {
+	let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+	if size == 0 {
+		return Err(format!("{} is empty: there is nothing to make available", path.display()));
+	}
+	if size > MAX_BLOB_SIZE {
+		return Err(format!("{} is {size} bytes; a DA blob is at most {MAX_BLOB_SIZE} bytes (32 MiB)", path.display()));
+	}
+	let da = DaChain::new(chain.clone());
+	let started = Instant::now();
+	let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+	let commitments = tokio::task::spawn_blocking(move || commit(BufReader::new(file), size, threads()))
+		.await
+		.map_err(|e| e.to_string())?
+		.map_err(|e| e.to_string())?;
+	let commit_secs = started.elapsed().as_secs_f64();
+	let rows = commitments.len();
+	let (id, included) = da.submit(signer, size, commitments).await.map_err(|e| e.to_string())?;
+	let blob = blob_of(&da, id).await?;
+	if !json {
+		println!(
+			"blob {id}: {size} bytes, {rows} rows, fee {}, epoch {}, submitted in block {}",
+			format_zg(blob.fee),
+			blob.epoch,
+			included.number
+		);
+	}
+	let t = Instant::now();
+	let dispersal = disperse(&da, id, path, quiet || json).await?;
+	let disperse_secs = t.elapsed().as_secs_f64();
+	for (who, why) in &dispersal.failed {
+		eprintln!("signer {who}: {why}");
+	}
+	if !json {
+		println!(
+			"dispersed to {} of {} signers in {disperse_secs:.1} s (commitments {commit_secs:.1} s)",
+			dispersal.delivered.len(),
+			dispersal.delivered.len() + dispersal.failed.len()
+		);
+	}
+	if !wait {
+		if json {
+			println!("{}", json!({ "id": id, "size": size, "rows": rows, "block": included.number, "status": "processing" }));
+		}
+		return Ok(());
+	}
+	let blob = wait_final(&da, id).await?;
+	let confirmed = matches!(blob.status, BlobStatus::Confirmed { .. });
+	if json {
+		println!(
+			"{}",
+			json!({
+				"id": id, "size": size, "rows": rows, "block": included.number, "fee": blob.fee.to_string(),
+				"status": if confirmed { "confirmed" } else { "insufficientSignatures" },
+				"signedColumns": blob.signed_columns, "attesters": blob.attesters.len(),
+				"seconds": started.elapsed().as_secs_f64(),
+			})
+		);
+	} else {
+		println!(
+			"blob {id} {}: {}/{COLUMNS} columns signed by {} signers ({:.1} s in all)",
+			status_name(&blob.status),
+			blob.signed_columns,
+			blob.attesters.len(),
+			started.elapsed().as_secs_f64()
+		);
+	}
+	if confirmed {
+		Ok(())
+	} else {
+		Err(format!("blob {id} failed: not enough signers attested before its deadline"))
+	}
+}
+
+/// `zg da status`.
+pub async fn status(chain: &Chain, id: BlobId, json: bool) -> Result<(), String> {
+	let blob = blob_of(&DaChain::new(chain.clone()), id).await?;
+	if json {
+		let v = chain.json("da_blob", jsonrpsee::core::rpc_params![id]).await.map_err(|e| e.to_string())?;
+		println!("{v}");
+		return Ok(());
+	}
+	println!("blob {id}: {}", status_name(&blob.status));
+	println!("  size      {} bytes ({} rows)", blob.size, rows_for(blob.size));
+	println!("  root      0x{}", hex::encode(blob.root));
+	println!("  epoch     {}", blob.epoch);
+	println!("  fee       {}", format_zg(blob.fee));
+	println!("  signed    {}/{COLUMNS} columns by {} signers", blob.signed_columns, blob.attesters.len());
+	Ok(())
+}
+
+/// `zg da quorum`.
+pub async fn quorum(chain: &Chain, epoch: Option<u32>, json: bool) -> Result<(), String> {
+	if json {
+		let v = chain.json("da_quorum", jsonrpsee::core::rpc_params![epoch]).await.map_err(|e| e.to_string())?;
+		println!("{v}");
+		return Ok(());
+	}
+	let q = DaChain::new(chain.clone()).quorum(epoch).await.map_err(|e| e.to_string())?.ok_or("no such quorum on chain")?;
+	println!("epoch {}: {} signers", q.epoch, q.members.len());
+	for m in &q.members {
+		println!(
+			"  {}  columns {:>3}..{:<3}  {}",
+			m.signer.to_ss58check(),
+			m.first_column,
+			m.first_column + m.columns,
+			String::from_utf8_lossy(&m.endpoint)
+		);
+	}
+	Ok(())
+}
+
+/// `zg da retrieve`.
+pub async fn retrieve(chain: &Chain, id: BlobId, out: &Path, json: bool, quiet: bool) -> Result<(), String> {
+	let da = DaChain::new(chain.clone());
+	let blob = blob_of(&da, id).await?;
+	let commitments = da.commitments(id).await.map_err(|e| e.to_string())?.ok_or("the blob has no commitments on chain")?;
+	let quorum = quorum_of(&da, &blob).await?;
+	let started = Instant::now();
+	let client = SignerClient::new(Duration::from_secs(20));
+	let tmp = out.with_extension("zg-partial");
+	let mut file = std::io::BufWriter::new(File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?);
+	let mut down: HashMap<usize, String> = HashMap::new();
+	let mut used: BTreeSet<usize> = BTreeSet::new();
+	let rows = rows_for(blob.size);
+	let result: Result<(), String> = async {
+		for row in 0..rows {
+			let fetches = quorum.members.iter().enumerate().filter(|(i, _)| !down.contains_key(i)).map(|(i, m)| {
+				let endpoint = String::from_utf8_lossy(&m.endpoint).into_owned();
+				let client = client.clone();
+				async move { (i, client.get_row(&endpoint, id, row).await) }
+			});
+			let mut cells: Vec<CellRecord> = Vec::new();
+			for (i, got) in futures::future::join_all(fetches).await {
+				match got {
+					Ok(records) => {
+						let m = &quorum.members[i];
+						let mine: Vec<CellRecord> = records
+							.into_iter()
+							.filter(|r| (m.first_column..m.first_column + m.columns).contains(&r.column))
+							.collect();
+						let refs: Vec<CellRef<'_>> =
+							mine.iter().map(|r| CellRef { row, column: r.column, cell: &r.cell, proof: &r.proof }).collect();
+						if verify_cells(&commitments, &refs).unwrap_or(false) {
+							used.insert(i);
+							cells.extend(mine);
+						} else {
+							down.insert(i, format!("served cells of row {row} that do not verify"));
+						}
+					},
+					Err(e) => {
+						down.insert(i, e);
+					},
+				}
+			}
+			let commitment = commitments[row as usize];
+			let size = blob.size;
+			let data = tokio::task::spawn_blocking(move || {
+				let refs: Vec<_> = cells.iter().map(|r| (r.column, &*r.cell)).collect();
+				recover_row(size, row, &commitment, &refs)
+			})
+			.await
+			.map_err(|e| e.to_string())?
+			.map_err(|e| match e {
+				DaError::NotEnoughColumns { have, .. } => format!(
+					"row {row}: only {have} verified columns reachable, {COLUMNS_TO_RECOVER} needed; unreachable signers: {}",
+					down.iter().map(|(i, e)| format!("{} ({e})", quorum.members[*i].signer.to_ss58check())).collect::<Vec<_>>().join("; ")
+				),
+				e => e.to_string(),
+			})?;
+			file.write_all(&data).map_err(|e| e.to_string())?;
+			if !quiet && !json && (row + 1) % 16 == 0 {
+				eprintln!("retrieved {}/{rows} rows", row + 1);
+			}
+		}
+		file.flush().map_err(|e| e.to_string())?;
+		Ok(())
+	}
+	.await;
+	if let Err(e) = result {
+		let _ = std::fs::remove_file(&tmp);
+		return Err(e);
+	}
+	drop(file);
+	std::fs::rename(&tmp, out).map_err(|e| format!("{}: {e}", out.display()))?;
+	let secs = started.elapsed().as_secs_f64();
+	if json {
+		println!(
+			"{}",
+			json!({ "id": id, "size": blob.size, "file": out.display().to_string(), "signersUsed": used.len(),
+				"signersDown": down.len(), "seconds": secs })
+		);
+	} else {
+		println!(
+			"retrieved blob {id}: {} bytes into {} from {} of {} signers ({} unreachable), every row checked against its commitment, {:.1} s",
+			blob.size,
+			out.display(),
+			used.len(),
+			quorum.members.len(),
+			down.len(),
+			secs
+		);
+	}
+	Ok(())
+}
+
+/// `zg da sample`.
+pub async fn sample(chain: &Chain, id: BlobId, target: f64, json: bool) -> Result<(), String> {
+	use rand::Rng;
+	if !(0.0..1.0).contains(&target) {
+		return Err(format!("--confidence {target} must be at least 0 and below 1"));
+	}
+	let da = DaChain::new(chain.clone());
+	let blob = blob_of(&da, id).await?;
+	let commitments = da.commitments(id).await.map_err(|e| e.to_string())?.ok_or("the blob has no commitments on chain")?;
+	let quorum = quorum_of(&da, &blob).await?;
+	let rows = rows_for(blob.size);
+	let n = samples_for(target).min(rows * u32::from(COLUMNS));
+	let mut rng = rand::thread_rng();
+	let mut picks = BTreeSet::new();
+	while picks.len() < n as usize {
+		picks.insert((rng.gen_range(0..rows), rng.gen_range(0..COLUMNS)));
+	}
+	let client = SignerClient::new(Duration::from_secs(10));
+	let checks = picks.iter().map(|&(row, column)| {
+		let holder = quorum.members.iter().find(|m| (m.first_column..m.first_column + m.columns).contains(&column));
+		let client = client.clone();
+		let commitments = &commitments;
+		async move {
+			let m = holder.ok_or_else(|| format!("no signer holds column {column}"))?;
+			let endpoint = String::from_utf8_lossy(&m.endpoint).into_owned();
+			let r = client.get_cell(&endpoint, id, row, column).await.map_err(|e| format!("from {}: {e}", m.signer.to_ss58check()))?;
+			let ok = verify_cells(commitments, &[CellRef { row, column, cell: &r.cell, proof: &r.proof }]).map_err(|e| e.to_string())?;
+			if ok {
+				Ok(())
+			} else {
+				Err(format!("from {}: the proof does not verify against the on-chain commitment", m.signer.to_ss58check()))
+			}
+		}
+	});
+	let results = futures::future::join_all(checks).await;
+	let verified = results.iter().filter(|r| r.is_ok()).count() as u32;
+	let failures: Vec<String> = picks
+		.iter()
+		.zip(&results)
+		.filter_map(|((row, col), r)| r.as_ref().err().map(|e| format!("cell ({row}, {col}) {e}")))
+		.collect();
+	let reached = if failures.is_empty() { confidence(verified) } else { 0.0 };
+	if json {
+		println!(
+			"{}",
+			json!({ "id": id, "samples": n, "verified": verified, "confidence": reached, "target": target, "failures": failures })
+		);
+	} else {
+		for f in &failures {
+			eprintln!("{f}");
+		}
+		println!(
+			"sampled {n} random cells of blob {id}: {verified} verified against the on-chain commitments; confidence {:.2} %",
+			reached * 100.0
+		);
+	}
+	if failures.is_empty() && reached >= target {
+		Ok(())
+	} else {
+		Err(format!("blob {id}: {} of {n} sampled cells failed; availability not shown", failures.len()))
+	}
+}

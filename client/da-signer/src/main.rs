@@ -1,0 +1,115 @@
+//! `zg-da-signer`: a ZeroG DA signer.
+//!
+//! ```text
+//! zg-da-signer --chain http://127.0.0.1:9944 --suri //DaSigner1 --base-path /var/lib/zg-da-signer \
+//!     --listen 127.0.0.1:7101 [--endpoint http://host:7101] [--bond 100]
+//! ```
+//!
+//! Registers the account as a signer if it is not one yet (joining quorums from the next
+//! epoch), serves the signer API, attests blobs whose cells all verify, and answers
+//! sampling challenges. Stops on SIGINT/SIGTERM.
+
+use std::{collections::HashSet, net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::Parser;
+use polkadot_sdk::sp_core::crypto::Ss58Codec;
+use zerog_chain_client::{signer, Chain};
+use zerog_da_signer::{chain::DaChain, server, store::Store};
+
+#[derive(Parser)]
+#[command(name = "zg-da-signer", version, about = "A ZeroG DA signer: holds, attests and serves blob columns")]
+struct Cli {
+	/// The node's JSON-RPC.
+	#[arg(long, default_value = "http://127.0.0.1:9944")]
+	chain: String,
+	/// The signer account, which is also its attestation key.
+	#[arg(long)]
+	suri: String,
+	/// Where cells are kept (RocksDB).
+	#[arg(long)]
+	base_path: PathBuf,
+	/// Address to serve on.
+	#[arg(long, default_value = "127.0.0.1:7101")]
+	listen: SocketAddr,
+	/// The URL registered on chain (default: http://LISTEN).
+	#[arg(long)]
+	endpoint: Option<String>,
+	/// Bond to register with, in whole ZG.
+	#[arg(long, default_value_t = 100)]
+	bond: u64,
+	/// Seconds between looks for open challenges.
+	#[arg(long, default_value_t = 3)]
+	challenge_interval: u64,
+}
+
+async fn register(da: &DaChain, pair: &polkadot_sdk::sp_core::sr25519::Pair, endpoint: &str, bond: u128) -> Result<(), String> {
+	// The node may still be starting: retry for a minute.
+	let mut last = String::new();
+	for _ in 0..30 {
+		match da.register(pair, endpoint, bond).await {
+			Ok(included) => {
+				tracing::info!(target: "da-signer", "registered in block {} with a bond of {} ZG; joins the next epoch's quorum", included.number, bond / zerog_runtime::UNIT);
+				return Ok(());
+			},
+			Err(e) if e.to_string().contains("AlreadyRegistered") => {
+				tracing::info!(target: "da-signer", "already registered");
+				return Ok(());
+			},
+			Err(e @ zerog_chain_client::ChainError::Failed { .. }) => return Err(e.to_string()),
+			Err(e) => {
+				last = e.to_string();
+				tokio::time::sleep(Duration::from_secs(2)).await;
+			},
+		}
+	}
+	Err(last)
+}
+
+#[tokio::main]
+async fn main() {
+	tracing_subscriber::fmt()
+		.with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+		.init();
+	if let Err(e) = run(Cli::parse()).await {
+		eprintln!("zg-da-signer: {e}");
+		std::process::exit(1);
+	}
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+	let pair = signer(&cli.suri)?;
+	let chain = Chain::new(&cli.chain).map_err(|e| e.to_string())?;
+	let da = DaChain::new(chain);
+	std::fs::create_dir_all(&cli.base_path).map_err(|e| format!("{}: {e}", cli.base_path.display()))?;
+	let store = Store::open(&cli.base_path.join("cells")).map_err(|e| e.to_string())?;
+	let listener = tokio::net::TcpListener::bind(cli.listen).await.map_err(|e| format!("listen on {}: {e}", cli.listen))?;
+	let endpoint = cli.endpoint.clone().unwrap_or_else(|| format!("http://{}", cli.listen));
+	let bond = u128::from(cli.bond).checked_mul(zerog_runtime::UNIT).ok_or("bond too large")?;
+	register(&da, &pair, &endpoint, bond).await.map_err(|e| format!("registering: {e}"))?;
+	let signer = server::Signer::new(pair, da, store);
+	tracing::info!(target: "da-signer", "signer {} serving on {endpoint}", signer.account().to_ss58check());
+
+	let challenges = {
+		let signer = signer.clone();
+		let every = Duration::from_secs(cli.challenge_interval.max(1));
+		tokio::spawn(async move {
+			let mut answered = HashSet::new();
+			loop {
+				tokio::time::sleep(every).await;
+				if let Err(e) = signer.answer_challenges(&mut answered).await {
+					tracing::warn!(target: "da-signer", "challenges: {e}");
+				}
+			}
+		})
+	};
+	let shutdown = async {
+		let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+		tokio::select! {
+			_ = tokio::signal::ctrl_c() => {},
+			_ = term.recv() => {},
+		}
+	};
+	server::serve(signer, listener, shutdown).await.map_err(|e| e.to_string())?;
+	challenges.abort();
+	Ok(())
+}

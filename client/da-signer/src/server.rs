@@ -1,0 +1,351 @@
+//! The signer: HTTP API, cell checks, attestation and challenge answers.
+
+use std::{
+	collections::{HashMap, HashSet},
+	net::SocketAddr,
+	sync::{
+		atomic::{AtomicBool, Ordering},
+		Arc,
+	},
+	time::Duration,
+};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::{body::Incoming, service::service_fn, Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use pallet_da_commitments::{Attestation, BlobId, BlobStatus, Commitment, EpochIndex};
+use parking_lot::Mutex;
+use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519};
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use zerog_da_encoding::{spec::rows_for, verify_cells, CellRef};
+use zerog_runtime::AccountId;
+
+use crate::{
+	chain::DaChain,
+	store::Store,
+	wire::{self, MAX_BODY},
+};
+
+/// An HTTP error with a message for the caller.
+#[derive(Debug)]
+pub struct ApiError {
+	status: StatusCode,
+	message: String,
+}
+
+impl ApiError {
+	fn new(status: StatusCode, message: impl Into<String>) -> Self {
+		Self { status, message: message.into() }
+	}
+}
+
+/// What the signer knows of a blob it receives cells of.
+struct BlobCtx {
+	size: u64,
+	rows: u32,
+	epoch: EpochIndex,
+	root: [u8; 32],
+	commitments: Vec<Commitment>,
+	first: u16,
+	columns: u16,
+	rows_held: Mutex<Vec<bool>>,
+	attesting: AtomicBool,
+}
+
+/// A running DA signer.
+pub struct Signer {
+	pair: sr25519::Pair,
+	account: AccountId,
+	chain: DaChain,
+	store: Store,
+	blobs: Mutex<HashMap<BlobId, Arc<BlobCtx>>>,
+	/// One transaction at a time from this account (nonces).
+	tx: tokio::sync::Mutex<()>,
+}
+
+/// Blob contexts kept in memory; older ones are reloaded from the chain on demand.
+const MAX_CACHED_BLOBS: usize = 256;
+
+impl Signer {
+	/// A signer with key `pair` (also its account) over `chain`, keeping cells in `store`.
+	pub fn new(pair: sr25519::Pair, chain: DaChain, store: Store) -> Arc<Self> {
+		let account = AccountId::from(polkadot_sdk::sp_core::Pair::public(&pair));
+		Arc::new(Self { pair, account, chain, store, blobs: Mutex::new(HashMap::new()), tx: tokio::sync::Mutex::new(()) })
+	}
+
+	/// The signer's account.
+	pub fn account(&self) -> &AccountId {
+		&self.account
+	}
+
+	async fn ctx(&self, id: BlobId) -> Result<Arc<BlobCtx>, ApiError> {
+		if let Some(ctx) = self.blobs.lock().get(&id) {
+			return Ok(ctx.clone());
+		}
+		let unavailable = |e: zerog_chain_client::ChainError| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("chain: {e}"));
+		let blob = self
+			.chain
+			.blob(id)
+			.await
+			.map_err(unavailable)?
+			.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("blob {id} is not on chain")))?;
+		if blob.status == BlobStatus::InsufficientSignatures {
+			return Err(ApiError::new(StatusCode::GONE, format!("blob {id} failed (insufficient signatures)")));
+		}
+		let commitments = self
+			.chain
+			.commitments(id)
+			.await
+			.map_err(unavailable)?
+			.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("blob {id} has no commitments on chain")))?;
+		let quorum = self.chain.quorum(Some(blob.epoch)).await.map_err(unavailable)?.ok_or_else(|| {
+			ApiError::new(StatusCode::GONE, format!("epoch {}'s quorum is out of retention", blob.epoch))
+		})?;
+		let me = quorum.members.iter().find(|m| m.signer == self.account).ok_or_else(|| {
+			ApiError::new(StatusCode::FORBIDDEN, format!("this signer is not in epoch {}'s quorum", blob.epoch))
+		})?;
+		let rows = rows_for(blob.size);
+		let rows_held = (0..rows).map(|r| self.store.has_row(id, r).unwrap_or(false)).collect();
+		let ctx = Arc::new(BlobCtx {
+			size: blob.size,
+			rows,
+			epoch: blob.epoch,
+			root: blob.root,
+			commitments,
+			first: me.first_column,
+			columns: me.columns,
+			rows_held: Mutex::new(rows_held),
+			attesting: AtomicBool::new(false),
+		});
+		let mut blobs = self.blobs.lock();
+		if blobs.len() >= MAX_CACHED_BLOBS {
+			blobs.clear();
+		}
+		blobs.insert(id, ctx.clone());
+		Ok(ctx)
+	}
+
+	/// Checks and stores a row's cells; attests once every row is held.
+	pub async fn put_row(self: &Arc<Self>, id: BlobId, row: u32, body: &[u8]) -> Result<Value, ApiError> {
+		let ctx = self.ctx(id).await?;
+		if row >= ctx.rows {
+			return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("blob {id} has {} rows; there is no row {row}", ctx.rows)));
+		}
+		let mut records = wire::decode(body)
+			.ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "the body is not a sequence of whole cell records"))?;
+		records.sort_by_key(|r| r.column);
+		let expected: Vec<u16> = (ctx.first..ctx.first + ctx.columns).collect();
+		if records.iter().map(|r| r.column).collect::<Vec<_>>() != expected {
+			return Err(ApiError::new(
+				StatusCode::BAD_REQUEST,
+				format!("this signer holds columns {}..{} of blob {id}; send exactly those", ctx.first, ctx.first + ctx.columns),
+			));
+		}
+		let check = {
+			let ctx = ctx.clone();
+			let records = records.clone();
+			tokio::task::spawn_blocking(move || {
+				let refs: Vec<CellRef<'_>> =
+					records.iter().map(|r| CellRef { row, column: r.column, cell: &r.cell, proof: &r.proof }).collect();
+				verify_cells(&ctx.commitments, &refs)
+			})
+		};
+		match check.await {
+			Ok(Ok(true)) => {},
+			Ok(Ok(false)) => {
+				tracing::warn!(target: "da-signer", "blob {id} row {row}: cells do not verify; refusing to attest");
+				return Err(ApiError::new(
+					StatusCode::UNPROCESSABLE_ENTITY,
+					format!("cells of blob {id} row {row} do not verify against the on-chain commitment; this signer will not attest it"),
+				));
+			},
+			Ok(Err(e)) => return Err(ApiError::new(StatusCode::BAD_REQUEST, e.to_string())),
+			Err(e) => return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
+		}
+		self.store.put_row(id, row, &records).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+		let held = {
+			let mut rows = ctx.rows_held.lock();
+			rows[row as usize] = true;
+			rows.iter().filter(|h| **h).count() as u32
+		};
+		if held == ctx.rows && !self.store.attested(id).unwrap_or(false) && !ctx.attesting.swap(true, Ordering::SeqCst) {
+			let (me, ctx) = (self.clone(), ctx.clone());
+			tokio::spawn(async move { me.attest(id, ctx).await });
+		}
+		Ok(json!({ "blob": id, "row": row, "stored": records.len(), "rowsHeld": held, "rows": ctx.rows }))
+	}
+
+	async fn attest(self: Arc<Self>, id: BlobId, ctx: Arc<BlobCtx>) {
+		if let Err(e) = self.store.sync() {
+			tracing::error!(target: "da-signer", "blob {id}: {e}; not attesting");
+			ctx.attesting.store(false, Ordering::SeqCst);
+			return;
+		}
+		let attestation = Attestation { blob: id, root: ctx.root, size: ctx.size, epoch: ctx.epoch };
+		for attempt in 1..=3 {
+			let result = async {
+				let signature = self.chain.sign_attestation(&attestation, &self.pair).await?;
+				let _one = self.tx.lock().await;
+				self.chain.attest(&self.pair, self.account.clone(), attestation.clone(), signature).await
+			}
+			.await;
+			match result {
+				Ok(included) => {
+					let _ = self.store.mark_attested(id);
+					tracing::info!(target: "da-signer", "attested blob {id} ({} columns) in block {}", ctx.columns, included.number);
+					return;
+				},
+				Err(e) if e.to_string().contains("AlreadyAttested") => {
+					let _ = self.store.mark_attested(id);
+					return;
+				},
+				Err(e) if e.to_string().contains("NotProcessing") => {
+					tracing::info!(target: "da-signer", "blob {id} is no longer processing; attestation not needed");
+					return;
+				},
+				Err(e) => {
+					tracing::warn!(target: "da-signer", "attesting blob {id} (attempt {attempt}): {e}");
+					tokio::time::sleep(Duration::from_secs(2)).await;
+				},
+			}
+		}
+		ctx.attesting.store(false, Ordering::SeqCst);
+	}
+
+	/// Answers this signer's open challenges from the store; returns how many it answered.
+	pub async fn answer_challenges(&self, answered: &mut HashSet<u64>) -> Result<u32, String> {
+		let open = self.chain.challenges(Some(self.account.clone())).await.map_err(|e| e.to_string())?;
+		let mut n = 0;
+		for (cid, c) in open {
+			if answered.contains(&cid) {
+				continue;
+			}
+			let Some(record) = self.store.cell(c.blob, c.row, c.column).map_err(|e| e.to_string())? else {
+				tracing::warn!(target: "da-signer", "challenge {cid}: no cell ({}, {}) of blob {} here", c.row, c.column, c.blob);
+				answered.insert(cid);
+				continue;
+			};
+			let _one = self.tx.lock().await;
+			match self.chain.respond(&self.pair, cid, *record.cell, record.proof).await {
+				Ok(included) => {
+					tracing::info!(target: "da-signer", "answered challenge {cid} (blob {} cell {}, {}) in block {}", c.blob, c.row, c.column, included.number);
+					answered.insert(cid);
+					n += 1;
+				},
+				Err(e) => {
+					tracing::warn!(target: "da-signer", "challenge {cid}: {e}");
+					if e.to_string().contains("UnknownChallenge") {
+						answered.insert(cid);
+					}
+				},
+			}
+		}
+		Ok(n)
+	}
+
+	async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
+		let result = self.route(req).await;
+		Ok(match result {
+			Ok(resp) => resp,
+			Err(e) => json_response(e.status, &json!({ "error": e.message })),
+		})
+	}
+
+	async fn route(self: &Arc<Self>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, ApiError> {
+		let path: Vec<String> = req.uri().path().trim_matches('/').split('/').map(str::to_owned).collect();
+		let segs: Vec<&str> = path.iter().map(String::as_str).collect();
+		let num = |s: &str, what: &str| -> Result<u64, ApiError> {
+			s.parse().map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, format!("{what} {s:?} is not a number")))
+		};
+		match (req.method().clone(), segs.as_slice()) {
+			(Method::GET, ["health"]) => Ok(json_response(StatusCode::OK, &json!({ "status": "ok" }))),
+			(Method::GET, ["v1", "status"]) => Ok(json_response(
+				StatusCode::OK,
+				&json!({ "signer": self.account.to_ss58check(), "blobsCached": self.blobs.lock().len() }),
+			)),
+			(Method::POST, ["v1", "blobs", id, "rows", row]) => {
+				let (id, row) = (num(id, "blob")?, num(row, "row")?);
+				let row = u32::try_from(row).map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "row out of range"))?;
+				let body = read_limited(req.into_body(), MAX_BODY).await?;
+				let v = self.put_row(id, row, &body).await?;
+				Ok(json_response(StatusCode::OK, &v))
+			},
+			(Method::GET, ["v1", "blobs", id, "rows", row]) => {
+				let (id, row) = (num(id, "blob")?, num(row, "row")?);
+				let records = self
+					.store
+					.row(id, row as u32)
+					.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+				if records.is_empty() {
+					return Err(ApiError::new(StatusCode::NOT_FOUND, format!("no cells of blob {id} row {row} here")));
+				}
+				Ok(bytes_response(wire::encode(&records)))
+			},
+			(Method::GET, ["v1", "blobs", id, "cells", row, column]) => {
+				let (id, row, column) = (num(id, "blob")?, num(row, "row")?, num(column, "column")?);
+				let record = self
+					.store
+					.cell(id, row as u32, column as u16)
+					.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+					.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no cell ({row}, {column}) of blob {id} here")))?;
+				let mut out = Vec::new();
+				record.write(&mut out);
+				Ok(bytes_response(out))
+			},
+			_ => Err(ApiError::new(StatusCode::NOT_FOUND, format!("no route {} {}", req.method(), req.uri().path()))),
+		}
+	}
+}
+
+async fn read_limited(mut body: Incoming, limit: usize) -> Result<Vec<u8>, ApiError> {
+	let mut out = Vec::new();
+	while let Some(frame) = body.frame().await {
+		let frame = frame.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
+		if let Some(d) = frame.data_ref() {
+			if out.len() + d.len() > limit {
+				return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("body over {limit} bytes (one extended row)")));
+			}
+			out.extend_from_slice(d);
+		}
+	}
+	Ok(out)
+}
+
+fn json_response(status: StatusCode, v: &Value) -> Response<Full<Bytes>> {
+	let mut r = Response::new(Full::new(Bytes::from(v.to_string())));
+	*r.status_mut() = status;
+	r.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
+	r
+}
+
+fn bytes_response(body: Vec<u8>) -> Response<Full<Bytes>> {
+	let mut r = Response::new(Full::new(Bytes::from(body)));
+	r.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/octet-stream"));
+	r
+}
+
+/// Serves `signer` on `listener` until `shutdown` resolves.
+pub async fn serve(signer: Arc<Signer>, listener: TcpListener, shutdown: impl std::future::Future<Output = ()>) -> std::io::Result<()> {
+	let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+	tokio::pin!(shutdown);
+	loop {
+		tokio::select! {
+			accepted = listener.accept() => {
+				let (stream, _peer): (_, SocketAddr) = match accepted {
+					Ok(a) => a,
+					Err(e) => { tracing::warn!(target: "da-signer", "accept: {e}"); continue; }
+				};
+				let signer = signer.clone();
+				let service = service_fn(move |req| signer.clone().handle(req));
+				let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+				let conn = graceful.watch(conn);
+				tokio::spawn(async move { let _ = conn.await; });
+			}
+			_ = &mut shutdown => break,
+		}
+	}
+	let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+	Ok(())
+}
