@@ -6,13 +6,13 @@
 //!
 //! | method | params | result |
 //! |---|---|---|
-//! | `da_blob` | `id, [at]` | `{ id, submitter, size, rows, root, epoch, fee, status, deadline, confirmedAt, signedColumns, attesters }` or `null` |
+//! | `da_blob` | `id, [at]` | `{ id, submitter, size, rows, root, epoch, fee, status, deadline, confirmedAt, finalized, signedColumns, attesters }` or `null` |
 //! | `da_commitments` | `id, [at]` | `["0x…", …]` (one per row) or `null` |
 //! | `da_quorum` | `[epoch], [at]` | `{ epoch, members: [{ signer, key, firstColumn, columns, endpoint }] }` or `null` |
 //! | `da_challenges` | `[signer], [at]` | `[{ id, blob, row, column, signer, deadline }]` |
 //!
-//! `status` is `processing` (until `deadline`), `confirmed` (at `confirmedAt`) or
-//! `insufficientSignatures`.
+//! `status` is `processing` (until `deadline`), `confirmed` (at `confirmedAt`; `finalized`
+//! once that block is final), or `insufficientSignatures`.
 
 use std::sync::Arc;
 
@@ -66,6 +66,7 @@ where
 			"status": status,
 			"deadline": deadline,
 			"confirmedAt": confirmed_at,
+			"finalized": confirmed_at.is_some_and(|n| n <= client.info().finalized_number),
 			"signedColumns": b.signed_columns,
 			"attesters": b.attesters.iter().map(|a| a.to_ss58check()).collect::<Vec<_>>(),
 		}))

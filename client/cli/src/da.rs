@@ -214,7 +214,11 @@ pub async fn status(chain: &Chain, id: BlobId, json: bool) -> Result<(), String>
 		println!("{v}");
 		return Ok(());
 	}
-	println!("blob {id}: {}", status_name(&blob.status));
+	let finalized = match blob.status {
+		BlobStatus::Confirmed { at } => chain.finalized().await.map_err(|e| e.to_string())?.0 >= at,
+		_ => false,
+	};
+	println!("blob {id}: {}{}", status_name(&blob.status), if finalized { ", finalized" } else { "" });
 	println!("  size      {} bytes ({} rows)", blob.size, rows_for(blob.size));
 	println!("  root      0x{}", hex::encode(blob.root));
 	println!("  epoch     {}", blob.epoch);

@@ -67,6 +67,25 @@ pub fn decode(body: &[u8]) -> Option<Vec<CellRecord>> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use proptest::prelude::*;
+
+	proptest! {
+		/// Whatever a peer sends, decoding returns records or `None`, never panics, and
+		/// what it accepts re-encodes to the same bytes.
+		#[test]
+		fn any_body_decodes_or_is_refused(body in proptest::collection::vec(any::<u8>(), 0..3 * RECORD_BYTES), cols in proptest::collection::vec(0u16..130, 0..3)) {
+			let mut body = body;
+			for (i, c) in cols.iter().enumerate() {
+				if body.len() >= (i + 1) * RECORD_BYTES {
+					body[i * RECORD_BYTES..i * RECORD_BYTES + 2].copy_from_slice(&c.to_le_bytes());
+				}
+			}
+			if let Some(records) = decode(&body) {
+				prop_assert_eq!(encode(&records), body);
+				prop_assert!(records.iter().all(|r| r.column < COLUMNS));
+			}
+		}
+	}
 
 	#[test]
 	fn records_round_trip_and_bad_bodies_are_refused() {

@@ -6,7 +6,10 @@ use crate::Pallet as DaCommitments;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::{
-		traits::{fungible::Mutate, Get},
+		traits::{
+			fungible::{Inspect, Mutate},
+			Get,
+		},
 		BoundedVec,
 	},
 	frame_system::RawOrigin,
@@ -109,9 +112,25 @@ mod benchmarks {
 		assert!(Blobs::<T>::contains_key(0));
 	}
 
-	// The attestation that confirms a blob of a full quorum and pays every attester.
+	// An attestation of a full quorum's blob that does not confirm it (the first).
 	#[benchmark]
 	fn attest() {
+		let members = quorum::<T>(T::MaxSigners::get());
+		let id = submit_blob::<T>(1);
+		let blob = Blobs::<T>::get(id).unwrap();
+		let attestation = Attestation { blob: id, root: blob.root, size: blob.size, epoch: blob.epoch };
+		let relayer: T::AccountId = account("relayer", 0, 0);
+		// The quorum's last member: the longest search for the signer.
+		let (signer, public) = members.last().cloned().unwrap();
+		let signature = sign::<T>(&public, &attestation);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(relayer), signer, attestation, signature);
+		assert!(matches!(Blobs::<T>::get(id).unwrap().status, BlobStatus::Processing { .. }));
+	}
+
+	// The attestation that confirms a blob of a full quorum and pays every attester.
+	#[benchmark]
+	fn attest_confirming() {
 		let members = quorum::<T>(T::MaxSigners::get());
 		let id = submit_blob::<T>(1);
 		let blob = Blobs::<T>::get(id).unwrap();
@@ -131,8 +150,10 @@ mod benchmarks {
 		}
 		let (signer, public) = last.expect("a full quorum reaches two thirds");
 		let signature = sign::<T>(&public, &attestation);
-		#[extrinsic_call]
-		_(RawOrigin::Signed(relayer), signer, attestation, signature);
+		#[block]
+		{
+			DaCommitments::<T>::attest(RawOrigin::Signed(relayer).into(), signer, attestation, signature).unwrap();
+		}
 		assert!(matches!(Blobs::<T>::get(id).unwrap().status, BlobStatus::Confirmed { .. }));
 	}
 

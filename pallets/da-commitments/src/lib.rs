@@ -548,15 +548,17 @@ pub mod pallet {
 		}
 
 		/// A quorum member's signed attestation that it holds and checked its columns of
-		/// a blob. Anyone may relay it; the signature is what counts.
+		/// a blob. Anyone may relay it; the signature is what counts. Charged as the
+		/// attestation that confirms the blob and pays every attester; one that does not
+		/// confirm is refunded down to its own (measured) weight.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::attest())]
+		#[pallet::weight(T::WeightInfo::attest_confirming())]
 		pub fn attest(
 			origin: OriginFor<T>,
 			signer: T::AccountId,
 			attestation: Attestation,
 			signature: T::Signature,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
 			let id = attestation.blob;
 			let mut blob = Blobs::<T>::get(id).ok_or(Error::<T>::UnknownBlob)?;
@@ -574,13 +576,14 @@ pub mod pallet {
 			blob.signed_columns = blob.signed_columns.saturating_add(member.columns);
 			let signed_columns = blob.signed_columns;
 			Self::deposit_event(Event::Attested { id, signer, columns: member.columns, signed_columns });
-			if Self::is_confirmed(signed_columns) {
+			let confirmed = Self::is_confirmed(signed_columns);
+			if confirmed {
 				blob.status = BlobStatus::Confirmed { at: frame_system::Pallet::<T>::block_number() };
 				Self::pay_attesters(&blob, &quorum);
 				Self::deposit_event(Event::BlobConfirmed { id });
 			}
 			Blobs::<T>::insert(id, blob);
-			Ok(())
+			Ok(if confirmed { None } else { Some(T::WeightInfo::attest()) }.into())
 		}
 
 		/// Answers a sampling challenge with the cell and its KZG proof. Anyone may send

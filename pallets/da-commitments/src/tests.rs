@@ -45,7 +45,7 @@ fn signed(a: &Attestation, key_name: &str) -> MultiSignature {
 
 fn attest(id: BlobId, signer: &str) -> polkadot_sdk::sp_runtime::DispatchResult {
 	let a = attestation(id);
-	DaCommitments::attest(origin("Eve"), account(signer), a.clone(), signed(&a, &format!("{signer}key")))
+	DaCommitments::attest(origin("Eve"), account(signer), a.clone(), signed(&a, &format!("{signer}key"))).map(|_| ()).map_err(|e| e.error)
 }
 
 fn held(name: &str) -> Balance {
@@ -339,5 +339,20 @@ fn an_unanswered_challenge_slashes_the_bond_into_the_pool() {
 		// Too late now.
 		let (_, cell, proof) = fixture();
 		assert_noop!(DaCommitments::respond(origin("S1"), cid, cell, proof), Error::<Test>::UnknownChallenge);
+	});
+}
+
+#[test]
+fn an_attestation_that_does_not_confirm_is_charged_only_its_own_weight() {
+	new_test_ext().execute_with(|| {
+		quorum(&[("S1", 85), ("S2", 1), ("S3", 42)]);
+		let id = submit(1000);
+		let a = attestation(id);
+		let first = DaCommitments::attest(origin("Eve"), account("S1"), a.clone(), signed(&a, "S1key")).unwrap();
+		assert_eq!(first.actual_weight, Some(<() as WeightInfo>::attest()));
+		assert!(<() as WeightInfo>::attest().ref_time() < <() as WeightInfo>::attest_confirming().ref_time());
+		// The confirming one pays every attester and is charged in full.
+		let last = DaCommitments::attest(origin("Eve"), account("S2"), a.clone(), signed(&a, "S2key")).unwrap();
+		assert_eq!(last.actual_weight, None);
 	});
 }
