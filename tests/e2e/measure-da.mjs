@@ -53,8 +53,9 @@ try {
     const out = join(work, `out-${mib}.bin`);
     const retrieve = await timed([...c, 'da', 'retrieve', String(id), '-o', out]);
     if (sha(readFileSync(out)) !== sha(data)) throw new Error('retrieved copy differs');
-    const q = await rpc(chain.httpUrl, 'da_quorum', [JSON.parse(submit.stdout).epoch ?? null]);
-    const first = signers.find((s) => s.url === (q ?? (await rpc(chain.httpUrl, 'da_quorum', []))).members[0].endpoint);
+    const { epoch } = await rpc(chain.httpUrl, 'da_blob', [id]);
+    const q = await rpc(chain.httpUrl, 'da_quorum', [epoch]);
+    const first = signers.find((s) => s.url === q.members[0].endpoint);
     await first.kill();
     const decode = await timed([...c, 'da', 'retrieve', String(id), '-o', out]);
     if (sha(readFileSync(out)) !== sha(data)) throw new Error('decoded copy differs');
