@@ -35,6 +35,10 @@
 //!   from the pool, silence costs [`Config::ChallengeSlash`] of the bond, which goes to
 //!   the pool. The draw uses the parent block hash: a block author could bias which
 //!   blob is drawn, never make a missing cell verify.
+//! - **Retention.** Once a blob's quorum is out of retention nobody is challenged on it
+//!   and signers drop its cells; the chain drops its row commitments too, at most
+//!   [`Config::MaxPrunedPerBlock`] blobs a block, and keeps the blob's record (status,
+//!   root, size, attesters).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -280,6 +284,9 @@ pub mod pallet {
 		/// Longest endpoint URL.
 		#[pallet::constant]
 		type MaxEndpointLen: Get<u32>;
+		/// Most blobs out of retention whose commitments are dropped in one block.
+		#[pallet::constant]
+		type MaxPrunedPerBlock: Get<u32>;
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -327,6 +334,11 @@ pub mod pallet {
 	/// Blobs below this id are out of retention and no longer challenged.
 	#[pallet::storage]
 	pub type ChallengeFloor<T> = StorageValue<_, BlobId, ValueQuery>;
+
+	/// Blobs below this id have had their commitments dropped (it trails
+	/// [`ChallengeFloor`] by at most a few blocks of pruning).
+	#[pallet::storage]
+	pub type PrunedBelow<T> = StorageValue<_, BlobId, ValueQuery>;
 
 	/// The next challenge's id.
 	#[pallet::storage]
@@ -450,6 +462,7 @@ pub mod pallet {
 			if !period.is_zero() && (now % period).is_zero() {
 				weight.saturating_accrue(Self::issue_challenge(now));
 			}
+			weight.saturating_accrue(Self::prune_commitments());
 			weight
 		}
 
@@ -775,6 +788,20 @@ pub mod pallet {
 			}
 			Self::deposit_event(Event::SignerSlashed { id: cid, signer: c.signer, amount });
 			db.reads_writes(5, 6)
+		}
+
+		/// Drops the commitments of up to `MaxPrunedPerBlock` blobs out of retention.
+		fn prune_commitments() -> Weight {
+			let (from, floor) = (PrunedBelow::<T>::get(), ChallengeFloor::<T>::get());
+			if from >= floor {
+				return T::DbWeight::get().reads(2);
+			}
+			let to = floor.min(from.saturating_add(u64::from(T::MaxPrunedPerBlock::get().max(1))));
+			for id in from..to {
+				BlobCommitments::<T>::remove(id);
+			}
+			PrunedBelow::<T>::put(to);
+			T::DbWeight::get().reads_writes(2, 1 + (to - from))
 		}
 
 		/// Fails the blobs whose window ends at `now` and are still processing.

@@ -59,7 +59,7 @@ parameter_types! {
 	pub const EpochLength: u64 = 10;
 	pub const AttestationWindow: u64 = 5;
 	pub const UnbondingEpochs: u32 = 2;
-	pub const PricePerByte: Balance = 1;
+	pub storage PricePerByte: Balance = 1;
 	pub const MaxSigners: u32 = 8;
 	pub const MaxRows: u32 = zerog_da_primitives::MAX_ROWS;
 	pub const MaxBlobsPerBlock: u32 = 3;
@@ -70,6 +70,7 @@ parameter_types! {
 	pub const ChallengeSlash: Balance = 300;
 	pub const ChallengeShare: polkadot_sdk::sp_runtime::Perbill = polkadot_sdk::sp_runtime::Perbill::from_percent(10);
 	pub const RetentionEpochs: u32 = 2;
+	pub const MaxPrunedPerBlock: u32 = 2;
 }
 
 impl pallet_da_commitments::Config for Test {
@@ -91,6 +92,7 @@ impl pallet_da_commitments::Config for Test {
 	type ChallengeSlash = ChallengeSlash;
 	type ChallengeShare = ChallengeShare;
 	type RetentionEpochs = RetentionEpochs;
+	type MaxPrunedPerBlock = MaxPrunedPerBlock;
 	type WeightInfo = ();
 }
 

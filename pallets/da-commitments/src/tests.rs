@@ -121,6 +121,21 @@ fn submit_checks_the_shape_and_takes_the_fee() {
 }
 
 #[test]
+fn a_fee_that_overflows_or_cannot_be_paid_records_nothing() {
+	new_test_ext().execute_with(|| {
+		quorum(&[("S1", 1)]);
+		PricePerByte::set(&(Balance::MAX / 2));
+		assert_noop!(DaCommitments::submit(origin("Sam"), 1000, commitments(1000, 0)), Error::<Test>::Overflow);
+		PricePerByte::set(&1);
+		// "Nobody" holds nothing: the fee transfer fails and no blob, deadline or id is taken.
+		assert!(DaCommitments::submit(origin("Nobody"), 1000, commitments(1000, 0)).is_err());
+		assert_eq!(NextBlobId::<Test>::get(), 0);
+		assert!(Blobs::<Test>::get(0).is_none() && BlobCommitments::<Test>::get(0).is_none());
+		assert!(Deadlines::<Test>::iter().next().is_none());
+	});
+}
+
+#[test]
 fn two_thirds_of_the_columns_confirm_at_the_boundary_and_are_paid() {
 	new_test_ext().execute_with(|| {
 		// 85 + 1 + 42 columns.
@@ -284,6 +299,36 @@ fn challenges_draw_a_cell_of_an_attesters_columns_in_confirmed_blobs_within_rete
 		run_to(48);
 		assert!(issued().is_empty());
 		assert_eq!(ChallengeFloor::<Test>::get(), 2);
+	});
+}
+
+#[test]
+fn commitments_of_blobs_out_of_retention_are_dropped_a_few_a_block() {
+	new_test_ext().execute_with(|| {
+		// A bond that outlasts the unanswered challenges of three epochs.
+		quorum(&[("S1", 100)]);
+		// Three confirmed blobs in epoch 1 (MaxPrunedPerBlock is 2).
+		let ids: Vec<BlobId> = (0..3).map(|_| submit(1000)).collect();
+		for id in &ids {
+			assert_ok!(attest(*id, "S1"));
+		}
+		run_to(29);
+		assert!(ids.iter().all(|id| BlobCommitments::<Test>::get(id).is_some()), "retained through epoch 2");
+		// Block 30 starts epoch 3: epoch 1 leaves retention and two blobs are pruned...
+		run_to(30);
+		assert_eq!(ChallengeFloor::<Test>::get(), 3);
+		assert!(BlobCommitments::<Test>::get(0).is_none() && BlobCommitments::<Test>::get(1).is_none());
+		assert!(BlobCommitments::<Test>::get(2).is_some());
+		// ...and the third in the next block; the records stay.
+		run_to(31);
+		assert!(ids.iter().all(|id| BlobCommitments::<Test>::get(id).is_none()));
+		assert_eq!(PrunedBelow::<Test>::get(), 3);
+		assert!(ids.iter().all(|id| matches!(Blobs::<Test>::get(id).unwrap().status, BlobStatus::Confirmed { .. })));
+		// A later blob keeps its commitments.
+		let later = submit(1000);
+		assert_ok!(attest(later, "S1"));
+		run_to(40);
+		assert!(BlobCommitments::<Test>::get(later).is_some());
 	});
 }
 

@@ -250,6 +250,9 @@ parameter_types! {
 	pub const DaMaxRows: u32 = zerog_da_primitives::MAX_ROWS;
 	pub const DaMaxBlobsPerBlock: u32 = 64;
 	pub const DaMaxEndpointLen: u32 = 128;
+	/// Commitments of blobs out of retention dropped per block: as many as can be
+	/// submitted in one block, so pruning keeps pace (at most 6.4 ms of writes).
+	pub const DaMaxPrunedPerBlock: u32 = 64;
 }
 
 impl pallet_da_commitments::Config for Runtime {
@@ -271,6 +274,7 @@ impl pallet_da_commitments::Config for Runtime {
 	type MaxRows = DaMaxRows;
 	type MaxBlobsPerBlock = DaMaxBlobsPerBlock;
 	type MaxEndpointLen = DaMaxEndpointLen;
+	type MaxPrunedPerBlock = DaMaxPrunedPerBlock;
 	type WeightInfo = pallet_da_commitments::weights::SubstrateWeight<Runtime>;
 }
 
