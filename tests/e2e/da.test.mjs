@@ -191,12 +191,35 @@ describe('DA', { timeout: 900_000 }, () => {
     await assert.rejects(submitInBlock(api.tx.daCommitments.attest(s1.address, old, await sign(s1, old)), alice), /daCommitments\.(NotProcessing|AlreadyAttested)/);
     const later = { ...att, epoch: blob.epoch + 1 };
     await assert.rejects(submitInBlock(api.tx.daCommitments.attest(s1.address, later, await sign(s1, later)), alice), /daCommitments\.WrongEpoch/);
-    // Nobody attested; at its deadline the blob fails and the fee goes back.
+    // An honest blob that only half the quorum receives (three signers are down while
+    // it is dispersed): the three that hold it attest, yet a third short of two thirds.
+    const down = signers.slice(3);
+    for (const s of down) await s.kill();
+    const partFile = join(work, 'part.bin');
+    writeFileSync(partFile, randomBytes(300_000));
+    const part = JSON.parse(ok(await zg([...chainArgs(), 'da', '--json', 'submit', partFile, '--no-wait'])).stdout);
+    assert.equal(part.status, 'processing');
+    const up = signers.slice(0, 3);
+    for (const s of up) assert.equal((await fetch(`${s.url}/v1/blobs/${part.id}/rows/0`)).status, 200, `${s.url} holds row 0`);
+    for (const s of down) await s.start();
+    // Nobody attested the first; at their deadlines both fail and the fees go back.
     const failed = await until('the blob to fail', async () => {
       const b = await rpc(chain.httpUrl, 'da_blob', [id]);
       return b.status === 'insufficientSignatures' && b;
     }, 180_000, 2000);
     assert.equal(failed.signedColumns, 0);
+    const partFailed = await until('the half-dispersed blob to fail', async () => {
+      const b = await rpc(chain.httpUrl, 'da_blob', [part.id]);
+      return b.status === 'insufficientSignatures' && b;
+    }, 180_000, 2000);
+    assert.ok(partFailed.signedColumns > 0 && partFailed.signedColumns < 86, `signed ${partFailed.signedColumns} of 128`);
+    // The signers that held it drop its cells: nobody is paid to keep a failed blob.
+    for (const s of up) {
+      await until(`${s.url} to drop blob ${part.id}`, async () => (await fetch(`${s.url}/v1/blobs/${part.id}/rows/0`)).status === 404, 30_000, 500);
+      const metrics = await (await fetch(`${s.url}/metrics`)).text();
+      assert.match(metrics, /^zg_da_blobs_pruned_total [1-9]/m);
+      assert.match(metrics, /^zg_da_rows_accepted_total [1-9]/m);
+    }
   });
 
   test('sampling challenges are answered with cell proofs and rewarded; a wrong proof is refused and silence is slashed', async () => {

@@ -6,8 +6,10 @@
 //! ```
 //!
 //! Registers the account as a signer if it is not one yet (joining quorums from the next
-//! epoch), serves the signer API, attests blobs whose cells all verify, and answers
-//! sampling challenges. Stops on SIGINT/SIGTERM.
+//! epoch), serves the signer API, attests blobs whose cells all verify, answers sampling
+//! challenges, and drops blobs the chain no longer asks it to keep. Serves Prometheus
+//! metrics on `/metrics`. Stops on SIGINT/SIGTERM; cells are in RocksDB, and a blob
+//! held whole but not attested when it stopped is attested after the restart.
 
 use std::{collections::HashSet, net::SocketAddr, path::PathBuf, time::Duration};
 
@@ -40,6 +42,11 @@ struct Cli {
 	/// Seconds between looks for open challenges.
 	#[arg(long, default_value_t = 3)]
 	challenge_interval: u64,
+	/// Seconds between maintenance passes over the store: attesting blobs held whole
+	/// but not attested yet (after a restart), dropping failed blobs and blobs out of
+	/// retention. One pass also runs at start.
+	#[arg(long, default_value_t = 30)]
+	maintenance_interval: u64,
 }
 
 async fn register(da: &DaChain, pair: &polkadot_sdk::sp_core::sr25519::Pair, endpoint: &str, bond: u128) -> Result<(), String> {
@@ -102,6 +109,22 @@ async fn run(cli: Cli) -> Result<(), String> {
 			}
 		})
 	};
+	let maintenance = {
+		let signer = signer.clone();
+		let every = Duration::from_secs(cli.maintenance_interval.max(1));
+		tokio::spawn(async move {
+			loop {
+				match signer.maintain().await {
+					Ok(m) if m != Default::default() => {
+						tracing::info!(target: "da-signer", "maintenance: {} attestations resumed, {} blobs dropped", m.attesting, m.pruned)
+					},
+					Ok(_) => {},
+					Err(e) => tracing::warn!(target: "da-signer", "maintenance: {e}"),
+				}
+				tokio::time::sleep(every).await;
+			}
+		})
+	};
 	let shutdown = async {
 		let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
 		tokio::select! {
@@ -111,5 +134,6 @@ async fn run(cli: Cli) -> Result<(), String> {
 	};
 	server::serve(signer, listener, shutdown).await.map_err(|e| e.to_string())?;
 	challenges.abort();
+	maintenance.abort();
 	Ok(())
 }

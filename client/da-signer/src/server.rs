@@ -4,7 +4,7 @@ use std::{
 	collections::{HashMap, HashSet},
 	net::SocketAddr,
 	sync::{
-		atomic::{AtomicBool, Ordering},
+		atomic::{AtomicBool, AtomicU64, Ordering},
 		Arc,
 	},
 	time::Duration,
@@ -14,7 +14,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::{body::Incoming, service::service_fn, Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use pallet_da_commitments::{Attestation, BlobId, BlobStatus, Commitment, EpochIndex};
+use pallet_da_commitments::{Attestation, BlobId, BlobInfo, BlobStatus, Commitment, EpochIndex};
 use parking_lot::Mutex;
 use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519};
 use serde_json::{json, Value};
@@ -24,7 +24,7 @@ use zerog_runtime::AccountId;
 
 use crate::{
 	chain::DaChain,
-	store::Store,
+	store::{HeldBlob, Store},
 	wire::{self, MAX_BODY},
 };
 
@@ -54,6 +54,47 @@ struct BlobCtx {
 	attesting: AtomicBool,
 }
 
+/// Counters served on `/metrics` (Prometheus text format).
+#[derive(Default)]
+pub struct Metrics {
+	rows_accepted: AtomicU64,
+	rows_refused: AtomicU64,
+	attestations: AtomicU64,
+	challenges_answered: AtomicU64,
+	cells_served: AtomicU64,
+	blobs_pruned: AtomicU64,
+	blobs_held: AtomicU64,
+}
+
+impl Metrics {
+	fn text(&self) -> String {
+		let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+		let mut out = String::new();
+		for (name, kind, help, value) in [
+			("zg_da_rows_accepted_total", "counter", "Rows whose cells verified and were stored.", get(&self.rows_accepted)),
+			("zg_da_rows_refused_total", "counter", "Rows refused because their cells did not verify.", get(&self.rows_refused)),
+			("zg_da_attestations_total", "counter", "Attestations included on chain.", get(&self.attestations)),
+			("zg_da_challenges_answered_total", "counter", "Sampling challenges answered on chain.", get(&self.challenges_answered)),
+			("zg_da_cells_served_total", "counter", "Cells served to retrievers and samplers.", get(&self.cells_served)),
+			("zg_da_blobs_pruned_total", "counter", "Blobs dropped after failing or leaving retention.", get(&self.blobs_pruned)),
+			("zg_da_blobs_held", "gauge", "Blobs held in the store at the last maintenance pass.", get(&self.blobs_held)),
+		] {
+			out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
+		}
+		out
+	}
+}
+
+/// What one maintenance pass did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Maintenance {
+	/// Attestations started for blobs held whole but not attested (after a restart or
+	/// failed attempts).
+	pub attesting: u32,
+	/// Blobs dropped: failed, gone from the chain, or their quorum out of retention.
+	pub pruned: u32,
+}
+
 /// A running DA signer.
 pub struct Signer {
 	pair: sr25519::Pair,
@@ -63,6 +104,8 @@ pub struct Signer {
 	blobs: Mutex<HashMap<BlobId, Arc<BlobCtx>>>,
 	/// One transaction at a time from this account (nonces).
 	tx: tokio::sync::Mutex<()>,
+	/// Served on `/metrics`.
+	metrics: Metrics,
 }
 
 /// Blob contexts kept in memory; older ones are reloaded from the chain on demand.
@@ -72,7 +115,10 @@ impl Signer {
 	/// A signer with key `pair` (also its account) over `chain`, keeping cells in `store`.
 	pub fn new(pair: sr25519::Pair, chain: DaChain, store: Store) -> Arc<Self> {
 		let account = AccountId::from(polkadot_sdk::sp_core::Pair::public(&pair));
-		Arc::new(Self { pair, account, chain, store, blobs: Mutex::new(HashMap::new()), tx: tokio::sync::Mutex::new(()) })
+		Arc::new(Self { pair, account, chain, store, blobs: Mutex::new(HashMap::new()),
+			tx: tokio::sync::Mutex::new(()),
+			metrics: Metrics::default(),
+		})
 	}
 
 	/// The signer's account.
@@ -155,6 +201,7 @@ impl Signer {
 		match check.await {
 			Ok(Ok(true)) => {},
 			Ok(Ok(false)) => {
+				self.metrics.rows_refused.fetch_add(1, Ordering::Relaxed);
 				tracing::warn!(target: "da-signer", "blob {id} row {row}: cells do not verify; refusing to attest");
 				return Err(ApiError::new(
 					StatusCode::UNPROCESSABLE_ENTITY,
@@ -164,7 +211,10 @@ impl Signer {
 			Ok(Err(e)) => return Err(ApiError::new(StatusCode::BAD_REQUEST, e.to_string())),
 			Err(e) => return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
 		}
-		self.store.put_row(id, row, &records).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+		self.store
+			.put_row(id, ctx.epoch, row, &records)
+			.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+		self.metrics.rows_accepted.fetch_add(1, Ordering::Relaxed);
 		let held = {
 			let mut rows = ctx.rows_held.lock();
 			rows[row as usize] = true;
@@ -194,6 +244,7 @@ impl Signer {
 			match result {
 				Ok(included) => {
 					let _ = self.store.mark_attested(id);
+					self.metrics.attestations.fetch_add(1, Ordering::Relaxed);
 					tracing::info!(target: "da-signer", "attested blob {id} ({} columns) in block {}", ctx.columns, included.number);
 					return;
 				},
@@ -232,6 +283,7 @@ impl Signer {
 				Ok(included) => {
 					tracing::info!(target: "da-signer", "answered challenge {cid} (blob {} cell {}, {}) in block {}", c.blob, c.row, c.column, included.number);
 					answered.insert(cid);
+					self.metrics.challenges_answered.fetch_add(1, Ordering::Relaxed);
 					n += 1;
 				},
 				Err(e) => {
@@ -243,6 +295,72 @@ impl Signer {
 			}
 		}
 		Ok(n)
+	}
+
+	/// One pass over the store: attests blobs held whole that are still processing and
+	/// not attested (after a restart, or when every attempt failed), and drops blobs the
+	/// chain no longer asks anyone to keep: failed ones, ones it does not know, and ones
+	/// whose quorum is out of retention (no longer challenged). Nothing is dropped on
+	/// the word of a failed chain call.
+	pub async fn maintain(self: &Arc<Self>) -> Result<Maintenance, String> {
+		let held = self.store.blobs().map_err(|e| e.to_string())?;
+		self.metrics.blobs_held.store(held.len() as u64, Ordering::Relaxed);
+		let mut done = Maintenance::default();
+		let mut retained: HashMap<EpochIndex, bool> = HashMap::new();
+		for h in held {
+			let keep = match self.keep(h, &mut retained, &mut done).await {
+				Ok(keep) => keep,
+				Err(e) => {
+					tracing::warn!(target: "da-signer", "blob {}: {e}; kept", h.blob);
+					true
+				},
+			};
+			if !keep {
+				self.store.prune(h.blob).map_err(|e| e.to_string())?;
+				self.blobs.lock().remove(&h.blob);
+				self.metrics.blobs_pruned.fetch_add(1, Ordering::Relaxed);
+				self.metrics.blobs_held.fetch_sub(1, Ordering::Relaxed);
+				tracing::info!(target: "da-signer", "dropped blob {} (failed, unknown or out of retention)", h.blob);
+				done.pruned += 1;
+			}
+		}
+		Ok(done)
+	}
+
+	/// Whether to keep a held blob; starts its attestation when it is due. Until the
+	/// chain is seen to confirm a blob its status is read every pass (few blobs are in
+	/// flight); after that only its quorum's retention, once per epoch per pass.
+	async fn keep(
+		self: &Arc<Self>,
+		h: HeldBlob,
+		retained: &mut HashMap<EpochIndex, bool>,
+		done: &mut Maintenance,
+	) -> Result<bool, String> {
+		if !h.confirmed {
+			match self.chain.blob(h.blob).await.map_err(|e| e.to_string())? {
+				None | Some(BlobInfo { status: BlobStatus::InsufficientSignatures, .. }) => return Ok(false),
+				Some(BlobInfo { status: BlobStatus::Processing { .. }, .. }) => {
+					if !h.attested {
+						let ctx = self.ctx(h.blob).await.map_err(|e| e.message)?;
+						let whole = ctx.rows_held.lock().iter().all(|r| *r);
+						if whole && !ctx.attesting.swap(true, Ordering::SeqCst) {
+							done.attesting += 1;
+							let me = self.clone();
+							tokio::spawn(async move { me.attest(h.blob, ctx).await });
+						}
+					}
+					return Ok(true);
+				},
+				// Confirmed (with or without this signer): serve what it has while retained.
+				Some(_) => self.store.mark_confirmed(h.blob).map_err(|e| e.to_string())?,
+			}
+		}
+		if let Some(kept) = retained.get(&h.epoch) {
+			return Ok(*kept);
+		}
+		let kept = self.chain.quorum(Some(h.epoch)).await.map_err(|e| e.to_string())?.is_some();
+		retained.insert(h.epoch, kept);
+		Ok(kept)
 	}
 
 	async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
@@ -259,37 +377,49 @@ impl Signer {
 		let num = |s: &str, what: &str| -> Result<u64, ApiError> {
 			s.parse().map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, format!("{what} {s:?} is not a number")))
 		};
+		let row_num = |s: &str| -> Result<u32, ApiError> {
+			u32::try_from(num(s, "row")?).map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, format!("row {s} is out of range")))
+		};
 		match (req.method().clone(), segs.as_slice()) {
 			(Method::GET, ["health"]) => Ok(json_response(StatusCode::OK, &json!({ "status": "ok" }))),
+			(Method::GET, ["metrics"]) => {
+				let mut r = Response::new(Full::new(Bytes::from(self.metrics.text())));
+				r.headers_mut()
+					.insert("content-type", hyper::header::HeaderValue::from_static("text/plain; version=0.0.4"));
+				Ok(r)
+			},
 			(Method::GET, ["v1", "status"]) => Ok(json_response(
 				StatusCode::OK,
 				&json!({ "signer": self.account.to_ss58check(), "blobsCached": self.blobs.lock().len() }),
 			)),
 			(Method::POST, ["v1", "blobs", id, "rows", row]) => {
-				let (id, row) = (num(id, "blob")?, num(row, "row")?);
-				let row = u32::try_from(row).map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "row out of range"))?;
+				let (id, row) = (num(id, "blob")?, row_num(row)?);
 				let body = read_limited(req.into_body(), MAX_BODY).await?;
 				let v = self.put_row(id, row, &body).await?;
 				Ok(json_response(StatusCode::OK, &v))
 			},
 			(Method::GET, ["v1", "blobs", id, "rows", row]) => {
-				let (id, row) = (num(id, "blob")?, num(row, "row")?);
+				let (id, row) = (num(id, "blob")?, row_num(row)?);
 				let records = self
 					.store
-					.row(id, row as u32)
+					.row(id, row)
 					.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
 				if records.is_empty() {
 					return Err(ApiError::new(StatusCode::NOT_FOUND, format!("no cells of blob {id} row {row} here")));
 				}
+				self.metrics.cells_served.fetch_add(records.len() as u64, Ordering::Relaxed);
 				Ok(bytes_response(wire::encode(&records)))
 			},
 			(Method::GET, ["v1", "blobs", id, "cells", row, column]) => {
-				let (id, row, column) = (num(id, "blob")?, num(row, "row")?, num(column, "column")?);
+				let (id, row) = (num(id, "blob")?, row_num(row)?);
+				let column = u16::try_from(num(column, "column")?)
+					.map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, format!("column {column} is out of range")))?;
 				let record = self
 					.store
-					.cell(id, row as u32, column as u16)
+					.cell(id, row, column)
 					.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
 					.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no cell ({row}, {column}) of blob {id} here")))?;
+				self.metrics.cells_served.fetch_add(1, Ordering::Relaxed);
 				let mut out = Vec::new();
 				record.write(&mut out);
 				Ok(bytes_response(out))

@@ -1,5 +1,10 @@
 //! The signer's RocksDB: cells with proofs by (blob, row, column), a marker per row
-//! received whole, and a marker per blob attested.
+//! received whole, a record per blob held (its epoch), and markers per blob attested
+//! and per blob seen confirmed on chain.
+//!
+//! Keys: `c ‖ blob ‖ row ‖ column` (cells), `r ‖ blob ‖ row` (rows), `b ‖ blob` (blobs,
+//! value: epoch), `a ‖ blob` (attested), `k ‖ blob` (confirmed); integers big-endian, so one blob's keys of a
+//! kind are one contiguous range and [`Store::prune`] drops them with range deletes.
 
 use std::path::Path;
 
@@ -51,6 +56,46 @@ fn attested_marker(blob: u64) -> [u8; 9] {
 	k
 }
 
+fn blob_marker(blob: u64) -> [u8; 9] {
+	let mut k = attested_marker(blob);
+	k[0] = b'b';
+	k
+}
+
+fn confirmed_marker(blob: u64) -> [u8; 9] {
+	let mut k = attested_marker(blob);
+	k[0] = b'k';
+	k
+}
+
+/// The range `[kind ‖ blob, kind ‖ blob + 1)` of one blob's keys of a kind.
+fn blob_range(kind: u8, blob: u64) -> ([u8; 9], [u8; 9]) {
+	let mut from = [kind; 9];
+	from[1..].copy_from_slice(&blob.to_be_bytes());
+	let mut to = [kind; 9];
+	match blob.checked_add(1) {
+		Some(next) => to[1..].copy_from_slice(&next.to_be_bytes()),
+		None => {
+			to[0] = kind + 1;
+			to[1..].fill(0);
+		},
+	}
+	(from, to)
+}
+
+/// A blob the store holds cells of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeldBlob {
+	/// The blob.
+	pub blob: u64,
+	/// The epoch whose quorum it was dispersed to.
+	pub epoch: u32,
+	/// Whether this signer attested it.
+	pub attested: bool,
+	/// Whether the chain was seen to confirm it.
+	pub confirmed: bool,
+}
+
 impl Store {
 	/// Opens (or creates) the store at `path`.
 	pub fn open(path: &Path) -> Result<Self, StoreError> {
@@ -59,9 +104,11 @@ impl Store {
 		Ok(Self { db: DB::open(&opts, path)? })
 	}
 
-	/// Stores a whole row's cells (this signer's columns) and marks the row received.
-	pub fn put_row(&self, blob: u64, row: u32, records: &[CellRecord]) -> Result<(), StoreError> {
+	/// Stores a whole row's cells (this signer's columns) of `blob` (dispersed in `epoch`)
+	/// and marks the row received.
+	pub fn put_row(&self, blob: u64, epoch: u32, row: u32, records: &[CellRecord]) -> Result<(), StoreError> {
 		let mut batch = WriteBatch::default();
+		batch.put(blob_marker(blob), epoch.to_be_bytes());
 		for r in records {
 			let mut v = Vec::with_capacity(crate::wire::RECORD_BYTES);
 			r.write(&mut v);
@@ -114,6 +161,52 @@ impl Store {
 	pub fn attested(&self, blob: u64) -> Result<bool, StoreError> {
 		Ok(self.db.get_pinned(attested_marker(blob))?.is_some())
 	}
+
+	/// Records that the chain confirmed `blob` (from then on only its retention matters).
+	pub fn mark_confirmed(&self, blob: u64) -> Result<(), StoreError> {
+		self.db.put(confirmed_marker(blob), [])?;
+		Ok(())
+	}
+
+	/// Every blob the store holds cells of, in id order.
+	pub fn blobs(&self) -> Result<Vec<HeldBlob>, StoreError> {
+		let mut out = Vec::new();
+		for item in self.db.iterator(IteratorMode::From(&[b'b'], Direction::Forward)) {
+			let (k, v) = item?;
+			if k.first() != Some(&b'b') {
+				break;
+			}
+			let (Ok(id), Ok(epoch)) = (<[u8; 8]>::try_from(&k[1..]), <[u8; 4]>::try_from(&v[..])) else {
+				return Err(StoreError(format!("malformed blob record {}", hex(&k))));
+			};
+			let blob = u64::from_be_bytes(id);
+			out.push(HeldBlob {
+				blob,
+				epoch: u32::from_be_bytes(epoch),
+				attested: self.attested(blob)?,
+				confirmed: self.db.get_pinned(confirmed_marker(blob))?.is_some(),
+			});
+		}
+		Ok(out)
+	}
+
+	/// Drops everything held of `blob` (its cells, row markers and records) in one batch.
+	pub fn prune(&self, blob: u64) -> Result<(), StoreError> {
+		let mut batch = WriteBatch::default();
+		for kind in [b'c', b'r'] {
+			let (from, to) = blob_range(kind, blob);
+			batch.delete_range(from, to);
+		}
+		batch.delete(blob_marker(blob));
+		batch.delete(attested_marker(blob));
+		batch.delete(confirmed_marker(blob));
+		self.db.write(batch)?;
+		Ok(())
+	}
+}
+
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -127,10 +220,11 @@ mod tests {
 		let r = |c: u16| CellRecord { column: c, cell: Box::new([c as u8; CELL_BYTES]), proof: [7; 48] };
 		{
 			let s = Store::open(dir.path()).unwrap();
-			s.put_row(1, 0, &[r(5), r(6)]).unwrap();
-			s.put_row(1, 1, &[r(5)]).unwrap();
-			s.put_row(2, 0, &[r(9)]).unwrap();
+			s.put_row(1, 3, 0, &[r(5), r(6)]).unwrap();
+			s.put_row(1, 3, 1, &[r(5)]).unwrap();
+			s.put_row(2, 4, 0, &[r(9)]).unwrap();
 			s.mark_attested(1).unwrap();
+			s.mark_confirmed(1).unwrap();
 			s.sync().unwrap();
 		}
 		let s = Store::open(dir.path()).unwrap();
@@ -140,5 +234,37 @@ mod tests {
 		assert_eq!(s.cell(2, 0, 5).unwrap(), None);
 		assert!(s.has_row(1, 1).unwrap() && !s.has_row(1, 2).unwrap());
 		assert!(s.attested(1).unwrap() && !s.attested(2).unwrap());
+		assert_eq!(
+			s.blobs().unwrap(),
+			vec![
+				HeldBlob { blob: 1, epoch: 3, attested: true, confirmed: true },
+				HeldBlob { blob: 2, epoch: 4, attested: false, confirmed: false }
+			]
+		);
+	}
+
+	#[test]
+	fn pruning_a_blob_drops_all_of_it_and_nothing_of_its_neighbours() {
+		let dir = tempfile::tempdir().unwrap();
+		let r = |c: u16| CellRecord { column: c, cell: Box::new([c as u8; CELL_BYTES]), proof: [1; 48] };
+		let s = Store::open(dir.path()).unwrap();
+		for blob in [0, 1, 2, u64::MAX] {
+			s.put_row(blob, 7, 0, &[r(0), r(127)]).unwrap();
+			s.put_row(blob, 7, 1, &[r(0)]).unwrap();
+			s.mark_attested(blob).unwrap();
+			s.mark_confirmed(blob).unwrap();
+		}
+		s.prune(1).unwrap();
+		s.prune(u64::MAX).unwrap();
+		assert!(s.row(1, 0).unwrap().is_empty() && s.cell(1, 1, 0).unwrap().is_none());
+		assert!(!s.has_row(1, 0).unwrap() && !s.attested(1).unwrap());
+		assert!(s.blobs().unwrap().iter().all(|b| b.confirmed));
+		assert!(s.row(u64::MAX, 0).unwrap().is_empty());
+		for blob in [0, 2] {
+			assert_eq!(s.row(blob, 0).unwrap(), vec![r(0), r(127)]);
+			assert!(s.has_row(blob, 1).unwrap() && s.attested(blob).unwrap());
+		}
+		let held: Vec<u64> = s.blobs().unwrap().iter().map(|b| b.blob).collect();
+		assert_eq!(held, vec![0, 2]);
 	}
 }

@@ -20,7 +20,7 @@ export async function daSigner({ chainHttp, index }) {
     s.exited = null;
     const proc = spawn(binary('zg-da-signer'), [
       '--chain', chainHttp, '--suri', s.suri, '--base-path', basePath, '--listen', `127.0.0.1:${port}`,
-      '--challenge-interval', '2',
+      '--challenge-interval', '2', '--maintenance-interval', '2',
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (c) => { s.logs.push(c.toString()); if (s.logs.length > 1000) s.logs.splice(0, 200); };
     proc.stdout.on('data', keep);
