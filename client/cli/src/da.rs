@@ -6,9 +6,9 @@
 //!   confirmed. Memory stays at a few extended rows whatever the file size.
 //! - `disperse ID FILE`: the second pass alone, to (re)send a submitted blob's cells.
 //! - `status ID`, `quorum`: what the chain says.
-//! - `retrieve ID -o FILE`: row by row, fetches the cells every quorum member serves,
-//!   checks them against the on-chain commitments, rebuilds each row from any half of
-//!   its columns and checks the rebuilt row's commitment.
+//! - `retrieve ID -o FILE`: row by row (a few rows in flight), fetches the cells every
+//!   quorum member serves, checks each signer's against the on-chain commitments with
+//!   their proofs, and rebuilds each row from any half of its verified columns.
 //! - `sample ID`: a light client: random cells from their holders, each checked
 //!   against the on-chain commitment, until the requested confidence.
 
@@ -17,15 +17,19 @@ use std::{
 	fs::File,
 	io::{BufReader, Write},
 	path::Path,
+	sync::Arc,
 	time::{Duration, Instant},
 };
+
+use futures::StreamExt;
+use parking_lot::Mutex;
 
 use pallet_da_commitments::{BlobId, BlobStatus};
 use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519};
 use serde_json::json;
 use zerog_chain_client::Chain;
 use zerog_da_encoding::{
-	commit, confidence, encode_rows, recover_row, samples_for,
+	commit, confidence, encode_rows, rebuild_verified_row, samples_for,
 	spec::{rows_for, COLUMNS, COLUMNS_TO_RECOVER, MAX_BLOB_SIZE},
 	verify_cells, CellRef, DaError,
 };
@@ -258,51 +262,42 @@ pub async fn retrieve(chain: &Chain, id: BlobId, out: &Path, json: bool, quiet: 
 	let client = SignerClient::new(Duration::from_secs(20));
 	let tmp = out.with_extension("zg-partial");
 	let mut file = std::io::BufWriter::new(File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?);
-	let mut down: HashMap<usize, String> = HashMap::new();
+	// Signers that failed (unreachable, or served cells that do not verify) are skipped
+	// for the rows fetched after; rows in flight may still ask them.
+	let down: Arc<Mutex<HashMap<usize, String>>> = Default::default();
 	let mut used: BTreeSet<usize> = BTreeSet::new();
 	let rows = rows_for(blob.size);
-	let result: Result<(), String> = async {
-		for row in 0..rows {
-			let fetches = quorum.members.iter().enumerate().filter(|(i, _)| !down.contains_key(i)).map(|(i, m)| {
-				let endpoint = String::from_utf8_lossy(&m.endpoint).into_owned();
-				let client = client.clone();
-				async move { (i, client.get_row(&endpoint, id, row).await) }
-			});
-			let mut cells: Vec<CellRecord> = Vec::new();
-			for (i, got) in futures::future::join_all(fetches).await {
-				match got {
-					Ok(records) => {
-						let m = &quorum.members[i];
-						let mine: Vec<CellRecord> = records
-							.into_iter()
-							.filter(|r| (m.first_column..m.first_column + m.columns).contains(&r.column))
-							.collect();
-						let refs: Vec<CellRef<'_>> =
-							mine.iter().map(|r| CellRef { row, column: r.column, cell: &r.cell, proof: &r.proof }).collect();
-						if verify_cells(&commitments, &refs).unwrap_or(false) {
-							used.insert(i);
-							cells.extend(mine);
-						} else {
-							down.insert(i, format!("served cells of row {row} that do not verify"));
-						}
-					},
-					Err(e) => {
-						down.insert(i, e);
-					},
-				}
+	let (size, commitments, quorum_ref) = (blob.size, Arc::new(commitments), &quorum);
+	// Rows are fetched, verified and rebuilt `threads() + 1` at a time (the CPU work on
+	// blocking threads) and written in order: memory stays at a few rows.
+	let row_jobs = futures::stream::iter(0..rows)
+		.map(|row| {
+			let (client, down, commitments) = (client.clone(), down.clone(), commitments.clone());
+			async move {
+				let skip: BTreeSet<usize> = down.lock().keys().copied().collect();
+				let fetches = quorum_ref.members.iter().enumerate().filter(|(i, _)| !skip.contains(i)).map(|(i, m)| {
+					let endpoint = String::from_utf8_lossy(&m.endpoint).into_owned();
+					let client = client.clone();
+					async move { (i, client.get_row(&endpoint, id, row).await) }
+				});
+				let fetched = futures::future::join_all(fetches).await;
+				let spans: Vec<(u16, u16)> = quorum_ref.members.iter().map(|m| (m.first_column, m.columns)).collect();
+				tokio::task::spawn_blocking(move || rebuild_row(size, row, &commitments, &spans, fetched))
+					.await
+					.map_err(|e| e.to_string())
 			}
-			let commitment = commitments[row as usize];
-			let size = blob.size;
-			let data = tokio::task::spawn_blocking(move || {
-				let refs: Vec<_> = cells.iter().map(|r| (r.column, &*r.cell)).collect();
-				recover_row(size, row, &commitment, &refs)
-			})
-			.await
-			.map_err(|e| e.to_string())?
-			.map_err(|e| match e {
+		})
+		.buffered(threads() + 1);
+	let result: Result<(), String> = async {
+		futures::pin_mut!(row_jobs);
+		while let Some(done) = row_jobs.next().await {
+			let RowRebuilt { row, data, used: from, failed } = done?;
+			used.extend(from);
+			down.lock().extend(failed);
+			let data = data.map_err(|e| match e {
 				DaError::NotEnoughColumns { have, .. } => format!(
 					"row {row}: only {have} verified columns reachable, {COLUMNS_TO_RECOVER} needed; unreachable signers: {}",
-					down.iter().map(|(i, e)| format!("{} ({e})", quorum.members[*i].signer.to_ss58check())).collect::<Vec<_>>().join("; ")
+					down.lock().iter().map(|(i, e)| format!("{} ({e})", quorum.members[*i].signer.to_ss58check())).collect::<Vec<_>>().join("; ")
 				),
 				e => e.to_string(),
 			})?;
@@ -315,6 +310,7 @@ pub async fn retrieve(chain: &Chain, id: BlobId, out: &Path, json: bool, quiet: 
 		Ok(())
 	}
 	.await;
+	let down = std::mem::take(&mut *down.lock());
 	if let Err(e) = result {
 		let _ = std::fs::remove_file(&tmp);
 		return Err(e);
@@ -340,6 +336,48 @@ pub async fn retrieve(chain: &Chain, id: BlobId, out: &Path, json: bool, quiet: 
 		);
 	}
 	Ok(())
+}
+
+/// One row of a retrieval: its bytes (or why not), the signers whose cells were used,
+/// and the signers that failed with why.
+struct RowRebuilt {
+	row: u32,
+	data: Result<Vec<u8>, DaError>,
+	used: Vec<usize>,
+	failed: Vec<(usize, String)>,
+}
+
+/// Checks each signer's cells of `row` against the commitment (one batched check per
+/// signer, so a bad signer is named and its cells dropped) and rebuilds the row from the
+/// verified ones. `spans[i]` is member `i`'s (first column, columns).
+fn rebuild_row(
+	size: u64,
+	row: u32,
+	commitments: &[pallet_da_commitments::Commitment],
+	spans: &[(u16, u16)],
+	fetched: Vec<(usize, Result<Vec<CellRecord>, String>)>,
+) -> RowRebuilt {
+	let (mut cells, mut used, mut failed) = (Vec::new(), Vec::new(), Vec::new());
+	for (i, got) in fetched {
+		let records = match got {
+			Ok(records) => records,
+			Err(e) => {
+				failed.push((i, e));
+				continue;
+			},
+		};
+		let (first, n) = spans[i];
+		let mine: Vec<CellRecord> = records.into_iter().filter(|r| (first..first + n).contains(&r.column)).collect();
+		let refs: Vec<CellRef<'_>> = mine.iter().map(|r| CellRef { row, column: r.column, cell: &r.cell, proof: &r.proof }).collect();
+		if verify_cells(commitments, &refs).unwrap_or(false) {
+			used.push(i);
+			cells.extend(mine);
+		} else {
+			failed.push((i, format!("served cells of row {row} that do not verify")));
+		}
+	}
+	let refs: Vec<_> = cells.iter().map(|r| (r.column, &*r.cell)).collect();
+	RowRebuilt { row, data: rebuild_verified_row(size, row, &refs), used, failed }
 }
 
 /// `zg da sample`.

@@ -94,7 +94,19 @@ proptest! {
 		}
 		let keep: std::collections::BTreeSet<_> = order[..COLUMNS_TO_RECOVER as usize].iter().copied().collect();
 		let got = recover(len as u64, &enc.commitments(), &columns_of(&enc, |c| keep.contains(&c))).unwrap();
-		prop_assert_eq!(got, blob);
+		prop_assert_eq!(&got, &blob);
+		// Row by row from the same (verified) cells, without recomputing commitments.
+		let mut rebuilt = Vec::new();
+		for (row, ext) in enc.rows.iter().enumerate() {
+			let cells: Vec<[u8; CELL_BYTES]> = keep.iter().map(|&c| ext.cell(c)).collect();
+			let proofs: Vec<CellProof> = keep.iter().map(|&c| ext.proof(c)).collect();
+			let refs: Vec<CellRef<'_>> = keep.iter().zip(cells.iter().zip(&proofs))
+				.map(|(&column, (cell, proof))| CellRef { row: row as u32, column, cell, proof }).collect();
+			prop_assert!(verify_cells(&enc.commitments(), &refs).unwrap());
+			let pairs: Vec<(ColumnIndex, &[u8; CELL_BYTES])> = keep.iter().copied().zip(cells.iter()).collect();
+			rebuilt.extend(rebuild_verified_row(len as u64, row as u32, &pairs).unwrap());
+		}
+		prop_assert_eq!(rebuilt, blob);
 	}
 }
 
