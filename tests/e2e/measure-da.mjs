@@ -8,11 +8,17 @@
 // random file, submits it (commit pass, submit, encode-and-send pass, attestations, until
 // confirmed), samples it to 99.9 %, retrieves it with every signer up (the systematic
 // half is served: no decoding), then with the signer of columns 0..31 stopped (every row
-// erasure-decoded), and checks both copies byte for byte. Prints wall times and the
-// zg process's peak RSS (GNU time) as JSON lines; the ratios 32 MiB / 8 MiB show how
-// time and memory scale with the blob.
+// erasure-decoded), and checks both copies byte for byte. Prints wall times, the zg
+// process's peak RSS (GNU time) and the signers' largest peak RSS (VmHWM) as JSON
+// lines; the ratios 32 MiB / 8 MiB show how time and memory scale with the blob.
 import { randomBytes, createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+
+/** The largest peak resident set (VmHWM, MiB) of the running signers. */
+const signersPeakMiB = (signers) => Math.max(...signers.filter((s) => s.proc && !s.exited).map((s) => {
+  const m = readFileSync(`/proc/${s.proc.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+  return m ? Number(m[1]) / 1024 : 0;
+}));
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -49,6 +55,7 @@ try {
     const submit = await timed([...c, 'da', '--json', 'submit', file]);
     const { id, status } = JSON.parse(submit.stdout);
     if (status !== 'confirmed') throw new Error(`blob ${id}: ${status}`);
+    const signerRssMiB = signersPeakMiB(signers);
     const sample = await timed([...c, 'da', 'sample', String(id)]);
     const out = join(work, `out-${mib}.bin`);
     const retrieve = await timed([...c, 'da', 'retrieve', String(id), '-o', out]);
@@ -60,10 +67,10 @@ try {
     const decode = await timed([...c, 'da', 'retrieve', String(id), '-o', out]);
     if (sha(readFileSync(out)) !== sha(data)) throw new Error('decoded copy differs');
     await first.start();
-    results[mib] = { submit, sample, retrieve, decode };
+    results[mib] = { submit, sample, retrieve, decode, signers: { rssMiB: signerRssMiB } };
     console.log(JSON.stringify({
       blobMiB: mib,
-      submitSeconds: submit.seconds, submitMiBps: mib / submit.seconds, submitRssMiB: submit.rssMiB,
+      submitSeconds: submit.seconds, submitMiBps: mib / submit.seconds, submitRssMiB: submit.rssMiB, signerRssMiB,
       sampleSeconds: sample.seconds,
       retrieveSeconds: retrieve.seconds, retrieveRssMiB: retrieve.rssMiB,
       retrieveDecodingSeconds: decode.seconds, retrieveDecodingRssMiB: decode.rssMiB,
@@ -74,6 +81,7 @@ try {
     ratio32over8: {
       submitSeconds: r('submit', 'seconds'), submitRss: r('submit', 'rssMiB'),
       retrieveDecodingSeconds: r('decode', 'seconds'), retrieveDecodingRss: r('decode', 'rssMiB'),
+      signerRss: r('signers', 'rssMiB'),
     },
   }));
 } finally {
