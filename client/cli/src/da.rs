@@ -326,7 +326,7 @@ pub async fn retrieve(chain: &Chain, id: BlobId, out: &Path, json: bool, quiet: 
 		);
 	} else {
 		println!(
-			"retrieved blob {id}: {} bytes into {} from {} of {} signers ({} unreachable), every row checked against its commitment, {:.1} s",
+			"retrieved blob {id}: {} bytes into {} from {} of {} signers ({} unreachable), every cell used checked against the on-chain commitments, {:.1} s",
 			blob.size,
 			out.display(),
 			used.len(),

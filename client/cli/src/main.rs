@@ -99,7 +99,7 @@ enum DaCmd {
 		#[arg(long)]
 		epoch: Option<u32>,
 	},
-	/// Rebuild a blob from its signers into FILE, every row checked against its commitment.
+	/// Rebuild a blob from its signers into FILE, every cell used checked against the on-chain commitments.
 	Retrieve {
 		id: u64,
 		#[arg(long, short)]

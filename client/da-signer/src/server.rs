@@ -63,11 +63,11 @@ pub struct Metrics {
 	challenges_answered: AtomicU64,
 	cells_served: AtomicU64,
 	blobs_pruned: AtomicU64,
-	blobs_held: AtomicU64,
 }
 
 impl Metrics {
-	fn text(&self) -> String {
+	/// The metrics, with `blobs_held` read from the store now.
+	fn text(&self, blobs_held: u64) -> String {
 		let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
 		let mut out = String::new();
 		for (name, kind, help, value) in [
@@ -77,7 +77,7 @@ impl Metrics {
 			("zg_da_challenges_answered_total", "counter", "Sampling challenges answered on chain.", get(&self.challenges_answered)),
 			("zg_da_cells_served_total", "counter", "Cells served to retrievers and samplers.", get(&self.cells_served)),
 			("zg_da_blobs_pruned_total", "counter", "Blobs dropped after failing or leaving retention.", get(&self.blobs_pruned)),
-			("zg_da_blobs_held", "gauge", "Blobs held in the store at the last maintenance pass.", get(&self.blobs_held)),
+			("zg_da_blobs_held", "gauge", "Blobs the store holds cells of.", blobs_held),
 		] {
 			out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
 		}
@@ -304,7 +304,6 @@ impl Signer {
 	/// the word of a failed chain call.
 	pub async fn maintain(self: &Arc<Self>) -> Result<Maintenance, String> {
 		let held = self.store.blobs().map_err(|e| e.to_string())?;
-		self.metrics.blobs_held.store(held.len() as u64, Ordering::Relaxed);
 		let mut done = Maintenance::default();
 		let mut retained: HashMap<EpochIndex, bool> = HashMap::new();
 		for h in held {
@@ -319,7 +318,6 @@ impl Signer {
 				self.store.prune(h.blob).map_err(|e| e.to_string())?;
 				self.blobs.lock().remove(&h.blob);
 				self.metrics.blobs_pruned.fetch_add(1, Ordering::Relaxed);
-				self.metrics.blobs_held.fetch_sub(1, Ordering::Relaxed);
 				tracing::info!(target: "da-signer", "dropped blob {} (failed, unknown or out of retention)", h.blob);
 				done.pruned += 1;
 			}
@@ -383,7 +381,8 @@ impl Signer {
 		match (req.method().clone(), segs.as_slice()) {
 			(Method::GET, ["health"]) => Ok(json_response(StatusCode::OK, &json!({ "status": "ok" }))),
 			(Method::GET, ["metrics"]) => {
-				let mut r = Response::new(Full::new(Bytes::from(self.metrics.text())));
+				let held = self.store.blob_count().map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+				let mut r = Response::new(Full::new(Bytes::from(self.metrics.text(held))));
 				r.headers_mut()
 					.insert("content-type", hyper::header::HeaderValue::from_static("text/plain; version=0.0.4"));
 				Ok(r)

@@ -190,6 +190,19 @@ impl Store {
 		Ok(out)
 	}
 
+	/// How many blobs the store holds cells of.
+	pub fn blob_count(&self) -> Result<u64, StoreError> {
+		let mut n = 0;
+		for item in self.db.iterator(IteratorMode::From(&[b'b'], Direction::Forward)) {
+			let (k, _) = item?;
+			if k.first() != Some(&b'b') {
+				break;
+			}
+			n += 1;
+		}
+		Ok(n)
+	}
+
 	/// Drops everything held of `blob` (its cells, row markers and records) in one batch.
 	pub fn prune(&self, blob: u64) -> Result<(), StoreError> {
 		let mut batch = WriteBatch::default();
@@ -266,5 +279,6 @@ mod tests {
 		}
 		let held: Vec<u64> = s.blobs().unwrap().iter().map(|b| b.blob).collect();
 		assert_eq!(held, vec![0, 2]);
+		assert_eq!(s.blob_count().unwrap(), 2);
 	}
 }
