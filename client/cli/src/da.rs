@@ -1,8 +1,10 @@
 //! `zg da`: the user's side of data availability.
 //!
 //! - `submit FILE`: commits to the file row by row (first pass), submits the
-//!   commitments with the fee, then encodes the file again row by row (second pass) and
-//!   sends each quorum member its columns' cells and proofs, and follows the blob to
+//!   commitments with the fee, then extends the file again row by row against those
+//!   commitments (second pass; each row's first cell proof is checked against its
+//!   commitment instead of recommitting) and sends each quorum member its columns'
+//!   cells and proofs, and follows the blob to
 //!   confirmed. Memory stays at a few extended rows whatever the file size.
 //! - `disperse ID FILE`: the second pass alone, to (re)send a submitted blob's cells.
 //! - `status ID`, `quorum`: what the chain says.
@@ -29,7 +31,7 @@ use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519};
 use serde_json::json;
 use zerog_chain_client::Chain;
 use zerog_da_encoding::{
-	commit, confidence, encode_rows, rebuild_verified_row, samples_for,
+	commit, confidence, extend_rows, rebuild_verified_row, samples_for,
 	spec::{rows_for, COLUMNS, COLUMNS_TO_RECOVER, MAX_BLOB_SIZE},
 	verify_cells, CellRef, DaError,
 };
@@ -84,8 +86,11 @@ pub async fn disperse(da: &DaChain, id: BlobId, path: &Path, quiet: bool) -> Res
 		return Err(format!("{} is {size} bytes; blob {id} is {} bytes", path.display(), blob.size));
 	}
 	let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+	let known = commitments;
+	// Each row is extended against its on-chain commitment (not recomputed); a row of
+	// another file fails there and ends the dispersal.
 	let encoder = tokio::task::spawn_blocking(move || {
-		encode_rows(BufReader::new(file), size, threads(), |row, ext| {
+		extend_rows(BufReader::new(file), size, threads(), &known, |row, ext| {
 			tx.blocking_send((row, ext)).map_err(|_| DaError::Kzg("dispersal stopped".into()))
 		})
 	});
@@ -93,12 +98,6 @@ pub async fn disperse(da: &DaChain, id: BlobId, path: &Path, quiet: bool) -> Res
 	let mut failed: HashMap<usize, String> = HashMap::new();
 	let rows = rows_for(size);
 	while let Some((row, ext)) = rx.recv().await {
-		if ext.commitment != commitments[row as usize] {
-			return Err(format!(
-				"{} does not match blob {id}'s on-chain commitment at row {row}: it is not the file that was submitted",
-				path.display()
-			));
-		}
 		let sends = quorum.members.iter().enumerate().filter(|(i, _)| !failed.contains_key(i)).map(|(i, m)| {
 			let records: Vec<CellRecord> = (m.first_column..m.first_column + m.columns)
 				.map(|c| CellRecord { column: c, cell: Box::new(ext.cell(c)), proof: ext.proof(c) })
@@ -116,7 +115,13 @@ pub async fn disperse(da: &DaChain, id: BlobId, path: &Path, quiet: bool) -> Res
 			eprintln!("dispersed {}/{rows} rows", row + 1);
 		}
 	}
-	encoder.await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())?;
+	encoder.await.map_err(|e| e.to_string())?.map_err(|e| match e {
+		DaError::CommitmentMismatch(row) => format!(
+			"{} does not match blob {id}'s on-chain commitment at row {row}: it is not the file that was submitted",
+			path.display()
+		),
+		e => e.to_string(),
+	})?;
 	let name = |i: usize| quorum.members[i].signer.to_ss58check();
 	Ok(Dispersal {
 		delivered: (0..quorum.members.len()).filter(|i| !failed.contains_key(i)).map(name).collect(),

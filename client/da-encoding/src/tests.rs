@@ -45,6 +45,30 @@ fn every_cell_verifies_and_a_tampered_cell_or_proof_does_not() {
 }
 
 #[test]
+fn extending_with_known_commitments_gives_the_encoding_and_catches_another_file() {
+	let blob = data(ROW_DATA_BYTES + 999, 4);
+	let enc = encode(&blob, 2).unwrap();
+	let commitments = enc.commitments();
+	let mut rows = Vec::new();
+	extend_rows(&blob[..], blob.len() as u64, 2, &commitments, |_, r| {
+		rows.push(r);
+		Ok(())
+	})
+	.unwrap();
+	assert_eq!(rows.len(), 2);
+	for (got, want) in rows.iter().zip(&enc.rows) {
+		assert_eq!(got.commitment, want.commitment);
+		assert!((0..COLUMNS).all(|c| got.cell(c) == want.cell(c) && got.proof(c) == want.proof(c)));
+	}
+	// One byte changed in the second row: that row no longer matches its commitment.
+	let mut other = blob.clone();
+	other[ROW_DATA_BYTES + 500] ^= 1;
+	let sink = |_, _| Ok(());
+	assert!(matches!(extend_rows(&other[..], other.len() as u64, 2, &commitments, sink), Err(DaError::CommitmentMismatch(1))));
+	assert!(matches!(extend_rows(&blob[..], blob.len() as u64, 2, &commitments[..1], sink), Err(DaError::Shape { .. })));
+}
+
+#[test]
 fn size_limits_are_typed_errors() {
 	assert!(matches!(encode(&[], 1), Err(DaError::Empty)));
 	assert!(matches!(commit(std::io::empty(), MAX_BLOB_SIZE + 1, 1), Err(DaError::TooLarge { .. })));
