@@ -273,11 +273,12 @@ pub async fn retrieve(chain: &Chain, id: BlobId, out: &Path, json: bool, quiet: 
 	let mut used: BTreeSet<usize> = BTreeSet::new();
 	let rows = rows_for(blob.size);
 	let (size, commitments, quorum_ref) = (blob.size, Arc::new(commitments), &quorum);
+	let spans: Arc<[(u16, u16)]> = quorum.members.iter().map(|m| (m.first_column, m.columns)).collect();
 	// Rows are fetched, verified and rebuilt `threads() + 1` at a time (the CPU work on
 	// blocking threads) and written in order: memory stays at a few rows.
 	let row_jobs = futures::stream::iter(0..rows)
 		.map(|row| {
-			let (client, down, commitments) = (client.clone(), down.clone(), commitments.clone());
+			let (client, down, commitments, spans) = (client.clone(), down.clone(), commitments.clone(), spans.clone());
 			async move {
 				let skip: BTreeSet<usize> = down.lock().keys().copied().collect();
 				let fetches = quorum_ref.members.iter().enumerate().filter(|(i, _)| !skip.contains(i)).map(|(i, m)| {
@@ -286,7 +287,6 @@ pub async fn retrieve(chain: &Chain, id: BlobId, out: &Path, json: bool, quiet: 
 					async move { (i, client.get_row(&endpoint, id, row).await) }
 				});
 				let fetched = futures::future::join_all(fetches).await;
-				let spans: Vec<(u16, u16)> = quorum_ref.members.iter().map(|m| (m.first_column, m.columns)).collect();
 				tokio::task::spawn_blocking(move || rebuild_row(size, row, &commitments, &spans, fetched))
 					.await
 					.map_err(|e| e.to_string())

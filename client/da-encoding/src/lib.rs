@@ -262,7 +262,7 @@ pub fn extend_rows<R: Read>(
 			let (cells, proofs) = kzg.compute_cells_and_kzg_proofs(&row_blob(data)).map_err(kzg_err)?;
 			let ext = ExtendedRow { commitment: commitments[row as usize], cells, proofs };
 			let (cell, proof) = (ext.cell(0), ext.proof(0));
-			if !verify_cells(commitments, &[CellRef { row, column: 0, cell: &cell, proof: &proof }])? {
+			if !verify_cells_with(kzg, commitments, &[CellRef { row, column: 0, cell: &cell, proof: &proof }])? {
 				return Err(DaError::CommitmentMismatch(row));
 			}
 			Ok(ext)
@@ -313,6 +313,12 @@ pub struct CellRef<'a> {
 /// batched check; `Ok(false)` when any proof is wrong). Positions outside the blob are
 /// an error.
 pub fn verify_cells(commitments: &[Commitment], cells: &[CellRef<'_>]) -> Result<bool, DaError> {
+	verify_cells_with(verifier(), commitments, cells)
+}
+
+/// [`verify_cells`] with the setup `kzg` (either one: the proving tables do not change
+/// the result), so code that already loaded the proving setup does not load another.
+fn verify_cells_with(kzg: &KzgSettings, commitments: &[Commitment], cells: &[CellRef<'_>]) -> Result<bool, DaError> {
 	if cells.is_empty() {
 		return Ok(true);
 	}
@@ -330,7 +336,7 @@ pub fn verify_cells(commitments: &[Commitment], cells: &[CellRef<'_>]) -> Result
 		data.push(Cell::new(*c.cell));
 		proofs.push(Bytes48::new(*c.proof));
 	}
-	match verifier().verify_cell_kzg_proof_batch(&cs, &idx, &data, &proofs) {
+	match kzg.verify_cell_kzg_proof_batch(&cs, &idx, &data, &proofs) {
 		Ok(ok) => Ok(ok),
 		// Bytes that are not a curve point or not a field element: not a valid proof.
 		Err(c_kzg::Error::CError(_)) => Ok(false),

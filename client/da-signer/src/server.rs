@@ -115,7 +115,12 @@ impl Signer {
 	/// A signer with key `pair` (also its account) over `chain`, keeping cells in `store`.
 	pub fn new(pair: sr25519::Pair, chain: DaChain, store: Store) -> Arc<Self> {
 		let account = AccountId::from(polkadot_sdk::sp_core::Pair::public(&pair));
-		Arc::new(Self { pair, account, chain, store, blobs: Mutex::new(HashMap::new()),
+		Arc::new(Self {
+			pair,
+			account,
+			chain,
+			store,
+			blobs: Mutex::new(HashMap::new()),
 			tx: tokio::sync::Mutex::new(()),
 			metrics: Metrics::default(),
 		})

@@ -49,38 +49,32 @@ fn row_marker(blob: u64, row: u32) -> [u8; 13] {
 	k
 }
 
-fn attested_marker(blob: u64) -> [u8; 9] {
-	let mut k = [0u8; 9];
-	k[0] = b'a';
+/// `kind ‖ blob`: a per-blob record (`a`, `b`, `k`), or the start of a blob's cells or rows.
+fn blob_key(kind: u8, blob: u64) -> [u8; 9] {
+	let mut k = [kind; 9];
 	k[1..].copy_from_slice(&blob.to_be_bytes());
 	k
 }
 
+fn attested_marker(blob: u64) -> [u8; 9] {
+	blob_key(b'a', blob)
+}
+
 fn blob_marker(blob: u64) -> [u8; 9] {
-	let mut k = attested_marker(blob);
-	k[0] = b'b';
-	k
+	blob_key(b'b', blob)
 }
 
 fn confirmed_marker(blob: u64) -> [u8; 9] {
-	let mut k = attested_marker(blob);
-	k[0] = b'k';
-	k
+	blob_key(b'k', blob)
 }
 
 /// The range `[kind ‖ blob, kind ‖ blob + 1)` of one blob's keys of a kind.
 fn blob_range(kind: u8, blob: u64) -> ([u8; 9], [u8; 9]) {
-	let mut from = [kind; 9];
-	from[1..].copy_from_slice(&blob.to_be_bytes());
-	let mut to = [kind; 9];
-	match blob.checked_add(1) {
-		Some(next) => to[1..].copy_from_slice(&next.to_be_bytes()),
-		None => {
-			to[0] = kind + 1;
-			to[1..].fill(0);
-		},
-	}
-	(from, to)
+	let to = match blob.checked_add(1) {
+		Some(next) => blob_key(kind, next),
+		None => blob_key(kind + 1, 0),
+	};
+	(blob_key(kind, blob), to)
 }
 
 /// A blob the store holds cells of.
@@ -137,18 +131,21 @@ impl Store {
 
 	/// Every cell held of a row, by column.
 	pub fn row(&self, blob: u64, row: u32) -> Result<Vec<CellRecord>, StoreError> {
-		let prefix = row_prefix(blob, row);
 		let mut out = Vec::new();
-		for item in self.db.iterator(IteratorMode::From(&prefix, Direction::Forward)) {
-			let (k, v) = item?;
-			if !k.starts_with(&prefix) {
-				break;
-			}
-			if let Some(r) = CellRecord::read(&v) {
+		for item in self.prefixed(&row_prefix(blob, row)) {
+			if let Some(r) = CellRecord::read(&item?.1) {
 				out.push(r);
 			}
 		}
 		Ok(out)
+	}
+
+	/// The entries whose keys start with `prefix`, in key order.
+	fn prefixed<'a>(&'a self, prefix: &'a [u8]) -> impl Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), StoreError>> + 'a {
+		self.db
+			.iterator(IteratorMode::From(prefix, Direction::Forward))
+			.take_while(move |item| item.as_ref().map_or(true, |(k, _)| k.starts_with(prefix)))
+			.map(|item| item.map_err(StoreError::from))
 	}
 
 	/// Records that this signer attested `blob`.
@@ -171,13 +168,10 @@ impl Store {
 	/// Every blob the store holds cells of, in id order.
 	pub fn blobs(&self) -> Result<Vec<HeldBlob>, StoreError> {
 		let mut out = Vec::new();
-		for item in self.db.iterator(IteratorMode::From(&[b'b'], Direction::Forward)) {
+		for item in self.prefixed(b"b") {
 			let (k, v) = item?;
-			if k.first() != Some(&b'b') {
-				break;
-			}
 			let (Ok(id), Ok(epoch)) = (<[u8; 8]>::try_from(&k[1..]), <[u8; 4]>::try_from(&v[..])) else {
-				return Err(StoreError(format!("malformed blob record {}", hex(&k))));
+				return Err(StoreError(format!("malformed blob record 0x{}", hex::encode(&k))));
 			};
 			let blob = u64::from_be_bytes(id);
 			out.push(HeldBlob {
@@ -192,15 +186,7 @@ impl Store {
 
 	/// How many blobs the store holds cells of.
 	pub fn blob_count(&self) -> Result<u64, StoreError> {
-		let mut n = 0;
-		for item in self.db.iterator(IteratorMode::From(&[b'b'], Direction::Forward)) {
-			let (k, _) = item?;
-			if k.first() != Some(&b'b') {
-				break;
-			}
-			n += 1;
-		}
-		Ok(n)
+		self.prefixed(b"b").try_fold(0, |n, item| item.map(|_| n + 1))
 	}
 
 	/// Drops everything held of `blob` (its cells, row markers and records) in one batch.
@@ -216,10 +202,6 @@ impl Store {
 		self.db.write(batch)?;
 		Ok(())
 	}
-}
-
-fn hex(bytes: &[u8]) -> String {
-	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
