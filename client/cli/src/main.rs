@@ -438,6 +438,12 @@ async fn run_compute(chain: &Chain, cmd: ComputeCmd, json: bool) -> Result<(), S
 
 #[tokio::main]
 async fn main() -> ExitCode {
+	// Like any Unix command, stop quietly when the reader of stdout goes away
+	// (`zg … | head`) instead of panicking on the broken pipe.
+	// SAFETY: sets the process-wide SIGPIPE disposition to its default; no handler runs.
+	unsafe {
+		libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+	}
 	match run(Cli::parse()).await {
 		Ok(()) => ExitCode::SUCCESS,
 		Err(e) => {
