@@ -3,13 +3,14 @@
 //!
 //! Every method takes an optional block hash as its last parameter (default: the best
 //! block). Balances are decimal strings (they exceed JavaScript's safe integers),
-//! roots and tags 0x-hex, accounts SS58.
+//! file ids, roots and tags 0x-hex, accounts SS58. A file is named by its id
+//! (`keccak256(domain ‖ root ‖ size ‖ tags)`, see `Submission::id`), never by its root alone.
 //!
 //! | method | params | result |
 //! |---|---|---|
 //! | `storageMarket_flow` | `[at]` | `{ length, entries }` (length in 256 B sectors) |
 //! | `storageMarket_entry` | `seq, [at]` | entry or `null` |
-//! | `storageMarket_fileStatus` | `root, [at]` | entry (first submission of `root`) or `null` |
+//! | `storageMarket_fileStatus` | `id, [at]` | the entry of file `id`, or `null` |
 //! | `storageMarket_nodes` | `[at]` | `[{ operator, bond, endpoint, shardId, numShard, status, unbondingUntil }]` |
 //! | `storageMarket_quote` | `size, lifetimeMonths, [at]` | fee or `null` if the submission would be refused |
 
@@ -40,6 +41,7 @@ fn runtime(e: impl std::fmt::Debug) -> ErrorObjectOwned {
 fn entry_json(seq: u64, e: &Entry) -> Value {
 	json!({
 		"seq": seq,
+		"id": hex(&e.submission.id()),
 		"submitter": e.submitter.to_ss58check(),
 		"size": e.submission.size,
 		"root": hex(&e.submission.root),
@@ -93,9 +95,9 @@ where
 
 	module.register_method("storageMarket_fileStatus", |params: Params, client: &Arc<C>, _| {
 		let mut seq = params.sequence();
-		let root: H256 = seq.next().map_err(invalid)?;
+		let id: H256 = seq.next().map_err(invalid)?;
 		let hash: Option<H256> = seq.optional_next().map_err(invalid)?;
-		let status = client.runtime_api().file_status(at(&**client, hash), root.0).map_err(runtime)?;
+		let status = client.runtime_api().file_status(at(&**client, hash), id.0).map_err(runtime)?;
 		Ok::<_, ErrorObjectOwned>(status.map(|(s, e)| entry_json(s, &e)).unwrap_or(Value::Null))
 	})?;
 

@@ -30,7 +30,7 @@ use polkadot_sdk::{
 
 use pallet_compute_market::{LedgerInfo, Request, ResponseStatement, ServiceId, ServiceInfo};
 use pallet_da_commitments::{Attestation, BlobId, BlobInfo, Challenge, ChallengeId, Commitment, EpochIndex, QuorumView};
-use pallet_storage_market::{EntrySeq, FileRoot, FlowEntry, NodeInfo};
+use pallet_storage_market::{EntrySeq, FileId, FlowEntry, NodeInfo};
 
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, ComputeMarket, DaCommitments, Executive,
@@ -254,8 +254,8 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 			pallet_storage_market::Entries::<Runtime>::get(seq)
 		}
 
-		fn file_status(root: FileRoot) -> Option<(EntrySeq, FlowEntry<AccountId, Balance, BlockNumber>)> {
-			StorageMarket::file_status(root)
+		fn file_status(id: FileId) -> Option<(EntrySeq, FlowEntry<AccountId, Balance, BlockNumber>)> {
+			StorageMarket::file_status(id)
 		}
 
 		fn nodes() -> Vec<NodeInfo<AccountId, Balance, BlockNumber>> {
@@ -321,8 +321,8 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 				.collect()
 		}
 
-		fn attestation_payload(attestation: Attestation) -> Vec<u8> {
-			DaCommitments::attestation_payload(&attestation)
+		fn attestation_payload(signer: AccountId, attestation: Attestation) -> Vec<u8> {
+			DaCommitments::attestation_payload(&signer, &attestation)
 		}
 	}
 

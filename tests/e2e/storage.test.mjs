@@ -30,7 +30,7 @@ let api;
 let nodes = [];
 let work;
 let file64;
-let root64;
+let id64;
 
 const sha = (p) => createHash('sha256').update(readFileSync(p)).digest('hex');
 const chainArgs = () => ['--chain-rpc', chain.httpUrl];
@@ -83,12 +83,13 @@ describe('storage: zg + 8 storage nodes', () => {
     writeFileSync(file64, randomBytes(64 * MIB));
     const up = await zg(['storage', 'upload', file64, '--suri', '//Alice', ...chainArgs()]);
     assert.equal(up.code, 0, up.stderr);
-    root64 = field(up.stdout, 'root');
-    assert.match(root64, /^0x[0-9a-f]{64}$/);
+    id64 = field(up.stdout, 'id');
+    assert.match(id64, /^0x[0-9a-f]{64}$/);
+    assert.match(field(up.stdout, 'root'), /^0x[0-9a-f]{64}$/);
     console.log(`upload 64 MiB: ${field(up.stdout, 'uploaded')}, peak RSS ${up.maxRssKb} KiB`);
 
     // The chain has the entry, sized as the encoded file, with the fee it quoted.
-    const entry = await rpc(chain.httpUrl, 'storageMarket_fileStatus', [root64]);
+    const entry = await rpc(chain.httpUrl, 'storageMarket_fileStatus', [id64]);
     assert.equal(entry.seq, Number(field(up.stdout, 'entry')));
     // 256 data segments in stripes of 5: 51 full stripes of 8 and one of 1 + 3 parity.
     assert.equal(entry.size, (51 * 8 + 4) * 256 * 1024);
@@ -96,7 +97,7 @@ describe('storage: zg + 8 storage nodes', () => {
 
     // Every node holds its whole shard of the 412 encoded segments.
     for (const n of nodes) {
-      const info = await rpc(n.endpoint, 'zgs_getFileInfo', [root64]);
+      const info = await rpc(n.endpoint, 'zgs_getFileInfo', [id64]);
       assert.equal(info.segments, 412);
       assert.equal(info.shardSegments, n.shardId < 4 ? 52 : 51);
       assert.equal(info.storedSegments, info.shardSegments, n.endpoint);
@@ -104,7 +105,7 @@ describe('storage: zg + 8 storage nodes', () => {
     }
 
     const out = join(work, 'down-1.bin');
-    const down = await zg(['storage', 'download', root64, '-o', out, ...chainArgs()]);
+    const down = await zg(['storage', 'download', id64, '-o', out, ...chainArgs()]);
     assert.equal(down.code, 0, down.stderr);
     assert.equal(sha(out), sha(file64));
     assert.equal(field(down.stdout, 'rebuilt'), '0 stripes from parity');
@@ -114,7 +115,7 @@ describe('storage: zg + 8 storage nodes', () => {
     copyFileSync(file64, join(work, 'copy.bin'));
     console.log(`baseline: local copy of 64 MiB at ${(64 / ((performance.now() - t0) / 1000)).toFixed(1)} MiB/s`);
 
-    const info = await zg(['storage', 'info', root64, ...chainArgs()]);
+    const info = await zg(['storage', 'info', id64, ...chainArgs()]);
     assert.equal(info.code, 0, info.stderr);
     assert.equal(field(info.stdout, 'size'), `${64 * MIB} bytes`);
     assert.equal((info.stdout.match(/(\d+)\/\1 segments, complete/g) || []).length, NODES, info.stdout);
@@ -123,13 +124,15 @@ describe('storage: zg + 8 storage nodes', () => {
   test('bad requests are refused with typed errors and store nothing', async () => {
     const n = nodes[0];
     const before = (await rpc(n.endpoint, 'zgs_getStatus')).storedSegments;
-    const good = await rpc(n.endpoint, 'zgs_downloadSegmentWithProof', [root64, 0]);
+    const good = await rpc(n.endpoint, 'zgs_downloadSegmentWithProof', [id64, 0]);
     const refused = async (seg) => {
       try { await rpc(n.endpoint, 'zgs_uploadSegment', [seg]); } catch (e) { return e.rpc; }
       assert.fail('accepted');
     };
-    // A root no submission has.
-    assert.equal((await refused({ ...good, root: `0x${'ab'.repeat(32)}` })).code, 1001);
+    // A file id no submission has, and the file's bare root (not its id).
+    assert.equal((await refused({ ...good, id: `0x${'ab'.repeat(32)}` })).code, 1001);
+    const { root } = await rpc(n.endpoint, 'zgs_getFileInfo', [id64]);
+    assert.equal((await refused({ ...good, id: root })).code, 1001);
     // Tampered bytes (flip one base64 character).
     const flipped = (good.data[10] === 'A' ? 'B' : 'A');
     assert.equal((await refused({ ...good, data: good.data.slice(0, 10) + flipped + good.data.slice(11) })).code, 1002);
@@ -138,7 +141,7 @@ describe('storage: zg + 8 storage nodes', () => {
     assert.equal((await refused({ ...good, index: 1 << 20 })).code, 1004);
     // Malformed: not base64, missing fields.
     assert.equal((await refused({ ...good, data: '***' })).code, -32602);
-    assert.equal((await refused({ root: root64 })).code, -32602);
+    assert.equal((await refused({ id: id64 })).code, -32602);
     // Oversized: a 2 MiB request body is cut off before it is parsed: the node answers
     // 413, or closes the connection while the client is still sending.
     const status = await fetch(n.endpoint, {
@@ -147,10 +150,56 @@ describe('storage: zg + 8 storage nodes', () => {
     }).then((res) => res.status, (e) => e.cause?.code);
     assert.ok([413, 'EPIPE', 'ECONNRESET'].includes(status), `oversized request got ${status}`);
     assert.equal((await rpc(n.endpoint, 'zgs_getStatus')).storedSegments, before);
-    // The CLI refuses a root that is not on chain.
+    // The CLI refuses a file that is not on chain.
     const r = await zg(['storage', 'download', `0x${'cd'.repeat(32)}`, '-o', join(work, 'x'), ...chainArgs()]);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /is not on chain/);
+  });
+
+  test('fault injection: a node SIGKILLed 20 times while taking segments loses nothing it acknowledged', async () => {
+    // A fresh node for shard 2 of 8 is fed the shard's segments of the 64 MiB file,
+    // several requests in flight, and killed at random points, 20 times.
+    const source = nodes[2];
+    const victim = await storageNode({ chainHttp: chain.httpUrl, shardId: 2, numShard: NODES });
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!(await rpc(victim.endpoint, 'zgs_getFileInfo', [id64]))) {
+        assert.ok(Date.now() < deadline, 'the new node never followed the file');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const indices = [];
+      for (let i = 2; i < 412; i += NODES) indices.push(i);
+      const segments = new Map();
+      for (const i of indices) segments.set(i, await rpc(source.endpoint, 'zgs_downloadSegmentWithProof', [id64, i]));
+      const acknowledged = new Set();
+      let kills = 0;
+      while (kills < 20) {
+        // Feed what it does not hold yet (or everything again once it holds it all).
+        const todo = indices.filter((i) => !acknowledged.has(i));
+        const batch = (todo.length ? todo : indices).slice(0, 6);
+        const inflight = batch.map((i) => rpc(victim.endpoint, 'zgs_uploadSegment', [segments.get(i)])
+          .then(() => acknowledged.add(i), () => {}));
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 60)));
+        await victim.kill('SIGKILL');
+        kills += 1;
+        await Promise.all(inflight);
+        await victim.start();
+        const held = new Set(await rpc(victim.endpoint, 'zgs_storedSegments', [id64, 0, 1000]));
+        for (const i of acknowledged) assert.ok(held.has(i), `kill ${kills}: acknowledged segment ${i} lost`);
+      }
+      // Finish the shard, then every segment it serves is the source's, byte for byte.
+      for (const i of indices) await rpc(victim.endpoint, 'zgs_uploadSegment', [segments.get(i)]);
+      const info = await rpc(victim.endpoint, 'zgs_getFileInfo', [id64]);
+      assert.equal(info.storedSegments, indices.length);
+      assert.equal((await rpc(victim.endpoint, 'zgs_getStatus')).storedSegments, indices.length, 'counters agree');
+      for (const i of indices) {
+        const got = await rpc(victim.endpoint, 'zgs_downloadSegmentWithProof', [id64, i]);
+        assert.equal(got.data, segments.get(i).data, `segment ${i}`);
+      }
+      console.log(`fault injection: 20 SIGKILLs, ${acknowledged.size} acknowledged segments all kept`);
+    } finally {
+      await victim.cleanup();
+    }
   });
 
   test('a node SIGKILLed during an upload keeps what it acknowledged; the upload resumes', async () => {
@@ -160,12 +209,12 @@ describe('storage: zg + 8 storage nodes', () => {
     const upload = zg(['storage', 'upload', file, '--suri', '//Bob', ...chainArgs()]);
     // Kill the node as soon as it holds some of the new file's segments.
     let seen = 0;
-    let root = null;
+    let id = null;
     for (let t = 0; t < 3000 && seen === 0; t++) {
       const entries = (await rpc(chain.httpUrl, 'storageMarket_flow')).entries;
       if (entries >= 2) {
-        root = root ?? (await rpc(chain.httpUrl, 'storageMarket_entry', [entries - 1])).root;
-        const info = await rpc(victim.endpoint, 'zgs_getFileInfo', [root]).catch(() => null);
+        id = id ?? (await rpc(chain.httpUrl, 'storageMarket_entry', [entries - 1])).id;
+        const info = await rpc(victim.endpoint, 'zgs_getFileInfo', [id]).catch(() => null);
         seen = info?.storedSegments ?? 0;
       }
       if (seen === 0) await new Promise((r) => setTimeout(r, 20));
@@ -174,20 +223,23 @@ describe('storage: zg + 8 storage nodes', () => {
     await victim.kill('SIGKILL');
     const first = await upload;
     await victim.start();
-    const after = await rpc(victim.endpoint, 'zgs_getFileInfo', [root]);
+    const after = await rpc(victim.endpoint, 'zgs_getFileInfo', [id]);
     assert.ok(after.storedSegments >= seen, `lost acknowledged segments: saw ${seen}, has ${after.storedSegments}`);
 
     // Whether or not the first run got everything to the victim, a second run completes
     // it without a second submission.
     const again = await zg(['storage', 'upload', file, '--suri', '//Bob', ...chainArgs()]);
     assert.equal(again.code, 0, again.stderr);
-    assert.equal(field(again.stdout, 'root'), root);
+    assert.equal(field(again.stdout, 'id'), id);
     assert.equal(field(again.stdout, 'submitted'), 'earlier (resumed)');
+    // The first run either finished without the victim (each stripe kept enough live
+    // nodes) or says how to resume.
     if (first.code !== 0) assert.match(first.stderr, /run the same upload again to resume/);
+    else assert.match(first.stdout, new RegExp(`skipped   ${victim.endpoint}`));
     assert.equal((await rpc(chain.httpUrl, 'storageMarket_flow')).entries, 2);
-    assert.equal((await rpc(victim.endpoint, 'zgs_getFileInfo', [root])).complete, true);
+    assert.equal((await rpc(victim.endpoint, 'zgs_getFileInfo', [id])).complete, true);
     const out = join(work, 'down-24.bin');
-    const down = await zg(['storage', 'download', root, '-o', out, ...chainArgs()]);
+    const down = await zg(['storage', 'download', id, '-o', out, ...chainArgs()]);
     assert.equal(down.code, 0, down.stderr);
     assert.equal(sha(out), sha(file));
   });
@@ -196,16 +248,27 @@ describe('storage: zg + 8 storage nodes', () => {
     const killed = [nodes[1], nodes[4], nodes[6]];
     await Promise.all(killed.map((n) => n.kill('SIGKILL')));
     const out = join(work, 'down-2.bin');
-    const down = await zg(['storage', 'download', root64, '-o', out, ...chainArgs()]);
+    const down = await zg(['storage', 'download', id64, '-o', out, ...chainArgs()]);
     assert.equal(down.code, 0, down.stderr);
     assert.equal(sha(out), sha(file64));
     assert.notEqual(field(down.stdout, 'rebuilt'), '0 stripes from parity');
     for (const n of killed) assert.match(down.stdout, new RegExp(`unreachable node ${n.endpoint}`));
     console.log(`download 64 MiB, 3 of 8 nodes down: ${field(down.stdout, 'speed')}`);
+    // An upload goes on without them too (5 of each stripe's 8 segments on live nodes),
+    // warns about each, and the file downloads byte-identical.
+    const small = join(work, 'random-3m-while-down.bin');
+    writeFileSync(small, randomBytes(3 * MIB + 17));
+    const up = await zg(['storage', 'upload', small, '--suri', '//Dave', ...chainArgs()]);
+    assert.equal(up.code, 0, up.stderr);
+    for (const n of killed) assert.match(up.stdout, new RegExp(`skipped   ${n.endpoint}`));
+    const back = join(work, 'down-3m-while-down.bin');
+    const got = await zg(['storage', 'download', field(up.stdout, 'id'), '-o', back, ...chainArgs()]);
+    assert.equal(got.code, 0, got.stderr);
+    assert.equal(sha(back), sha(small));
     // Back up, with everything they held.
     for (const n of killed) {
       await n.start();
-      assert.equal((await rpc(n.endpoint, 'zgs_getFileInfo', [root64])).complete, true);
+      assert.equal((await rpc(n.endpoint, 'zgs_getFileInfo', [id64])).complete, true);
     }
   });
 
@@ -213,12 +276,50 @@ describe('storage: zg + 8 storage nodes', () => {
     const n = nodes[3];
     await n.kill('SIGKILL');
     // Segment 3 is stripe 0's fourth data segment, kept by shard 3.
-    execFileSync(binary('examples/tamper'), [n.dbPath, root64, '3']);
+    execFileSync(binary('examples/tamper'), [n.dbPath, id64, '3']);
     await n.start();
     const out = join(work, 'down-3.bin');
-    const down = await zg(['storage', 'download', root64, '-o', out, ...chainArgs()]);
+    const down = await zg(['storage', 'download', id64, '-o', out, ...chainArgs()]);
     assert.equal(down.code, 0, down.stderr);
     assert.equal(sha(out), sha(file64));
     assert.match(down.stdout, new RegExp(`bad node  ${n.endpoint}: segment 3 does not prove against the root`));
+  });
+
+  test('a squatter who submits a file\'s root first with forged size and tags changes nothing', async () => {
+    const file = join(work, 'owner-2m.bin');
+    const size = 2 * MIB + 1000;
+    writeFileSync(file, randomBytes(size));
+    // What the owner's upload will submit, as anyone watching the pool would see it.
+    const ident = await zg(['storage', 'id', file]);
+    assert.equal(ident.code, 0, ident.stderr);
+    const [root, tags, encoded] = [field(ident.stdout, 'root'), field(ident.stdout, 'tags'), Number(field(ident.stdout, 'encoded'))];
+    // The squatter submits that root first, claiming the file is 100 bytes shorter.
+    const forged = Buffer.from(tags.slice(2), 'hex');
+    assert.equal(forged.readBigUInt64LE(4), BigInt(size), 'the tags carry the original size');
+    forged.writeBigUInt64LE(BigInt(size - 100), 4);
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+    await new Promise((ok, fail) => {
+      api.tx.storageMarket.submit(encoded, root, '0x' + forged.toString('hex'), 1)
+        .signAndSend(keyring.addFromUri('//Charlie'), (r) => {
+          if (r.dispatchError) fail(new Error(r.dispatchError.toString()));
+          else if (r.status.isFinalized) ok();
+        }).catch(fail);
+    });
+    // The owner's upload still submits (and pays for) the owner's file...
+    const up = await zg(['storage', 'upload', file, '--suri', '//Eve', ...chainArgs()]);
+    assert.equal(up.code, 0, up.stderr);
+    assert.equal(field(up.stdout, 'submitted'), 'now');
+    assert.equal(field(up.stdout, 'id'), field(ident.stdout, 'id'));
+    assert.equal(field(up.stdout, 'root'), root);
+    // ...and its download is the whole file, not the squatter's 100 bytes short.
+    const out = join(work, 'owner-2m.down');
+    const down = await zg(['storage', 'download', field(up.stdout, 'id'), '-o', out, ...chainArgs()]);
+    assert.equal(down.code, 0, down.stderr);
+    assert.equal(readFileSync(out).length, size);
+    assert.equal(sha(out), sha(file));
+    // A second upload of the same file pays nothing more.
+    const again = await zg(['storage', 'upload', file, '--suri', '//Eve', ...chainArgs()]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(field(again.stdout, 'submitted'), 'earlier (resumed)');
   });
 });

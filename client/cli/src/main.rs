@@ -1,9 +1,9 @@
 //! # zg: the ZeroG command line
 //!
 //! ```text
-//! zg storage upload FILE [--suri //Alice] [--months 12]    encode, submit the root, upload
-//! zg storage download ROOT -o FILE                         parallel, verified download
-//! zg storage info ROOT                                     on-chain entry and node holdings
+//! zg storage upload FILE [--suri //Alice] [--months 12]    encode, submit, upload; prints the file id
+//! zg storage download ID -o FILE                           parallel, verified download
+//! zg storage info ID                                       on-chain entry and node holdings
 //! zg storage nodes                                         registered nodes and their status
 //! zg storage register --endpoint URL --shard-id I --num-shard N [--bond ZG] --suri KEY
 //!
@@ -205,9 +205,10 @@ enum StorageCmd {
 		#[arg(long, default_value_t = 16)]
 		parallel: usize,
 	},
-	/// Downloads ROOT, checking every segment against the chain, into FILE.
+	/// Downloads file ID (as `upload` printed it), checking every segment against the
+	/// chain, into FILE.
 	Download {
-		root: String,
+		id: String,
 		#[arg(short, long)]
 		output: PathBuf,
 		/// Storage node URLs (default: the nodes registered on chain).
@@ -217,11 +218,22 @@ enum StorageCmd {
 		#[arg(long, default_value_t = 4)]
 		parallel: usize,
 	},
-	/// Shows ROOT's entry on chain, its encoding and what each node holds.
+	/// Shows file ID's entry on chain, its encoding and what each node holds.
 	Info {
-		root: String,
+		id: String,
 		#[arg(long = "node")]
 		nodes: Vec<String>,
+	},
+	/// Prints the id, root, encoded size and tags `upload` would submit for FILE,
+	/// without touching the chain (`zg storage info $(zg storage id F | ...)`).
+	Id {
+		file: PathBuf,
+		/// Data segments per stripe.
+		#[arg(long, default_value_t = CodeParams::default().k)]
+		k: usize,
+		/// Segments per stripe, parity included.
+		#[arg(long, default_value_t = CodeParams::default().n)]
+		n: usize,
 	},
 	/// Lists the storage nodes registered on chain and whether they answer.
 	Nodes,
@@ -281,6 +293,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 			let signer = chain::signer(&suri)?;
 			let opts = storage::UploadOpts { params, months, nodes, parallel, quiet };
 			let r = storage::upload(&chain, &signer, &file, &opts).await?;
+			println!("id        {}", to_hex(&r.id));
 			println!("root      {}", to_hex(&r.root));
 			println!("entry     {}", r.seq);
 			println!("size      {} bytes ({} encoded, {} of {} segments per stripe are data)", r.size, r.encoded_size, k, n);
@@ -291,12 +304,15 @@ async fn run(cli: Cli) -> Result<(), String> {
 				r.transfer_secs,
 				mib(r.size, r.transfer_secs)
 			);
+			for (node, why) in &r.skipped_nodes {
+				println!("skipped   {node}: {why}");
+			}
 		},
-		StorageCmd::Download { root, output, nodes, parallel } => {
-			let root = parse_hash(&root).map_err(|e| format!("invalid root {root}: {e}"))?;
-			let r = storage::download(&chain, root, &output, &nodes, parallel, quiet).await?;
+		StorageCmd::Download { id, output, nodes, parallel } => {
+			let id = parse_hash(&id).map_err(|e| format!("invalid file id {id}: {e}"))?;
+			let r = storage::download(&chain, id, &output, &nodes, parallel, quiet).await?;
 			println!("wrote     {} ({} bytes)", output.display(), r.size);
-			println!("verified  every segment against root {}", to_hex(&root));
+			println!("verified  every segment against the root of file {}", to_hex(&id));
 			println!("speed     {:.2} s, {:.1} MiB/s", r.secs, mib(r.size, r.secs));
 			println!("rebuilt   {} stripes from parity", r.decoded_stripes);
 			for e in &r.unreachable {
@@ -306,18 +322,30 @@ async fn run(cli: Cli) -> Result<(), String> {
 				println!("bad node  {e}: {why}");
 			}
 		},
-		StorageCmd::Info { root, nodes } => {
-			let root = parse_hash(&root).map_err(|e| format!("invalid root {root}: {e}"))?;
-			let f = storage::lookup(&chain, &root).await?;
+		StorageCmd::Id { file, k, n } => {
+			let params = CodeParams::new(k, n).map_err(|e| e.to_string())?;
+			if n > zerog_erasure::layout::MAX_STRIPE {
+				return Err(format!("--n {n} is above {}", zerog_erasure::layout::MAX_STRIPE));
+			}
+			let f = storage::identify(&file, params, quiet).await?;
+			println!("id        {}", to_hex(&f.id));
+			println!("root      {}", to_hex(&f.submission.root));
+			println!("encoded   {}", f.submission.size);
+			println!("tags      {}", to_hex(&f.submission.tags));
+		},
+		StorageCmd::Info { id, nodes } => {
+			let id = parse_hash(&id).map_err(|e| format!("invalid file id {id}: {e}"))?;
+			let f = storage::lookup(&chain, &id).await?;
 			let l = f.tag.layout();
-			println!("root      {}", to_hex(&root));
+			println!("id        {}", to_hex(&id));
+			println!("root      {}", to_hex(&f.root));
 			println!("entry     {}", f.entry["seq"]);
 			println!("size      {} bytes", f.tag.size);
 			println!("encoding  {} of {} segments per stripe, {} stripes, {} encoded bytes", l.params.k, l.params.n, l.stripes(), l.encoded_size());
 			println!("fee       {} wei for {} months", f.entry["fee"].as_str().unwrap_or("?"), f.entry["lifetimeMonths"]);
 			println!("submitter {}", f.entry["submitter"].as_str().unwrap_or("?"));
 			let nodes = storage::discover(&chain, &nodes, true).await?;
-			for (endpoint, shard, view) in storage::node_views(&nodes, &root).await {
+			for (endpoint, shard, view) in storage::node_views(&nodes, &id).await {
 				let what = match view {
 					Ok(Some(i)) => format!("{}/{} segments{}", i.stored_segments, i.shard_segments, if i.complete { ", complete" } else { "" }),
 					Ok(None) => "has not seen the submission".into(),

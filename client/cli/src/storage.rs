@@ -1,6 +1,11 @@
 //! `zg storage`: upload and download through the storage nodes, with erasure coding
 //! across nodes and every segment checked against the on-chain root.
 //!
+//! A file is named by its id (`Submission::id`: root, size and tags together). A
+//! download looks the id up on chain and checks that the entry it gets hashes to that id,
+//! so neither another submitter of the same root nor the RPC node can change the size or
+//! layout the file is rebuilt with.
+//!
 //! Both directions stream: the file is read (and written) one stripe at a time, a few
 //! stripes in flight, so memory stays flat whatever the file size; only the 32-byte
 //! segment roots of the encoded file are kept for the proofs.
@@ -25,7 +30,9 @@ use zerog_erasure::{
 	CodeParams, ErasureCoder,
 };
 use zerog_storage_node::api::{self, parse_hash, to_hex, Base64, FileInfo, HexHash, SegmentWithProof, ShardJson};
-use zerog_storage_primitives::{segment_count, segment_root, FileMerkleTree, FileRoot, MerkleProof, ShardConfig, SEGMENT_SIZE};
+use zerog_storage_primitives::{
+	segment_count, segment_root, FileId, FileMerkleTree, FileRoot, MerkleProof, ShardConfig, Submission, SEGMENT_SIZE,
+};
 
 use zerog_chain_client::Chain;
 
@@ -147,8 +154,38 @@ fn encoded_tree(path: &Path, layout: FileLayout, pb: &ProgressBar) -> Result<Fil
 	Ok(tree)
 }
 
+/// A file as zg would submit it: its encoded Merkle tree and submission.
+pub struct Identified {
+	/// The encoded file's Merkle tree.
+	pub tree: FileMerkleTree,
+	/// What goes on chain.
+	pub submission: Submission,
+	/// Its id.
+	pub id: FileId,
+}
+
+/// Encodes and hashes the file at `path` (streaming) into what `zg storage upload`
+/// would submit, without touching the chain.
+pub async fn identify(path: &Path, params: CodeParams, quiet: bool) -> Result<Identified, String> {
+	let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+	zerog_storage_primitives::check_size(size).map_err(|e| format!("{}: size {size}: {e:?}", path.display()))?;
+	let layout = FileLayout::new(size, params);
+	let tag = EncodingTag { size, params };
+	let pb = bar(size, "hashing", quiet);
+	let tree = {
+		let (p, pb2) = (path.to_path_buf(), pb.clone());
+		tokio::task::spawn_blocking(move || encoded_tree(&p, layout, &pb2)).await.map_err(|e| e.to_string())??
+	};
+	pb.finish_and_clear();
+	let submission = Submission { size: layout.encoded_size(), root: tree.root(), tags: tag.to_tags() };
+	let id = submission.id();
+	Ok(Identified { tree, submission, id })
+}
+
 /// What an upload did.
 pub struct UploadReport {
+	/// The file's id (root, size and tags together), what downloads name.
+	pub id: FileId,
 	/// The encoded file's root, as on chain.
 	pub root: FileRoot,
 	/// Its flow entry.
@@ -163,6 +200,8 @@ pub struct UploadReport {
 	pub uploads: u64,
 	/// Seconds spent sending segments.
 	pub transfer_secs: f64,
+	/// Nodes left out (unreachable, or failing); the stripes had enough without them.
+	pub skipped_nodes: Vec<(String, String)>,
 }
 
 /// Upload options.
@@ -179,10 +218,10 @@ pub struct UploadOpts {
 	pub quiet: bool,
 }
 
-async fn wait_known(node: &NodeClient, root: &FileRoot) -> Result<(), String> {
+async fn wait_known(node: &NodeClient, id: &FileId) -> Result<(), String> {
 	let deadline = Instant::now() + Duration::from_secs(120);
 	loop {
-		match node.rpc.request::<Option<FileInfo>, _>("zgs_getFileInfo", rpc_params![to_hex(root)]).await {
+		match node.rpc.request::<Option<FileInfo>, _>("zgs_getFileInfo", rpc_params![to_hex(id)]).await {
 			Ok(Some(_)) => return Ok(()),
 			Ok(None) => {},
 			Err(e) => return Err(format!("node {}: {e}", node.endpoint)),
@@ -194,29 +233,71 @@ async fn wait_known(node: &NodeClient, root: &FileRoot) -> Result<(), String> {
 	}
 }
 
-async fn held(node: &NodeClient, root: &FileRoot) -> Result<HashSet<u64>, String> {
+/// Indices asked for per `zgs_storedSegments` page: small enough that a page of the
+/// largest indices stays far below the response limit.
+const HELD_PAGE: u32 = 16_384;
+
+/// The segments of file `id` (of `segments` segments) that `node` holds. What a node
+/// says is bounded: each page must be ascending, within the file and past the previous
+/// one, so a faulty or hostile node cannot make this loop forever or grow without bound.
+async fn held(node: &NodeClient, id: &FileId, segments: u64) -> Result<HashSet<u64>, String> {
 	let mut out = HashSet::new();
 	let mut from = 0u64;
-	loop {
+	while from < segments {
 		let page: Vec<u64> = node
 			.rpc
-			.request("zgs_storedSegments", rpc_params![to_hex(root), from, api::MAX_LIST])
+			.request("zgs_storedSegments", rpc_params![to_hex(id), from, HELD_PAGE])
 			.await
 			.map_err(|e| format!("node {}: {e}", node.endpoint))?;
-		let done = page.len() < api::MAX_LIST as usize;
-		if let Some(last) = page.last() {
-			from = last + 1;
+		if page.len() > HELD_PAGE as usize {
+			return Err(format!("node {}: {} indices in a page of {HELD_PAGE}", node.endpoint, page.len()));
 		}
-		out.extend(page);
-		if done {
-			return Ok(out);
+		let mut prev: Option<u64> = None;
+		for &i in &page {
+			if i < from || i >= segments || prev.is_some_and(|p| i <= p) {
+				return Err(format!("node {}: stored segment list out of order or range ({i})", node.endpoint));
+			}
+			prev = Some(i);
+		}
+		let done = page.len() < HELD_PAGE as usize;
+		out.extend(&page);
+		match prev {
+			Some(last) if !done => from = last + 1,
+			_ => break,
 		}
 	}
+	Ok(out)
 }
 
-/// Uploads a file: encodes it, submits its root (unless already on chain), waits for
-/// finality, and sends every segment to every node whose shard holds it, skipping
-/// segments a node already has, so a second run resumes an interrupted one.
+/// Whether each stripe of `layout` has at least its data count of segments on the nodes
+/// in `alive` (or already `stored`), so the file can be rebuilt; else the first short stripe.
+fn coverage(
+	layout: &FileLayout,
+	shards: &[ShardConfig],
+	alive: &[bool],
+	stored: &HashSet<u64>,
+) -> Result<(), String> {
+	for s in 0..layout.stripes() {
+		let first = layout.stripe_start(s);
+		let count = (layout.stripe_data(s) + layout.parity_per_stripe()) as u64;
+		let have = (first..first + count)
+			.filter(|i| stored.contains(i) || shards.iter().zip(alive).any(|(sh, a)| *a && sh.holds(*i)))
+			.count();
+		if have < layout.stripe_data(s) {
+			return Err(format!(
+				"stripe {s}: only {have} of its segments can be placed on live nodes, {} are needed",
+				layout.stripe_data(s)
+			));
+		}
+	}
+	Ok(())
+}
+
+/// Uploads a file: encodes it, submits it (unless already on chain), waits for
+/// finality, and sends every segment to every live node whose shard holds it, skipping
+/// segments a node already has, so a second run resumes an interrupted one and never
+/// pays twice. Nodes that do not answer or fail are left out with a warning as long as
+/// every stripe keeps enough segments on the others to be rebuilt.
 pub async fn upload(
 	chain: &Chain,
 	signer: &polkadot_sdk::sp_core::sr25519::Pair,
@@ -226,27 +307,21 @@ pub async fn upload(
 	let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
 	zerog_storage_primitives::check_size(size).map_err(|e| format!("{}: size {size}: {e:?}", path.display()))?;
 	let layout = FileLayout::new(size, opts.params);
-	let tag = EncodingTag { size, params: opts.params };
 	let encoded_size = layout.encoded_size();
+	let segments = layout.encoded_segments();
 
-	let nodes = discover(chain, &opts.nodes, false).await?;
-	for i in 0..layout.params.n as u64 {
-		if !nodes.iter().any(|n| n.shard.holds(i)) {
-			return Err(format!("no storage node keeps segment index {i} mod its shard count: the nodes do not cover every shard"));
-		}
-	}
+	let nodes = discover(chain, &opts.nodes, true).await?;
+	let shards: Vec<ShardConfig> = nodes.iter().map(|n| n.shard).collect();
+	coverage(&layout, &shards, &vec![true; nodes.len()], &HashSet::new())
+		.map_err(|e| format!("the storage nodes do not cover every shard: {e}"))?;
 
-	let pb = bar(size, "hashing", opts.quiet);
-	let tree = {
-		let (p, pb2) = (path.to_path_buf(), pb.clone());
-		tokio::task::spawn_blocking(move || encoded_tree(&p, layout, &pb2)).await.map_err(|e| e.to_string())??
-	};
-	pb.finish_and_clear();
-	let root = tree.root();
+	let Identified { tree, submission, id } = identify(path, opts.params, opts.quiet).await?;
+	let root = submission.root;
 
-	// On chain already (an earlier, interrupted run)? Else submit and wait for finality.
-	let existing = chain.json("storageMarket_fileStatus", rpc_params![to_hex(&root)]).await.map_err(|e| e.to_string())?;
-	let submitted = existing.is_null() || existing["size"].as_u64() != Some(encoded_size);
+	// On chain already (an earlier, interrupted run, or anyone who uploaded the same
+	// file)? Else submit and wait for finality.
+	let existing = chain.json("storageMarket_fileStatus", rpc_params![to_hex(&id)]).await.map_err(|e| e.to_string())?;
+	let mut submitted = existing.is_null();
 	if submitted {
 		let fee = chain
 			.json("storageMarket_quote", rpc_params![encoded_size, opts.months])
@@ -256,62 +331,100 @@ pub async fn upload(
 			return Err(format!("the storage market refuses {encoded_size} bytes for {} months", opts.months));
 		}
 		let call = zerog_runtime::RuntimeCall::StorageMarket(pallet_storage_market::Call::submit {
-			size: encoded_size,
+			size: submission.size,
 			root,
-			tags: tag.to_tags(),
+			tags: submission.tags,
 			lifetime_months: opts.months,
 		});
 		if !opts.quiet {
-			eprintln!("submitting root {} ({} encoded bytes, fee {} wei)", to_hex(&root), encoded_size, fee.as_str().unwrap_or("?"));
+			eprintln!("submitting file {} ({} encoded bytes, fee {} wei)", to_hex(&id), encoded_size, fee.as_str().unwrap_or("?"));
 		}
-		let inc = chain.submit(call, signer, true).await.map_err(|e| e.to_string())?;
-		let submitted_seq = inc.events.iter().find_map(|e| match e {
-			zerog_runtime::RuntimeEvent::StorageMarket(pallet_storage_market::Event::Submitted { seq, .. }) => Some(*seq),
-			_ => None,
-		});
-		if !opts.quiet {
-			eprintln!("submitted in block {} ({:?}), entry {submitted_seq:?}", inc.number, inc.block);
+		match chain.submit(call, signer, true).await {
+			Ok(inc) => {
+				let submitted_seq = inc.events.iter().find_map(|e| match e {
+					zerog_runtime::RuntimeEvent::StorageMarket(pallet_storage_market::Event::Submitted { seq, .. }) => {
+						Some(*seq)
+					},
+					_ => None,
+				});
+				if !opts.quiet {
+					eprintln!("submitted in block {} ({:?}), entry {submitted_seq:?}", inc.number, inc.block);
+				}
+			},
+			// Someone submitted the very same file in the meantime: it is paid for.
+			Err(zerog_chain_client::ChainError::Failed { error, .. }) if error.ends_with("::AlreadySubmitted") => {
+				submitted = false;
+			},
+			Err(e) => return Err(e.to_string()),
 		}
 	}
-	// The root's first entry (an earlier submission of the same file counts).
-	let entry = chain.json("storageMarket_fileStatus", rpc_params![to_hex(&root)]).await.map_err(|e| e.to_string())?;
+	let entry = chain.json("storageMarket_fileStatus", rpc_params![to_hex(&id)]).await.map_err(|e| e.to_string())?;
 	let seq = entry["seq"].as_u64().ok_or("the submission is not on chain after finality")?;
 
-	// Every node must have followed the submission; ask what each already holds.
+	// Ask each node what it already holds; one that does not answer is left out.
 	let mut todo: Vec<HashSet<u64>> = Vec::new();
+	let mut alive = Vec::new();
+	let mut skipped = Vec::new();
 	for n in &nodes {
-		wait_known(n, &root).await?;
-		todo.push(held(n, &root).await?);
+		let view = match wait_known(n, &id).await {
+			Ok(()) => held(n, &id, segments).await,
+			Err(e) => Err(e),
+		};
+		match view {
+			Ok(h) => {
+				todo.push(h);
+				alive.push(true);
+			},
+			Err(e) => {
+				if !opts.quiet {
+					eprintln!("warning: leaving out storage node {}: {e}", n.endpoint);
+				}
+				skipped.push((n.endpoint.clone(), e));
+				todo.push(HashSet::new());
+				alive.push(false);
+			},
+		}
 	}
+	let mut stored: HashSet<u64> = HashSet::new();
+	for (h, a) in todo.iter().zip(&alive) {
+		if *a {
+			stored.extend(h);
+		}
+	}
+	coverage(&layout, &shards, &alive, &stored).map_err(|e| format!("too many storage nodes are down: {e}"))?;
 
 	let t0 = Instant::now();
-	let total: u64 = (0..layout.encoded_segments())
-		.map(|i| nodes.iter().zip(&todo).filter(|(n, h)| n.shard.holds(i) && !h.contains(&i)).count() as u64)
-		.sum();
+	let wanted_by = |i: u64, k: usize, h: &HashSet<u64>| alive[k] && shards[k].holds(i) && !h.contains(&i);
+	let total: u64 =
+		(0..segments).map(|i| todo.iter().enumerate().filter(|(k, h)| wanted_by(i, *k, h)).count() as u64).sum();
 	let pb = bar(total * SEG, "upload", opts.quiet);
+	let dead: Arc<Vec<std::sync::atomic::AtomicBool>> =
+		Arc::new(alive.iter().map(|a| std::sync::atomic::AtomicBool::new(!a)).collect());
 	let (tx, rx) = tokio::sync::mpsc::channel::<(usize, Arc<SegmentWithProof>)>(opts.parallel * 2);
 	let producer = {
 		let p = path.to_path_buf();
-		let shards: Vec<ShardConfig> = nodes.iter().map(|n| n.shard).collect();
+		let (shards, dead, alive) = (shards.clone(), dead.clone(), alive.clone());
 		tokio::task::spawn_blocking(move || -> Result<(), String> {
+			use std::sync::atomic::Ordering;
 			let coder = default_coder(layout.params);
 			let levels = tree.levels();
-			let root = HexHash(levels.root());
 			let mut file = File::open(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+			let wanted = |i: u64, k: usize| {
+				alive[k] && !dead[k].load(Ordering::Relaxed) && shards[k].holds(i) && !todo[k].contains(&i)
+			};
 			for s in 0..layout.stripes() {
 				let first = layout.stripe_start(s);
-				let wanted = |i: u64| shards.iter().zip(&todo).any(|(sh, h)| sh.holds(i) && !h.contains(&i));
 				let count = (layout.stripe_data(s) + layout.parity_per_stripe()) as u64;
-				if !(first..first + count).any(wanted) {
+				if !(first..first + count).any(|i| (0..shards.len()).any(|k| wanted(i, k))) {
 					continue;
 				}
 				let data = read_stripe(&mut file, &layout, s).map_err(|e| format!("{}: {e}", p.display()))?;
 				for (j, seg) in encode_stripe(&*coder, &layout, data)?.into_iter().enumerate() {
 					let i = first + j as u64;
 					let proof = levels.proof(i).ok_or("proof past the end")?;
-					let seg = Arc::new(SegmentWithProof { root, index: i, data: Base64(seg), proof: proof.into() });
-					for (k, (sh, h)) in shards.iter().zip(&todo).enumerate() {
-						if sh.holds(i) && !h.contains(&i) && tx.blocking_send((k, seg.clone())).is_err() {
+					let seg = Arc::new(SegmentWithProof { id: HexHash(id), index: i, data: Base64(seg), proof: proof.into() });
+					for k in 0..shards.len() {
+						if wanted(i, k) && tx.blocking_send((k, seg.clone())).is_err() {
 							return Ok(());
 						}
 					}
@@ -321,29 +434,37 @@ pub async fn upload(
 		})
 	};
 	let nodes = Arc::new(nodes);
-	let failures = Arc::new(Mutex::new(Vec::<String>::new()));
+	let failures = Arc::new(Mutex::new(HashMap::<usize, String>::new()));
+	let stored = Arc::new(Mutex::new(stored));
 	let rx = Arc::new(tokio::sync::Mutex::new(rx));
 	let workers: Vec<_> = (0..opts.parallel.max(1))
 		.map(|_| {
-			let (rx, nodes, failures, pb) = (rx.clone(), nodes.clone(), failures.clone(), pb.clone());
+			let (rx, nodes, failures, pb, dead, stored) =
+				(rx.clone(), nodes.clone(), failures.clone(), pb.clone(), dead.clone(), stored.clone());
 			tokio::spawn(async move {
+				use std::sync::atomic::Ordering;
 				loop {
 					let Some((k, seg)) = rx.lock().await.recv().await else { return };
 					let node = &nodes[k];
 					let mut attempt = 0;
-					loop {
+					while !dead[k].load(Ordering::Relaxed) {
 						match node.rpc.request::<bool, _>("zgs_uploadSegment", rpc_params![&*seg]).await {
-							Ok(_) => break,
+							Ok(_) => {
+								stored.lock().expect("no panics under the lock; qed").insert(seg.index);
+								break;
+							},
 							Err(e) if attempt < 4 && matches!(e, ClientError::Transport(_) | ClientError::RequestTimeout) => {
 								attempt += 1;
 								tokio::time::sleep(Duration::from_millis(250 << attempt)).await;
 							},
 							Err(e) => {
-								failures.lock().expect("no panics under the lock; qed").push(format!(
-									"node {} segment {}: {e}",
-									node.endpoint, seg.index
-								));
-								break;
+								// This node is left out for the rest of the upload.
+								dead[k].store(true, Ordering::Relaxed);
+								failures
+									.lock()
+									.expect("no panics under the lock; qed")
+									.entry(k)
+									.or_insert_with(|| format!("segment {}: {e}", seg.index));
 							},
 						}
 					}
@@ -358,35 +479,58 @@ pub async fn upload(
 	}
 	pb.finish_and_clear();
 	let failures = std::mem::take(&mut *failures.lock().expect("no panics under the lock; qed"));
-	if !failures.is_empty() {
-		return Err(format!(
-			"{} segment uploads failed (run the same upload again to resume):\n  {}",
-			failures.len(),
-			failures.iter().take(10).cloned().collect::<Vec<_>>().join("\n  ")
-		));
+	for (k, why) in &failures {
+		if !opts.quiet {
+			eprintln!("warning: storage node {} failed and was left out: {why}", nodes[*k].endpoint);
+		}
+		skipped.push((nodes[*k].endpoint.clone(), why.clone()));
 	}
-	Ok(UploadReport { root, seq, size, encoded_size, submitted, uploads: total, transfer_secs: t0.elapsed().as_secs_f64() })
+	let stored = std::mem::take(&mut *stored.lock().expect("no panics under the lock; qed"));
+	coverage(&layout, &shards, &vec![false; nodes.len()], &stored).map_err(|e| {
+		format!(
+			"the upload is incomplete ({e}; run the same upload again to resume):\n  {}",
+			skipped.iter().map(|(n, why)| format!("{n}: {why}")).collect::<Vec<_>>().join("\n  ")
+		)
+	})?;
+	Ok(UploadReport {
+		id,
+		root,
+		seq,
+		size,
+		encoded_size,
+		submitted,
+		uploads: total,
+		transfer_secs: t0.elapsed().as_secs_f64(),
+		skipped_nodes: skipped,
+	})
 }
 
 /// A file on chain as the client layer sees it.
 pub struct OnChainFile {
 	/// Its flow entry (JSON from `storageMarket_fileStatus`).
 	pub entry: Value,
+	/// Its Merkle root, which every segment proves against.
+	pub root: FileRoot,
 	/// Its encoding.
 	pub tag: EncodingTag,
 }
 
-/// Looks `root` up on chain and reads its encoding.
-pub async fn lookup(chain: &Chain, root: &FileRoot) -> Result<OnChainFile, String> {
-	let entry = chain.json("storageMarket_fileStatus", rpc_params![to_hex(root)]).await.map_err(|e| e.to_string())?;
+/// Looks file `id` up on chain and reads its encoding. The entry must hash to `id`
+/// (root, size and tags), so what it says about the file is what its uploader submitted.
+pub async fn lookup(chain: &Chain, id: &FileId) -> Result<OnChainFile, String> {
+	let entry = chain.json("storageMarket_fileStatus", rpc_params![to_hex(id)]).await.map_err(|e| e.to_string())?;
 	if entry.is_null() {
-		return Err(format!("root {} is not on chain", to_hex(root)));
+		return Err(format!("file {} is not on chain (a file is named by the id `zg storage upload` printed)", to_hex(id)));
 	}
 	let size = entry["size"].as_u64().ok_or("entry without a size")?;
+	let root = parse_hash(entry["root"].as_str().unwrap_or_default())?;
 	let tags = parse_hash(entry["tags"].as_str().unwrap_or_default())?;
+	if (Submission { size, root, tags }).id() != *id {
+		return Err(format!("the chain's entry for file {} does not hash to that id: the RPC node is lying", to_hex(id)));
+	}
 	let tag = EncodingTag::from_tags(&tags, size)
-		.ok_or_else(|| format!("root {} was not uploaded by zg (its tags carry no ZGE1 encoding header)", to_hex(root)))?;
-	Ok(OnChainFile { entry, tag })
+		.ok_or_else(|| format!("file {} was not uploaded by zg (its tags carry no ZGE1 encoding header)", to_hex(id)))?;
+	Ok(OnChainFile { entry, root, tag })
 }
 
 /// What a download did.
@@ -404,6 +548,7 @@ pub struct DownloadReport {
 }
 
 struct Fetcher {
+	id: FileId,
 	root: FileRoot,
 	segments: u64,
 	nodes: Vec<NodeClient>,
@@ -423,7 +568,7 @@ impl Fetcher {
 			}
 			let reply = node
 				.rpc
-				.request::<SegmentWithProof, _>("zgs_downloadSegmentWithProof", rpc_params![to_hex(&self.root), i])
+				.request::<SegmentWithProof, _>("zgs_downloadSegmentWithProof", rpc_params![to_hex(&self.id), i])
 				.await;
 			let seg = match reply {
 				Ok(seg) => seg,
@@ -447,8 +592,8 @@ impl Fetcher {
 	}
 
 	fn verify(&self, i: u64, seg: SegmentWithProof) -> Result<Vec<u8>, String> {
-		if seg.root.0 != self.root || seg.index != i {
-			return Err(format!("asked for segment {i}, got segment {} of {}", seg.index, to_hex(&seg.root.0)));
+		if seg.id.0 != self.id || seg.index != i {
+			return Err(format!("asked for segment {i}, got segment {} of {}", seg.index, to_hex(&seg.id.0)));
 		}
 		if seg.data.0.len() != SEGMENT_SIZE {
 			return Err(format!("segment {i} is {} bytes", seg.data.0.len()));
@@ -498,22 +643,23 @@ impl Fetcher {
 	}
 }
 
-/// Downloads `root` into `out`: stripes fetched in parallel from the nodes holding them,
-/// each segment verified against the root, missing or bad ones rebuilt from parity.
-/// Writes to `out.part` and renames it only when the whole file is there.
+/// Downloads file `id` into `out`: stripes fetched in parallel from the nodes holding
+/// them, each segment verified against the file's root, missing or bad ones rebuilt from
+/// parity. Writes to `out.part` and renames it only when the whole file is there.
 pub async fn download(
 	chain: &Chain,
-	root: FileRoot,
+	id: FileId,
 	out: &Path,
 	explicit: &[String],
 	parallel: usize,
 	quiet: bool,
 ) -> Result<DownloadReport, String> {
-	let file = lookup(chain, &root).await?;
+	let file = lookup(chain, &id).await?;
 	let layout = file.tag.layout();
 	let nodes = discover(chain, explicit, true).await?;
 	let fetcher = Arc::new(Fetcher {
-		root,
+		id,
+		root: file.root,
 		segments: segment_count(layout.encoded_size()),
 		nodes,
 		bad: Mutex::new(HashMap::new()),
@@ -557,11 +703,11 @@ pub async fn download(
 	Ok(DownloadReport { size: written, secs, decoded_stripes: decoded, bad_nodes, unreachable })
 }
 
-/// Each node's view of `root` (`None`: unreachable).
-pub async fn node_views(nodes: &[NodeClient], root: &FileRoot) -> Vec<(String, ShardConfig, Result<Option<FileInfo>, String>)> {
+/// Each node's view of file `id` (`None`: unreachable).
+pub async fn node_views(nodes: &[NodeClient], id: &FileId) -> Vec<(String, ShardConfig, Result<Option<FileInfo>, String>)> {
 	let mut out = Vec::new();
 	for n in nodes {
-		let r = n.rpc.request::<Option<FileInfo>, _>("zgs_getFileInfo", rpc_params![to_hex(root)]).await.map_err(|e| e.to_string());
+		let r = n.rpc.request::<Option<FileInfo>, _>("zgs_getFileInfo", rpc_params![to_hex(id)]).await.map_err(|e| e.to_string());
 		out.push((n.endpoint.clone(), n.shard, r));
 	}
 	out

@@ -23,10 +23,12 @@ fn bench(c: &mut Criterion) {
 	let levels = FileMerkleTree::from_segment_roots(vec![segment_root(&data); SEGMENTS as usize]).levels();
 	let root = levels.root();
 	let store = Store::open(dir.path(), false).unwrap();
-	store.add_files(&[NewFile { seq: 0, root, size: SEGMENTS * SEGMENT_SIZE as u64 }], 1).unwrap();
+	let size = SEGMENTS * SEGMENT_SIZE as u64;
+	let id = zerog_storage_primitives::Submission { size, root, tags: [0; 32] }.id();
+	store.add_files(&[NewFile { seq: 0, id, root, size }], 1).unwrap();
 	let node = StorageNode::new(store, ShardConfig::FULL);
 	let seg = |i: u64| SegmentWithProof {
-		root: HexHash(root),
+		id: HexHash(id),
 		index: i,
 		data: Base64(data.clone()),
 		proof: levels.proof(i).unwrap().into(),

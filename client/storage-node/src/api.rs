@@ -6,18 +6,19 @@
 //! | `zgs_getStatus` | — | [`NodeStatus`] |
 //! | `zgs_getShardConfig` | — | [`ShardJson`] |
 //! | `zgs_uploadSegment` | [`SegmentWithProof`] | `true` if stored now, `false` if already held |
-//! | `zgs_downloadSegmentWithProof` | `root, index` | [`SegmentWithProof`] |
-//! | `zgs_getFileInfo` | `root` | [`FileInfo`] or `null` if no finalized submission has `root` |
-//! | `zgs_storedSegments` | `root, from, limit` | up to `limit` (≤ [`MAX_LIST`]) held indices `≥ from`, ascending |
+//! | `zgs_downloadSegmentWithProof` | `id, index` | [`SegmentWithProof`] |
+//! | `zgs_getFileInfo` | `id` | [`FileInfo`] or `null` if no finalized submission is file `id` |
+//! | `zgs_storedSegments` | `id, from, limit` | up to `limit` (≤ [`MAX_LIST`]) held indices `≥ from`, ascending |
 //!
-//! Hashes are `0x`-hex, segment bytes base64 (standard alphabet, padded).
+//! Files are named by their id (`Submission::id`: root, size and tags together), never by
+//! their root alone. Hashes are `0x`-hex, segment bytes base64 (standard alphabet, padded).
 
 use base64::Engine;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use zerog_storage_primitives::{Hash, MerkleProof, ShardConfig};
 
-/// The root is not in any finalized submission this node has seen.
-pub const ERR_UNKNOWN_ROOT: i32 = 1001;
+/// The file id is not in any finalized submission this node has seen.
+pub const ERR_UNKNOWN_FILE: i32 = 1001;
 /// The segment does not prove against the root.
 pub const ERR_INVALID_PROOF: i32 = 1002;
 /// The segment belongs to another shard.
@@ -115,17 +116,17 @@ impl From<ProofJson> for MerkleProof {
 	}
 }
 
-/// One segment of a file with the proof that it belongs to `root`.
+/// One segment of a file with the proof that it belongs to the file's root.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SegmentWithProof {
-	/// The file's root (as on chain).
-	pub root: HexHash,
+	/// The file's id (as on chain).
+	pub id: HexHash,
 	/// The segment's index in the file.
 	pub index: u64,
 	/// The segment's bytes (the last segment of a file may be short).
 	pub data: Base64,
-	/// The segment root's path to `root`.
+	/// The segment root's path to the file's root.
 	pub proof: ProofJson,
 }
 
@@ -173,9 +174,11 @@ pub struct NodeStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileInfo {
-	/// The root.
+	/// The file's id.
+	pub id: HexHash,
+	/// Its Merkle root.
 	pub root: HexHash,
-	/// Flow sequence number of its first submission.
+	/// Flow sequence number of its submission.
 	pub seq: u64,
 	/// Size in bytes as submitted.
 	pub size: u64,

@@ -1,6 +1,8 @@
 //! Follows the chain's finalized storage-market flow over its JSON-RPC
 //! (`chain_getFinalizedHead`, `storageMarket_flow`, `storageMarket_entry`), recording
-//! every new submission's root and size so that uploads for it are accepted.
+//! every new submission's id, root and size so that uploads for it are accepted. The id
+//! is computed here from the entry's root, size and tags (`Submission::id`), the same
+//! way the runtime and `zg` compute it.
 //!
 //! Only finalized blocks are read, so a submission the node accepts data for cannot be
 //! reverted. Progress (the next sequence number) is stored with the entries in one batch:
@@ -11,7 +13,7 @@ use std::{sync::Arc, time::Duration};
 use jsonrpsee::core::{client::ClientT, rpc_params};
 use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
 use serde::Deserialize;
-use zerog_storage_primitives::check_size;
+use zerog_storage_primitives::{check_size, Submission};
 
 use crate::{
 	api::{parse_hash, HexHash},
@@ -31,6 +33,7 @@ struct Flow {
 struct Entry {
 	root: HexHash,
 	size: u64,
+	tags: HexHash,
 }
 
 #[derive(Deserialize)]
@@ -47,6 +50,8 @@ pub fn chain_client(url: &str) -> Result<HttpClient, String> {
 }
 
 /// One poll: reads the entries finalized since the last one. Returns how many were new.
+/// Refuses (and records nothing) when the chain has fewer entries than this node has
+/// followed: it is another chain than the one the store was filled from.
 pub async fn sync_once(chain: &HttpClient, node: &StorageNode) -> Result<u64, String> {
 	let hash: String = chain.request("chain_getFinalizedHead", rpc_params![]).await.map_err(|e| e.to_string())?;
 	parse_hash(&hash)?;
@@ -54,6 +59,14 @@ pub async fn sync_once(chain: &HttpClient, node: &StorageNode) -> Result<u64, St
 	let number = u64::from_str_radix(header.number.trim_start_matches("0x"), 16).map_err(|e| e.to_string())?;
 	let flow: Flow = chain.request("storageMarket_flow", rpc_params![&hash]).await.map_err(|e| e.to_string())?;
 	let next = node.store.next_seq().map_err(|e| e.to_string())?;
+	if flow.entries < next {
+		// Another chain (or one reset under us): never skip or re-read entries blindly.
+		return Err(format!(
+			"the chain's flow has {} entries but this node has followed {next}: is --chain-rpc the chain \
+			 this store was filled from? (use another --db-path for another chain)",
+			flow.entries
+		));
+	}
 	let until = flow.entries.min(next + MAX_ENTRIES_PER_POLL);
 	let mut files = Vec::new();
 	for seq in next..until {
@@ -64,7 +77,8 @@ pub async fn sync_once(chain: &HttpClient, node: &StorageNode) -> Result<u64, St
 			tracing::warn!(seq, size = entry.size, "skipping an entry with an invalid size");
 			continue;
 		}
-		files.push(NewFile { seq, root: entry.root.0, size: entry.size });
+		let id = Submission { size: entry.size, root: entry.root.0, tags: entry.tags.0 }.id();
+		files.push(NewFile { seq, id, root: entry.root.0, size: entry.size });
 	}
 	if until > next {
 		node.store.add_files(&files, until).map_err(|e| e.to_string())?;
@@ -96,5 +110,39 @@ pub async fn follow(chain: HttpClient, node: Arc<StorageNode>, interval: Duratio
 			},
 		}
 		tokio::time::sleep(interval).await;
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::store::Store;
+	use jsonrpsee::{server::Server, RpcModule};
+	use zerog_storage_primitives::ShardConfig;
+
+	/// A chain whose finalized flow has `entries` entries (none readable).
+	async fn fake_chain(entries: u64) -> (String, jsonrpsee::server::ServerHandle) {
+		let mut m = RpcModule::new(());
+		m.register_method("chain_getFinalizedHead", |_, _, _| format!("0x{}", "11".repeat(32))).unwrap();
+		m.register_method("chain_getHeader", |_, _, _| serde_json::json!({ "number": "0x10" })).unwrap();
+		m.register_method("storageMarket_flow", move |_, _, _| serde_json::json!({ "length": 0, "entries": entries }))
+			.unwrap();
+		let server = Server::builder().build("127.0.0.1:0").await.unwrap();
+		let url = format!("http://{}", server.local_addr().unwrap());
+		(url, server.start(m))
+	}
+
+	#[tokio::test]
+	async fn a_chain_with_fewer_entries_than_followed_is_refused() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path(), false).unwrap();
+		store.add_files(&[], 5).unwrap();
+		let node = StorageNode::new(store, ShardConfig::FULL);
+		let (url, handle) = fake_chain(2).await;
+		let err = sync_once(&chain_client(&url).unwrap(), &node).await.unwrap_err();
+		assert!(err.contains("flow has 2 entries but this node has followed 5"), "{err}");
+		// Nothing recorded: the node still waits at entry 5.
+		assert_eq!(node.store.next_seq().unwrap(), 5);
+		handle.stop().unwrap();
 	}
 }

@@ -2,10 +2,10 @@
 //!
 //! Keeps one shard of the log layer's files and proves every byte of it:
 //!
-//! - [`follower`] reads finalized submissions from the chain (roots and sizes);
-//! - [`node::StorageNode::upload`] accepts a segment only if its root was submitted, it
+//! - [`follower`] reads finalized submissions from the chain (ids, roots and sizes);
+//! - [`node::StorageNode::upload`] accepts a segment only if its file was submitted, it
 //!   is in this node's shard (`index % num_shard == shard_id`), has the right length
-//!   and proves against the root; nothing else is written;
+//!   and proves against the file's root; nothing else is written;
 //! - [`store`] keeps segments and their proofs in RocksDB, crash-safe;
 //! - [`node::rpc_module`] serves the `zgs_*` JSON-RPC API ([`api`]).
 //!

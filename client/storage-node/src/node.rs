@@ -10,7 +10,7 @@ use jsonrpsee::{
 	RpcModule,
 };
 use thiserror::Error;
-use zerog_storage_primitives::{segment_count, segment_len, segment_root, FileRoot, ShardConfig};
+use zerog_storage_primitives::{segment_count, segment_len, segment_root, FileId, ShardConfig};
 
 use crate::{
 	api::{self, FileInfo, HexHash, NodeStatus, SegmentWithProof},
@@ -20,11 +20,11 @@ use crate::{
 /// Why a request was refused. Each maps to one `zgs_*` error code.
 #[derive(Debug, Error)]
 pub enum NodeError {
-	/// See [`api::ERR_UNKNOWN_ROOT`].
-	#[error("root {0} is not in any finalized submission this node has seen (followed up to block {1})")]
-	UnknownRoot(String, u64),
+	/// See [`api::ERR_UNKNOWN_FILE`].
+	#[error("file {0} is not in any finalized submission this node has seen (followed up to block {1})")]
+	UnknownFile(String, u64),
 	/// See [`api::ERR_INVALID_PROOF`].
-	#[error("segment {0} does not prove against root {1}")]
+	#[error("segment {0} does not prove against the root of file {1}")]
 	InvalidProof(u64, String),
 	/// See [`api::ERR_NOT_IN_SHARD`].
 	#[error("segment {index} belongs to shard {owner} of {num_shard}, this node is shard {shard_id}")]
@@ -47,7 +47,7 @@ impl NodeError {
 	/// The JSON-RPC error code.
 	pub fn code(&self) -> i32 {
 		match self {
-			Self::UnknownRoot(..) => api::ERR_UNKNOWN_ROOT,
+			Self::UnknownFile(..) => api::ERR_UNKNOWN_FILE,
 			Self::InvalidProof(..) => api::ERR_INVALID_PROOF,
 			Self::NotInShard { .. } => api::ERR_NOT_IN_SHARD,
 			Self::IndexOutOfRange(..) => api::ERR_INDEX_OUT_OF_RANGE,
@@ -89,18 +89,18 @@ impl StorageNode {
 		Self { store, shard, progress: ChainProgress::default() }
 	}
 
-	fn known(&self, root: &FileRoot) -> Result<crate::store::FileRecord, NodeError> {
-		self.store.file(root)?.ok_or_else(|| {
-			NodeError::UnknownRoot(api::to_hex(root), self.progress.finalized.load(Ordering::Relaxed))
+	fn known(&self, id: &FileId) -> Result<crate::store::FileRecord, NodeError> {
+		self.store.file(id)?.ok_or_else(|| {
+			NodeError::UnknownFile(api::to_hex(id), self.progress.finalized.load(Ordering::Relaxed))
 		})
 	}
 
-	/// Accepts a segment only if its root is on chain (finalized), it is in this node's
-	/// shard, has the length its index has in the file, and proves against the root.
-	/// Returns whether it was stored now (`false`: already held).
+	/// Accepts a segment only if its file is on chain (finalized), it is in this node's
+	/// shard, has the length its index has in the file, and proves against the file's
+	/// root. Returns whether it was stored now (`false`: already held).
 	pub fn upload(&self, seg: &SegmentWithProof) -> Result<bool, NodeError> {
-		let root = seg.root.0;
-		let rec = self.known(&root)?;
+		let id = seg.id.0;
+		let rec = self.known(&id)?;
 		let segments = segment_count(rec.size);
 		if seg.index >= segments {
 			return Err(NodeError::IndexOutOfRange(seg.index, segments));
@@ -117,36 +117,35 @@ impl StorageNode {
 		let proof: zerog_storage_primitives::MerkleProof = seg.proof.clone().into();
 		if proof.index != seg.index ||
 			proof.leaf_count != segments ||
-			proof.verify(&root, segment_root(&seg.data.0)).is_err()
+			proof.verify(&rec.root, segment_root(&seg.data.0)).is_err()
 		{
-			return Err(NodeError::InvalidProof(seg.index, api::to_hex(&root)));
+			return Err(NodeError::InvalidProof(seg.index, api::to_hex(&id)));
 		}
-		Ok(self.store.put_segment(&root, seg.index, &seg.data.0, &seg.proof)?)
+		Ok(self.store.put_segment(&id, seg.index, &seg.data.0, &seg.proof)?)
 	}
 
 	/// A held segment with the proof it was uploaded with (a node holds one shard, not
 	/// the whole tree).
-	pub fn download(&self, root: &FileRoot, index: u64) -> Result<SegmentWithProof, NodeError> {
-		let rec = self.known(root)?;
+	pub fn download(&self, id: &FileId, index: u64) -> Result<SegmentWithProof, NodeError> {
+		let rec = self.known(id)?;
 		let segments = segment_count(rec.size);
 		if index >= segments {
 			return Err(NodeError::IndexOutOfRange(index, segments));
 		}
-		let data = self.store.segment(root, index)?.ok_or_else(|| NodeError::SegmentNotFound(index, api::to_hex(root)))?;
-		let proof = self
-			.store
-			.proof(root, index)?
-			.ok_or_else(|| NodeError::SegmentNotFound(index, api::to_hex(root)))?;
-		Ok(SegmentWithProof { root: HexHash(*root), index, data: api::Base64(data), proof })
+		let data = self.store.segment(id, index)?.ok_or_else(|| NodeError::SegmentNotFound(index, api::to_hex(id)))?;
+		let proof =
+			self.store.proof(id, index)?.ok_or_else(|| NodeError::SegmentNotFound(index, api::to_hex(id)))?;
+		Ok(SegmentWithProof { id: HexHash(*id), index, data: api::Base64(data), proof })
 	}
 
-	/// What this node knows and holds of `root`.
-	pub fn file_info(&self, root: &FileRoot) -> Result<Option<FileInfo>, NodeError> {
-		let Some(rec) = self.store.file(root)? else { return Ok(None) };
+	/// What this node knows and holds of file `id`.
+	pub fn file_info(&self, id: &FileId) -> Result<Option<FileInfo>, NodeError> {
+		let Some(rec) = self.store.file(id)? else { return Ok(None) };
 		let segments = segment_count(rec.size);
 		let shard_segments = api::shard_segments(self.shard, segments);
 		Ok(Some(FileInfo {
-			root: HexHash(*root),
+			id: HexHash(*id),
+			root: HexHash(rec.root),
 			seq: rec.seq,
 			size: rec.size,
 			segments,
@@ -185,19 +184,19 @@ pub fn rpc_module(node: Arc<StorageNode>) -> Result<RpcModule<StorageNode>, json
 		n.upload(&seg).map_err(ErrorObjectOwned::from)
 	})?;
 	m.register_blocking_method("zgs_downloadSegmentWithProof", |p: Params, n: Arc<StorageNode>, _| {
-		let (root, index): (HexHash, u64) = p.parse().map_err(invalid)?;
-		n.download(&root.0, index).map_err(ErrorObjectOwned::from)
+		let (id, index): (HexHash, u64) = p.parse().map_err(invalid)?;
+		n.download(&id.0, index).map_err(ErrorObjectOwned::from)
 	})?;
 	m.register_blocking_method("zgs_getFileInfo", |p: Params, n: Arc<StorageNode>, _| {
-		let (root,): (HexHash,) = p.parse().map_err(invalid)?;
-		n.file_info(&root.0).map_err(ErrorObjectOwned::from)
+		let (id,): (HexHash,) = p.parse().map_err(invalid)?;
+		n.file_info(&id.0).map_err(ErrorObjectOwned::from)
 	})?;
 	m.register_blocking_method("zgs_storedSegments", |p: Params, n: Arc<StorageNode>, _| {
-		let (root, from, limit): (HexHash, u64, u32) = p.parse().map_err(invalid)?;
+		let (id, from, limit): (HexHash, u64, u32) = p.parse().map_err(invalid)?;
 		if limit > api::MAX_LIST {
 			return Err(invalid(format!("limit {limit} is above {}", api::MAX_LIST)));
 		}
-		n.store.stored_indices(&root.0, from, limit as usize).map_err(|e| NodeError::from(e).into())
+		n.store.stored_indices(&id.0, from, limit as usize).map_err(|e| NodeError::from(e).into())
 	})?;
 	Ok(m)
 }
@@ -206,7 +205,12 @@ pub fn rpc_module(node: Arc<StorageNode>) -> Result<RpcModule<StorageNode>, json
 mod tests {
 	use super::*;
 	use crate::{api::Base64, store::NewFile};
-	use zerog_storage_primitives::{FileMerkleTree, SEGMENT_SIZE};
+	use zerog_storage_primitives::{FileMerkleTree, Submission, SEGMENT_SIZE};
+
+	/// The id of the test file.
+	fn file_id(tree: &FileMerkleTree, size: u64) -> FileId {
+		Submission { size, root: tree.root(), tags: [0; 32] }.id()
+	}
 
 	/// A node holding `shard`, knowing one file of 2.5 segments, and that file.
 	fn setup(shard: ShardConfig) -> (tempfile::TempDir, Arc<StorageNode>, Vec<u8>, FileMerkleTree) {
@@ -214,14 +218,15 @@ mod tests {
 		let data: Vec<u8> = (0..SEGMENT_SIZE * 5 / 2).map(|i| (i * 31 % 251) as u8).collect();
 		let tree = FileMerkleTree::from_data(&data);
 		let store = Store::open(dir.path(), false).unwrap();
-		store.add_files(&[NewFile { seq: 0, root: tree.root(), size: data.len() as u64 }], 1).unwrap();
+		let size = data.len() as u64;
+		store.add_files(&[NewFile { seq: 0, id: file_id(&tree, size), root: tree.root(), size }], 1).unwrap();
 		(dir, Arc::new(StorageNode::new(store, shard)), data, tree)
 	}
 
 	fn seg(data: &[u8], tree: &FileMerkleTree, i: u64) -> SegmentWithProof {
 		let bytes = data.chunks(SEGMENT_SIZE).nth(i as usize).unwrap().to_vec();
 		SegmentWithProof {
-			root: HexHash(tree.root()),
+			id: HexHash(file_id(tree, data.len() as u64)),
 			index: i,
 			data: Base64(bytes),
 			proof: tree.segment_proof(i).unwrap().into(),
@@ -236,9 +241,11 @@ mod tests {
 		}
 		// Idempotent.
 		assert!(!node.upload(&seg(&data, &tree, 1)).unwrap());
-		let back = node.download(&tree.root(), 2).unwrap();
+		let id = file_id(&tree, data.len() as u64);
+		let back = node.download(&id, 2).unwrap();
 		assert_eq!(back, seg(&data, &tree, 2));
-		let info = node.file_info(&tree.root()).unwrap().unwrap();
+		let info = node.file_info(&id).unwrap().unwrap();
+		assert_eq!(info.root, HexHash(tree.root()));
 		assert_eq!((info.segments, info.stored_segments, info.complete), (3, 3, true));
 		assert_eq!(node.status().unwrap().stored_segments, 3);
 	}
@@ -264,10 +271,15 @@ mod tests {
 		s.index = 3;
 		assert_eq!(node.upload(&s).unwrap_err().code(), api::ERR_INDEX_OUT_OF_RANGE);
 		let mut s = seg(&data, &tree, 0);
-		s.root = HexHash([9u8; 32]);
-		assert_eq!(node.upload(&s).unwrap_err().code(), api::ERR_UNKNOWN_ROOT);
+		s.id = HexHash([9u8; 32]);
+		assert_eq!(node.upload(&s).unwrap_err().code(), api::ERR_UNKNOWN_FILE);
+		// The file's root is not its id: segments sent under the bare root are refused.
+		let mut s = seg(&data, &tree, 0);
+		s.id = HexHash(tree.root());
+		assert_eq!(node.upload(&s).unwrap_err().code(), api::ERR_UNKNOWN_FILE);
 		assert_eq!(node.status().unwrap().stored_segments, 0);
-		assert_eq!(node.download(&tree.root(), 0).unwrap_err().code(), api::ERR_SEGMENT_NOT_FOUND);
+		let id = file_id(&tree, data.len() as u64);
+		assert_eq!(node.download(&id, 0).unwrap_err().code(), api::ERR_SEGMENT_NOT_FOUND);
 	}
 
 	#[tokio::test]
@@ -292,19 +304,53 @@ mod tests {
 		assert_eq!(r["error"]["code"], -32602, "{r}");
 		assert!(r["error"]["message"].as_str().unwrap().contains("base64"));
 		let mut bad = good.clone();
-		bad["root"] = "0x1234".into();
+		bad["id"] = "0x1234".into();
 		assert_eq!(call(req(serde_json::json!([bad]))).await["error"]["code"], -32602);
 		let r = call(
-			serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "zgs_storedSegments", "params": [good["root"], 0, 1u64 << 40]})
+			serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "zgs_storedSegments", "params": [good["id"], 0, 1u64 << 40]})
 				.to_string(),
 		)
 		.await;
 		assert_eq!(r["error"]["code"], -32602);
 		let r = call(
-			serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "zgs_downloadSegmentWithProof", "params": [good["root"], 0]})
+			serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "zgs_downloadSegmentWithProof", "params": [good["id"], 0]})
 				.to_string(),
 		)
 		.await;
 		assert_eq!(r["result"]["index"], 0);
+	}
+
+	proptest::proptest! {
+		#![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+		/// Any request body to any zgs method is answered with a result or a typed error,
+		/// never a panic, and a segment that is not the file's stores nothing.
+		#[test]
+		fn arbitrary_requests_never_panic_or_store(
+			method in proptest::sample::select(vec![
+				"zgs_uploadSegment", "zgs_downloadSegmentWithProof", "zgs_getFileInfo", "zgs_storedSegments",
+			]),
+			params in ".{0,300}",
+			index in 0u64..8,
+			leaf_count in 0u64..8,
+			data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..1024),
+			siblings in proptest::collection::vec(proptest::prelude::any::<[u8; 32]>(), 0..12),
+		) {
+			let (_d, node, _data, tree) = setup(ShardConfig::FULL);
+			let m = rpc_module(node.clone()).unwrap();
+			let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+			rt.block_on(async {
+				let raw = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"{method}","params":{params}}}"#);
+				let _ = m.raw_json_request(&raw, 1).await;
+				let seg = SegmentWithProof {
+					id: HexHash(file_id(&tree, (SEGMENT_SIZE * 5 / 2) as u64)),
+					index,
+					data: Base64(data),
+					proof: api::ProofJson { index, leaf_count, siblings: siblings.into_iter().map(HexHash).collect() },
+				};
+				let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "zgs_uploadSegment", "params": [seg]});
+				let _ = m.raw_json_request(&body.to_string(), 1).await;
+			});
+			proptest::prop_assert_eq!(node.status().unwrap().stored_segments, 0);
+		}
 	}
 }

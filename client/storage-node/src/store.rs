@@ -1,9 +1,12 @@
 //! The node's RocksDB store.
 //!
 //! Column families:
-//! - `files`: root → [`FileRecord`] (the first finalized submission of the root, and how
-//!   many of its segments are held), written by the chain follower;
-//! - `segments`: root ‖ index (u64 big-endian, so a file's segments iterate in order) →
+//! - `files`: file id → [`FileRecord`] (the finalized submission of the file: its root,
+//!   size and sequence number, and how many of its segments are held), written by the
+//!   chain follower. Files are keyed by id (root, size and tags together), so a second
+//!   submission of a root with another size cannot change what the node accepts for the
+//!   first;
+//! - `segments`: file id ‖ index (u64 big-endian, so a file's segments iterate in order) →
 //!   the segment's bytes;
 //! - `proofs`: the same key → the segment's verified Merkle proof (JSON), served with it;
 //! - `meta`: the next flow sequence number to read, the total of held segments.
@@ -18,7 +21,7 @@ use std::{path::Path, sync::Mutex};
 use rocksdb::{ColumnFamilyDescriptor, Direction, IteratorMode, Options, WriteBatch, WriteOptions, DB};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
-use zerog_storage_primitives::{FileRoot, SegmentIndex};
+use zerog_storage_primitives::{FileId, FileRoot, SegmentIndex};
 
 use crate::api::ProofJson;
 
@@ -38,16 +41,18 @@ pub enum StoreError {
 	/// A record on disk does not decode.
 	#[error("corrupt record: {0}")]
 	Corrupt(String),
-	/// A segment for a root the store does not know.
-	#[error("unknown root")]
-	UnknownRoot,
+	/// A segment for a file the store does not know.
+	#[error("unknown file")]
+	UnknownFile,
 }
 
 /// What the node knows of a file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileRecord {
-	/// Flow sequence number of the root's first submission.
+	/// Flow sequence number of the file's submission.
 	pub seq: u64,
+	/// The file's Merkle root, which its segments prove against.
+	pub root: FileRoot,
 	/// Submitted size in bytes.
 	pub size: u64,
 	/// Segments of it held here.
@@ -59,6 +64,8 @@ pub struct FileRecord {
 pub struct NewFile {
 	/// Its sequence number.
 	pub seq: u64,
+	/// Its id (root, size and tags together).
+	pub id: FileId,
 	/// Its root.
 	pub root: FileRoot,
 	/// Its size.
@@ -73,9 +80,9 @@ pub struct Store {
 	write: Mutex<()>,
 }
 
-fn segment_key(root: &FileRoot, index: SegmentIndex) -> [u8; 40] {
+fn segment_key(id: &FileId, index: SegmentIndex) -> [u8; 40] {
 	let mut k = [0u8; 40];
-	k[..32].copy_from_slice(root);
+	k[..32].copy_from_slice(id);
 	k[32..].copy_from_slice(&index.to_be_bytes());
 	k
 }
@@ -123,10 +130,10 @@ impl Store {
 		self.write.lock().unwrap_or_else(|e| e.into_inner())
 	}
 
-	/// The record of `root`, if a finalized submission had it.
-	pub fn file(&self, root: &FileRoot) -> Result<Option<FileRecord>, StoreError> {
+	/// The record of file `id`, if finalized.
+	pub fn file(&self, id: &FileId) -> Result<Option<FileRecord>, StoreError> {
 		self.db
-			.get_cf(self.cf(CF_FILES), root)?
+			.get_cf(self.cf(CF_FILES), id)?
 			.map(|b| serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string())))
 			.transpose()
 	}
@@ -142,17 +149,17 @@ impl Store {
 	}
 
 	/// Records newly finalized submissions and the next sequence number, atomically. A
-	/// root already known keeps its first submission.
+	/// file already known keeps its record.
 	pub fn add_files(&self, files: &[NewFile], next_seq: u64) -> Result<(), StoreError> {
 		let _g = self.lock();
 		let mut batch = WriteBatch::default();
 		let mut seen = std::collections::HashSet::new();
 		for f in files {
-			if !seen.insert(f.root) || self.file(&f.root)?.is_some() {
+			if !seen.insert(f.id) || self.file(&f.id)?.is_some() {
 				continue;
 			}
-			let rec = FileRecord { seq: f.seq, size: f.size, stored: 0 };
-			batch.put_cf(self.cf(CF_FILES), f.root, serde_json::to_vec(&rec).expect("plain struct; qed"));
+			let rec = FileRecord { seq: f.seq, root: f.root, size: f.size, stored: 0 };
+			batch.put_cf(self.cf(CF_FILES), f.id, serde_json::to_vec(&rec).expect("plain struct; qed"));
 		}
 		batch.put_cf(self.cf(CF_META), KEY_NEXT_SEQ, next_seq.to_le_bytes());
 		self.db.write_opt(batch, &self.write_opts())?;
@@ -163,23 +170,23 @@ impl Store {
 	/// it was already held (nothing changes).
 	pub fn put_segment(
 		&self,
-		root: &FileRoot,
+		id: &FileId,
 		index: SegmentIndex,
 		data: &[u8],
 		proof: &ProofJson,
 	) -> Result<bool, StoreError> {
 		let _g = self.lock();
-		let key = segment_key(root, index);
+		let key = segment_key(id, index);
 		if self.db.get_pinned_cf(self.cf(CF_SEGMENTS), key)?.is_some() {
 			return Ok(false);
 		}
-		let mut rec = self.file(root)?.ok_or(StoreError::UnknownRoot)?;
+		let mut rec = self.file(id)?.ok_or(StoreError::UnknownFile)?;
 		rec.stored += 1;
 		let total = self.stored_segments()? + 1;
 		let mut batch = WriteBatch::default();
 		batch.put_cf(self.cf(CF_SEGMENTS), key, data);
 		batch.put_cf(self.cf(CF_PROOFS), key, serde_json::to_vec(proof).expect("plain struct; qed"));
-		batch.put_cf(self.cf(CF_FILES), root, serde_json::to_vec(&rec).expect("plain struct; qed"));
+		batch.put_cf(self.cf(CF_FILES), id, serde_json::to_vec(&rec).expect("plain struct; qed"));
 		batch.put_cf(self.cf(CF_META), KEY_STORED, total.to_le_bytes());
 		self.db.write_opt(batch, &self.write_opts())?;
 		Ok(true)
@@ -190,38 +197,38 @@ impl Store {
 	#[doc(hidden)]
 	pub fn overwrite_segment_unchecked(
 		&self,
-		root: &FileRoot,
+		id: &FileId,
 		index: SegmentIndex,
 		data: &[u8],
 	) -> Result<(), StoreError> {
 		let _g = self.lock();
-		self.db.put_cf_opt(self.cf(CF_SEGMENTS), segment_key(root, index), data, &self.write_opts())?;
+		self.db.put_cf_opt(self.cf(CF_SEGMENTS), segment_key(id, index), data, &self.write_opts())?;
 		Ok(())
 	}
 
 	/// A held segment's bytes.
-	pub fn segment(&self, root: &FileRoot, index: SegmentIndex) -> Result<Option<Vec<u8>>, StoreError> {
-		Ok(self.db.get_cf(self.cf(CF_SEGMENTS), segment_key(root, index))?)
+	pub fn segment(&self, id: &FileId, index: SegmentIndex) -> Result<Option<Vec<u8>>, StoreError> {
+		Ok(self.db.get_cf(self.cf(CF_SEGMENTS), segment_key(id, index))?)
 	}
 
 	/// The proof a held segment was uploaded with.
-	pub fn proof(&self, root: &FileRoot, index: SegmentIndex) -> Result<Option<ProofJson>, StoreError> {
+	pub fn proof(&self, id: &FileId, index: SegmentIndex) -> Result<Option<ProofJson>, StoreError> {
 		self.db
-			.get_cf(self.cf(CF_PROOFS), segment_key(root, index))?
+			.get_cf(self.cf(CF_PROOFS), segment_key(id, index))?
 			.map(|b| serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string())))
 			.transpose()
 	}
 
-	/// Up to `limit` held segment indices of `root` from `from` on, ascending.
-	pub fn stored_indices(&self, root: &FileRoot, from: SegmentIndex, limit: usize) -> Result<Vec<u64>, StoreError> {
-		let start = segment_key(root, from);
+	/// Up to `limit` held segment indices of file `id` from `from` on, ascending.
+	pub fn stored_indices(&self, id: &FileId, from: SegmentIndex, limit: usize) -> Result<Vec<u64>, StoreError> {
+		let start = segment_key(id, from);
 		let mut out = Vec::new();
 		for item in self.db.iterator_cf(self.cf(CF_SEGMENTS), IteratorMode::From(&start, Direction::Forward)) {
 			if out.len() >= limit {
 				break;
 			}
 			let (key, _) = item?;
-			if key.len() != 40 || key[..32] != root[..] {
+			if key.len() != 40 || key[..32] != id[..] {
 				break;
 			}
 			out.push(u64::from_be_bytes(key[32..].try_into().expect("8 bytes; qed")));
@@ -241,19 +248,26 @@ mod tests {
 	#[test]
 	fn segments_persist_across_reopen_and_counters_agree() {
 		let dir = tempfile::tempdir().unwrap();
-		let root = [7u8; 32];
+		let (root, other_root) = ([7u8; 32], [6u8; 32]);
 		{
 			let s = Store::open(dir.path(), false).unwrap();
-			assert!(matches!(s.put_segment(&root, 0, b"x", &proof(0)), Err(StoreError::UnknownRoot)));
-			s.add_files(&[NewFile { seq: 0, root, size: 10 }, NewFile { seq: 1, root, size: 99 }], 2).unwrap();
+			assert!(matches!(s.put_segment(&root, 0, b"x", &proof(0)), Err(StoreError::UnknownFile)));
+			s.add_files(
+				&[
+					NewFile { seq: 0, id: root, root, size: 10 },
+					NewFile { seq: 1, id: root, root: other_root, size: 99 },
+				],
+				2,
+			)
+			.unwrap();
 			assert!(s.put_segment(&root, 3, b"three", &proof(3)).unwrap());
 			assert!(s.put_segment(&root, 1, b"one", &proof(1)).unwrap());
 			assert!(!s.put_segment(&root, 1, b"again", &proof(1)).unwrap());
 		}
 		let s = Store::open(dir.path(), false).unwrap();
 		assert_eq!(s.next_seq().unwrap(), 2);
-		// The first submission of a root wins.
-		assert_eq!(s.file(&root).unwrap(), Some(FileRecord { seq: 0, size: 10, stored: 2 }));
+		// A file id's record is written once.
+		assert_eq!(s.file(&root).unwrap(), Some(FileRecord { seq: 0, root, size: 10, stored: 2 }));
 		assert_eq!(s.stored_segments().unwrap(), 2);
 		assert_eq!(s.segment(&root, 1).unwrap().as_deref(), Some(&b"one"[..]));
 		assert_eq!(s.segment(&root, 2).unwrap(), None);

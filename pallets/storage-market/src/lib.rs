@@ -5,6 +5,11 @@
 //! - **The flow.** Every file submission (size, Merkle root, tags) is appended to one
 //!   global, append-only flow of 256-byte sectors. [`Pallet::submit`] records the entry
 //!   with its sequence number and its position (first sector) in the flow.
+//! - **File identity.** A file is named by its [`FileId`], a hash of root, size and tags
+//!   together ([`Submission::id`]), never by its root alone: whoever submits a root
+//!   first cannot change the size or layout that a download of another's file uses. A
+//!   file id is submitted (and paid for) once; a second identical submission is refused
+//!   with [`Error::AlreadySubmitted`], so a retried upload never pays twice.
 //! - **Fees.** A submission pays `price per sector per month × sectors × months`; the
 //!   price is set by governance ([`Config::PriceOrigin`]). Fees go to the pallet's
 //!   account and are credited to reward pools kept per pricing chunk of the flow
@@ -34,7 +39,7 @@ extern crate alloc;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{frame_support, frame_system, sp_runtime};
 use scale_info::TypeInfo;
-pub use zerog_storage_primitives::{FileRoot, ShardConfig, Submission, CHUNK_SIZE};
+pub use zerog_storage_primitives::{FileId, FileRoot, ShardConfig, Submission, CHUNK_SIZE};
 
 /// Sectors in a pricing chunk: 8 GiB of flow.
 pub const SECTORS_PER_PRICING_CHUNK: u64 = (8u64 << 30) / CHUNK_SIZE as u64;
@@ -198,9 +203,9 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Entries<T: Config> = StorageMap<_, Twox64Concat, EntrySeq, FlowEntryOf<T>>;
 
-	/// The first entry of each file root.
+	/// The entry of each file, by its id (root, size and tags together).
 	#[pallet::storage]
-	pub type EntryByRoot<T> = StorageMap<_, Identity, FileRoot, EntrySeq>;
+	pub type EntryById<T> = StorageMap<_, Identity, FileId, EntrySeq>;
 
 	/// Price of one sector (256 B) stored for one month.
 	#[pallet::storage]
@@ -243,6 +248,7 @@ pub mod pallet {
 		Submitted {
 			seq: EntrySeq,
 			submitter: T::AccountId,
+			id: FileId,
 			root: FileRoot,
 			size: u64,
 			start_sector: u64,
@@ -289,6 +295,8 @@ pub mod pallet {
 		NotUnbonding,
 		/// The unbonding period has not passed yet.
 		StillUnbonding,
+		/// A file with this root, size and tags is in the flow already: nothing to pay.
+		AlreadySubmitted,
 	}
 
 	#[pallet::call]
@@ -304,6 +312,9 @@ pub mod pallet {
 			lifetime_months: u32,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			let submission = Submission { size, root, tags };
+			let id = submission.id();
+			ensure!(!EntryById::<T>::contains_key(id), Error::<T>::AlreadySubmitted);
 			let (sectors, fee) = Self::price(size, lifetime_months)?;
 			let start_sector = FlowLength::<T>::get();
 			let end = start_sector.checked_add(sectors).ok_or(Error::<T>::Overflow)?;
@@ -314,7 +325,6 @@ pub mod pallet {
 			Self::credit_pools(start_sector, sectors, fee);
 
 			let seq = EntryCount::<T>::get();
-			let submission = Submission { size, root, tags };
 			Entries::<T>::insert(
 				seq,
 				FlowEntry {
@@ -327,14 +337,13 @@ pub mod pallet {
 					submitted_at: frame_system::Pallet::<T>::block_number(),
 				},
 			);
-			if !EntryByRoot::<T>::contains_key(root) {
-				EntryByRoot::<T>::insert(root, seq);
-			}
+			EntryById::<T>::insert(id, seq);
 			EntryCount::<T>::put(seq.saturating_add(1));
 			FlowLength::<T>::put(end);
 			Self::deposit_event(Event::Submitted {
 				seq,
 				submitter: who,
+				id,
 				root,
 				size,
 				start_sector,
@@ -506,9 +515,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// The entry of a file root, if submitted.
-		pub fn file_status(root: FileRoot) -> Option<(EntrySeq, FlowEntryOf<T>)> {
-			let seq = EntryByRoot::<T>::get(root)?;
+		/// The entry of a file, by its id ([`Submission::id`]), if submitted.
+		pub fn file_status(id: FileId) -> Option<(EntrySeq, FlowEntryOf<T>)> {
+			let seq = EntryById::<T>::get(id)?;
 			Entries::<T>::get(seq).map(|e| (seq, e))
 		}
 

@@ -14,6 +14,11 @@ fn endpoint(s: &str) -> EndpointOf<Test> {
 const ROOT: [u8; 32] = [7u8; 32];
 const FULL: ShardConfig = ShardConfig { shard_id: 0, num_shard: 1 };
 
+/// The id of a submission.
+fn id(size: u64, root: [u8; 32], tags: [u8; 32]) -> FileId {
+	Submission { size, root, tags }.id()
+}
+
 fn last_event() -> RuntimeEvent {
 	System::events().pop().expect("an event").event
 }
@@ -34,8 +39,17 @@ fn submit_appends_to_the_flow_and_charges_the_fee() {
 		assert_eq!(RewardPools::<Test>::get(0), fee);
 		assert_eq!(
 			last_event(),
-			Event::Submitted { seq: 0, submitter: ALICE, root: ROOT, size, start_sector: 0, sectors: 1025, fee }
-				.into()
+			Event::Submitted {
+				seq: 0,
+				submitter: ALICE,
+				id: id(size, ROOT, [1; 32]),
+				root: ROOT,
+				size,
+				start_sector: 0,
+				sectors: 1025,
+				fee
+			}
+			.into()
 		);
 
 		// The next entry starts where the flow ended.
@@ -43,19 +57,52 @@ fn submit_appends_to_the_flow_and_charges_the_fee() {
 		let second = Entries::<Test>::get(1).unwrap();
 		assert_eq!((second.start_sector, second.sectors), (1025, 1));
 		assert_eq!(FlowLength::<Test>::get(), 1026);
-		assert_eq!(StorageMarket::file_status([9; 32]).unwrap().0, 1);
-		assert_eq!(StorageMarket::file_status(ROOT).unwrap().0, 0);
+		assert_eq!(StorageMarket::file_status(id(10, [9; 32], [0; 32])).unwrap().0, 1);
+		assert_eq!(StorageMarket::file_status(id(size, ROOT, [1; 32])).unwrap().0, 0);
+		// Files are found by id, not by root.
+		assert!(StorageMarket::file_status(ROOT).is_none());
 		assert!(StorageMarket::file_status([0; 32]).is_none());
 	});
 }
 
 #[test]
-fn resubmitting_a_root_keeps_its_first_entry() {
+fn a_file_is_submitted_and_paid_for_once() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), 100, ROOT, [0; 32], 1));
-		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(BOB), 100, ROOT, [0; 32], 1));
-		assert_eq!(EntryCount::<Test>::get(), 2);
-		assert_eq!(StorageMarket::file_status(ROOT).unwrap().0, 0);
+		let paid = Balances::balance(&BOB);
+		// The same root, size and tags again (a retried upload, or anyone else): refused
+		// before any fee moves, and the first entry stays the file's.
+		assert_noop!(
+			StorageMarket::submit(RuntimeOrigin::signed(BOB), 100, ROOT, [0; 32], 1),
+			Error::<Test>::AlreadySubmitted
+		);
+		assert_noop!(
+			StorageMarket::submit(RuntimeOrigin::signed(ALICE), 100, ROOT, [0; 32], 6),
+			Error::<Test>::AlreadySubmitted
+		);
+		assert_eq!(Balances::balance(&BOB), paid);
+		assert_eq!(EntryCount::<Test>::get(), 1);
+		assert_eq!(StorageMarket::file_status(id(100, ROOT, [0; 32])).unwrap().0, 0);
+	});
+}
+
+#[test]
+fn squatting_a_root_does_not_change_the_owners_file() {
+	new_test_ext().execute_with(|| {
+		// A squatter sees a root (e.g. in the pool) and submits it first, claiming a size
+		// 100 bytes short and other tags.
+		let (size, tags) = (10_000u64, [3u8; 32]);
+		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(BOB), size - 100, ROOT, [9; 32], 1));
+		// The owner's submission of the real file is still accepted, as its own entry...
+		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), size, ROOT, tags, 1));
+		// ...and a lookup of the owner's file gives the owner's size and tags, whatever
+		// was submitted under the same root before.
+		let (seq, entry) = StorageMarket::file_status(id(size, ROOT, tags)).unwrap();
+		assert_eq!(seq, 1);
+		assert_eq!(entry.submitter, ALICE);
+		assert_eq!(entry.submission, Submission { size, root: ROOT, tags });
+		let (seq, entry) = StorageMarket::file_status(id(size - 100, ROOT, [9; 32])).unwrap();
+		assert_eq!((seq, entry.submitter), (0, BOB));
 	});
 }
 

@@ -62,8 +62,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StorageMarket::RewardPools` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `StorageMarket::EntryCount` (r:1 w:1)
 	/// Proof: `StorageMarket::EntryCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `StorageMarket::EntryByRoot` (r:1 w:1)
-	/// Proof: `StorageMarket::EntryByRoot` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `StorageMarket::EntryById` (r:1 w:1)
+	/// Proof: `StorageMarket::EntryById` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `StorageMarket::Entries` (r:0 w:1)
 	/// Proof: `StorageMarket::Entries` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 129]`.

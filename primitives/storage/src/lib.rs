@@ -39,8 +39,20 @@ pub const MAX_FILE_SIZE: u64 = 1 << 40;
 /// A 32-byte hash: a Merkle node or root.
 pub type Hash = [u8; 32];
 
-/// The Merkle root of a file: what the chain records and every download is checked against.
+/// The Merkle root of a file's (padded) bytes: every segment is checked against it.
 pub type FileRoot = Hash;
+
+/// What names a file everywhere (on chain, at storage nodes, in `zg`): a hash of its
+/// Merkle root, size and tags together, see [`Submission::id`].
+///
+/// The root alone does not say how long the file is within its last chunk, nor how it
+/// is laid out: two submissions of one root with other sizes or tags are two different
+/// files, so nobody can change what a download of someone else's file reconstructs by
+/// submitting its root first.
+pub type FileId = Hash;
+
+/// Domain separator of [`Submission::id`].
+pub const FILE_ID_DOMAIN: &[u8] = b"zerog/storage/file-id/v1";
 
 /// The index of a segment within a file.
 pub type SegmentIndex = u64;
@@ -129,6 +141,20 @@ pub struct Submission {
 	pub root: FileRoot,
 	/// Application tags (e.g. KV stream ids), opaque to the log layer.
 	pub tags: [u8; 32],
+}
+
+impl Submission {
+	/// The file's identity: `keccak256(FILE_ID_DOMAIN ‖ root ‖ size (u64 LE) ‖ tags)`.
+	/// Equal only for submissions equal in all three fields.
+	pub fn id(&self) -> FileId {
+		let mut buf = [0u8; FILE_ID_DOMAIN.len() + 32 + 8 + 32];
+		let (domain, rest) = buf.split_at_mut(FILE_ID_DOMAIN.len());
+		domain.copy_from_slice(FILE_ID_DOMAIN);
+		rest[..32].copy_from_slice(&self.root);
+		rest[32..40].copy_from_slice(&self.size.to_le_bytes());
+		rest[40..].copy_from_slice(&self.tags);
+		keccak256(&buf)
+	}
 }
 
 /// Which segments a storage node holds: those with `index % num_shard == shard_id`.

@@ -71,6 +71,23 @@ fn known_answer_single_chunk() {
 }
 
 #[test]
+fn file_id_binds_root_size_and_tags() {
+	let sub = Submission { size: 1000, root: [7; 32], tags: [1; 32] };
+	// A file of the same root that is shorter within its last chunk, or laid out with other
+	// tags, is another file.
+	assert_ne!(sub.id(), Submission { size: 900, ..sub.clone() }.id());
+	assert_ne!(sub.id(), Submission { tags: [2; 32], ..sub.clone() }.id());
+	assert_ne!(sub.id(), Submission { root: [8; 32], ..sub.clone() }.id());
+	assert_eq!(sub.id(), sub.clone().id());
+	// Known answer: the preimage is the domain, the root, the size in LE and the tags.
+	let mut pre = FILE_ID_DOMAIN.to_vec();
+	pre.extend_from_slice(&[7; 32]);
+	pre.extend_from_slice(&1000u64.to_le_bytes());
+	pre.extend_from_slice(&[1; 32]);
+	assert_eq!(sub.id(), keccak256(&pre));
+}
+
+#[test]
 fn tampered_proof_fails() {
 	let d = data(5 * SEGMENT_SIZE + 100, 7);
 	let tree = FileMerkleTree::from_data(&d);

@@ -11,7 +11,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::Codec;
-pub use pallet_storage_market::{EntrySeq, FileRoot, FlowEntry, NodeInfo};
+pub use pallet_storage_market::{EntrySeq, FileId, FileRoot, FlowEntry, NodeInfo};
 
 polkadot_sdk::sp_api::decl_runtime_apis! {
 	/// Reads of the storage market.
@@ -25,8 +25,9 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		fn flow() -> (u64, EntrySeq);
 		/// The entry with sequence number `seq`.
 		fn entry(seq: EntrySeq) -> Option<FlowEntry<AccountId, Balance, BlockNumber>>;
-		/// The first entry that submitted `root`, with its sequence number.
-		fn file_status(root: FileRoot) -> Option<(EntrySeq, FlowEntry<AccountId, Balance, BlockNumber>)>;
+		/// The entry of the file `id` (root, size and tags together, see
+		/// `Submission::id`), with its sequence number.
+		fn file_status(id: FileId) -> Option<(EntrySeq, FlowEntry<AccountId, Balance, BlockNumber>)>;
 		/// Registered storage nodes (active and unbonding), by operator account.
 		fn nodes() -> Vec<NodeInfo<AccountId, Balance, BlockNumber>>;
 		/// The fee for storing `size` bytes for `lifetime_months` at the current price;
