@@ -198,7 +198,8 @@ fn storage_submission_pays_the_genesis_price_into_the_market() {
 		assert_eq!(Balances::balance(&alice), genesis_config_presets::ENDOWMENT - fee);
 		assert_eq!(Balances::balance(&StorageMarket::account_id()), EXISTENTIAL_DEPOSIT + fee);
 		let (seq, entry): (u64, FlowEntry<AccountId, Balance, BlockNumber>) =
-			StorageMarket::file_status([5; 32]).expect("root recorded");
+			StorageMarket::file_status(pallet_storage_market::Submission { size, root: [5; 32], tags: [0; 32] }.id())
+				.expect("file recorded");
 		assert_eq!((seq, entry.start_sector, entry.sectors, entry.fee), (0, 0, 4_194_304, fee));
 	});
 }
@@ -377,5 +378,34 @@ mod evm {
 				}
 			}
 		});
+	}
+}
+
+proptest::proptest! {
+	#![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+	/// Any bytes a user can put in a call to a ZeroG pallet either fail to decode or
+	/// dispatch to a result: never a panic in the runtime.
+	#[test]
+	fn zerog_pallet_calls_from_any_bytes_never_panic(
+		pallet in proptest::sample::select(vec![0u8, 1, 2]),
+		call_index in 0u8..16,
+		bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+	) {
+		use codec::DecodeLimit;
+		use polkadot_sdk::frame_support::traits::PalletInfoAccess;
+		let index = match pallet {
+			0 => <StorageMarket as PalletInfoAccess>::index(),
+			1 => <ComputeMarket as PalletInfoAccess>::index(),
+			_ => <DaCommitments as PalletInfoAccess>::index(),
+		} as u8;
+		let mut input = vec![index, call_index];
+		input.extend(bytes);
+		if let Ok(call) = RuntimeCall::decode_with_depth_limit(64, &mut &input[..]) {
+			ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+				System::set_block_number(1);
+				let _ = call.dispatch(RuntimeOrigin::signed(Sr25519Keyring::Bob.to_account_id()));
+			});
+		}
 	}
 }

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 import { u8aToHex, hexToU8a, compactAddLength } from '@polkadot/util';
+import { keccakAsU8a as keccak256 } from '@polkadot/util-crypto';
 
 import { startNode, rpc } from './lib/node.mjs';
 import { upgradeWasmPath } from './lib/wasm.mjs';
@@ -89,6 +90,22 @@ describe('zerog-node --dev', () => {
     const keys = await rpc(node.httpUrl, 'author_rotateKeys');
     // 32-byte Aura (sr25519) + 32-byte GRANDPA (ed25519) public keys.
     assert.match(typeof keys === 'string' ? keys : keys.keys, /^0x[0-9a-f]{128}$/);
+  });
+
+  test('web pages of other origins cannot call the dev node\'s RPC', async () => {
+    // A browser asks before a JSON POST from another origin (a CORS preflight); the node
+    // allows only local pages and polkadot.js.org, so a site a developer visits cannot
+    // drive the node's unsafe methods (author_rotateKeys above).
+    const preflight = (origin) => fetch(node.httpUrl, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    const evil = await preflight('https://evil.example');
+    assert.equal(evil.headers.get('access-control-allow-origin'), null, `allowed: ${[...evil.headers]}`);
+    for (const origin of ['http://localhost:3000', 'https://polkadot.js.org']) {
+      const ok = await preflight(origin);
+      assert.equal(ok.headers.get('access-control-allow-origin'), origin, origin);
+    }
   });
 
   test('a signed transfer moves funds, emits Transfer and charges a fee', async () => {
@@ -179,14 +196,22 @@ describe('zerog-node --dev', () => {
     const { events } = await submitInBlock(api.tx.storageMarket.submit(size, root, '0x' + '00'.repeat(32), 6), alice);
     const submitted = events.find(({ event }) => event.section === 'storageMarket' && event.method === 'Submitted');
     assert.ok(submitted, 'Submitted event');
-    const ev = submitted.event.data; // named fields: seq, submitter, root, size, start_sector, sectors, fee
+    const ev = submitted.event.data; // named fields: seq, submitter, id, root, size, start_sector, sectors, fee
     assert.equal(ev.sectors.toBigInt(), 3073n);
     assert.equal(ev.fee.toBigInt(), quote);
     assert.equal(ev.root.toHex(), root);
+    // A file is named by its id: keccak256(domain ‖ root ‖ size (u64 LE) ‖ tags).
+    const sizeLe = Buffer.alloc(8);
+    sizeLe.writeBigUInt64LE(size);
+    const id = '0x' + Buffer.from(keccak256(Buffer.concat([
+      Buffer.from('zerog/storage/file-id/v1'), Buffer.from(root.slice(2), 'hex'), sizeLe, Buffer.alloc(32),
+    ]))).toString('hex');
+    assert.equal(ev.id.toHex(), id);
     const txFee = events.find(({ event }) => event.section === 'transactionPayment').event.data[1].toBigInt();
     assert.equal(before - (await free(alice.address)), quote + txFee);
 
-    const status = (await api.call.storageMarketApi.fileStatus(root)).unwrap();
+    assert.ok((await api.call.storageMarketApi.fileStatus(root)).isNone, 'a bare root names no file');
+    const status = (await api.call.storageMarketApi.fileStatus(id)).unwrap();
     assert.equal(status[0].toNumber(), ev.seq.toNumber());
     assert.equal(status[1].submission.size_.toBigInt(), size); // polkadot.js renames `size` (Struct is a Map)
     assert.equal(status[1].submitter.toString(), alice.address);
@@ -194,13 +219,14 @@ describe('zerog-node --dev', () => {
     assert.ok(flowLength.toBigInt() >= 3073n);
 
     // The same through the node's JSON-RPC (plain JSON for clients without SCALE).
-    const viaRpc = await rpc(node.httpUrl, 'storageMarket_fileStatus', [root]);
+    const viaRpc = await rpc(node.httpUrl, 'storageMarket_fileStatus', [id]);
     assert.equal(viaRpc.seq, ev.seq.toNumber());
     assert.equal(BigInt(viaRpc.size), size);
     assert.equal(viaRpc.sectors, 3073);
     assert.equal(BigInt(viaRpc.fee), quote);
     assert.equal(viaRpc.submitter, alice.address);
     assert.equal(viaRpc.root, root);
+    assert.equal(viaRpc.id, id);
     assert.deepEqual(await rpc(node.httpUrl, 'storageMarket_entry', [viaRpc.seq]), viaRpc);
     assert.equal(BigInt(await rpc(node.httpUrl, 'storageMarket_quote', [Number(size), 6])), quote);
     assert.equal(await rpc(node.httpUrl, 'storageMarket_quote', [0, 6]), null);
