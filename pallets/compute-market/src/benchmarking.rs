@@ -101,7 +101,9 @@ mod benchmarks {
 	fn update_service() {
 		let (provider, id) = service::<T>(account("signer", 0, 0));
 		#[extrinsic_call]
-		_(RawOrigin::Signed(provider.clone()), id, text::<T>(), 2u32.into(), 3u32.into(), provider.clone());
+		_(RawOrigin::Signed(provider.clone()), id, text::<T>(), 2u32.into(), 3u32.into(), account("signer", 1, 0));
+		// The worst case rotates the key: the old one joins the service's past keys.
+		assert_eq!(PastSigners::<T>::get(id).len(), 1);
 	}
 
 	#[benchmark]
@@ -195,7 +197,13 @@ mod benchmarks {
 	#[benchmark]
 	fn dispute() {
 		let (signer_key, signer) = new_key::<T>();
-		let (_, id) = service::<T>(signer);
+		let (_, id) = service::<T>(account("current", 0, 0));
+		// The worst case: the statements were signed by the last key tried of a full
+		// history of past keys, so every key is tried.
+		let mut past: Vec<T::AccountId> =
+			(1..MAX_PAST_SIGNERS).map(|i| account("past", i, 0)).collect();
+		past.push(signer);
+		PastSigners::<T>::insert(id, BoundedVec::try_from(past).expect("MAX_PAST_SIGNERS keys; qed"));
 		let user: T::AccountId = account("user", 0, 0);
 		let statement = |response: u8| ResponseStatement {
 			user: user.clone(),

@@ -26,7 +26,11 @@
 //!   proof of inference. Anyone holding such a statement can slash the service's bond
 //!   by [`Config::DisputeSlash`] (paid to the user) if it contradicts what the provider
 //!   settled for that nonce, or if the provider signed two different responses for the
-//!   same request nonce. Each request can be slashed for once.
+//!   same request nonce. Each request can be slashed for once, ever (the marker outlives
+//!   the receipt's record). A statement stays attributable to the key that signed it:
+//!   a service's earlier keys ([`MAX_PAST_SIGNERS`] at most) still count in disputes
+//!   after [`Pallet::update_service`] rotates the key, and a retiring service's bond
+//!   cannot be withdrawn while a receipt it settled can still be disputed.
 //!
 //! Signatures are over `(domain tag, genesis hash, payload)` SCALE-encoded, so a
 //! signature for one chain or one purpose is worthless on another.
@@ -55,6 +59,22 @@ pub type ServiceId = u64;
 
 /// A user's request counter towards one provider.
 pub type RequestNonce = u64;
+
+/// Most earlier response keys a service keeps attributable to it; rotating the key
+/// past this many is refused (register a new service instead).
+pub const MAX_PAST_SIGNERS: u32 = 8;
+
+/// What a dispute may cost beyond its benchmarked weight (which checks each statement
+/// against the current key): trying every earlier key of the service for both statements
+/// of an equivocation, at the 80 µs an sr25519 verification costs in the benchmarked
+/// dispute, and reading the keys. The benchmarks of this pallet measure settle, update,
+/// withdraw and dispute before key history and dispute horizons existed; the extra
+/// reads and writes of those are added where each call declares its weight.
+pub fn past_signers_weight<T: frame_system::Config>() -> frame_support::weights::Weight {
+	use frame_support::traits::Get;
+	frame_support::weights::Weight::from_parts(2 * MAX_PAST_SIGNERS as u64 * 80_000_000, 0)
+		.saturating_add(T::DbWeight::get().reads(1))
+}
 
 /// Domain tag of a user's signed request.
 pub const REQUEST_TAG: &[u8; 24] = b"zerog/compute/request/v1";
@@ -405,7 +425,19 @@ pub mod pallet {
 		SettledOf<T>,
 	>;
 
-	/// Requests already slashed for, by (service, user, nonce), until the window ends.
+	/// Earlier response keys of each service, oldest first: statements they signed still
+	/// prove against the service in disputes.
+	#[pallet::storage]
+	pub type PastSigners<T: Config> =
+		StorageMap<_, Twox64Concat, ServiceId, BoundedVec<T::AccountId, ConstU32<MAX_PAST_SIGNERS>>, ValueQuery>;
+
+	/// The last block at which a receipt settled by each service can still be disputed;
+	/// its bond stays until then.
+	#[pallet::storage]
+	pub type DisputableUntil<T: Config> = StorageMap<_, Twox64Concat, ServiceId, BlockNumberFor<T>>;
+
+	/// Requests already slashed for, by (service, user, nonce), with the block of the
+	/// slash. Kept when the receipt's record is reaped, so a request is slashed once.
 	#[pallet::storage]
 	pub type Slashed<T: Config> = StorageNMap<
 		_,
@@ -505,6 +537,10 @@ pub mod pallet {
 		UnknownReceipt,
 		/// An amount overflowed.
 		Overflow,
+		/// The service rotated its response key `MAX_PAST_SIGNERS` times already.
+		TooManyKeyRotations,
+		/// A receipt the service settled can still be disputed; the bond stays until then.
+		DisputesOpen,
 	}
 
 	#[pallet::call]
@@ -555,7 +591,7 @@ pub mod pallet {
 		/// Changes an active service's endpoint, prices and response key. New prices
 		/// apply to receipts settled from now on, within what each user signed for.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::update_service())]
+		#[pallet::weight(T::WeightInfo::update_service().saturating_add(T::DbWeight::get().reads_writes(1, 1)))]
 		pub fn update_service(
 			origin: OriginFor<T>,
 			id: ServiceId,
@@ -573,7 +609,16 @@ pub mod pallet {
 				service.endpoint = endpoint;
 				service.input_price = input_price;
 				service.output_price = output_price;
-				service.signer = signer;
+				if service.signer != signer {
+					// The old key stays the service's: what it signed can still be disputed.
+					PastSigners::<T>::try_mutate(id, |past| {
+						if !past.contains(&service.signer) {
+							past.try_push(service.signer.clone()).map_err(|_| Error::<T>::TooManyKeyRotations)?;
+						}
+						Ok::<_, Error<T>>(())
+					})?;
+					service.signer = signer;
+				}
 				Ok(())
 			})?;
 			Self::deposit_event(Event::ServiceUpdated { id });
@@ -601,7 +646,7 @@ pub mod pallet {
 
 		/// Releases a retired service's remaining bond and removes the service.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::withdraw_bond())]
+		#[pallet::weight(T::WeightInfo::withdraw_bond().saturating_add(T::DbWeight::get().reads_writes(1, 2)))]
 		pub fn withdraw_bond(origin: OriginFor<T>, id: ServiceId) -> DispatchResult {
 			let provider = ensure_signed(origin)?;
 			let service = Services::<T>::get(id).ok_or(Error::<T>::UnknownService)?;
@@ -609,7 +654,9 @@ pub mod pallet {
 			let ServiceStatus::Retiring { until } = service.status else {
 				return Err(Error::<T>::NotRetiring.into());
 			};
-			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillRetiring);
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now >= until, Error::<T>::StillRetiring);
+			ensure!(DisputableUntil::<T>::get(id).is_none_or(|last| now > last), Error::<T>::DisputesOpen);
 			let amount = T::Currency::release(
 				&HoldReason::ServiceBond.into(),
 				&provider,
@@ -617,6 +664,8 @@ pub mod pallet {
 				Precision::BestEffort,
 			)?;
 			Services::<T>::remove(id);
+			PastSigners::<T>::remove(id);
+			DisputableUntil::<T>::remove(id);
 			ServiceCount::<T>::mutate(&provider, |c| *c = c.saturating_sub(1));
 			Self::deposit_event(Event::BondWithdrawn { id, amount });
 			Ok(())
@@ -716,7 +765,9 @@ pub mod pallet {
 		/// checked and settled on its own and reported in a `ReceiptProcessed` event;
 		/// the call fails only on an empty batch.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::settle(receipts.len() as u32))]
+		#[pallet::weight(T::WeightInfo::settle(receipts.len() as u32).saturating_add(
+			T::DbWeight::get().reads_writes(receipts.len() as u64, receipts.len() as u64)
+		))]
 		pub fn settle(origin: OriginFor<T>, receipts: ReceiptsOf<T>) -> DispatchResult {
 			let provider = ensure_signed(origin)?;
 			ensure!(!receipts.is_empty(), Error::<T>::AmountTooSmall);
@@ -749,14 +800,14 @@ pub mod pallet {
 		/// Proves a provider misbehaved and slashes `DisputeSlash` of the service's bond
 		/// to the user. Anyone may submit the proof.
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::dispute())]
+		#[pallet::weight(T::WeightInfo::dispute().saturating_add(past_signers_weight::<T>()))]
 		pub fn dispute(origin: OriginFor<T>, proof: DisputeProofOf<T>) -> DispatchResult {
 			ensure_signed(origin)?;
 			let now = frame_system::Pallet::<T>::block_number();
 			let statement = match &proof {
 				DisputeProof::Contradiction { statement, signature } => {
 					let service = Services::<T>::get(statement.service).ok_or(Error::<T>::UnknownService)?;
-					Self::check_statement(&service, statement, signature)?;
+					Self::check_statement(statement.service, &service, statement, signature)?;
 					let record = Settled::<T>::get((&service.provider, &statement.user, statement.nonce))
 						.filter(|r| r.service == statement.service)
 						.ok_or(Error::<T>::NothingToDispute)?;
@@ -777,8 +828,8 @@ pub mod pallet {
 					);
 					ensure!(first != second, Error::<T>::NoContradiction);
 					let service = Services::<T>::get(first.service).ok_or(Error::<T>::UnknownService)?;
-					Self::check_statement(&service, first, first_signature)?;
-					Self::check_statement(&service, second, second_signature)?;
+					Self::check_statement(first.service, &service, first, first_signature)?;
+					Self::check_statement(first.service, &service, second, second_signature)?;
 					first
 				},
 			};
@@ -800,7 +851,7 @@ pub mod pallet {
 					s.bond = s.bond.saturating_sub(moved);
 				}
 			});
-			Slashed::<T>::insert(&key, now.saturating_add(T::DisputeWindow::get()));
+			Slashed::<T>::insert(&key, now);
 			Self::deposit_event(Event::ProviderSlashed {
 				id: statement.service,
 				provider: service.provider,
@@ -825,7 +876,6 @@ pub mod pallet {
 			let record = Settled::<T>::get((&provider, &user, nonce)).ok_or(Error::<T>::UnknownReceipt)?;
 			ensure!(frame_system::Pallet::<T>::block_number() > record.expires, Error::<T>::NotExpired);
 			Settled::<T>::remove((&provider, &user, nonce));
-			Slashed::<T>::remove((record.service, &user, nonce));
 			Self::deposit_event(Event::ReceiptReaped { provider, user, nonce });
 			Ok(())
 		}
@@ -856,13 +906,20 @@ pub mod pallet {
 			Self::metered_fee(&Services::<T>::get(service)?, input, output)
 		}
 
+		/// Whether `signature` over `statement` is by the service's key, or by one of its
+		/// earlier keys (a rotation does not make what a key signed deniable).
 		fn check_statement(
+			id: ServiceId,
 			service: &ServiceOf<T>,
 			statement: &StatementOf<T>,
 			signature: &T::Signature,
 		) -> DispatchResult {
 			let payload = Self::response_payload(statement);
-			ensure!(signature.verify(&payload[..], &service.signer), Error::<T>::BadSignature);
+			let by_current = signature.verify(&payload[..], &service.signer);
+			ensure!(
+				by_current || PastSigners::<T>::get(id).iter().any(|key| signature.verify(&payload[..], key)),
+				Error::<T>::BadSignature
+			);
 			Ok(())
 		}
 
@@ -916,6 +973,9 @@ pub mod pallet {
 			sub.pending_refund -= fee - from_balance;
 			sub.last_nonce = request.nonce;
 			SubAccounts::<T>::insert(&request.user, provider, sub);
+			DisputableUntil::<T>::mutate(request.service, |last| {
+				*last = Some(last.map_or(expires, |l| l.max(expires)));
+			});
 			Settled::<T>::insert(
 				(provider, &request.user, request.nonce),
 				SettledReceipt {

@@ -431,3 +431,104 @@ fn signatures_are_bound_to_their_purpose() {
 		assert_ne!(as_request[..24], as_response[..24]);
 	});
 }
+
+#[test]
+fn a_rotated_key_still_answers_for_what_it_signed() {
+	new_test_ext().execute_with(|| {
+		let id = register();
+		fund("Alice", 1_000);
+		settle(vec![receipt("Alice", id, 1, 10, 20)]);
+		// Pat's key signed a response that contradicts the settlement...
+		let served = statement("Alice", id, 1, 0x11, 5);
+		let proof = DisputeProof::Contradiction { signature: signed_statement(&served, "PatSigner"), statement: served };
+		// ...then Pat rotates the key, front-running the dispute.
+		assert_ok!(ComputeMarket::update_service(origin("Pat"), id, text("http://x"), IN_PRICE, OUT_PRICE, account("Pat2")));
+		assert_eq!(PastSigners::<Test>::get(id).to_vec(), vec![account("PatSigner")]);
+		assert_ok!(ComputeMarket::dispute(origin("Alice"), proof));
+		assert_eq!(held("Pat", HoldReason::ServiceBond), BOND - BOND / 2);
+
+		// Equivocation across the rotation: one statement by the old key, one by the new.
+		let a = statement("Alice", id, 7, 0x01, 5);
+		let b = statement("Alice", id, 7, 0x02, 5);
+		let proof = DisputeProof::Equivocation {
+			first: a.clone(),
+			first_signature: signed_statement(&a, "PatSigner"),
+			second: b.clone(),
+			second_signature: signed_statement(&b, "Pat2"),
+		};
+		assert_ok!(ComputeMarket::dispute(origin("Bob"), proof));
+		// A key the service never had is still no proof.
+		let c = statement("Alice", id, 8, 0x01, 5);
+		let d = statement("Alice", id, 8, 0x02, 5);
+		let forged = DisputeProof::Equivocation {
+			first: c.clone(),
+			first_signature: signed_statement(&c, "Eve"),
+			second: d.clone(),
+			second_signature: signed_statement(&d, "Pat2"),
+		};
+		assert_noop!(ComputeMarket::dispute(origin("Bob"), forged), Error::BadSignature);
+	});
+}
+
+#[test]
+fn key_rotations_are_bounded() {
+	new_test_ext().execute_with(|| {
+		let id = register();
+		let rotate = |to: &str| ComputeMarket::update_service(origin("Pat"), id, text("http://x"), 1, 1, account(to));
+		for i in 0..MAX_PAST_SIGNERS {
+			assert_ok!(rotate(&format!("Key{i}")));
+		}
+		assert_noop!(rotate("OneTooMany"), Error::TooManyKeyRotations);
+		// Keeping the current key (a price or endpoint change) is always possible.
+		let current = Services::<Test>::get(id).unwrap().signer;
+		assert_ok!(ComputeMarket::update_service(origin("Pat"), id, text("http://y"), 2, 2, current));
+	});
+}
+
+#[test]
+fn a_late_settlement_keeps_the_bond_until_its_dispute_window_ends() {
+	new_test_ext().execute_with(|| {
+		let id = register();
+		fund("Alice", 1_000);
+		assert_ok!(ComputeMarket::retire_service(origin("Pat"), id));
+		// Just before the bond would be free, Pat settles a receipt it lied about.
+		let last = RetirementPeriod::get();
+		System::set_block_number(last);
+		settle(vec![receipt("Alice", id, 1, 10, 20)]);
+		System::set_block_number(last + 1);
+		assert_noop!(ComputeMarket::withdraw_bond(origin("Pat"), id), Error::DisputesOpen);
+		// Alice still disputes it within its window, against the bond.
+		let served = statement("Alice", id, 1, 0x11, 5);
+		let proof = DisputeProof::Contradiction { signature: signed_statement(&served, "PatSigner"), statement: served };
+		System::set_block_number(last + DisputeWindow::get());
+		assert_ok!(ComputeMarket::dispute(origin("Alice"), proof));
+		assert_noop!(ComputeMarket::withdraw_bond(origin("Pat"), id), Error::DisputesOpen);
+		// Once the window has passed, what is left of the bond comes back.
+		System::set_block_number(last + DisputeWindow::get() + 1);
+		assert_ok!(ComputeMarket::withdraw_bond(origin("Pat"), id));
+		assert_eq!(held("Pat", HoldReason::ServiceBond), 0);
+		assert!(DisputableUntil::<Test>::get(id).is_none());
+	});
+}
+
+#[test]
+fn reaping_a_receipt_does_not_allow_a_second_slash() {
+	new_test_ext().execute_with(|| {
+		let id = register();
+		fund("Alice", 1_000);
+		settle(vec![receipt("Alice", id, 3, 1, 1)]);
+		let a = statement("Alice", id, 3, 0x01, 5);
+		let b = statement("Alice", id, 3, 0x02, 5);
+		let proof = DisputeProof::Equivocation {
+			first: a.clone(),
+			first_signature: signed_statement(&a, "PatSigner"),
+			second: b.clone(),
+			second_signature: signed_statement(&b, "PatSigner"),
+		};
+		assert_ok!(ComputeMarket::dispute(origin("Bob"), proof.clone()));
+		System::set_block_number(2 + DisputeWindow::get());
+		assert_ok!(ComputeMarket::reap_receipt(origin("Eve"), account("Pat"), account("Alice"), 3));
+		assert_noop!(ComputeMarket::dispute(origin("Bob"), proof), Error::AlreadySlashed);
+		assert_eq!(held("Pat", HoldReason::ServiceBond), BOND - BOND / 2);
+	});
+}
