@@ -184,7 +184,7 @@ describe('DA', { timeout: 900_000 }, () => {
     // (DaSigner1's for the confirmed blob) and out of epoch.
     const s1 = keyring.addFromUri('//DaSigner1');
     const att = { blob: id, root: blob.root, size: 1000, epoch: blob.epoch };
-    const sign = async (pair, a) => ({ Sr25519: u8aToHex(pair.sign(vecBytes(await api.call.daCommitmentsApi.attestationPayload(a)))) });
+    const sign = async (pair, a) => ({ Sr25519: u8aToHex(pair.sign(vecBytes(await api.call.daCommitmentsApi.attestationPayload(s1.address, a)))) });
     await assert.rejects(submitInBlock(api.tx.daCommitments.attest(s1.address, att, await sign(alice, att)), alice), /daCommitments\.BadSignature/);
     const done = await rpc(chain.httpUrl, 'da_blob', [blobId]);
     const old = { blob: blobId, root: done.root, size: done.size, epoch: done.epoch };

@@ -1,10 +1,16 @@
 //! What the signer and `zg da` read from and send to the chain, typed: the DA runtime
 //! API over `state_call` and the pallet's calls through the shared chain client.
+//!
+//! What a signer signs is built here, never taken from the node: the attestation
+//! payload is `pallet_da_commitments::signing_payload` over the genesis hash pinned at
+//! the first use, so a malicious or mistaken RPC node cannot get anything else signed.
 
 use pallet_da_commitments::{Attestation, BlobId, BlobInfo, Challenge, ChallengeId, Commitment, EpochIndex, QuorumView};
+use std::sync::{Arc, OnceLock};
+
 use polkadot_sdk::{
 	frame_support::BoundedVec,
-	sp_core::{sr25519, Pair},
+	sp_core::{sr25519, Pair, H256},
 	sp_runtime::MultiSignature,
 };
 use zerog_chain_client::{Chain, ChainError, Included};
@@ -20,12 +26,24 @@ pub type Quorum = QuorumView<AccountId>;
 pub struct DaChain {
 	/// The underlying chain client.
 	pub chain: Chain,
+	/// The chain's genesis hash, read once: attestations are bound to it.
+	genesis: Arc<OnceLock<H256>>,
 }
 
 impl DaChain {
 	/// Over `chain`.
 	pub fn new(chain: Chain) -> Self {
-		Self { chain }
+		Self { chain, genesis: Arc::new(OnceLock::new()) }
+	}
+
+	/// The genesis hash attestations are signed for: read from the node the first time,
+	/// then pinned for the life of this client.
+	pub async fn genesis(&self) -> Result<H256, ChainError> {
+		if let Some(g) = self.genesis.get() {
+			return Ok(*g);
+		}
+		let g = self.chain.genesis_hash().await?;
+		Ok(*self.genesis.get_or_init(|| g))
 	}
 
 	/// A blob's record.
@@ -51,18 +69,30 @@ impl DaChain {
 		self.chain.runtime_call("DaCommitmentsApi_challenges", signer).await
 	}
 
-	/// Signs `attestation` with `key` as the chain expects.
-	pub async fn sign_attestation(&self, attestation: &Attestation, key: &sr25519::Pair) -> Result<MultiSignature, ChainError> {
-		let payload: Vec<u8> = self.chain.runtime_call("DaCommitmentsApi_attestation_payload", attestation).await?;
+	/// Signs `attestation` by `signer` with its attestation `key` as the chain expects,
+	/// over a payload built here from the pinned genesis hash (see the module docs).
+	pub async fn sign_attestation(
+		&self,
+		signer: &AccountId,
+		attestation: &Attestation,
+		key: &sr25519::Pair,
+	) -> Result<MultiSignature, ChainError> {
+		let payload = pallet_da_commitments::signing_payload(self.genesis().await?.0, signer, attestation);
 		Ok(MultiSignature::Sr25519(key.sign(&payload)))
 	}
 
-	/// Registers `who` as a signer with its own key.
-	pub async fn register(&self, who: &sr25519::Pair, endpoint: &str, bond: Balance) -> Result<Included, ChainError> {
+	/// Registers `who` as a signer whose attestations `key` signs.
+	pub async fn register(
+		&self,
+		who: &sr25519::Pair,
+		key: &sr25519::Pair,
+		endpoint: &str,
+		bond: Balance,
+	) -> Result<Included, ChainError> {
 		let endpoint = BoundedVec::try_from(endpoint.as_bytes().to_vec())
 			.map_err(|_| ChainError::Refused(format!("endpoint {endpoint:?} is longer than the chain allows")))?;
 		let call = RuntimeCall::DaCommitments(pallet_da_commitments::Call::register_signer {
-			key: who.public().into(),
+			key: key.public().into(),
 			endpoint,
 			bond,
 		});

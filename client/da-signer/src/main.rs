@@ -24,9 +24,14 @@ struct Cli {
 	/// The node's JSON-RPC.
 	#[arg(long, default_value = "http://127.0.0.1:9944")]
 	chain: String,
-	/// The signer account, which is also its attestation key.
+	/// The signer account: holds the bond and sends transactions.
 	#[arg(long)]
 	suri: String,
+	/// The key that signs attestations, registered on chain as the signer's key
+	/// (default: SURI//zerog-da-attestation, a hard derivation of the account). It signs
+	/// nothing else, and only payloads this process builds itself.
+	#[arg(long)]
+	attestation_suri: Option<String>,
 	/// Where cells are kept (RocksDB).
 	#[arg(long)]
 	base_path: PathBuf,
@@ -49,11 +54,17 @@ struct Cli {
 	maintenance_interval: u64,
 }
 
-async fn register(da: &DaChain, pair: &polkadot_sdk::sp_core::sr25519::Pair, endpoint: &str, bond: u128) -> Result<(), String> {
+async fn register(
+	da: &DaChain,
+	pair: &polkadot_sdk::sp_core::sr25519::Pair,
+	key: &polkadot_sdk::sp_core::sr25519::Pair,
+	endpoint: &str,
+	bond: u128,
+) -> Result<(), String> {
 	// The node may still be starting: retry for a minute.
 	let mut last = String::new();
 	for _ in 0..30 {
-		match da.register(pair, endpoint, bond).await {
+		match da.register(pair, key, endpoint, bond).await {
 			Ok(included) => {
 				tracing::info!(target: "da-signer", "registered in block {} with a bond of {} ZG; joins the next epoch's quorum", included.number, bond / zerog_runtime::UNIT);
 				return Ok(());
@@ -85,6 +96,8 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<(), String> {
 	let pair = signer(&cli.suri)?;
+	let attestation_key =
+		signer(&cli.attestation_suri.clone().unwrap_or_else(|| format!("{}//zerog-da-attestation", cli.suri)))?;
 	let chain = Chain::new(&cli.chain).map_err(|e| e.to_string())?;
 	let da = DaChain::new(chain);
 	std::fs::create_dir_all(&cli.base_path).map_err(|e| format!("{}: {e}", cli.base_path.display()))?;
@@ -92,8 +105,10 @@ async fn run(cli: Cli) -> Result<(), String> {
 	let listener = tokio::net::TcpListener::bind(cli.listen).await.map_err(|e| format!("listen on {}: {e}", cli.listen))?;
 	let endpoint = cli.endpoint.clone().unwrap_or_else(|| format!("http://{}", cli.listen));
 	let bond = u128::from(cli.bond).checked_mul(zerog_runtime::UNIT).ok_or("bond too large")?;
-	register(&da, &pair, &endpoint, bond).await.map_err(|e| format!("registering: {e}"))?;
-	let signer = server::Signer::new(pair, da, store);
+	register(&da, &pair, &attestation_key, &endpoint, bond).await.map_err(|e| format!("registering: {e}"))?;
+	let genesis = da.genesis().await.map_err(|e| format!("reading the genesis hash: {e}"))?;
+	tracing::info!(target: "da-signer", "attestations are signed for genesis {genesis:?} only");
+	let signer = server::Signer::new(pair, attestation_key, da, store);
 	tracing::info!(target: "da-signer", "signer {} serving on {endpoint}", signer.account().to_ss58check());
 
 	let challenges = {

@@ -11,9 +11,8 @@ use std::{
 };
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::{body::Incoming, service::service_fn, Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use pallet_da_commitments::{Attestation, BlobId, BlobInfo, BlobStatus, Commitment, EpochIndex};
 use parking_lot::Mutex;
 use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519};
@@ -97,7 +96,10 @@ pub struct Maintenance {
 
 /// A running DA signer.
 pub struct Signer {
+	/// The account: pays for and sends transactions.
 	pair: sr25519::Pair,
+	/// Signs attestations only (registered on chain as the signer's key).
+	attestation_key: sr25519::Pair,
 	account: AccountId,
 	chain: DaChain,
 	store: Store,
@@ -112,11 +114,13 @@ pub struct Signer {
 const MAX_CACHED_BLOBS: usize = 256;
 
 impl Signer {
-	/// A signer with key `pair` (also its account) over `chain`, keeping cells in `store`.
-	pub fn new(pair: sr25519::Pair, chain: DaChain, store: Store) -> Arc<Self> {
+	/// A signer with account `pair` whose attestations `attestation_key` signs, over
+	/// `chain`, keeping cells in `store`.
+	pub fn new(pair: sr25519::Pair, attestation_key: sr25519::Pair, chain: DaChain, store: Store) -> Arc<Self> {
 		let account = AccountId::from(polkadot_sdk::sp_core::Pair::public(&pair));
 		Arc::new(Self {
 			pair,
+			attestation_key,
 			account,
 			chain,
 			store,
@@ -145,6 +149,13 @@ impl Signer {
 		if blob.status == BlobStatus::InsufficientSignatures {
 			return Err(ApiError::new(StatusCode::GONE, format!("blob {id} failed (insufficient signatures)")));
 		}
+		// Cells held under this id for another blob (one on a fork the chain left, or
+		// from before a chain reset) are not this blob's: drop them before counting rows.
+		let internal = |e: crate::store::StoreError| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+		if self.store.blob_root(id).map_err(internal)?.is_some_and(|held| held != blob.root) {
+			tracing::warn!(target: "da-signer", "blob {id}: held cells are of another blob (root changed); dropping them");
+			self.store.prune(id).map_err(internal)?;
+		}
 		let commitments = self
 			.chain
 			.commitments(id)
@@ -171,8 +182,12 @@ impl Signer {
 			attesting: AtomicBool::new(false),
 		});
 		let mut blobs = self.blobs.lock();
+		// Full: forget the oldest blob only (lowest id), so a client cycling through blob
+		// ids costs everyone else at most one reload of an old blob, not the whole cache.
 		if blobs.len() >= MAX_CACHED_BLOBS {
-			blobs.clear();
+			if let Some(oldest) = blobs.keys().min().copied() {
+				blobs.remove(&oldest);
+			}
 		}
 		blobs.insert(id, ctx.clone());
 		Ok(ctx)
@@ -217,7 +232,7 @@ impl Signer {
 			Err(e) => return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
 		}
 		self.store
-			.put_row(id, ctx.epoch, row, &records)
+			.put_row(id, ctx.epoch, &ctx.root, row, &records)
 			.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
 		self.metrics.rows_accepted.fetch_add(1, Ordering::Relaxed);
 		let held = {
@@ -241,7 +256,7 @@ impl Signer {
 		let attestation = Attestation { blob: id, root: ctx.root, size: ctx.size, epoch: ctx.epoch };
 		for attempt in 1..=3 {
 			let result = async {
-				let signature = self.chain.sign_attestation(&attestation, &self.pair).await?;
+				let signature = self.chain.sign_attestation(&self.account, &attestation, &self.attestation_key).await?;
 				let _one = self.tx.lock().await;
 				self.chain.attest(&self.pair, self.account.clone(), attestation.clone(), signature).await
 			}
@@ -433,18 +448,22 @@ impl Signer {
 	}
 }
 
-async fn read_limited(mut body: Incoming, limit: usize) -> Result<Vec<u8>, ApiError> {
-	let mut out = Vec::new();
-	while let Some(frame) = body.frame().await {
-		let frame = frame.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
-		if let Some(d) = frame.data_ref() {
-			if out.len() + d.len() > limit {
-				return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("body over {limit} bytes (one extended row)")));
-			}
-			out.extend_from_slice(d);
-		}
-	}
-	Ok(out)
+/// The bounds of the signer's HTTP server.
+pub const HTTP_LIMITS: zerog_daemon::HttpLimits = zerog_daemon::HttpLimits {
+	max_connections: 512,
+	header_read_timeout: Duration::from_secs(10),
+	body_read_timeout: Duration::from_secs(30),
+	max_header_bytes: 16 << 10,
+};
+
+async fn read_limited(body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
+	zerog_daemon::read_body(body, limit, &HTTP_LIMITS).await.map_err(|e| match e {
+		zerog_daemon::BodyError::TooLarge(_) => {
+			ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("body over {limit} bytes (one extended row)"))
+		},
+		zerog_daemon::BodyError::TimedOut(_) => ApiError::new(StatusCode::REQUEST_TIMEOUT, e.to_string()),
+		zerog_daemon::BodyError::Broken(_) => ApiError::new(StatusCode::BAD_REQUEST, e.to_string()),
+	})
 }
 
 fn json_response(status: StatusCode, v: &Value) -> Response<Full<Bytes>> {
@@ -460,26 +479,19 @@ fn bytes_response(body: Vec<u8>) -> Response<Full<Bytes>> {
 	r
 }
 
-/// Serves `signer` on `listener` until `shutdown` resolves.
+/// Serves `signer` on `listener` until `shutdown` resolves, every connection held to
+/// the daemons' shared [`zerog_daemon::HttpLimits`].
 pub async fn serve(signer: Arc<Signer>, listener: TcpListener, shutdown: impl std::future::Future<Output = ()>) -> std::io::Result<()> {
-	let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-	tokio::pin!(shutdown);
-	loop {
-		tokio::select! {
-			accepted = listener.accept() => {
-				let (stream, _peer): (_, SocketAddr) = match accepted {
-					Ok(a) => a,
-					Err(e) => { tracing::warn!(target: "da-signer", "accept: {e}"); continue; }
-				};
-				let signer = signer.clone();
-				let service = service_fn(move |req| signer.clone().handle(req));
-				let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-				let conn = graceful.watch(conn);
-				tokio::spawn(async move { let _ = conn.await; });
-			}
-			_ = &mut shutdown => break,
-		}
-	}
-	let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
-	Ok(())
+	zerog_daemon::serve_http(
+		"da-signer",
+		listener,
+		HTTP_LIMITS,
+		move |_peer: SocketAddr| {
+			let signer = signer.clone();
+			service_fn(move |req| signer.clone().handle(req))
+		},
+		shutdown,
+		Duration::from_secs(5),
+	)
+	.await
 }

@@ -84,6 +84,10 @@ pub struct HeldBlob {
 	pub blob: u64,
 	/// The epoch whose quorum it was dispersed to.
 	pub epoch: u32,
+	/// The commitments root of the blob the cells are of (`None` in a store written
+	/// before roots were recorded). Blob ids are only unique on one fork: a blob whose
+	/// root on chain is another is not the one these cells belong to.
+	pub root: Option<[u8; 32]>,
 	/// Whether this signer attested it.
 	pub attested: bool,
 	/// Whether the chain was seen to confirm it.
@@ -98,11 +102,14 @@ impl Store {
 		Ok(Self { db: DB::open(&opts, path)? })
 	}
 
-	/// Stores a whole row's cells (this signer's columns) of `blob` (dispersed in `epoch`)
-	/// and marks the row received.
-	pub fn put_row(&self, blob: u64, epoch: u32, row: u32, records: &[CellRecord]) -> Result<(), StoreError> {
+	/// Stores a whole row's cells (this signer's columns) of `blob` (dispersed in `epoch`,
+	/// commitments root `root`) and marks the row received.
+	pub fn put_row(&self, blob: u64, epoch: u32, root: &[u8; 32], row: u32, records: &[CellRecord]) -> Result<(), StoreError> {
 		let mut batch = WriteBatch::default();
-		batch.put(blob_marker(blob), epoch.to_be_bytes());
+		let mut marker = [0u8; 36];
+		marker[..4].copy_from_slice(&epoch.to_be_bytes());
+		marker[4..].copy_from_slice(root);
+		batch.put(blob_marker(blob), marker);
 		for r in records {
 			let mut v = Vec::with_capacity(crate::wire::RECORD_BYTES);
 			r.write(&mut v);
@@ -170,18 +177,30 @@ impl Store {
 		let mut out = Vec::new();
 		for item in self.prefixed(b"b") {
 			let (k, v) = item?;
-			let (Ok(id), Ok(epoch)) = (<[u8; 8]>::try_from(&k[1..]), <[u8; 4]>::try_from(&v[..])) else {
+			let (Ok(id), Some(epoch)) = (<[u8; 8]>::try_from(&k[1..]), v.get(..4).and_then(|e| <[u8; 4]>::try_from(e).ok()))
+			else {
 				return Err(StoreError(format!("malformed blob record 0x{}", hex::encode(&k))));
+			};
+			let root = match v.len() {
+				4 => None,
+				36 => v[4..].try_into().ok(),
+				_ => return Err(StoreError(format!("malformed blob record 0x{}", hex::encode(&k)))),
 			};
 			let blob = u64::from_be_bytes(id);
 			out.push(HeldBlob {
 				blob,
 				epoch: u32::from_be_bytes(epoch),
+				root,
 				attested: self.attested(blob)?,
 				confirmed: self.db.get_pinned(confirmed_marker(blob))?.is_some(),
 			});
 		}
 		Ok(out)
+	}
+
+	/// The commitments root the cells held for `blob` are of, if recorded.
+	pub fn blob_root(&self, blob: u64) -> Result<Option<[u8; 32]>, StoreError> {
+		Ok(self.db.get_pinned(blob_marker(blob))?.and_then(|v| v.get(4..36).and_then(|r| r.try_into().ok())))
 	}
 
 	/// How many blobs the store holds cells of.
@@ -215,9 +234,9 @@ mod tests {
 		let r = |c: u16| CellRecord { column: c, cell: Box::new([c as u8; CELL_BYTES]), proof: [7; 48] };
 		{
 			let s = Store::open(dir.path()).unwrap();
-			s.put_row(1, 3, 0, &[r(5), r(6)]).unwrap();
-			s.put_row(1, 3, 1, &[r(5)]).unwrap();
-			s.put_row(2, 4, 0, &[r(9)]).unwrap();
+			s.put_row(1, 3, &[1; 32], 0, &[r(5), r(6)]).unwrap();
+			s.put_row(1, 3, &[1; 32], 1, &[r(5)]).unwrap();
+			s.put_row(2, 4, &[2; 32], 0, &[r(9)]).unwrap();
 			s.mark_attested(1).unwrap();
 			s.mark_confirmed(1).unwrap();
 			s.sync().unwrap();
@@ -229,11 +248,14 @@ mod tests {
 		assert_eq!(s.cell(2, 0, 5).unwrap(), None);
 		assert!(s.has_row(1, 1).unwrap() && !s.has_row(1, 2).unwrap());
 		assert!(s.attested(1).unwrap() && !s.attested(2).unwrap());
+		// The root the cells are of is kept with them.
+		assert_eq!(s.blob_root(1).unwrap(), Some([1; 32]));
+		assert_eq!(s.blob_root(3).unwrap(), None);
 		assert_eq!(
 			s.blobs().unwrap(),
 			vec![
-				HeldBlob { blob: 1, epoch: 3, attested: true, confirmed: true },
-				HeldBlob { blob: 2, epoch: 4, attested: false, confirmed: false }
+				HeldBlob { blob: 1, epoch: 3, root: Some([1; 32]), attested: true, confirmed: true },
+				HeldBlob { blob: 2, epoch: 4, root: Some([2; 32]), attested: false, confirmed: false }
 			]
 		);
 	}
@@ -244,8 +266,8 @@ mod tests {
 		let r = |c: u16| CellRecord { column: c, cell: Box::new([c as u8; CELL_BYTES]), proof: [1; 48] };
 		let s = Store::open(dir.path()).unwrap();
 		for blob in [0, 1, 2, u64::MAX] {
-			s.put_row(blob, 7, 0, &[r(0), r(127)]).unwrap();
-			s.put_row(blob, 7, 1, &[r(0)]).unwrap();
+			s.put_row(blob, 7, &[3; 32], 0, &[r(0), r(127)]).unwrap();
+			s.put_row(blob, 7, &[3; 32], 1, &[r(0)]).unwrap();
 			s.mark_attested(blob).unwrap();
 			s.mark_confirmed(blob).unwrap();
 		}

@@ -38,7 +38,14 @@
 //! - **Retention.** Once a blob's quorum is out of retention nobody is challenged on it
 //!   and signers drop its cells; the chain drops its row commitments too, at most
 //!   [`Config::MaxPrunedPerBlock`] blobs a block, and keeps the blob's record (status,
-//!   root, size, attesters).
+//!   root, size, attesters). A blob with an open challenge keeps its commitments until
+//!   the challenge closes, so every challenge stays answerable, and a signer with an
+//!   open challenge cannot withdraw its bond.
+//! - **Registry.** At most [`Config::MaxSigners`] signers are active. When it is full, a
+//!   new signer must bond more than the lowest active bond, and displaces it: the
+//!   displaced signer leaves from the next epoch and unbonds as if it had left. Leaving
+//!   signers still count against a hard cap of twice `MaxSigners` registrations, so the
+//!   registry, and the quorum draw that reads it, stay bounded.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -83,6 +90,16 @@ pub struct Attestation {
 	pub size: u64,
 	/// The epoch whose quorum the signer attests in.
 	pub epoch: EpochIndex,
+}
+
+/// The bytes signer `signer`'s key signs for `attestation` on the chain whose genesis
+/// hash is `genesis`: `(tag, genesis, signer, attestation)`, the same bytes as
+/// [`Pallet::attestation_payload`] builds on chain, for signers that build them
+/// themselves instead of trusting an RPC node with what they sign. Naming the signer
+/// binds the signature to it: another account that registered the same key (keys carry
+/// no proof of possession) cannot present it as its own attestation.
+pub fn signing_payload<AccountId: Encode>(genesis: [u8; 32], signer: &AccountId, attestation: &Attestation) -> Vec<u8> {
+	(ATTESTATION_TAG, genesis, signer, attestation).encode()
 }
 
 /// A registered DA signer.
@@ -352,6 +369,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ChallengeDeadlines<T: Config> = StorageMap<_, Twox64Concat, BlockNumberFor<T>, ChallengeId>;
 
+	/// Open challenges per signer (absent: none): its bond cannot be withdrawn meanwhile.
+	#[pallet::storage]
+	pub type OpenChallenges<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Open challenges per blob (absent: none): its commitments are not pruned meanwhile.
+	#[pallet::storage]
+	pub type ChallengedBlobs<T: Config> = StorageMap<_, Twox64Concat, BlobId, u32, ValueQuery>;
+
 	/// Funds in the pallet account set aside for challenge rewards (fee shares and slashes).
 	#[pallet::storage]
 	pub type RewardPool<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
@@ -400,6 +425,9 @@ pub mod pallet {
 		ChallengeAnswered { id: ChallengeId, signer: T::AccountId, reward: BalanceOf<T> },
 		/// A challenge went unanswered; the signer's bond was slashed.
 		SignerSlashed { id: ChallengeId, signer: T::AccountId, amount: BalanceOf<T> },
+		/// A full registry took a higher bond: `signer`, the lowest bonded, leaves from
+		/// `epoch`.
+		SignerDisplaced { signer: T::AccountId, by: T::AccountId, epoch: EpochIndex },
 	}
 
 	#[pallet::error]
@@ -408,7 +436,8 @@ pub mod pallet {
 		AlreadyRegistered,
 		/// Bond under `MinSignerBond`.
 		BondTooLow,
-		/// `MaxSigners` signers are registered.
+		/// `MaxSigners` signers are active and none has a lower bond than offered, or
+		/// twice `MaxSigners` are registered (leaving ones included).
 		TooManySigners,
 		/// Not a registered signer.
 		NotSigner,
@@ -446,6 +475,8 @@ pub mod pallet {
 		UnknownChallenge,
 		/// The cell does not verify with the proof against the row's commitment.
 		BadCellProof,
+		/// The signer has an open sampling challenge; its bond answers for it.
+		ChallengeOpen,
 	}
 
 	#[pallet::hooks]
@@ -479,13 +510,27 @@ pub mod pallet {
 		/// Registers the caller as a DA signer, holding `bond`; it joins quorums from the
 		/// next epoch.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register_signer())]
+		#[pallet::weight(T::WeightInfo::register_signer().saturating_add(
+			// Finding whom a full registry displaces reads every registration (at most
+			// twice MaxSigners) and writes the displaced one.
+			T::DbWeight::get().reads_writes(2 * u64::from(T::MaxSigners::get()), 1)
+		))]
 		pub fn register_signer(origin: OriginFor<T>, key: T::AccountId, endpoint: EndpointOf<T>, bond: BalanceOf<T>) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
 			ensure!(!Signers::<T>::contains_key(&signer), Error::<T>::AlreadyRegistered);
 			ensure!(bond >= T::MinSignerBond::get(), Error::<T>::BondTooLow);
-			ensure!(Signers::<T>::count() < T::MaxSigners::get(), Error::<T>::TooManySigners);
+			ensure!(Signers::<T>::count() < T::MaxSigners::get().saturating_mul(2), Error::<T>::TooManySigners);
+			let displaced = Self::displaced_by(bond)?;
 			T::Currency::hold(&HoldReason::SignerBond.into(), &signer, bond)?;
+			if let Some(lowest) = displaced {
+				let epoch = CurrentEpoch::<T>::get().saturating_add(1);
+				Signers::<T>::mutate(&lowest, |s| {
+					if let Some(s) = s {
+						s.leaving = Some(epoch);
+					}
+				});
+				Self::deposit_event(Event::SignerDisplaced { signer: lowest, by: signer.clone(), epoch });
+			}
 			Signers::<T>::insert(&signer, SignerInfo { key: key.clone(), bond, endpoint, leaving: None });
 			Self::deposit_event(Event::SignerRegistered { signer, key, bond });
 			Ok(())
@@ -509,12 +554,13 @@ pub mod pallet {
 
 		/// Releases a departed signer's bond, `UnbondingEpochs` after it left.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::withdraw_bond())]
+		#[pallet::weight(T::WeightInfo::withdraw_bond().saturating_add(T::DbWeight::get().reads(1)))]
 		pub fn withdraw_bond(origin: OriginFor<T>) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
 			let info = Signers::<T>::get(&signer).ok_or(Error::<T>::NotSigner)?;
 			let free_from = info.leaving.map(|e| e.saturating_add(T::UnbondingEpochs::get()));
 			ensure!(free_from.is_some_and(|e| CurrentEpoch::<T>::get() >= e), Error::<T>::StillBonded);
+			ensure!(OpenChallenges::<T>::get(&signer) == 0, Error::<T>::ChallengeOpen);
 			let bond = T::Currency::release(&HoldReason::SignerBond.into(), &signer, info.bond, Precision::BestEffort)?;
 			Signers::<T>::remove(&signer);
 			Self::deposit_event(Event::SignerRemoved { signer, bond });
@@ -582,7 +628,7 @@ pub mod pallet {
 			let member = quorum.iter().find(|m| m.signer == signer).ok_or(Error::<T>::NotInQuorum)?;
 			ensure!(!blob.attesters.contains(&signer), Error::<T>::AlreadyAttested);
 			ensure!(
-				signature.verify(&Self::attestation_payload(&attestation)[..], &member.key),
+				signature.verify(&Self::attestation_payload(&signer, &attestation)[..], &member.key),
 				Error::<T>::BadSignature
 			);
 			blob.attesters.try_push(signer.clone()).map_err(|_| Error::<T>::AlreadyAttested)?;
@@ -602,7 +648,7 @@ pub mod pallet {
 		/// Answers a sampling challenge with the cell and its KZG proof. Anyone may send
 		/// it; the challenged signer is rewarded.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::respond())]
+		#[pallet::weight(T::WeightInfo::respond().saturating_add(T::DbWeight::get().reads_writes(2, 2)))]
 		pub fn respond(origin: OriginFor<T>, challenge: ChallengeId, cell: [u8; CELL_BYTES], proof: CellProof) -> DispatchResult {
 			ensure_signed(origin)?;
 			let c = Challenges::<T>::get(challenge).ok_or(Error::<T>::UnknownChallenge)?;
@@ -615,6 +661,7 @@ pub mod pallet {
 			);
 			Challenges::<T>::remove(challenge);
 			ChallengeDeadlines::<T>::remove(c.deadline);
+			Self::close_challenge(&c);
 			let reward = T::ChallengeReward::get().min(RewardPool::<T>::get());
 			let paid = match T::Currency::transfer(&Self::account_id(), &c.signer, reward, Preservation::Preserve) {
 				Ok(_) => reward,
@@ -632,9 +679,10 @@ pub mod pallet {
 			PALLET_ID.into_account_truncating()
 		}
 
-		/// The bytes a signer signs: tag, genesis hash, attestation.
-		pub fn attestation_payload(attestation: &Attestation) -> Vec<u8> {
-			(ATTESTATION_TAG, frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()), attestation).encode()
+		/// The bytes `signer`'s key signs: tag, genesis hash, signer, attestation.
+		pub fn attestation_payload(signer: &T::AccountId, attestation: &Attestation) -> Vec<u8> {
+			(ATTESTATION_TAG, frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()), signer, attestation)
+				.encode()
 		}
 
 		/// An epoch's quorum with column ranges and endpoints.
@@ -760,8 +808,45 @@ pub mod pallet {
 			NextChallengeId::<T>::put(cid.saturating_add(1));
 			Challenges::<T>::insert(cid, Challenge { blob: id, row, column, signer: signer.clone(), deadline });
 			ChallengeDeadlines::<T>::insert(deadline, cid);
+			OpenChallenges::<T>::mutate(&signer, |n| *n = n.saturating_add(1));
+			ChallengedBlobs::<T>::mutate(id, |n| *n = n.saturating_add(1));
 			Self::deposit_event(Event::ChallengeIssued { id: cid, blob: id, row, column, signer, deadline });
-			db.reads_writes(6, 3)
+			db.reads_writes(8, 5)
+		}
+
+		/// Forgets an answered or expired challenge in the per-signer and per-blob counts.
+		fn close_challenge(c: &ChallengeOf<T>) {
+			OpenChallenges::<T>::mutate_exists(&c.signer, |n| {
+				*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+			});
+			ChallengedBlobs::<T>::mutate_exists(c.blob, |n| {
+				*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+			});
+		}
+
+		/// Whom a registration with `bond` displaces: nobody while fewer than `MaxSigners`
+		/// signers are active; else the active signer with the lowest bond (the highest
+		/// account id among equals), if `bond` is higher.
+		fn displaced_by(bond: BalanceOf<T>) -> Result<Option<T::AccountId>, Error<T>> {
+			let mut active = 0u32;
+			let mut lowest: Option<(T::AccountId, BalanceOf<T>)> = None;
+			for (who, s) in Signers::<T>::iter().filter(|(_, s)| s.leaving.is_none()) {
+				active += 1;
+				let lower = match &lowest {
+					None => true,
+					Some((w, b)) => s.bond < *b || (s.bond == *b && who > *w),
+				};
+				if lower {
+					lowest = Some((who, s.bond));
+				}
+			}
+			if active < T::MaxSigners::get() {
+				return Ok(None);
+			}
+			match lowest {
+				Some((who, b)) if bond > b => Ok(Some(who)),
+				_ => Err(Error::<T>::TooManySigners),
+			}
 		}
 
 		/// Slashes the signer of the challenge whose window ends at `now`, if unanswered.
@@ -769,6 +854,7 @@ pub mod pallet {
 			let db = T::DbWeight::get();
 			let Some(cid) = ChallengeDeadlines::<T>::take(now) else { return db.reads(1) };
 			let Some(c) = Challenges::<T>::take(cid) else { return db.reads_writes(2, 1) };
+			Self::close_challenge(&c);
 			let mut amount = Zero::zero();
 			if let Some(mut info) = Signers::<T>::get(&c.signer) {
 				let want = T::ChallengeSlash::get().min(info.bond);
@@ -796,12 +882,18 @@ pub mod pallet {
 			if from >= floor {
 				return T::DbWeight::get().reads(2);
 			}
-			let to = floor.min(from.saturating_add(u64::from(T::MaxPrunedPerBlock::get().max(1))));
+			let mut to = floor.min(from.saturating_add(u64::from(T::MaxPrunedPerBlock::get().max(1))));
 			for id in from..to {
+				// A blob with an open challenge keeps its commitments (and holds back the
+				// ones after it) until the challenge is answered or expires.
+				if ChallengedBlobs::<T>::contains_key(id) {
+					to = id;
+					break;
+				}
 				BlobCommitments::<T>::remove(id);
 			}
 			PrunedBelow::<T>::put(to);
-			T::DbWeight::get().reads_writes(2, 1 + (to - from))
+			T::DbWeight::get().reads_writes(2 + (to - from) + 1, 1 + (to - from))
 		}
 
 		/// Fails the blobs whose window ends at `now` and are still processing.

@@ -39,8 +39,12 @@ fn attestation(id: BlobId) -> Attestation {
 	Attestation { blob: id, root: blob.root, size: blob.size, epoch: blob.epoch }
 }
 
+fn signed_for(signer: &str, a: &Attestation, key_name: &str) -> MultiSignature {
+	MultiSignature::Sr25519(key(key_name).sign(&DaCommitments::attestation_payload(&account(signer), a)))
+}
+
 fn signed(a: &Attestation, key_name: &str) -> MultiSignature {
-	MultiSignature::Sr25519(key(key_name).sign(&DaCommitments::attestation_payload(a)))
+	signed_for(key_name.trim_end_matches("key"), a, key_name)
 }
 
 fn attest(id: BlobId, signer: &str) -> polkadot_sdk::sp_runtime::DispatchResult {
@@ -314,13 +318,21 @@ fn commitments_of_blobs_out_of_retention_are_dropped_a_few_a_block() {
 		}
 		run_to(29);
 		assert!(ids.iter().all(|id| BlobCommitments::<Test>::get(id).is_some()), "retained through epoch 2");
-		// Block 30 starts epoch 3: epoch 1 leaves retention and two blobs are pruned...
+		// The challenge drawn at block 28 is open until block 31.
+		let open: Vec<BlobId> = Challenges::<Test>::iter().map(|(_, c)| c.blob).collect();
+		assert_eq!(open.len(), 1);
+		// Block 30 starts epoch 3: epoch 1 leaves retention; at most two blobs a block are
+		// pruned, and none from the challenged one on while its challenge is open...
 		run_to(30);
 		assert_eq!(ChallengeFloor::<Test>::get(), 3);
-		assert!(BlobCommitments::<Test>::get(0).is_none() && BlobCommitments::<Test>::get(1).is_none());
-		assert!(BlobCommitments::<Test>::get(2).is_some());
-		// ...and the third in the next block; the records stay.
-		run_to(31);
+		let pruned = PrunedBelow::<Test>::get();
+		assert_eq!(pruned, open[0].min(2));
+		for id in &ids {
+			assert_eq!(BlobCommitments::<Test>::get(id).is_none(), *id < pruned, "blob {id}");
+		}
+		// ...then the challenge expires (block 31) and the rest go, two a block; the
+		// records stay.
+		run_to(32);
 		assert!(ids.iter().all(|id| BlobCommitments::<Test>::get(id).is_none()));
 		assert_eq!(PrunedBelow::<Test>::get(), 3);
 		assert!(ids.iter().all(|id| matches!(Blobs::<Test>::get(id).unwrap().status, BlobStatus::Confirmed { .. })));
@@ -399,5 +411,131 @@ fn an_attestation_that_does_not_confirm_is_charged_only_its_own_weight() {
 		// The confirming one pays every attester and is charged in full.
 		let last = DaCommitments::attest(origin("Eve"), account("S2"), a.clone(), signed(&a, "S2key")).unwrap();
 		assert_eq!(last.actual_weight, None);
+	});
+}
+
+#[test]
+fn a_full_registry_takes_a_higher_bond_and_the_lowest_leaves() {
+	new_test_ext().execute_with(|| {
+		// MaxSigners (8) squatters at the minimum bond fill the registry.
+		for i in 1..=8 {
+			register(&format!("S{i}"), 1_000 + i as Balance);
+		}
+		let endpoint = || BoundedVec::truncate_from(b"http://S9".to_vec());
+		// Another minimum bond cannot get in...
+		assert_noop!(
+			DaCommitments::register_signer(origin("S9"), account("S9key"), endpoint(), 1_001),
+			Error::<Test>::TooManySigners
+		);
+		// ...a higher one displaces the lowest bonded (S1), who leaves from the next epoch.
+		assert_ok!(DaCommitments::register_signer(origin("S9"), account("S9key"), endpoint(), 5_000));
+		System::assert_has_event(Event::SignerDisplaced { signer: account("S1"), by: account("S9"), epoch: 1 }.into());
+		run_to(10);
+		let q = Quorums::<Test>::get(1).unwrap();
+		assert_eq!(q.len(), 8);
+		assert!(q.iter().all(|m| m.signer != account("S1")));
+		assert!(q.iter().any(|m| m.signer == account("S9")));
+		// The displaced signer unbonds as if it had left.
+		assert_noop!(DaCommitments::withdraw_bond(origin("S1")), Error::<Test>::StillBonded);
+		run_to(30);
+		assert_ok!(DaCommitments::withdraw_bond(origin("S1")));
+	});
+}
+
+#[test]
+fn leaving_signers_count_against_a_hard_cap() {
+	new_test_ext().execute_with(|| {
+		for i in 1..=8 {
+			register(&format!("S{i}"), 1_000);
+			assert_ok!(DaCommitments::leave(origin(&format!("S{i}"))));
+		}
+		// Eight leaving, so eight more fit (S9, Sam, Eve and five fresh accounts)...
+		for name in ["S9", "Sam", "Eve"] {
+			register(name, 1_000);
+		}
+		for i in 0..5u8 {
+			let who = format!("X{i}");
+			assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), account(&who), ENDOWMENT));
+			register(&who, 1_000);
+		}
+		// ...and then nobody, whatever the bond.
+		assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), account("X9"), ENDOWMENT));
+		let endpoint: BoundedVec<u8, MaxEndpointLen> = BoundedVec::truncate_from(b"http://X9".to_vec());
+		assert_noop!(
+			DaCommitments::register_signer(origin("X9"), account("X9key"), endpoint, 1_000_000),
+			Error::<Test>::TooManySigners
+		);
+	});
+}
+
+#[test]
+fn an_open_challenge_keeps_the_bond_and_the_commitments_it_needs() {
+	new_test_ext().execute_with(|| {
+		quorum(&[("S1", 1)]);
+		let blob = confirmed_fixture_blob(&["S1"]);
+		assert_ok!(DaCommitments::leave(origin("S1")));
+		// The blob's epoch leaves retention at block 30 (epoch 3); a challenge drawn at
+		// block 28 is still open then.
+		run_to(28);
+		let (cid, b, ..) = *issued().last().unwrap();
+		assert_eq!(b, blob);
+		Challenges::<Test>::mutate(cid, |c| c.as_mut().unwrap().column = 5);
+		run_to(30);
+		assert_eq!(CurrentEpoch::<Test>::get(), 3);
+		assert!(Challenges::<Test>::get(cid).is_some());
+		assert!(BlobCommitments::<Test>::get(blob).is_some(), "pruned under an open challenge");
+		// A window that outlasts the signer's unbonding (as a runtime whose challenge
+		// window is longer than the time between its epochs would have): at epoch 4 S1
+		// is free to go but for the open challenge.
+		let deadline = 45;
+		ChallengeDeadlines::<Test>::remove(31);
+		ChallengeDeadlines::<Test>::insert(deadline, cid);
+		Challenges::<Test>::mutate(cid, |c| c.as_mut().unwrap().deadline = deadline);
+		run_to(40);
+		assert!(BlobCommitments::<Test>::get(blob).is_some(), "pruned under an open challenge");
+		assert_noop!(DaCommitments::withdraw_bond(origin("S1")), Error::<Test>::ChallengeOpen);
+		// So it can still be answered...
+		let (_, cell, proof) = fixture();
+		assert_ok!(DaCommitments::respond(origin("Eve"), cid, cell, proof));
+		// ...and then the commitments go and the bond comes back.
+		run_to(41);
+		assert!(BlobCommitments::<Test>::get(blob).is_none());
+		assert!(!OpenChallenges::<Test>::contains_key(account("S1")) && !ChallengedBlobs::<Test>::contains_key(blob));
+		assert_ok!(DaCommitments::withdraw_bond(origin("S1")));
+	});
+}
+
+#[test]
+fn signers_build_the_attestation_payload_themselves() {
+	new_test_ext().execute_with(|| {
+		quorum(&[("S1", 1)]);
+		let a = attestation(submit(1000));
+		let genesis: [u8; 32] = System::block_hash(0).into();
+		let s1 = account("S1");
+		assert_eq!(signing_payload(genesis, &s1, &a), DaCommitments::attestation_payload(&s1, &a));
+		// Bound to its chain and to its signer.
+		assert_ne!(signing_payload([9; 32], &s1, &a), DaCommitments::attestation_payload(&s1, &a));
+		assert_ne!(signing_payload(genesis, &account("S2"), &a), DaCommitments::attestation_payload(&s1, &a));
+	});
+}
+
+#[test]
+fn an_attestation_counts_only_for_the_signer_it_names() {
+	new_test_ext().execute_with(|| {
+		// S2 registers S1's key (keys carry no proof of possession) to be paid for S1's work.
+		register("S1", 1_000);
+		let endpoint: BoundedVec<u8, MaxEndpointLen> = BoundedVec::truncate_from(b"http://S2".to_vec());
+		assert_ok!(DaCommitments::register_signer(origin("S2"), account("S1key"), endpoint, 1_000));
+		run_to(10);
+		let id = submit(1000);
+		let a = attestation(id);
+		// S1's signature, relayed as S2's attestation, is refused...
+		let by_s1 = signed_for("S1", &a, "S1key");
+		assert_noop!(
+			DaCommitments::attest(origin("Eve"), account("S2"), a.clone(), by_s1.clone()),
+			Error::<Test>::BadSignature
+		);
+		// ...and counts for S1 alone.
+		assert_ok!(DaCommitments::attest(origin("Eve"), account("S1"), a, by_s1));
 	});
 }

@@ -33,7 +33,7 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		fn quorum(epoch: Option<EpochIndex>) -> Option<QuorumView<AccountId>>;
 		/// Open sampling challenges, of one signer or all.
 		fn challenges(signer: Option<AccountId>) -> Vec<(ChallengeId, Challenge<AccountId, BlockNumber>)>;
-		/// The bytes a signer's key signs for `attestation`.
-		fn attestation_payload(attestation: Attestation) -> Vec<u8>;
+		/// The bytes `signer`'s key signs for `attestation`.
+		fn attestation_payload(signer: AccountId, attestation: Attestation) -> Vec<u8>;
 	}
 }
