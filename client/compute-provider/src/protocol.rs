@@ -317,4 +317,36 @@ mod tests {
 		assert!(matches!(forged.verify(genesis, &bob, None), Err(ProofError::BadSignature(_))));
 		assert!(matches!(proof.verify(H256::zero(), &bob, None), Err(ProofError::BadSignature(_))));
 	}
+
+	proptest::proptest! {
+		/// Whatever a client puts in the request headers, reading them returns a typed
+		/// error or a request, and never panics; a request read from garbage never
+		/// verifies.
+		#[test]
+		fn arbitrary_headers_never_panic(
+			values in proptest::collection::vec(".{0,200}", 5),
+			raw_sig in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+			body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+		) {
+			let sig = format!("0x{}", hex::encode(&raw_sig));
+			let names = [header::USER, header::SERVICE, header::NONCE, header::MAX_FEE];
+			let get = |name: &'static str| -> Option<&str> {
+				if name == header::SIGNATURE {
+					return Some(sig.as_str());
+				}
+				names.iter().position(|n| *n == name).map(|i| values[i].as_str())
+			};
+			if let Ok(request) = SignedRequest::from_headers(get, &body) {
+				proptest::prop_assert!(!request.verify(H256::repeat_byte(1)));
+			}
+		}
+
+		/// A proof file of any content is refused or read, never a panic.
+		#[test]
+		fn arbitrary_proofs_never_panic(json in ".{0,400}") {
+			if let Ok(proof) = serde_json::from_str::<Proof>(&json) {
+				let _ = proof.statement();
+			}
+		}
+	}
 }

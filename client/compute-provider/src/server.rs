@@ -26,9 +26,8 @@ use std::{
 };
 
 use bytes::Bytes;
-use http_body_util::{combinators::BoxBody, BodyExt, Full, Limited, StreamBody};
+use http_body_util::{combinators::BoxBody, BodyExt, Full, StreamBody};
 use hyper::{body::Frame, body::Incoming, service::service_fn, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use pallet_compute_market::{Receipt, ResponseStatement};
 use polkadot_sdk::{
 	sp_core::{crypto::Ss58Codec, sr25519, H256},
@@ -46,6 +45,15 @@ use crate::{
 
 /// Largest request body.
 pub const MAX_BODY: usize = 1 << 20;
+
+/// The bounds of the provider's HTTP server. Chat answers stream for as long as the
+/// engine generates; these bound only what a client sends.
+pub const HTTP_LIMITS: zerog_daemon::HttpLimits = zerog_daemon::HttpLimits {
+	max_connections: 512,
+	header_read_timeout: std::time::Duration::from_secs(10),
+	body_read_timeout: std::time::Duration::from_secs(30),
+	max_header_bytes: 16 << 10,
+};
 /// Most output tokens one request may ask for.
 pub const MAX_OUTPUT_TOKENS: u32 = 4096;
 
@@ -508,10 +516,11 @@ impl Provider {
 				}
 			},
 			(&hyper::Method::POST, "/v1/chat/completions" | "/v1/embeddings") => {
-				match Limited::new(body, MAX_BODY).collect().await {
-					Err(_) => Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("bodies are limited to {MAX_BODY} bytes"))),
-					Ok(collected) => {
-						let bytes = collected.to_bytes();
+				match zerog_daemon::read_body(body, MAX_BODY, &HTTP_LIMITS).await {
+					Err(zerog_daemon::BodyError::TooLarge(_)) => Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("bodies are limited to {MAX_BODY} bytes"))),
+					Err(e @ zerog_daemon::BodyError::TimedOut(_)) => Err(ApiError::new(StatusCode::REQUEST_TIMEOUT, "body_timeout", e.to_string())),
+					Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_body", e.to_string())),
+					Ok(bytes) => {
 						if path == "/v1/chat/completions" {
 							self.chat(&parts.headers, bytes).await
 						} else {
@@ -538,31 +547,24 @@ fn engine_error(e: EngineError) -> ApiError {
 }
 
 /// Serves `provider` on `listener` until `shutdown` resolves; in-flight requests finish
-/// (their receipts are stored) before it returns, up to `grace`.
+/// (their receipts are stored) before it returns, up to `grace`. Every connection is
+/// held to the daemons' shared [`zerog_daemon::HttpLimits`] ([`HTTP_LIMITS`]).
 pub async fn serve(
 	provider: Arc<Provider>,
 	listener: TcpListener,
 	shutdown: impl std::future::Future<Output = ()>,
 	grace: Duration,
 ) -> std::io::Result<()> {
-	let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-	tokio::pin!(shutdown);
-	loop {
-		tokio::select! {
-			accepted = listener.accept() => {
-				let (stream, _peer): (_, SocketAddr) = match accepted {
-					Ok(a) => a,
-					Err(e) => { tracing::warn!(target: "provider", "accept: {e}"); continue; }
-				};
-				let provider = provider.clone();
-				let service = service_fn(move |req| provider.clone().handle(req));
-				let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-				let conn = graceful.watch(conn);
-				tokio::spawn(async move { let _ = conn.await; });
-			}
-			_ = &mut shutdown => break,
-		}
-	}
-	let _ = tokio::time::timeout(grace, graceful.shutdown()).await;
-	Ok(())
+	zerog_daemon::serve_http(
+		"provider",
+		listener,
+		HTTP_LIMITS,
+		move |_peer: SocketAddr| {
+			let provider = provider.clone();
+			service_fn(move |req| provider.clone().handle(req))
+		},
+		shutdown,
+		grace,
+	)
+	.await
 }

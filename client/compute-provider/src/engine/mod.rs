@@ -32,7 +32,7 @@ pub struct Message {
 }
 
 /// The fields of an OpenAI chat completion request the provider reads; the proxy
-/// engine forwards the whole original body.
+/// engine forwards these and an allowlist of sampling knobs (`proxy::FORWARDED`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct ChatRequest {
 	/// The model asked for.
@@ -90,7 +90,7 @@ pub struct EmbeddingsRequest {
 pub struct ChatJob {
 	/// The parsed request.
 	pub request: ChatRequest,
-	/// The original JSON body (the proxy forwards it).
+	/// The original JSON body (the proxy takes its allowlisted sampling knobs from it).
 	pub body: serde_json::Value,
 	/// Most output tokens allowed (the user's budget and request, whichever is lower).
 	pub max_tokens: u32,

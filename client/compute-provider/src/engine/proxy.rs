@@ -5,6 +5,13 @@
 //! so the provider can relay tokens as they come and stop when its client leaves.
 //! Upstream token counts above the bound the provider checked the budget against are
 //! clamped to it: the user never pays more than they signed for.
+//!
+//! What goes upstream is built from an allowlist, never the user's body as sent: the
+//! parsed messages (role and text, which the input bound counts), one choice, and the
+//! sampling knobs in [`FORWARDED`]. Fields that make the upstream read or write more than
+//! the provider meters (`n`, `best_of`, `tools`, `functions`, `response_format`,
+//! `logprobs`, extra message fields, ...) stay behind, so the provider is never billed
+//! upstream for work its users do not pay for.
 
 use std::{sync::Arc, time::Duration};
 
@@ -21,6 +28,32 @@ type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Ful
 
 /// Most bytes read from one upstream response.
 const MAX_UPSTREAM_BYTES: usize = 64 << 20;
+
+/// Fields of a user's chat request passed upstream as given: sampling knobs that change
+/// neither how much prompt is read nor how many answers are generated.
+pub const FORWARDED: [&str; 6] = ["temperature", "top_p", "stop", "presence_penalty", "frequency_penalty", "seed"];
+
+/// The body sent upstream for `job`: see the module docs.
+pub fn upstream_chat_body(model: &str, job: &ChatJob) -> Value {
+	let mut obj = serde_json::Map::new();
+	for key in FORWARDED {
+		if let Some(v) = job.body.get(key).filter(|v| !v.is_null()) {
+			obj.insert(key.into(), v.clone());
+		}
+	}
+	let messages: Vec<Value> =
+		job.request.messages.iter().map(|m| json!({ "role": m.role, "content": m.content })).collect();
+	obj.insert("messages".into(), json!(messages));
+	obj.insert("model".into(), json!(model));
+	obj.insert("n".into(), json!(1));
+	obj.insert("stream".into(), json!(true));
+	obj.insert("stream_options".into(), json!({ "include_usage": true }));
+	obj.insert("max_tokens".into(), json!(job.max_tokens));
+	if job.request.seed.is_none() {
+		obj.insert("seed".into(), json!(job.seed));
+	}
+	Value::Object(obj)
+}
 
 /// Forwards to `base` (e.g. `http://127.0.0.1:8080`).
 pub struct ProxyEngine {
@@ -94,16 +127,7 @@ impl Engine for ProxyEngine {
 	fn chat(self: Arc<Self>, job: ChatJob, tokens: mpsc::UnboundedSender<String>) -> BoxFuture<'static, Result<ChatOutput, EngineError>> {
 		Box::pin(async move {
 			let bound = self.input_bound(&job.request);
-			let mut body = job.body.clone();
-			let obj = body.as_object_mut().ok_or_else(|| EngineError::BadRequest("body is not an object".into()))?;
-			obj.insert("model".into(), json!(self.model));
-			obj.insert("stream".into(), json!(true));
-			obj.insert("stream_options".into(), json!({ "include_usage": true }));
-			obj.insert("max_tokens".into(), json!(job.max_tokens));
-			obj.remove("max_completion_tokens");
-			if job.request.seed.is_none() {
-				obj.insert("seed".into(), json!(job.seed));
-			}
+			let body = upstream_chat_body(&self.model, &job);
 			let resp = self.post("/v1/chat/completions", &body).await?;
 			let mut stream = resp.into_body();
 			let mut text = String::new();
@@ -182,5 +206,43 @@ impl Engine for ProxyEngine {
 			let input = v.pointer("/usage/prompt_tokens").and_then(Value::as_u64).map(|n| n as u32).unwrap_or(bound);
 			Ok(EmbedOutput { vectors: data.into_iter().map(|(_, v)| v).collect(), input_tokens: input.min(bound) })
 		})
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn only_billed_fields_go_upstream() {
+		let body = json!({
+			"model": "whatever",
+			"messages": [{ "role": "user", "content": "hi", "name": "x", "tool_calls": [{ "id": "1" }] }],
+			"n": 8,
+			"best_of": 8,
+			"tools": [{ "type": "function", "function": { "name": "f", "description": "a long prompt" } }],
+			"functions": [{ "name": "g" }],
+			"response_format": { "type": "json_schema", "json_schema": { "schema": { "description": "more prompt" } } },
+			"logprobs": true,
+			"top_logprobs": 20,
+			"max_completion_tokens": 100000,
+			"temperature": 0.5,
+			"stop": ["\n"],
+		});
+		let request: crate::engine::ChatRequest = serde_json::from_value(body.clone()).unwrap();
+		let job = ChatJob { request, body, max_tokens: 64, seed: 7 };
+		let up = upstream_chat_body("served-model", &job);
+		let mut keys: Vec<&str> = up.as_object().unwrap().keys().map(String::as_str).collect();
+		keys.sort();
+		assert_eq!(
+			keys,
+			["max_tokens", "messages", "model", "n", "seed", "stop", "stream", "stream_options", "temperature"]
+		);
+		assert_eq!(up["n"], 1);
+		assert_eq!(up["max_tokens"], 64);
+		assert_eq!(up["model"], "served-model");
+		assert_eq!(up["seed"], 7);
+		// Messages carry only what the input bound counted.
+		assert_eq!(up["messages"], json!([{ "role": "user", "content": "hi" }]));
 	}
 }
