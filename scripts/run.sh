@@ -20,7 +20,7 @@ zg_build
 bin="$(dirname "$ZEROG_NODE")"
 storage_nodes="${ZEROG_STORAGE_NODES:-4}"
 base_path="${ZEROG_BASE_PATH:-$HOME/.local/share/zerog/dev}"
-args=(--dev --rpc-cors all --rpc-port 9944 --eth-rpc-port 8545 --prometheus-port 9615 --port 30333)
+args=(--dev --rpc-port 9944 --eth-rpc-port 8545 --prometheus-port 9615 --port 30333)
 if [[ " $* " == *" --tmp "* ]]; then
 	base_path="$(mktemp -d -t zerog-run-XXXXXX)"
 else

@@ -54,9 +54,19 @@ impl SubstrateCli for Cli {
 	}
 }
 
+/// Browser origins allowed to call the node's RPC when `--rpc-cors` is not given.
+pub const LOCAL_ORIGINS: [&str; 5] =
+	["http://localhost:*", "http://127.0.0.1:*", "https://localhost:*", "https://127.0.0.1:*", "https://polkadot.js.org"];
+
 /// Parses and runs the command line.
 pub fn run() -> sc_cli::Result<()> {
-	let cli = Cli::from_args();
+	let mut cli = Cli::from_args();
+	// Unless --rpc-cors says otherwise, only local pages and polkadot.js.org may call the
+	// node's RPC, with --dev too (Substrate's --dev default is every origin, which lets
+	// any web page a developer visits drive the unsafe methods of a local node).
+	if cli.run.rpc_params.rpc_cors.is_none() {
+		cli.run.rpc_params.rpc_cors = Some(sc_cli::Cors::List(LOCAL_ORIGINS.iter().map(|o| o.to_string()).collect()));
+	}
 
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),

@@ -201,6 +201,36 @@ describe('EVM: Solidity and Ethereum tooling on zerog-node --dev', () => {
     assert.equal(await token.balanceOf(baltathar.address), 1235n);
   });
 
+  it('bounds the work of every request by its size, as geth does', async () => {
+    const invalid = async (method, params) => {
+      try { await rpc(node.ethUrl, method, params); } catch (e) { return e.rpc; }
+      assert.fail(`${method} accepted`);
+    };
+    // eth_feeHistory: 1024 blocks is fine, but not with thousands of percentiles each
+    // (the reply would be blocks × percentiles), nor with percentiles out of order.
+    const ok = await rpc(node.ethUrl, 'eth_feeHistory', ['0x400', 'latest', [25, 75]]);
+    assert.equal(ok.reward[0].length, 2);
+    const many = Array.from({ length: 5000 }, () => 50);
+    assert.equal((await invalid('eth_feeHistory', ['0x400', 'latest', many])).code, -32602);
+    assert.equal((await invalid('eth_feeHistory', ['0x1', 'latest', [75, 25]])).code, -32602);
+    assert.equal((await invalid('eth_feeHistory', ['0x1', 'latest', [101]])).code, -32602);
+    // eth_getLogs: address and topic lists are capped.
+    const addresses = Array.from({ length: 1001 }, (_, i) => '0x' + i.toString(16).padStart(40, '0'));
+    assert.match((await invalid('eth_getLogs', [{ address: addresses }])).message, /exceed max addresses/);
+    const topics = Array.from({ length: 1001 }, (_, i) => '0x' + i.toString(16).padStart(64, '0'));
+    assert.match((await invalid('eth_getLogs', [{ topics: [topics] }])).message, /exceed max topics/);
+    // Batches are capped at 100 calls; 100 are served.
+    const batch = (n) => fetch(node.ethUrl, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(Array.from({ length: n }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'eth_chainId', params: [] }))),
+    }).then((r) => r.json());
+    assert.equal((await batch(100)).length, 100);
+    const refused = await batch(101);
+    assert.ok(!Array.isArray(refused) && refused.error, JSON.stringify(refused).slice(0, 200));
+    // And the node still serves.
+    assert.equal(await rpc(node.ethUrl, 'eth_chainId'), '0x' + ZEROG_CHAIN_ID.toString(16));
+  });
+
   it('serves ZeroG chain state to Solidity through the IZeroGChain precompile', async () => {
     const chain = new Contract(ZEROG_CHAIN_ADDRESS, artifacts.IZeroGChain.abi, provider);
     const blockNumber = await provider.getBlockNumber();

@@ -7,6 +7,11 @@
 //! `TxExtension`), signed with sr25519, submitted with `author_submitExtrinsic`, then
 //! found in a block by hash; the block's events tell whether the call succeeded, and a
 //! failed call's module error is decoded to its name (`StorageMarket::BondTooLow`).
+//!
+//! Transactions are mortal: valid for [`MORTALITY`] blocks from the best block at
+//! signing. The client watches every block of that window, so when it reports
+//! [`ChainError::Expired`] the transaction can no longer execute and a retry cannot
+//! execute twice; a reaped account's old transactions cannot be replayed either.
 
 use std::time::{Duration, Instant};
 
@@ -28,6 +33,10 @@ use zerog_runtime::{
 
 pub use polkadot_sdk::sp_core::sr25519::Pair as Sr25519Pair;
 
+/// Blocks a signed transaction stays valid (a power of two): about two minutes of
+/// 2-second blocks.
+pub const MORTALITY: u64 = 64;
+
 /// A failure talking to the chain, or a refused transaction.
 #[derive(Debug, thiserror::Error)]
 pub enum ChainError {
@@ -43,6 +52,10 @@ pub enum ChainError {
 	/// Nothing happened in time.
 	#[error("timed out: {0}")]
 	Timeout(String),
+	/// The transaction's mortality window passed without it in a block: it can never
+	/// execute, so sending it again is safe.
+	#[error("transaction {0:?} expired at block {1} without being included; nothing was executed, it is safe to retry")]
+	Expired(H256, u32),
 	/// A reply we could not read.
 	#[error("unexpected reply: {0}")]
 	Decode(String),
@@ -155,11 +168,17 @@ impl Chain {
 		let nonce: u32 = self.call("system_accountNextIndex", rpc_params![account.to_ss58check()]).await?;
 		let start = parse_number(&self.header(None).await?)?;
 
-		let tx_ext: TxExtension = zerog_runtime::tx_extension(nonce, Era::Immortal, 0);
+		// Mortal from the best block: the era's checkpoint is the block it was born at.
+		let era = Era::mortal(MORTALITY, start as u64);
+		let birth = era.birth(start as u64) as u32;
+		let death = era.death(start as u64) as u32;
+		let birth_hash: String = self.call("chain_getBlockHash", rpc_params![birth]).await?;
+		let birth_hash = H256::from_slice(&hex_decode(&birth_hash)?);
+		let tx_ext: TxExtension = zerog_runtime::tx_extension(nonce, era, 0);
 		let payload = SignedPayload::from_raw(
 			call.clone(),
 			tx_ext.clone(),
-			((), version.spec_version, version.transaction_version, genesis, genesis, (), (), (), None, ()),
+			((), version.spec_version, version.transaction_version, genesis, birth_hash, (), (), (), None, ()),
 		);
 		let signature = payload.using_encoded(|e| signer.sign(e));
 		let xt: UncheckedExtrinsic =
@@ -172,12 +191,14 @@ impl Chain {
 			.await
 			.map_err(|e| ChainError::Refused(e.to_string()))?;
 
-		// Find it in the blocks from `start` on.
-		let deadline = Instant::now() + Duration::from_secs(90);
+		// Find it in the blocks from `start` on, up to the end of its mortality window.
+		// A chain that stalls for long is reported as a timeout, with the block until
+		// which the transaction may still execute.
+		let deadline = Instant::now() + Duration::from_secs(2 * 60 + 2 * MORTALITY);
 		let mut next = start;
 		let (block, number, index) = 'found: loop {
 			let best = parse_number(&self.header(None).await?)?;
-			while next <= best {
+			while next <= best.min(death) {
 				let hash: String = self.call("chain_getBlockHash", rpc_params![next]).await?;
 				let b: SignedBlock = self.call("chain_getBlock", rpc_params![&hash]).await?;
 				for (i, x) in b.block.extrinsics.iter().enumerate() {
@@ -187,8 +208,15 @@ impl Chain {
 				}
 				next += 1;
 			}
+			// Past the window (the first block after it checked too): it can no longer be in.
+			if next > death {
+				return Err(ChainError::Expired(tx_hash, death));
+			}
 			if Instant::now() > deadline {
-				return Err(ChainError::Timeout(format!("transaction {tx_hash:?} not in a block after 90 s")));
+				return Err(ChainError::Timeout(format!(
+					"transaction {tx_hash:?} not in a block yet; it may still execute until block {death}, \
+					 so do not send it again before then"
+				)));
 			}
 			tokio::time::sleep(Duration::from_millis(300)).await;
 		};

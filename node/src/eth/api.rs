@@ -45,6 +45,9 @@ use super::{
 const MAX_RAW_TX: usize = 3 * 1024 * 1024;
 /// Most blocks one `eth_feeHistory` request covers.
 const MAX_FEE_HISTORY: u64 = 1024;
+/// Most reward percentiles one `eth_feeHistory` request asks for (geth's limit), so a
+/// reply holds at most `MAX_FEE_HISTORY × MAX_FEE_PERCENTILES` rewards.
+const MAX_FEE_PERCENTILES: usize = 100;
 
 type RpcResult = Result<Value, ErrorObjectOwned>;
 
@@ -167,6 +170,8 @@ impl EthApi {
 		Ok(json!(quantity(self.runtime().gas_price(best).map_err(internal)?)))
 	}
 
+	/// `eth_feeHistory`: at most [`MAX_FEE_HISTORY`] blocks (one runtime call each) and
+	/// [`MAX_FEE_PERCENTILES`] percentiles, checked before any work.
 	fn fee_history(&self, p: &[Value]) -> RpcResult {
 		let count = match required(p, 0, "blockCount")? {
 			Value::Number(n) => n.as_u64().ok_or_else(|| invalid("blockCount"))?,
@@ -179,9 +184,23 @@ impl EthApi {
 		let newest = self.state_at(param(p, 1))?;
 		let newest_number = self.block_number_of(newest)?;
 		let percentiles = match param(p, 2) {
-			Some(Value::Array(list)) => list.len(),
+			Some(Value::Array(list)) => {
+				if list.len() > MAX_FEE_PERCENTILES {
+					return Err(invalid(format!(
+						"too many reward percentiles: {} > {MAX_FEE_PERCENTILES}",
+						list.len()
+					)));
+				}
+				// geth's rules: each in [0, 100], ascending.
+				let mut last = 0.0f64;
+				for v in list {
+					let x = v.as_f64().filter(|x| (0.0..=100.0).contains(x) && *x >= last);
+					last = x.ok_or_else(|| invalid(format!("invalid reward percentile: {v}")))?;
+				}
+				list.len()
+			},
+			Some(Value::Null) | None => 0,
 			Some(_) => return Err(invalid("rewardPercentiles must be an array")),
-			None => 0,
 		};
 		let oldest = newest_number.saturating_sub(count - 1);
 		let runtime = self.runtime();

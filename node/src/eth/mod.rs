@@ -17,6 +17,10 @@
 //! to Substrate blocks. Errors follow geth's wording (`nonce too low`, `insufficient
 //! funds for gas * price + value`, `execution reverted: ...` with code 3 and the revert
 //! data), so Ethereum libraries classify them as they do on Ethereum.
+//!
+//! Limits (each request's work and memory bounded by its size): bodies 5 MiB, batches
+//! [`MAX_BATCH`] calls, `eth_feeHistory` 1024 blocks × 100 percentiles, `eth_getLogs`
+//! 10,000 blocks, 10,000 logs, 1,000 addresses and 4 topic positions of 1,000 each.
 
 mod api;
 mod index;
@@ -26,6 +30,9 @@ pub mod runtime;
 use std::{net::SocketAddr, sync::Arc};
 
 use jsonrpsee::RpcModule;
+
+/// Most calls in one JSON-RPC batch on the Ethereum port.
+pub const MAX_BATCH: u32 = 100;
 use polkadot_sdk::sc_service::TaskManager;
 
 pub use api::EthApi;
@@ -99,6 +106,8 @@ pub fn spawn(
 		let middleware = tower::ServiceBuilder::new().layer(cors);
 		let server = jsonrpsee::server::Server::builder()
 			.max_connections(max_connections)
+			// ethers and viem batch at most 100 calls; a larger batch is refused whole.
+			.set_batch_request_config(jsonrpsee::server::BatchRequestConfig::Limit(MAX_BATCH))
 			.max_request_body_size(5 * 1024 * 1024)
 			.max_response_body_size(50 * 1024 * 1024)
 			.set_http_middleware(middleware)

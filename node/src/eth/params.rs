@@ -140,6 +140,10 @@ pub fn parse_slot(value: &Value) -> Result<[u8; 32], ErrorObjectOwned> {
 pub const MAX_LOG_RANGE: u64 = 10_000;
 /// Most logs one `eth_getLogs` request returns.
 pub const MAX_LOGS: usize = 10_000;
+/// Most addresses one log filter names (geth's limit): matching is linear in them.
+pub const MAX_FILTER_ADDRESSES: usize = 1_000;
+/// Most alternatives one topic position of a log filter lists (geth's limit).
+pub const MAX_FILTER_TOPICS: usize = 1_000;
 
 /// An `eth_getLogs` filter.
 #[derive(Clone, Debug, Default)]
@@ -154,6 +158,9 @@ pub struct LogFilter {
 }
 
 impl LogFilter {
+	/// Parses a filter object. Its size is bounded: at most [`MAX_FILTER_ADDRESSES`]
+	/// addresses, 4 topic positions and [`MAX_FILTER_TOPICS`] alternatives per position,
+	/// so matching a log costs at most a few thousand comparisons.
 	pub fn parse(value: &Value) -> Result<Self, ErrorObjectOwned> {
 		let map = value.as_object().ok_or_else(|| invalid("the filter must be an object"))?;
 		let mut filter = LogFilter::default();
@@ -171,10 +178,14 @@ impl LogFilter {
 		}
 		match map.get("address") {
 			None | Some(Value::Null) => {},
-			Some(Value::Array(list)) =>
+			Some(Value::Array(list)) => {
+				if list.len() > MAX_FILTER_ADDRESSES {
+					return Err(invalid(format!("exceed max addresses: {} > {MAX_FILTER_ADDRESSES}", list.len())));
+				}
 				for a in list {
 					filter.addresses.push(parse_h160(a, "address")?);
-				},
+				}
+			},
 			Some(a) => filter.addresses.push(parse_h160(a, "address")?),
 		}
 		match map.get("topics") {
@@ -186,10 +197,15 @@ impl LogFilter {
 				for position in positions {
 					filter.topics.push(match position {
 						Value::Null => Vec::new(),
-						Value::Array(alternatives) => alternatives
-							.iter()
-							.map(|t| parse_h256(t, "topic"))
-							.collect::<Result<_, _>>()?,
+						Value::Array(alternatives) => {
+							if alternatives.len() > MAX_FILTER_TOPICS {
+								return Err(invalid(format!(
+									"exceed max topics per position: {} > {MAX_FILTER_TOPICS}",
+									alternatives.len()
+								)));
+							}
+							alternatives.iter().map(|t| parse_h256(t, "topic")).collect::<Result<_, _>>()?
+						},
 						t => vec![parse_h256(t, "topic")?],
 					});
 				}
@@ -261,6 +277,20 @@ mod tests {
 		assert!(!filter.matches(&H160::repeat_byte(9), &[t0, t1, t1]), "other address");
 		assert!(LogFilter::parse(&json!({ "topics": [null, null, null, null, null] })).is_err());
 		assert!(LogFilter::parse(&json!({ "blockHash": format!("{t0:?}"), "fromBlock": "0x1" })).is_err());
+	}
+
+	#[test]
+	fn filters_are_bounded_in_size() {
+		let address = |i: usize| format!("0x{i:040x}");
+		let addresses: Vec<String> = (0..MAX_FILTER_ADDRESSES).map(address).collect();
+		assert_eq!(LogFilter::parse(&json!({ "address": addresses })).unwrap().addresses.len(), MAX_FILTER_ADDRESSES);
+		let too_many: Vec<String> = (0..=MAX_FILTER_ADDRESSES).map(address).collect();
+		let err = LogFilter::parse(&json!({ "address": too_many })).unwrap_err();
+		assert_eq!(err.code(), INVALID_PARAMS);
+		assert!(err.message().contains("exceed max addresses"), "{}", err.message());
+		let topics: Vec<String> = (0..=MAX_FILTER_TOPICS).map(|i| format!("0x{i:064x}")).collect();
+		let err = LogFilter::parse(&json!({ "topics": [null, topics] })).unwrap_err();
+		assert!(err.message().contains("exceed max topics"), "{}", err.message());
 	}
 
 	#[test]
