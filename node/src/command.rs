@@ -54,15 +54,17 @@ impl SubstrateCli for Cli {
 	}
 }
 
-/// Browser origins allowed to call the node's RPC when `--rpc-cors` is not given.
+/// Browser origins allowed to call the node's RPC when `--rpc-cors` is not given. The
+/// RPC server matches origins exactly (no port wildcards): a local page on another port
+/// is allowed with `--rpc-cors http://localhost:PORT`.
 pub const LOCAL_ORIGINS: [&str; 5] =
-	["http://localhost:*", "http://127.0.0.1:*", "https://localhost:*", "https://127.0.0.1:*", "https://polkadot.js.org"];
+	["http://localhost", "http://127.0.0.1", "https://localhost", "https://127.0.0.1", "https://polkadot.js.org"];
 
 /// Parses and runs the command line.
 pub fn run() -> sc_cli::Result<()> {
 	let mut cli = Cli::from_args();
-	// Unless --rpc-cors says otherwise, only local pages and polkadot.js.org may call the
-	// node's RPC, with --dev too (Substrate's --dev default is every origin, which lets
+	// Unless --rpc-cors says otherwise, only local pages (default ports) and
+	// polkadot.js.org may call the node's RPC, with --dev too (Substrate's --dev default is every origin, which lets
 	// any web page a developer visits drive the unsafe methods of a local node).
 	if cli.run.rpc_params.rpc_cors.is_none() {
 		cli.run.rpc_params.rpc_cors = Some(sc_cli::Cors::List(LOCAL_ORIGINS.iter().map(|o| o.to_string()).collect()));

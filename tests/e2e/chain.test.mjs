@@ -100,9 +100,11 @@ describe('zerog-node --dev', () => {
       method: 'OPTIONS',
       headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
     });
-    const evil = await preflight('https://evil.example');
-    assert.equal(evil.headers.get('access-control-allow-origin'), null, `allowed: ${[...evil.headers]}`);
-    for (const origin of ['http://localhost:3000', 'https://polkadot.js.org']) {
+    for (const origin of ['https://evil.example', 'http://evil.localhost', 'null']) {
+      const evil = await preflight(origin);
+      assert.equal(evil.headers.get('access-control-allow-origin'), null, `${origin} allowed: ${[...evil.headers]}`);
+    }
+    for (const origin of ['http://localhost', 'https://polkadot.js.org']) {
       const ok = await preflight(origin);
       assert.equal(ok.headers.get('access-control-allow-origin'), origin, origin);
     }

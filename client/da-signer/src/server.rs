@@ -28,7 +28,7 @@ use crate::{
 };
 
 /// An HTTP error with a message for the caller.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ApiError {
 	status: StatusCode,
 	message: String,
@@ -104,6 +104,12 @@ pub struct Signer {
 	chain: DaChain,
 	store: Store,
 	blobs: Mutex<HashMap<BlobId, Arc<BlobCtx>>>,
+	/// Blob ids recently refused for good (failed, out of retention, not this signer's),
+	/// with when and why: a client repeating them costs no chain reads for [`REFUSAL_TTL`].
+	refused: Mutex<HashMap<BlobId, (std::time::Instant, ApiError)>>,
+	/// Cell-proof batches checked at once: more wait, so a flood of rows queues instead
+	/// of taking every core and the blocking pool.
+	verifying: tokio::sync::Semaphore,
 	/// One transaction at a time from this account (nonces).
 	tx: tokio::sync::Mutex<()>,
 	/// Served on `/metrics`.
@@ -112,6 +118,10 @@ pub struct Signer {
 
 /// Blob contexts kept in memory; older ones are reloaded from the chain on demand.
 const MAX_CACHED_BLOBS: usize = 256;
+/// How long a refused blob id is answered from memory.
+const REFUSAL_TTL: Duration = Duration::from_secs(6);
+/// Refused blob ids remembered at most.
+const MAX_REFUSED: usize = 4096;
 
 impl Signer {
 	/// A signer with account `pair` whose attestations `attestation_key` signs, over
@@ -125,6 +135,10 @@ impl Signer {
 			chain,
 			store,
 			blobs: Mutex::new(HashMap::new()),
+			refused: Mutex::new(HashMap::new()),
+			verifying: tokio::sync::Semaphore::new(
+				std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+			),
 			tx: tokio::sync::Mutex::new(()),
 			metrics: Metrics::default(),
 		})
@@ -139,6 +153,31 @@ impl Signer {
 		if let Some(ctx) = self.blobs.lock().get(&id) {
 			return Ok(ctx.clone());
 		}
+		if let Some((at, e)) = self.refused.lock().get(&id) {
+			if at.elapsed() < REFUSAL_TTL {
+				return Err(e.clone());
+			}
+		}
+		let result = self.load_ctx(id).await;
+		if let Err(e) = &result {
+			// Final refusals (a failed blob, a quorum out of retention or without this
+			// signer) are remembered for a few seconds; an unknown id is not, as the blob
+			// may just not be imported yet.
+			if matches!(e.status, StatusCode::GONE | StatusCode::FORBIDDEN) {
+				let mut refused = self.refused.lock();
+				if refused.len() >= MAX_REFUSED {
+					refused.retain(|_, (at, _)| at.elapsed() < REFUSAL_TTL);
+					if refused.len() >= MAX_REFUSED {
+						refused.clear();
+					}
+				}
+				refused.insert(id, (std::time::Instant::now(), e.clone()));
+			}
+		}
+		result
+	}
+
+	async fn load_ctx(&self, id: BlobId) -> Result<Arc<BlobCtx>, ApiError> {
 		let unavailable = |e: zerog_chain_client::ChainError| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("chain: {e}"));
 		let blob = self
 			.chain
@@ -209,6 +248,11 @@ impl Signer {
 				format!("this signer holds columns {}..{} of blob {id}; send exactly those", ctx.first, ctx.first + ctx.columns),
 			));
 		}
+		let _slot = self
+			.verifying
+			.acquire()
+			.await
+			.map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
 		let check = {
 			let ctx = ctx.clone();
 			let records = records.clone();
