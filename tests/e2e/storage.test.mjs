@@ -15,6 +15,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 
@@ -154,6 +155,28 @@ describe('storage: zg + 8 storage nodes', () => {
     const r = await zg(['storage', 'download', `0x${'cd'.repeat(32)}`, '-o', join(work, 'x'), ...chainArgs()]);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /is not on chain/);
+  });
+
+  test('slow clients cannot stall a node: half-sent headers are dropped, requests still served', async () => {
+    const n = nodes[0];
+    const { port } = new URL(n.endpoint);
+    const sockets = await Promise.all(Array.from({ length: 150 }, () => new Promise((ok, fail) => {
+      const sock = net.connect(Number(port), '127.0.0.1', () => {
+        sock.write('POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n');
+        ok(sock);
+      });
+      sock.on('error', fail);
+    })));
+    const closed = sockets.map((sock) => new Promise((ok) => sock.on('close', ok)));
+    // More slow clients than jsonrpsee's default connection limit, yet the node answers.
+    assert.equal((await rpc(n.endpoint, 'zgs_getStatus')).shard.shardId, 0);
+    // And each slow client is dropped once the header timeout (10 s) passes.
+    const t0 = Date.now();
+    await Promise.race([
+      Promise.all(closed),
+      new Promise((_, fail) => setTimeout(() => fail(new Error('half-sent headers still open after 20 s')), 20_000)),
+    ]);
+    console.log(`150 half-sent headers dropped after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   });
 
   test('fault injection: a node SIGKILLed 20 times while taking segments loses nothing it acknowledged', async () => {

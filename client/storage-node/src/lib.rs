@@ -7,7 +7,10 @@
 //!   is in this node's shard (`index % num_shard == shard_id`), has the right length
 //!   and proves against the file's root; nothing else is written;
 //! - [`store`] keeps segments and their proofs in RocksDB, crash-safe;
-//! - [`node::rpc_module`] serves the `zgs_*` JSON-RPC API ([`api`]).
+//! - [`node::rpc_module`] serves the `zgs_*` JSON-RPC API ([`api`]) over HTTP, on the
+//!   daemons' shared server ([`zerog_daemon::serve_http`]): connections capped and
+//!   headers timed out, so slow or idle clients cannot stall the node (bodies are
+//!   bounded in size by jsonrpsee, not yet in time).
 //!
 //! Several nodes run side by side on one machine with different `--db-path`,
 //! `--rpc-port` and shards.
@@ -20,6 +23,15 @@ pub mod store;
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use zerog_storage_primitives::ShardConfig;
+
+/// The bounds of the node's HTTP server: see [`zerog_daemon::HttpLimits`]. A segment
+/// upload is at most [`api::MAX_REQUEST_BYTES`].
+pub const HTTP_LIMITS: zerog_daemon::HttpLimits = zerog_daemon::HttpLimits {
+	max_connections: 512,
+	header_read_timeout: Duration::from_secs(10),
+	body_read_timeout: Duration::from_secs(30),
+	max_header_bytes: 16 << 10,
+};
 
 /// How to run a node.
 #[derive(Clone, Debug)]
@@ -49,21 +61,35 @@ pub async fn run(cfg: Config, shutdown: impl std::future::Future<Output = ()>) -
 	std::fs::create_dir_all(&cfg.db_path).map_err(|e| format!("{}: {e}", cfg.db_path.display()))?;
 	let store = store::Store::open(&cfg.db_path, cfg.sync_writes).map_err(|e| format!("{}: {e}", cfg.db_path.display()))?;
 	let node = Arc::new(node::StorageNode::new(store, cfg.shard));
-	let server = jsonrpsee::server::Server::builder()
-		.max_request_body_size(api::MAX_REQUEST_BYTES)
-		.max_response_body_size(api::MAX_REQUEST_BYTES)
-		.build(cfg.rpc_addr)
+	let listener = tokio::net::TcpListener::bind(cfg.rpc_addr)
 		.await
 		.map_err(|e| format!("cannot serve on {}: {e}", cfg.rpc_addr))?;
-	let addr = server.local_addr().map_err(|e| e.to_string())?;
-	let module = node::rpc_module(node.clone()).map_err(|e| e.to_string())?;
-	let handle = server.start(module);
+	let addr = listener.local_addr().map_err(|e| e.to_string())?;
+	let methods: jsonrpsee::Methods = node::rpc_module(node.clone()).map_err(|e| e.to_string())?.into();
+	let rpc = jsonrpsee::server::Server::builder()
+		.max_request_body_size(api::MAX_REQUEST_BYTES)
+		.max_response_body_size(api::MAX_REQUEST_BYTES)
+		.max_connections(HTTP_LIMITS.max_connections as u32)
+		.to_service_builder();
+	let (stop_handle, rpc_handle) = jsonrpsee::server::stop_channel();
+	let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+	let server = tokio::spawn(zerog_daemon::serve_http(
+		"zgs-node",
+		listener,
+		HTTP_LIMITS,
+		move |_peer| hyper_util::service::TowerToHyperService::new(rpc.clone().build(methods.clone(), stop_handle.clone())),
+		async move {
+			let _ = stopped.await;
+		},
+		Duration::from_secs(5),
+	));
 	tracing::info!(%addr, shard = cfg.shard.shard_id, num_shard = cfg.shard.num_shard, db = %cfg.db_path.display(), "zgs JSON-RPC serving");
 	let chain = follower::chain_client(&cfg.chain_rpc)?;
 	let follow = tokio::spawn(follower::follow(chain, node, cfg.poll));
 	shutdown.await;
 	follow.abort();
-	let _ = handle.stop();
-	handle.stopped().await;
+	let _ = rpc_handle.stop();
+	let _ = stop.send(());
+	let _ = server.await;
 	Ok(())
 }

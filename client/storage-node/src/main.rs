@@ -15,7 +15,7 @@ struct Args {
 	/// RocksDB directory.
 	#[arg(long, default_value = "zgs-db")]
 	db_path: PathBuf,
-	/// Address for the zgs_* JSON-RPC (http and ws).
+	/// Address for the zgs_* JSON-RPC (HTTP).
 	#[arg(long, default_value = "127.0.0.1:5678")]
 	rpc_addr: SocketAddr,
 	/// This node's shard, below --num-shard.
