@@ -78,7 +78,7 @@ mod benchmarks {
 		quorum::<T>(T::MaxSigners::get());
 		let signer: T::AccountId = account("newcomer", 0, 0);
 		funded::<T>(&signer);
-		let bond = T::MinSignerBond::get().saturating_add(1u32.into());
+		let bond = T::MinSignerBond::get() + 1u32.into();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(signer.clone()), signer.clone(), endpoint::<T>(), bond);
 		assert!(Signers::<T>::contains_key(&signer));
