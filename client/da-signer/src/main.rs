@@ -14,7 +14,7 @@
 use std::{collections::HashSet, net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::Parser;
-use polkadot_sdk::sp_core::crypto::Ss58Codec;
+use polkadot_sdk::sp_core::{crypto::Ss58Codec, Pair as _};
 use zerog_chain_client::{signer, Chain};
 use zerog_da_signer::{chain::DaChain, server, store::Store};
 
@@ -83,6 +83,40 @@ async fn register(
 	Err(last)
 }
 
+/// The key to sign attestations with, checked against the key this signer's account
+/// has in the current quorum. A signer registered by an older zg-da-signer (its account
+/// as its key) keeps signing with the account, with a warning, unless a key was given.
+async fn registered_key(
+	da: &DaChain,
+	account_pair: &polkadot_sdk::sp_core::sr25519::Pair,
+	attestation_key: polkadot_sdk::sp_core::sr25519::Pair,
+	explicit: bool,
+) -> Result<polkadot_sdk::sp_core::sr25519::Pair, String> {
+	use zerog_runtime::AccountId;
+	let account = AccountId::from(account_pair.public());
+	let ours = AccountId::from(attestation_key.public());
+	let quorum = da.quorum(None).await.map_err(|e| format!("reading the quorum: {e}"))?;
+	let Some(member) = quorum.and_then(|q| q.members.into_iter().find(|m| m.signer == account)) else {
+		return Ok(attestation_key); // joins from the next epoch, with the key it registered
+	};
+	if member.key == ours {
+		Ok(attestation_key)
+	} else if member.key == account && !explicit {
+		tracing::warn!(
+			target: "da-signer",
+			"registered by an older zg-da-signer with the account as its attestation key: signing with the account \
+			 (leave and register again for a separate key)"
+		);
+		Ok(account_pair.clone())
+	} else {
+		Err(format!(
+			"this signer is registered with attestation key {} but signs with {}: pass --attestation-suri for the registered key",
+			member.key.to_ss58check(),
+			ours.to_ss58check()
+		))
+	}
+}
+
 #[tokio::main]
 async fn main() {
 	tracing_subscriber::fmt()
@@ -106,6 +140,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 	let endpoint = cli.endpoint.clone().unwrap_or_else(|| format!("http://{}", cli.listen));
 	let bond = u128::from(cli.bond).checked_mul(zerog_runtime::UNIT).ok_or("bond too large")?;
 	register(&da, &pair, &attestation_key, &endpoint, bond).await.map_err(|e| format!("registering: {e}"))?;
+	let attestation_key = registered_key(&da, &pair, attestation_key, cli.attestation_suri.is_some()).await?;
 	let genesis = da.genesis().await.map_err(|e| format!("reading the genesis hash: {e}"))?;
 	tracing::info!(target: "da-signer", "attestations are signed for genesis {genesis:?} only");
 	let signer = server::Signer::new(pair, attestation_key, da, store);
