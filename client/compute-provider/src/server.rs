@@ -48,12 +48,7 @@ pub const MAX_BODY: usize = 1 << 20;
 
 /// The bounds of the provider's HTTP server. Chat answers stream for as long as the
 /// engine generates; these bound only what a client sends.
-pub const HTTP_LIMITS: zerog_daemon::HttpLimits = zerog_daemon::HttpLimits {
-	max_connections: 512,
-	header_read_timeout: std::time::Duration::from_secs(10),
-	body_read_timeout: std::time::Duration::from_secs(30),
-	max_header_bytes: 16 << 10,
-};
+pub const HTTP_LIMITS: zerog_daemon::HttpLimits = zerog_daemon::HttpLimits::DAEMON;
 /// Most output tokens one request may ask for.
 pub const MAX_OUTPUT_TOKENS: u32 = 4096;
 

@@ -493,12 +493,7 @@ impl Signer {
 }
 
 /// The bounds of the signer's HTTP server.
-pub const HTTP_LIMITS: zerog_daemon::HttpLimits = zerog_daemon::HttpLimits {
-	max_connections: 512,
-	header_read_timeout: Duration::from_secs(10),
-	body_read_timeout: Duration::from_secs(30),
-	max_header_bytes: 16 << 10,
-};
+pub const HTTP_LIMITS: zerog_daemon::HttpLimits = zerog_daemon::HttpLimits::DAEMON;
 
 async fn read_limited(body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
 	zerog_daemon::read_body(body, limit, &HTTP_LIMITS).await.map_err(|e| match e {

@@ -44,14 +44,20 @@ pub struct HttpLimits {
 	pub max_header_bytes: usize,
 }
 
+impl HttpLimits {
+	/// What every ZeroG daemon serves with: 512 connections, 10 s for a header (and for
+	/// an idle connection's next request), 30 s for a body, 16 KiB of header.
+	pub const DAEMON: Self = Self {
+		max_connections: 512,
+		header_read_timeout: Duration::from_secs(10),
+		body_read_timeout: Duration::from_secs(30),
+		max_header_bytes: 16 << 10,
+	};
+}
+
 impl Default for HttpLimits {
 	fn default() -> Self {
-		Self {
-			max_connections: 512,
-			header_read_timeout: Duration::from_secs(10),
-			body_read_timeout: Duration::from_secs(30),
-			max_header_bytes: 16 << 10,
-		}
+		Self::DAEMON
 	}
 }
 

@@ -26,12 +26,7 @@ use zerog_storage_primitives::ShardConfig;
 
 /// The bounds of the node's HTTP server: see [`zerog_daemon::HttpLimits`]. A segment
 /// upload is at most [`api::MAX_REQUEST_BYTES`].
-pub const HTTP_LIMITS: zerog_daemon::HttpLimits = zerog_daemon::HttpLimits {
-	max_connections: 512,
-	header_read_timeout: Duration::from_secs(10),
-	body_read_timeout: Duration::from_secs(30),
-	max_header_bytes: 16 << 10,
-};
+pub const HTTP_LIMITS: zerog_daemon::HttpLimits = zerog_daemon::HttpLimits::DAEMON;
 
 /// How to run a node.
 #[derive(Clone, Debug)]
