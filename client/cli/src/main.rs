@@ -327,7 +327,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 			if n > zerog_erasure::layout::MAX_STRIPE {
 				return Err(format!("--n {n} is above {}", zerog_erasure::layout::MAX_STRIPE));
 			}
-			let f = storage::identify(&file, params, quiet).await?;
+			let f = storage::identify(&file, storage::file_layout(&file, params)?, quiet).await?;
 			println!("id        {}", to_hex(&f.id));
 			println!("root      {}", to_hex(&f.submission.root));
 			println!("encoded   {}", f.submission.size);

@@ -164,12 +164,17 @@ pub struct Identified {
 	pub id: FileId,
 }
 
-/// Encodes and hashes the file at `path` (streaming) into what `zg storage upload`
-/// would submit, without touching the chain.
-pub async fn identify(path: &Path, params: CodeParams, quiet: bool) -> Result<Identified, String> {
+/// The stripe layout of the file at `path`, whose size the spec must allow.
+pub fn file_layout(path: &Path, params: CodeParams) -> Result<FileLayout, String> {
 	let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
 	zerog_storage_primitives::check_size(size).map_err(|e| format!("{}: size {size}: {e:?}", path.display()))?;
-	let layout = FileLayout::new(size, params);
+	Ok(FileLayout::new(size, params))
+}
+
+/// Encodes and hashes the file at `path` laid out as `layout` (streaming) into what
+/// `zg storage upload` would submit, without touching the chain.
+pub async fn identify(path: &Path, layout: FileLayout, quiet: bool) -> Result<Identified, String> {
+	let (size, params) = (layout.size, layout.params);
 	let tag = EncodingTag { size, params };
 	let pb = bar(size, "hashing", quiet);
 	let tree = {
@@ -293,6 +298,18 @@ fn coverage(
 	Ok(())
 }
 
+/// Whether node `k` (shard `shards[k]`, holding `held[k]`) still needs segment `i`:
+/// it is alive, keeps `i`'s shard and does not hold it yet.
+fn wants(
+	shards: &[ShardConfig],
+	held: &[HashSet<u64>],
+	dead: &[std::sync::atomic::AtomicBool],
+	i: u64,
+	k: usize,
+) -> bool {
+	!dead[k].load(std::sync::atomic::Ordering::Relaxed) && shards[k].holds(i) && !held[k].contains(&i)
+}
+
 /// Uploads a file: encodes it, submits it (unless already on chain), waits for
 /// finality, and sends every segment to every live node whose shard holds it, skipping
 /// segments a node already has, so a second run resumes an interrupted one and never
@@ -304,9 +321,8 @@ pub async fn upload(
 	path: &Path,
 	opts: &UploadOpts,
 ) -> Result<UploadReport, String> {
-	let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
-	zerog_storage_primitives::check_size(size).map_err(|e| format!("{}: size {size}: {e:?}", path.display()))?;
-	let layout = FileLayout::new(size, opts.params);
+	let layout = file_layout(path, opts.params)?;
+	let size = layout.size;
 	let encoded_size = layout.encoded_size();
 	let segments = layout.encoded_segments();
 
@@ -315,7 +331,7 @@ pub async fn upload(
 	coverage(&layout, &shards, &vec![true; nodes.len()], &HashSet::new())
 		.map_err(|e| format!("the storage nodes do not cover every shard: {e}"))?;
 
-	let Identified { tree, submission, id } = identify(path, opts.params, opts.quiet).await?;
+	let Identified { tree, submission, id } = identify(path, layout, opts.quiet).await?;
 	let root = submission.root;
 
 	// On chain already (an earlier, interrupted run, or anyone who uploaded the same
@@ -385,33 +401,26 @@ pub async fn upload(
 			},
 		}
 	}
-	let mut stored: HashSet<u64> = HashSet::new();
-	for (h, a) in todo.iter().zip(&alive) {
-		if *a {
-			stored.extend(h);
-		}
-	}
+	// Nodes left out hold nothing as far as this upload knows.
+	let stored: HashSet<u64> = todo.iter().flatten().copied().collect();
 	coverage(&layout, &shards, &alive, &stored).map_err(|e| format!("too many storage nodes are down: {e}"))?;
 
 	let t0 = Instant::now();
-	let wanted_by = |i: u64, k: usize, h: &HashSet<u64>| alive[k] && shards[k].holds(i) && !h.contains(&i);
-	let total: u64 =
-		(0..segments).map(|i| todo.iter().enumerate().filter(|(k, h)| wanted_by(i, *k, h)).count() as u64).sum();
-	let pb = bar(total * SEG, "upload", opts.quiet);
 	let dead: Arc<Vec<std::sync::atomic::AtomicBool>> =
 		Arc::new(alive.iter().map(|a| std::sync::atomic::AtomicBool::new(!a)).collect());
+	let total: u64 = (0..segments)
+		.map(|i| (0..nodes.len()).filter(|&k| wants(&shards, &todo, &dead, i, k)).count() as u64)
+		.sum();
+	let pb = bar(total * SEG, "upload", opts.quiet);
 	let (tx, rx) = tokio::sync::mpsc::channel::<(usize, Arc<SegmentWithProof>)>(opts.parallel * 2);
 	let producer = {
 		let p = path.to_path_buf();
-		let (shards, dead, alive) = (shards.clone(), dead.clone(), alive.clone());
+		let (shards, dead) = (shards.clone(), dead.clone());
 		tokio::task::spawn_blocking(move || -> Result<(), String> {
-			use std::sync::atomic::Ordering;
 			let coder = default_coder(layout.params);
 			let levels = tree.levels();
 			let mut file = File::open(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-			let wanted = |i: u64, k: usize| {
-				alive[k] && !dead[k].load(Ordering::Relaxed) && shards[k].holds(i) && !todo[k].contains(&i)
-			};
+			let wanted = |i: u64, k: usize| wants(&shards, &todo, &dead, i, k);
 			for s in 0..layout.stripes() {
 				let first = layout.stripe_start(s);
 				let count = (layout.stripe_data(s) + layout.parity_per_stripe()) as u64;

@@ -17,7 +17,6 @@
 use std::{
 	collections::{BTreeSet, HashMap},
 	convert::Infallible,
-	net::SocketAddr,
 	sync::{
 		atomic::{AtomicU64, Ordering},
 		Arc,
@@ -27,7 +26,7 @@ use std::{
 
 use bytes::Bytes;
 use http_body_util::{combinators::BoxBody, BodyExt, Full, StreamBody};
-use hyper::{body::Frame, body::Incoming, service::service_fn, Request, Response, StatusCode};
+use hyper::{body::Frame, body::Incoming, Request, Response, StatusCode};
 use pallet_compute_market::{Receipt, ResponseStatement};
 use polkadot_sdk::{
 	sp_core::{crypto::Ss58Codec, sr25519, H256},
@@ -512,9 +511,11 @@ impl Provider {
 			},
 			(&hyper::Method::POST, "/v1/chat/completions" | "/v1/embeddings") => {
 				match zerog_daemon::read_body(body, MAX_BODY, &HTTP_LIMITS).await {
-					Err(zerog_daemon::BodyError::TooLarge(_)) => Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("bodies are limited to {MAX_BODY} bytes"))),
-					Err(e @ zerog_daemon::BodyError::TimedOut(_)) => Err(ApiError::new(StatusCode::REQUEST_TIMEOUT, "body_timeout", e.to_string())),
-					Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_body", e.to_string())),
+					Err(e) => Err(match e {
+						zerog_daemon::BodyError::TooLarge(_) => ApiError::new(e.status(), "body_too_large", format!("bodies are limited to {MAX_BODY} bytes")),
+						zerog_daemon::BodyError::TimedOut(_) => ApiError::new(e.status(), "body_timeout", e.to_string()),
+						zerog_daemon::BodyError::Broken(_) => ApiError::new(e.status(), "bad_body", e.to_string()),
+					}),
 					Ok(bytes) => {
 						if path == "/v1/chat/completions" {
 							self.chat(&parts.headers, bytes).await
@@ -550,16 +551,6 @@ pub async fn serve(
 	shutdown: impl std::future::Future<Output = ()>,
 	grace: Duration,
 ) -> std::io::Result<()> {
-	zerog_daemon::serve_http(
-		"provider",
-		listener,
-		HTTP_LIMITS,
-		move |_peer: SocketAddr| {
-			let provider = provider.clone();
-			service_fn(move |req| provider.clone().handle(req))
-		},
-		shutdown,
-		grace,
-	)
-	.await
+	zerog_daemon::serve_handler("provider", listener, HTTP_LIMITS, move |req| provider.clone().handle(req), shutdown, grace)
+		.await
 }

@@ -2,7 +2,6 @@
 
 use std::{
 	collections::{HashMap, HashSet},
-	net::SocketAddr,
 	sync::{
 		atomic::{AtomicBool, AtomicU64, Ordering},
 		Arc,
@@ -12,7 +11,7 @@ use std::{
 
 use bytes::Bytes;
 use http_body_util::Full;
-use hyper::{body::Incoming, service::service_fn, Method, Request, Response, StatusCode};
+use hyper::{body::Incoming, Method, Request, Response, StatusCode};
 use pallet_da_commitments::{Attestation, BlobId, BlobInfo, BlobStatus, Commitment, EpochIndex};
 use parking_lot::Mutex;
 use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519};
@@ -497,11 +496,8 @@ pub const HTTP_LIMITS: zerog_daemon::HttpLimits = zerog_daemon::HttpLimits::DAEM
 
 async fn read_limited(body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
 	zerog_daemon::read_body(body, limit, &HTTP_LIMITS).await.map_err(|e| match e {
-		zerog_daemon::BodyError::TooLarge(_) => {
-			ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("body over {limit} bytes (one extended row)"))
-		},
-		zerog_daemon::BodyError::TimedOut(_) => ApiError::new(StatusCode::REQUEST_TIMEOUT, e.to_string()),
-		zerog_daemon::BodyError::Broken(_) => ApiError::new(StatusCode::BAD_REQUEST, e.to_string()),
+		zerog_daemon::BodyError::TooLarge(_) => ApiError::new(e.status(), format!("body over {limit} bytes (one extended row)")),
+		_ => ApiError::new(e.status(), e.to_string()),
 	})
 }
 
@@ -521,14 +517,11 @@ fn bytes_response(body: Vec<u8>) -> Response<Full<Bytes>> {
 /// Serves `signer` on `listener` until `shutdown` resolves, every connection held to
 /// the daemons' shared [`zerog_daemon::HttpLimits`].
 pub async fn serve(signer: Arc<Signer>, listener: TcpListener, shutdown: impl std::future::Future<Output = ()>) -> std::io::Result<()> {
-	zerog_daemon::serve_http(
+	zerog_daemon::serve_handler(
 		"da-signer",
 		listener,
 		HTTP_LIMITS,
-		move |_peer: SocketAddr| {
-			let signer = signer.clone();
-			service_fn(move |req| signer.clone().handle(req))
-		},
+		move |req| signer.clone().handle(req),
 		shutdown,
 		Duration::from_secs(5),
 	)

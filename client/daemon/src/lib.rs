@@ -72,6 +72,17 @@ pub enum BodyError {
 	Broken(String),
 }
 
+impl BodyError {
+	/// The HTTP status that answers it: 413, 408 or 400.
+	pub fn status(&self) -> hyper::StatusCode {
+		match self {
+			Self::TooLarge(_) => hyper::StatusCode::PAYLOAD_TOO_LARGE,
+			Self::TimedOut(_) => hyper::StatusCode::REQUEST_TIMEOUT,
+			Self::Broken(_) => hyper::StatusCode::BAD_REQUEST,
+		}
+	}
+}
+
 impl std::fmt::Display for BodyError {
 	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
 		match self {
@@ -156,6 +167,27 @@ where
 	}
 	let _ = tokio::time::timeout(grace, graceful.shutdown()).await;
 	Ok(())
+}
+
+/// [`serve_http`] for a daemon whose every connection runs the same request handler
+/// (`handler(request)`), as the DA signer and the compute provider do.
+pub async fn serve_handler<H, Fut, B, E>(
+	name: &'static str,
+	listener: TcpListener,
+	limits: HttpLimits,
+	handler: H,
+	shutdown: impl Future<Output = ()>,
+	grace: Duration,
+) -> std::io::Result<()>
+where
+	H: Fn(Request<Incoming>) -> Fut + Clone + Send + 'static,
+	Fut: Future<Output = Result<Response<B>, E>> + Send + 'static,
+	E: Into<Box<dyn StdError + Send + Sync>>,
+	B: Body + Send + 'static,
+	B::Data: Send,
+	B::Error: Into<Box<dyn StdError + Send + Sync>>,
+{
+	serve_http(name, listener, limits, move |_peer| hyper::service::service_fn(handler.clone()), shutdown, grace).await
 }
 
 #[cfg(test)]
