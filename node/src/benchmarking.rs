@@ -104,11 +104,8 @@ pub fn create_benchmark_extrinsic(
 		.checked_next_power_of_two()
 		.map(|c| c / 2)
 		.unwrap_or(2) as u64;
-	let tx_ext = runtime::tx_extension(
-		nonce,
-		generic::Era::mortal(period, best_block.saturated_into()),
-		0,
-	);
+	let tx_ext =
+		runtime::tx_extension(nonce, generic::Era::mortal(period, best_block.saturated_into()), 0);
 
 	let raw_payload = runtime::SignedPayload::from_raw(
 		call.clone(),

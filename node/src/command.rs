@@ -57,8 +57,13 @@ impl SubstrateCli for Cli {
 /// Browser origins allowed to call the node's RPC when `--rpc-cors` is not given. The
 /// RPC server matches origins exactly (no port wildcards): a local page on another port
 /// is allowed with `--rpc-cors http://localhost:PORT`.
-pub const LOCAL_ORIGINS: [&str; 5] =
-	["http://localhost", "http://127.0.0.1", "https://localhost", "https://127.0.0.1", "https://polkadot.js.org"];
+pub const LOCAL_ORIGINS: [&str; 5] = [
+	"http://localhost",
+	"http://127.0.0.1",
+	"https://localhost",
+	"https://127.0.0.1",
+	"https://polkadot.js.org",
+];
 
 /// Parses and runs the command line.
 pub fn run() -> sc_cli::Result<()> {
@@ -67,7 +72,8 @@ pub fn run() -> sc_cli::Result<()> {
 	// polkadot.js.org may call the node's RPC, with --dev too (Substrate's --dev default is every origin, which lets
 	// any web page a developer visits drive the unsafe methods of a local node).
 	if cli.run.rpc_params.rpc_cors.is_none() {
-		cli.run.rpc_params.rpc_cors = Some(sc_cli::Cors::List(LOCAL_ORIGINS.iter().map(|o| o.to_string()).collect()));
+		cli.run.rpc_params.rpc_cors =
+			Some(sc_cli::Cors::List(LOCAL_ORIGINS.iter().map(|o| o.to_string()).collect()));
 	}
 
 	match &cli.subcommand {
@@ -75,11 +81,11 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::BuildSpec(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
-		},
+		}
 		Some(Subcommand::ExportChainSpec(cmd)) => {
 			let chain_spec = cli.load_spec(&cmd.chain)?;
 			cmd.run(chain_spec)
-		},
+		}
 		Some(Subcommand::CheckBlock(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
@@ -87,21 +93,21 @@ pub fn run() -> sc_cli::Result<()> {
 					service::new_partial(&config)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
-		},
+		}
 		Some(Subcommand::ExportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
 				Ok((cmd.run(client, config.database), task_manager))
 			})
-		},
+		}
 		Some(Subcommand::ExportState(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
 				Ok((cmd.run(client, config.chain_spec), task_manager))
 			})
-		},
+		}
 		Some(Subcommand::ImportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
@@ -109,11 +115,11 @@ pub fn run() -> sc_cli::Result<()> {
 					service::new_partial(&config)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
-		},
+		}
 		Some(Subcommand::PurgeChain(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run(config.database))
-		},
+		}
 		Some(Subcommand::Revert(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
@@ -125,7 +131,7 @@ pub fn run() -> sc_cli::Result<()> {
 				});
 				Ok((cmd.run(client, backend, Some(aux_revert)), task_manager))
 			})
-		},
+		}
 		Some(Subcommand::Benchmark(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 
@@ -183,11 +189,11 @@ pub fn run() -> sc_cli::Result<()> {
 				BenchmarkCmd::Machine(cmd) =>
 					cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone()),
 			})
-		},
+		}
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
-		},
+		}
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
 			let eth = cli.eth.clone();
@@ -200,12 +206,12 @@ pub fn run() -> sc_cli::Result<()> {
 						>,
 					>(config, eth)
 					.map_err(sc_cli::Error::Service),
-					sc_network::config::NetworkBackendType::Litep2p =>
+					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(config, eth)
-							.map_err(sc_cli::Error::Service),
+							.map_err(sc_cli::Error::Service)
+					}
 				}
 			})
-		},
+		}
 	}
 }
-

@@ -74,7 +74,9 @@ pub fn ledger_json(l: &LedgerInfo<AccountId, Balance, BlockNumber>) -> Value {
 }
 
 /// The `compute_*` methods over `client`.
-pub fn rpc_module<C>(client: Arc<C>) -> Result<RpcModule<Arc<C>>, jsonrpsee::core::RegisterMethodError>
+pub fn rpc_module<C>(
+	client: Arc<C>,
+) -> Result<RpcModule<Arc<C>>, jsonrpsee::core::RegisterMethodError>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: ComputeMarketApi<Block, AccountId, Balance, BlockNumber>,
@@ -103,7 +105,10 @@ where
 		let input: u32 = seq.next().map_err(invalid)?;
 		let output: u32 = seq.next().map_err(invalid)?;
 		let hash: Option<H256> = seq.optional_next().map_err(invalid)?;
-		let fee = client.runtime_api().fee(at(&**client, hash), service, input, output).map_err(runtime)?;
+		let fee = client
+			.runtime_api()
+			.fee(at(&**client, hash), service, input, output)
+			.map_err(runtime)?;
 		Ok::<_, ErrorObjectOwned>(fee.map(|f| Value::String(f.to_string())).unwrap_or(Value::Null))
 	})?;
 

@@ -29,14 +29,16 @@ use polkadot_sdk::{
 use serde_json::{json, Value};
 use zerog_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
 
-use crate::rpc::{at, invalid, hex};
+use crate::rpc::{at, hex, invalid};
 
 fn runtime(e: impl std::fmt::Debug) -> ErrorObjectOwned {
 	crate::rpc::runtime_error("DA", e)
 }
 
 /// The `da_*` methods over `client`.
-pub fn rpc_module<C>(client: Arc<C>) -> Result<RpcModule<Arc<C>>, jsonrpsee::core::RegisterMethodError>
+pub fn rpc_module<C>(
+	client: Arc<C>,
+) -> Result<RpcModule<Arc<C>>, jsonrpsee::core::RegisterMethodError>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: DaCommitmentsApi<Block, AccountId, Balance, BlockNumber>,
@@ -76,9 +78,12 @@ where
 		let mut seq = params.sequence();
 		let id: u64 = seq.next().map_err(invalid)?;
 		let hash: Option<H256> = seq.optional_next().map_err(invalid)?;
-		let commitments = client.runtime_api().commitments(at(&**client, hash), id).map_err(runtime)?;
+		let commitments =
+			client.runtime_api().commitments(at(&**client, hash), id).map_err(runtime)?;
 		Ok::<_, ErrorObjectOwned>(
-			commitments.map(|cs| Value::Array(cs.iter().map(|c| Value::String(hex(c))).collect())).unwrap_or(Value::Null),
+			commitments
+				.map(|cs| Value::Array(cs.iter().map(|c| Value::String(hex(c))).collect()))
+				.unwrap_or(Value::Null),
 		)
 	})?;
 
@@ -109,7 +114,9 @@ where
 		let mut seq = params.sequence();
 		let signer: Option<String> = seq.optional_next().map_err(invalid)?;
 		let signer = signer
-			.map(|s| AccountId::from_ss58check(&s).map_err(|e| invalid(format!("account {s:?}: {e:?}"))))
+			.map(|s| {
+				AccountId::from_ss58check(&s).map_err(|e| invalid(format!("account {s:?}: {e:?}")))
+			})
 			.transpose()?;
 		let hash: Option<H256> = seq.optional_next().map_err(invalid)?;
 		let open = client.runtime_api().challenges(at(&**client, hash), signer).map_err(runtime)?;

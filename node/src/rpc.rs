@@ -10,9 +10,9 @@ use zerog_runtime::opaque::Block;
 
 use jsonrpsee::{types::ErrorObjectOwned, RpcModule};
 use polkadot_sdk::{
+	pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer},
 	sp_blockchain::HeaderBackend,
 	sp_core::H256,
-	pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer},
 	substrate_frame_rpc_system::{System, SystemApiServer},
 };
 

@@ -12,7 +12,8 @@ use polkadot_sdk::{
 	sc_executor, sc_network, sc_offchain,
 	sc_service::{self, error::Error as ServiceError, Configuration, TaskManager},
 	sc_telemetry::{Telemetry, TelemetryWorker},
-	sc_transaction_pool, sc_transaction_pool_api::OffchainTransactionPoolFactory,
+	sc_transaction_pool,
+	sc_transaction_pool_api::OffchainTransactionPoolFactory,
 	sp_consensus_aura::{self, sr25519::AuthorityPair as AuraPair},
 	sp_io, sp_runtime, sp_timestamp,
 };
@@ -23,7 +24,8 @@ use zerog_runtime::{opaque::Block, RuntimeApi};
 pub type HostFunctions = (sp_io::SubstrateHostFunctions, zerog_da_primitives::kzg::HostFunctions);
 
 /// The full client: native node, runtime executed from its on-chain Wasm.
-pub(crate) type FullClient = sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
+pub(crate) type FullClient =
+	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 
@@ -291,9 +293,7 @@ pub fn new_full<
 		)?;
 
 		// Block authoring is essential: if it fails, the node stops.
-		task_manager
-			.spawn_essential_handle()
-			.spawn_blocking("aura", Some("block-authoring"), aura);
+		task_manager.spawn_essential_handle().spawn_blocking("aura", Some("block-authoring"), aura);
 	}
 
 	if enable_grandpa {

@@ -30,7 +30,7 @@ use polkadot_sdk::{
 use serde_json::{json, Value};
 use zerog_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
 
-use crate::rpc::{at, invalid, hex};
+use crate::rpc::{at, hex, invalid};
 
 type Entry = FlowEntry<AccountId, Balance, BlockNumber>;
 
@@ -71,7 +71,9 @@ fn node_json(n: &NodeInfo<AccountId, Balance, BlockNumber>) -> Value {
 }
 
 /// The `storageMarket_*` methods over `client`.
-pub fn rpc_module<C>(client: Arc<C>) -> Result<RpcModule<Arc<C>>, jsonrpsee::core::RegisterMethodError>
+pub fn rpc_module<C>(
+	client: Arc<C>,
+) -> Result<RpcModule<Arc<C>>, jsonrpsee::core::RegisterMethodError>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: StorageMarketApi<Block, AccountId, Balance, BlockNumber>,
@@ -97,7 +99,8 @@ where
 		let mut seq = params.sequence();
 		let id: H256 = seq.next().map_err(invalid)?;
 		let hash: Option<H256> = seq.optional_next().map_err(invalid)?;
-		let status = client.runtime_api().file_status(at(&**client, hash), id.0).map_err(runtime)?;
+		let status =
+			client.runtime_api().file_status(at(&**client, hash), id.0).map_err(runtime)?;
 		Ok::<_, ErrorObjectOwned>(status.map(|(s, e)| entry_json(s, &e)).unwrap_or(Value::Null))
 	})?;
 

@@ -9,16 +9,15 @@ use polkadot_sdk::{
 		genesis_builder_helper::{build_state, get_preset},
 		weights::Weight,
 	},
-	pallet_aura,
+	frame_system_rpc_runtime_api, pallet_aura,
 	pallet_grandpa::AuthorityId as GrandpaId,
-	pallet_transaction_payment, pallet_transaction_payment_rpc_runtime_api,
-	frame_system_rpc_runtime_api,
-	pallet_revive,
+	pallet_revive, pallet_transaction_payment, pallet_transaction_payment_rpc_runtime_api,
 	sp_api::{self, impl_runtime_apis},
 	sp_block_builder,
 	sp_consensus_aura::{self, sr25519::AuthorityId as AuraId},
-	sp_consensus_grandpa, sp_genesis_builder, sp_inherents, sp_offchain,
+	sp_consensus_grandpa,
 	sp_core::{crypto::KeyTypeId, OpaqueMetadata},
+	sp_genesis_builder, sp_inherents, sp_offchain,
 	sp_runtime::{
 		traits::{Block as BlockT, NumberFor},
 		transaction_validity::{TransactionSource, TransactionValidity},
@@ -29,14 +28,15 @@ use polkadot_sdk::{
 };
 
 use pallet_compute_market::{LedgerInfo, Request, ResponseStatement, ServiceId, ServiceInfo};
-use pallet_da_commitments::{Attestation, BlobId, BlobInfo, Challenge, ChallengeId, Commitment, EpochIndex, QuorumView};
+use pallet_da_commitments::{
+	Attestation, BlobId, BlobInfo, Challenge, ChallengeId, Commitment, EpochIndex, QuorumView,
+};
 use pallet_storage_market::{EntrySeq, FileId, FlowEntry, NodeInfo};
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, ComputeMarket, DaCommitments, Executive,
-	Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
-	StorageMarket, System,
-	TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, ComputeMarket, DaCommitments, Executive, Grandpa,
+	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, StorageMarket,
+	System, TransactionPayment, VERSION,
 };
 
 pallet_revive::impl_runtime_apis_plus_revive_traits! {

@@ -10,10 +10,6 @@ use crate::{
 	AccountId, BalancesConfig, ReviveConfig, Runtime, RuntimeGenesisConfig, SessionConfig,
 	SessionKeys, StorageMarketConfig, SudoConfig, UNIT,
 };
-use polkadot_sdk::{
-	pallet_revive::{AddressMapper, H160},
-	sp_core::hex2array,
-};
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
 	frame_support::build_struct_json_patch,
@@ -21,6 +17,10 @@ use polkadot_sdk::{
 	sp_consensus_grandpa::AuthorityId as GrandpaId,
 	sp_genesis_builder::{self, PresetId},
 	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
+};
+use polkadot_sdk::{
+	pallet_revive::{AddressMapper, H160},
+	sp_core::hex2array,
 };
 use serde_json::Value;
 
@@ -58,9 +58,9 @@ pub const DA_DEV_SIGNERS: [[u8; 32]; 6] = [
 
 /// The native account that holds an Ethereum dev account's funds: `H160 ++ 0xEE * 12`.
 pub fn eth_dev_account(address: [u8; 20]) -> AccountId {
-	<Runtime as polkadot_sdk::pallet_revive::Config>::AddressMapper::to_fallback_account_id(
-		&H160(address),
-	)
+	<Runtime as polkadot_sdk::pallet_revive::Config>::AddressMapper::to_fallback_account_id(&H160(
+		address,
+	))
 }
 
 /// One validator at genesis: its account and its session keys.
@@ -100,11 +100,7 @@ pub fn testnet_genesis(
 			keys: validators
 				.into_iter()
 				.map(|v| {
-					(
-						v.account.clone(),
-						v.account,
-						SessionKeys { aura: v.aura, grandpa: v.grandpa },
-					)
+					(v.account.clone(), v.account, SessionKeys { aura: v.aura, grandpa: v.grandpa })
 				})
 				.collect::<Vec<_>>(),
 		},

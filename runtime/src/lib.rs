@@ -45,8 +45,8 @@ extern crate alloc;
 use alloc::vec::Vec;
 
 use polkadot_sdk::{
-	frame_executive, frame_metadata_hash_extension, frame_support, frame_system,
-	pallet_revive, pallet_transaction_payment, sp_runtime, sp_version,
+	frame_executive, frame_metadata_hash_extension, frame_support, frame_system, pallet_revive,
+	pallet_transaction_payment, sp_runtime, sp_version,
 };
 use sp_runtime::{
 	generic, impl_opaque_keys,

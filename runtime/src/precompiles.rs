@@ -77,30 +77,30 @@ impl Precompile for ZeroGPrecompile {
 				let address = H160::from_slice(call.account.as_slice());
 				let balance = env.balance_of(&address);
 				Ok(alloy::primitives::U256::from_be_bytes(balance.to_big_endian()).abi_encode())
-			},
+			}
 			Call::blockNumber(_) => {
 				Self::charge(env, 0)?;
 				let number = env.block_number();
 				Ok(alloy::primitives::U256::from_be_bytes(number.to_big_endian()).abi_encode())
-			},
+			}
 			Call::storagePricePerSectorMonth(_) => {
 				Self::charge(env, 1)?;
 				let price = pallet_storage_market::PricePerSectorMonth::<Runtime>::get();
 				Ok(alloy::primitives::U256::from(price).abi_encode())
-			},
+			}
 			Call::storageFlow(_) => {
 				Self::charge(env, 2)?;
 				let length = pallet_storage_market::FlowLength::<Runtime>::get();
 				let entries = pallet_storage_market::EntryCount::<Runtime>::get();
 				Ok((length, entries).abi_encode())
-			},
+			}
 			Call::storageQuote(call) => {
 				Self::charge(env, 1)?;
 				match Market::quote(call.size, call.months) {
 					Some(fee) => Ok(alloy::primitives::U256::from(fee).abi_encode()),
 					None => Err(Error::Revert("invalid storage quote".into())),
 				}
-			},
+			}
 		}
 	}
 }

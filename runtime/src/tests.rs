@@ -2,13 +2,13 @@
 
 use crate::*;
 use polkadot_sdk::{
-	frame_system, pallet_aura, pallet_balances, pallet_session, pallet_sudo,
-	pallet_transaction_payment,
 	frame_support::{
 		assert_ok,
 		dispatch::GetDispatchInfo,
 		traits::{fungible::Inspect, Hooks},
 	},
+	frame_system, pallet_aura, pallet_balances, pallet_session, pallet_sudo,
+	pallet_transaction_payment,
 	pallet_transaction_payment::ChargeTransactionPayment,
 	sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
 	sp_io::TestExternalities,
@@ -35,10 +35,11 @@ fn ext_from_preset(id: &str) -> TestExternalities {
 
 fn json_merge(a: &mut serde_json::Value, b: serde_json::Value) {
 	match (a, b) {
-		(serde_json::Value::Object(a), serde_json::Value::Object(b)) =>
+		(serde_json::Value::Object(a), serde_json::Value::Object(b)) => {
 			for (k, v) in b {
 				json_merge(a.entry(k).or_insert(serde_json::Value::Null), v);
-			},
+			}
+		}
 		(a, b) => *a = b,
 	}
 }
@@ -67,7 +68,10 @@ fn development_has_one_validator_and_local_testnet_four() {
 	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
 		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
-		assert_eq!(pallet_session::Validators::<Runtime>::get(), vec![Sr25519Keyring::Alice.to_account_id()]);
+		assert_eq!(
+			pallet_session::Validators::<Runtime>::get(),
+			vec![Sr25519Keyring::Alice.to_account_id()]
+		);
 	});
 	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
@@ -137,15 +141,11 @@ fn fees_are_charged_for_a_signed_transfer() {
 		assert!(expected_fee < 10 * MILLI_UNIT, "fee {expected_fee} is out of range");
 
 		let ext = ChargeTransactionPayment::<Runtime>::from(0);
-		assert_ok!(ext.test_run(
-			RuntimeOrigin::signed(alice.clone()),
-			&call,
-			&info,
-			len,
-			0,
-			|origin| call.clone().dispatch(origin),
-		)
-		.expect("valid transaction"));
+		assert_ok!(ext
+			.test_run(RuntimeOrigin::signed(alice.clone()), &call, &info, len, 0, |origin| call
+				.clone()
+				.dispatch(origin),)
+			.expect("valid transaction"));
 		let paid = genesis_config_presets::ENDOWMENT - Balances::balance(&alice) - amount;
 		assert!(paid > 0 && paid <= expected_fee, "paid {paid}, quoted {expected_fee}");
 		System::assert_has_event(
@@ -194,12 +194,20 @@ fn storage_submission_pays_the_genesis_price_into_the_market() {
 		let size = 1u64 << 30; // 1 GiB: 4,194,304 sectors
 		let fee = StorageMarket::quote(size, 1).expect("valid submission");
 		assert_eq!(fee, 4_194_304 * genesis_config_presets::STORAGE_PRICE_PER_SECTOR_MONTH);
-		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(alice.clone()), size, [5; 32], [0; 32], 1));
+		assert_ok!(StorageMarket::submit(
+			RuntimeOrigin::signed(alice.clone()),
+			size,
+			[5; 32],
+			[0; 32],
+			1
+		));
 		assert_eq!(Balances::balance(&alice), genesis_config_presets::ENDOWMENT - fee);
 		assert_eq!(Balances::balance(&StorageMarket::account_id()), EXISTENTIAL_DEPOSIT + fee);
 		let (seq, entry): (u64, FlowEntry<AccountId, Balance, BlockNumber>) =
-			StorageMarket::file_status(pallet_storage_market::Submission { size, root: [5; 32], tags: [0; 32] }.id())
-				.expect("file recorded");
+			StorageMarket::file_status(
+				pallet_storage_market::Submission { size, root: [5; 32], tags: [0; 32] }.id(),
+			)
+			.expect("file recorded");
 		assert_eq!((seq, entry.start_sector, entry.sectors, entry.fee), (0, 0, 4_194_304, fee));
 	});
 }
@@ -223,7 +231,10 @@ fn da_dev_signers_are_the_documented_seeds_and_the_da_account_holds_the_ed() {
 		for (i, key) in genesis_config_presets::DA_DEV_SIGNERS.iter().enumerate() {
 			let pair = sr25519::Pair::from_string(&format!("//DaSigner{}", i + 1), None).unwrap();
 			assert_eq!(pair.public().0, *key, "//DaSigner{}", i + 1);
-			assert_eq!(Balances::balance(&AccountId::from(*key)), genesis_config_presets::ENDOWMENT);
+			assert_eq!(
+				Balances::balance(&AccountId::from(*key)),
+				genesis_config_presets::ENDOWMENT
+			);
 		}
 		assert_eq!(Balances::balance(&DaCommitments::account_id()), EXISTENTIAL_DEPOSIT);
 		// A dev signer registers with the least bond and joins the next epoch's quorum.
@@ -306,10 +317,16 @@ mod evm {
 	#[test]
 	fn chain_id_gas_price_and_decimals_are_as_documented() {
 		ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
-			assert_eq!(<<Runtime as pallet_revive::Config>::ChainId as Get<u64>>::get(), EVM_CHAIN_ID);
+			assert_eq!(
+				<<Runtime as pallet_revive::Config>::ChainId as Get<u64>>::get(),
+				EVM_CHAIN_ID
+			);
 			assert_eq!(Revive::evm_base_fee(), U256::from(GAS_PRICE_WEI));
 			// One native unit is one wei.
-			assert_eq!(<<Runtime as pallet_revive::Config>::NativeToEthRatio as Get<u32>>::get(), 1);
+			assert_eq!(
+				<<Runtime as pallet_revive::Config>::NativeToEthRatio as Get<u32>>::get(),
+				1
+			);
 		});
 	}
 
@@ -338,7 +355,8 @@ mod evm {
 			assert_eq!(U256::from_big_endian(&out), U256::from(7));
 
 			let (_, out) =
-				call_precompile(IZeroGChain::storagePricePerSectorMonthCall {}.abi_encode()).unwrap();
+				call_precompile(IZeroGChain::storagePricePerSectorMonthCall {}.abi_encode())
+					.unwrap();
 			assert_eq!(
 				U256::from_big_endian(&out),
 				U256::from(genesis_config_presets::STORAGE_PRICE_PER_SECTOR_MONTH)
@@ -361,10 +379,9 @@ mod evm {
 	fn precompile_rejects_bad_input_with_a_revert() {
 		ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
 			// A quote the market refuses reverts with a reason.
-			let (reverted, out) = call_precompile(
-				IZeroGChain::storageQuoteCall { size: 0, months: 3 }.abi_encode(),
-			)
-			.unwrap();
+			let (reverted, out) =
+				call_precompile(IZeroGChain::storageQuoteCall { size: 0, months: 3 }.abi_encode())
+					.unwrap();
 			assert!(reverted);
 			assert_eq!(
 				polkadot_sdk::pallet_revive::evm::decode_revert_reason(&out).as_deref(),
@@ -374,7 +391,7 @@ mod evm {
 			for input in [vec![0xde, 0xad, 0xbe, 0xef], vec![0x01]] {
 				match call_precompile(input) {
 					Ok((reverted, _)) => assert!(reverted),
-					Err(_) => {},
+					Err(_) => {}
 				}
 			}
 		});

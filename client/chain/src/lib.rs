@@ -98,7 +98,8 @@ fn hex_decode(s: &str) -> Result<Vec<u8>, ChainError> {
 }
 
 fn parse_number(h: &Header) -> Result<u32, ChainError> {
-	u32::from_str_radix(h.number.trim_start_matches("0x"), 16).map_err(|e| ChainError::Decode(e.to_string()))
+	u32::from_str_radix(h.number.trim_start_matches("0x"), 16)
+		.map_err(|e| ChainError::Decode(e.to_string()))
 }
 
 /// An included transaction: its block and its events.
@@ -161,11 +162,17 @@ impl Chain {
 	/// Signs `call` with `signer`, submits it, waits until it is in a block (and, with
 	/// `finalized`, until that block is final) and returns its events, or the reason it
 	/// failed.
-	pub async fn submit(&self, call: RuntimeCall, signer: &sr25519::Pair, finalized: bool) -> Result<Included, ChainError> {
+	pub async fn submit(
+		&self,
+		call: RuntimeCall,
+		signer: &sr25519::Pair,
+		finalized: bool,
+	) -> Result<Included, ChainError> {
 		let account = AccountId32::from(signer.public());
 		let genesis = self.genesis_hash().await?;
 		let version: RuntimeVersion = self.call("state_getRuntimeVersion", rpc_params![]).await?;
-		let nonce: u32 = self.call("system_accountNextIndex", rpc_params![account.to_ss58check()]).await?;
+		let nonce: u32 =
+			self.call("system_accountNextIndex", rpc_params![account.to_ss58check()]).await?;
 		let start = parse_number(&self.header(None).await?)?;
 
 		// Mortal from the best block: the era's checkpoint is the block it was born at.
@@ -178,7 +185,18 @@ impl Chain {
 		let payload = SignedPayload::from_raw(
 			call.clone(),
 			tx_ext.clone(),
-			((), version.spec_version, version.transaction_version, genesis, birth_hash, (), (), (), None, ()),
+			(
+				(),
+				version.spec_version,
+				version.transaction_version,
+				genesis,
+				birth_hash,
+				(),
+				(),
+				(),
+				None,
+				(),
+			),
 		);
 		let signature = payload.using_encoded(|e| signer.sign(e));
 		let xt: UncheckedExtrinsic =
@@ -223,15 +241,24 @@ impl Chain {
 		let block_hash = H256::from_slice(&hex_decode(&block)?);
 		let events = self.events(&block, index).await?;
 		for ev in &events {
-			if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. }) = ev {
-				return Err(ChainError::Failed { block: block_hash, error: describe(dispatch_error) });
+			if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+				dispatch_error,
+				..
+			}) = ev
+			{
+				return Err(ChainError::Failed {
+					block: block_hash,
+					error: describe(dispatch_error),
+				});
 			}
 		}
 		if finalized {
 			let deadline = Instant::now() + Duration::from_secs(120);
 			while self.finalized().await?.0 < number {
 				if Instant::now() > deadline {
-					return Err(ChainError::Timeout(format!("block {number} not finalized after 120 s")));
+					return Err(ChainError::Timeout(format!(
+						"block {number} not finalized after 120 s"
+					)));
 				}
 				tokio::time::sleep(Duration::from_millis(500)).await;
 			}
@@ -242,13 +269,14 @@ impl Chain {
 	/// The events extrinsic `index` of `block` emitted.
 	async fn events(&self, block: &str, index: u32) -> Result<Vec<RuntimeEvent>, ChainError> {
 		let key = [twox_128(b"System"), twox_128(b"Events")].concat();
-		let raw: Option<String> =
-			self.call("state_getStorage", rpc_params![format!("0x{}", hex::encode(key)), block]).await?;
+		let raw: Option<String> = self
+			.call("state_getStorage", rpc_params![format!("0x{}", hex::encode(key)), block])
+			.await?;
 		let raw = hex_decode(&raw.unwrap_or_default())?;
-		let records =
-			Vec::<frame_system::EventRecord<RuntimeEvent, H256>>::decode(&mut &raw[..]).map_err(|e| {
-				ChainError::Decode(format!("events: {e} (is zg older than the chain's runtime?)"))
-			})?;
+		let records = Vec::<frame_system::EventRecord<RuntimeEvent, H256>>::decode(&mut &raw[..])
+			.map_err(|e| {
+			ChainError::Decode(format!("events: {e} (is zg older than the chain's runtime?)"))
+		})?;
 		Ok(records
 			.into_iter()
 			.filter(|r| r.phase == frame_system::Phase::ApplyExtrinsic(index))
@@ -258,15 +286,27 @@ impl Chain {
 
 	/// A runtime API call at the best block (`state_call`): `method` is
 	/// `<Api>_<function>` (`DaCommitmentsApi_blob`), `args` its SCALE-encoded arguments.
-	pub async fn runtime_call<R: Decode>(&self, method: &str, args: impl Encode) -> Result<R, ChainError> {
-		let raw: String =
-			self.call("state_call", rpc_params![method, format!("0x{}", hex::encode(args.encode()))]).await?;
-		R::decode(&mut &hex_decode(&raw)?[..])
-			.map_err(|e| ChainError::Decode(format!("{method}: {e} (is this client older than the chain's runtime?)")))
+	pub async fn runtime_call<R: Decode>(
+		&self,
+		method: &str,
+		args: impl Encode,
+	) -> Result<R, ChainError> {
+		let raw: String = self
+			.call("state_call", rpc_params![method, format!("0x{}", hex::encode(args.encode()))])
+			.await?;
+		R::decode(&mut &hex_decode(&raw)?[..]).map_err(|e| {
+			ChainError::Decode(format!(
+				"{method}: {e} (is this client older than the chain's runtime?)"
+			))
+		})
 	}
 
 	/// `storageMarket_*` and other JSON reads.
-	pub async fn json(&self, method: &'static str, params: jsonrpsee::core::params::ArrayParams) -> Result<Value, ChainError> {
+	pub async fn json(
+		&self,
+		method: &'static str,
+		params: jsonrpsee::core::params::ArrayParams,
+	) -> Result<Value, ChainError> {
 		self.call(method, params).await
 	}
 }

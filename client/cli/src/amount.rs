@@ -19,11 +19,13 @@ pub fn parse_zg(s: &str) -> Result<u128, String> {
 	if frac.len() > DECIMALS as usize {
 		return Err(bad("more than 18 decimals"));
 	}
-	let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad("too large"))? };
+	let whole: u128 =
+		if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad("too large"))? };
 	let frac_units: u128 = if frac.is_empty() {
 		0
 	} else {
-		frac.parse::<u128>().map_err(|_| bad("not a number"))? * 10u128.pow(DECIMALS - frac.len() as u32)
+		frac.parse::<u128>().map_err(|_| bad("not a number"))?
+			* 10u128.pow(DECIMALS - frac.len() as u32)
 	};
 	whole.checked_mul(ZG).and_then(|w| w.checked_add(frac_units)).ok_or_else(|| bad("too large"))
 }

@@ -55,11 +55,16 @@ pub async fn provider_of(chain: &Chain, who: &str) -> Result<AccountId, String> 
 	if let Ok(id) = who.parse::<u64>() {
 		return Ok(service(chain, id).await?.provider);
 	}
-	AccountId::from_ss58check(who).map_err(|e| format!("{who:?} is neither an SS58 address nor a service id ({e:?})"))
+	AccountId::from_ss58check(who)
+		.map_err(|e| format!("{who:?} is neither an SS58 address nor a service id ({e:?})"))
 }
 
 /// Submits a compute-market call signed by `signer`, waiting for its block.
-pub async fn submit(chain: &Chain, signer: &sr25519::Pair, call: pallet_compute_market::Call<zerog_runtime::Runtime>) -> Result<Included, String> {
+pub async fn submit(
+	chain: &Chain,
+	signer: &sr25519::Pair,
+	call: pallet_compute_market::Call<zerog_runtime::Runtime>,
+) -> Result<Included, String> {
 	chain.submit(RuntimeCall::ComputeMarket(call), signer, false).await.map_err(|e| e.to_string())
 }
 
@@ -71,7 +76,10 @@ pub async fn ledger(chain: &Chain, user: &AccountId) -> Result<Value, String> {
 /// Prints the services.
 pub async fn print_services(chain: &Chain, json_out: bool) -> Result<(), String> {
 	if json_out {
-		println!("{}", chain.json("compute_services", rpc_params![]).await.map_err(|e| e.to_string())?);
+		println!(
+			"{}",
+			chain.json("compute_services", rpc_params![]).await.map_err(|e| e.to_string())?
+		);
 		return Ok(());
 	}
 	let list = services(chain).await?;
@@ -101,16 +109,25 @@ pub async fn print_ledger(chain: &Chain, user: &AccountId, json_out: bool) -> Re
 		return Ok(());
 	}
 	if l.is_null() {
-		println!("{} has no compute ledger: `zg compute deposit AMOUNT` opens one", user.to_ss58check());
+		println!(
+			"{} has no compute ledger: `zg compute deposit AMOUNT` opens one",
+			user.to_ss58check()
+		);
 		return Ok(());
 	}
-	let zg = |v: &Value| v.as_str().and_then(|s| s.parse::<u128>().ok()).map(format_zg).unwrap_or_else(|| "?".into());
+	let zg = |v: &Value| {
+		v.as_str().and_then(|s| s.parse::<u128>().ok()).map(format_zg).unwrap_or_else(|| "?".into())
+	};
 	println!("ledger    {} available to fund providers", zg(&l["available"]));
 	for sub in l["subAccounts"].as_array().into_iter().flatten() {
 		let refund = if sub["pendingRefund"].as_str() == Some("0") {
 			"no refund pending".to_string()
 		} else {
-			format!("{} refund pending (unlocks at block {})", zg(&sub["pendingRefund"]), sub["refundUnlock"])
+			format!(
+				"{} refund pending (unlocks at block {})",
+				zg(&sub["pendingRefund"]),
+				sub["refundUnlock"]
+			)
 		};
 		println!(
 			"provider  {}: {} funded, {refund}, last settled nonce {}",
@@ -155,7 +172,10 @@ pub async fn chat(chain: &Chain, user: &sr25519::Pair, o: ChatOpts<'_>) -> Resul
 	let genesis = chain.genesis_hash().await.map_err(|e| e.to_string())?;
 
 	// The next nonce: above what the provider has served and the chain has settled.
-	let served = client.get(&format!("/v1/zerog/users/{}", me.to_ss58check())).await.map_err(|e| e.to_string())?;
+	let served = client
+		.get(&format!("/v1/zerog/users/{}", me.to_ss58check()))
+		.await
+		.map_err(|e| e.to_string())?;
 	let served = served["lastNonce"].as_u64().unwrap_or(0);
 	let settled = RpcView::new(chain.clone())
 		.sub_account(&me, &service.provider)
@@ -196,7 +216,10 @@ pub async fn chat(chain: &Chain, user: &sr25519::Pair, o: ChatOpts<'_>) -> Resul
 	let statement = proof
 		.verify(genesis, &service.signer, Some(answer.text.as_bytes()))
 		.map_err(|e| format!("the provider's proof is not valid: {e}"))?;
-	if statement.request_hash != signed.request.request_hash || statement.nonce != nonce || statement.user != me {
+	if statement.request_hash != signed.request.request_hash
+		|| statement.nonce != nonce
+		|| statement.user != me
+	{
 		return Err("the provider's proof is for another request".into());
 	}
 	let transcript = Transcript {
@@ -213,7 +236,10 @@ pub async fn chat(chain: &Chain, user: &sr25519::Pair, o: ChatOpts<'_>) -> Resul
 	}
 	let fee: Balance = proof.fee.parse().map_err(|_| "the proof's fee is not a number")?;
 	if o.json {
-		println!("{}", json!({ "transcript": transcript, "verified": true, "finishReason": answer.finish_reason }));
+		println!(
+			"{}",
+			json!({ "transcript": transcript, "verified": true, "finishReason": answer.finish_reason })
+		);
 	} else {
 		eprintln!(
 			"verified  response signed by service {}'s key {}: nonce {}, {} input + {} output tokens, fee {}{}",
@@ -233,7 +259,8 @@ pub async fn chat(chain: &Chain, user: &sr25519::Pair, o: ChatOpts<'_>) -> Resul
 /// chain and the response is what was signed. Also tells whether it was settled.
 pub async fn verify(chain: &Chain, file: &Path, json_out: bool) -> Result<(), String> {
 	let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-	let t: Transcript = serde_json::from_str(&text).map_err(|e| format!("{} is not a zg compute transcript: {e}", file.display()))?;
+	let t: Transcript = serde_json::from_str(&text)
+		.map_err(|e| format!("{} is not a zg compute transcript: {e}", file.display()))?;
 	let genesis = chain.genesis_hash().await.map_err(|e| e.to_string())?;
 	let service = service(chain, t.zerog.service).await?;
 	let statement = t
@@ -241,7 +268,10 @@ pub async fn verify(chain: &Chain, file: &Path, json_out: bool) -> Result<(), St
 		.verify(genesis, &service.signer, Some(t.response.as_bytes()))
 		.map_err(|e| format!("NOT VALID: {e}"))?;
 	let fee = chain
-		.json("compute_fee", rpc_params![service.id, statement.input_tokens, statement.output_tokens])
+		.json(
+			"compute_fee",
+			rpc_params![service.id, statement.input_tokens, statement.output_tokens],
+		)
 		.await
 		.map_err(|e| e.to_string())?;
 	let fee: Option<Balance> = fee.as_str().and_then(|f| f.parse().ok());
@@ -257,7 +287,10 @@ pub async fn verify(chain: &Chain, file: &Path, json_out: bool) -> Result<(), St
 	} else {
 		println!("valid     signed by {} (service {}'s key on chain)", t.zerog.signer, service.id);
 		println!("response  {} bytes, hash {}", t.response.len(), t.zerog.response_hash);
-		println!("request   user {} nonce {}, hash {}", t.zerog.user, statement.nonce, t.zerog.request_hash);
+		println!(
+			"request   user {} nonce {}, hash {}",
+			t.zerog.user, statement.nonce, t.zerog.request_hash
+		);
 		println!(
 			"metered   {} input + {} output tokens = {} at today's prices",
 			statement.input_tokens,

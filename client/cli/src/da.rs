@@ -50,7 +50,9 @@ fn threads() -> usize {
 
 fn status_name(s: &BlobStatus<u32>) -> String {
 	match s {
-		BlobStatus::Processing { deadline } => format!("processing (attestations until block {deadline})"),
+		BlobStatus::Processing { deadline } => {
+			format!("processing (attestations until block {deadline})")
+		}
 		BlobStatus::Confirmed { at } => format!("confirmed at block {at}"),
 		BlobStatus::InsufficientSignatures => "failed: insufficient signatures".into(),
 	}
@@ -76,14 +78,27 @@ pub struct Dispersal {
 }
 
 /// Sends each member of blob `id`'s quorum its columns of `path`, row by row.
-pub async fn disperse(da: &DaChain, id: BlobId, path: &Path, quiet: bool) -> Result<Dispersal, String> {
+pub async fn disperse(
+	da: &DaChain,
+	id: BlobId,
+	path: &Path,
+	quiet: bool,
+) -> Result<Dispersal, String> {
 	let blob = blob_of(da, id).await?;
-	let commitments = da.commitments(id).await.map_err(|e| e.to_string())?.ok_or("the blob has no commitments on chain")?;
+	let commitments = da
+		.commitments(id)
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or("the blob has no commitments on chain")?;
 	let quorum = quorum_of(da, &blob).await?;
 	let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
 	let size = file.metadata().map_err(|e| e.to_string())?.len();
 	if size != blob.size {
-		return Err(format!("{} is {size} bytes; blob {id} is {} bytes", path.display(), blob.size));
+		return Err(format!(
+			"{} is {size} bytes; blob {id} is {} bytes",
+			path.display(),
+			blob.size
+		));
 	}
 	let (tx, mut rx) = tokio::sync::mpsc::channel(2);
 	let known = commitments;
@@ -98,14 +113,20 @@ pub async fn disperse(da: &DaChain, id: BlobId, path: &Path, quiet: bool) -> Res
 	let mut failed: HashMap<usize, String> = HashMap::new();
 	let rows = rows_for(size);
 	while let Some((row, ext)) = rx.recv().await {
-		let sends = quorum.members.iter().enumerate().filter(|(i, _)| !failed.contains_key(i)).map(|(i, m)| {
-			let records: Vec<CellRecord> = (m.first_column..m.first_column + m.columns)
-				.map(|c| CellRecord { column: c, cell: Box::new(ext.cell(c)), proof: ext.proof(c) })
-				.collect();
-			let endpoint = String::from_utf8_lossy(&m.endpoint).into_owned();
-			let client = client.clone();
-			async move { (i, client.post_row(&endpoint, id, row, &records).await) }
-		});
+		let sends = quorum.members.iter().enumerate().filter(|(i, _)| !failed.contains_key(i)).map(
+			|(i, m)| {
+				let records: Vec<CellRecord> = (m.first_column..m.first_column + m.columns)
+					.map(|c| CellRecord {
+						column: c,
+						cell: Box::new(ext.cell(c)),
+						proof: ext.proof(c),
+					})
+					.collect();
+				let endpoint = String::from_utf8_lossy(&m.endpoint).into_owned();
+				let client = client.clone();
+				async move { (i, client.post_row(&endpoint, id, row, &records).await) }
+			},
+		);
 		for (i, result) in futures::future::join_all(sends).await {
 			if let Err(e) = result {
 				failed.insert(i, e);
@@ -124,7 +145,10 @@ pub async fn disperse(da: &DaChain, id: BlobId, path: &Path, quiet: bool) -> Res
 	})?;
 	let name = |i: usize| quorum.members[i].signer.to_ss58check();
 	Ok(Dispersal {
-		delivered: (0..quorum.members.len()).filter(|i| !failed.contains_key(i)).map(name).collect(),
+		delivered: (0..quorum.members.len())
+			.filter(|i| !failed.contains_key(i))
+			.map(name)
+			.collect(),
 		failed: failed.into_iter().map(|(i, e)| (name(i), e)).collect(),
 	})
 }
@@ -141,21 +165,32 @@ pub async fn wait_final(da: &DaChain, id: BlobId) -> Result<Blob, String> {
 }
 
 /// `zg da submit`.
-pub async fn submit(chain: &Chain, signer: &sr25519::Pair, path: &Path, wait: bool, json: bool, quiet: bool) -> Result<(), String> {
+pub async fn submit(
+	chain: &Chain,
+	signer: &sr25519::Pair,
+	path: &Path,
+	wait: bool,
+	json: bool,
+	quiet: bool,
+) -> Result<(), String> {
 	let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
 	if size == 0 {
 		return Err(format!("{} is empty: there is nothing to make available", path.display()));
 	}
 	if size > MAX_BLOB_SIZE {
-		return Err(format!("{} is {size} bytes; a DA blob is at most {MAX_BLOB_SIZE} bytes (32 MiB)", path.display()));
+		return Err(format!(
+			"{} is {size} bytes; a DA blob is at most {MAX_BLOB_SIZE} bytes (32 MiB)",
+			path.display()
+		));
 	}
 	let da = DaChain::new(chain.clone());
 	let started = Instant::now();
 	let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-	let commitments = tokio::task::spawn_blocking(move || commit(BufReader::new(file), size, threads()))
-		.await
-		.map_err(|e| e.to_string())?
-		.map_err(|e| e.to_string())?;
+	let commitments =
+		tokio::task::spawn_blocking(move || commit(BufReader::new(file), size, threads()))
+			.await
+			.map_err(|e| e.to_string())?
+			.map_err(|e| e.to_string())?;
 	let commit_secs = started.elapsed().as_secs_f64();
 	let rows = commitments.len();
 	let (id, included) = da.submit(signer, size, commitments).await.map_err(|e| e.to_string())?;
@@ -183,7 +218,10 @@ pub async fn submit(chain: &Chain, signer: &sr25519::Pair, path: &Path, wait: bo
 	}
 	if !wait {
 		if json {
-			println!("{}", json!({ "id": id, "size": size, "rows": rows, "block": included.number, "status": "processing" }));
+			println!(
+				"{}",
+				json!({ "id": id, "size": size, "rows": rows, "block": included.number, "status": "processing" })
+			);
 		}
 		return Ok(());
 	}
@@ -219,7 +257,10 @@ pub async fn submit(chain: &Chain, signer: &sr25519::Pair, path: &Path, wait: bo
 pub async fn status(chain: &Chain, id: BlobId, json: bool) -> Result<(), String> {
 	let blob = blob_of(&DaChain::new(chain.clone()), id).await?;
 	if json {
-		let v = chain.json("da_blob", jsonrpsee::core::rpc_params![id]).await.map_err(|e| e.to_string())?;
+		let v = chain
+			.json("da_blob", jsonrpsee::core::rpc_params![id])
+			.await
+			.map_err(|e| e.to_string())?;
 		println!("{v}");
 		return Ok(());
 	}
@@ -227,23 +268,38 @@ pub async fn status(chain: &Chain, id: BlobId, json: bool) -> Result<(), String>
 		BlobStatus::Confirmed { at } => chain.finalized().await.map_err(|e| e.to_string())?.0 >= at,
 		_ => false,
 	};
-	println!("blob {id}: {}{}", status_name(&blob.status), if finalized { ", finalized" } else { "" });
+	println!(
+		"blob {id}: {}{}",
+		status_name(&blob.status),
+		if finalized { ", finalized" } else { "" }
+	);
 	println!("  size      {} bytes ({} rows)", blob.size, rows_for(blob.size));
 	println!("  root      0x{}", hex::encode(blob.root));
 	println!("  epoch     {}", blob.epoch);
 	println!("  fee       {}", format_zg(blob.fee));
-	println!("  signed    {}/{COLUMNS} columns by {} signers", blob.signed_columns, blob.attesters.len());
+	println!(
+		"  signed    {}/{COLUMNS} columns by {} signers",
+		blob.signed_columns,
+		blob.attesters.len()
+	);
 	Ok(())
 }
 
 /// `zg da quorum`.
 pub async fn quorum(chain: &Chain, epoch: Option<u32>, json: bool) -> Result<(), String> {
 	if json {
-		let v = chain.json("da_quorum", jsonrpsee::core::rpc_params![epoch]).await.map_err(|e| e.to_string())?;
+		let v = chain
+			.json("da_quorum", jsonrpsee::core::rpc_params![epoch])
+			.await
+			.map_err(|e| e.to_string())?;
 		println!("{v}");
 		return Ok(());
 	}
-	let q = DaChain::new(chain.clone()).quorum(epoch).await.map_err(|e| e.to_string())?.ok_or("no such quorum on chain")?;
+	let q = DaChain::new(chain.clone())
+		.quorum(epoch)
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or("no such quorum on chain")?;
 	println!("epoch {}: {} signers", q.epoch, q.members.len());
 	for m in &q.members {
 		println!(
@@ -258,38 +314,56 @@ pub async fn quorum(chain: &Chain, epoch: Option<u32>, json: bool) -> Result<(),
 }
 
 /// `zg da retrieve`.
-pub async fn retrieve(chain: &Chain, id: BlobId, out: &Path, json: bool, quiet: bool) -> Result<(), String> {
+pub async fn retrieve(
+	chain: &Chain,
+	id: BlobId,
+	out: &Path,
+	json: bool,
+	quiet: bool,
+) -> Result<(), String> {
 	let da = DaChain::new(chain.clone());
 	let blob = blob_of(&da, id).await?;
-	let commitments = da.commitments(id).await.map_err(|e| e.to_string())?.ok_or("the blob has no commitments on chain")?;
+	let commitments = da
+		.commitments(id)
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or("the blob has no commitments on chain")?;
 	let quorum = quorum_of(&da, &blob).await?;
 	let started = Instant::now();
 	let client = SignerClient::new(Duration::from_secs(20));
 	let tmp = out.with_extension("zg-partial");
-	let mut file = std::io::BufWriter::new(File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?);
+	let mut file =
+		std::io::BufWriter::new(File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?);
 	// Signers that failed (unreachable, or served cells that do not verify) are skipped
 	// for the rows fetched after; rows in flight may still ask them.
 	let down: Arc<Mutex<HashMap<usize, String>>> = Default::default();
 	let mut used: BTreeSet<usize> = BTreeSet::new();
 	let rows = rows_for(blob.size);
 	let (size, commitments, quorum_ref) = (blob.size, Arc::new(commitments), &quorum);
-	let spans: Arc<[(u16, u16)]> = quorum.members.iter().map(|m| (m.first_column, m.columns)).collect();
+	let spans: Arc<[(u16, u16)]> =
+		quorum.members.iter().map(|m| (m.first_column, m.columns)).collect();
 	// Rows are fetched, verified and rebuilt `threads() + 1` at a time (the CPU work on
 	// blocking threads) and written in order: memory stays at a few rows.
 	let row_jobs = futures::stream::iter(0..rows)
 		.map(|row| {
-			let (client, down, commitments, spans) = (client.clone(), down.clone(), commitments.clone(), spans.clone());
+			let (client, down, commitments, spans) =
+				(client.clone(), down.clone(), commitments.clone(), spans.clone());
 			async move {
 				let skip: BTreeSet<usize> = down.lock().keys().copied().collect();
-				let fetches = quorum_ref.members.iter().enumerate().filter(|(i, _)| !skip.contains(i)).map(|(i, m)| {
-					let endpoint = String::from_utf8_lossy(&m.endpoint).into_owned();
-					let client = client.clone();
-					async move { (i, client.get_row(&endpoint, id, row).await) }
-				});
+				let fetches =
+					quorum_ref.members.iter().enumerate().filter(|(i, _)| !skip.contains(i)).map(
+						|(i, m)| {
+							let endpoint = String::from_utf8_lossy(&m.endpoint).into_owned();
+							let client = client.clone();
+							async move { (i, client.get_row(&endpoint, id, row).await) }
+						},
+					);
 				let fetched = futures::future::join_all(fetches).await;
-				tokio::task::spawn_blocking(move || rebuild_row(size, row, &commitments, &spans, fetched))
-					.await
-					.map_err(|e| e.to_string())
+				tokio::task::spawn_blocking(move || {
+					rebuild_row(size, row, &commitments, &spans, fetched)
+				})
+				.await
+				.map_err(|e| e.to_string())
 			}
 		})
 		.buffered(threads() + 1);
@@ -369,11 +443,15 @@ fn rebuild_row(
 			Err(e) => {
 				failed.push((i, e));
 				continue;
-			},
+			}
 		};
 		let (first, n) = spans[i];
-		let mine: Vec<CellRecord> = records.into_iter().filter(|r| (first..first + n).contains(&r.column)).collect();
-		let refs: Vec<CellRef<'_>> = mine.iter().map(|r| CellRef { row, column: r.column, cell: &r.cell, proof: &r.proof }).collect();
+		let mine: Vec<CellRecord> =
+			records.into_iter().filter(|r| (first..first + n).contains(&r.column)).collect();
+		let refs: Vec<CellRef<'_>> = mine
+			.iter()
+			.map(|r| CellRef { row, column: r.column, cell: &r.cell, proof: &r.proof })
+			.collect();
 		if verify_cells(commitments, &refs).unwrap_or(false) {
 			used.push(i);
 			cells.extend(mine);
@@ -393,7 +471,11 @@ pub async fn sample(chain: &Chain, id: BlobId, target: f64, json: bool) -> Resul
 	}
 	let da = DaChain::new(chain.clone());
 	let blob = blob_of(&da, id).await?;
-	let commitments = da.commitments(id).await.map_err(|e| e.to_string())?.ok_or("the blob has no commitments on chain")?;
+	let commitments = da
+		.commitments(id)
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or("the blob has no commitments on chain")?;
 	let quorum = quorum_of(&da, &blob).await?;
 	let rows = rows_for(blob.size);
 	let n = samples_for(target).min(rows * u32::from(COLUMNS));
@@ -404,18 +486,31 @@ pub async fn sample(chain: &Chain, id: BlobId, target: f64, json: bool) -> Resul
 	}
 	let client = SignerClient::new(Duration::from_secs(10));
 	let checks = picks.iter().map(|&(row, column)| {
-		let holder = quorum.members.iter().find(|m| (m.first_column..m.first_column + m.columns).contains(&column));
+		let holder = quorum
+			.members
+			.iter()
+			.find(|m| (m.first_column..m.first_column + m.columns).contains(&column));
 		let client = client.clone();
 		let commitments = &commitments;
 		async move {
 			let m = holder.ok_or_else(|| format!("no signer holds column {column}"))?;
 			let endpoint = String::from_utf8_lossy(&m.endpoint).into_owned();
-			let r = client.get_cell(&endpoint, id, row, column).await.map_err(|e| format!("from {}: {e}", m.signer.to_ss58check()))?;
-			let ok = verify_cells(commitments, &[CellRef { row, column, cell: &r.cell, proof: &r.proof }]).map_err(|e| e.to_string())?;
+			let r = client
+				.get_cell(&endpoint, id, row, column)
+				.await
+				.map_err(|e| format!("from {}: {e}", m.signer.to_ss58check()))?;
+			let ok = verify_cells(
+				commitments,
+				&[CellRef { row, column, cell: &r.cell, proof: &r.proof }],
+			)
+			.map_err(|e| e.to_string())?;
 			if ok {
 				Ok(())
 			} else {
-				Err(format!("from {}: the proof does not verify against the on-chain commitment", m.signer.to_ss58check()))
+				Err(format!(
+					"from {}: the proof does not verify against the on-chain commitment",
+					m.signer.to_ss58check()
+				))
 			}
 		}
 	});
@@ -444,6 +539,9 @@ pub async fn sample(chain: &Chain, id: BlobId, target: f64, json: bool) -> Resul
 	if failures.is_empty() && reached >= target {
 		Ok(())
 	} else {
-		Err(format!("blob {id}: {} of {n} sampled cells failed; availability not shown", failures.len()))
+		Err(format!(
+			"blob {id}: {} of {n} sampled cells failed; availability not shown",
+			failures.len()
+		))
 	}
 }

@@ -31,8 +31,8 @@ mod storage;
 use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
-use polkadot_sdk::sp_core::{crypto::Ss58Codec, Pair};
 use jsonrpsee::core::rpc_params;
+use polkadot_sdk::sp_core::{crypto::Ss58Codec, Pair};
 use zerog_erasure::CodeParams;
 use zerog_storage_node::api::{parse_hash, to_hex};
 use zerog_storage_primitives::ShardConfig;
@@ -268,21 +268,37 @@ async fn run(cli: Cli) -> Result<(), String> {
 			return match cmd {
 				DaCmd::Submit { file, suri, no_wait } => {
 					da::submit(&chain, &chain::signer(&suri)?, &file, !no_wait, json, quiet).await
-				},
+				}
 				DaCmd::Disperse { id, file } => {
-					let d = da::disperse(&zerog_da_signer::chain::DaChain::new(chain.clone()), id, &file, quiet).await?;
+					let d = da::disperse(
+						&zerog_da_signer::chain::DaChain::new(chain.clone()),
+						id,
+						&file,
+						quiet,
+					)
+					.await?;
 					for (who, why) in &d.failed {
 						eprintln!("signer {who}: {why}");
 					}
-					println!("blob {id}: cells sent to {} of {} signers", d.delivered.len(), d.delivered.len() + d.failed.len());
-					if d.failed.is_empty() { Ok(()) } else { Err(format!("{} signers did not take their cells", d.failed.len())) }
-				},
+					println!(
+						"blob {id}: cells sent to {} of {} signers",
+						d.delivered.len(),
+						d.delivered.len() + d.failed.len()
+					);
+					if d.failed.is_empty() {
+						Ok(())
+					} else {
+						Err(format!("{} signers did not take their cells", d.failed.len()))
+					}
+				}
 				DaCmd::Status { id } => da::status(&chain, id, json).await,
 				DaCmd::Quorum { epoch } => da::quorum(&chain, epoch, json).await,
-				DaCmd::Retrieve { id, output } => da::retrieve(&chain, id, &output, json, quiet).await,
+				DaCmd::Retrieve { id, output } => {
+					da::retrieve(&chain, id, &output, json, quiet).await
+				}
 				DaCmd::Sample { id, confidence } => da::sample(&chain, id, confidence, json).await,
 			};
-		},
+		}
 	};
 	match cmd {
 		StorageCmd::Upload { file, suri, months, k, n, nodes, parallel } => {
@@ -296,7 +312,10 @@ async fn run(cli: Cli) -> Result<(), String> {
 			println!("id        {}", to_hex(&r.id));
 			println!("root      {}", to_hex(&r.root));
 			println!("entry     {}", r.seq);
-			println!("size      {} bytes ({} encoded, {} of {} segments per stripe are data)", r.size, r.encoded_size, k, n);
+			println!(
+				"size      {} bytes ({} encoded, {} of {} segments per stripe are data)",
+				r.size, r.encoded_size, k, n
+			);
 			println!("submitted {}", if r.submitted { "now" } else { "earlier (resumed)" });
 			println!(
 				"uploaded  {} segments in {:.2} s ({:.1} MiB/s of file data)",
@@ -307,7 +326,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 			for (node, why) in &r.skipped_nodes {
 				println!("skipped   {node}: {why}");
 			}
-		},
+		}
 		StorageCmd::Download { id, output, nodes, parallel } => {
 			let id = parse_hash(&id).map_err(|e| format!("invalid file id {id}: {e}"))?;
 			let r = storage::download(&chain, id, &output, &nodes, parallel, quiet).await?;
@@ -321,7 +340,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 			for (e, why) in &r.bad_nodes {
 				println!("bad node  {e}: {why}");
 			}
-		},
+		}
 		StorageCmd::Id { file, k, n } => {
 			let params = CodeParams::new(k, n).map_err(|e| e.to_string())?;
 			if n > zerog_erasure::layout::MAX_STRIPE {
@@ -332,7 +351,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 			println!("root      {}", to_hex(&f.submission.root));
 			println!("encoded   {}", f.submission.size);
 			println!("tags      {}", to_hex(&f.submission.tags));
-		},
+		}
 		StorageCmd::Info { id, nodes } => {
 			let id = parse_hash(&id).map_err(|e| format!("invalid file id {id}: {e}"))?;
 			let f = storage::lookup(&chain, &id).await?;
@@ -341,21 +360,42 @@ async fn run(cli: Cli) -> Result<(), String> {
 			println!("root      {}", to_hex(&f.root));
 			println!("entry     {}", f.entry["seq"]);
 			println!("size      {} bytes", f.tag.size);
-			println!("encoding  {} of {} segments per stripe, {} stripes, {} encoded bytes", l.params.k, l.params.n, l.stripes(), l.encoded_size());
-			println!("fee       {} wei for {} months", f.entry["fee"].as_str().unwrap_or("?"), f.entry["lifetimeMonths"]);
+			println!(
+				"encoding  {} of {} segments per stripe, {} stripes, {} encoded bytes",
+				l.params.k,
+				l.params.n,
+				l.stripes(),
+				l.encoded_size()
+			);
+			println!(
+				"fee       {} wei for {} months",
+				f.entry["fee"].as_str().unwrap_or("?"),
+				f.entry["lifetimeMonths"]
+			);
 			println!("submitter {}", f.entry["submitter"].as_str().unwrap_or("?"));
 			let nodes = storage::discover(&chain, &nodes, true).await?;
 			for (endpoint, shard, view) in storage::node_views(&nodes, &id).await {
 				let what = match view {
-					Ok(Some(i)) => format!("{}/{} segments{}", i.stored_segments, i.shard_segments, if i.complete { ", complete" } else { "" }),
+					Ok(Some(i)) => format!(
+						"{}/{} segments{}",
+						i.stored_segments,
+						i.shard_segments,
+						if i.complete { ", complete" } else { "" }
+					),
 					Ok(None) => "has not seen the submission".into(),
 					Err(e) => format!("unreachable ({e})"),
 				};
-				println!("node      {endpoint} shard {}/{}: {what}", shard.shard_id, shard.num_shard);
+				println!(
+					"node      {endpoint} shard {}/{}: {what}",
+					shard.shard_id, shard.num_shard
+				);
 			}
-		},
+		}
 		StorageCmd::Nodes => {
-			let list = chain.json("storageMarket_nodes", rpc_params![]).await.map_err(|e| e.to_string())?;
+			let list = chain
+				.json("storageMarket_nodes", rpc_params![])
+				.await
+				.map_err(|e| e.to_string())?;
 			let nodes = list.as_array().cloned().unwrap_or_default();
 			println!("{} storage nodes registered", nodes.len());
 			let clients = storage::discover(&chain, &[], true).await.unwrap_or_default();
@@ -363,7 +403,10 @@ async fn run(cli: Cli) -> Result<(), String> {
 				let endpoint = n["endpoint"].as_str().unwrap_or_default();
 				let live = match clients.iter().find(|c| c.endpoint == endpoint) {
 					Some(c) => match storage::node_status(c).await {
-						Ok(s) => format!("online, {} segments, block {}", s.stored_segments, s.finalized_block),
+						Ok(s) => format!(
+							"online, {} segments, block {}",
+							s.stored_segments, s.finalized_block
+						),
 						Err(_) => "offline".into(),
 					},
 					None => "-".into(),
@@ -374,27 +417,43 @@ async fn run(cli: Cli) -> Result<(), String> {
 					n["shardId"],
 					n["numShard"],
 					n["status"].as_str().unwrap_or("?"),
-					n["bond"].as_str().and_then(|b| b.parse::<u128>().ok()).map(|b| b / ZG).unwrap_or(0),
+					n["bond"]
+						.as_str()
+						.and_then(|b| b.parse::<u128>().ok())
+						.map(|b| b / ZG)
+						.unwrap_or(0),
 					n["operator"].as_str().unwrap_or("?"),
 					live
 				);
 			}
-		},
+		}
 		StorageCmd::Register { endpoint, shard_id, num_shard, bond, suri } => {
 			let shard = ShardConfig { shard_id, num_shard };
 			if !shard.is_valid() {
-				return Err(format!("shard {shard_id}/{num_shard}: the count is a power of two and the id below it"));
+				return Err(format!(
+					"shard {shard_id}/{num_shard}: the count is a power of two and the id below it"
+				));
 			}
 			let signer = chain::signer(&suri)?;
-			let endpoint_bytes = endpoint.clone().into_bytes().try_into().map_err(|_| "endpoint longer than 128 bytes")?;
-			let call = zerog_runtime::RuntimeCall::StorageMarket(pallet_storage_market::Call::register_node {
-				endpoint: endpoint_bytes,
-				shard,
-				bond: bond.checked_mul(ZG).ok_or("bond too large")?,
-			});
+			let endpoint_bytes = endpoint
+				.clone()
+				.into_bytes()
+				.try_into()
+				.map_err(|_| "endpoint longer than 128 bytes")?;
+			let call = zerog_runtime::RuntimeCall::StorageMarket(
+				pallet_storage_market::Call::register_node {
+					endpoint: endpoint_bytes,
+					shard,
+					bond: bond.checked_mul(ZG).ok_or("bond too large")?,
+				},
+			);
 			let inc = chain.submit(call, &signer, true).await.map_err(|e| e.to_string())?;
-			println!("registered {endpoint} (shard {shard_id}/{num_shard}) for {} in block {}", chain::address(&signer), inc.number);
-		},
+			println!(
+				"registered {endpoint} (shard {shard_id}/{num_shard}) for {} in block {}",
+				chain::address(&signer),
+				inc.number
+			);
+		}
 	}
 	Ok(())
 }
@@ -403,7 +462,10 @@ async fn run_compute(chain: &Chain, cmd: ComputeCmd, json: bool) -> Result<(), S
 	use pallet_compute_market::Call;
 	let done = |what: String, inc: chain::Included| {
 		if json {
-			println!("{}", serde_json::json!({ "ok": what, "block": inc.number, "blockHash": format!("{:?}", inc.block) }));
+			println!(
+				"{}",
+				serde_json::json!({ "ok": what, "block": inc.number, "blockHash": format!("{:?}", inc.block) })
+			);
 		} else {
 			println!("{what} in block {}", inc.number);
 		}
@@ -413,52 +475,89 @@ async fn run_compute(chain: &Chain, cmd: ComputeCmd, json: bool) -> Result<(), S
 		ComputeCmd::Ledger { suri } => {
 			let signer = chain::signer(&suri)?;
 			compute::print_ledger(chain, &signer.public().into(), json).await?
-		},
+		}
 		ComputeCmd::Deposit { amount, suri } => {
 			let (signer, amount) = (chain::signer(&suri)?, parse_zg(&amount)?);
 			let inc = compute::submit(chain, &signer, Call::deposit { amount }).await?;
-			done(format!("deposited {} into {}'s compute ledger", format_zg(amount), chain::address(&signer)), inc);
-		},
+			done(
+				format!(
+					"deposited {} into {}'s compute ledger",
+					format_zg(amount),
+					chain::address(&signer)
+				),
+				inc,
+			);
+		}
 		ComputeCmd::Withdraw { amount, suri } => {
 			let (signer, amount) = (chain::signer(&suri)?, parse_zg(&amount)?);
 			let inc = compute::submit(chain, &signer, Call::withdraw { amount }).await?;
 			done(format!("withdrew {} from the compute ledger", format_zg(amount)), inc);
-		},
+		}
 		ComputeCmd::Fund { provider, amount, suri } => {
 			let (signer, amount) = (chain::signer(&suri)?, parse_zg(&amount)?);
 			let provider = compute::provider_of(chain, &provider).await?;
 			let who = provider.to_ss58check();
 			let inc = compute::submit(chain, &signer, Call::fund { provider, amount }).await?;
 			done(format!("funded provider {who} with {}", format_zg(amount)), inc);
-		},
+		}
 		ComputeCmd::Refund { provider, amount, complete, suri } => {
 			let signer = chain::signer(&suri)?;
 			let provider = compute::provider_of(chain, &provider).await?;
 			let who = provider.to_ss58check();
 			match (complete, amount) {
 				(true, None) => {
-					let inc = compute::submit(chain, &signer, Call::complete_refund { provider }).await?;
+					let inc =
+						compute::submit(chain, &signer, Call::complete_refund { provider }).await?;
 					done(format!("refund from provider {who} returned to the ledger"), inc);
-				},
+				}
 				(false, Some(amount)) => {
 					let amount = parse_zg(&amount)?;
-					let inc = compute::submit(chain, &signer, Call::request_refund { provider, amount }).await?;
+					let inc =
+						compute::submit(chain, &signer, Call::request_refund { provider, amount })
+							.await?;
 					let unlock = inc.events.iter().find_map(|e| match e {
-						zerog_runtime::RuntimeEvent::ComputeMarket(pallet_compute_market::Event::RefundRequested { unlock, .. }) => Some(*unlock),
+						zerog_runtime::RuntimeEvent::ComputeMarket(
+							pallet_compute_market::Event::RefundRequested { unlock, .. },
+						) => Some(*unlock),
 						_ => None,
 					});
-					let when = unlock.map(|u| format!(", unlocks at block {u}: then `zg compute refund {who} --complete`")).unwrap_or_default();
-					done(format!("refund of {} from provider {who} requested{when}", format_zg(amount)), inc);
-				},
-				_ => return Err("give either AMOUNT (to request a refund) or --complete (to collect it)".into()),
+					let when =
+						unlock
+							.map(|u| {
+								format!(", unlocks at block {u}: then `zg compute refund {who} --complete`")
+							})
+							.unwrap_or_default();
+					done(
+						format!(
+							"refund of {} from provider {who} requested{when}",
+							format_zg(amount)
+						),
+						inc,
+					);
+				}
+				_ => {
+					return Err(
+						"give either AMOUNT (to request a refund) or --complete (to collect it)"
+							.into(),
+					)
+				}
 			}
-		},
+		}
 		ComputeCmd::Chat { service, prompt, max_tokens, max_fee, seed, endpoint, output, suri } => {
 			let signer = chain::signer(&suri)?;
 			let max_fee = max_fee.as_deref().map(parse_zg).transpose()?;
-			let opts = compute::ChatOpts { service, prompt: &prompt, max_tokens, max_fee, seed, endpoint, output: output.as_deref(), json };
+			let opts = compute::ChatOpts {
+				service,
+				prompt: &prompt,
+				max_tokens,
+				max_fee,
+				seed,
+				endpoint,
+				output: output.as_deref(),
+				json,
+			};
 			compute::chat(chain, &signer, opts).await?
-		},
+		}
 		ComputeCmd::Verify { file } => compute::verify(chain, &file, json).await?,
 	}
 	Ok(())
@@ -477,6 +576,6 @@ async fn main() -> ExitCode {
 		Err(e) => {
 			eprintln!("error: {e}");
 			ExitCode::FAILURE
-		},
+		}
 	}
 }

@@ -29,9 +29,12 @@ use zerog_erasure::{
 	layout::{EncodingTag, FileLayout},
 	CodeParams, ErasureCoder,
 };
-use zerog_storage_node::api::{self, parse_hash, to_hex, Base64, FileInfo, HexHash, SegmentWithProof, ShardJson};
+use zerog_storage_node::api::{
+	self, parse_hash, to_hex, Base64, FileInfo, HexHash, SegmentWithProof, ShardJson,
+};
 use zerog_storage_primitives::{
-	segment_count, segment_root, FileId, FileMerkleTree, FileRoot, MerkleProof, ShardConfig, Submission, SEGMENT_SIZE,
+	segment_count, segment_root, FileId, FileMerkleTree, FileRoot, MerkleProof, ShardConfig,
+	Submission, SEGMENT_SIZE,
 };
 
 use zerog_chain_client::Chain;
@@ -58,10 +61,15 @@ fn node_rpc(endpoint: &str) -> Result<HttpClient, String> {
 
 /// The storage nodes to use: those given with `--node` (asked for their shard), or the
 /// active nodes registered on chain. Nodes that do not answer are left out when `lenient`.
-pub async fn discover(chain: &Chain, explicit: &[String], lenient: bool) -> Result<Vec<NodeClient>, String> {
+pub async fn discover(
+	chain: &Chain,
+	explicit: &[String],
+	lenient: bool,
+) -> Result<Vec<NodeClient>, String> {
 	let mut out = Vec::new();
 	if explicit.is_empty() {
-		let list = chain.json("storageMarket_nodes", rpc_params![]).await.map_err(|e| e.to_string())?;
+		let list =
+			chain.json("storageMarket_nodes", rpc_params![]).await.map_err(|e| e.to_string())?;
 		for n in list.as_array().into_iter().flatten() {
 			if n["status"] != "active" {
 				continue;
@@ -84,13 +92,18 @@ pub async fn discover(chain: &Chain, explicit: &[String], lenient: bool) -> Resu
 			let rpc = node_rpc(endpoint)?;
 			match rpc.request::<ShardJson, _>("zgs_getShardConfig", rpc_params![]).await {
 				Ok(s) => out.push(NodeClient { endpoint: endpoint.clone(), shard: s.into(), rpc }),
-				Err(e) if lenient => eprintln!("warning: node {endpoint} does not answer ({e}); leaving it out"),
+				Err(e) if lenient => {
+					eprintln!("warning: node {endpoint} does not answer ({e}); leaving it out")
+				}
 				Err(e) => return Err(format!("node {endpoint}: {e}")),
 			}
 		}
 	}
 	if out.is_empty() {
-		return Err("no storage nodes: register some on chain (zg storage register) or pass --node URL".into());
+		return Err(
+			"no storage nodes: register some on chain (zg storage register) or pass --node URL"
+				.into(),
+		);
 	}
 	Ok(out)
 }
@@ -101,9 +114,11 @@ fn bar(len: u64, what: &str, quiet: bool) -> ProgressBar {
 	}
 	let pb = ProgressBar::new(len);
 	pb.set_style(
-		ProgressStyle::with_template("{msg:>10} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
-			.expect("static template; qed")
-			.progress_chars("=> "),
+		ProgressStyle::with_template(
+			"{msg:>10} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+		)
+		.expect("static template; qed")
+		.progress_chars("=> "),
 	);
 	pb.set_message(what.to_string());
 	pb
@@ -120,7 +135,11 @@ fn read_stripe(file: &mut File, layout: &FileLayout, s: u64) -> std::io::Result<
 }
 
 /// A stripe's encoded segments (data, then parity), each a full segment.
-fn encode_stripe(coder: &dyn ErasureCoder, layout: &FileLayout, data: Vec<u8>) -> Result<Vec<Vec<u8>>, String> {
+fn encode_stripe(
+	coder: &dyn ErasureCoder,
+	layout: &FileLayout,
+	data: Vec<u8>,
+) -> Result<Vec<Vec<u8>>, String> {
 	let parity = layout.encode_stripe(coder, &data).map_err(|e| e.to_string())?;
 	let mut segs: Vec<Vec<u8>> = data.chunks(SEGMENT_SIZE).map(<[u8]>::to_vec).collect();
 	segs.extend(parity);
@@ -129,22 +148,30 @@ fn encode_stripe(coder: &dyn ErasureCoder, layout: &FileLayout, data: Vec<u8>) -
 
 /// Segment roots, hashed on all cores.
 fn roots_parallel(segs: &[Vec<u8>]) -> Vec<[u8; 32]> {
-	let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(segs.len().max(1));
+	let threads =
+		std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(segs.len().max(1));
 	let per = segs.len().div_ceil(threads).max(1);
 	std::thread::scope(|sc| {
-		let handles: Vec<_> =
-			segs.chunks(per).map(|c| sc.spawn(move || c.iter().map(|s| segment_root(s)).collect::<Vec<_>>())).collect();
+		let handles: Vec<_> = segs
+			.chunks(per)
+			.map(|c| sc.spawn(move || c.iter().map(|s| segment_root(s)).collect::<Vec<_>>()))
+			.collect();
 		handles.into_iter().flat_map(|h| h.join().expect("hashing does not panic; qed")).collect()
 	})
 }
 
 /// The Merkle tree of the encoded file, streaming it once.
-fn encoded_tree(path: &Path, layout: FileLayout, pb: &ProgressBar) -> Result<FileMerkleTree, String> {
+fn encoded_tree(
+	path: &Path,
+	layout: FileLayout,
+	pb: &ProgressBar,
+) -> Result<FileMerkleTree, String> {
 	let coder = default_coder(layout.params);
 	let mut file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
 	let mut tree = FileMerkleTree::new();
 	for s in 0..layout.stripes() {
-		let data = read_stripe(&mut file, &layout, s).map_err(|e| format!("{}: {e}", path.display()))?;
+		let data =
+			read_stripe(&mut file, &layout, s).map_err(|e| format!("{}: {e}", path.display()))?;
 		pb.inc(data.len() as u64);
 		let segs = encode_stripe(&*coder, &layout, data)?;
 		for r in roots_parallel(&segs) {
@@ -167,7 +194,8 @@ pub struct Identified {
 /// The stripe layout of the file at `path`, whose size the spec must allow.
 pub fn file_layout(path: &Path, params: CodeParams) -> Result<FileLayout, String> {
 	let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
-	zerog_storage_primitives::check_size(size).map_err(|e| format!("{}: size {size}: {e:?}", path.display()))?;
+	zerog_storage_primitives::check_size(size)
+		.map_err(|e| format!("{}: size {size}: {e:?}", path.display()))?;
 	Ok(FileLayout::new(size, params))
 }
 
@@ -179,10 +207,13 @@ pub async fn identify(path: &Path, layout: FileLayout, quiet: bool) -> Result<Id
 	let pb = bar(size, "hashing", quiet);
 	let tree = {
 		let (p, pb2) = (path.to_path_buf(), pb.clone());
-		tokio::task::spawn_blocking(move || encoded_tree(&p, layout, &pb2)).await.map_err(|e| e.to_string())??
+		tokio::task::spawn_blocking(move || encoded_tree(&p, layout, &pb2))
+			.await
+			.map_err(|e| e.to_string())??
 	};
 	pb.finish_and_clear();
-	let submission = Submission { size: layout.encoded_size(), root: tree.root(), tags: tag.to_tags() };
+	let submission =
+		Submission { size: layout.encoded_size(), root: tree.root(), tags: tag.to_tags() };
 	let id = submission.id();
 	Ok(Identified { tree, submission, id })
 }
@@ -226,9 +257,13 @@ pub struct UploadOpts {
 async fn wait_known(node: &NodeClient, id: &FileId) -> Result<(), String> {
 	let deadline = Instant::now() + Duration::from_secs(120);
 	loop {
-		match node.rpc.request::<Option<FileInfo>, _>("zgs_getFileInfo", rpc_params![to_hex(id)]).await {
+		match node
+			.rpc
+			.request::<Option<FileInfo>, _>("zgs_getFileInfo", rpc_params![to_hex(id)])
+			.await
+		{
 			Ok(Some(_)) => return Ok(()),
-			Ok(None) => {},
+			Ok(None) => {}
 			Err(e) => return Err(format!("node {}: {e}", node.endpoint)),
 		}
 		if Instant::now() > deadline {
@@ -255,12 +290,19 @@ async fn held(node: &NodeClient, id: &FileId, segments: u64) -> Result<HashSet<u
 			.await
 			.map_err(|e| format!("node {}: {e}", node.endpoint))?;
 		if page.len() > HELD_PAGE as usize {
-			return Err(format!("node {}: {} indices in a page of {HELD_PAGE}", node.endpoint, page.len()));
+			return Err(format!(
+				"node {}: {} indices in a page of {HELD_PAGE}",
+				node.endpoint,
+				page.len()
+			));
 		}
 		let mut prev: Option<u64> = None;
 		for &i in &page {
 			if i < from || i >= segments || prev.is_some_and(|p| i <= p) {
-				return Err(format!("node {}: stored segment list out of order or range ({i})", node.endpoint));
+				return Err(format!(
+					"node {}: stored segment list out of order or range ({i})",
+					node.endpoint
+				));
 			}
 			prev = Some(i);
 		}
@@ -286,7 +328,9 @@ fn coverage(
 		let first = layout.stripe_start(s);
 		let count = (layout.stripe_data(s) + layout.parity_per_stripe()) as u64;
 		let have = (first..first + count)
-			.filter(|i| stored.contains(i) || shards.iter().zip(alive).any(|(sh, a)| *a && sh.holds(*i)))
+			.filter(|i| {
+				stored.contains(i) || shards.iter().zip(alive).any(|(sh, a)| *a && sh.holds(*i))
+			})
 			.count();
 		if have < layout.stripe_data(s) {
 			return Err(format!(
@@ -307,7 +351,9 @@ fn wants(
 	i: u64,
 	k: usize,
 ) -> bool {
-	!dead[k].load(std::sync::atomic::Ordering::Relaxed) && shards[k].holds(i) && !held[k].contains(&i)
+	!dead[k].load(std::sync::atomic::Ordering::Relaxed)
+		&& shards[k].holds(i)
+		&& !held[k].contains(&i)
 }
 
 /// Uploads a file: encodes it, submits it (unless already on chain), waits for
@@ -336,7 +382,10 @@ pub async fn upload(
 
 	// On chain already (an earlier, interrupted run, or anyone who uploaded the same
 	// file)? Else submit and wait for finality.
-	let existing = chain.json("storageMarket_fileStatus", rpc_params![to_hex(&id)]).await.map_err(|e| e.to_string())?;
+	let existing = chain
+		.json("storageMarket_fileStatus", rpc_params![to_hex(&id)])
+		.await
+		.map_err(|e| e.to_string())?;
 	let mut submitted = existing.is_null();
 	if submitted {
 		let fee = chain
@@ -344,7 +393,10 @@ pub async fn upload(
 			.await
 			.map_err(|e| e.to_string())?;
 		if fee.is_null() {
-			return Err(format!("the storage market refuses {encoded_size} bytes for {} months", opts.months));
+			return Err(format!(
+				"the storage market refuses {encoded_size} bytes for {} months",
+				opts.months
+			));
 		}
 		let call = zerog_runtime::RuntimeCall::StorageMarket(pallet_storage_market::Call::submit {
 			size: submission.size,
@@ -353,28 +405,41 @@ pub async fn upload(
 			lifetime_months: opts.months,
 		});
 		if !opts.quiet {
-			eprintln!("submitting file {} ({} encoded bytes, fee {} wei)", to_hex(&id), encoded_size, fee.as_str().unwrap_or("?"));
+			eprintln!(
+				"submitting file {} ({} encoded bytes, fee {} wei)",
+				to_hex(&id),
+				encoded_size,
+				fee.as_str().unwrap_or("?")
+			);
 		}
 		match chain.submit(call, signer, true).await {
 			Ok(inc) => {
 				let submitted_seq = inc.events.iter().find_map(|e| match e {
-					zerog_runtime::RuntimeEvent::StorageMarket(pallet_storage_market::Event::Submitted { seq, .. }) => {
-						Some(*seq)
-					},
+					zerog_runtime::RuntimeEvent::StorageMarket(
+						pallet_storage_market::Event::Submitted { seq, .. },
+					) => Some(*seq),
 					_ => None,
 				});
 				if !opts.quiet {
-					eprintln!("submitted in block {} ({:?}), entry {submitted_seq:?}", inc.number, inc.block);
+					eprintln!(
+						"submitted in block {} ({:?}), entry {submitted_seq:?}",
+						inc.number, inc.block
+					);
 				}
-			},
+			}
 			// Someone submitted the very same file in the meantime: it is paid for.
-			Err(zerog_chain_client::ChainError::Failed { error, .. }) if error.ends_with("::AlreadySubmitted") => {
+			Err(zerog_chain_client::ChainError::Failed { error, .. })
+				if error.ends_with("::AlreadySubmitted") =>
+			{
 				submitted = false;
-			},
+			}
 			Err(e) => return Err(e.to_string()),
 		}
 	}
-	let entry = chain.json("storageMarket_fileStatus", rpc_params![to_hex(&id)]).await.map_err(|e| e.to_string())?;
+	let entry = chain
+		.json("storageMarket_fileStatus", rpc_params![to_hex(&id)])
+		.await
+		.map_err(|e| e.to_string())?;
 	let seq = entry["seq"].as_u64().ok_or("the submission is not on chain after finality")?;
 
 	// Ask each node what it already holds; one that does not answer is left out.
@@ -390,7 +455,7 @@ pub async fn upload(
 			Ok(h) => {
 				todo.push(h);
 				alive.push(true);
-			},
+			}
 			Err(e) => {
 				if !opts.quiet {
 					eprintln!("warning: leaving out storage node {}: {e}", n.endpoint);
@@ -398,12 +463,13 @@ pub async fn upload(
 				skipped.push((n.endpoint.clone(), e));
 				todo.push(HashSet::new());
 				alive.push(false);
-			},
+			}
 		}
 	}
 	// Nodes left out hold nothing as far as this upload knows.
 	let stored: HashSet<u64> = todo.iter().flatten().copied().collect();
-	coverage(&layout, &shards, &alive, &stored).map_err(|e| format!("too many storage nodes are down: {e}"))?;
+	coverage(&layout, &shards, &alive, &stored)
+		.map_err(|e| format!("too many storage nodes are down: {e}"))?;
 
 	let t0 = Instant::now();
 	let dead: Arc<Vec<std::sync::atomic::AtomicBool>> =
@@ -427,11 +493,17 @@ pub async fn upload(
 				if !(first..first + count).any(|i| (0..shards.len()).any(|k| wanted(i, k))) {
 					continue;
 				}
-				let data = read_stripe(&mut file, &layout, s).map_err(|e| format!("{}: {e}", p.display()))?;
+				let data = read_stripe(&mut file, &layout, s)
+					.map_err(|e| format!("{}: {e}", p.display()))?;
 				for (j, seg) in encode_stripe(&*coder, &layout, data)?.into_iter().enumerate() {
 					let i = first + j as u64;
 					let proof = levels.proof(i).ok_or("proof past the end")?;
-					let seg = Arc::new(SegmentWithProof { id: HexHash(id), index: i, data: Base64(seg), proof: proof.into() });
+					let seg = Arc::new(SegmentWithProof {
+						id: HexHash(id),
+						index: i,
+						data: Base64(seg),
+						proof: proof.into(),
+					});
 					for k in 0..shards.len() {
 						if wanted(i, k) && tx.blocking_send((k, seg.clone())).is_err() {
 							return Ok(());
@@ -448,8 +520,14 @@ pub async fn upload(
 	let rx = Arc::new(tokio::sync::Mutex::new(rx));
 	let workers: Vec<_> = (0..opts.parallel.max(1))
 		.map(|_| {
-			let (rx, nodes, failures, pb, dead, stored) =
-				(rx.clone(), nodes.clone(), failures.clone(), pb.clone(), dead.clone(), stored.clone());
+			let (rx, nodes, failures, pb, dead, stored) = (
+				rx.clone(),
+				nodes.clone(),
+				failures.clone(),
+				pb.clone(),
+				dead.clone(),
+				stored.clone(),
+			);
 			tokio::spawn(async move {
 				use std::sync::atomic::Ordering;
 				loop {
@@ -457,15 +535,28 @@ pub async fn upload(
 					let node = &nodes[k];
 					let mut attempt = 0;
 					while !dead[k].load(Ordering::Relaxed) {
-						match node.rpc.request::<bool, _>("zgs_uploadSegment", rpc_params![&*seg]).await {
+						match node
+							.rpc
+							.request::<bool, _>("zgs_uploadSegment", rpc_params![&*seg])
+							.await
+						{
 							Ok(_) => {
-								stored.lock().expect("no panics under the lock; qed").insert(seg.index);
+								stored
+									.lock()
+									.expect("no panics under the lock; qed")
+									.insert(seg.index);
 								break;
-							},
-							Err(e) if attempt < 4 && matches!(e, ClientError::Transport(_) | ClientError::RequestTimeout) => {
+							}
+							Err(e)
+								if attempt < 4
+									&& matches!(
+										e,
+										ClientError::Transport(_) | ClientError::RequestTimeout
+									) =>
+							{
 								attempt += 1;
 								tokio::time::sleep(Duration::from_millis(250 << attempt)).await;
-							},
+							}
 							Err(e) => {
 								// This node is left out for the rest of the upload.
 								dead[k].store(true, Ordering::Relaxed);
@@ -474,7 +565,7 @@ pub async fn upload(
 									.expect("no panics under the lock; qed")
 									.entry(k)
 									.or_insert_with(|| format!("segment {}: {e}", seg.index));
-							},
+							}
 						}
 					}
 					pb.inc(SEG);
@@ -490,7 +581,10 @@ pub async fn upload(
 	let failures = std::mem::take(&mut *failures.lock().expect("no panics under the lock; qed"));
 	for (k, why) in &failures {
 		if !opts.quiet {
-			eprintln!("warning: storage node {} failed and was left out: {why}", nodes[*k].endpoint);
+			eprintln!(
+				"warning: storage node {} failed and was left out: {why}",
+				nodes[*k].endpoint
+			);
 		}
 		skipped.push((nodes[*k].endpoint.clone(), why.clone()));
 	}
@@ -527,18 +621,31 @@ pub struct OnChainFile {
 /// Looks file `id` up on chain and reads its encoding. The entry must hash to `id`
 /// (root, size and tags), so what it says about the file is what its uploader submitted.
 pub async fn lookup(chain: &Chain, id: &FileId) -> Result<OnChainFile, String> {
-	let entry = chain.json("storageMarket_fileStatus", rpc_params![to_hex(id)]).await.map_err(|e| e.to_string())?;
+	let entry = chain
+		.json("storageMarket_fileStatus", rpc_params![to_hex(id)])
+		.await
+		.map_err(|e| e.to_string())?;
 	if entry.is_null() {
-		return Err(format!("file {} is not on chain (a file is named by the id `zg storage upload` printed)", to_hex(id)));
+		return Err(format!(
+			"file {} is not on chain (a file is named by the id `zg storage upload` printed)",
+			to_hex(id)
+		));
 	}
 	let size = entry["size"].as_u64().ok_or("entry without a size")?;
 	let root = parse_hash(entry["root"].as_str().unwrap_or_default())?;
 	let tags = parse_hash(entry["tags"].as_str().unwrap_or_default())?;
 	if (Submission { size, root, tags }).id() != *id {
-		return Err(format!("the chain's entry for file {} does not hash to that id: the RPC node is lying", to_hex(id)));
+		return Err(format!(
+			"the chain's entry for file {} does not hash to that id: the RPC node is lying",
+			to_hex(id)
+		));
 	}
-	let tag = EncodingTag::from_tags(&tags, size)
-		.ok_or_else(|| format!("file {} was not uploaded by zg (its tags carry no ZGE1 encoding header)", to_hex(id)))?;
+	let tag = EncodingTag::from_tags(&tags, size).ok_or_else(|| {
+		format!(
+			"file {} was not uploaded by zg (its tags carry no ZGE1 encoding header)",
+			to_hex(id)
+		)
+	})?;
 	Ok(OnChainFile { entry, root, tag })
 }
 
@@ -569,15 +676,18 @@ impl Fetcher {
 	/// Segment `i`, verified against the root, from the first node that has it right.
 	async fn segment(self: &Arc<Self>, i: u64) -> Option<Vec<u8>> {
 		for (k, node) in self.nodes.iter().enumerate() {
-			if !node.shard.holds(i) ||
-				self.bad.lock().expect("no panics under the lock; qed").contains_key(&k) ||
-				self.down.lock().expect("no panics under the lock; qed").contains(&k)
+			if !node.shard.holds(i)
+				|| self.bad.lock().expect("no panics under the lock; qed").contains_key(&k)
+				|| self.down.lock().expect("no panics under the lock; qed").contains(&k)
 			{
 				continue;
 			}
 			let reply = node
 				.rpc
-				.request::<SegmentWithProof, _>("zgs_downloadSegmentWithProof", rpc_params![to_hex(&self.id), i])
+				.request::<SegmentWithProof, _>(
+					"zgs_downloadSegmentWithProof",
+					rpc_params![to_hex(&self.id), i],
+				)
 				.await;
 			let seg = match reply {
 				Ok(seg) => seg,
@@ -585,16 +695,20 @@ impl Fetcher {
 				Err(_) => {
 					self.down.lock().expect("no panics under the lock; qed").insert(k);
 					continue;
-				},
+				}
 			};
 			let me = self.clone();
 			let check = tokio::task::spawn_blocking(move || me.verify(i, seg)).await;
 			match check {
 				Ok(Ok(data)) => return Some(data),
 				Ok(Err(reason)) => {
-					self.bad.lock().expect("no panics under the lock; qed").entry(k).or_insert(reason);
-				},
-				Err(_) => {},
+					self.bad
+						.lock()
+						.expect("no panics under the lock; qed")
+						.entry(k)
+						.or_insert(reason);
+				}
+				Err(_) => {}
 			}
 		}
 		None
@@ -602,14 +716,21 @@ impl Fetcher {
 
 	fn verify(&self, i: u64, seg: SegmentWithProof) -> Result<Vec<u8>, String> {
 		if seg.id.0 != self.id || seg.index != i {
-			return Err(format!("asked for segment {i}, got segment {} of {}", seg.index, to_hex(&seg.id.0)));
+			return Err(format!(
+				"asked for segment {i}, got segment {} of {}",
+				seg.index,
+				to_hex(&seg.id.0)
+			));
 		}
 		if seg.data.0.len() != SEGMENT_SIZE {
 			return Err(format!("segment {i} is {} bytes", seg.data.0.len()));
 		}
 		let proof: MerkleProof = seg.proof.into();
 		if proof.index != i || proof.leaf_count != self.segments {
-			return Err(format!("segment {i}: proof for position {} of {}", proof.index, proof.leaf_count));
+			return Err(format!(
+				"segment {i}: proof for position {} of {}",
+				proof.index, proof.leaf_count
+			));
 		}
 		proof
 			.verify(&self.root, segment_root(&seg.data.0))
@@ -618,7 +739,11 @@ impl Fetcher {
 	}
 
 	/// Stripe `s`'s data, rebuilt from parity if a data segment is missing or bad.
-	async fn stripe(self: Arc<Self>, layout: FileLayout, s: u64) -> Result<(Vec<u8>, bool), String> {
+	async fn stripe(
+		self: Arc<Self>,
+		layout: FileLayout,
+		s: u64,
+	) -> Result<(Vec<u8>, bool), String> {
 		let first = layout.stripe_start(s);
 		let d = layout.stripe_data(s);
 		let m = layout.parity_per_stripe();
@@ -632,7 +757,9 @@ impl Fetcher {
 			}
 			return Ok((out, false));
 		}
-		let parity = futures::future::join_all((0..m as u64).map(|j| self.segment(first + (d as u64) + j))).await;
+		let parity =
+			futures::future::join_all((0..m as u64).map(|j| self.segment(first + (d as u64) + j)))
+				.await;
 		segs.extend(parity);
 		let have = segs.iter().filter(|x| x.is_some()).count();
 		if have < d {
@@ -675,7 +802,10 @@ pub async fn download(
 		down: Mutex::new(HashSet::new()),
 	});
 	let part = PathBuf::from(format!("{}.part", out.display()));
-	let mut w = std::io::BufWriter::with_capacity(4 << 20, File::create(&part).map_err(|e| format!("{}: {e}", part.display()))?);
+	let mut w = std::io::BufWriter::with_capacity(
+		4 << 20,
+		File::create(&part).map_err(|e| format!("{}: {e}", part.display()))?,
+	);
 	let pb = bar(layout.size, "download", quiet);
 	let t0 = Instant::now();
 	let mut written = 0u64;
@@ -690,7 +820,7 @@ pub async fn download(
 				drop(w);
 				let _ = std::fs::remove_file(&part);
 				return Err(e);
-			},
+			}
 		};
 		decoded += rebuilt as u64;
 		let n = (data.len() as u64).min(layout.size - written) as usize;
@@ -705,18 +835,27 @@ pub async fn download(
 	let secs = t0.elapsed().as_secs_f64();
 	let bad = fetcher.bad.lock().expect("no panics under the lock; qed");
 	let down = fetcher.down.lock().expect("no panics under the lock; qed");
-	let mut bad_nodes: Vec<(String, String)> = bad.iter().map(|(k, r)| (fetcher.nodes[*k].endpoint.clone(), r.clone())).collect();
+	let mut bad_nodes: Vec<(String, String)> =
+		bad.iter().map(|(k, r)| (fetcher.nodes[*k].endpoint.clone(), r.clone())).collect();
 	bad_nodes.sort();
-	let mut unreachable: Vec<String> = down.iter().map(|k| fetcher.nodes[*k].endpoint.clone()).collect();
+	let mut unreachable: Vec<String> =
+		down.iter().map(|k| fetcher.nodes[*k].endpoint.clone()).collect();
 	unreachable.sort();
 	Ok(DownloadReport { size: written, secs, decoded_stripes: decoded, bad_nodes, unreachable })
 }
 
 /// Each node's view of file `id` (`None`: unreachable).
-pub async fn node_views(nodes: &[NodeClient], id: &FileId) -> Vec<(String, ShardConfig, Result<Option<FileInfo>, String>)> {
+pub async fn node_views(
+	nodes: &[NodeClient],
+	id: &FileId,
+) -> Vec<(String, ShardConfig, Result<Option<FileInfo>, String>)> {
 	let mut out = Vec::new();
 	for n in nodes {
-		let r = n.rpc.request::<Option<FileInfo>, _>("zgs_getFileInfo", rpc_params![to_hex(id)]).await.map_err(|e| e.to_string());
+		let r = n
+			.rpc
+			.request::<Option<FileInfo>, _>("zgs_getFileInfo", rpc_params![to_hex(id)])
+			.await
+			.map_err(|e| e.to_string());
 		out.push((n.endpoint.clone(), n.shard, r));
 	}
 	out

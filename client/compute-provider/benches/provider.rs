@@ -34,7 +34,11 @@ fn ms(d: Duration) -> f64 {
 fn peak_rss_kib() -> u64 {
 	std::fs::read_to_string("/proc/self/status")
 		.ok()
-		.and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0)))
+		.and_then(|s| {
+			s.lines()
+				.find(|l| l.starts_with("VmHWM:"))
+				.map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0))
+		})
 		.unwrap_or(0)
 }
 
@@ -44,7 +48,11 @@ async fn main() {
 	const MAX_TOKENS: u32 = 64;
 	let started = Instant::now();
 	let model = tiny::TinyLm::train(&tiny::corpus(), 100_000, 0x2E60, |_, _| {});
-	println!("trained {} (100k steps) in {:.1} s", tiny::MODEL_NAME, started.elapsed().as_secs_f64());
+	println!(
+		"trained {} (100k steps) in {:.1} s",
+		tiny::MODEL_NAME,
+		started.elapsed().as_secs_f64()
+	);
 	let engine = Arc::new(CpuEngine::new(model));
 
 	let genesis = H256::repeat_byte(7);
@@ -62,7 +70,8 @@ async fn main() {
 	let served = serve_in_memory(engine.clone(), &setup, dir.path()).await.expect("provider");
 	let (url, user) = (served.url, served.user);
 
-	let body = chat_body(tiny::MODEL_NAME, "What does a storage node keep?", MAX_TOKENS, false, Some(42));
+	let body =
+		chat_body(tiny::MODEL_NAME, "What does a storage node keep?", MAX_TOKENS, false, Some(42));
 	let request: ChatRequest = serde_json::from_slice(&body).expect("valid body");
 	let raw: Value = serde_json::from_slice(&body).expect("valid body");
 
@@ -71,7 +80,12 @@ async fn main() {
 	let mut tokens = 0u64;
 	let t_direct = Instant::now();
 	for _ in 0..requests {
-		let job = ChatJob { request: request.clone(), body: raw.clone(), max_tokens: MAX_TOKENS, seed: 0 };
+		let job = ChatJob {
+			request: request.clone(),
+			body: raw.clone(),
+			max_tokens: MAX_TOKENS,
+			seed: 0,
+		};
 		let (tx, mut rx) = mpsc::unbounded_channel();
 		let t = Instant::now();
 		let run = tokio::spawn(engine.clone().chat(job, tx));
@@ -90,7 +104,9 @@ async fn main() {
 		let t = Instant::now();
 		let signed = SignedRequest::sign(&user, genesis, 0, nonce, u128::MAX, &body);
 		let resp = client.post("/v1/chat/completions", &body, Some(&signed)).await.expect("served");
-		let v: Value = serde_json::from_slice(&read_body(resp.into_body(), 1 << 20).await.expect("body")).expect("json");
+		let v: Value =
+			serde_json::from_slice(&read_body(resp.into_body(), 1 << 20).await.expect("body"))
+				.expect("json");
 		served.push(t.elapsed());
 		served_tokens += v["usage"]["completion_tokens"].as_u64().expect("usage");
 	}
@@ -98,7 +114,12 @@ async fn main() {
 
 	direct.sort();
 	served.sort();
-	let (d50, d99, s50, s99) = (percentile(&direct, 0.5), percentile(&direct, 0.99), percentile(&served, 0.5), percentile(&served, 0.99));
+	let (d50, d99, s50, s99) = (
+		percentile(&direct, 0.5),
+		percentile(&direct, 0.99),
+		percentile(&served, 0.5),
+		percentile(&served, 0.99),
+	);
 	println!("requests                {requests}, {} output tokens each", tokens / requests as u64);
 	println!("engine direct  p50 {:>8.3} ms   p99 {:>8.3} ms   (baseline)", ms(d50), ms(d99));
 	println!("via provider   p50 {:>8.3} ms   p99 {:>8.3} ms", ms(s50), ms(s99));
@@ -109,6 +130,9 @@ async fn main() {
 		s50.as_secs_f64() / d50.as_secs_f64(),
 		s99.as_secs_f64() / d99.as_secs_f64()
 	);
-	println!("cpu model      {:.0} output tokens/s (one request at a time, one core)", tokens as f64 / direct_secs);
+	println!(
+		"cpu model      {:.0} output tokens/s (one request at a time, one core)",
+		tokens as f64 / direct_secs
+	);
 	println!("peak RSS       {} KiB", peak_rss_kib());
 }

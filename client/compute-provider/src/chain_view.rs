@@ -51,7 +51,11 @@ pub struct ServiceView {
 /// Chain reads of the provider.
 pub trait ChainView: Send + Sync + 'static {
 	/// `user`'s sub-account with `provider`, if any.
-	fn sub_account(&self, user: &AccountId, provider: &AccountId) -> BoxFuture<'_, Result<Option<SubAccount>, String>>;
+	fn sub_account(
+		&self,
+		user: &AccountId,
+		provider: &AccountId,
+	) -> BoxFuture<'_, Result<Option<SubAccount>, String>>;
 	/// Every service.
 	fn services(&self) -> BoxFuture<'_, Result<Vec<ServiceView>, String>>;
 }
@@ -66,7 +70,9 @@ fn balance(v: &Value, field: &str) -> Result<Balance, String> {
 
 /// Parses `compute_services` output.
 pub fn parse_services(v: &Value) -> Result<Vec<ServiceView>, String> {
-	let text = |s: &Value, f: &str| s.get(f).and_then(Value::as_str).map(str::to_string).ok_or_else(|| format!("{f} missing"));
+	let text = |s: &Value, f: &str| {
+		s.get(f).and_then(Value::as_str).map(str::to_string).ok_or_else(|| format!("{f} missing"))
+	};
 	let account = |s: &Value, f: &str| -> Result<AccountId, String> {
 		AccountId::from_ss58check(&text(s, f)?).map_err(|e| format!("{f}: {e:?}"))
 	};
@@ -107,12 +113,21 @@ fn rpc_err(e: ChainError) -> String {
 }
 
 impl ChainView for RpcView {
-	fn sub_account(&self, user: &AccountId, provider: &AccountId) -> BoxFuture<'_, Result<Option<SubAccount>, String>> {
+	fn sub_account(
+		&self,
+		user: &AccountId,
+		provider: &AccountId,
+	) -> BoxFuture<'_, Result<Option<SubAccount>, String>> {
 		let (user, provider) = (user.to_ss58check(), provider.to_ss58check());
 		Box::pin(async move {
-			let ledger = self.chain.json("compute_ledger", rpc_params![user]).await.map_err(rpc_err)?;
-			let Some(subs) = ledger.get("subAccounts").and_then(Value::as_array) else { return Ok(None) };
-			let Some(sub) = subs.iter().find(|s| s.get("provider").and_then(Value::as_str) == Some(&provider)) else {
+			let ledger =
+				self.chain.json("compute_ledger", rpc_params![user]).await.map_err(rpc_err)?;
+			let Some(subs) = ledger.get("subAccounts").and_then(Value::as_array) else {
+				return Ok(None);
+			};
+			let Some(sub) =
+				subs.iter().find(|s| s.get("provider").and_then(Value::as_str) == Some(&provider))
+			else {
 				return Ok(None);
 			};
 			Ok(Some(SubAccount {
@@ -124,7 +139,11 @@ impl ChainView for RpcView {
 	}
 
 	fn services(&self) -> BoxFuture<'_, Result<Vec<ServiceView>, String>> {
-		Box::pin(async move { parse_services(&self.chain.json("compute_services", rpc_params![]).await.map_err(rpc_err)?) })
+		Box::pin(async move {
+			parse_services(
+				&self.chain.json("compute_services", rpc_params![]).await.map_err(rpc_err)?,
+			)
+		})
 	}
 }
 
@@ -138,7 +157,11 @@ pub struct MemoryView {
 }
 
 impl ChainView for Arc<MemoryView> {
-	fn sub_account(&self, user: &AccountId, provider: &AccountId) -> BoxFuture<'_, Result<Option<SubAccount>, String>> {
+	fn sub_account(
+		&self,
+		user: &AccountId,
+		provider: &AccountId,
+	) -> BoxFuture<'_, Result<Option<SubAccount>, String>> {
 		let found = self.subs.lock().get(&(user.clone(), provider.clone())).copied();
 		Box::pin(async move { Ok(found) })
 	}

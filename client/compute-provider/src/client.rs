@@ -81,7 +81,10 @@ impl ProviderClient {
 	/// A client of `base` (`http://host:port`).
 	pub fn new(base: &str) -> Result<Self, ClientError> {
 		if !base.starts_with("http://") {
-			return Err(ClientError::Transport(base.into(), "only http:// endpoints are supported".into()));
+			return Err(ClientError::Transport(
+				base.into(),
+				"only http:// endpoints are supported".into(),
+			));
 		}
 		Ok(Self {
 			base: base.trim_end_matches('/').to_string(),
@@ -94,7 +97,10 @@ impl ProviderClient {
 		ClientError::Transport(self.base.clone(), e.to_string())
 	}
 
-	async fn send(&self, req: hyper::Request<Full<Bytes>>) -> Result<hyper::Response<hyper::body::Incoming>, ClientError> {
+	async fn send(
+		&self,
+		req: hyper::Request<Full<Bytes>>,
+	) -> Result<hyper::Response<hyper::body::Incoming>, ClientError> {
 		let resp = tokio::time::timeout(self.timeout, self.http.request(req))
 			.await
 			.map_err(|_| self.transport("timed out"))?
@@ -121,24 +127,38 @@ impl ProviderClient {
 		let req = hyper::Request::get(format!("{}{path}", self.base))
 			.body(Full::new(Bytes::new()))
 			.map_err(|e| self.transport(e))?;
-		let body = read_body(self.send(req).await?.into_body(), MAX_RESPONSE_BYTES).await.map_err(|e| self.transport(e))?;
+		let body = read_body(self.send(req).await?.into_body(), MAX_RESPONSE_BYTES)
+			.await
+			.map_err(|e| self.transport(e))?;
 		serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))
 	}
 
 	/// `POST path` with `body` and the signature headers of `signed` (if any); the
 	/// response as it comes.
-	pub async fn post(&self, path: &str, body: &[u8], signed: Option<&SignedRequest>) -> Result<hyper::Response<hyper::body::Incoming>, ClientError> {
-		let mut req = hyper::Request::post(format!("{}{path}", self.base)).header("content-type", "application/json");
+	pub async fn post(
+		&self,
+		path: &str,
+		body: &[u8],
+		signed: Option<&SignedRequest>,
+	) -> Result<hyper::Response<hyper::body::Incoming>, ClientError> {
+		let mut req = hyper::Request::post(format!("{}{path}", self.base))
+			.header("content-type", "application/json");
 		for (name, value) in signed.map(SignedRequest::headers).unwrap_or_default() {
 			req = req.header(name, value);
 		}
-		let req = req.body(Full::new(Bytes::copy_from_slice(body))).map_err(|e| self.transport(e))?;
+		let req =
+			req.body(Full::new(Bytes::copy_from_slice(body))).map_err(|e| self.transport(e))?;
 		self.send(req).await
 	}
 
 	/// A streamed chat completion: `on_text` gets each piece as it arrives; the answer
 	/// ends with the provider's proof.
-	pub async fn chat_stream(&self, body: &[u8], signed: &SignedRequest, mut on_text: impl FnMut(&str)) -> Result<ChatAnswer, ClientError> {
+	pub async fn chat_stream(
+		&self,
+		body: &[u8],
+		signed: &SignedRequest,
+		mut on_text: impl FnMut(&str),
+	) -> Result<ChatAnswer, ClientError> {
 		let mut stream = self.post("/v1/chat/completions", body, Some(signed)).await?.into_body();
 		let mut sse = SseDecoder::default();
 		let (mut text, mut finish, mut proof) = (String::new(), String::new(), None);
@@ -154,7 +174,8 @@ impl ProviderClient {
 				if payload == "[DONE]" {
 					continue;
 				}
-				let chunk: Value = serde_json::from_str(&payload).map_err(|e| ClientError::Protocol(format!("bad chunk: {e}")))?;
+				let chunk: Value = serde_json::from_str(&payload)
+					.map_err(|e| ClientError::Protocol(format!("bad chunk: {e}")))?;
 				if let Some(err) = chunk.get("error") {
 					return Err(ClientError::Refused {
 						status: 200,
@@ -172,11 +193,16 @@ impl ProviderClient {
 					}
 				}
 				if let Some(p) = chunk.get("zerog") {
-					proof = Some(serde_json::from_value(p.clone()).map_err(|e| ClientError::Protocol(format!("bad proof: {e}")))?);
+					proof = Some(
+						serde_json::from_value(p.clone())
+							.map_err(|e| ClientError::Protocol(format!("bad proof: {e}")))?,
+					);
 				}
 			}
 		}
-		let proof = proof.ok_or_else(|| ClientError::Protocol("the stream ended without the provider's proof".into()))?;
+		let proof = proof.ok_or_else(|| {
+			ClientError::Protocol("the stream ended without the provider's proof".into())
+		})?;
 		Ok(ChatAnswer { text, finish_reason: finish, proof })
 	}
 }
@@ -197,7 +223,13 @@ pub async fn read_body(mut body: hyper::body::Incoming, limit: usize) -> Result<
 }
 
 /// An OpenAI chat request body for one user message.
-pub fn chat_body(model: &str, prompt: &str, max_tokens: u32, stream: bool, seed: Option<u64>) -> Vec<u8> {
+pub fn chat_body(
+	model: &str,
+	prompt: &str,
+	max_tokens: u32,
+	stream: bool,
+	seed: Option<u64>,
+) -> Vec<u8> {
 	let mut body = json!({
 		"model": model,
 		"messages": [{ "role": "user", "content": prompt }],

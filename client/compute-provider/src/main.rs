@@ -138,7 +138,9 @@ fn fail(msg: impl std::fmt::Display) -> ! {
 #[tokio::main]
 async fn main() {
 	tracing_subscriber::fmt()
-		.with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+		)
 		.with_writer(std::io::stderr)
 		.init();
 	match Cli::parse().command {
@@ -158,7 +160,7 @@ async fn main() {
 				started.elapsed().as_secs_f64(),
 				out.display()
 			);
-		},
+		}
 		Command::Run {
 			chain,
 			suri,
@@ -184,16 +186,21 @@ async fn main() {
 		} => {
 			let account = signer(&suri).unwrap_or_else(|e| fail(e));
 			let key = signer(signer_suri.as_deref().unwrap_or(&suri)).unwrap_or_else(|e| fail(e));
-			std::fs::create_dir_all(&base_path).unwrap_or_else(|e| fail(format!("{}: {e}", base_path.display())));
+			std::fs::create_dir_all(&base_path)
+				.unwrap_or_else(|e| fail(format!("{}: {e}", base_path.display())));
 			let model_path = model_path.unwrap_or_else(|| base_path.join("zerog-tiny-lm.bin"));
 			let engine: Arc<dyn Engine> = match engine {
-				EngineKind::Cpu => Arc::new(CpuEngine::load_or_train(&model_path, train_steps).unwrap_or_else(|e| fail(e))),
+				EngineKind::Cpu => Arc::new(
+					CpuEngine::load_or_train(&model_path, train_steps).unwrap_or_else(|e| fail(e)),
+				),
 				EngineKind::Proxy => {
-					let upstream = upstream.unwrap_or_else(|| fail("--engine proxy needs --upstream"));
-					let model = upstream_model.unwrap_or_else(|| fail("--engine proxy needs --upstream-model"));
+					let upstream =
+						upstream.unwrap_or_else(|| fail("--engine proxy needs --upstream"));
+					let model = upstream_model
+						.unwrap_or_else(|| fail("--engine proxy needs --upstream-model"));
 					let key = upstream_key.or_else(|| std::env::var("ZG_UPSTREAM_KEY").ok());
 					Arc::new(ProxyEngine::new(&upstream, &model, key).unwrap_or_else(|e| fail(e)))
-				},
+				}
 				EngineKind::Cuda => cuda_engine(&model_path, train_steps),
 			};
 
@@ -202,46 +209,98 @@ async fn main() {
 			let view = RpcView::new(chain.clone());
 			let provider_id = AccountId::from(account.public());
 			let endpoint = endpoint.unwrap_or_else(|| format!("http://{listen}"));
-			let service = find_or_register(&chain, &view, &account, &key, service, &name, kind, &engine.model(), &endpoint, input_price, output_price, bond)
-				.await
-				.unwrap_or_else(|e| fail(e));
+			let service = find_or_register(
+				&chain,
+				&view,
+				&account,
+				&key,
+				service,
+				&name,
+				kind,
+				&engine.model(),
+				&endpoint,
+				input_price,
+				output_price,
+				bond,
+			)
+			.await
+			.unwrap_or_else(|e| fail(e));
 			if service.provider != provider_id {
-				fail(format!("service {} belongs to {}, not {}", service.id, service.provider.to_ss58check(), provider_id.to_ss58check()));
+				fail(format!(
+					"service {} belongs to {}, not {}",
+					service.id,
+					service.provider.to_ss58check(),
+					provider_id.to_ss58check()
+				));
 			}
 			if service.signer != AccountId::from(key.public()) {
-				fail(format!("service {} signs with {}; pass that key as --signer-suri", service.id, service.signer.to_ss58check()));
+				fail(format!(
+					"service {} signs with {}; pass that key as --signer-suri",
+					service.id,
+					service.signer.to_ss58check()
+				));
 			}
-			let store = Arc::new(Store::open(&base_path.join("receipts"), true).unwrap_or_else(|e| fail(e)));
-			let config = ProviderConfig { service: service.clone(), genesis, signer: key, default_max_tokens, settle_threshold };
+			let store = Arc::new(
+				Store::open(&base_path.join("receipts"), true).unwrap_or_else(|e| fail(e)),
+			);
+			let config = ProviderConfig {
+				service: service.clone(),
+				genesis,
+				signer: key,
+				default_max_tokens,
+				settle_threshold,
+			};
 			let provider = Provider::new(config, engine.clone(), Arc::new(view), store);
-			let listener = tokio::net::TcpListener::bind(listen).await.unwrap_or_else(|e| fail(format!("{listen}: {e}")));
+			let listener = tokio::net::TcpListener::bind(listen)
+				.await
+				.unwrap_or_else(|e| fail(format!("{listen}: {e}")));
 			tracing::info!(
 				target: "provider",
 				"serving service {} ({}, model {}) on http://{}; {} receipts pending",
 				service.id, service.name, engine.model(), listener.local_addr().map(|a| a.to_string()).unwrap_or_default(),
 				provider.store.pending_count()
 			);
-			println!("service {} listening on {}", service.id, listener.local_addr().map(|a| a.to_string()).unwrap_or_default());
-			let settler = tokio::spawn(settle::run(provider.clone(), chain.clone(), account.clone(), Duration::from_secs(settle_interval)));
+			println!(
+				"service {} listening on {}",
+				service.id,
+				listener.local_addr().map(|a| a.to_string()).unwrap_or_default()
+			);
+			let settler = tokio::spawn(settle::run(
+				provider.clone(),
+				chain.clone(),
+				account.clone(),
+				Duration::from_secs(settle_interval),
+			));
 			let shutdown = async {
-				let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+				let mut term =
+					tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+						.expect("signal handler");
 				tokio::select! { _ = term.recv() => {}, _ = tokio::signal::ctrl_c() => {} }
 				tracing::info!(target: "provider", "shutting down: finishing requests, then settling");
 			};
-			server::serve(provider.clone(), listener, shutdown, Duration::from_secs(30)).await.unwrap_or_else(|e| fail(e));
+			server::serve(provider.clone(), listener, shutdown, Duration::from_secs(30))
+				.await
+				.unwrap_or_else(|e| fail(e));
 			settler.abort();
 			match settle::settle_pending(&provider, &chain, &account).await {
-				Ok((s, r)) => tracing::info!(target: "provider", "final settlement: {s} settled, {r} rejected"),
-				Err(e) => tracing::warn!(target: "provider", "final settlement failed ({e}); receipts stay pending on disk"),
+				Ok((s, r)) => {
+					tracing::info!(target: "provider", "final settlement: {s} settled, {r} rejected")
+				}
+				Err(e) => {
+					tracing::warn!(target: "provider", "final settlement failed ({e}); receipts stay pending on disk")
+				}
 			}
-		},
+		}
 	}
 }
 
 #[cfg(feature = "cuda")]
 fn cuda_engine(model_path: &std::path::Path, train_steps: u64) -> Arc<dyn Engine> {
 	let cpu = CpuEngine::load_or_train(model_path, train_steps).unwrap_or_else(|e| fail(e));
-	Arc::new(zerog_compute_provider::engine::cuda::CudaEngine::new(cpu.tiny().clone()).unwrap_or_else(|e| fail(e)))
+	Arc::new(
+		zerog_compute_provider::engine::cuda::CudaEngine::new(cpu.tiny().clone())
+			.unwrap_or_else(|e| fail(e)),
+	)
 }
 
 #[cfg(not(feature = "cuda"))]
@@ -267,12 +326,20 @@ async fn find_or_register(
 	let me = AccountId::from(account.public());
 	let services = view.services().await?;
 	if let Some(id) = id {
-		return services.into_iter().find(|s| s.id == id).ok_or_else(|| format!("no service {id} on chain"));
+		return services
+			.into_iter()
+			.find(|s| s.id == id)
+			.ok_or_else(|| format!("no service {id} on chain"));
 	}
-	if let Some(s) = services.into_iter().find(|s| s.provider == me && s.name == name && s.status == "active") {
+	if let Some(s) =
+		services.into_iter().find(|s| s.provider == me && s.name == name && s.status == "active")
+	{
 		return Ok(s);
 	}
-	let text = |s: &str| BoundedVec::try_from(s.as_bytes().to_vec()).map_err(|_| format!("{s:?} is longer than the chain allows"));
+	let text = |s: &str| {
+		BoundedVec::try_from(s.as_bytes().to_vec())
+			.map_err(|_| format!("{s:?} is longer than the chain allows"))
+	};
 	let call = RuntimeCall::ComputeMarket(pallet_compute_market::Call::register_service {
 		kind: match kind {
 			Kind::Chat => ServiceKind::Chat,
@@ -291,10 +358,17 @@ async fn find_or_register(
 		.events
 		.iter()
 		.find_map(|e| match e {
-			RuntimeEvent::ComputeMarket(pallet_compute_market::Event::ServiceRegistered { id, .. }) => Some(*id),
+			RuntimeEvent::ComputeMarket(pallet_compute_market::Event::ServiceRegistered {
+				id,
+				..
+			}) => Some(*id),
 			_ => None,
 		})
 		.ok_or("registered, but no ServiceRegistered event")?;
 	tracing::info!(target: "provider", "registered service {id} ({name}) in block {}", included.number);
-	view.services().await?.into_iter().find(|s| s.id == id).ok_or_else(|| format!("service {id} not readable after registration"))
+	view.services()
+		.await?
+		.into_iter()
+		.find(|s| s.id == id)
+		.ok_or_else(|| format!("service {id} not readable after registration"))
 }

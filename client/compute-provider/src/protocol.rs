@@ -140,9 +140,18 @@ impl SignedRequest {
 		let bad = |name: &'static str| move |e: String| HeaderError::Malformed(name, e);
 		let user = AccountId::from_ss58check(need(header::USER)?.trim())
 			.map_err(|e| bad(header::USER)(format!("{e:?}")))?;
-		let service = need(header::SERVICE)?.trim().parse::<u64>().map_err(|e| bad(header::SERVICE)(e.to_string()))?;
-		let nonce = need(header::NONCE)?.trim().parse::<u64>().map_err(|e| bad(header::NONCE)(e.to_string()))?;
-		let max_fee = need(header::MAX_FEE)?.trim().parse::<u128>().map_err(|e| bad(header::MAX_FEE)(e.to_string()))?;
+		let service = need(header::SERVICE)?
+			.trim()
+			.parse::<u64>()
+			.map_err(|e| bad(header::SERVICE)(e.to_string()))?;
+		let nonce = need(header::NONCE)?
+			.trim()
+			.parse::<u64>()
+			.map_err(|e| bad(header::NONCE)(e.to_string()))?;
+		let max_fee = need(header::MAX_FEE)?
+			.trim()
+			.parse::<u128>()
+			.map_err(|e| bad(header::MAX_FEE)(e.to_string()))?;
 		let raw = hex::decode(need(header::SIGNATURE)?.trim().trim_start_matches("0x"))
 			.map_err(|e| bad(header::SIGNATURE)(e.to_string()))?;
 		let signature = <MultiSignature as codec::Decode>::decode(&mut &raw[..])
@@ -212,7 +221,12 @@ fn h256(s: &str, field: &'static str) -> Result<H256, ProofError> {
 
 impl Proof {
 	/// Signs `statement` with the service key.
-	pub fn sign(signer: &sr25519::Pair, genesis: H256, statement: &Statement, fee: Balance) -> Self {
+	pub fn sign(
+		signer: &sr25519::Pair,
+		genesis: H256,
+		statement: &Statement,
+		fee: Balance,
+	) -> Self {
 		let signature = MultiSignature::Sr25519(signer.sign(&response_payload(genesis, statement)));
 		Self {
 			user: statement.user.to_ss58check(),
@@ -231,7 +245,8 @@ impl Proof {
 	/// The statement and signature, as the chain reads them (for disputes).
 	pub fn statement(&self) -> Result<(Statement, MultiSignature), ProofError> {
 		let statement = Statement {
-			user: AccountId::from_ss58check(&self.user).map_err(|_| ProofError::Malformed("user"))?,
+			user: AccountId::from_ss58check(&self.user)
+				.map_err(|_| ProofError::Malformed("user"))?,
 			service: self.service,
 			nonce: self.nonce,
 			request_hash: h256(&self.request_hash, "requestHash")?,
@@ -239,7 +254,8 @@ impl Proof {
 			input_tokens: self.input_tokens,
 			output_tokens: self.output_tokens,
 		};
-		let raw = hex::decode(self.signature.trim_start_matches("0x")).map_err(|_| ProofError::Malformed("signature"))?;
+		let raw = hex::decode(self.signature.trim_start_matches("0x"))
+			.map_err(|_| ProofError::Malformed("signature"))?;
 		let signature = <MultiSignature as codec::Decode>::decode(&mut &raw[..])
 			.map_err(|_| ProofError::Malformed("signature"))?;
 		Ok((statement, signature))
@@ -247,7 +263,12 @@ impl Proof {
 
 	/// Checks the signature against `expected_signer` (the service's key on chain) and,
 	/// if given, the response content against the signed hash.
-	pub fn verify(&self, genesis: H256, expected_signer: &AccountId, response: Option<&[u8]>) -> Result<Statement, ProofError> {
+	pub fn verify(
+		&self,
+		genesis: H256,
+		expected_signer: &AccountId,
+		response: Option<&[u8]>,
+	) -> Result<Statement, ProofError> {
 		let (statement, signature) = self.statement()?;
 		let expected = expected_signer.to_ss58check();
 		if self.signer != expected {
@@ -280,7 +301,8 @@ mod tests {
 		let signed = SignedRequest::sign(&pair("//Alice"), genesis, 3, 9, 1_000, body);
 		assert!(signed.verify(genesis));
 		let headers = signed.headers();
-		let get = |name: &'static str| headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
+		let get =
+			|name: &'static str| headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
 		let read = SignedRequest::from_headers(get, body).unwrap();
 		assert_eq!(read, signed);
 		// Another body or another chain: the signature no longer holds.
@@ -288,9 +310,16 @@ mod tests {
 		assert!(!read.verify(H256::repeat_byte(8)));
 		// Missing and malformed headers are typed.
 		let none = |_: &'static str| None;
-		assert_eq!(SignedRequest::from_headers(none, body), Err(HeaderError::Missing(header::USER)));
-		let bad_nonce = |name: &'static str| if name == header::NONCE { Some("-1") } else { get(name) };
-		assert!(matches!(SignedRequest::from_headers(bad_nonce, body), Err(HeaderError::Malformed(header::NONCE, _))));
+		assert_eq!(
+			SignedRequest::from_headers(none, body),
+			Err(HeaderError::Missing(header::USER))
+		);
+		let bad_nonce =
+			|name: &'static str| if name == header::NONCE { Some("-1") } else { get(name) };
+		assert!(matches!(
+			SignedRequest::from_headers(bad_nonce, body),
+			Err(HeaderError::Malformed(header::NONCE, _))
+		));
 	}
 
 	#[test]
@@ -311,7 +340,10 @@ mod tests {
 		assert_eq!(proof.verify(genesis, &bob, Some(b"answer")), Ok(statement.clone()));
 		assert_eq!(proof.verify(genesis, &bob, Some(b"other")), Err(ProofError::ResponseMismatch));
 		let charlie = AccountId::from(pair("//Charlie").public());
-		assert!(matches!(proof.verify(genesis, &charlie, None), Err(ProofError::WrongSigner { .. })));
+		assert!(matches!(
+			proof.verify(genesis, &charlie, None),
+			Err(ProofError::WrongSigner { .. })
+		));
 		let mut forged = proof.clone();
 		forged.output_tokens = 1;
 		assert!(matches!(forged.verify(genesis, &bob, None), Err(ProofError::BadSignature(_))));

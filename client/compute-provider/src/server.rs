@@ -77,7 +77,10 @@ impl ApiError {
 		}
 	}
 	fn response(&self) -> Response<Body> {
-		json_response(self.status, &json!({ "error": { "message": self.message, "type": self.kind(), "code": self.code } }))
+		json_response(
+			self.status,
+			&json!({ "error": { "message": self.message, "type": self.kind(), "code": self.code } }),
+		)
 	}
 }
 
@@ -156,7 +159,12 @@ fn now_ms() -> u64 {
 
 impl Provider {
 	/// A provider for `config.service`, running `engine`.
-	pub fn new(config: ProviderConfig, engine: Arc<dyn Engine>, chain: Arc<dyn ChainView>, store: Arc<Store>) -> Arc<Self> {
+	pub fn new(
+		config: ProviderConfig,
+		engine: Arc<dyn Engine>,
+		chain: Arc<dyn ChainView>,
+		store: Arc<Store>,
+	) -> Arc<Self> {
 		let service = parking_lot::RwLock::new(config.service.clone());
 		Arc::new(Self {
 			config,
@@ -183,7 +191,7 @@ impl Provider {
 			Some(s) => {
 				*self.service.write() = s;
 				Ok(())
-			},
+			}
 			None => Err(format!("service {id} is no longer on chain")),
 		}
 	}
@@ -195,42 +203,91 @@ impl Provider {
 	}
 
 	/// Signature, nonce and budget checks; on success the worst-case fee is reserved.
-	async fn admit(&self, headers: &hyper::HeaderMap, body: &[u8], input_bound: u32, requested: u32) -> Result<(Admitted, u32), ApiError> {
+	async fn admit(
+		&self,
+		headers: &hyper::HeaderMap,
+		body: &[u8],
+		input_bound: u32,
+		requested: u32,
+	) -> Result<(Admitted, u32), ApiError> {
 		let get = |name: &'static str| headers.get(name).and_then(|v| v.to_str().ok());
 		let signed = SignedRequest::from_headers(get, body).map_err(|e| {
-			ApiError::new(StatusCode::UNAUTHORIZED, "missing_or_malformed_signature", format!("{e}; every request must be signed (see docs/compute.md)"))
+			ApiError::new(
+				StatusCode::UNAUTHORIZED,
+				"missing_or_malformed_signature",
+				format!("{e}; every request must be signed (see docs/compute.md)"),
+			)
 		})?;
 		let service = self.service();
 		if signed.request.service != service.id {
-			return Err(ApiError::new(StatusCode::BAD_REQUEST, "wrong_service", format!("this provider serves service {}, not {}", service.id, signed.request.service)));
+			return Err(ApiError::new(
+				StatusCode::BAD_REQUEST,
+				"wrong_service",
+				format!(
+					"this provider serves service {}, not {}",
+					service.id, signed.request.service
+				),
+			));
 		}
 		if !signed.verify(self.config.genesis) {
-			return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_signature", "the signature does not verify against x-zg-user for this body and chain"));
+			return Err(ApiError::new(
+				StatusCode::UNAUTHORIZED,
+				"invalid_signature",
+				"the signature does not verify against x-zg-user for this body and chain",
+			));
 		}
 		if service.status != "active" {
-			return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "service_retiring", "the service is retiring"));
+			return Err(ApiError::new(
+				StatusCode::SERVICE_UNAVAILABLE,
+				"service_retiring",
+				"the service is retiring",
+			));
 		}
 		// The most output the signed maximum fee pays for, after the input.
 		let max_fee = signed.request.max_fee;
-		let input_fee = service.input_price.checked_mul(input_bound as u128).unwrap_or(Balance::MAX);
+		let input_fee =
+			service.input_price.checked_mul(input_bound as u128).unwrap_or(Balance::MAX);
 		let Some(left) = max_fee.checked_sub(input_fee) else {
 			return Err(ApiError::new(StatusCode::PAYMENT_REQUIRED, "max_fee_too_low", format!("x-zg-max-fee {max_fee} is below the input's cost {input_fee} ({input_bound} tokens)")));
 		};
-		let affordable = if service.output_price == 0 { u128::from(requested) } else { left / service.output_price };
+		let affordable = if service.output_price == 0 {
+			u128::from(requested)
+		} else {
+			left / service.output_price
+		};
 		let max_tokens = requested.min(affordable.min(u128::from(u32::MAX)) as u32);
 		if max_tokens == 0 {
-			return Err(ApiError::new(StatusCode::PAYMENT_REQUIRED, "max_fee_too_low", format!("x-zg-max-fee {max_fee} pays for no output token")));
+			return Err(ApiError::new(
+				StatusCode::PAYMENT_REQUIRED,
+				"max_fee_too_low",
+				format!("x-zg-max-fee {max_fee} pays for no output token"),
+			));
 		}
-		let worst = input_fee.saturating_add(service.output_price.saturating_mul(max_tokens as u128));
+		let worst =
+			input_fee.saturating_add(service.output_price.saturating_mul(max_tokens as u128));
 
 		let user = signed.request.user.clone();
 		let sub = self
 			.chain
 			.sub_account(&user, &service.provider)
 			.await
-			.map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "chain_unavailable", format!("cannot read the ledger: {e}")))?
+			.map_err(|e| {
+				ApiError::new(
+					StatusCode::SERVICE_UNAVAILABLE,
+					"chain_unavailable",
+					format!("cannot read the ledger: {e}"),
+				)
+			})?
 			.ok_or_else(|| {
-				ApiError::new(StatusCode::PAYMENT_REQUIRED, "no_sub_account", format!("{} has no funds with provider {}: `zg compute fund`", user.to_ss58check(), service.provider.to_ss58check()))
+				ApiError::new(
+					StatusCode::PAYMENT_REQUIRED,
+					"no_sub_account",
+					format!(
+						"{} has no funds with provider {}: `zg compute fund`",
+						user.to_ss58check(),
+						service.provider.to_ss58check()
+					),
+				)
 			})?;
 		let totals = self.store.totals(&user);
 		let mut users = self.users.lock();
@@ -238,7 +295,11 @@ impl Provider {
 		let last = state.last_nonce.max(totals.last_nonce).max(sub.last_nonce);
 		let nonce = signed.request.nonce;
 		if nonce <= last {
-			return Err(ApiError::new(StatusCode::UNAUTHORIZED, "nonce_reused", format!("nonce {nonce} was used; the next must be above {last}")));
+			return Err(ApiError::new(
+				StatusCode::UNAUTHORIZED,
+				"nonce_reused",
+				format!("nonce {nonce} was used; the next must be above {last}"),
+			));
 		}
 		let available = sub
 			.balance
@@ -265,7 +326,13 @@ impl Provider {
 
 	/// Meters, signs, stores durably, then releases: the proof exists only once the
 	/// receipt is on disk.
-	fn sign_and_store(&self, admitted: &Admitted, response: &[u8], input: u32, output: u32) -> Result<Proof, ApiError> {
+	fn sign_and_store(
+		&self,
+		admitted: &Admitted,
+		response: &[u8],
+		input: u32,
+		output: u32,
+	) -> Result<Proof, ApiError> {
 		let request = &admitted.signed.request;
 		let fee = admitted
 			.service
@@ -282,7 +349,10 @@ impl Provider {
 			output_tokens: output,
 		};
 		let proof = Proof::sign(&self.config.signer, self.config.genesis, &statement, fee);
-		let proof_signature = proof.statement().map(|(_, s)| s).unwrap_or_else(|_| MultiSignature::Sr25519(Default::default()));
+		let proof_signature = proof
+			.statement()
+			.map(|(_, s)| s)
+			.unwrap_or_else(|_| MultiSignature::Sr25519(Default::default()));
 		let record = ReceiptRecord {
 			receipt: Receipt {
 				request: request.clone(),
@@ -298,7 +368,9 @@ impl Provider {
 		};
 		let stored = self.store.insert(&record);
 		self.release(admitted);
-		stored.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "receipt_store", e.to_string()))?;
+		stored.map_err(|e| {
+			ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "receipt_store", e.to_string())
+		})?;
 		self.metrics.served.fetch_add(1, Ordering::Relaxed);
 		self.metrics.input_tokens.fetch_add(input as u64, Ordering::Relaxed);
 		self.metrics.output_tokens.fetch_add(output as u64, Ordering::Relaxed);
@@ -311,32 +383,58 @@ impl Provider {
 	fn check_model(&self, model: &str) -> Result<(), ApiError> {
 		let served = self.engine.model();
 		if model != served {
-			return Err(ApiError::new(StatusCode::NOT_FOUND, "model_not_found", format!("model {model:?} is not served here; this service serves {served:?}")));
+			return Err(ApiError::new(
+				StatusCode::NOT_FOUND,
+				"model_not_found",
+				format!("model {model:?} is not served here; this service serves {served:?}"),
+			));
 		}
 		Ok(())
 	}
 
-	async fn chat(self: &Arc<Self>, headers: &hyper::HeaderMap, body: Bytes) -> Result<Response<Body>, ApiError> {
-		let raw: Value = serde_json::from_slice(&body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", e.to_string()))?;
-		let request: ChatRequest = serde_json::from_value(raw.clone()).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", e.to_string()))?;
+	async fn chat(
+		self: &Arc<Self>,
+		headers: &hyper::HeaderMap,
+		body: Bytes,
+	) -> Result<Response<Body>, ApiError> {
+		let raw: Value = serde_json::from_slice(&body)
+			.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", e.to_string()))?;
+		let request: ChatRequest = serde_json::from_value(raw.clone()).map_err(|e| {
+			ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", e.to_string())
+		})?;
 		if self.service().kind != "chat" {
-			return Err(ApiError::new(StatusCode::NOT_FOUND, "not_a_chat_service", "this service serves embeddings"));
+			return Err(ApiError::new(
+				StatusCode::NOT_FOUND,
+				"not_a_chat_service",
+				"this service serves embeddings",
+			));
 		}
 		self.check_model(&request.model)?;
 		if request.messages.is_empty() {
-			return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", "messages must not be empty"));
+			return Err(ApiError::new(
+				StatusCode::BAD_REQUEST,
+				"invalid_request",
+				"messages must not be empty",
+			));
 		}
 		let requested = request
 			.max_completion_tokens
 			.or(request.max_tokens)
 			.unwrap_or(self.config.default_max_tokens)
 			.min(MAX_OUTPUT_TOKENS);
-		let (admitted, max_tokens) = self.admit(headers, &body, self.engine.input_bound(&request), requested).await?;
+		let (admitted, max_tokens) =
+			self.admit(headers, &body, self.engine.input_bound(&request), requested).await?;
 		let stream = request.stream.unwrap_or(false);
-		let id = format!("chatcmpl-{}-{}", hex::encode(&admitted.signed.request.request_hash.0[..8]), admitted.signed.request.nonce);
+		let id = format!(
+			"chatcmpl-{}-{}",
+			hex::encode(&admitted.signed.request.request_hash.0[..8]),
+			admitted.signed.request.nonce
+		);
 		let created = now_ms() / 1000;
 		let model = self.engine.model();
-		let seed = u64::from_le_bytes(admitted.signed.request.request_hash.0[..8].try_into().expect("8 bytes"));
+		let seed = u64::from_le_bytes(
+			admitted.signed.request.request_hash.0[..8].try_into().expect("8 bytes"),
+		);
 		let job = ChatJob { request, body: raw, max_tokens, seed };
 		let (tx, mut rx) = mpsc::unbounded_channel::<String>();
 		let run = tokio::spawn(self.engine.clone().chat(job, tx));
@@ -348,19 +446,31 @@ impl Provider {
 				Ok(Err(e)) => {
 					self.release(&admitted);
 					return Err(engine_error(e));
-				},
+				}
 				Err(e) => {
 					self.release(&admitted);
-					return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "engine_failed", e.to_string()));
-				},
+					return Err(ApiError::new(
+						StatusCode::INTERNAL_SERVER_ERROR,
+						"engine_failed",
+						e.to_string(),
+					));
+				}
 			};
-			let proof = self.sign_and_store(&admitted, out.text.as_bytes(), out.input_tokens, out.output_tokens)?;
-			return Ok(json_response(StatusCode::OK, &json!({
-				"id": id, "object": "chat.completion", "created": created, "model": model,
-				"choices": [{ "index": 0, "message": { "role": "assistant", "content": out.text }, "finish_reason": out.finish_reason }],
-				"usage": { "prompt_tokens": out.input_tokens, "completion_tokens": out.output_tokens, "total_tokens": out.input_tokens + out.output_tokens },
-				"zerog": proof,
-			})));
+			let proof = self.sign_and_store(
+				&admitted,
+				out.text.as_bytes(),
+				out.input_tokens,
+				out.output_tokens,
+			)?;
+			return Ok(json_response(
+				StatusCode::OK,
+				&json!({
+					"id": id, "object": "chat.completion", "created": created, "model": model,
+					"choices": [{ "index": 0, "message": { "role": "assistant", "content": out.text }, "finish_reason": out.finish_reason }],
+					"usage": { "prompt_tokens": out.input_tokens, "completion_tokens": out.output_tokens, "total_tokens": out.input_tokens + out.output_tokens },
+					"zerog": proof,
+				}),
+			));
 		}
 
 		// Stream: relay tokens as they come; sign and store at the end, then send the
@@ -375,9 +485,14 @@ impl Provider {
 						"choices": [{ "index": 0, "delta": delta, "finish_reason": finish }] })
 				))
 			};
-			let mut client_gone = body_tx.send(chunk(json!({ "role": "assistant", "content": "" }), Value::Null)).await.is_err();
+			let mut client_gone = body_tx
+				.send(chunk(json!({ "role": "assistant", "content": "" }), Value::Null))
+				.await
+				.is_err();
 			while let Some(piece) = rx.recv().await {
-				if !client_gone && body_tx.send(chunk(json!({ "content": piece }), Value::Null)).await.is_err() {
+				if !client_gone
+					&& body_tx.send(chunk(json!({ "content": piece }), Value::Null)).await.is_err()
+				{
 					// Dropping the receiver stops the engine.
 					client_gone = true;
 					rx.close();
@@ -388,27 +503,44 @@ impl Provider {
 				Ok(Err(e)) => {
 					this.release(&admitted);
 					let e = engine_error(e);
-					let _ = body_tx.send(Bytes::from(format!("data: {}\n\n", json!({ "error": { "message": e.message, "code": e.code } })))).await;
+					let _ = body_tx
+						.send(Bytes::from(format!(
+							"data: {}\n\n",
+							json!({ "error": { "message": e.message, "code": e.code } })
+						)))
+						.await;
 					return;
-				},
+				}
 				Err(e) => {
 					this.release(&admitted);
 					tracing::warn!(target: "provider", "engine task failed: {e}");
 					return;
-				},
+				}
 			};
-			match this.sign_and_store(&admitted, out.text.as_bytes(), out.input_tokens, out.output_tokens) {
+			match this.sign_and_store(
+				&admitted,
+				out.text.as_bytes(),
+				out.input_tokens,
+				out.output_tokens,
+			) {
 				Ok(proof) => {
 					let last = json!({ "id": id, "object": "chat.completion.chunk", "created": created, "model": model,
 						"choices": [{ "index": 0, "delta": {}, "finish_reason": out.finish_reason }],
 						"usage": { "prompt_tokens": out.input_tokens, "completion_tokens": out.output_tokens, "total_tokens": out.input_tokens + out.output_tokens },
 						"zerog": proof });
-					let _ = body_tx.send(Bytes::from(format!("data: {last}\n\ndata: [DONE]\n\n"))).await;
-				},
+					let _ = body_tx
+						.send(Bytes::from(format!("data: {last}\n\ndata: [DONE]\n\n")))
+						.await;
+				}
 				Err(e) => {
 					tracing::error!(target: "provider", "receipt not stored: {}", e.message);
-					let _ = body_tx.send(Bytes::from(format!("data: {}\n\n", json!({ "error": { "message": e.message, "code": e.code } })))).await;
-				},
+					let _ = body_tx
+						.send(Bytes::from(format!(
+							"data: {}\n\n",
+							json!({ "error": { "message": e.message, "code": e.code } })
+						)))
+						.await;
+				}
 			}
 		});
 		let stream = futures::stream::unfold(body_rx, |mut rx| async move {
@@ -422,15 +554,29 @@ impl Provider {
 			.expect("static headers are valid"))
 	}
 
-	async fn embeddings(self: &Arc<Self>, headers: &hyper::HeaderMap, body: Bytes) -> Result<Response<Body>, ApiError> {
-		let request: EmbeddingsRequest = serde_json::from_slice(&body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", e.to_string()))?;
+	async fn embeddings(
+		self: &Arc<Self>,
+		headers: &hyper::HeaderMap,
+		body: Bytes,
+	) -> Result<Response<Body>, ApiError> {
+		let request: EmbeddingsRequest = serde_json::from_slice(&body).map_err(|e| {
+			ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", e.to_string())
+		})?;
 		if self.service().kind != "embeddings" {
-			return Err(ApiError::new(StatusCode::NOT_FOUND, "not_an_embeddings_service", "this service serves chat"));
+			return Err(ApiError::new(
+				StatusCode::NOT_FOUND,
+				"not_an_embeddings_service",
+				"this service serves chat",
+			));
 		}
 		self.check_model(&request.model)?;
 		let texts = request.input.texts();
 		if texts.is_empty() || texts.len() > 2048 {
-			return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", "input must hold 1 to 2048 texts"));
+			return Err(ApiError::new(
+				StatusCode::BAD_REQUEST,
+				"invalid_request",
+				"input must hold 1 to 2048 texts",
+			));
 		}
 		let bound = self.engine.embed_input_bound(&texts);
 		// Embeddings have no output tokens: `requested` 1 only makes the budget check
@@ -441,80 +587,162 @@ impl Provider {
 			Err(e) => {
 				self.release(&admitted);
 				return Err(engine_error(e));
-			},
+			}
 		};
-		let proof = self.sign_and_store(&admitted, &protocol::embeddings_bytes(&out.vectors), out.input_tokens, 0)?;
+		let proof = self.sign_and_store(
+			&admitted,
+			&protocol::embeddings_bytes(&out.vectors),
+			out.input_tokens,
+			0,
+		)?;
 		let data: Vec<Value> = out
 			.vectors
 			.iter()
 			.enumerate()
 			.map(|(i, v)| json!({ "object": "embedding", "index": i, "embedding": v }))
 			.collect();
-		Ok(json_response(StatusCode::OK, &json!({
-			"object": "list", "data": data, "model": self.engine.model(),
-			"usage": { "prompt_tokens": out.input_tokens, "total_tokens": out.input_tokens },
-			"zerog": proof,
-		})))
+		Ok(json_response(
+			StatusCode::OK,
+			&json!({
+				"object": "list", "data": data, "model": self.engine.model(),
+				"usage": { "prompt_tokens": out.input_tokens, "total_tokens": out.input_tokens },
+				"zerog": proof,
+			}),
+		))
 	}
 
 	fn metrics_text(&self) -> String {
 		let m = &self.metrics;
-		let line = |name: &str, help: &str, kind: &str, v: u64| format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {v}\n");
+		let line = |name: &str, help: &str, kind: &str, v: u64| {
+			format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {v}\n")
+		};
 		[
-			line("zerog_provider_requests_total", "Requests received.", "counter", m.requests.load(Ordering::Relaxed)),
-			line("zerog_provider_refused_total", "Requests refused before running.", "counter", m.refused.load(Ordering::Relaxed)),
-			line("zerog_provider_served_total", "Responses signed and stored.", "counter", m.served.load(Ordering::Relaxed)),
-			line("zerog_provider_input_tokens_total", "Input tokens metered.", "counter", m.input_tokens.load(Ordering::Relaxed)),
-			line("zerog_provider_output_tokens_total", "Output tokens metered.", "counter", m.output_tokens.load(Ordering::Relaxed)),
-			line("zerog_provider_receipts_pending", "Receipts waiting for settlement.", "gauge", self.store.pending_count()),
-			line("zerog_provider_receipts_settled_total", "Receipts settled on chain.", "counter", m.settled.load(Ordering::Relaxed)),
-			line("zerog_provider_receipts_rejected_total", "Receipts the chain refused.", "counter", m.rejected.load(Ordering::Relaxed)),
+			line(
+				"zerog_provider_requests_total",
+				"Requests received.",
+				"counter",
+				m.requests.load(Ordering::Relaxed),
+			),
+			line(
+				"zerog_provider_refused_total",
+				"Requests refused before running.",
+				"counter",
+				m.refused.load(Ordering::Relaxed),
+			),
+			line(
+				"zerog_provider_served_total",
+				"Responses signed and stored.",
+				"counter",
+				m.served.load(Ordering::Relaxed),
+			),
+			line(
+				"zerog_provider_input_tokens_total",
+				"Input tokens metered.",
+				"counter",
+				m.input_tokens.load(Ordering::Relaxed),
+			),
+			line(
+				"zerog_provider_output_tokens_total",
+				"Output tokens metered.",
+				"counter",
+				m.output_tokens.load(Ordering::Relaxed),
+			),
+			line(
+				"zerog_provider_receipts_pending",
+				"Receipts waiting for settlement.",
+				"gauge",
+				self.store.pending_count(),
+			),
+			line(
+				"zerog_provider_receipts_settled_total",
+				"Receipts settled on chain.",
+				"counter",
+				m.settled.load(Ordering::Relaxed),
+			),
+			line(
+				"zerog_provider_receipts_rejected_total",
+				"Receipts the chain refused.",
+				"counter",
+				m.rejected.load(Ordering::Relaxed),
+			),
 		]
 		.concat()
 	}
 
 	/// Handles one HTTP request.
-	pub async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+	pub async fn handle(
+		self: Arc<Self>,
+		req: Request<Incoming>,
+	) -> Result<Response<Body>, Infallible> {
 		self.metrics.requests.fetch_add(1, Ordering::Relaxed);
 		let (parts, body) = req.into_parts();
 		let path = parts.uri.path().to_string();
 		let result = match (&parts.method, path.as_str()) {
-			(&hyper::Method::GET, "/health") => Ok(json_response(StatusCode::OK, &json!({ "status": "ok" }))),
+			(&hyper::Method::GET, "/health") => {
+				Ok(json_response(StatusCode::OK, &json!({ "status": "ok" })))
+			}
 			(&hyper::Method::GET, "/metrics") => Ok(Response::builder()
 				.header("content-type", "text/plain; version=0.0.4")
 				.body(Full::new(Bytes::from(self.metrics_text())).boxed())
 				.expect("static headers are valid")),
-			(&hyper::Method::GET, "/v1/models") => Ok(json_response(StatusCode::OK, &json!({
-				"object": "list",
-				"data": [{ "id": self.engine.model(), "object": "model", "created": 0, "owned_by": self.service().provider.to_ss58check() }],
-			}))),
+			(&hyper::Method::GET, "/v1/models") => Ok(json_response(
+				StatusCode::OK,
+				&json!({
+					"object": "list",
+					"data": [{ "id": self.engine.model(), "object": "model", "created": 0, "owned_by": self.service().provider.to_ss58check() }],
+				}),
+			)),
 			(&hyper::Method::GET, "/v1/zerog/service") => {
 				let s = self.service();
-				Ok(json_response(StatusCode::OK, &json!({
-					"id": s.id, "provider": s.provider.to_ss58check(), "kind": s.kind, "name": s.name, "model": self.engine.model(),
-					"inputPrice": s.input_price.to_string(), "outputPrice": s.output_price.to_string(),
-					"signer": s.signer.to_ss58check(), "genesis": format!("{:?}", self.config.genesis),
-					"maxOutputTokens": MAX_OUTPUT_TOKENS, "defaultMaxTokens": self.config.default_max_tokens,
-				})))
-			},
+				Ok(json_response(
+					StatusCode::OK,
+					&json!({
+						"id": s.id, "provider": s.provider.to_ss58check(), "kind": s.kind, "name": s.name, "model": self.engine.model(),
+						"inputPrice": s.input_price.to_string(), "outputPrice": s.output_price.to_string(),
+						"signer": s.signer.to_ss58check(), "genesis": format!("{:?}", self.config.genesis),
+						"maxOutputTokens": MAX_OUTPUT_TOKENS, "defaultMaxTokens": self.config.default_max_tokens,
+					}),
+				))
+			}
 			(&hyper::Method::GET, p) if p.starts_with("/v1/zerog/users/") => {
 				match AccountId::from_ss58check(&p["/v1/zerog/users/".len()..]) {
 					Ok(user) => {
 						let totals = self.store.totals(&user);
-						let last = self.users.lock().get(&user).map(|s| s.last_nonce).unwrap_or(0).max(totals.last_nonce);
-						Ok(json_response(StatusCode::OK, &json!({
-							"lastNonce": last, "unsettled": totals.unsettled.to_string(), "pendingReceipts": totals.pending,
-						})))
-					},
-					Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_account", format!("{e:?}"))),
+						let last = self
+							.users
+							.lock()
+							.get(&user)
+							.map(|s| s.last_nonce)
+							.unwrap_or(0)
+							.max(totals.last_nonce);
+						Ok(json_response(
+							StatusCode::OK,
+							&json!({
+								"lastNonce": last, "unsettled": totals.unsettled.to_string(), "pendingReceipts": totals.pending,
+							}),
+						))
+					}
+					Err(e) => Err(ApiError::new(
+						StatusCode::BAD_REQUEST,
+						"invalid_account",
+						format!("{e:?}"),
+					)),
 				}
-			},
+			}
 			(&hyper::Method::POST, "/v1/chat/completions" | "/v1/embeddings") => {
 				match zerog_daemon::read_body(body, MAX_BODY, &HTTP_LIMITS).await {
 					Err(e) => Err(match e {
-						zerog_daemon::BodyError::TooLarge(_) => ApiError::new(e.status(), "body_too_large", format!("bodies are limited to {MAX_BODY} bytes")),
-						zerog_daemon::BodyError::TimedOut(_) => ApiError::new(e.status(), "body_timeout", e.to_string()),
-						zerog_daemon::BodyError::Broken(_) => ApiError::new(e.status(), "bad_body", e.to_string()),
+						zerog_daemon::BodyError::TooLarge(_) => ApiError::new(
+							e.status(),
+							"body_too_large",
+							format!("bodies are limited to {MAX_BODY} bytes"),
+						),
+						zerog_daemon::BodyError::TimedOut(_) => {
+							ApiError::new(e.status(), "body_timeout", e.to_string())
+						}
+						zerog_daemon::BodyError::Broken(_) => {
+							ApiError::new(e.status(), "bad_body", e.to_string())
+						}
 					}),
 					Ok(bytes) => {
 						if path == "/v1/chat/completions" {
@@ -522,10 +750,14 @@ impl Provider {
 						} else {
 							self.embeddings(&parts.headers, bytes).await
 						}
-					},
+					}
 				}
-			},
-			_ => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no route {} {path}", parts.method))),
+			}
+			_ => Err(ApiError::new(
+				StatusCode::NOT_FOUND,
+				"not_found",
+				format!("no route {} {path}", parts.method),
+			)),
 		};
 		Ok(result.unwrap_or_else(|e| {
 			self.metrics.refused.fetch_add(1, Ordering::Relaxed);
@@ -537,7 +769,9 @@ impl Provider {
 fn engine_error(e: EngineError) -> ApiError {
 	match e {
 		EngineError::BadRequest(m) => ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", m),
-		EngineError::Unavailable(m) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "engine_unavailable", m),
+		EngineError::Unavailable(m) => {
+			ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "engine_unavailable", m)
+		}
 		EngineError::Upstream(m) => ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", m),
 	}
 }
@@ -551,6 +785,13 @@ pub async fn serve(
 	shutdown: impl std::future::Future<Output = ()>,
 	grace: Duration,
 ) -> std::io::Result<()> {
-	zerog_daemon::serve_handler("provider", listener, HTTP_LIMITS, move |req| provider.clone().handle(req), shutdown, grace)
-		.await
+	zerog_daemon::serve_handler(
+		"provider",
+		listener,
+		HTTP_LIMITS,
+		move |req| provider.clone().handle(req),
+		shutdown,
+		grace,
+	)
+	.await
 }

@@ -6,7 +6,10 @@
 //! earlier submission whose result this process did not see (a crash between
 //! submission and recording), or superseded.
 
-use std::{sync::{atomic::Ordering, Arc}, time::Duration};
+use std::{
+	sync::{atomic::Ordering, Arc},
+	time::Duration,
+};
 
 use pallet_compute_market::ReceiptOutcome;
 use polkadot_sdk::{frame_support::BoundedVec, sp_core::sr25519};
@@ -20,7 +23,11 @@ pub const BATCH: usize = 50;
 
 /// Settles until nothing is pending; returns how many receipts were settled and
 /// rejected.
-pub async fn settle_pending(provider: &Provider, chain: &Chain, key: &sr25519::Pair) -> Result<(u32, u32), String> {
+pub async fn settle_pending(
+	provider: &Provider,
+	chain: &Chain,
+	key: &sr25519::Pair,
+) -> Result<(u32, u32), String> {
 	let (mut settled, mut rejected) = (0, 0);
 	loop {
 		let batch = provider
@@ -32,23 +39,30 @@ pub async fn settle_pending(provider: &Provider, chain: &Chain, key: &sr25519::P
 		}
 		let full = batch.len() == BATCH;
 		let receipts: Vec<_> = batch.iter().map(|r| r.receipt.clone()).collect();
-		let receipts = BoundedVec::try_from(receipts).map_err(|_| "batch over the runtime's limit".to_string())?;
+		let receipts = BoundedVec::try_from(receipts)
+			.map_err(|_| "batch over the runtime's limit".to_string())?;
 		let call = RuntimeCall::ComputeMarket(pallet_compute_market::Call::settle { receipts });
 		let included = chain.submit(call, key, false).await.map_err(|e| e.to_string())?;
 		let mut results = Vec::new();
 		let (mut batch_settled, mut batch_rejected) = (0u64, 0u64);
 		for event in &included.events {
-			if let RuntimeEvent::ComputeMarket(pallet_compute_market::Event::ReceiptProcessed { user, nonce, outcome, .. }) = event {
+			if let RuntimeEvent::ComputeMarket(pallet_compute_market::Event::ReceiptProcessed {
+				user,
+				nonce,
+				outcome,
+				..
+			}) = event
+			{
 				let state = match outcome {
 					ReceiptOutcome::Settled => {
 						batch_settled += 1;
 						ReceiptState::Settled { block: included.number }
-					},
+					}
 					other => {
 						batch_rejected += 1;
 						tracing::warn!(target: "provider", "receipt {user} #{nonce} rejected: {other:?}");
 						ReceiptState::Rejected { outcome: *other }
-					},
+					}
 				};
 				results.push((user.clone(), *nonce, state));
 			}

@@ -136,7 +136,11 @@ impl Store {
 
 	/// Up to `limit` pending receipts in (user, nonce) order, skipping each user's
 	/// receipts from `hold(user)` on (nonces still being served must settle first).
-	pub fn pending(&self, limit: usize, hold: impl Fn(&AccountId) -> Option<u64>) -> Result<Vec<ReceiptRecord>, StoreError> {
+	pub fn pending(
+		&self,
+		limit: usize,
+		hold: impl Fn(&AccountId) -> Option<u64>,
+	) -> Result<Vec<ReceiptRecord>, StoreError> {
 		let mut out = Vec::new();
 		for item in self.db.iterator(IteratorMode::From(&[PENDING], Direction::Forward)) {
 			let (k, v) = item?;
@@ -202,13 +206,19 @@ impl Store {
 mod tests {
 	use super::*;
 	use pallet_compute_market::Request;
-	use polkadot_sdk::sp_core::{sr25519, H256, Pair};
+	use polkadot_sdk::sp_core::{sr25519, Pair, H256};
 
 	fn record(user: &AccountId, nonce: u64, fee: Balance) -> ReceiptRecord {
 		let sig = MultiSignature::Sr25519(sr25519::Signature::from_raw([nonce as u8; 64]));
 		ReceiptRecord {
 			receipt: Receipt {
-				request: Request { user: user.clone(), service: 0, nonce, request_hash: H256::zero(), max_fee: fee },
+				request: Request {
+					user: user.clone(),
+					service: 0,
+					nonce,
+					request_hash: H256::zero(),
+					max_fee: fee,
+				},
 				user_signature: sig.clone(),
 				input_tokens: 1,
 				output_tokens: 2,
@@ -234,7 +244,8 @@ mod tests {
 		}
 		let store = Store::open(dir.path(), true).unwrap();
 		assert_eq!(store.totals(&alice), UserTotals { last_nonce: 9, unsettled: 30, pending: 3 });
-		let order: Vec<_> = store.pending(10, |_| None).unwrap().iter().map(|r| r.receipt.request.nonce).collect();
+		let order: Vec<_> =
+			store.pending(10, |_| None).unwrap().iter().map(|r| r.receipt.request.nonce).collect();
 		// Alice's in nonce order (accounts sort by bytes; which user first does not matter).
 		let alice_order: Vec<_> = store
 			.pending(10, |_| None)
@@ -252,7 +263,9 @@ mod tests {
 			.iter()
 			.map(|r| (r.receipt.request.user == alice, r.receipt.request.nonce))
 			.collect();
-		assert!(held.contains(&(true, 2)) && !held.contains(&(true, 5)) && !held.contains(&(true, 9)));
+		assert!(
+			held.contains(&(true, 2)) && !held.contains(&(true, 5)) && !held.contains(&(true, 9))
+		);
 		store
 			.resolve(&[
 				(alice.clone(), 2, ReceiptState::Settled { block: 7 }),
@@ -260,7 +273,10 @@ mod tests {
 			])
 			.unwrap();
 		assert_eq!(store.totals(&alice), UserTotals { last_nonce: 9, unsettled: 10, pending: 1 });
-		assert_eq!(store.get(&alice, 2).unwrap().unwrap().state, ReceiptState::Settled { block: 7 });
+		assert_eq!(
+			store.get(&alice, 2).unwrap().unwrap().state,
+			ReceiptState::Settled { block: 7 }
+		);
 		drop(store);
 		let store = Store::open(dir.path(), true).unwrap();
 		assert_eq!(store.pending_count(), 2);

@@ -46,7 +46,11 @@ pub struct Served {
 }
 
 /// Serves `engine` as `setup` describes, receipts in `store_dir`, until the runtime ends.
-pub async fn serve_in_memory(engine: Arc<dyn Engine>, setup: &Setup, store_dir: &Path) -> Result<Served, String> {
+pub async fn serve_in_memory(
+	engine: Arc<dyn Engine>,
+	setup: &Setup,
+	store_dir: &Path,
+) -> Result<Served, String> {
 	let user = sr25519::Pair::from_string("//Charlie", None).expect("dev seed");
 	let signer = sr25519::Pair::from_string("//Bob", None).expect("dev seed");
 	let provider = AccountId::from(signer.public());
@@ -77,7 +81,8 @@ pub async fn serve_in_memory(engine: Arc<dyn Engine>, setup: &Setup, store_dir: 
 		settle_threshold: setup.settle_threshold,
 	};
 	let p = Provider::new(config, engine, Arc::new(view), store.clone());
-	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| format!("bind: {e}"))?;
+	let listener =
+		tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| format!("bind: {e}"))?;
 	let url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
 	tokio::spawn(serve(p, listener, std::future::pending(), Duration::from_secs(1)));
 	Ok(Served { url, user, key: provider, store })

@@ -16,7 +16,11 @@ use zerog_da_primitives::{rows_for, CellProof, ColumnIndex, CELL_BYTES, COLUMNS,
 fn peak_rss_kib() -> u64 {
 	std::fs::read_to_string("/proc/self/status")
 		.ok()
-		.and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0)))
+		.and_then(|s| {
+			s.lines()
+				.find(|l| l.starts_with("VmHWM:"))
+				.map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0))
+		})
 		.unwrap_or(0)
 }
 
@@ -25,7 +29,8 @@ fn main() {
 	let size = (mib << 20).min(zerog_da_primitives::MAX_BLOB_SIZE);
 	let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
 	let kzg = settings();
-	let data: Vec<u8> = (0..size as usize).map(|i| (i as u32).wrapping_mul(2_654_435_761) as u8).collect();
+	let data: Vec<u8> =
+		(0..size as usize).map(|i| (i as u32).wrapping_mul(2_654_435_761) as u8).collect();
 
 	// Baseline: one commitment to one row, one thread.
 	let row = row_blob(&data[..ROW_DATA_BYTES.min(data.len())]);
@@ -46,7 +51,11 @@ fn main() {
 	let t = Instant::now();
 	let commitments_only = commit(&data[..], size, threads).unwrap();
 	let commit_secs = t.elapsed().as_secs_f64();
-	println!("commit        {mib} MiB ({rows} rows), {threads} threads: {:.2} s, {:.1} MiB/s", commit_secs, mib as f64 / commit_secs);
+	println!(
+		"commit        {mib} MiB ({rows} rows), {threads} threads: {:.2} s, {:.1} MiB/s",
+		commit_secs,
+		mib as f64 / commit_secs
+	);
 
 	// Encode, keeping one column pair for the checks below and the parity half of row 0.
 	let mut commitments = Vec::new();
@@ -78,10 +87,17 @@ fn main() {
 	let t = Instant::now();
 	let n = 20;
 	for _ in 0..n {
-		assert!(verify_cells(&commitments, &[CellRef { row: one.2, column: one.3, cell: &one.0, proof: &one.1 }]).unwrap());
+		assert!(verify_cells(
+			&commitments,
+			&[CellRef { row: one.2, column: one.3, cell: &one.0, proof: &one.1 }]
+		)
+		.unwrap());
 	}
 	let verify_one = t.elapsed().as_secs_f64() / n as f64;
-	let batch: Vec<CellRef> = sample.iter().map(|(cell, proof, r, c)| CellRef { row: *r, column: *c, cell, proof }).collect();
+	let batch: Vec<CellRef> = sample
+		.iter()
+		.map(|(cell, proof, r, c)| CellRef { row: *r, column: *c, cell, proof })
+		.collect();
 	let t = Instant::now();
 	assert!(verify_cells(&commitments, &batch).unwrap());
 	let verify_batch = t.elapsed().as_secs_f64();
@@ -92,6 +108,10 @@ fn main() {
 	let got = recover(two_rows, &commitments[..rows_for(two_rows) as usize], &parity).unwrap();
 	let rec = t.elapsed().as_secs_f64();
 	assert_eq!(&got[..], &data[..two_rows as usize]);
-	println!("recover       {} rows from the parity half only: {:.1} ms per row", rows_for(two_rows), rec * 1e3 / rows_for(two_rows) as f64);
+	println!(
+		"recover       {} rows from the parity half only: {:.1} ms per row",
+		rows_for(two_rows),
+		rec * 1e3 / rows_for(two_rows) as f64
+	);
 	println!("peak RSS      {} KiB (the blob itself is {} KiB)", peak_rss_kib(), size / 1024);
 }

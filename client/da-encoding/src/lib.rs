@@ -22,8 +22,8 @@ use std::{collections::BTreeMap, io::Read};
 use c_kzg::{Blob, Bytes48, Cell, KzgSettings, BYTES_PER_BLOB, CELLS_PER_EXT_BLOB};
 pub use zerog_da_primitives as spec;
 use zerog_da_primitives::{
-	rows_for, CellProof, ColumnIndex, Commitment, CELL_BYTES, COLUMNS, COLUMNS_TO_RECOVER, DATA_BYTES_PER_ELEMENT,
-	ELEMENTS_PER_ROW, MAX_BLOB_SIZE, ROW_DATA_BYTES,
+	rows_for, CellProof, ColumnIndex, Commitment, CELL_BYTES, COLUMNS, COLUMNS_TO_RECOVER,
+	DATA_BYTES_PER_ELEMENT, ELEMENTS_PER_ROW, MAX_BLOB_SIZE, ROW_DATA_BYTES,
 };
 
 /// Precomputation of the trusted setup's fixed-base tables: 8 is what Ethereum clients
@@ -169,11 +169,15 @@ fn rows_in_order<T: Send>(
 	let threads = threads.max(1) as u32;
 	let mut row = 0u32;
 	while row < rows {
-		let batch: Vec<(u32, Vec<u8>)> =
-			(row..rows.min(row + threads)).map(|r| load(r).map(|d| (r, d))).collect::<Result<_, _>>()?;
+		let batch: Vec<(u32, Vec<u8>)> = (row..rows.min(row + threads))
+			.map(|r| load(r).map(|d| (r, d)))
+			.collect::<Result<_, _>>()?;
 		let results: Vec<Result<T, DaError>> = std::thread::scope(|s| {
 			let handles: Vec<_> = batch.iter().map(|(r, d)| s.spawn(|| work(*r, d))).collect();
-			handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(DaError::Kzg("worker panicked".into())))).collect()
+			handles
+				.into_iter()
+				.map(|h| h.join().unwrap_or_else(|_| Err(DaError::Kzg("worker panicked".into()))))
+				.collect()
 		});
 		for (result, (r, _)) in results.into_iter().zip(&batch) {
 			sink(*r, result?)?;
@@ -202,7 +206,11 @@ pub fn commit<R: Read>(reader: R, size: u64, threads: usize) -> Result<Vec<Commi
 		rows_for(size),
 		threads,
 		reader_rows(reader, size),
-		|_, data| kzg.blob_to_kzg_commitment(&row_blob(data)).map(|c| c.to_bytes().into_inner()).map_err(kzg_err),
+		|_, data| {
+			kzg.blob_to_kzg_commitment(&row_blob(data))
+				.map(|c| c.to_bytes().into_inner())
+				.map_err(kzg_err)
+		},
 		|_, c| {
 			out.push(c);
 			Ok(())
@@ -228,7 +236,8 @@ pub fn encode_rows<R: Read>(
 		reader_rows(reader, size),
 		|_, data| {
 			let blob = row_blob(data);
-			let commitment = kzg.blob_to_kzg_commitment(&blob).map_err(kzg_err)?.to_bytes().into_inner();
+			let commitment =
+				kzg.blob_to_kzg_commitment(&blob).map_err(kzg_err)?.to_bytes().into_inner();
 			let (cells, proofs) = kzg.compute_cells_and_kzg_proofs(&blob).map_err(kzg_err)?;
 			Ok(ExtendedRow { commitment, cells, proofs })
 		},
@@ -259,10 +268,15 @@ pub fn extend_rows<R: Read>(
 		threads,
 		reader_rows(reader, size),
 		|row, data| {
-			let (cells, proofs) = kzg.compute_cells_and_kzg_proofs(&row_blob(data)).map_err(kzg_err)?;
+			let (cells, proofs) =
+				kzg.compute_cells_and_kzg_proofs(&row_blob(data)).map_err(kzg_err)?;
 			let ext = ExtendedRow { commitment: commitments[row as usize], cells, proofs };
 			let (cell, proof) = (ext.cell(0), ext.proof(0));
-			if !verify_cells_with(kzg, commitments, &[CellRef { row, column: 0, cell: &cell, proof: &proof }])? {
+			if !verify_cells_with(
+				kzg,
+				commitments,
+				&[CellRef { row, column: 0, cell: &cell, proof: &proof }],
+			)? {
 				return Err(DaError::CommitmentMismatch(row));
 			}
 			Ok(ext)
@@ -318,7 +332,11 @@ pub fn verify_cells(commitments: &[Commitment], cells: &[CellRef<'_>]) -> Result
 
 /// [`verify_cells`] with the setup `kzg` (either one: the proving tables do not change
 /// the result), so code that already loaded the proving setup does not load another.
-fn verify_cells_with(kzg: &KzgSettings, commitments: &[Commitment], cells: &[CellRef<'_>]) -> Result<bool, DaError> {
+fn verify_cells_with(
+	kzg: &KzgSettings,
+	commitments: &[Commitment],
+	cells: &[CellRef<'_>],
+) -> Result<bool, DaError> {
 	if cells.is_empty() {
 		return Ok(true);
 	}
@@ -327,7 +345,9 @@ fn verify_cells_with(kzg: &KzgSettings, commitments: &[Commitment], cells: &[Cel
 	let mut data = Vec::with_capacity(cells.len());
 	let mut proofs = Vec::with_capacity(cells.len());
 	for c in cells {
-		let commitment = commitments.get(c.row as usize).ok_or(DaError::OutOfRange { row: c.row, column: c.column })?;
+		let commitment = commitments
+			.get(c.row as usize)
+			.ok_or(DaError::OutOfRange { row: c.row, column: c.column })?;
 		if c.column >= COLUMNS {
 			return Err(DaError::OutOfRange { row: c.row, column: c.column });
 		}
@@ -360,8 +380,10 @@ pub fn recover(
 	}
 	let mut out = Vec::with_capacity(size as usize);
 	for row in 0..rows {
-		let cells: Vec<(ColumnIndex, &[u8; CELL_BYTES])> =
-			columns.range(..COLUMNS).filter_map(|(&c, column)| column.get(row as usize).map(|cell| (c, cell))).collect();
+		let cells: Vec<(ColumnIndex, &[u8; CELL_BYTES])> = columns
+			.range(..COLUMNS)
+			.filter_map(|(&c, column)| column.get(row as usize).map(|cell| (c, cell)))
+			.collect();
 		out.extend_from_slice(&recover_row(size, row, &commitments[row as usize], &cells)?);
 	}
 	Ok(out)
@@ -377,7 +399,9 @@ pub fn recover_row(
 	cells: &[(ColumnIndex, &[u8; CELL_BYTES])],
 ) -> Result<Vec<u8>, DaError> {
 	let blob = rebuild_blob(size, row, cells)?;
-	if verifier().blob_to_kzg_commitment(&blob).map_err(kzg_err)?.to_bytes().into_inner() != *commitment {
+	if verifier().blob_to_kzg_commitment(&blob).map_err(kzg_err)?.to_bytes().into_inner()
+		!= *commitment
+	{
 		return Err(DaError::CommitmentMismatch(row));
 	}
 	Ok(row_bytes(size, row, &blob))
@@ -390,24 +414,37 @@ pub fn recover_row(
 /// degree below 4096) at distinct points, which determine it, so the rebuilt row *is*
 /// the committed one. This is what retrieval uses; it saves a commitment (about 48 ms)
 /// per row.
-pub fn rebuild_verified_row(size: u64, row: u32, cells: &[(ColumnIndex, &[u8; CELL_BYTES])]) -> Result<Vec<u8>, DaError> {
+pub fn rebuild_verified_row(
+	size: u64,
+	row: u32,
+	cells: &[(ColumnIndex, &[u8; CELL_BYTES])],
+) -> Result<Vec<u8>, DaError> {
 	let blob = rebuild_blob(size, row, cells)?;
 	Ok(row_bytes(size, row, &blob))
 }
 
 /// Row `row` as a KZG blob from any [`COLUMNS_TO_RECOVER`] of its cells: copied when
 /// they are the systematic half, erasure-decoded otherwise.
-fn rebuild_blob(size: u64, row: u32, cells: &[(ColumnIndex, &[u8; CELL_BYTES])]) -> Result<Box<Blob>, DaError> {
+fn rebuild_blob(
+	size: u64,
+	row: u32,
+	cells: &[(ColumnIndex, &[u8; CELL_BYTES])],
+) -> Result<Box<Blob>, DaError> {
 	check_size(size)?;
 	if row >= rows_for(size) {
 		return Err(DaError::OutOfRange { row, column: 0 });
 	}
-	let mut picked: Vec<(ColumnIndex, &[u8; CELL_BYTES])> = cells.iter().copied().filter(|(c, _)| *c < COLUMNS).collect();
+	let mut picked: Vec<(ColumnIndex, &[u8; CELL_BYTES])> =
+		cells.iter().copied().filter(|(c, _)| *c < COLUMNS).collect();
 	picked.sort_by_key(|(c, _)| *c);
 	picked.dedup_by_key(|(c, _)| *c);
 	picked.truncate(COLUMNS_TO_RECOVER as usize);
 	if picked.len() < COLUMNS_TO_RECOVER as usize {
-		return Err(DaError::NotEnoughColumns { row, have: picked.len(), need: COLUMNS_TO_RECOVER as usize });
+		return Err(DaError::NotEnoughColumns {
+			row,
+			have: picked.len(),
+			need: COLUMNS_TO_RECOVER as usize,
+		});
 	}
 	let mut blob = Box::<Blob>::default();
 	// The first half of the extended row is the row itself.

@@ -5,8 +5,14 @@ fn data(len: usize, seed: u8) -> Vec<u8> {
 	(0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed) ^ (i >> 8) as u8).collect()
 }
 
-fn columns_of(enc: &EncodedBlob, keep: impl Fn(ColumnIndex) -> bool) -> BTreeMap<ColumnIndex, Vec<[u8; CELL_BYTES]>> {
-	(0..COLUMNS).filter(|&c| keep(c)).map(|c| (c, enc.rows.iter().map(|r| r.cell(c)).collect())).collect()
+fn columns_of(
+	enc: &EncodedBlob,
+	keep: impl Fn(ColumnIndex) -> bool,
+) -> BTreeMap<ColumnIndex, Vec<[u8; CELL_BYTES]>> {
+	(0..COLUMNS)
+		.filter(|&c| keep(c))
+		.map(|c| (c, enc.rows.iter().map(|r| r.cell(c)).collect()))
+		.collect()
 }
 
 #[test]
@@ -17,7 +23,10 @@ fn the_first_half_of_a_row_is_the_row_and_commitments_match_commit() {
 	assert_eq!(commit(&blob[..], blob.len() as u64, 1).unwrap(), enc.commitments());
 	let packed = row_blob(&blob[..ROW_DATA_BYTES]);
 	for c in 0..COLUMNS_TO_RECOVER {
-		assert_eq!(&enc.rows[0].cell(c)[..], &packed[c as usize * CELL_BYTES..(c as usize + 1) * CELL_BYTES]);
+		assert_eq!(
+			&enc.rows[0].cell(c)[..],
+			&packed[c as usize * CELL_BYTES..(c as usize + 1) * CELL_BYTES]
+		);
 	}
 }
 
@@ -28,7 +37,14 @@ fn every_cell_verifies_and_a_tampered_cell_or_proof_does_not() {
 	let commitments = enc.commitments();
 	let cells: Vec<[u8; CELL_BYTES]> = (0..COLUMNS).map(|c| enc.rows[0].cell(c)).collect();
 	let proofs: Vec<CellProof> = (0..COLUMNS).map(|c| enc.rows[0].proof(c)).collect();
-	let all: Vec<CellRef> = (0..COLUMNS).map(|c| CellRef { row: 0, column: c, cell: &cells[c as usize], proof: &proofs[c as usize] }).collect();
+	let all: Vec<CellRef> = (0..COLUMNS)
+		.map(|c| CellRef {
+			row: 0,
+			column: c,
+			cell: &cells[c as usize],
+			proof: &proofs[c as usize],
+		})
+		.collect();
 	assert!(verify_cells(&commitments, &all).unwrap());
 
 	let mut bad = cells[5];
@@ -40,8 +56,14 @@ fn every_cell_verifies_and_a_tampered_cell_or_proof_does_not() {
 	assert!(!verify_cells(&commitments, &[CellRef { proof: &proofs[6], ..all[5] }]).unwrap());
 	// Garbage proof bytes are a failed proof, not an error.
 	assert!(!verify_cells(&commitments, &[CellRef { proof: &[0xFF; 48], ..all[5] }]).unwrap());
-	assert!(matches!(verify_cells(&commitments, &[CellRef { row: 1, ..all[5] }]), Err(DaError::OutOfRange { row: 1, .. })));
-	assert!(matches!(verify_cells(&commitments, &[CellRef { column: COLUMNS, ..all[5] }]), Err(DaError::OutOfRange { .. })));
+	assert!(matches!(
+		verify_cells(&commitments, &[CellRef { row: 1, ..all[5] }]),
+		Err(DaError::OutOfRange { row: 1, .. })
+	));
+	assert!(matches!(
+		verify_cells(&commitments, &[CellRef { column: COLUMNS, ..all[5] }]),
+		Err(DaError::OutOfRange { .. })
+	));
 }
 
 #[test]
@@ -64,14 +86,23 @@ fn extending_with_known_commitments_gives_the_encoding_and_catches_another_file(
 	let mut other = blob.clone();
 	other[ROW_DATA_BYTES + 500] ^= 1;
 	let sink = |_, _| Ok(());
-	assert!(matches!(extend_rows(&other[..], other.len() as u64, 2, &commitments, sink), Err(DaError::CommitmentMismatch(1))));
-	assert!(matches!(extend_rows(&blob[..], blob.len() as u64, 2, &commitments[..1], sink), Err(DaError::Shape { .. })));
+	assert!(matches!(
+		extend_rows(&other[..], other.len() as u64, 2, &commitments, sink),
+		Err(DaError::CommitmentMismatch(1))
+	));
+	assert!(matches!(
+		extend_rows(&blob[..], blob.len() as u64, 2, &commitments[..1], sink),
+		Err(DaError::Shape { .. })
+	));
 }
 
 #[test]
 fn size_limits_are_typed_errors() {
 	assert!(matches!(encode(&[], 1), Err(DaError::Empty)));
-	assert!(matches!(commit(std::io::empty(), MAX_BLOB_SIZE + 1, 1), Err(DaError::TooLarge { .. })));
+	assert!(matches!(
+		commit(std::io::empty(), MAX_BLOB_SIZE + 1, 1),
+		Err(DaError::TooLarge { .. })
+	));
 	// A reader shorter than the size it claims.
 	assert!(matches!(commit(&[1u8; 10][..], 20, 1), Err(DaError::Io(_))));
 }
@@ -82,15 +113,27 @@ fn recovery_needs_half_the_columns_and_checks_the_commitments() {
 	let enc = encode(&blob, 2).unwrap();
 	let commitments = enc.commitments();
 	// The parity half alone.
-	assert_eq!(recover(blob.len() as u64, &commitments, &columns_of(&enc, |c| c >= 64)).unwrap(), blob);
+	assert_eq!(
+		recover(blob.len() as u64, &commitments, &columns_of(&enc, |c| c >= 64)).unwrap(),
+		blob
+	);
 	// One column short.
 	let short = columns_of(&enc, |c| c % 2 == 0 && c != 0);
-	assert!(matches!(recover(blob.len() as u64, &commitments, &short), Err(DaError::NotEnoughColumns { row: 0, have: 63, need: 64 })));
+	assert!(matches!(
+		recover(blob.len() as u64, &commitments, &short),
+		Err(DaError::NotEnoughColumns { row: 0, have: 63, need: 64 })
+	));
 	// Wrong commitments: the rebuilt row does not match.
 	let mut wrong = commitments.clone();
 	wrong.swap(0, 1);
-	assert!(matches!(recover(blob.len() as u64, &wrong, &columns_of(&enc, |_| true)), Err(DaError::CommitmentMismatch(0))));
-	assert!(matches!(recover(blob.len() as u64, &commitments[..1], &columns_of(&enc, |_| true)), Err(DaError::Shape { .. })));
+	assert!(matches!(
+		recover(blob.len() as u64, &wrong, &columns_of(&enc, |_| true)),
+		Err(DaError::CommitmentMismatch(0))
+	));
+	assert!(matches!(
+		recover(blob.len() as u64, &commitments[..1], &columns_of(&enc, |_| true)),
+		Err(DaError::Shape { .. })
+	));
 }
 
 #[test]
@@ -144,7 +187,8 @@ fn the_pallet_cell_fixture_is_this_encoders_output_and_verifies_on_the_host() {
 	let mut fixture = row.commitment.to_vec();
 	fixture.extend_from_slice(&row.cell(5));
 	fixture.extend_from_slice(&row.proof(5));
-	let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../pallets/da-commitments/src/cell-fixture.bin");
+	let path =
+		concat!(env!("CARGO_MANIFEST_DIR"), "/../../pallets/da-commitments/src/cell-fixture.bin");
 	if std::env::var_os("ZG_WRITE_FIXTURE").is_some() {
 		std::fs::write(path, &fixture).unwrap();
 	}

@@ -5,7 +5,9 @@
 //! payload is `pallet_da_commitments::signing_payload` over the genesis hash pinned at
 //! the first use, so a malicious or mistaken RPC node cannot get anything else signed.
 
-use pallet_da_commitments::{Attestation, BlobId, BlobInfo, Challenge, ChallengeId, Commitment, EpochIndex, QuorumView};
+use pallet_da_commitments::{
+	Attestation, BlobId, BlobInfo, Challenge, ChallengeId, Commitment, EpochIndex, QuorumView,
+};
 use std::sync::{Arc, OnceLock};
 
 use polkadot_sdk::{
@@ -77,7 +79,8 @@ impl DaChain {
 		attestation: &Attestation,
 		key: &sr25519::Pair,
 	) -> Result<MultiSignature, ChainError> {
-		let payload = pallet_da_commitments::signing_payload(self.genesis().await?.0, signer, attestation);
+		let payload =
+			pallet_da_commitments::signing_payload(self.genesis().await?.0, signer, attestation);
 		Ok(MultiSignature::Sr25519(key.sign(&payload)))
 	}
 
@@ -89,8 +92,9 @@ impl DaChain {
 		endpoint: &str,
 		bond: Balance,
 	) -> Result<Included, ChainError> {
-		let endpoint = BoundedVec::try_from(endpoint.as_bytes().to_vec())
-			.map_err(|_| ChainError::Refused(format!("endpoint {endpoint:?} is longer than the chain allows")))?;
+		let endpoint = BoundedVec::try_from(endpoint.as_bytes().to_vec()).map_err(|_| {
+			ChainError::Refused(format!("endpoint {endpoint:?} is longer than the chain allows"))
+		})?;
 		let call = RuntimeCall::DaCommitments(pallet_da_commitments::Call::register_signer {
 			key: key.public().into(),
 			endpoint,
@@ -100,16 +104,24 @@ impl DaChain {
 	}
 
 	/// Submits a blob's commitments; returns its id and the inclusion.
-	pub async fn submit(&self, who: &sr25519::Pair, size: u64, commitments: Vec<Commitment>) -> Result<(BlobId, Included), ChainError> {
+	pub async fn submit(
+		&self,
+		who: &sr25519::Pair,
+		size: u64,
+		commitments: Vec<Commitment>,
+	) -> Result<(BlobId, Included), ChainError> {
 		let commitments = BoundedVec::try_from(commitments)
 			.map_err(|_| ChainError::Refused("more commitments than the chain accepts".into()))?;
-		let call = RuntimeCall::DaCommitments(pallet_da_commitments::Call::submit { size, commitments });
+		let call =
+			RuntimeCall::DaCommitments(pallet_da_commitments::Call::submit { size, commitments });
 		let included = self.chain.submit(call, who, false).await?;
 		let id = included
 			.events
 			.iter()
 			.find_map(|e| match e {
-				zerog_runtime::RuntimeEvent::DaCommitments(pallet_da_commitments::Event::BlobSubmitted { id, .. }) => Some(*id),
+				zerog_runtime::RuntimeEvent::DaCommitments(
+					pallet_da_commitments::Event::BlobSubmitted { id, .. },
+				) => Some(*id),
 				_ => None,
 			})
 			.ok_or_else(|| ChainError::Decode("no BlobSubmitted event".into()))?;
@@ -124,7 +136,11 @@ impl DaChain {
 		attestation: Attestation,
 		signature: MultiSignature,
 	) -> Result<Included, ChainError> {
-		let call = RuntimeCall::DaCommitments(pallet_da_commitments::Call::attest { signer, attestation, signature });
+		let call = RuntimeCall::DaCommitments(pallet_da_commitments::Call::attest {
+			signer,
+			attestation,
+			signature,
+		});
 		self.chain.submit(call, relayer, false).await
 	}
 
@@ -136,7 +152,11 @@ impl DaChain {
 		cell: [u8; zerog_da_encoding::spec::CELL_BYTES],
 		proof: [u8; 48],
 	) -> Result<Included, ChainError> {
-		let call = RuntimeCall::DaCommitments(pallet_da_commitments::Call::respond { challenge, cell, proof });
+		let call = RuntimeCall::DaCommitments(pallet_da_commitments::Call::respond {
+			challenge,
+			cell,
+			proof,
+		});
 		self.chain.submit(call, who, false).await
 	}
 }

@@ -29,7 +29,12 @@ impl SignerClient {
 		Self { http: Client::builder(TokioExecutor::new()).build_http(), timeout }
 	}
 
-	async fn request(&self, method: Method, url: String, body: Vec<u8>) -> Result<(StatusCode, Vec<u8>), String> {
+	async fn request(
+		&self,
+		method: Method,
+		url: String,
+		body: Vec<u8>,
+	) -> Result<(StatusCode, Vec<u8>), String> {
 		let req = Request::builder()
 			.method(method)
 			.uri(&url)
@@ -52,7 +57,9 @@ impl SignerClient {
 			}
 			Ok((status, out))
 		};
-		tokio::time::timeout(self.timeout, fut).await.map_err(|_| format!("{url}: no reply in {:?}", self.timeout))?
+		tokio::time::timeout(self.timeout, fut)
+			.await
+			.map_err(|_| format!("{url}: no reply in {:?}", self.timeout))?
 	}
 
 	fn error(status: StatusCode, body: &[u8]) -> String {
@@ -65,7 +72,13 @@ impl SignerClient {
 	}
 
 	/// Sends a row's cells of `blob` to the signer at `endpoint`.
-	pub async fn post_row(&self, endpoint: &str, blob: u64, row: u32, records: &[CellRecord]) -> Result<(), String> {
+	pub async fn post_row(
+		&self,
+		endpoint: &str,
+		blob: u64,
+		row: u32,
+		records: &[CellRecord],
+	) -> Result<(), String> {
 		let url = format!("{}/v1/blobs/{blob}/rows/{row}", endpoint.trim_end_matches('/'));
 		let (status, body) = self.request(Method::POST, url, wire::encode(records)).await?;
 		if status.is_success() {
@@ -76,7 +89,12 @@ impl SignerClient {
 	}
 
 	/// The cells the signer at `endpoint` holds of a row.
-	pub async fn get_row(&self, endpoint: &str, blob: u64, row: u32) -> Result<Vec<CellRecord>, String> {
+	pub async fn get_row(
+		&self,
+		endpoint: &str,
+		blob: u64,
+		row: u32,
+	) -> Result<Vec<CellRecord>, String> {
 		let url = format!("{}/v1/blobs/{blob}/rows/{row}", endpoint.trim_end_matches('/'));
 		let (status, body) = self.request(Method::GET, url.clone(), Vec::new()).await?;
 		if !status.is_success() {
@@ -86,8 +104,15 @@ impl SignerClient {
 	}
 
 	/// One cell with its proof.
-	pub async fn get_cell(&self, endpoint: &str, blob: u64, row: u32, column: u16) -> Result<CellRecord, String> {
-		let url = format!("{}/v1/blobs/{blob}/cells/{row}/{column}", endpoint.trim_end_matches('/'));
+	pub async fn get_cell(
+		&self,
+		endpoint: &str,
+		blob: u64,
+		row: u32,
+		column: u16,
+	) -> Result<CellRecord, String> {
+		let url =
+			format!("{}/v1/blobs/{blob}/cells/{row}/{column}", endpoint.trim_end_matches('/'));
 		let (status, body) = self.request(Method::GET, url.clone(), Vec::new()).await?;
 		if !status.is_success() {
 			return Err(Self::error(status, &body));

@@ -19,7 +19,11 @@ use zerog_chain_client::{signer, Chain};
 use zerog_da_signer::{chain::DaChain, server, store::Store};
 
 #[derive(Parser)]
-#[command(name = "zg-da-signer", version, about = "A ZeroG DA signer: holds, attests and serves blob columns")]
+#[command(
+	name = "zg-da-signer",
+	version,
+	about = "A ZeroG DA signer: holds, attests and serves blob columns"
+)]
 struct Cli {
 	/// The node's JSON-RPC.
 	#[arg(long, default_value = "http://127.0.0.1:9944")]
@@ -68,16 +72,16 @@ async fn register(
 			Ok(included) => {
 				tracing::info!(target: "da-signer", "registered in block {} with a bond of {} ZG; joins the next epoch's quorum", included.number, bond / zerog_runtime::UNIT);
 				return Ok(());
-			},
+			}
 			Err(e) if e.to_string().contains("AlreadyRegistered") => {
 				tracing::info!(target: "da-signer", "already registered");
 				return Ok(());
-			},
+			}
 			Err(e @ zerog_chain_client::ChainError::Failed { .. }) => return Err(e.to_string()),
 			Err(e) => {
 				last = e.to_string();
 				tokio::time::sleep(Duration::from_secs(2)).await;
-			},
+			}
 		}
 	}
 	Err(last)
@@ -96,7 +100,8 @@ async fn registered_key(
 	let account = AccountId::from(account_pair.public());
 	let ours = AccountId::from(attestation_key.public());
 	let quorum = da.quorum(None).await.map_err(|e| format!("reading the quorum: {e}"))?;
-	let Some(member) = quorum.and_then(|q| q.members.into_iter().find(|m| m.signer == account)) else {
+	let Some(member) = quorum.and_then(|q| q.members.into_iter().find(|m| m.signer == account))
+	else {
 		return Ok(attestation_key); // joins from the next epoch, with the key it registered
 	};
 	if member.key == ours {
@@ -120,7 +125,9 @@ async fn registered_key(
 #[tokio::main]
 async fn main() {
 	tracing_subscriber::fmt()
-		.with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+		)
 		.init();
 	if let Err(e) = run(Cli::parse()).await {
 		eprintln!("zg-da-signer: {e}");
@@ -130,17 +137,26 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<(), String> {
 	let pair = signer(&cli.suri)?;
-	let attestation_key =
-		signer(&cli.attestation_suri.clone().unwrap_or_else(|| format!("{}//zerog-da-attestation", cli.suri)))?;
+	let attestation_key = signer(
+		&cli.attestation_suri
+			.clone()
+			.unwrap_or_else(|| format!("{}//zerog-da-attestation", cli.suri)),
+	)?;
 	let chain = Chain::new(&cli.chain).map_err(|e| e.to_string())?;
 	let da = DaChain::new(chain);
-	std::fs::create_dir_all(&cli.base_path).map_err(|e| format!("{}: {e}", cli.base_path.display()))?;
+	std::fs::create_dir_all(&cli.base_path)
+		.map_err(|e| format!("{}: {e}", cli.base_path.display()))?;
 	let store = Store::open(&cli.base_path.join("cells")).map_err(|e| e.to_string())?;
-	let listener = tokio::net::TcpListener::bind(cli.listen).await.map_err(|e| format!("listen on {}: {e}", cli.listen))?;
+	let listener = tokio::net::TcpListener::bind(cli.listen)
+		.await
+		.map_err(|e| format!("listen on {}: {e}", cli.listen))?;
 	let endpoint = cli.endpoint.clone().unwrap_or_else(|| format!("http://{}", cli.listen));
 	let bond = u128::from(cli.bond).checked_mul(zerog_runtime::UNIT).ok_or("bond too large")?;
-	register(&da, &pair, &attestation_key, &endpoint, bond).await.map_err(|e| format!("registering: {e}"))?;
-	let attestation_key = registered_key(&da, &pair, attestation_key, cli.attestation_suri.is_some()).await?;
+	register(&da, &pair, &attestation_key, &endpoint, bond)
+		.await
+		.map_err(|e| format!("registering: {e}"))?;
+	let attestation_key =
+		registered_key(&da, &pair, attestation_key, cli.attestation_suri.is_some()).await?;
 	let genesis = da.genesis().await.map_err(|e| format!("reading the genesis hash: {e}"))?;
 	tracing::info!(target: "da-signer", "attestations are signed for genesis {genesis:?} only");
 	let signer = server::Signer::new(pair, attestation_key, da, store);
@@ -167,8 +183,8 @@ async fn run(cli: Cli) -> Result<(), String> {
 				match signer.maintain().await {
 					Ok(m) if m != Default::default() => {
 						tracing::info!(target: "da-signer", "maintenance: {} attestations resumed, {} blobs dropped", m.attesting, m.pruned)
-					},
-					Ok(_) => {},
+					}
+					Ok(_) => {}
 					Err(e) => tracing::warn!(target: "da-signer", "maintenance: {e}"),
 				}
 				tokio::time::sleep(every).await;
@@ -176,7 +192,8 @@ async fn run(cli: Cli) -> Result<(), String> {
 		})
 	};
 	let shutdown = async {
-		let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+		let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+			.expect("SIGTERM handler");
 		tokio::select! {
 			_ = tokio::signal::ctrl_c() => {},
 			_ = term.recv() => {},

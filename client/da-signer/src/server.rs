@@ -69,12 +69,42 @@ impl Metrics {
 		let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
 		let mut out = String::new();
 		for (name, kind, help, value) in [
-			("zg_da_rows_accepted_total", "counter", "Rows whose cells verified and were stored.", get(&self.rows_accepted)),
-			("zg_da_rows_refused_total", "counter", "Rows refused because their cells did not verify.", get(&self.rows_refused)),
-			("zg_da_attestations_total", "counter", "Attestations included on chain.", get(&self.attestations)),
-			("zg_da_challenges_answered_total", "counter", "Sampling challenges answered on chain.", get(&self.challenges_answered)),
-			("zg_da_cells_served_total", "counter", "Cells served to retrievers and samplers.", get(&self.cells_served)),
-			("zg_da_blobs_pruned_total", "counter", "Blobs dropped after failing or leaving retention.", get(&self.blobs_pruned)),
+			(
+				"zg_da_rows_accepted_total",
+				"counter",
+				"Rows whose cells verified and were stored.",
+				get(&self.rows_accepted),
+			),
+			(
+				"zg_da_rows_refused_total",
+				"counter",
+				"Rows refused because their cells did not verify.",
+				get(&self.rows_refused),
+			),
+			(
+				"zg_da_attestations_total",
+				"counter",
+				"Attestations included on chain.",
+				get(&self.attestations),
+			),
+			(
+				"zg_da_challenges_answered_total",
+				"counter",
+				"Sampling challenges answered on chain.",
+				get(&self.challenges_answered),
+			),
+			(
+				"zg_da_cells_served_total",
+				"counter",
+				"Cells served to retrievers and samplers.",
+				get(&self.cells_served),
+			),
+			(
+				"zg_da_blobs_pruned_total",
+				"counter",
+				"Blobs dropped after failing or leaving retention.",
+				get(&self.blobs_pruned),
+			),
 			("zg_da_blobs_held", "gauge", "Blobs the store holds cells of.", blobs_held),
 		] {
 			out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
@@ -125,7 +155,12 @@ const MAX_REFUSED: usize = 4096;
 impl Signer {
 	/// A signer with account `pair` whose attestations `attestation_key` signs, over
 	/// `chain`, keeping cells in `store`.
-	pub fn new(pair: sr25519::Pair, attestation_key: sr25519::Pair, chain: DaChain, store: Store) -> Arc<Self> {
+	pub fn new(
+		pair: sr25519::Pair,
+		attestation_key: sr25519::Pair,
+		chain: DaChain,
+		store: Store,
+	) -> Arc<Self> {
 		let account = AccountId::from(polkadot_sdk::sp_core::Pair::public(&pair));
 		Arc::new(Self {
 			pair,
@@ -177,34 +212,46 @@ impl Signer {
 	}
 
 	async fn load_ctx(&self, id: BlobId) -> Result<Arc<BlobCtx>, ApiError> {
-		let unavailable = |e: zerog_chain_client::ChainError| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("chain: {e}"));
-		let blob = self
-			.chain
-			.blob(id)
-			.await
-			.map_err(unavailable)?
-			.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("blob {id} is not on chain")))?;
+		let unavailable = |e: zerog_chain_client::ChainError| {
+			ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("chain: {e}"))
+		};
+		let blob = self.chain.blob(id).await.map_err(unavailable)?.ok_or_else(|| {
+			ApiError::new(StatusCode::NOT_FOUND, format!("blob {id} is not on chain"))
+		})?;
 		if blob.status == BlobStatus::InsufficientSignatures {
-			return Err(ApiError::new(StatusCode::GONE, format!("blob {id} failed (insufficient signatures)")));
+			return Err(ApiError::new(
+				StatusCode::GONE,
+				format!("blob {id} failed (insufficient signatures)"),
+			));
 		}
 		// Cells held under this id for another blob (one on a fork the chain left, or
 		// from before a chain reset) are not this blob's: drop them before counting rows.
-		let internal = |e: crate::store::StoreError| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+		let internal = |e: crate::store::StoreError| {
+			ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+		};
 		if self.store.blob_root(id).map_err(internal)?.is_some_and(|held| held != blob.root) {
 			tracing::warn!(target: "da-signer", "blob {id}: held cells are of another blob (root changed); dropping them");
 			self.store.prune(id).map_err(internal)?;
 		}
-		let commitments = self
-			.chain
-			.commitments(id)
-			.await
-			.map_err(unavailable)?
-			.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("blob {id} has no commitments on chain")))?;
-		let quorum = self.chain.quorum(Some(blob.epoch)).await.map_err(unavailable)?.ok_or_else(|| {
-			ApiError::new(StatusCode::GONE, format!("epoch {}'s quorum is out of retention", blob.epoch))
-		})?;
+		let commitments =
+			self.chain.commitments(id).await.map_err(unavailable)?.ok_or_else(|| {
+				ApiError::new(
+					StatusCode::NOT_FOUND,
+					format!("blob {id} has no commitments on chain"),
+				)
+			})?;
+		let quorum =
+			self.chain.quorum(Some(blob.epoch)).await.map_err(unavailable)?.ok_or_else(|| {
+				ApiError::new(
+					StatusCode::GONE,
+					format!("epoch {}'s quorum is out of retention", blob.epoch),
+				)
+			})?;
 		let me = quorum.members.iter().find(|m| m.signer == self.account).ok_or_else(|| {
-			ApiError::new(StatusCode::FORBIDDEN, format!("this signer is not in epoch {}'s quorum", blob.epoch))
+			ApiError::new(
+				StatusCode::FORBIDDEN,
+				format!("this signer is not in epoch {}'s quorum", blob.epoch),
+			)
 		})?;
 		let rows = rows_for(blob.size);
 		let rows_held = (0..rows).map(|r| self.store.has_row(id, r).unwrap_or(false)).collect();
@@ -232,19 +279,35 @@ impl Signer {
 	}
 
 	/// Checks and stores a row's cells; attests once every row is held.
-	pub async fn put_row(self: &Arc<Self>, id: BlobId, row: u32, body: &[u8]) -> Result<Value, ApiError> {
+	pub async fn put_row(
+		self: &Arc<Self>,
+		id: BlobId,
+		row: u32,
+		body: &[u8],
+	) -> Result<Value, ApiError> {
 		let ctx = self.ctx(id).await?;
 		if row >= ctx.rows {
-			return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("blob {id} has {} rows; there is no row {row}", ctx.rows)));
+			return Err(ApiError::new(
+				StatusCode::BAD_REQUEST,
+				format!("blob {id} has {} rows; there is no row {row}", ctx.rows),
+			));
 		}
-		let mut records = wire::decode(body)
-			.ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "the body is not a sequence of whole cell records"))?;
+		let mut records = wire::decode(body).ok_or_else(|| {
+			ApiError::new(
+				StatusCode::BAD_REQUEST,
+				"the body is not a sequence of whole cell records",
+			)
+		})?;
 		records.sort_by_key(|r| r.column);
 		let expected: Vec<u16> = (ctx.first..ctx.first + ctx.columns).collect();
 		if records.iter().map(|r| r.column).collect::<Vec<_>>() != expected {
 			return Err(ApiError::new(
 				StatusCode::BAD_REQUEST,
-				format!("this signer holds columns {}..{} of blob {id}; send exactly those", ctx.first, ctx.first + ctx.columns),
+				format!(
+					"this signer holds columns {}..{} of blob {id}; send exactly those",
+					ctx.first,
+					ctx.first + ctx.columns
+				),
 			));
 		}
 		let _slot = self
@@ -256,13 +319,15 @@ impl Signer {
 			let ctx = ctx.clone();
 			let records = records.clone();
 			tokio::task::spawn_blocking(move || {
-				let refs: Vec<CellRef<'_>> =
-					records.iter().map(|r| CellRef { row, column: r.column, cell: &r.cell, proof: &r.proof }).collect();
+				let refs: Vec<CellRef<'_>> = records
+					.iter()
+					.map(|r| CellRef { row, column: r.column, cell: &r.cell, proof: &r.proof })
+					.collect();
 				verify_cells(&ctx.commitments, &refs)
 			})
 		};
 		match check.await {
-			Ok(Ok(true)) => {},
+			Ok(Ok(true)) => {}
 			Ok(Ok(false)) => {
 				self.metrics.rows_refused.fetch_add(1, Ordering::Relaxed);
 				tracing::warn!(target: "da-signer", "blob {id} row {row}: cells do not verify; refusing to attest");
@@ -270,7 +335,7 @@ impl Signer {
 					StatusCode::UNPROCESSABLE_ENTITY,
 					format!("cells of blob {id} row {row} do not verify against the on-chain commitment; this signer will not attest it"),
 				));
-			},
+			}
 			Ok(Err(e)) => return Err(ApiError::new(StatusCode::BAD_REQUEST, e.to_string())),
 			Err(e) => return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
 		}
@@ -283,11 +348,16 @@ impl Signer {
 			rows[row as usize] = true;
 			rows.iter().filter(|h| **h).count() as u32
 		};
-		if held == ctx.rows && !self.store.attested(id).unwrap_or(false) && !ctx.attesting.swap(true, Ordering::SeqCst) {
+		if held == ctx.rows
+			&& !self.store.attested(id).unwrap_or(false)
+			&& !ctx.attesting.swap(true, Ordering::SeqCst)
+		{
 			let (me, ctx) = (self.clone(), ctx.clone());
 			tokio::spawn(async move { me.attest(id, ctx).await });
 		}
-		Ok(json!({ "blob": id, "row": row, "stored": records.len(), "rowsHeld": held, "rows": ctx.rows }))
+		Ok(
+			json!({ "blob": id, "row": row, "stored": records.len(), "rowsHeld": held, "rows": ctx.rows }),
+		)
 	}
 
 	async fn attest(self: Arc<Self>, id: BlobId, ctx: Arc<BlobCtx>) {
@@ -296,12 +366,18 @@ impl Signer {
 			ctx.attesting.store(false, Ordering::SeqCst);
 			return;
 		}
-		let attestation = Attestation { blob: id, root: ctx.root, size: ctx.size, epoch: ctx.epoch };
+		let attestation =
+			Attestation { blob: id, root: ctx.root, size: ctx.size, epoch: ctx.epoch };
 		for attempt in 1..=3 {
 			let result = async {
-				let signature = self.chain.sign_attestation(&self.account, &attestation, &self.attestation_key).await?;
+				let signature = self
+					.chain
+					.sign_attestation(&self.account, &attestation, &self.attestation_key)
+					.await?;
 				let _one = self.tx.lock().await;
-				self.chain.attest(&self.pair, self.account.clone(), attestation.clone(), signature).await
+				self.chain
+					.attest(&self.pair, self.account.clone(), attestation.clone(), signature)
+					.await
 			}
 			.await;
 			match result {
@@ -310,19 +386,19 @@ impl Signer {
 					self.metrics.attestations.fetch_add(1, Ordering::Relaxed);
 					tracing::info!(target: "da-signer", "attested blob {id} ({} columns) in block {}", ctx.columns, included.number);
 					return;
-				},
+				}
 				Err(e) if e.to_string().contains("AlreadyAttested") => {
 					let _ = self.store.mark_attested(id);
 					return;
-				},
+				}
 				Err(e) if e.to_string().contains("NotProcessing") => {
 					tracing::info!(target: "da-signer", "blob {id} is no longer processing; attestation not needed");
 					return;
-				},
+				}
 				Err(e) => {
 					tracing::warn!(target: "da-signer", "attesting blob {id} (attempt {attempt}): {e}");
 					tokio::time::sleep(Duration::from_secs(2)).await;
-				},
+				}
 			}
 		}
 		ctx.attesting.store(false, Ordering::SeqCst);
@@ -330,13 +406,16 @@ impl Signer {
 
 	/// Answers this signer's open challenges from the store; returns how many it answered.
 	pub async fn answer_challenges(&self, answered: &mut HashSet<u64>) -> Result<u32, String> {
-		let open = self.chain.challenges(Some(self.account.clone())).await.map_err(|e| e.to_string())?;
+		let open =
+			self.chain.challenges(Some(self.account.clone())).await.map_err(|e| e.to_string())?;
 		let mut n = 0;
 		for (cid, c) in open {
 			if answered.contains(&cid) {
 				continue;
 			}
-			let Some(record) = self.store.cell(c.blob, c.row, c.column).map_err(|e| e.to_string())? else {
+			let Some(record) =
+				self.store.cell(c.blob, c.row, c.column).map_err(|e| e.to_string())?
+			else {
 				tracing::warn!(target: "da-signer", "challenge {cid}: no cell ({}, {}) of blob {} here", c.row, c.column, c.blob);
 				answered.insert(cid);
 				continue;
@@ -348,13 +427,13 @@ impl Signer {
 					answered.insert(cid);
 					self.metrics.challenges_answered.fetch_add(1, Ordering::Relaxed);
 					n += 1;
-				},
+				}
 				Err(e) => {
 					tracing::warn!(target: "da-signer", "challenge {cid}: {e}");
 					if e.to_string().contains("UnknownChallenge") {
 						answered.insert(cid);
 					}
-				},
+				}
 			}
 		}
 		Ok(n)
@@ -375,7 +454,7 @@ impl Signer {
 				Err(e) => {
 					tracing::warn!(target: "da-signer", "blob {}: {e}; kept", h.blob);
 					true
-				},
+				}
 			};
 			if !keep {
 				self.store.prune(h.blob).map_err(|e| e.to_string())?;
@@ -399,7 +478,9 @@ impl Signer {
 	) -> Result<bool, String> {
 		if !h.confirmed {
 			match self.chain.blob(h.blob).await.map_err(|e| e.to_string())? {
-				None | Some(BlobInfo { status: BlobStatus::InsufficientSignatures, .. }) => return Ok(false),
+				None | Some(BlobInfo { status: BlobStatus::InsufficientSignatures, .. }) => {
+					return Ok(false)
+				}
 				Some(BlobInfo { status: BlobStatus::Processing { .. }, .. }) => {
 					if !h.attested {
 						let ctx = self.ctx(h.blob).await.map_err(|e| e.message)?;
@@ -411,7 +492,7 @@ impl Signer {
 						}
 					}
 					return Ok(true);
-				},
+				}
 				// Confirmed (with or without this signer): serve what it has while retained.
 				Some(_) => self.store.mark_confirmed(h.blob).map_err(|e| e.to_string())?,
 			}
@@ -424,7 +505,10 @@ impl Signer {
 		Ok(kept)
 	}
 
-	async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
+	async fn handle(
+		self: Arc<Self>,
+		req: Request<Incoming>,
+	) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
 		let result = self.route(req).await;
 		Ok(match result {
 			Ok(resp) => resp,
@@ -432,24 +516,39 @@ impl Signer {
 		})
 	}
 
-	async fn route(self: &Arc<Self>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, ApiError> {
-		let path: Vec<String> = req.uri().path().trim_matches('/').split('/').map(str::to_owned).collect();
+	async fn route(
+		self: &Arc<Self>,
+		req: Request<Incoming>,
+	) -> Result<Response<Full<Bytes>>, ApiError> {
+		let path: Vec<String> =
+			req.uri().path().trim_matches('/').split('/').map(str::to_owned).collect();
 		let segs: Vec<&str> = path.iter().map(String::as_str).collect();
 		let num = |s: &str, what: &str| -> Result<u64, ApiError> {
-			s.parse().map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, format!("{what} {s:?} is not a number")))
+			s.parse().map_err(|_| {
+				ApiError::new(StatusCode::BAD_REQUEST, format!("{what} {s:?} is not a number"))
+			})
 		};
 		let row_num = |s: &str| -> Result<u32, ApiError> {
-			u32::try_from(num(s, "row")?).map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, format!("row {s} is out of range")))
+			u32::try_from(num(s, "row")?).map_err(|_| {
+				ApiError::new(StatusCode::BAD_REQUEST, format!("row {s} is out of range"))
+			})
 		};
 		match (req.method().clone(), segs.as_slice()) {
-			(Method::GET, ["health"]) => Ok(json_response(StatusCode::OK, &json!({ "status": "ok" }))),
+			(Method::GET, ["health"]) => {
+				Ok(json_response(StatusCode::OK, &json!({ "status": "ok" })))
+			}
 			(Method::GET, ["metrics"]) => {
-				let held = self.store.blob_count().map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+				let held = self
+					.store
+					.blob_count()
+					.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
 				let mut r = Response::new(Full::new(Bytes::from(self.metrics.text(held))));
-				r.headers_mut()
-					.insert("content-type", hyper::header::HeaderValue::from_static("text/plain; version=0.0.4"));
+				r.headers_mut().insert(
+					"content-type",
+					hyper::header::HeaderValue::from_static("text/plain; version=0.0.4"),
+				);
 				Ok(r)
-			},
+			}
 			(Method::GET, ["v1", "status"]) => Ok(json_response(
 				StatusCode::OK,
 				&json!({ "signer": self.account.to_ss58check(), "blobsCached": self.blobs.lock().len() }),
@@ -459,7 +558,7 @@ impl Signer {
 				let body = read_limited(req.into_body(), MAX_BODY).await?;
 				let v = self.put_row(id, row, &body).await?;
 				Ok(json_response(StatusCode::OK, &v))
-			},
+			}
 			(Method::GET, ["v1", "blobs", id, "rows", row]) => {
 				let (id, row) = (num(id, "blob")?, row_num(row)?);
 				let records = self
@@ -467,26 +566,41 @@ impl Signer {
 					.row(id, row)
 					.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
 				if records.is_empty() {
-					return Err(ApiError::new(StatusCode::NOT_FOUND, format!("no cells of blob {id} row {row} here")));
+					return Err(ApiError::new(
+						StatusCode::NOT_FOUND,
+						format!("no cells of blob {id} row {row} here"),
+					));
 				}
 				self.metrics.cells_served.fetch_add(records.len() as u64, Ordering::Relaxed);
 				Ok(bytes_response(wire::encode(&records)))
-			},
+			}
 			(Method::GET, ["v1", "blobs", id, "cells", row, column]) => {
 				let (id, row) = (num(id, "blob")?, row_num(row)?);
-				let column = u16::try_from(num(column, "column")?)
-					.map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, format!("column {column} is out of range")))?;
+				let column = u16::try_from(num(column, "column")?).map_err(|_| {
+					ApiError::new(
+						StatusCode::BAD_REQUEST,
+						format!("column {column} is out of range"),
+					)
+				})?;
 				let record = self
 					.store
 					.cell(id, row, column)
 					.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
-					.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no cell ({row}, {column}) of blob {id} here")))?;
+					.ok_or_else(|| {
+						ApiError::new(
+							StatusCode::NOT_FOUND,
+							format!("no cell ({row}, {column}) of blob {id} here"),
+						)
+					})?;
 				self.metrics.cells_served.fetch_add(1, Ordering::Relaxed);
 				let mut out = Vec::new();
 				record.write(&mut out);
 				Ok(bytes_response(out))
-			},
-			_ => Err(ApiError::new(StatusCode::NOT_FOUND, format!("no route {} {}", req.method(), req.uri().path()))),
+			}
+			_ => Err(ApiError::new(
+				StatusCode::NOT_FOUND,
+				format!("no route {} {}", req.method(), req.uri().path()),
+			)),
 		}
 	}
 }
@@ -496,7 +610,9 @@ pub const HTTP_LIMITS: zerog_daemon::HttpLimits = zerog_daemon::HttpLimits::DAEM
 
 async fn read_limited(body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
 	zerog_daemon::read_body(body, limit, &HTTP_LIMITS).await.map_err(|e| match e {
-		zerog_daemon::BodyError::TooLarge(_) => ApiError::new(e.status(), format!("body over {limit} bytes (one extended row)")),
+		zerog_daemon::BodyError::TooLarge(_) => {
+			ApiError::new(e.status(), format!("body over {limit} bytes (one extended row)"))
+		}
 		_ => ApiError::new(e.status(), e.to_string()),
 	})
 }
@@ -504,19 +620,27 @@ async fn read_limited(body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
 fn json_response(status: StatusCode, v: &Value) -> Response<Full<Bytes>> {
 	let mut r = Response::new(Full::new(Bytes::from(v.to_string())));
 	*r.status_mut() = status;
-	r.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
+	r.headers_mut()
+		.insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
 	r
 }
 
 fn bytes_response(body: Vec<u8>) -> Response<Full<Bytes>> {
 	let mut r = Response::new(Full::new(Bytes::from(body)));
-	r.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/octet-stream"));
+	r.headers_mut().insert(
+		"content-type",
+		hyper::header::HeaderValue::from_static("application/octet-stream"),
+	);
 	r
 }
 
 /// Serves `signer` on `listener` until `shutdown` resolves, every connection held to
 /// the daemons' shared [`zerog_daemon::HttpLimits`].
-pub async fn serve(signer: Arc<Signer>, listener: TcpListener, shutdown: impl std::future::Future<Output = ()>) -> std::io::Result<()> {
+pub async fn serve(
+	signer: Arc<Signer>,
+	listener: TcpListener,
+	shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
 	zerog_daemon::serve_handler(
 		"da-signer",
 		listener,

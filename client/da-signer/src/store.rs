@@ -104,7 +104,14 @@ impl Store {
 
 	/// Stores a whole row's cells (this signer's columns) of `blob` (dispersed in `epoch`,
 	/// commitments root `root`) and marks the row received.
-	pub fn put_row(&self, blob: u64, epoch: u32, root: &[u8; 32], row: u32, records: &[CellRecord]) -> Result<(), StoreError> {
+	pub fn put_row(
+		&self,
+		blob: u64,
+		epoch: u32,
+		root: &[u8; 32],
+		row: u32,
+		records: &[CellRecord],
+	) -> Result<(), StoreError> {
 		let mut batch = WriteBatch::default();
 		let mut marker = [0u8; 36];
 		marker[..4].copy_from_slice(&epoch.to_be_bytes());
@@ -148,7 +155,10 @@ impl Store {
 	}
 
 	/// The entries whose keys start with `prefix`, in key order.
-	fn prefixed<'a>(&'a self, prefix: &'a [u8]) -> impl Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), StoreError>> + 'a {
+	fn prefixed<'a>(
+		&'a self,
+		prefix: &'a [u8],
+	) -> impl Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), StoreError>> + 'a {
 		self.db
 			.iterator(IteratorMode::From(prefix, Direction::Forward))
 			.take_while(move |item| item.as_ref().map_or(true, |(k, _)| k.starts_with(prefix)))
@@ -177,14 +187,18 @@ impl Store {
 		let mut out = Vec::new();
 		for item in self.prefixed(b"b") {
 			let (k, v) = item?;
-			let (Ok(id), Some(epoch)) = (<[u8; 8]>::try_from(&k[1..]), v.get(..4).and_then(|e| <[u8; 4]>::try_from(e).ok()))
-			else {
+			let (Ok(id), Some(epoch)) = (
+				<[u8; 8]>::try_from(&k[1..]),
+				v.get(..4).and_then(|e| <[u8; 4]>::try_from(e).ok()),
+			) else {
 				return Err(StoreError(format!("malformed blob record 0x{}", hex::encode(&k))));
 			};
 			let root = match v.len() {
 				4 => None,
 				36 => v[4..].try_into().ok(),
-				_ => return Err(StoreError(format!("malformed blob record 0x{}", hex::encode(&k)))),
+				_ => {
+					return Err(StoreError(format!("malformed blob record 0x{}", hex::encode(&k))))
+				}
 			};
 			let blob = u64::from_be_bytes(id);
 			out.push(HeldBlob {
@@ -200,7 +214,10 @@ impl Store {
 
 	/// The commitments root the cells held for `blob` are of, if recorded.
 	pub fn blob_root(&self, blob: u64) -> Result<Option<[u8; 32]>, StoreError> {
-		Ok(self.db.get_pinned(blob_marker(blob))?.and_then(|v| v.get(4..36).and_then(|r| r.try_into().ok())))
+		Ok(self
+			.db
+			.get_pinned(blob_marker(blob))?
+			.and_then(|v| v.get(4..36).and_then(|r| r.try_into().ok())))
 	}
 
 	/// How many blobs the store holds cells of.
@@ -231,7 +248,11 @@ mod tests {
 	#[test]
 	fn rows_and_cells_survive_a_reopen_and_rows_do_not_mix() {
 		let dir = tempfile::tempdir().unwrap();
-		let r = |c: u16| CellRecord { column: c, cell: Box::new([c as u8; CELL_BYTES]), proof: [7; 48] };
+		let r = |c: u16| CellRecord {
+			column: c,
+			cell: Box::new([c as u8; CELL_BYTES]),
+			proof: [7; 48],
+		};
 		{
 			let s = Store::open(dir.path()).unwrap();
 			s.put_row(1, 3, &[1; 32], 0, &[r(5), r(6)]).unwrap();
@@ -254,8 +275,20 @@ mod tests {
 		assert_eq!(
 			s.blobs().unwrap(),
 			vec![
-				HeldBlob { blob: 1, epoch: 3, root: Some([1; 32]), attested: true, confirmed: true },
-				HeldBlob { blob: 2, epoch: 4, root: Some([2; 32]), attested: false, confirmed: false }
+				HeldBlob {
+					blob: 1,
+					epoch: 3,
+					root: Some([1; 32]),
+					attested: true,
+					confirmed: true
+				},
+				HeldBlob {
+					blob: 2,
+					epoch: 4,
+					root: Some([2; 32]),
+					attested: false,
+					confirmed: false
+				}
 			]
 		);
 	}
@@ -263,7 +296,11 @@ mod tests {
 	#[test]
 	fn pruning_a_blob_drops_all_of_it_and_nothing_of_its_neighbours() {
 		let dir = tempfile::tempdir().unwrap();
-		let r = |c: u16| CellRecord { column: c, cell: Box::new([c as u8; CELL_BYTES]), proof: [1; 48] };
+		let r = |c: u16| CellRecord {
+			column: c,
+			cell: Box::new([c as u8; CELL_BYTES]),
+			proof: [1; 48],
+		};
 		let s = Store::open(dir.path()).unwrap();
 		for blob in [0, 1, 2, u64::MAX] {
 			s.put_row(blob, 7, &[3; 32], 0, &[r(0), r(127)]).unwrap();

@@ -60,7 +60,8 @@ pub fn decode(body: &[u8]) -> Option<Vec<CellRecord>> {
 	if body.len() % RECORD_BYTES != 0 || body.len() > MAX_BODY {
 		return None;
 	}
-	let records: Vec<CellRecord> = body.chunks_exact(RECORD_BYTES).map(CellRecord::read).collect::<Option<_>>()?;
+	let records: Vec<CellRecord> =
+		body.chunks_exact(RECORD_BYTES).map(CellRecord::read).collect::<Option<_>>()?;
 	records.iter().all(|r| r.column < COLUMNS).then_some(records)
 }
 
@@ -89,7 +90,11 @@ mod tests {
 
 	#[test]
 	fn records_round_trip_and_bad_bodies_are_refused() {
-		let r = |c: u16| CellRecord { column: c, cell: Box::new([c as u8; CELL_BYTES]), proof: [c as u8 + 1; 48] };
+		let r = |c: u16| CellRecord {
+			column: c,
+			cell: Box::new([c as u8; CELL_BYTES]),
+			proof: [c as u8 + 1; 48],
+		};
 		let records = vec![r(3), r(127)];
 		assert_eq!(decode(&encode(&records)).unwrap(), records);
 		assert!(decode(&encode(&records)[1..]).is_none());

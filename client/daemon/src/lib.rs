@@ -187,7 +187,15 @@ where
 	B::Data: Send,
 	B::Error: Into<Box<dyn StdError + Send + Sync>>,
 {
-	serve_http(name, listener, limits, move |_peer| hyper::service::service_fn(handler.clone()), shutdown, grace).await
+	serve_http(
+		name,
+		listener,
+		limits,
+		move |_peer| hyper::service::service_fn(handler.clone()),
+		shutdown,
+		grace,
+	)
+	.await
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@ use zerog_erasure::{CodeParams, ErasureCoder, NovelPolyCoder, SimdCoder};
 
 fn bench(c: &mut Criterion) {
 	let params = CodeParams::default();
-	let data: Vec<u8> = (0..(params.k * 256 * 1024) as u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+	let data: Vec<u8> = (0..(params.k * 256 * 1024) as u32)
+		.map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+		.collect();
 	let coders: Vec<Box<dyn ErasureCoder>> =
 		vec![Box::new(SimdCoder::new(params)), Box::new(NovelPolyCoder::new(params).unwrap())];
 

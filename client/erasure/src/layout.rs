@@ -115,7 +115,11 @@ impl FileLayout {
 	/// The parity segments of one stripe. `data` holds the stripe's data segments
 	/// back to back, each a full segment (the file's last one zero-padded), at most `k`
 	/// of them; missing ones are zero segments.
-	pub fn encode_stripe(&self, coder: &dyn ErasureCoder, data: &[u8]) -> Result<Vec<Vec<u8>>, ErasureError> {
+	pub fn encode_stripe(
+		&self,
+		coder: &dyn ErasureCoder,
+		data: &[u8],
+	) -> Result<Vec<Vec<u8>>, ErasureError> {
 		let k = self.params.k;
 		if data.is_empty() || data.len() % SEGMENT_SIZE != 0 || data.len() > k * SEGMENT_SIZE {
 			return Err(ErasureError::ShardLength(format!(

@@ -105,9 +105,10 @@ fn check_shards(shards: &[Option<Vec<u8>>], params: CodeParams) -> Result<usize,
 	for s in shards.iter().flatten() {
 		match len {
 			None => len = Some(s.len()),
-			Some(l) if l != s.len() =>
-				return Err(ErasureError::ShardLength(format!("{} and {} bytes", l, s.len()))),
-			_ => {},
+			Some(l) if l != s.len() => {
+				return Err(ErasureError::ShardLength(format!("{} and {} bytes", l, s.len())))
+			}
+			_ => {}
 		}
 	}
 	let have = shards.iter().filter(|s| s.is_some()).count();

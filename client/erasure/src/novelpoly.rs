@@ -57,7 +57,8 @@ impl ErasureCoder for NovelPolyCoder {
 		}
 		let received: Vec<Option<WrappedShard>> =
 			shards.iter().map(|s| s.clone().map(WrappedShard::new)).collect();
-		let mut out = encoder.reconstruct(received).map_err(|e| ErasureError::Codec(e.to_string()))?;
+		let mut out =
+			encoder.reconstruct(received).map_err(|e| ErasureError::Codec(e.to_string()))?;
 		if out.len() < len {
 			return Err(ErasureError::ShardLength(format!("rebuilt {} of {len} bytes", out.len())));
 		}

@@ -65,8 +65,12 @@ impl ErasureCoder for SimdCoder {
 		if have < k {
 			return Err(ErasureError::NotEnoughShards { have, need: k });
 		}
-		let originals: Vec<(usize, &Vec<u8>)> =
-			shards.iter().take(k).enumerate().filter_map(|(i, s)| s.as_ref().map(|s| (i, s))).collect();
+		let originals: Vec<(usize, &Vec<u8>)> = shards
+			.iter()
+			.take(k)
+			.enumerate()
+			.filter_map(|(i, s)| s.as_ref().map(|s| (i, s)))
+			.collect();
 		let mut out = Vec::with_capacity(shard_len * k);
 		if originals.len() == k {
 			for (_, s) in &originals {

@@ -57,16 +57,26 @@ fn malformed_input_is_rejected() {
 	for coder in coders(p) {
 		assert_eq!(coder.encode(&[]), Err(ErasureError::EmptyPayload));
 		let data = payload(1000, 9);
-		let mut shards: Vec<Option<Vec<u8>>> = coder.encode(&data).unwrap().into_iter().map(Some).collect();
+		let mut shards: Vec<Option<Vec<u8>>> =
+			coder.encode(&data).unwrap().into_iter().map(Some).collect();
 		// Too many shards.
 		let mut extra = shards.clone();
 		extra.push(extra[0].clone());
-		assert!(matches!(coder.reconstruct(&extra, data.len()), Err(ErasureError::TooManyShards { .. })));
+		assert!(matches!(
+			coder.reconstruct(&extra, data.len()),
+			Err(ErasureError::TooManyShards { .. })
+		));
 		// A claimed length the shards cannot hold.
-		assert!(matches!(coder.reconstruct(&shards, data.len() * 100), Err(ErasureError::ShardLength(_))));
+		assert!(matches!(
+			coder.reconstruct(&shards, data.len() * 100),
+			Err(ErasureError::ShardLength(_))
+		));
 		// A truncated shard.
 		shards[1].as_mut().unwrap().pop();
-		assert!(matches!(coder.reconstruct(&shards, data.len()), Err(ErasureError::ShardLength(_))));
+		assert!(matches!(
+			coder.reconstruct(&shards, data.len()),
+			Err(ErasureError::ShardLength(_))
+		));
 		// Nothing at all.
 		assert!(matches!(
 			coder.reconstruct(&vec![None; p.n], data.len()),
@@ -112,8 +122,9 @@ proptest! {
 mod layout {
 	use super::payload;
 	use crate::{
+		default_coder,
 		layout::{EncodingTag, FileLayout, SegmentRole},
-		default_coder, CodeParams,
+		CodeParams,
 	};
 	use proptest::prelude::*;
 	use zerog_storage_primitives::SEGMENT_SIZE;

@@ -19,8 +19,10 @@ const SEGMENTS: u64 = 1 << 16;
 
 fn bench(c: &mut Criterion) {
 	let dir = tempfile::tempdir().unwrap();
-	let data: Vec<u8> = (0..SEGMENT_SIZE as u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
-	let levels = FileMerkleTree::from_segment_roots(vec![segment_root(&data); SEGMENTS as usize]).levels();
+	let data: Vec<u8> =
+		(0..SEGMENT_SIZE as u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+	let levels =
+		FileMerkleTree::from_segment_roots(vec![segment_root(&data); SEGMENTS as usize]).levels();
 	let root = levels.root();
 	let store = Store::open(dir.path(), false).unwrap();
 	let size = SEGMENTS * SEGMENT_SIZE as u64;

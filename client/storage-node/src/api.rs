@@ -106,13 +106,21 @@ pub struct ProofJson {
 
 impl From<MerkleProof> for ProofJson {
 	fn from(p: MerkleProof) -> Self {
-		Self { index: p.index, leaf_count: p.leaf_count, siblings: p.siblings.into_iter().map(HexHash).collect() }
+		Self {
+			index: p.index,
+			leaf_count: p.leaf_count,
+			siblings: p.siblings.into_iter().map(HexHash).collect(),
+		}
 	}
 }
 
 impl From<ProofJson> for MerkleProof {
 	fn from(p: ProofJson) -> Self {
-		MerkleProof { index: p.index, leaf_count: p.leaf_count, siblings: p.siblings.into_iter().map(|h| h.0).collect() }
+		MerkleProof {
+			index: p.index,
+			leaf_count: p.leaf_count,
+			siblings: p.siblings.into_iter().map(|h| h.0).collect(),
+		}
 	}
 }
 

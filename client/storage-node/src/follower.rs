@@ -53,11 +53,15 @@ pub fn chain_client(url: &str) -> Result<HttpClient, String> {
 /// Refuses (and records nothing) when the chain has fewer entries than this node has
 /// followed: it is another chain than the one the store was filled from.
 pub async fn sync_once(chain: &HttpClient, node: &StorageNode) -> Result<u64, String> {
-	let hash: String = chain.request("chain_getFinalizedHead", rpc_params![]).await.map_err(|e| e.to_string())?;
+	let hash: String =
+		chain.request("chain_getFinalizedHead", rpc_params![]).await.map_err(|e| e.to_string())?;
 	parse_hash(&hash)?;
-	let header: Header = chain.request("chain_getHeader", rpc_params![&hash]).await.map_err(|e| e.to_string())?;
-	let number = u64::from_str_radix(header.number.trim_start_matches("0x"), 16).map_err(|e| e.to_string())?;
-	let flow: Flow = chain.request("storageMarket_flow", rpc_params![&hash]).await.map_err(|e| e.to_string())?;
+	let header: Header =
+		chain.request("chain_getHeader", rpc_params![&hash]).await.map_err(|e| e.to_string())?;
+	let number = u64::from_str_radix(header.number.trim_start_matches("0x"), 16)
+		.map_err(|e| e.to_string())?;
+	let flow: Flow =
+		chain.request("storageMarket_flow", rpc_params![&hash]).await.map_err(|e| e.to_string())?;
 	let next = node.store.next_seq().map_err(|e| e.to_string())?;
 	if flow.entries < next {
 		// Another chain (or one reset under us): never skip or re-read entries blindly.
@@ -70,9 +74,12 @@ pub async fn sync_once(chain: &HttpClient, node: &StorageNode) -> Result<u64, St
 	let until = flow.entries.min(next + MAX_ENTRIES_PER_POLL);
 	let mut files = Vec::new();
 	for seq in next..until {
-		let entry: Option<Entry> =
-			chain.request("storageMarket_entry", rpc_params![seq, &hash]).await.map_err(|e| e.to_string())?;
-		let entry = entry.ok_or_else(|| format!("entry {seq} missing at finalized block {hash}"))?;
+		let entry: Option<Entry> = chain
+			.request("storageMarket_entry", rpc_params![seq, &hash])
+			.await
+			.map_err(|e| e.to_string())?;
+		let entry =
+			entry.ok_or_else(|| format!("entry {seq} missing at finalized block {hash}"))?;
 		if check_size(entry.size).is_err() {
 			tracing::warn!(seq, size = entry.size, "skipping an entry with an invalid size");
 			continue;
@@ -100,14 +107,14 @@ pub async fn follow(chain: HttpClient, node: Arc<StorageNode>, interval: Duratio
 				if n == MAX_ENTRIES_PER_POLL {
 					continue;
 				}
-			},
+			}
 			Err(e) => {
 				if node.progress.connected.swap(false, Ordering::Relaxed) {
 					tracing::warn!(error = %e, "lost the chain; retrying");
 				} else {
 					tracing::debug!(error = %e, "chain not reachable yet");
 				}
-			},
+			}
 		}
 		tokio::time::sleep(interval).await;
 	}
@@ -123,10 +130,15 @@ mod tests {
 	/// A chain whose finalized flow has `entries` entries (none readable).
 	async fn fake_chain(entries: u64) -> (String, jsonrpsee::server::ServerHandle) {
 		let mut m = RpcModule::new(());
-		m.register_method("chain_getFinalizedHead", |_, _, _| format!("0x{}", "11".repeat(32))).unwrap();
-		m.register_method("chain_getHeader", |_, _, _| serde_json::json!({ "number": "0x10" })).unwrap();
-		m.register_method("storageMarket_flow", move |_, _, _| serde_json::json!({ "length": 0, "entries": entries }))
+		m.register_method("chain_getFinalizedHead", |_, _, _| format!("0x{}", "11".repeat(32)))
 			.unwrap();
+		m.register_method("chain_getHeader", |_, _, _| serde_json::json!({ "number": "0x10" }))
+			.unwrap();
+		m.register_method(
+			"storageMarket_flow",
+			move |_, _, _| serde_json::json!({ "length": 0, "entries": entries }),
+		)
+		.unwrap();
 		let server = Server::builder().build("127.0.0.1:0").await.unwrap();
 		let url = format!("http://{}", server.local_addr().unwrap());
 		(url, server.start(m))

@@ -46,7 +46,10 @@ pub struct Config {
 }
 
 /// Opens the store, starts the RPC server and follows the chain until `shutdown` resolves.
-pub async fn run(cfg: Config, shutdown: impl std::future::Future<Output = ()>) -> Result<(), String> {
+pub async fn run(
+	cfg: Config,
+	shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), String> {
 	if !cfg.shard.is_valid() {
 		return Err(format!(
 			"invalid shard {}/{}: the shard count is a power of two and the id below it",
@@ -54,13 +57,15 @@ pub async fn run(cfg: Config, shutdown: impl std::future::Future<Output = ()>) -
 		));
 	}
 	std::fs::create_dir_all(&cfg.db_path).map_err(|e| format!("{}: {e}", cfg.db_path.display()))?;
-	let store = store::Store::open(&cfg.db_path, cfg.sync_writes).map_err(|e| format!("{}: {e}", cfg.db_path.display()))?;
+	let store = store::Store::open(&cfg.db_path, cfg.sync_writes)
+		.map_err(|e| format!("{}: {e}", cfg.db_path.display()))?;
 	let node = Arc::new(node::StorageNode::new(store, cfg.shard));
 	let listener = tokio::net::TcpListener::bind(cfg.rpc_addr)
 		.await
 		.map_err(|e| format!("cannot serve on {}: {e}", cfg.rpc_addr))?;
 	let addr = listener.local_addr().map_err(|e| e.to_string())?;
-	let methods: jsonrpsee::Methods = node::rpc_module(node.clone()).map_err(|e| e.to_string())?.into();
+	let methods: jsonrpsee::Methods =
+		node::rpc_module(node.clone()).map_err(|e| e.to_string())?.into();
 	let rpc = jsonrpsee::server::Server::builder()
 		.max_request_body_size(api::MAX_REQUEST_BYTES)
 		.max_response_body_size(api::MAX_REQUEST_BYTES)
@@ -72,7 +77,11 @@ pub async fn run(cfg: Config, shutdown: impl std::future::Future<Output = ()>) -
 		"zgs-node",
 		listener,
 		HTTP_LIMITS,
-		move |_peer| hyper_util::service::TowerToHyperService::new(rpc.clone().build(methods.clone(), stop_handle.clone())),
+		move |_peer| {
+			hyper_util::service::TowerToHyperService::new(
+				rpc.clone().build(methods.clone(), stop_handle.clone()),
+			)
+		},
 		async move {
 			let _ = stopped.await;
 		},

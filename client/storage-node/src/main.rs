@@ -36,7 +36,8 @@ struct Args {
 async fn main() {
 	tracing_subscriber::fmt()
 		.with_env_filter(
-			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,jsonrpsee=warn".into()),
+			tracing_subscriber::EnvFilter::try_from_default_env()
+				.unwrap_or_else(|_| "info,jsonrpsee=warn".into()),
 		)
 		.with_writer(std::io::stderr)
 		.init();
@@ -58,7 +59,7 @@ async fn main() {
 			},
 			Err(_) => {
 				let _ = tokio::signal::ctrl_c().await;
-			},
+			}
 		}
 		tracing::info!("shutting down");
 	};

@@ -21,13 +21,17 @@ use crate::{
 #[derive(Debug, Error)]
 pub enum NodeError {
 	/// See [`api::ERR_UNKNOWN_FILE`].
-	#[error("file {0} is not in any finalized submission this node has seen (followed up to block {1})")]
+	#[error(
+		"file {0} is not in any finalized submission this node has seen (followed up to block {1})"
+	)]
 	UnknownFile(String, u64),
 	/// See [`api::ERR_INVALID_PROOF`].
 	#[error("segment {0} does not prove against the root of file {1}")]
 	InvalidProof(u64, String),
 	/// See [`api::ERR_NOT_IN_SHARD`].
-	#[error("segment {index} belongs to shard {owner} of {num_shard}, this node is shard {shard_id}")]
+	#[error(
+		"segment {index} belongs to shard {owner} of {num_shard}, this node is shard {shard_id}"
+	)]
 	NotInShard { index: u64, owner: u64, shard_id: u32, num_shard: u32 },
 	/// See [`api::ERR_INDEX_OUT_OF_RANGE`].
 	#[error("segment {0} is past the end of the file ({1} segments)")]
@@ -112,12 +116,16 @@ impl StorageNode {
 		}
 		let expected = segment_len(rec.size, seg.index);
 		if seg.data.0.len() as u64 != expected {
-			return Err(NodeError::WrongSegmentSize { index: seg.index, expected, got: seg.data.0.len() as u64 });
+			return Err(NodeError::WrongSegmentSize {
+				index: seg.index,
+				expected,
+				got: seg.data.0.len() as u64,
+			});
 		}
 		let proof: zerog_storage_primitives::MerkleProof = seg.proof.clone().into();
-		if proof.index != seg.index ||
-			proof.leaf_count != segments ||
-			proof.verify(&rec.root, segment_root(&seg.data.0)).is_err()
+		if proof.index != seg.index
+			|| proof.leaf_count != segments
+			|| proof.verify(&rec.root, segment_root(&seg.data.0)).is_err()
 		{
 			return Err(NodeError::InvalidProof(seg.index, api::to_hex(&id)));
 		}
@@ -132,9 +140,14 @@ impl StorageNode {
 		if index >= segments {
 			return Err(NodeError::IndexOutOfRange(index, segments));
 		}
-		let data = self.store.segment(id, index)?.ok_or_else(|| NodeError::SegmentNotFound(index, api::to_hex(id)))?;
-		let proof =
-			self.store.proof(id, index)?.ok_or_else(|| NodeError::SegmentNotFound(index, api::to_hex(id)))?;
+		let data = self
+			.store
+			.segment(id, index)?
+			.ok_or_else(|| NodeError::SegmentNotFound(index, api::to_hex(id)))?;
+		let proof = self
+			.store
+			.proof(id, index)?
+			.ok_or_else(|| NodeError::SegmentNotFound(index, api::to_hex(id)))?;
 		Ok(SegmentWithProof { id: HexHash(*id), index, data: api::Base64(data), proof })
 	}
 
@@ -169,13 +182,21 @@ impl StorageNode {
 }
 
 fn invalid(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(jsonrpsee::types::error::INVALID_PARAMS_CODE, format!("invalid params: {e}"), None::<()>)
+	ErrorObjectOwned::owned(
+		jsonrpsee::types::error::INVALID_PARAMS_CODE,
+		format!("invalid params: {e}"),
+		None::<()>,
+	)
 }
 
 /// The `zgs_*` methods. Hashing and database work run on blocking threads.
-pub fn rpc_module(node: Arc<StorageNode>) -> Result<RpcModule<StorageNode>, jsonrpsee::core::RegisterMethodError> {
+pub fn rpc_module(
+	node: Arc<StorageNode>,
+) -> Result<RpcModule<StorageNode>, jsonrpsee::core::RegisterMethodError> {
 	let mut m = RpcModule::from_arc(node);
-	m.register_blocking_method("zgs_getStatus", |_p: Params, n: Arc<StorageNode>, _| n.status().map_err(ErrorObjectOwned::from))?;
+	m.register_blocking_method("zgs_getStatus", |_p: Params, n: Arc<StorageNode>, _| {
+		n.status().map_err(ErrorObjectOwned::from)
+	})?;
 	m.register_method("zgs_getShardConfig", |_p: Params, n: &StorageNode, _| {
 		Ok::<_, ErrorObjectOwned>(api::ShardJson::from(n.shard))
 	})?;
@@ -183,10 +204,13 @@ pub fn rpc_module(node: Arc<StorageNode>) -> Result<RpcModule<StorageNode>, json
 		let seg: SegmentWithProof = p.one().map_err(invalid)?;
 		n.upload(&seg).map_err(ErrorObjectOwned::from)
 	})?;
-	m.register_blocking_method("zgs_downloadSegmentWithProof", |p: Params, n: Arc<StorageNode>, _| {
-		let (id, index): (HexHash, u64) = p.parse().map_err(invalid)?;
-		n.download(&id.0, index).map_err(ErrorObjectOwned::from)
-	})?;
+	m.register_blocking_method(
+		"zgs_downloadSegmentWithProof",
+		|p: Params, n: Arc<StorageNode>, _| {
+			let (id, index): (HexHash, u64) = p.parse().map_err(invalid)?;
+			n.download(&id.0, index).map_err(ErrorObjectOwned::from)
+		},
+	)?;
 	m.register_blocking_method("zgs_getFileInfo", |p: Params, n: Arc<StorageNode>, _| {
 		let (id,): (HexHash,) = p.parse().map_err(invalid)?;
 		n.file_info(&id.0).map_err(ErrorObjectOwned::from)
@@ -219,7 +243,9 @@ mod tests {
 		let tree = FileMerkleTree::from_data(&data);
 		let store = Store::open(dir.path(), false).unwrap();
 		let size = data.len() as u64;
-		store.add_files(&[NewFile { seq: 0, id: file_id(&tree, size), root: tree.root(), size }], 1).unwrap();
+		store
+			.add_files(&[NewFile { seq: 0, id: file_id(&tree, size), root: tree.root(), size }], 1)
+			.unwrap();
 		(dir, Arc::new(StorageNode::new(store, shard)), data, tree)
 	}
 

@@ -18,7 +18,9 @@
 
 use std::{path::Path, sync::Mutex};
 
-use rocksdb::{ColumnFamilyDescriptor, Direction, IteratorMode, Options, WriteBatch, WriteOptions, DB};
+use rocksdb::{
+	ColumnFamilyDescriptor, Direction, IteratorMode, Options, WriteBatch, WriteOptions, DB,
+};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use zerog_storage_primitives::{FileId, FileRoot, SegmentIndex};
@@ -159,7 +161,11 @@ impl Store {
 				continue;
 			}
 			let rec = FileRecord { seq: f.seq, root: f.root, size: f.size, stored: 0 };
-			batch.put_cf(self.cf(CF_FILES), f.id, serde_json::to_vec(&rec).expect("plain struct; qed"));
+			batch.put_cf(
+				self.cf(CF_FILES),
+				f.id,
+				serde_json::to_vec(&rec).expect("plain struct; qed"),
+			);
 		}
 		batch.put_cf(self.cf(CF_META), KEY_NEXT_SEQ, next_seq.to_le_bytes());
 		self.db.write_opt(batch, &self.write_opts())?;
@@ -185,7 +191,11 @@ impl Store {
 		let total = self.stored_segments()? + 1;
 		let mut batch = WriteBatch::default();
 		batch.put_cf(self.cf(CF_SEGMENTS), key, data);
-		batch.put_cf(self.cf(CF_PROOFS), key, serde_json::to_vec(proof).expect("plain struct; qed"));
+		batch.put_cf(
+			self.cf(CF_PROOFS),
+			key,
+			serde_json::to_vec(proof).expect("plain struct; qed"),
+		);
 		batch.put_cf(self.cf(CF_FILES), id, serde_json::to_vec(&rec).expect("plain struct; qed"));
 		batch.put_cf(self.cf(CF_META), KEY_STORED, total.to_le_bytes());
 		self.db.write_opt(batch, &self.write_opts())?;
@@ -202,7 +212,12 @@ impl Store {
 		data: &[u8],
 	) -> Result<(), StoreError> {
 		let _g = self.lock();
-		self.db.put_cf_opt(self.cf(CF_SEGMENTS), segment_key(id, index), data, &self.write_opts())?;
+		self.db.put_cf_opt(
+			self.cf(CF_SEGMENTS),
+			segment_key(id, index),
+			data,
+			&self.write_opts(),
+		)?;
 		Ok(())
 	}
 
@@ -220,10 +235,18 @@ impl Store {
 	}
 
 	/// Up to `limit` held segment indices of file `id` from `from` on, ascending.
-	pub fn stored_indices(&self, id: &FileId, from: SegmentIndex, limit: usize) -> Result<Vec<u64>, StoreError> {
+	pub fn stored_indices(
+		&self,
+		id: &FileId,
+		from: SegmentIndex,
+		limit: usize,
+	) -> Result<Vec<u64>, StoreError> {
 		let start = segment_key(id, from);
 		let mut out = Vec::new();
-		for item in self.db.iterator_cf(self.cf(CF_SEGMENTS), IteratorMode::From(&start, Direction::Forward)) {
+		for item in self
+			.db
+			.iterator_cf(self.cf(CF_SEGMENTS), IteratorMode::From(&start, Direction::Forward))
+		{
 			if out.len() >= limit {
 				break;
 			}
@@ -251,7 +274,10 @@ mod tests {
 		let (root, other_root) = ([7u8; 32], [6u8; 32]);
 		{
 			let s = Store::open(dir.path(), false).unwrap();
-			assert!(matches!(s.put_segment(&root, 0, b"x", &proof(0)), Err(StoreError::UnknownFile)));
+			assert!(matches!(
+				s.put_segment(&root, 0, b"x", &proof(0)),
+				Err(StoreError::UnknownFile)
+			));
 			s.add_files(
 				&[
 					NewFile { seq: 0, id: root, root, size: 10 },

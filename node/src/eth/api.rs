@@ -22,13 +22,12 @@ use polkadot_sdk::{
 	sp_blockchain::HeaderBackend,
 	sp_core::{H160, H256, U256},
 	sp_io::hashing::keccak_256,
-	sp_runtime::{
-		transaction_validity::InvalidTransaction,
-		OpaqueExtrinsic,
-	},
+	sp_runtime::{transaction_validity::InvalidTransaction, OpaqueExtrinsic},
 };
 use serde_json::{json, Value};
-use zerog_runtime::{configs::evm::EVM_CHAIN_ID, RuntimeCall, SubstrateExtrinsic, UncheckedExtrinsic};
+use zerog_runtime::{
+	configs::evm::EVM_CHAIN_ID, RuntimeCall, SubstrateExtrinsic, UncheckedExtrinsic,
+};
 
 use super::{
 	index::EthIndex,
@@ -36,7 +35,9 @@ use super::{
 		hex, internal, invalid, parse_bytes, parse_h160, parse_h256, parse_slot, parse_u64,
 		quantity, reverted, server, BlockSpec, LogFilter, MAX_LOGS, MAX_LOG_RANGE,
 	},
-	runtime::{load_block, logs_bloom, tx_hashes, tx_type, with_receipts, EthBlockData, EthRuntime, EthTx},
+	runtime::{
+		load_block, logs_bloom, tx_hashes, tx_type, with_receipts, EthBlockData, EthRuntime, EthTx,
+	},
 	FullClient, FullPool,
 };
 
@@ -198,7 +199,7 @@ impl EthApi {
 					last = x.ok_or_else(|| invalid(format!("invalid reward percentile: {v}")))?;
 				}
 				list.len()
-			},
+			}
 			Some(Value::Null) | None => 0,
 			Some(_) => return Err(invalid("rewardPercentiles must be an array")),
 		};
@@ -208,7 +209,11 @@ impl EthApi {
 		let mut ratios = Vec::new();
 		let mut rewards = Vec::new();
 		for number in oldest..=newest_number {
-			let hash = self.client.hash(number as u32).map_err(internal)?.ok_or_else(|| server("header not found"))?;
+			let hash = self
+				.client
+				.hash(number as u32)
+				.map_err(internal)?
+				.ok_or_else(|| server("header not found"))?;
 			let block = runtime.eth_block(hash).map_err(internal)?;
 			base_fees.push(quantity(block.base_fee_per_gas));
 			let ratio = if block.gas_limit.is_zero() {
@@ -220,7 +225,8 @@ impl EthApi {
 			rewards.push(vec!["0x0"; percentiles]);
 		}
 		// The base fee of the block after the newest: today's gas price.
-		base_fees.push(quantity(runtime.gas_price(self.client.info().best_hash).map_err(internal)?));
+		base_fees
+			.push(quantity(runtime.gas_price(self.client.info().best_hash).map_err(internal)?));
 		let mut result = json!({
 			"oldestBlock": quantity(oldest),
 			"baseFeePerGas": base_fees,
@@ -272,10 +278,16 @@ impl EthApi {
 
 	/// Checks a raw transaction the way geth does before it enters the pool, so that
 	/// each refusal names its cause; returns the extrinsic that carries it.
-	fn check_raw_transaction(&self, p: &[Value]) -> Result<(H256, OpaqueExtrinsic, H256), ErrorObjectOwned> {
+	fn check_raw_transaction(
+		&self,
+		p: &[Value],
+	) -> Result<(H256, OpaqueExtrinsic, H256), ErrorObjectOwned> {
 		let payload = parse_bytes(required(p, 0, "raw transaction")?, "raw transaction")?;
 		if payload.len() > MAX_RAW_TX {
-			return Err(server(format!("oversized data: {} bytes, limit {MAX_RAW_TX}", payload.len())));
+			return Err(server(format!(
+				"oversized data: {} bytes, limit {MAX_RAW_TX}",
+				payload.len()
+			)));
 		}
 		let signed = TransactionSigned::decode(&payload)
 			.map_err(|e| invalid(format!("transaction could not be decoded: {e:?}")))?;
@@ -291,11 +303,15 @@ impl EthApi {
 		let tx = GenericTransaction::from_signed(signed, base_fee, Some(from));
 
 		match tx.chain_id {
-			None =>
-				return Err(server("only replay-protected (EIP-155) transactions allowed over RPC")),
-			Some(id) if id != U256::from(EVM_CHAIN_ID) =>
-				return Err(server(format!("invalid chain id for signer: have {id} want {EVM_CHAIN_ID}"))),
-			Some(_) => {},
+			None => {
+				return Err(server("only replay-protected (EIP-155) transactions allowed over RPC"))
+			}
+			Some(id) if id != U256::from(EVM_CHAIN_ID) => {
+				return Err(server(format!(
+					"invalid chain id for signer: have {id} want {EVM_CHAIN_ID}"
+				)))
+			}
+			Some(_) => {}
 		}
 		let nonce = tx.nonce.unwrap_or_default();
 		let state_nonce = runtime.nonce(best, from).map_err(internal)?;
@@ -347,7 +363,12 @@ impl EthApi {
 		serde_json::to_value(info).unwrap_or(Value::Null)
 	}
 
-	fn log_json(data: &EthBlockData, index: usize, tx: &EthTx, log: &super::runtime::EthLog) -> Value {
+	fn log_json(
+		data: &EthBlockData,
+		index: usize,
+		tx: &EthTx,
+		log: &super::runtime::EthLog,
+	) -> Value {
 		json!({
 			"address": log.address,
 			"topics": log.topics,
@@ -449,7 +470,7 @@ impl EthApi {
 			Some(at) => {
 				let block = self.runtime().eth_block(at).map_err(internal)?;
 				Ok(json!(quantity(tx_hashes(&block).len())))
-			},
+			}
 			None => Ok(Value::Null),
 		}
 	}
@@ -457,7 +478,8 @@ impl EthApi {
 	fn get_logs(&self, p: &[Value]) -> RpcResult {
 		let filter = LogFilter::parse(required(p, 0, "filter")?)?;
 		let (from, to) = if let Some(hash) = filter.block_hash {
-			let at = self.resolve(&BlockSpec::Hash(hash))?.ok_or_else(|| server("unknown block"))?;
+			let at =
+				self.resolve(&BlockSpec::Hash(hash))?.ok_or_else(|| server("unknown block"))?;
 			let n = self.block_number_of(at)?;
 			(n, n)
 		} else {
@@ -556,20 +578,27 @@ fn pool_error(e: Result<PoolError, impl std::fmt::Debug>) -> ErrorObjectOwned {
 	match e {
 		PoolError::AlreadyImported(_) => server("already known"),
 		PoolError::TooLowPriority { .. } => server("replacement transaction underpriced"),
-		PoolError::TemporarilyBanned => server("transaction temporarily banned: it was recently rejected"),
+		PoolError::TemporarilyBanned => {
+			server("transaction temporarily banned: it was recently rejected")
+		}
 		PoolError::ImmediatelyDropped => server("txpool is full"),
 		PoolError::InvalidTransaction(invalid) => server(match invalid {
 			InvalidTransaction::Stale => "nonce too low".to_string(),
 			InvalidTransaction::Future => "nonce too high".to_string(),
-			InvalidTransaction::Payment =>
-				"insufficient funds for gas * price + value (fees and storage deposit)".to_string(),
+			InvalidTransaction::Payment => {
+				"insufficient funds for gas * price + value (fees and storage deposit)".to_string()
+			}
 			InvalidTransaction::BadProof => "invalid sender: bad signature".to_string(),
 			InvalidTransaction::ExhaustsResources => "exceeds block gas limit".to_string(),
-			InvalidTransaction::Call =>
-				"invalid transaction: intrinsic gas too low, unsupported type or malformed call".to_string(),
+			InvalidTransaction::Call => {
+				"invalid transaction: intrinsic gas too low, unsupported type or malformed call"
+					.to_string()
+			}
 			other => format!("invalid transaction: {other:?}"),
 		}),
-		PoolError::UnknownTransaction(unknown) => server(format!("transaction rejected: {unknown:?}")),
+		PoolError::UnknownTransaction(unknown) => {
+			server(format!("transaction rejected: {unknown:?}"))
+		}
 		other => server(format!("transaction rejected: {other}")),
 	}
 }

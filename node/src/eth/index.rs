@@ -75,7 +75,8 @@ impl EthIndex {
 	pub fn index_block(&self, block: H256) -> Result<(), String> {
 		let number = self.client.number(block).map_err(|e| e.to_string())?.unwrap_or_default();
 		let eth = EthRuntime::new(&self.client).eth_block(block)?;
-		let mut entries: Vec<(Vec<u8>, Vec<u8>)> = vec![(key(BLOCK_PREFIX, &eth.hash), block.encode())];
+		let mut entries: Vec<(Vec<u8>, Vec<u8>)> =
+			vec![(key(BLOCK_PREFIX, &eth.hash), block.encode())];
 		for (index, tx) in super::runtime::tx_hashes(&eth).iter().enumerate() {
 			entries.push((key(TX_PREFIX, tx), TxLocation { block, index: index as u32 }.encode()));
 		}

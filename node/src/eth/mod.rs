@@ -82,7 +82,11 @@ pub fn spawn(
 	pool: Arc<FullPool>,
 	task_manager: &TaskManager,
 ) -> Result<(), String> {
-	task_manager.spawn_handle().spawn("eth-index", Some("eth-rpc"), EthIndex::new(client.clone()).run());
+	task_manager.spawn_handle().spawn(
+		"eth-index",
+		Some("eth-rpc"),
+		EthIndex::new(client.clone()).run(),
+	);
 	if params.no_eth_rpc {
 		return Ok(());
 	}
@@ -92,8 +96,9 @@ pub fn spawn(
 	let max_connections = params.eth_rpc_max_connections;
 
 	// Bind now so that a taken port fails the start with a clear message.
-	let listener = std::net::TcpListener::bind(addr)
-		.map_err(|e| format!("Ethereum JSON-RPC: cannot listen on {addr}: {e} (use --eth-rpc-port)"))?;
+	let listener = std::net::TcpListener::bind(addr).map_err(|e| {
+		format!("Ethereum JSON-RPC: cannot listen on {addr}: {e} (use --eth-rpc-port)")
+	})?;
 	listener.set_nonblocking(true).map_err(|e| e.to_string())?;
 	let local = listener.local_addr().map_err(|e| e.to_string())?;
 	log::info!(target: "eth-rpc", "Ethereum JSON-RPC listening on http://{local} and ws://{local}");
@@ -117,7 +122,7 @@ pub fn spawn(
 			Err(e) => {
 				log::error!(target: "eth-rpc", "Ethereum JSON-RPC server failed to start: {e}");
 				return;
-			},
+			}
 		};
 		let handle = server.start(module);
 		handle.stopped().await;

@@ -30,7 +30,9 @@ pub fn internal(msg: impl std::fmt::Display) -> ErrorObjectOwned {
 pub fn reverted(data: &[u8]) -> ErrorObjectOwned {
 	let message = match polkadot_sdk::pallet_revive::evm::decode_revert_reason(data) {
 		// "revert: <message>" for `Error(string)`, "panic: ..." for `Panic(uint256)`.
-		Some(reason) => format!("execution reverted: {}", reason.strip_prefix("revert: ").unwrap_or(&reason)),
+		Some(reason) => {
+			format!("execution reverted: {}", reason.strip_prefix("revert: ").unwrap_or(&reason))
+		}
 		None => "execution reverted".to_string(),
 	};
 	ErrorObjectOwned::owned(EXECUTION_REVERTED, message, Some(hex(data)))
@@ -78,7 +80,7 @@ impl BlockSpec {
 				} else {
 					Err(invalid("a block object needs blockHash or blockNumber"))
 				}
-			},
+			}
 			other => Err(invalid(format!("expected a block number or tag, got {other}"))),
 		}
 	}
@@ -177,19 +179,22 @@ impl LogFilter {
 			filter.to = Some(BlockSpec::parse(Some(v))?);
 		}
 		match map.get("address") {
-			None | Some(Value::Null) => {},
+			None | Some(Value::Null) => {}
 			Some(Value::Array(list)) => {
 				if list.len() > MAX_FILTER_ADDRESSES {
-					return Err(invalid(format!("exceed max addresses: {} > {MAX_FILTER_ADDRESSES}", list.len())));
+					return Err(invalid(format!(
+						"exceed max addresses: {} > {MAX_FILTER_ADDRESSES}",
+						list.len()
+					)));
 				}
 				for a in list {
 					filter.addresses.push(parse_h160(a, "address")?);
 				}
-			},
+			}
 			Some(a) => filter.addresses.push(parse_h160(a, "address")?),
 		}
 		match map.get("topics") {
-			None | Some(Value::Null) => {},
+			None | Some(Value::Null) => {}
 			Some(Value::Array(positions)) => {
 				if positions.len() > 4 {
 					return Err(invalid("at most 4 topic positions"));
@@ -204,12 +209,15 @@ impl LogFilter {
 									alternatives.len()
 								)));
 							}
-							alternatives.iter().map(|t| parse_h256(t, "topic")).collect::<Result<_, _>>()?
-						},
+							alternatives
+								.iter()
+								.map(|t| parse_h256(t, "topic"))
+								.collect::<Result<_, _>>()?
+						}
 						t => vec![parse_h256(t, "topic")?],
 					});
 				}
-			},
+			}
 			Some(_) => return Err(invalid("topics must be an array")),
 		}
 		Ok(filter)
@@ -228,10 +236,10 @@ impl LogFilter {
 	/// Whether a block's bloom filter may hold a matching log.
 	pub fn may_match_bloom(&self, bloom: &[u8]) -> bool {
 		use super::runtime::bloom_contains;
-		let address_ok = self.addresses.is_empty() ||
-			self.addresses.iter().any(|a| bloom_contains(bloom, a.as_bytes()));
-		address_ok &&
-			self.topics.iter().all(|wanted| {
+		let address_ok = self.addresses.is_empty()
+			|| self.addresses.iter().any(|a| bloom_contains(bloom, a.as_bytes()));
+		address_ok
+			&& self.topics.iter().all(|wanted| {
 				wanted.is_empty() || wanted.iter().any(|t| bloom_contains(bloom, t.as_bytes()))
 			})
 	}
@@ -276,14 +284,18 @@ mod tests {
 		assert!(!filter.matches(&a, &[t1, t1, t1]), "first topic differs");
 		assert!(!filter.matches(&H160::repeat_byte(9), &[t0, t1, t1]), "other address");
 		assert!(LogFilter::parse(&json!({ "topics": [null, null, null, null, null] })).is_err());
-		assert!(LogFilter::parse(&json!({ "blockHash": format!("{t0:?}"), "fromBlock": "0x1" })).is_err());
+		assert!(LogFilter::parse(&json!({ "blockHash": format!("{t0:?}"), "fromBlock": "0x1" }))
+			.is_err());
 	}
 
 	#[test]
 	fn filters_are_bounded_in_size() {
 		let address = |i: usize| format!("0x{i:040x}");
 		let addresses: Vec<String> = (0..MAX_FILTER_ADDRESSES).map(address).collect();
-		assert_eq!(LogFilter::parse(&json!({ "address": addresses })).unwrap().addresses.len(), MAX_FILTER_ADDRESSES);
+		assert_eq!(
+			LogFilter::parse(&json!({ "address": addresses })).unwrap().addresses.len(),
+			MAX_FILTER_ADDRESSES
+		);
 		let too_many: Vec<String> = (0..=MAX_FILTER_ADDRESSES).map(address).collect();
 		let err = LogFilter::parse(&json!({ "address": too_many })).unwrap_err();
 		assert_eq!(err.code(), INVALID_PARAMS);

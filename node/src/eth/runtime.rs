@@ -116,7 +116,9 @@ impl<'a> EthRuntime<'a> {
 pub fn tx_hashes(block: &BlockV1) -> Vec<H256> {
 	match &block.transactions {
 		HashesOrTransactionInfosV1::Hashes(hashes) => hashes.clone(),
-		HashesOrTransactionInfosV1::TransactionInfos(infos) => infos.iter().map(|t| t.hash).collect(),
+		HashesOrTransactionInfosV1::TransactionInfos(infos) => {
+			infos.iter().map(|t| t.hash).collect()
+		}
 	}
 }
 
@@ -190,7 +192,11 @@ pub fn load_block(client: &Arc<FullClient>, at: H256) -> Result<EthBlockData, St
 }
 
 /// Adds receipts to an Ethereum block already read at `at`.
-pub fn with_receipts(client: &Arc<FullClient>, at: H256, block: BlockV1) -> Result<EthBlockData, String> {
+pub fn with_receipts(
+	client: &Arc<FullClient>,
+	at: H256,
+	block: BlockV1,
+) -> Result<EthBlockData, String> {
 	let runtime = EthRuntime::new(client);
 	let hashes = tx_hashes(&block);
 	if hashes.is_empty() {
@@ -223,7 +229,11 @@ pub fn with_receipts(client: &Arc<FullClient>, at: H256, block: BlockV1) -> Resu
 		let mut logs = Vec::new();
 		for record in events.iter().filter(|r| r.phase == Phase::ApplyExtrinsic(*extrinsic)) {
 			match &record.event {
-				RuntimeEvent::Revive(pallet_revive::Event::ContractEmitted { contract, data, topics }) => {
+				RuntimeEvent::Revive(pallet_revive::Event::ContractEmitted {
+					contract,
+					data,
+					topics,
+				}) => {
 					if logs.len() < MAX_BLOCK_LOGS {
 						logs.push(EthLog {
 							address: *contract,
@@ -233,14 +243,19 @@ pub fn with_receipts(client: &Arc<FullClient>, at: H256, block: BlockV1) -> Resu
 						});
 						log_index += 1;
 					}
-				},
-				RuntimeEvent::Revive(pallet_revive::Event::Instantiated { contract, .. }) =>
+				}
+				RuntimeEvent::Revive(pallet_revive::Event::Instantiated { contract, .. }) => {
 					if contract_address.is_none() {
 						contract_address = Some(*contract)
-					},
-				RuntimeEvent::Revive(pallet_revive::Event::EthExtrinsicRevert { .. }) => reverted = true,
-				RuntimeEvent::System(frame_system::Event::ExtrinsicSuccess { .. }) => success = true,
-				_ => {},
+					}
+				}
+				RuntimeEvent::Revive(pallet_revive::Event::EthExtrinsicRevert { .. }) => {
+					reverted = true
+				}
+				RuntimeEvent::System(frame_system::Event::ExtrinsicSuccess { .. }) => {
+					success = true
+				}
+				_ => {}
 			}
 		}
 		let success = success && !reverted;

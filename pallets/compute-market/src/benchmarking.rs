@@ -67,7 +67,8 @@ fn funded_user<T: Config>(user: &T::AccountId, provider: &T::AccountId, amount: 
 	funded::<T>(user);
 	let deposit = amount.max(T::MinDeposit::get());
 	ComputeMarket::<T>::deposit(RawOrigin::Signed(user.clone()).into(), deposit).unwrap();
-	ComputeMarket::<T>::fund(RawOrigin::Signed(user.clone()).into(), provider.clone(), amount).unwrap();
+	ComputeMarket::<T>::fund(RawOrigin::Signed(user.clone()).into(), provider.clone(), amount)
+		.unwrap();
 }
 
 fn big() -> u32 {
@@ -101,7 +102,14 @@ mod benchmarks {
 	fn update_service() {
 		let (provider, id) = service::<T>(account("signer", 0, 0));
 		#[extrinsic_call]
-		_(RawOrigin::Signed(provider.clone()), id, text::<T>(), 2u32.into(), 3u32.into(), account("signer", 1, 0));
+		_(
+			RawOrigin::Signed(provider.clone()),
+			id,
+			text::<T>(),
+			2u32.into(),
+			3u32.into(),
+			account("signer", 1, 0),
+		);
 		// The worst case rotates the key: the old one joins the service's past keys.
 		assert_eq!(PastSigners::<T>::get(id).len(), 1);
 	}
@@ -117,8 +125,8 @@ mod benchmarks {
 	fn withdraw_bond() {
 		let (provider, id) = service::<T>(account("signer", 0, 0));
 		ComputeMarket::<T>::retire_service(RawOrigin::Signed(provider.clone()).into(), id).unwrap();
-		let later: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number() +
-			T::RetirementPeriod::get().max(T::DisputeWindow::get());
+		let later: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number()
+			+ T::RetirementPeriod::get().max(T::DisputeWindow::get());
 		frame_system::Pallet::<T>::set_block_number(later);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(provider), id);
@@ -137,7 +145,8 @@ mod benchmarks {
 	fn withdraw() {
 		let user: T::AccountId = account("user", 0, 0);
 		funded::<T>(&user);
-		ComputeMarket::<T>::deposit(RawOrigin::Signed(user.clone()).into(), T::MinDeposit::get()).unwrap();
+		ComputeMarket::<T>::deposit(RawOrigin::Signed(user.clone()).into(), T::MinDeposit::get())
+			.unwrap();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(user), T::MinDeposit::get());
 	}
@@ -147,7 +156,8 @@ mod benchmarks {
 		let (provider, _) = service::<T>(account("signer", 0, 0));
 		let user: T::AccountId = account("user", 0, 0);
 		funded::<T>(&user);
-		ComputeMarket::<T>::deposit(RawOrigin::Signed(user.clone()).into(), T::MinDeposit::get()).unwrap();
+		ComputeMarket::<T>::deposit(RawOrigin::Signed(user.clone()).into(), T::MinDeposit::get())
+			.unwrap();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(user), provider, T::MinDeposit::get());
 	}
@@ -166,9 +176,14 @@ mod benchmarks {
 		let (provider, _) = service::<T>(account("signer", 0, 0));
 		let user: T::AccountId = account("user", 0, 0);
 		funded_user::<T>(&user, &provider, T::MinDeposit::get());
-		ComputeMarket::<T>::request_refund(RawOrigin::Signed(user.clone()).into(), provider.clone(), T::MinDeposit::get())
-			.unwrap();
-		let later: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number() + T::RefundLock::get();
+		ComputeMarket::<T>::request_refund(
+			RawOrigin::Signed(user.clone()).into(),
+			provider.clone(),
+			T::MinDeposit::get(),
+		)
+		.unwrap();
+		let later: BlockNumberFor<T> =
+			frame_system::Pallet::<T>::block_number() + T::RefundLock::get();
 		frame_system::Pallet::<T>::set_block_number(later);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(user), provider);
@@ -183,9 +198,21 @@ mod benchmarks {
 		for i in 0..n {
 			let (public, user) = new_key::<T>();
 			funded_user::<T>(&user, &provider, big().into());
-			let request = Request { user, service: id, nonce: 1, request_hash: H256::repeat_byte(i as u8), max_fee: big().into() };
+			let request = Request {
+				user,
+				service: id,
+				nonce: 1,
+				request_hash: H256::repeat_byte(i as u8),
+				max_fee: big().into(),
+			};
 			let user_signature = sign::<T>(&public, &ComputeMarket::<T>::request_payload(&request));
-			receipts.push(Receipt { request, user_signature, input_tokens: 100, output_tokens: 100, response_hash: H256::zero() });
+			receipts.push(Receipt {
+				request,
+				user_signature,
+				input_tokens: 100,
+				output_tokens: 100,
+				response_hash: H256::zero(),
+			});
 		}
 		let receipts: ReceiptsOf<T> = receipts.try_into().unwrap();
 		#[extrinsic_call]
@@ -203,7 +230,10 @@ mod benchmarks {
 		let mut past: Vec<T::AccountId> =
 			(1..MAX_PAST_SIGNERS).map(|i| account("past", i, 0)).collect();
 		past.push(signer);
-		PastSigners::<T>::insert(id, BoundedVec::try_from(past).expect("MAX_PAST_SIGNERS keys; qed"));
+		PastSigners::<T>::insert(
+			id,
+			BoundedVec::try_from(past).expect("MAX_PAST_SIGNERS keys; qed"),
+		);
 		let user: T::AccountId = account("user", 0, 0);
 		let statement = |response: u8| ResponseStatement {
 			user: user.clone(),
@@ -217,7 +247,10 @@ mod benchmarks {
 		let (first, second) = (statement(1), statement(2));
 		let proof = DisputeProof::Equivocation {
 			first_signature: sign::<T>(&signer_key, &ComputeMarket::<T>::response_payload(&first)),
-			second_signature: sign::<T>(&signer_key, &ComputeMarket::<T>::response_payload(&second)),
+			second_signature: sign::<T>(
+				&signer_key,
+				&ComputeMarket::<T>::response_payload(&second),
+			),
 			first,
 			second,
 		};
@@ -232,11 +265,26 @@ mod benchmarks {
 		let (provider, id) = service::<T>(account("signer", 0, 0));
 		let (public, user) = new_key::<T>();
 		funded_user::<T>(&user, &provider, big().into());
-		let request = Request { user: user.clone(), service: id, nonce: 1, request_hash: H256::zero(), max_fee: big().into() };
+		let request = Request {
+			user: user.clone(),
+			service: id,
+			nonce: 1,
+			request_hash: H256::zero(),
+			max_fee: big().into(),
+		};
 		let user_signature = sign::<T>(&public, &ComputeMarket::<T>::request_payload(&request));
-		let receipt = Receipt { request, user_signature, input_tokens: 1, output_tokens: 1, response_hash: H256::zero() };
-		ComputeMarket::<T>::settle(RawOrigin::Signed(provider.clone()).into(), alloc::vec![receipt].try_into().unwrap())
-			.unwrap();
+		let receipt = Receipt {
+			request,
+			user_signature,
+			input_tokens: 1,
+			output_tokens: 1,
+			response_hash: H256::zero(),
+		};
+		ComputeMarket::<T>::settle(
+			RawOrigin::Signed(provider.clone()).into(),
+			alloc::vec![receipt].try_into().unwrap(),
+		)
+		.unwrap();
 		let later: BlockNumberFor<T> =
 			frame_system::Pallet::<T>::block_number() + T::DisputeWindow::get() + 1u32.into();
 		frame_system::Pallet::<T>::set_block_number(later);

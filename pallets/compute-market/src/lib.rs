@@ -82,7 +82,18 @@ pub const REQUEST_TAG: &[u8; 24] = b"zerog/compute/request/v1";
 pub const RESPONSE_TAG: &[u8; 25] = b"zerog/compute/response/v1";
 
 /// What a service serves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 pub enum ServiceKind {
 	/// `/v1/chat/completions`.
 	Chat,
@@ -91,7 +102,9 @@ pub enum ServiceKind {
 }
 
 /// Whether a service takes requests.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
 pub enum ServiceStatus<BlockNumber> {
 	/// Serving.
 	Active,
@@ -103,7 +116,9 @@ pub enum ServiceStatus<BlockNumber> {
 }
 
 /// A registered inference service.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
 #[scale_info(skip_type_params(MaxLen))]
 pub struct Service<AccountId, Balance, BlockNumber, MaxLen: frame_support::traits::Get<u32>> {
 	/// The account that registered it, is paid, and holds the bond.
@@ -165,7 +180,9 @@ pub struct LedgerInfo<AccountId, Balance, BlockNumber> {
 }
 
 /// What a user signs before a provider serves a request.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
 pub struct Request<AccountId, Balance> {
 	/// Who pays.
 	pub user: AccountId,
@@ -195,7 +212,9 @@ pub struct Receipt<AccountId, Balance, Signature> {
 }
 
 /// What a provider's key signs with every response.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
 pub struct ResponseStatement<AccountId> {
 	/// Who asked.
 	pub user: AccountId,
@@ -237,7 +256,18 @@ pub enum DisputeProof<AccountId, Signature> {
 }
 
 /// What settlement did with one receipt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 pub enum ReceiptOutcome {
 	/// The fee moved to the provider.
 	Settled,
@@ -256,7 +286,18 @@ pub enum ReceiptOutcome {
 }
 
 /// A user's funds with one provider.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 pub struct SubAccount<Balance, BlockNumber> {
 	/// Available for settlement.
 	pub balance: Balance,
@@ -269,7 +310,9 @@ pub struct SubAccount<Balance, BlockNumber> {
 }
 
 /// A settled receipt, kept for the dispute window.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
 pub struct SettledReceipt<Balance, BlockNumber> {
 	/// The service.
 	pub service: ServiceId,
@@ -343,8 +386,7 @@ pub mod pallet {
 		/// The overarching hold reason.
 		type RuntimeHoldReason: From<HoldReason>;
 		/// Signatures of requests and responses, verified against account ids.
-		type Signature: Parameter
-			+ Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>>;
+		type Signature: Parameter + Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>>;
 		/// Least first deposit that opens a ledger.
 		#[pallet::constant]
 		type MinDeposit: Get<BalanceOf<Self>>;
@@ -396,7 +438,8 @@ pub mod pallet {
 
 	/// How many services each provider runs (retiring ones included).
 	#[pallet::storage]
-	pub type ServiceCount<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+	pub type ServiceCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	/// Each user's ledger balance not assigned to any provider.
 	#[pallet::storage]
@@ -428,8 +471,13 @@ pub mod pallet {
 	/// Earlier response keys of each service, oldest first: statements they signed still
 	/// prove against the service in disputes.
 	#[pallet::storage]
-	pub type PastSigners<T: Config> =
-		StorageMap<_, Twox64Concat, ServiceId, BoundedVec<T::AccountId, ConstU32<MAX_PAST_SIGNERS>>, ValueQuery>;
+	pub type PastSigners<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		ServiceId,
+		BoundedVec<T::AccountId, ConstU32<MAX_PAST_SIGNERS>>,
+		ValueQuery,
+	>;
 
 	/// The last block at which a receipt settled by each service can still be disputed;
 	/// its bond stays until then.
@@ -453,7 +501,12 @@ pub mod pallet {
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// A provider registered a service.
-		ServiceRegistered { id: ServiceId, provider: T::AccountId, kind: ServiceKind, bond: BalanceOf<T> },
+		ServiceRegistered {
+			id: ServiceId,
+			provider: T::AccountId,
+			kind: ServiceKind,
+			bond: BalanceOf<T>,
+		},
 		/// A provider changed a service's endpoint, prices or key.
 		ServiceUpdated { id: ServiceId },
 		/// A service retired; its bond is withdrawable from `until`.
@@ -467,7 +520,12 @@ pub mod pallet {
 		/// A user moved ledger funds to a provider's sub-account.
 		Funded { user: T::AccountId, provider: T::AccountId, amount: BalanceOf<T> },
 		/// A user asked funds back from a sub-account; they unlock at `unlock`.
-		RefundRequested { user: T::AccountId, provider: T::AccountId, amount: BalanceOf<T>, unlock: BlockNumberFor<T> },
+		RefundRequested {
+			user: T::AccountId,
+			provider: T::AccountId,
+			amount: BalanceOf<T>,
+			unlock: BlockNumberFor<T>,
+		},
 		/// A pending refund returned to the ledger.
 		Refunded { user: T::AccountId, provider: T::AccountId, amount: BalanceOf<T> },
 		/// One receipt of a settlement, and what became of it.
@@ -482,7 +540,13 @@ pub mod pallet {
 		/// A settlement finished: how many receipts settled and the total paid.
 		BatchSettled { provider: T::AccountId, settled: u32, rejected: u32, total: BalanceOf<T> },
 		/// A dispute was proven; part of the bond went to the user.
-		ProviderSlashed { id: ServiceId, provider: T::AccountId, user: T::AccountId, nonce: RequestNonce, amount: BalanceOf<T> },
+		ProviderSlashed {
+			id: ServiceId,
+			provider: T::AccountId,
+			user: T::AccountId,
+			nonce: RequestNonce,
+			amount: BalanceOf<T>,
+		},
 		/// An expired settled-receipt record was removed.
 		ReceiptReaped { provider: T::AccountId, user: T::AccountId, nonce: RequestNonce },
 	}
@@ -560,7 +624,10 @@ pub mod pallet {
 			bond: BalanceOf<T>,
 		) -> DispatchResult {
 			let provider = ensure_signed(origin)?;
-			ensure!(!name.is_empty() && !model.is_empty() && !endpoint.is_empty(), Error::<T>::EmptyField);
+			ensure!(
+				!name.is_empty() && !model.is_empty() && !endpoint.is_empty(),
+				Error::<T>::EmptyField
+			);
 			ensure!(bond >= T::MinServiceBond::get(), Error::<T>::BondTooLow);
 			let count = ServiceCount::<T>::get(&provider);
 			ensure!(count < T::MaxServicesPerProvider::get(), Error::<T>::TooManyServices);
@@ -613,7 +680,8 @@ pub mod pallet {
 					// The old key stays the service's: what it signed can still be disputed.
 					PastSigners::<T>::try_mutate(id, |past| {
 						if !past.contains(&service.signer) {
-							past.try_push(service.signer.clone()).map_err(|_| Error::<T>::TooManyKeyRotations)?;
+							past.try_push(service.signer.clone())
+								.map_err(|_| Error::<T>::TooManyKeyRotations)?;
 						}
 						Ok::<_, Error<T>>(())
 					})?;
@@ -656,7 +724,10 @@ pub mod pallet {
 			};
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(now >= until, Error::<T>::StillRetiring);
-			ensure!(DisputableUntil::<T>::get(id).is_none_or(|last| now > last), Error::<T>::DisputesOpen);
+			ensure!(
+				DisputableUntil::<T>::get(id).is_none_or(|last| now > last),
+				Error::<T>::DisputesOpen
+			);
 			let amount = T::Currency::release(
 				&HoldReason::ServiceBond.into(),
 				&provider,
@@ -680,7 +751,8 @@ pub mod pallet {
 			let current = Ledgers::<T>::get(&user);
 			let least = if current.is_some() { 1u32.into() } else { T::MinDeposit::get() };
 			ensure!(!amount.is_zero() && amount >= least, Error::<T>::AmountTooSmall);
-			let available = current.unwrap_or_default().checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+			let available =
+				current.unwrap_or_default().checked_add(&amount).ok_or(Error::<T>::Overflow)?;
 			T::Currency::hold(&HoldReason::Ledger.into(), &user, amount)?;
 			Ledgers::<T>::insert(&user, available);
 			Self::deposit_event(Event::Deposited { user, amount });
@@ -704,7 +776,11 @@ pub mod pallet {
 		/// Moves ledger funds to the caller's sub-account with `provider`.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::fund())]
-		pub fn fund(origin: OriginFor<T>, provider: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		pub fn fund(
+			origin: OriginFor<T>,
+			provider: T::AccountId,
+			amount: BalanceOf<T>,
+		) -> DispatchResult {
 			let user = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::AmountTooSmall);
 			ensure!(ServiceCount::<T>::get(&provider) > 0, Error::<T>::UnknownProvider);
@@ -730,12 +806,14 @@ pub mod pallet {
 		) -> DispatchResult {
 			let user = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::AmountTooSmall);
-			let unlock = frame_system::Pallet::<T>::block_number().saturating_add(T::RefundLock::get());
+			let unlock =
+				frame_system::Pallet::<T>::block_number().saturating_add(T::RefundLock::get());
 			SubAccounts::<T>::try_mutate(&user, &provider, |sub| -> DispatchResult {
 				let sub = sub.as_mut().ok_or(Error::<T>::NoSubAccount)?;
 				ensure!(sub.balance >= amount, Error::<T>::InsufficientSubAccount);
 				sub.balance -= amount;
-				sub.pending_refund = sub.pending_refund.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+				sub.pending_refund =
+					sub.pending_refund.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
 				sub.refund_unlock = unlock;
 				Ok(())
 			})?;
@@ -749,14 +827,21 @@ pub mod pallet {
 		pub fn complete_refund(origin: OriginFor<T>, provider: T::AccountId) -> DispatchResult {
 			let user = ensure_signed(origin)?;
 			let now = frame_system::Pallet::<T>::block_number();
-			let amount = SubAccounts::<T>::try_mutate(&user, &provider, |sub| -> Result<BalanceOf<T>, DispatchError> {
-				let sub = sub.as_mut().ok_or(Error::<T>::NoSubAccount)?;
-				ensure!(!sub.pending_refund.is_zero(), Error::<T>::NoPendingRefund);
-				ensure!(now >= sub.refund_unlock, Error::<T>::RefundLocked);
-				Ok(core::mem::take(&mut sub.pending_refund))
-			})?;
+			let amount = SubAccounts::<T>::try_mutate(
+				&user,
+				&provider,
+				|sub| -> Result<BalanceOf<T>, DispatchError> {
+					let sub = sub.as_mut().ok_or(Error::<T>::NoSubAccount)?;
+					ensure!(!sub.pending_refund.is_zero(), Error::<T>::NoPendingRefund);
+					ensure!(now >= sub.refund_unlock, Error::<T>::RefundLocked);
+					Ok(core::mem::take(&mut sub.pending_refund))
+				},
+			)?;
 			let available = Ledgers::<T>::get(&user).unwrap_or_default();
-			Ledgers::<T>::insert(&user, available.checked_add(&amount).ok_or(Error::<T>::Overflow)?);
+			Ledgers::<T>::insert(
+				&user,
+				available.checked_add(&amount).ok_or(Error::<T>::Overflow)?,
+			);
 			Self::deposit_event(Event::Refunded { user, provider, amount });
 			Ok(())
 		}
@@ -771,7 +856,8 @@ pub mod pallet {
 		pub fn settle(origin: OriginFor<T>, receipts: ReceiptsOf<T>) -> DispatchResult {
 			let provider = ensure_signed(origin)?;
 			ensure!(!receipts.is_empty(), Error::<T>::AmountTooSmall);
-			let expires = frame_system::Pallet::<T>::block_number().saturating_add(T::DisputeWindow::get());
+			let expires =
+				frame_system::Pallet::<T>::block_number().saturating_add(T::DisputeWindow::get());
 			let mut settled = 0u32;
 			let mut total = BalanceOf::<T>::zero();
 			for receipt in receipts.iter() {
@@ -806,36 +892,40 @@ pub mod pallet {
 			let now = frame_system::Pallet::<T>::block_number();
 			let statement = match &proof {
 				DisputeProof::Contradiction { statement, signature } => {
-					let service = Services::<T>::get(statement.service).ok_or(Error::<T>::UnknownService)?;
+					let service =
+						Services::<T>::get(statement.service).ok_or(Error::<T>::UnknownService)?;
 					Self::check_statement(statement.service, &service, statement, signature)?;
-					let record = Settled::<T>::get((&service.provider, &statement.user, statement.nonce))
-						.filter(|r| r.service == statement.service)
-						.ok_or(Error::<T>::NothingToDispute)?;
+					let record =
+						Settled::<T>::get((&service.provider, &statement.user, statement.nonce))
+							.filter(|r| r.service == statement.service)
+							.ok_or(Error::<T>::NothingToDispute)?;
 					ensure!(now <= record.expires, Error::<T>::DisputeWindowPassed);
-					let agrees = record.request_hash == statement.request_hash &&
-						record.response_hash == statement.response_hash &&
-						record.input_tokens == statement.input_tokens &&
-						record.output_tokens == statement.output_tokens;
+					let agrees = record.request_hash == statement.request_hash
+						&& record.response_hash == statement.response_hash
+						&& record.input_tokens == statement.input_tokens
+						&& record.output_tokens == statement.output_tokens;
 					ensure!(!agrees, Error::<T>::NoContradiction);
 					statement
-				},
+				}
 				DisputeProof::Equivocation { first, first_signature, second, second_signature } => {
 					ensure!(
-						first.user == second.user &&
-							first.service == second.service &&
-							first.nonce == second.nonce,
+						first.user == second.user
+							&& first.service == second.service
+							&& first.nonce == second.nonce,
 						Error::<T>::NothingToDispute
 					);
 					ensure!(first != second, Error::<T>::NoContradiction);
-					let service = Services::<T>::get(first.service).ok_or(Error::<T>::UnknownService)?;
+					let service =
+						Services::<T>::get(first.service).ok_or(Error::<T>::UnknownService)?;
 					Self::check_statement(first.service, &service, first, first_signature)?;
 					Self::check_statement(first.service, &service, second, second_signature)?;
 					first
-				},
+				}
 			};
 			let key = (statement.service, statement.user.clone(), statement.nonce);
 			ensure!(!Slashed::<T>::contains_key(&key), Error::<T>::AlreadySlashed);
-			let service = Services::<T>::get(statement.service).ok_or(Error::<T>::UnknownService)?;
+			let service =
+				Services::<T>::get(statement.service).ok_or(Error::<T>::UnknownService)?;
 			let amount = T::DisputeSlash::get() * service.bond;
 			let moved = T::Currency::transfer_on_hold(
 				&HoldReason::ServiceBond.into(),
@@ -873,8 +963,12 @@ pub mod pallet {
 			nonce: RequestNonce,
 		) -> DispatchResult {
 			ensure_signed(origin)?;
-			let record = Settled::<T>::get((&provider, &user, nonce)).ok_or(Error::<T>::UnknownReceipt)?;
-			ensure!(frame_system::Pallet::<T>::block_number() > record.expires, Error::<T>::NotExpired);
+			let record =
+				Settled::<T>::get((&provider, &user, nonce)).ok_or(Error::<T>::UnknownReceipt)?;
+			ensure!(
+				frame_system::Pallet::<T>::block_number() > record.expires,
+				Error::<T>::NotExpired
+			);
 			Settled::<T>::remove((&provider, &user, nonce));
 			Self::deposit_event(Event::ReceiptReaped { provider, user, nonce });
 			Ok(())
@@ -884,18 +978,30 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// The bytes a user signs for a request: tag, genesis hash, request.
 		pub fn request_payload(request: &RequestOf<T>) -> alloc::vec::Vec<u8> {
-			(REQUEST_TAG, frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()), request)
+			(
+				REQUEST_TAG,
+				frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()),
+				request,
+			)
 				.encode()
 		}
 
 		/// The bytes a provider's key signs for a response: tag, genesis hash, statement.
 		pub fn response_payload(statement: &StatementOf<T>) -> alloc::vec::Vec<u8> {
-			(RESPONSE_TAG, frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()), statement)
+			(
+				RESPONSE_TAG,
+				frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()),
+				statement,
+			)
 				.encode()
 		}
 
 		/// The fee of a receipt at a service's prices, if it does not overflow.
-		pub fn metered_fee(service: &ServiceOf<T>, input: u32, output: u32) -> Option<BalanceOf<T>> {
+		pub fn metered_fee(
+			service: &ServiceOf<T>,
+			input: u32,
+			output: u32,
+		) -> Option<BalanceOf<T>> {
 			let input = service.input_price.checked_mul(&BalanceOf::<T>::from(input))?;
 			let output = service.output_price.checked_mul(&BalanceOf::<T>::from(output))?;
 			input.checked_add(&output)
@@ -917,7 +1023,10 @@ pub mod pallet {
 			let payload = Self::response_payload(statement);
 			let by_current = signature.verify(&payload[..], &service.signer);
 			ensure!(
-				by_current || PastSigners::<T>::get(id).iter().any(|key| signature.verify(&payload[..], key)),
+				by_current
+					|| PastSigners::<T>::get(id)
+						.iter()
+						.any(|key| signature.verify(&payload[..], key)),
 				Error::<T>::BadSignature
 			);
 			Ok(())
@@ -931,7 +1040,8 @@ pub mod pallet {
 			expires: BlockNumberFor<T>,
 		) -> Result<BalanceOf<T>, ReceiptOutcome> {
 			let request = &receipt.request;
-			let service = Services::<T>::get(request.service).ok_or(ReceiptOutcome::UnknownService)?;
+			let service =
+				Services::<T>::get(request.service).ok_or(ReceiptOutcome::UnknownService)?;
 			if &service.provider != provider {
 				return Err(ReceiptOutcome::NotServiceProvider);
 			}
@@ -952,7 +1062,8 @@ pub mod pallet {
 				return Err(ReceiptOutcome::InsufficientFunds);
 			}
 			if !fee.is_zero() {
-				let on_hold = T::Currency::balance_on_hold(&HoldReason::Ledger.into(), &request.user);
+				let on_hold =
+					T::Currency::balance_on_hold(&HoldReason::Ledger.into(), &request.user);
 				if on_hold < fee {
 					return Err(ReceiptOutcome::InsufficientFunds);
 				}
@@ -992,7 +1103,8 @@ pub mod pallet {
 		}
 
 		/// Every service, for the runtime API.
-		pub fn services() -> alloc::vec::Vec<ServiceInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+		pub fn services(
+		) -> alloc::vec::Vec<ServiceInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
 			Services::<T>::iter()
 				.map(|(id, s)| ServiceInfo {
 					id,
@@ -1011,9 +1123,14 @@ pub mod pallet {
 		}
 
 		/// A user's ledger and sub-accounts, for the runtime API.
-		pub fn ledger(user: &T::AccountId) -> Option<LedgerInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+		pub fn ledger(
+			user: &T::AccountId,
+		) -> Option<LedgerInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
 			let available = Ledgers::<T>::get(user)?;
-			Some(LedgerInfo { available, sub_accounts: SubAccounts::<T>::iter_prefix(user).collect() })
+			Some(LedgerInfo {
+				available,
+				sub_accounts: SubAccounts::<T>::iter_prefix(user).collect(),
+			})
 		}
 	}
 }

@@ -40,8 +40,13 @@ where
 		let signer: T::AccountId = account("signer", i, 0);
 		funded::<T>(&signer);
 		let public = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
-		DaCommitments::<T>::register_signer(RawOrigin::Signed(signer.clone()).into(), public.into(), endpoint::<T>(), T::MinSignerBond::get())
-			.unwrap();
+		DaCommitments::<T>::register_signer(
+			RawOrigin::Signed(signer.clone()).into(),
+			public.into(),
+			endpoint::<T>(),
+			T::MinSignerBond::get(),
+		)
+		.unwrap();
 		out.push((signer, public));
 	}
 	DaCommitments::<T>::start_epoch();
@@ -53,19 +58,28 @@ fn submit_blob<T: Config>(rows: u32) -> BlobId {
 	let submitter: T::AccountId = account("submitter", 0, 0);
 	funded::<T>(&submitter);
 	let size = (u64::from(rows) * ROW_DATA_BYTES as u64).min(MAX_BLOB_SIZE);
-	let commitments: CommitmentsOf<T> = BoundedVec::truncate_from(alloc::vec![[7u8; 48]; rows_for(size) as usize]);
+	let commitments: CommitmentsOf<T> =
+		BoundedVec::truncate_from(alloc::vec![[7u8; 48]; rows_for(size) as usize]);
 	let id = NextBlobId::<T>::get();
 	DaCommitments::<T>::submit(RawOrigin::Signed(submitter).into(), size, commitments).unwrap();
 	id
 }
 
-fn sign<T: Config>(signer: &T::AccountId, public: &sr25519::Public, attestation: &Attestation) -> T::Signature
+fn sign<T: Config>(
+	signer: &T::AccountId,
+	public: &sr25519::Public,
+	attestation: &Attestation,
+) -> T::Signature
 where
 	T::Signature: From<sr25519::Signature>,
 {
-	sp_io::crypto::sr25519_sign(KEY_TYPE, public, &DaCommitments::<T>::attestation_payload(signer, attestation))
-		.expect("key is in the keystore")
-		.into()
+	sp_io::crypto::sr25519_sign(
+		KEY_TYPE,
+		public,
+		&DaCommitments::<T>::attestation_payload(signer, attestation),
+	)
+	.expect("key is in the keystore")
+	.into()
 }
 
 #[benchmarks(where T::AccountId: From<sr25519::Public>, T::Signature: From<sr25519::Signature>)]
@@ -110,7 +124,8 @@ mod benchmarks {
 		let submitter: T::AccountId = account("submitter", 0, 0);
 		funded::<T>(&submitter);
 		let size = (u64::from(r) * ROW_DATA_BYTES as u64).min(MAX_BLOB_SIZE);
-		let commitments: CommitmentsOf<T> = BoundedVec::truncate_from(alloc::vec![[7u8; 48]; rows_for(size) as usize]);
+		let commitments: CommitmentsOf<T> =
+			BoundedVec::truncate_from(alloc::vec![[7u8; 48]; rows_for(size) as usize]);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(submitter), size, commitments);
 		assert!(Blobs::<T>::contains_key(0));
@@ -122,7 +137,8 @@ mod benchmarks {
 		let members = quorum::<T>(T::MaxSigners::get());
 		let id = submit_blob::<T>(1);
 		let blob = Blobs::<T>::get(id).unwrap();
-		let attestation = Attestation { blob: id, root: blob.root, size: blob.size, epoch: blob.epoch };
+		let attestation =
+			Attestation { blob: id, root: blob.root, size: blob.size, epoch: blob.epoch };
 		let relayer: T::AccountId = account("relayer", 0, 0);
 		// The quorum's last member: the longest search for the signer.
 		let (signer, public) = members.last().cloned().unwrap();
@@ -138,7 +154,8 @@ mod benchmarks {
 		let members = quorum::<T>(T::MaxSigners::get());
 		let id = submit_blob::<T>(1);
 		let blob = Blobs::<T>::get(id).unwrap();
-		let attestation = Attestation { blob: id, root: blob.root, size: blob.size, epoch: blob.epoch };
+		let attestation =
+			Attestation { blob: id, root: blob.root, size: blob.size, epoch: blob.epoch };
 		let relayer: T::AccountId = account("relayer", 0, 0);
 		let quorum = Quorums::<T>::get(blob.epoch).unwrap();
 		let mut signed = 0u16;
@@ -149,14 +166,26 @@ mod benchmarks {
 				break;
 			}
 			let sig = sign::<T>(signer, public, &attestation);
-			DaCommitments::<T>::attest(RawOrigin::Signed(relayer.clone()).into(), signer.clone(), attestation.clone(), sig).unwrap();
+			DaCommitments::<T>::attest(
+				RawOrigin::Signed(relayer.clone()).into(),
+				signer.clone(),
+				attestation.clone(),
+				sig,
+			)
+			.unwrap();
 			signed += m.columns;
 		}
 		let (signer, public) = last.expect("a full quorum reaches two thirds");
 		let signature = sign::<T>(&signer, &public, &attestation);
 		#[block]
 		{
-			DaCommitments::<T>::attest(RawOrigin::Signed(relayer).into(), signer, attestation, signature).unwrap();
+			DaCommitments::<T>::attest(
+				RawOrigin::Signed(relayer).into(),
+				signer,
+				attestation,
+				signature,
+			)
+			.unwrap();
 		}
 		assert!(matches!(Blobs::<T>::get(id).unwrap().status, BlobStatus::Confirmed { .. }));
 	}
@@ -172,12 +201,22 @@ mod benchmarks {
 		let proof: CellProof = bytes[48 + CELL_BYTES..].try_into().unwrap();
 		let submitter: T::AccountId = account("submitter", 0, 0);
 		funded::<T>(&submitter);
-		DaCommitments::<T>::submit(RawOrigin::Signed(submitter.clone()).into(), 1000, BoundedVec::truncate_from(alloc::vec![commitment]))
-			.unwrap();
+		DaCommitments::<T>::submit(
+			RawOrigin::Signed(submitter.clone()).into(),
+			1000,
+			BoundedVec::truncate_from(alloc::vec![commitment]),
+		)
+		.unwrap();
 		RewardPool::<T>::put(T::ChallengeReward::get());
-		T::Currency::set_balance(&DaCommitments::<T>::account_id(), T::ChallengeReward::get() * 4u32.into() + T::Currency::minimum_balance());
+		T::Currency::set_balance(
+			&DaCommitments::<T>::account_id(),
+			T::ChallengeReward::get() * 4u32.into() + T::Currency::minimum_balance(),
+		);
 		let deadline = frame_system::Pallet::<T>::block_number() + T::ChallengeWindow::get();
-		Challenges::<T>::insert(0, Challenge { blob: 0, row: 0, column: 5, signer: signer.clone(), deadline });
+		Challenges::<T>::insert(
+			0,
+			Challenge { blob: 0, row: 0, column: 5, signer: signer.clone(), deadline },
+		);
 		ChallengeDeadlines::<T>::insert(deadline, 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(submitter), 0, cell, proof);

@@ -80,7 +80,9 @@ pub type ChallengeId = u64;
 pub const ATTESTATION_TAG: &[u8; 24] = b"zerog/da/attestation/v1\0";
 
 /// What a DA signer signs for a blob.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
 pub struct Attestation {
 	/// The blob.
 	pub blob: BlobId,
@@ -98,7 +100,11 @@ pub struct Attestation {
 /// themselves instead of trusting an RPC node with what they sign. Naming the signer
 /// binds the signature to it: another account that registered the same key (keys carry
 /// no proof of possession) cannot present it as its own attestation.
-pub fn signing_payload<AccountId: Encode>(genesis: [u8; 32], signer: &AccountId, attestation: &Attestation) -> Vec<u8> {
+pub fn signing_payload<AccountId: Encode>(
+	genesis: [u8; 32],
+	signer: &AccountId,
+	attestation: &Attestation,
+) -> Vec<u8> {
 	(ATTESTATION_TAG, genesis, signer, attestation).encode()
 }
 
@@ -116,7 +122,9 @@ pub struct SignerInfo<AccountId, Balance, Endpoint> {
 }
 
 /// One quorum member: a signer and how many columns it holds.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
 pub struct QuorumMember<AccountId> {
 	/// The signer account.
 	pub signer: AccountId,
@@ -127,7 +135,18 @@ pub struct QuorumMember<AccountId> {
 }
 
 /// Where a blob is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 pub enum BlobStatus<BlockNumber> {
 	/// Waiting for attestations until `deadline`.
 	Processing {
@@ -144,7 +163,9 @@ pub enum BlobStatus<BlockNumber> {
 }
 
 /// An open sampling challenge: `signer` must show cell (`row`, `column`) of `blob`.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
 pub struct Challenge<AccountId, BlockNumber> {
 	/// The blob.
 	pub blob: BlobId,
@@ -206,6 +227,7 @@ pub struct BlobInfo<AccountId, Balance, BlockNumber, Attesters> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use frame_support::traits::tokens::{Fortitude, Restriction};
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
@@ -215,7 +237,6 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use frame_support::traits::tokens::{Fortitude, Restriction};
 	use sp_runtime::{
 		traits::{AccountIdConversion, IdentifyAccount, Saturating, Verify, Zero},
 		Perbill,
@@ -227,9 +248,11 @@ pub mod pallet {
 	/// An endpoint URL.
 	pub type EndpointOf<T> = BoundedVec<u8, <T as Config>::MaxEndpointLen>;
 	/// A signer of this runtime.
-	pub type SignerOf<T> = SignerInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, EndpointOf<T>>;
+	pub type SignerOf<T> =
+		SignerInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, EndpointOf<T>>;
 	/// A quorum of this runtime.
-	pub type QuorumOf<T> = BoundedVec<QuorumMember<<T as frame_system::Config>::AccountId>, <T as Config>::MaxSigners>;
+	pub type QuorumOf<T> =
+		BoundedVec<QuorumMember<<T as frame_system::Config>::AccountId>, <T as Config>::MaxSigners>;
 	/// A blob of this runtime.
 	pub type BlobOf<T> = BlobInfo<
 		<T as frame_system::Config>::AccountId,
@@ -251,7 +274,8 @@ pub mod pallet {
 	#[pallet::config]
 	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// The currency of fees and bonds.
-		type Currency: Mutate<Self::AccountId> + MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 		/// The overarching hold reason.
 		type RuntimeHoldReason: From<HoldReason>;
 		/// Attestation signatures, verified against signing keys.
@@ -337,8 +361,13 @@ pub mod pallet {
 
 	/// Blobs whose attestation window ends at a block.
 	#[pallet::storage]
-	pub type Deadlines<T: Config> =
-		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<BlobId, T::MaxBlobsPerBlock>, ValueQuery>;
+	pub type Deadlines<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<BlobId, T::MaxBlobsPerBlock>,
+		ValueQuery,
+	>;
 
 	/// Each blob's row commitments, for samplers and challenges.
 	#[pallet::storage]
@@ -367,11 +396,13 @@ pub mod pallet {
 
 	/// The challenge whose window ends at a block (at most one is drawn per block).
 	#[pallet::storage]
-	pub type ChallengeDeadlines<T: Config> = StorageMap<_, Twox64Concat, BlockNumberFor<T>, ChallengeId>;
+	pub type ChallengeDeadlines<T: Config> =
+		StorageMap<_, Twox64Concat, BlockNumberFor<T>, ChallengeId>;
 
 	/// Open challenges per signer (absent: none): its bond cannot be withdrawn meanwhile.
 	#[pallet::storage]
-	pub type OpenChallenges<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+	pub type OpenChallenges<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	/// Open challenges per blob (absent: none): its commitments are not pruned meanwhile.
 	#[pallet::storage]
@@ -412,7 +443,14 @@ pub mod pallet {
 		/// A new epoch with its quorum.
 		EpochStarted { epoch: EpochIndex, signers: u32 },
 		/// A blob was submitted.
-		BlobSubmitted { id: BlobId, submitter: T::AccountId, size: u64, root: CommitmentsRoot, epoch: EpochIndex, fee: BalanceOf<T> },
+		BlobSubmitted {
+			id: BlobId,
+			submitter: T::AccountId,
+			size: u64,
+			root: CommitmentsRoot,
+			epoch: EpochIndex,
+			fee: BalanceOf<T>,
+		},
 		/// A signer attested a blob.
 		Attested { id: BlobId, signer: T::AccountId, columns: u16, signed_columns: u16 },
 		/// Two thirds of the columns attested.
@@ -420,7 +458,14 @@ pub mod pallet {
 		/// The window passed without enough attestations; the fee was refunded.
 		BlobFailed { id: BlobId, signed_columns: u16 },
 		/// A sampling challenge was drawn.
-		ChallengeIssued { id: ChallengeId, blob: BlobId, row: u32, column: u16, signer: T::AccountId, deadline: BlockNumberFor<T> },
+		ChallengeIssued {
+			id: ChallengeId,
+			blob: BlobId,
+			row: u32,
+			column: u16,
+			signer: T::AccountId,
+			deadline: BlockNumberFor<T>,
+		},
 		/// A challenge was answered with a valid cell proof.
 		ChallengeAnswered { id: ChallengeId, signer: T::AccountId, reward: BalanceOf<T> },
 		/// A challenge went unanswered; the signer's bond was slashed.
@@ -500,8 +545,14 @@ pub mod pallet {
 		fn integrity_test() {
 			let length = T::EpochLength::get().max(1u32.into());
 			let retained = length.saturating_mul(T::RetentionEpochs::get().into());
-			assert!(retained >= T::AttestationWindow::get(), "quorums must outlive the attestation window");
-			assert!(T::UnbondingEpochs::get() >= T::RetentionEpochs::get(), "bonds must stay answerable while cells are retained");
+			assert!(
+				retained >= T::AttestationWindow::get(),
+				"quorums must outlive the attestation window"
+			);
+			assert!(
+				T::UnbondingEpochs::get() >= T::RetentionEpochs::get(),
+				"bonds must stay answerable while cells are retained"
+			);
 		}
 	}
 
@@ -515,11 +566,19 @@ pub mod pallet {
 			// twice MaxSigners) and writes the displaced one.
 			T::DbWeight::get().reads_writes(2 * u64::from(T::MaxSigners::get()), 1)
 		))]
-		pub fn register_signer(origin: OriginFor<T>, key: T::AccountId, endpoint: EndpointOf<T>, bond: BalanceOf<T>) -> DispatchResult {
+		pub fn register_signer(
+			origin: OriginFor<T>,
+			key: T::AccountId,
+			endpoint: EndpointOf<T>,
+			bond: BalanceOf<T>,
+		) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
 			ensure!(!Signers::<T>::contains_key(&signer), Error::<T>::AlreadyRegistered);
 			ensure!(bond >= T::MinSignerBond::get(), Error::<T>::BondTooLow);
-			ensure!(Signers::<T>::count() < T::MaxSigners::get().saturating_mul(2), Error::<T>::TooManySigners);
+			ensure!(
+				Signers::<T>::count() < T::MaxSigners::get().saturating_mul(2),
+				Error::<T>::TooManySigners
+			);
 			let displaced = Self::displaced_by(bond)?;
 			T::Currency::hold(&HoldReason::SignerBond.into(), &signer, bond)?;
 			if let Some(lowest) = displaced {
@@ -529,9 +588,16 @@ pub mod pallet {
 						s.leaving = Some(epoch);
 					}
 				});
-				Self::deposit_event(Event::SignerDisplaced { signer: lowest, by: signer.clone(), epoch });
+				Self::deposit_event(Event::SignerDisplaced {
+					signer: lowest,
+					by: signer.clone(),
+					epoch,
+				});
 			}
-			Signers::<T>::insert(&signer, SignerInfo { key: key.clone(), bond, endpoint, leaving: None });
+			Signers::<T>::insert(
+				&signer,
+				SignerInfo { key: key.clone(), bond, endpoint, leaving: None },
+			);
 			Self::deposit_event(Event::SignerRegistered { signer, key, bond });
 			Ok(())
 		}
@@ -559,9 +625,17 @@ pub mod pallet {
 			let signer = ensure_signed(origin)?;
 			let info = Signers::<T>::get(&signer).ok_or(Error::<T>::NotSigner)?;
 			let free_from = info.leaving.map(|e| e.saturating_add(T::UnbondingEpochs::get()));
-			ensure!(free_from.is_some_and(|e| CurrentEpoch::<T>::get() >= e), Error::<T>::StillBonded);
+			ensure!(
+				free_from.is_some_and(|e| CurrentEpoch::<T>::get() >= e),
+				Error::<T>::StillBonded
+			);
 			ensure!(OpenChallenges::<T>::get(&signer) == 0, Error::<T>::ChallengeOpen);
-			let bond = T::Currency::release(&HoldReason::SignerBond.into(), &signer, info.bond, Precision::BestEffort)?;
+			let bond = T::Currency::release(
+				&HoldReason::SignerBond.into(),
+				&signer,
+				info.bond,
+				Precision::BestEffort,
+			)?;
 			Signers::<T>::remove(&signer);
 			Self::deposit_event(Event::SignerRemoved { signer, bond });
 			Ok(())
@@ -570,7 +644,11 @@ pub mod pallet {
 		/// Submits a blob of `size` bytes by its row commitments, paying its fee.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::submit(commitments.len() as u32))]
-		pub fn submit(origin: OriginFor<T>, size: u64, commitments: CommitmentsOf<T>) -> DispatchResult {
+		pub fn submit(
+			origin: OriginFor<T>,
+			size: u64,
+			commitments: CommitmentsOf<T>,
+		) -> DispatchResult {
 			let submitter = ensure_signed(origin)?;
 			zerog_da_primitives::check_shape(size, commitments.len()).map_err(|e| match e {
 				zerog_da_primitives::ShapeError::Empty => Error::<T>::EmptyBlob,
@@ -582,9 +660,11 @@ pub mod pallet {
 			let fee = T::PricePerByte::get()
 				.checked_mul(&size.try_into().map_err(|_| Error::<T>::Overflow)?)
 				.ok_or(Error::<T>::Overflow)?;
-			let deadline = frame_system::Pallet::<T>::block_number().saturating_add(T::AttestationWindow::get());
+			let deadline = frame_system::Pallet::<T>::block_number()
+				.saturating_add(T::AttestationWindow::get());
 			let id = NextBlobId::<T>::get();
-			Deadlines::<T>::try_mutate(deadline, |ids| ids.try_push(id)).map_err(|_| Error::<T>::TooManyBlobsInBlock)?;
+			Deadlines::<T>::try_mutate(deadline, |ids| ids.try_push(id))
+				.map_err(|_| Error::<T>::TooManyBlobsInBlock)?;
 			T::Currency::transfer(&submitter, &Self::account_id(), fee, Preservation::Preserve)?;
 			let root = zerog_da_primitives::commitments_root(&commitments);
 			BlobCommitments::<T>::insert(id, commitments);
@@ -621,23 +701,37 @@ pub mod pallet {
 			ensure_signed(origin)?;
 			let id = attestation.blob;
 			let mut blob = Blobs::<T>::get(id).ok_or(Error::<T>::UnknownBlob)?;
-			ensure!(matches!(blob.status, BlobStatus::Processing { .. }), Error::<T>::NotProcessing);
+			ensure!(
+				matches!(blob.status, BlobStatus::Processing { .. }),
+				Error::<T>::NotProcessing
+			);
 			ensure!(attestation.epoch == blob.epoch, Error::<T>::WrongEpoch);
-			ensure!(attestation.root == blob.root && attestation.size == blob.size, Error::<T>::WrongBlob);
+			ensure!(
+				attestation.root == blob.root && attestation.size == blob.size,
+				Error::<T>::WrongBlob
+			);
 			let quorum = Quorums::<T>::get(blob.epoch).unwrap_or_default();
-			let member = quorum.iter().find(|m| m.signer == signer).ok_or(Error::<T>::NotInQuorum)?;
+			let member =
+				quorum.iter().find(|m| m.signer == signer).ok_or(Error::<T>::NotInQuorum)?;
 			ensure!(!blob.attesters.contains(&signer), Error::<T>::AlreadyAttested);
 			ensure!(
-				signature.verify(&Self::attestation_payload(&signer, &attestation)[..], &member.key),
+				signature
+					.verify(&Self::attestation_payload(&signer, &attestation)[..], &member.key),
 				Error::<T>::BadSignature
 			);
 			blob.attesters.try_push(signer.clone()).map_err(|_| Error::<T>::AlreadyAttested)?;
 			blob.signed_columns = blob.signed_columns.saturating_add(member.columns);
 			let signed_columns = blob.signed_columns;
-			Self::deposit_event(Event::Attested { id, signer, columns: member.columns, signed_columns });
+			Self::deposit_event(Event::Attested {
+				id,
+				signer,
+				columns: member.columns,
+				signed_columns,
+			});
 			let confirmed = Self::is_confirmed(signed_columns);
 			if confirmed {
-				blob.status = BlobStatus::Confirmed { at: frame_system::Pallet::<T>::block_number() };
+				blob.status =
+					BlobStatus::Confirmed { at: frame_system::Pallet::<T>::block_number() };
 				Self::pay_attesters(&blob, &quorum);
 				Self::deposit_event(Event::BlobConfirmed { id });
 			}
@@ -649,26 +743,45 @@ pub mod pallet {
 		/// it; the challenged signer is rewarded.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::respond().saturating_add(T::DbWeight::get().reads_writes(2, 2)))]
-		pub fn respond(origin: OriginFor<T>, challenge: ChallengeId, cell: [u8; CELL_BYTES], proof: CellProof) -> DispatchResult {
+		pub fn respond(
+			origin: OriginFor<T>,
+			challenge: ChallengeId,
+			cell: [u8; CELL_BYTES],
+			proof: CellProof,
+		) -> DispatchResult {
 			ensure_signed(origin)?;
 			let c = Challenges::<T>::get(challenge).ok_or(Error::<T>::UnknownChallenge)?;
 			let commitment = BlobCommitments::<T>::get(c.blob)
 				.and_then(|cs| cs.get(c.row as usize).copied())
 				.ok_or(Error::<T>::UnknownBlob)?;
 			ensure!(
-				zerog_da_primitives::kzg::verify_cell(&commitment, u32::from(c.column), &cell[..], &proof),
+				zerog_da_primitives::kzg::verify_cell(
+					&commitment,
+					u32::from(c.column),
+					&cell[..],
+					&proof
+				),
 				Error::<T>::BadCellProof
 			);
 			Challenges::<T>::remove(challenge);
 			ChallengeDeadlines::<T>::remove(c.deadline);
 			Self::close_challenge(&c);
 			let reward = T::ChallengeReward::get().min(RewardPool::<T>::get());
-			let paid = match T::Currency::transfer(&Self::account_id(), &c.signer, reward, Preservation::Preserve) {
+			let paid = match T::Currency::transfer(
+				&Self::account_id(),
+				&c.signer,
+				reward,
+				Preservation::Preserve,
+			) {
 				Ok(_) => reward,
 				Err(_) => Zero::zero(),
 			};
 			RewardPool::<T>::mutate(|p| *p = p.saturating_sub(paid));
-			Self::deposit_event(Event::ChallengeAnswered { id: challenge, signer: c.signer, reward: paid });
+			Self::deposit_event(Event::ChallengeAnswered {
+				id: challenge,
+				signer: c.signer,
+				reward: paid,
+			});
 			Ok(())
 		}
 	}
@@ -681,7 +794,12 @@ pub mod pallet {
 
 		/// The bytes `signer`'s key signs: tag, genesis hash, signer, attestation.
 		pub fn attestation_payload(signer: &T::AccountId, attestation: &Attestation) -> Vec<u8> {
-			(ATTESTATION_TAG, frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()), signer, attestation)
+			(
+				ATTESTATION_TAG,
+				frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()),
+				signer,
+				attestation,
+			)
 				.encode()
 		}
 
@@ -692,8 +810,16 @@ pub mod pallet {
 			let members = quorum
 				.into_iter()
 				.map(|m| {
-					let endpoint = Signers::<T>::get(&m.signer).map(|s| s.endpoint.into_inner()).unwrap_or_default();
-					let view = QuorumSigner { signer: m.signer, key: m.key, first_column, columns: m.columns, endpoint };
+					let endpoint = Signers::<T>::get(&m.signer)
+						.map(|s| s.endpoint.into_inner())
+						.unwrap_or_default();
+					let view = QuorumSigner {
+						signer: m.signer,
+						key: m.key,
+						first_column,
+						columns: m.columns,
+						endpoint,
+					};
 					first_column = first_column.saturating_add(m.columns);
 					view
 				})
@@ -708,8 +834,13 @@ pub mod pallet {
 
 		/// Shares [`COLUMNS`] among `bonds` in proportion (largest remainders; ties to
 		/// the earlier entry). Entries that get no column are left out.
-		pub fn assign_columns(bonds: &[(T::AccountId, T::AccountId, BalanceOf<T>)]) -> Vec<QuorumMember<T::AccountId>> {
-			let total: u128 = bonds.iter().map(|(_, _, b)| (*b).try_into().unwrap_or(u128::MAX / 2)).fold(0u128, |a, b| a.saturating_add(b));
+		pub fn assign_columns(
+			bonds: &[(T::AccountId, T::AccountId, BalanceOf<T>)],
+		) -> Vec<QuorumMember<T::AccountId>> {
+			let total: u128 = bonds
+				.iter()
+				.map(|(_, _, b)| (*b).try_into().unwrap_or(u128::MAX / 2))
+				.fold(0u128, |a, b| a.saturating_add(b));
 			if total == 0 {
 				return Vec::new();
 			}
@@ -739,7 +870,11 @@ pub mod pallet {
 			shares
 				.into_iter()
 				.filter(|s| s.1 > 0)
-				.map(|(i, n, _)| QuorumMember { signer: bonds[i].0.clone(), key: bonds[i].1.clone(), columns: n as u16 })
+				.map(|(i, n, _)| QuorumMember {
+					signer: bonds[i].0.clone(),
+					key: bonds[i].1.clone(),
+					columns: n as u16,
+				})
 				.collect()
 		}
 
@@ -778,8 +913,12 @@ pub mod pallet {
 			if next <= floor {
 				return db.reads(2);
 			}
-			let seed = sp_io::hashing::blake2_256(&(b"zg/da/challenge", frame_system::Pallet::<T>::parent_hash(), now).encode());
-			let draw = |i: usize| u64::from_le_bytes(seed[i * 8..i * 8 + 8].try_into().unwrap_or_default());
+			let seed = sp_io::hashing::blake2_256(
+				&(b"zg/da/challenge", frame_system::Pallet::<T>::parent_hash(), now).encode(),
+			);
+			let draw = |i: usize| {
+				u64::from_le_bytes(seed[i * 8..i * 8 + 8].try_into().unwrap_or_default())
+			};
 			let id = floor + draw(0) % (next - floor);
 			let Some(blob) = Blobs::<T>::get(id) else { return db.reads(3) };
 			if !matches!(blob.status, BlobStatus::Confirmed { .. }) {
@@ -797,7 +936,8 @@ pub mod pallet {
 			if holders.is_empty() {
 				return db.reads(4);
 			}
-			let (signer, first, columns) = holders.swap_remove((draw(1) % holders.len() as u64) as usize);
+			let (signer, first, columns) =
+				holders.swap_remove((draw(1) % holders.len() as u64) as usize);
 			let column = first + (draw(2) % u64::from(columns)) as u16;
 			let row = (draw(3) % u64::from(zerog_da_primitives::rows_for(blob.size))) as u32;
 			let deadline = now.saturating_add(T::ChallengeWindow::get());
@@ -806,11 +946,21 @@ pub mod pallet {
 			}
 			let cid = NextChallengeId::<T>::get();
 			NextChallengeId::<T>::put(cid.saturating_add(1));
-			Challenges::<T>::insert(cid, Challenge { blob: id, row, column, signer: signer.clone(), deadline });
+			Challenges::<T>::insert(
+				cid,
+				Challenge { blob: id, row, column, signer: signer.clone(), deadline },
+			);
 			ChallengeDeadlines::<T>::insert(deadline, cid);
 			OpenChallenges::<T>::mutate(&signer, |n| *n = n.saturating_add(1));
 			ChallengedBlobs::<T>::mutate(id, |n| *n = n.saturating_add(1));
-			Self::deposit_event(Event::ChallengeIssued { id: cid, blob: id, row, column, signer, deadline });
+			Self::deposit_event(Event::ChallengeIssued {
+				id: cid,
+				blob: id,
+				row,
+				column,
+				signer,
+				deadline,
+			});
 			db.reads_writes(8, 5)
 		}
 
@@ -882,7 +1032,8 @@ pub mod pallet {
 			if from >= floor {
 				return T::DbWeight::get().reads(2);
 			}
-			let mut to = floor.min(from.saturating_add(u64::from(T::MaxPrunedPerBlock::get().max(1))));
+			let mut to =
+				floor.min(from.saturating_add(u64::from(T::MaxPrunedPerBlock::get().max(1))));
 			for id in from..to {
 				// A blob with an open challenge keeps its commitments (and holds back the
 				// ones after it) until the challenge is answered or expires.
@@ -908,7 +1059,12 @@ pub mod pallet {
 				blob.status = BlobStatus::InsufficientSignatures;
 				BlobCommitments::<T>::remove(id);
 				// The fee came in from the submitter; the pallet account holds it.
-				let _ = T::Currency::transfer(&Self::account_id(), &blob.submitter, blob.fee, Preservation::Expendable);
+				let _ = T::Currency::transfer(
+					&Self::account_id(),
+					&blob.submitter,
+					blob.fee,
+					Preservation::Expendable,
+				);
 				Self::deposit_event(Event::BlobFailed { id, signed_columns: blob.signed_columns });
 				Blobs::<T>::insert(id, blob);
 			}
@@ -923,15 +1079,26 @@ pub mod pallet {
 			let pooled = T::ChallengeShare::get() * blob.fee;
 			RewardPool::<T>::mutate(|p| *p = p.saturating_add(pooled));
 			let fee: u128 = blob.fee.saturating_sub(pooled).try_into().unwrap_or(0);
-			let members: Vec<_> = quorum.iter().filter(|m| blob.attesters.contains(&m.signer)).collect();
-			let mut shares: Vec<u128> = members.iter().map(|m| fee.saturating_mul(u128::from(m.columns)) / signed).collect();
+			let members: Vec<_> =
+				quorum.iter().filter(|m| blob.attesters.contains(&m.signer)).collect();
+			let mut shares: Vec<u128> = members
+				.iter()
+				.map(|m| fee.saturating_mul(u128::from(m.columns)) / signed)
+				.collect();
 			let paid: u128 = shares.iter().sum();
-			if let Some(top) = (0..members.len()).max_by(|&a, &b| members[a].columns.cmp(&members[b].columns).then(b.cmp(&a))) {
+			if let Some(top) = (0..members.len())
+				.max_by(|&a, &b| members[a].columns.cmp(&members[b].columns).then(b.cmp(&a)))
+			{
 				shares[top] = shares[top].saturating_add(fee.saturating_sub(paid));
 			}
 			for (m, share) in members.iter().zip(shares) {
 				if let Ok(amount) = BalanceOf::<T>::try_from(share) {
-					let _ = T::Currency::transfer(&Self::account_id(), &m.signer, amount, Preservation::Expendable);
+					let _ = T::Currency::transfer(
+						&Self::account_id(),
+						&m.signer,
+						amount,
+						Preservation::Expendable,
+					);
 				}
 			}
 		}

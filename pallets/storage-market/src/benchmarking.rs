@@ -58,7 +58,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_price() -> Result<(), BenchmarkError> {
-		let origin = T::PriceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::PriceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, 7u32.into());
 		Ok(())
@@ -68,7 +69,12 @@ mod benchmarks {
 	fn register_node() {
 		let caller = funded::<T>("node");
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller.clone()), endpoint::<T>(), ShardConfig::FULL, T::MinNodeBond::get());
+		_(
+			RawOrigin::Signed(caller.clone()),
+			endpoint::<T>(),
+			ShardConfig::FULL,
+			T::MinNodeBond::get(),
+		);
 		assert!(Nodes::<T>::contains_key(caller));
 	}
 

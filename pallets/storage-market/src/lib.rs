@@ -46,7 +46,8 @@ pub const SECTORS_PER_PRICING_CHUNK: u64 = (8u64 << 30) / CHUNK_SIZE as u64;
 
 /// Most pricing chunks a file of the largest size can touch.
 pub const MAX_POOLS_TOUCHED: u32 =
-	(zerog_storage_primitives::MAX_FILE_SIZE / CHUNK_SIZE as u64 / SECTORS_PER_PRICING_CHUNK) as u32 + 1;
+	(zerog_storage_primitives::MAX_FILE_SIZE / CHUNK_SIZE as u64 / SECTORS_PER_PRICING_CHUNK)
+		as u32 + 1;
 
 /// The most reward pools a submission of `size` bytes can credit, wherever in the flow
 /// it lands: the pricing chunks it spans, plus one for straddling a boundary. Bounded by
@@ -64,7 +65,9 @@ pub type PricingChunkIndex = u64;
 pub type EntrySeq = u64;
 
 /// One entry of the flow.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
 pub struct FlowEntry<AccountId, Balance, BlockNumber> {
 	/// Who submitted and paid.
 	pub submitter: AccountId,
@@ -83,7 +86,9 @@ pub struct FlowEntry<AccountId, Balance, BlockNumber> {
 }
 
 /// Whether a node serves or is leaving.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
 pub enum NodeStatus<BlockNumber> {
 	/// Serving.
 	Active,
@@ -95,7 +100,9 @@ pub enum NodeStatus<BlockNumber> {
 }
 
 /// A registered storage node.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
 #[scale_info(skip_type_params(MaxEndpointLen))]
 pub struct StorageNode<Balance, BlockNumber, MaxEndpointLen: frame_support::traits::Get<u32>> {
 	/// Bond held from the operator.
@@ -218,7 +225,8 @@ pub mod pallet {
 
 	/// Registered storage nodes by operator account.
 	#[pallet::storage]
-	pub type Nodes<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, StorageNodeOf<T>>;
+	pub type Nodes<T: Config> =
+		CountedStorageMap<_, Blake2_128Concat, T::AccountId, StorageNodeOf<T>>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -258,7 +266,12 @@ pub mod pallet {
 		/// Governance set the price of a sector-month.
 		PriceSet { price: BalanceOf<T> },
 		/// A storage node registered.
-		NodeRegistered { node: T::AccountId, endpoint: EndpointOf<T>, shard: ShardConfig, bond: BalanceOf<T> },
+		NodeRegistered {
+			node: T::AccountId,
+			endpoint: EndpointOf<T>,
+			shard: ShardConfig,
+			bond: BalanceOf<T>,
+		},
 		/// A storage node changed its endpoint or shard.
 		NodeUpdated { node: T::AccountId, endpoint: EndpointOf<T>, shard: ShardConfig },
 		/// A storage node deregistered; its bond is withdrawable from `until`.
@@ -410,8 +423,8 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::deregister_node())]
 		pub fn deregister_node(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let until = frame_system::Pallet::<T>::block_number()
-				.saturating_add(T::UnbondingPeriod::get());
+			let until =
+				frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 			Self::mutate_active_node(&who, |node| node.status = NodeStatus::Unbonding { until })?;
 			Self::deposit_event(Event::NodeDeregistered { node: who, until });
 			Ok(())
@@ -500,8 +513,8 @@ pub mod pallet {
 				} else {
 					// fee * part / sectors, without overflow: fee < 2^128, part <= 2^25.
 					let part = (hi - lo) as u128;
-					(fee_u / sectors as u128) * part +
-						(fee_u % sectors as u128) * part / sectors as u128
+					(fee_u / sectors as u128) * part
+						+ (fee_u % sectors as u128) * part / sectors as u128
 				};
 				credited = credited.saturating_add(share);
 				let share: BalanceOf<T> = share.try_into().unwrap_or_else(|_| Zero::zero());

@@ -2,7 +2,11 @@
 
 use crate::{mock::*, *};
 use polkadot_sdk::{
-	frame_support::{assert_noop, assert_ok, traits::fungible::{Inspect, InspectHold}, BoundedVec},
+	frame_support::{
+		assert_noop, assert_ok,
+		traits::fungible::{Inspect, InspectHold},
+		BoundedVec,
+	},
 	sp_runtime::{DispatchError, TokenError},
 };
 use zerog_storage_primitives::{MAX_FILE_SIZE, SEGMENT_SIZE};
@@ -30,7 +34,10 @@ fn submit_appends_to_the_flow_and_charges_the_fee() {
 		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), size, ROOT, [1; 32], 12));
 		let fee = 1025 * 12 * PRICE;
 		assert_eq!(Balances::balance(&ALICE), INITIAL - fee);
-		assert_eq!(Balances::balance(&StorageMarket::account_id()), Balances::minimum_balance() + fee);
+		assert_eq!(
+			Balances::balance(&StorageMarket::account_id()),
+			Balances::minimum_balance() + fee
+		);
 		assert_eq!(FlowLength::<Test>::get(), 1025);
 		assert_eq!(EntryCount::<Test>::get(), 1);
 		let entry = Entries::<Test>::get(0).unwrap();
@@ -124,22 +131,37 @@ fn fees_split_across_pricing_chunks() {
 fn submit_errors() {
 	new_test_ext().execute_with(|| {
 		let alice = RuntimeOrigin::signed(ALICE);
-		assert_noop!(StorageMarket::submit(alice.clone(), 0, ROOT, [0; 32], 1), Error::<Test>::EmptyFile);
+		assert_noop!(
+			StorageMarket::submit(alice.clone(), 0, ROOT, [0; 32], 1),
+			Error::<Test>::EmptyFile
+		);
 		assert_noop!(
 			StorageMarket::submit(alice.clone(), MAX_FILE_SIZE + 1, ROOT, [0; 32], 1),
 			Error::<Test>::FileTooLarge
 		);
-		assert_noop!(StorageMarket::submit(alice.clone(), 1, ROOT, [0; 32], 0), Error::<Test>::InvalidLifetime);
-		assert_noop!(StorageMarket::submit(alice.clone(), 1, ROOT, [0; 32], 121), Error::<Test>::InvalidLifetime);
+		assert_noop!(
+			StorageMarket::submit(alice.clone(), 1, ROOT, [0; 32], 0),
+			Error::<Test>::InvalidLifetime
+		);
+		assert_noop!(
+			StorageMarket::submit(alice.clone(), 1, ROOT, [0; 32], 121),
+			Error::<Test>::InvalidLifetime
+		);
 		// Too poor: nothing is appended, nothing is taken.
 		assert_noop!(
 			StorageMarket::submit(RuntimeOrigin::signed(POOR), 1 << 20, ROOT, [0; 32], 1),
 			DispatchError::Token(TokenError::FundsUnavailable)
 		);
-		assert_noop!(StorageMarket::submit(RuntimeOrigin::none(), 1, ROOT, [0; 32], 1), DispatchError::BadOrigin);
+		assert_noop!(
+			StorageMarket::submit(RuntimeOrigin::none(), 1, ROOT, [0; 32], 1),
+			DispatchError::BadOrigin
+		);
 		// A price so high the fee overflows.
 		PricePerSectorMonth::<Test>::put(u128::MAX / 2);
-		assert_noop!(StorageMarket::submit(alice, 1024, ROOT, [0; 32], 10), Error::<Test>::Overflow);
+		assert_noop!(
+			StorageMarket::submit(alice, 1024, ROOT, [0; 32], 10),
+			Error::<Test>::Overflow
+		);
 		assert_eq!(EntryCount::<Test>::get(), 0);
 	});
 }
@@ -147,7 +169,10 @@ fn submit_errors() {
 #[test]
 fn price_is_set_by_governance_only() {
 	new_test_ext().execute_with(|| {
-		assert_noop!(StorageMarket::set_price(RuntimeOrigin::signed(ALICE), 5), DispatchError::BadOrigin);
+		assert_noop!(
+			StorageMarket::set_price(RuntimeOrigin::signed(ALICE), 5),
+			DispatchError::BadOrigin
+		);
 		assert_ok!(StorageMarket::set_price(RuntimeOrigin::root(), 5));
 		assert_eq!(PricePerSectorMonth::<Test>::get(), 5);
 		assert_eq!(last_event(), Event::PriceSet { price: 5 }.into());
@@ -169,19 +194,35 @@ fn node_lifecycle() {
 		assert_eq!(Nodes::<Test>::count(), 1);
 		assert_eq!(StorageMarket::nodes()[0].shard, shard);
 
-		assert_ok!(StorageMarket::update_node(RuntimeOrigin::signed(ALICE), endpoint("http://b"), FULL));
+		assert_ok!(StorageMarket::update_node(
+			RuntimeOrigin::signed(ALICE),
+			endpoint("http://b"),
+			FULL
+		));
 		assert_eq!(Nodes::<Test>::get(ALICE).unwrap().endpoint, endpoint("http://b"));
-		assert_eq!(last_event(), Event::NodeUpdated { node: ALICE, endpoint: endpoint("http://b"), shard: FULL }.into());
+		assert_eq!(
+			last_event(),
+			Event::NodeUpdated { node: ALICE, endpoint: endpoint("http://b"), shard: FULL }.into()
+		);
 
-		assert_noop!(StorageMarket::withdraw_bond(RuntimeOrigin::signed(ALICE)), Error::<Test>::NotUnbonding);
+		assert_noop!(
+			StorageMarket::withdraw_bond(RuntimeOrigin::signed(ALICE)),
+			Error::<Test>::NotUnbonding
+		);
 		assert_ok!(StorageMarket::deregister_node(RuntimeOrigin::signed(ALICE)));
 		assert_eq!(last_event(), Event::NodeDeregistered { node: ALICE, until: 11 }.into());
-		assert_noop!(StorageMarket::deregister_node(RuntimeOrigin::signed(ALICE)), Error::<Test>::NodeUnbonding);
+		assert_noop!(
+			StorageMarket::deregister_node(RuntimeOrigin::signed(ALICE)),
+			Error::<Test>::NodeUnbonding
+		);
 		assert_noop!(
 			StorageMarket::update_node(RuntimeOrigin::signed(ALICE), endpoint("http://c"), FULL),
 			Error::<Test>::NodeUnbonding
 		);
-		assert_noop!(StorageMarket::withdraw_bond(RuntimeOrigin::signed(ALICE)), Error::<Test>::StillUnbonding);
+		assert_noop!(
+			StorageMarket::withdraw_bond(RuntimeOrigin::signed(ALICE)),
+			Error::<Test>::StillUnbonding
+		);
 
 		System::set_block_number(11);
 		assert_ok!(StorageMarket::withdraw_bond(RuntimeOrigin::signed(ALICE)));
@@ -209,7 +250,10 @@ fn node_errors() {
 			reg(ALICE, "http://a", ShardConfig { shard_id: 0, num_shard: 3 }, 100),
 			Error::<Test>::InvalidShardConfig
 		);
-		assert_noop!(reg(POOR, "http://a", FULL, 100), DispatchError::Token(TokenError::FundsUnavailable));
+		assert_noop!(
+			reg(POOR, "http://a", FULL, 100),
+			DispatchError::Token(TokenError::FundsUnavailable)
+		);
 		assert_ok!(reg(ALICE, "http://a", FULL, 100));
 		assert_noop!(reg(ALICE, "http://a", FULL, 100), Error::<Test>::AlreadyRegistered);
 		assert_ok!(reg(BOB, "http://b", FULL, 100));
@@ -217,11 +261,18 @@ fn node_errors() {
 		assert_noop!(reg(5, "http://d", FULL, 100), Error::<Test>::TooManyNodes);
 
 		let none = RuntimeOrigin::signed(5);
-		assert_noop!(StorageMarket::update_node(none.clone(), endpoint("x"), FULL), Error::<Test>::NotRegistered);
+		assert_noop!(
+			StorageMarket::update_node(none.clone(), endpoint("x"), FULL),
+			Error::<Test>::NotRegistered
+		);
 		assert_noop!(StorageMarket::deregister_node(none.clone()), Error::<Test>::NotRegistered);
 		assert_noop!(StorageMarket::withdraw_bond(none), Error::<Test>::NotRegistered);
 		assert_noop!(
-			StorageMarket::update_node(RuntimeOrigin::signed(ALICE), endpoint("x"), ShardConfig { shard_id: 1, num_shard: 1 }),
+			StorageMarket::update_node(
+				RuntimeOrigin::signed(ALICE),
+				endpoint("x"),
+				ShardConfig { shard_id: 1, num_shard: 1 }
+			),
 			Error::<Test>::InvalidShardConfig
 		);
 		assert_noop!(
@@ -248,7 +299,13 @@ fn quote_matches_what_submit_charges_and_refuses_what_submit_refuses() {
 	new_test_ext().execute_with(|| {
 		let quoted = StorageMarket::quote(SEGMENT_SIZE as u64 * 3, 6).unwrap();
 		let before = Balances::balance(&ALICE);
-		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), SEGMENT_SIZE as u64 * 3, ROOT, [0; 32], 6));
+		assert_ok!(StorageMarket::submit(
+			RuntimeOrigin::signed(ALICE),
+			SEGMENT_SIZE as u64 * 3,
+			ROOT,
+			[0; 32],
+			6
+		));
 		assert_eq!(before - Balances::balance(&ALICE), quoted);
 		assert_eq!(StorageMarket::quote(0, 1), None);
 		assert_eq!(StorageMarket::quote(MAX_FILE_SIZE + 1, 1), None);

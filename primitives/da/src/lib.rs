@@ -104,10 +104,16 @@ pub trait Kzg {
 	/// `proof` against the row's `commitment`. Anything malformed (a wrong length, bytes
 	/// that are not a curve point or a field element, a column out of range) is `false`.
 	fn verify_cell(
-		commitment: sp_runtime_interface::pass_by::PassPointerAndRead<&[u8; COMMITMENT_BYTES], COMMITMENT_BYTES>,
+		commitment: sp_runtime_interface::pass_by::PassPointerAndRead<
+			&[u8; COMMITMENT_BYTES],
+			COMMITMENT_BYTES,
+		>,
 		column: u32,
 		cell: sp_runtime_interface::pass_by::PassFatPointerAndRead<&[u8]>,
-		proof: sp_runtime_interface::pass_by::PassPointerAndRead<&[u8; COMMITMENT_BYTES], COMMITMENT_BYTES>,
+		proof: sp_runtime_interface::pass_by::PassPointerAndRead<
+			&[u8; COMMITMENT_BYTES],
+			COMMITMENT_BYTES,
+		>,
 	) -> bool {
 		host::verify_cell(commitment, column, cell, proof)
 	}
@@ -122,7 +128,12 @@ mod host {
 		c_kzg::ethereum_kzg_settings(0)
 	}
 
-	pub fn verify_cell(commitment: &[u8; COMMITMENT_BYTES], column: u32, cell: &[u8], proof: &[u8; COMMITMENT_BYTES]) -> bool {
+	pub fn verify_cell(
+		commitment: &[u8; COMMITMENT_BYTES],
+		column: u32,
+		cell: &[u8],
+		proof: &[u8; COMMITMENT_BYTES],
+	) -> bool {
 		if column >= u32::from(COLUMNS) || cell.len() != CELL_BYTES {
 			return false;
 		}

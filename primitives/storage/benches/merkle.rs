@@ -8,7 +8,8 @@ use sp_crypto_hashing::keccak_256;
 use zerog_storage_primitives::{segment_root, FileMerkleTree, SEGMENT_SIZE};
 
 fn bench(c: &mut Criterion) {
-	let data: Vec<u8> = (0..16 * SEGMENT_SIZE as u32).map(|i| (i.wrapping_mul(2654435761) >> 11) as u8).collect();
+	let data: Vec<u8> =
+		(0..16 * SEGMENT_SIZE as u32).map(|i| (i.wrapping_mul(2654435761) >> 11) as u8).collect();
 	let segment = &data[..SEGMENT_SIZE];
 
 	let mut group = c.benchmark_group("merkle/segment-256KiB");
@@ -20,7 +21,9 @@ fn bench(c: &mut Criterion) {
 	let mut group = c.benchmark_group("merkle/file-4MiB");
 	group.throughput(Throughput::Bytes(data.len() as u64));
 	group.bench_function("keccak256 (baseline)", |b| b.iter(|| keccak_256(black_box(&data))));
-	group.bench_function("file root", |b| b.iter(|| FileMerkleTree::from_data(black_box(&data)).root()));
+	group.bench_function("file root", |b| {
+		b.iter(|| FileMerkleTree::from_data(black_box(&data)).root())
+	});
 	group.finish();
 }
 

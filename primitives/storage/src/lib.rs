@@ -160,7 +160,16 @@ impl Submission {
 /// Which segments a storage node holds: those with `index % num_shard == shard_id`.
 /// `num_shard` is a power of two, so shards split evenly as the network grows.
 #[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub struct ShardConfig {
 	/// This node's shard, below `num_shard`.

@@ -183,7 +183,8 @@ impl MerkleProof {
 			let promoted = i == n - 1 && n % 2 == 1;
 			if !promoted {
 				let sibling = siblings.next().ok_or(ProofError::WrongLength)?;
-				node = if i % 2 == 0 { hash_pair(&node, sibling) } else { hash_pair(sibling, &node) };
+				node =
+					if i % 2 == 0 { hash_pair(&node, sibling) } else { hash_pair(sibling, &node) };
 			}
 			i /= 2;
 			n = n.div_ceil(2);

@@ -26,8 +26,7 @@ use polkadot_sdk::{
 
 use crate::{
 	precompiles::ZeroGPrecompile, Address, Aura, Balance, Balances, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, Signature, Timestamp, TxExtension,
-	MICRO_UNIT,
+	RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, Signature, Timestamp, TxExtension, MICRO_UNIT,
 };
 
 /// The chain id Ethereum transactions must be signed for (EIP-155), and that
@@ -102,7 +101,8 @@ impl EthExtra for EthExtraImpl {
 
 	fn get_eth_extension(nonce: u32, tip: Balance) -> Self::ExtensionV0 {
 		let mut extension = crate::tx_extension(nonce, Era::Immortal, tip);
-		extension.9 = pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::new_from_eth_transaction();
+		extension.9 =
+			pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::new_from_eth_transaction();
 		extension
 	}
 }

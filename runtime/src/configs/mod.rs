@@ -4,17 +4,20 @@ pub mod evm;
 
 use polkadot_sdk::{
 	frame_support::{
-		derive_impl, dispatch::DispatchClass, parameter_types, PalletId,
+		derive_impl,
+		dispatch::DispatchClass,
+		parameter_types,
 		traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 		weights::{
 			constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 			ConstantMultiplier, Weight,
 		},
+		PalletId,
 	},
 	frame_system::{
 		self,
-		EnsureRoot,
 		limits::{BlockLength, BlockWeights},
+		EnsureRoot,
 	},
 	pallet_aura, pallet_balances, pallet_grandpa, pallet_session, pallet_sudo, pallet_timestamp,
 	pallet_transaction_payment::{self, ConstFeeMultiplier, FungibleAdapter, Multiplier},
@@ -28,9 +31,9 @@ use polkadot_sdk::{
 
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, Session, SessionKeys, System, EXISTENTIAL_DEPOSIT, MINUTES, SLOT_DURATION,
-	SS58_PREFIX, DAYS, HOURS, UNIT, VERSION,
+	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
+	Session, SessionKeys, System, DAYS, EXISTENTIAL_DEPOSIT, HOURS, MINUTES, SLOT_DURATION,
+	SS58_PREFIX, UNIT, VERSION,
 };
 
 /// Share of a block's weight and length that ordinary transactions may use; the rest is
@@ -112,12 +115,8 @@ pub const WEIGHT_FEE: Balance = 1_000_000;
 
 /// Weight to fee, in the form pallet-revive needs to convert between fees and Ethereum
 /// gas: `max(ref_time * WEIGHT_FEE, proof_size * WEIGHT_FEE * max_ref_time / max_proof)`.
-pub type WeightToFee = polkadot_sdk::pallet_revive::evm::fees::BlockRatioFee<
-	WEIGHT_FEE,
-	1,
-	Runtime,
-	Balance,
->;
+pub type WeightToFee =
+	polkadot_sdk::pallet_revive::evm::fees::BlockRatioFee<WEIGHT_FEE, 1, Runtime, Balance>;
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;

@@ -6,7 +6,9 @@ use futures::future::BoxFuture;
 use tokio::sync::mpsc;
 
 use super::{
-	render_prompt, tiny::{self, TinyLm}, ChatJob, ChatOutput, ChatRequest, EmbedOutput, Engine, EngineError,
+	render_prompt,
+	tiny::{self, TinyLm},
+	ChatJob, ChatOutput, ChatRequest, EmbedOutput, Engine, EngineError,
 };
 
 /// Serves `zerog-tiny-lm` from memory.
@@ -57,7 +59,11 @@ impl Engine for CpuEngine {
 		texts.iter().map(|t| t.len().max(1) as u64).sum::<u64>().try_into().unwrap_or(u32::MAX)
 	}
 
-	fn chat(self: Arc<Self>, job: ChatJob, tokens: mpsc::UnboundedSender<String>) -> BoxFuture<'static, Result<ChatOutput, EngineError>> {
+	fn chat(
+		self: Arc<Self>,
+		job: ChatJob,
+		tokens: mpsc::UnboundedSender<String>,
+	) -> BoxFuture<'static, Result<ChatOutput, EngineError>> {
 		Box::pin(run_blocking(move || {
 			generate_chat(&job, &tokens, |prompt, max, temperature, seed, emit| {
 				Ok(self.model.generate(prompt, max, temperature, seed, emit))
@@ -65,10 +71,16 @@ impl Engine for CpuEngine {
 		}))
 	}
 
-	fn embed(self: Arc<Self>, texts: Vec<String>) -> BoxFuture<'static, Result<EmbedOutput, EngineError>> {
+	fn embed(
+		self: Arc<Self>,
+		texts: Vec<String>,
+	) -> BoxFuture<'static, Result<EmbedOutput, EngineError>> {
 		Box::pin(async move {
 			let input_tokens = self.embed_input_bound(&texts);
-			let vectors = run_blocking(move || Ok(texts.iter().map(|t| self.model.embed(t.as_bytes())).collect())).await?;
+			let vectors = run_blocking(move || {
+				Ok(texts.iter().map(|t| self.model.embed(t.as_bytes())).collect())
+			})
+			.await?;
 			Ok(EmbedOutput { vectors, input_tokens })
 		})
 	}
@@ -90,7 +102,13 @@ pub(crate) async fn run_blocking<T: Send + 'static>(
 pub(crate) fn generate_chat(
 	job: &ChatJob,
 	tokens: &mpsc::UnboundedSender<String>,
-	generate: impl FnOnce(&[u8], u32, f32, u64, &mut dyn FnMut(u8) -> bool) -> Result<(u32, bool), EngineError>,
+	generate: impl FnOnce(
+		&[u8],
+		u32,
+		f32,
+		u64,
+		&mut dyn FnMut(u8) -> bool,
+	) -> Result<(u32, bool), EngineError>,
 ) -> Result<ChatOutput, EngineError> {
 	let prompt = render_prompt(&job.request.messages);
 	let temperature = job.request.temperature.unwrap_or(0.8).clamp(0.0, 2.0);
@@ -111,6 +129,12 @@ pub(crate) fn generate_chat(
 		text,
 		input_tokens: prompt.len().try_into().unwrap_or(u32::MAX),
 		output_tokens: n,
-		finish_reason: if cancelled { "cancelled" } else if capped { "length" } else { "stop" },
+		finish_reason: if cancelled {
+			"cancelled"
+		} else if capped {
+			"length"
+		} else {
+			"stop"
+		},
 	})
 }

@@ -56,15 +56,26 @@ fn open_context() -> Result<Arc<CudaContext>, EngineError> {
 		Err(_) => Err(EngineError::Unavailable(
 			"no CUDA driver (libcuda.so) on this machine; run with --engine cpu".into(),
 		)),
-		Ok(Err(e)) => Err(EngineError::Unavailable(format!("no usable CUDA device 0: {e:?}; run with --engine cpu"))),
+		Ok(Err(e)) => Err(EngineError::Unavailable(format!(
+			"no usable CUDA device 0: {e:?}; run with --engine cpu"
+		))),
 		Ok(Ok(ctx)) => Ok(ctx),
 	}
 }
 
 /// `y = A x` for a column-major `m` x `n` matrix `a` (`x` of `n`, `y` of `m` floats).
-fn gemv(blas: &CudaBlas, m: usize, n: usize, a: &CudaSlice<f32>, x: &CudaSlice<f32>, y: &mut CudaSlice<f32>) -> Result<(), EngineError> {
+fn gemv(
+	blas: &CudaBlas,
+	m: usize,
+	n: usize,
+	a: &CudaSlice<f32>,
+	x: &CudaSlice<f32>,
+	y: &mut CudaSlice<f32>,
+) -> Result<(), EngineError> {
 	if a.len() != m * n || x.len() != n || y.len() != m {
-		return Err(EngineError::Unavailable(format!("sgemv: buffers do not fit a {m} x {n} product")));
+		return Err(EngineError::Unavailable(format!(
+			"sgemv: buffers do not fit a {m} x {n} product"
+		)));
 	}
 	let cfg = GemvConfig {
 		trans: cublasOperation_t::CUBLAS_OP_N,
@@ -85,10 +96,13 @@ impl CudaEngine {
 	pub fn new(model: TinyLm) -> Result<Self, EngineError> {
 		let ctx = open_context()?;
 		let stream = ctx.default_stream();
-		let blas = CudaBlas::new(stream.clone()).map_err(|e| gpu_err("cuBLAS")(format!("{e:?}")))?;
+		let blas =
+			CudaBlas::new(stream.clone()).map_err(|e| gpu_err("cuBLAS")(format!("{e:?}")))?;
 		let (w1, _, w2, _) = model.layers();
-		let upload = |v: &[f32]| stream.memcpy_stod(v).map_err(|e| gpu_err("upload")(format!("{e:?}")));
-		let zeros = |n: usize| stream.alloc_zeros::<f32>(n).map_err(|e| gpu_err("alloc")(format!("{e:?}")));
+		let upload =
+			|v: &[f32]| stream.memcpy_stod(v).map_err(|e| gpu_err("upload")(format!("{e:?}")));
+		let zeros =
+			|n: usize| stream.alloc_zeros::<f32>(n).map_err(|e| gpu_err("alloc")(format!("{e:?}")));
 		let device = Device {
 			w1: upload(w1)?,
 			w2: upload(w2)?,
@@ -113,14 +127,21 @@ impl CudaEngine {
 			self.cpu.tiny().next_logits(&context, &mut cpu);
 			let worst = gpu.iter().zip(&cpu).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
 			if worst > 1e-3 {
-				return Err(EngineError::Unavailable(format!("the GPU's logits differ from the CPU's by {worst}")));
+				return Err(EngineError::Unavailable(format!(
+					"the GPU's logits differ from the CPU's by {worst}"
+				)));
 			}
 		}
 		Ok(())
 	}
 
 	/// `tanh(W1 x + b1)` with the product on the GPU.
-	fn hidden(&self, device: &mut Device, context: &[u8; CONTEXT], out: &mut [f32; HIDDEN]) -> Result<(), EngineError> {
+	fn hidden(
+		&self,
+		device: &mut Device,
+		context: &[u8; CONTEXT],
+		out: &mut [f32; HIDDEN],
+	) -> Result<(), EngineError> {
 		let mut input = [0.0f32; CONTEXT * EMBED];
 		self.cpu.tiny().embed_context(context, &mut input);
 		let Device { stream, blas, w1, input: d_input, hidden, .. } = device;
@@ -166,15 +187,24 @@ impl Engine for CudaEngine {
 		self.cpu.embed_input_bound(texts)
 	}
 
-	fn chat(self: Arc<Self>, job: ChatJob, tokens: mpsc::UnboundedSender<String>) -> BoxFuture<'static, Result<ChatOutput, EngineError>> {
+	fn chat(
+		self: Arc<Self>,
+		job: ChatJob,
+		tokens: mpsc::UnboundedSender<String>,
+	) -> BoxFuture<'static, Result<ChatOutput, EngineError>> {
 		Box::pin(run_blocking(move || {
 			generate_chat(&job, &tokens, |prompt, max, temperature, seed, emit| {
-				tiny::generate_with(prompt, max, temperature, seed, emit, |context, logits| self.logits(context, logits))
+				tiny::generate_with(prompt, max, temperature, seed, emit, |context, logits| {
+					self.logits(context, logits)
+				})
 			})
 		}))
 	}
 
-	fn embed(self: Arc<Self>, texts: Vec<String>) -> BoxFuture<'static, Result<EmbedOutput, EngineError>> {
+	fn embed(
+		self: Arc<Self>,
+		texts: Vec<String>,
+	) -> BoxFuture<'static, Result<EmbedOutput, EngineError>> {
 		Box::pin(async move {
 			let input_tokens = self.embed_input_bound(&texts);
 			let vectors = run_blocking(move || {
@@ -206,15 +236,29 @@ mod tests {
 		match CudaEngine::new(model.clone()) {
 			Err(EngineError::Unavailable(why)) => {
 				assert!(why.contains("CUDA") && why.contains("--engine cpu"), "{why}");
-			},
+			}
 			Err(other) => panic!("unexpected error {other:?}"),
 			Ok(engine) => {
 				let prompt = b"user: storage?\nassistant:";
 				let (mut gpu, mut cpu) = (Vec::new(), Vec::new());
-				tiny::generate_with(prompt, 64, 0.0, 1, |b| { gpu.push(b); true }, |c, l| engine.logits(c, l)).unwrap();
-				model.generate(prompt, 64, 0.0, 1, |b| { cpu.push(b); true });
+				tiny::generate_with(
+					prompt,
+					64,
+					0.0,
+					1,
+					|b| {
+						gpu.push(b);
+						true
+					},
+					|c, l| engine.logits(c, l),
+				)
+				.unwrap();
+				model.generate(prompt, 64, 0.0, 1, |b| {
+					cpu.push(b);
+					true
+				});
 				assert_eq!(gpu, cpu);
-			},
+			}
 		}
 	}
 }

@@ -145,9 +145,16 @@ pub trait Engine: Send + Sync + 'static {
 	/// Runs a chat completion, sending each piece of text to `tokens` as it is made.
 	/// If `tokens` is closed (the client left), stops and reports `cancelled` with what
 	/// was generated.
-	fn chat(self: Arc<Self>, job: ChatJob, tokens: mpsc::UnboundedSender<String>) -> BoxFuture<'static, Result<ChatOutput, EngineError>>;
+	fn chat(
+		self: Arc<Self>,
+		job: ChatJob,
+		tokens: mpsc::UnboundedSender<String>,
+	) -> BoxFuture<'static, Result<ChatOutput, EngineError>>;
 	/// Embeds `texts`.
-	fn embed(self: Arc<Self>, texts: Vec<String>) -> BoxFuture<'static, Result<EmbedOutput, EngineError>>;
+	fn embed(
+		self: Arc<Self>,
+		texts: Vec<String>,
+	) -> BoxFuture<'static, Result<EmbedOutput, EngineError>>;
 }
 
 /// The prompt a completion model reads for `messages`: `role: content` lines, then

@@ -31,7 +31,8 @@ const MAX_UPSTREAM_BYTES: usize = 64 << 20;
 
 /// Fields of a user's chat request passed upstream as given: sampling knobs that change
 /// neither how much prompt is read nor how many answers are generated.
-pub const FORWARDED: [&str; 6] = ["temperature", "top_p", "stop", "presence_penalty", "frequency_penalty", "seed"];
+pub const FORWARDED: [&str; 6] =
+	["temperature", "top_p", "stop", "presence_penalty", "frequency_penalty", "seed"];
 
 /// The body sent upstream for `job`: see the module docs.
 pub fn upstream_chat_body(model: &str, job: &ChatJob) -> Value {
@@ -41,8 +42,12 @@ pub fn upstream_chat_body(model: &str, job: &ChatJob) -> Value {
 			obj.insert(key.into(), v.clone());
 		}
 	}
-	let messages: Vec<Value> =
-		job.request.messages.iter().map(|m| json!({ "role": m.role, "content": m.content })).collect();
+	let messages: Vec<Value> = job
+		.request
+		.messages
+		.iter()
+		.map(|m| json!({ "role": m.role, "content": m.content }))
+		.collect();
 	obj.insert("messages".into(), json!(messages));
 	obj.insert("model".into(), json!(model));
 	obj.insert("n".into(), json!(1));
@@ -68,7 +73,9 @@ impl ProxyEngine {
 	/// A proxy to `base` serving `model`, with an optional bearer key.
 	pub fn new(base: &str, model: &str, api_key: Option<String>) -> Result<Self, EngineError> {
 		if !base.starts_with("http://") {
-			return Err(EngineError::Unavailable(format!("upstream {base:?}: only http:// upstreams are supported")));
+			return Err(EngineError::Unavailable(format!(
+				"upstream {base:?}: only http:// upstreams are supported"
+			)));
 		}
 		Ok(Self {
 			base: base.trim_end_matches('/').to_string(),
@@ -79,7 +86,11 @@ impl ProxyEngine {
 		})
 	}
 
-	async fn post(&self, path: &str, body: &Value) -> Result<hyper::Response<hyper::body::Incoming>, EngineError> {
+	async fn post(
+		&self,
+		path: &str,
+		body: &Value,
+	) -> Result<hyper::Response<hyper::body::Incoming>, EngineError> {
 		let mut req = hyper::Request::post(format!("{}{path}", self.base))
 			.header("content-type", "application/json");
 		if let Some(key) = &self.api_key {
@@ -95,14 +106,19 @@ impl ProxyEngine {
 		if !resp.status().is_success() {
 			let status = resp.status();
 			let body = read_all(resp.into_body(), 64 << 10).await.unwrap_or_default();
-			return Err(EngineError::Upstream(format!("{status}: {}", String::from_utf8_lossy(&body))));
+			return Err(EngineError::Upstream(format!(
+				"{status}: {}",
+				String::from_utf8_lossy(&body)
+			)));
 		}
 		Ok(resp)
 	}
 }
 
 async fn read_all(body: hyper::body::Incoming, limit: usize) -> Result<Vec<u8>, EngineError> {
-	crate::client::read_body(body, limit).await.map_err(|e| EngineError::Upstream(format!("upstream body: {e}")))
+	crate::client::read_body(body, limit)
+		.await
+		.map_err(|e| EngineError::Upstream(format!("upstream body: {e}")))
 }
 
 /// Upper bound of a tokenizer's count for `text`: every token is at least one byte,
@@ -124,7 +140,11 @@ impl Engine for ProxyEngine {
 		bytes_bound(texts.iter().map(|t| t.len()))
 	}
 
-	fn chat(self: Arc<Self>, job: ChatJob, tokens: mpsc::UnboundedSender<String>) -> BoxFuture<'static, Result<ChatOutput, EngineError>> {
+	fn chat(
+		self: Arc<Self>,
+		job: ChatJob,
+		tokens: mpsc::UnboundedSender<String>,
+	) -> BoxFuture<'static, Result<ChatOutput, EngineError>> {
 		Box::pin(async move {
 			let bound = self.input_bound(&job.request);
 			let body = upstream_chat_body(&self.model, &job);
@@ -136,7 +156,8 @@ impl Engine for ProxyEngine {
 			let mut finish: &'static str = "stop";
 			let mut received = 0usize;
 			'read: while let Some(frame) = stream.frame().await {
-				let frame = frame.map_err(|e| EngineError::Unavailable(format!("upstream stream: {e}")))?;
+				let frame =
+					frame.map_err(|e| EngineError::Unavailable(format!("upstream stream: {e}")))?;
 				let Some(data) = frame.data_ref() else { continue };
 				received += data.len();
 				if received > MAX_UPSTREAM_BYTES {
@@ -153,7 +174,9 @@ impl Engine for ProxyEngine {
 						usage = Some((get("prompt_tokens"), get("completion_tokens")));
 					}
 					if let Some(choice) = chunk.get("choices").and_then(|c| c.get(0)) {
-						if let Some(piece) = choice.pointer("/delta/content").and_then(Value::as_str) {
+						if let Some(piece) =
+							choice.pointer("/delta/content").and_then(Value::as_str)
+						{
 							text.push_str(piece);
 							if tokens.send(piece.to_string()).is_err() {
 								finish = "cancelled";
@@ -178,12 +201,18 @@ impl Engine for ProxyEngine {
 		})
 	}
 
-	fn embed(self: Arc<Self>, texts: Vec<String>) -> BoxFuture<'static, Result<EmbedOutput, EngineError>> {
+	fn embed(
+		self: Arc<Self>,
+		texts: Vec<String>,
+	) -> BoxFuture<'static, Result<EmbedOutput, EngineError>> {
 		Box::pin(async move {
 			let bound = self.embed_input_bound(&texts);
-			let resp = self.post("/v1/embeddings", &json!({ "model": self.model, "input": texts })).await?;
+			let resp = self
+				.post("/v1/embeddings", &json!({ "model": self.model, "input": texts }))
+				.await?;
 			let body = read_all(resp.into_body(), MAX_UPSTREAM_BYTES).await?;
-			let v: Value = serde_json::from_slice(&body).map_err(|e| EngineError::Upstream(format!("bad JSON: {e}")))?;
+			let v: Value = serde_json::from_slice(&body)
+				.map_err(|e| EngineError::Upstream(format!("bad JSON: {e}")))?;
 			let mut data: Vec<(u64, Vec<f32>)> = v
 				.get("data")
 				.and_then(Value::as_array)
@@ -201,10 +230,21 @@ impl Engine for ProxyEngine {
 				.collect();
 			data.sort_by_key(|(i, _)| *i);
 			if data.len() != texts.len() {
-				return Err(EngineError::Upstream(format!("{} vectors for {} inputs", data.len(), texts.len())));
+				return Err(EngineError::Upstream(format!(
+					"{} vectors for {} inputs",
+					data.len(),
+					texts.len()
+				)));
 			}
-			let input = v.pointer("/usage/prompt_tokens").and_then(Value::as_u64).map(|n| n as u32).unwrap_or(bound);
-			Ok(EmbedOutput { vectors: data.into_iter().map(|(_, v)| v).collect(), input_tokens: input.min(bound) })
+			let input = v
+				.pointer("/usage/prompt_tokens")
+				.and_then(Value::as_u64)
+				.map(|n| n as u32)
+				.unwrap_or(bound);
+			Ok(EmbedOutput {
+				vectors: data.into_iter().map(|(_, v)| v).collect(),
+				input_tokens: input.min(bound),
+			})
 		})
 	}
 }
@@ -236,7 +276,17 @@ mod tests {
 		keys.sort();
 		assert_eq!(
 			keys,
-			["max_tokens", "messages", "model", "n", "seed", "stop", "stream", "stream_options", "temperature"]
+			[
+				"max_tokens",
+				"messages",
+				"model",
+				"n",
+				"seed",
+				"stop",
+				"stream",
+				"stream_options",
+				"temperature"
+			]
 		);
 		assert_eq!(up["n"], 1);
 		assert_eq!(up["max_tokens"], 64);

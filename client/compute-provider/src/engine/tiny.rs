@@ -113,7 +113,12 @@ impl TinyLm {
 		self.emb.len() + self.w1.len() + self.b1.len() + self.w2.len() + self.b2.len()
 	}
 
-	fn hidden(&self, context: &[u8; CONTEXT], input: &mut [f32; CONTEXT * EMBED], hidden: &mut [f32; HIDDEN]) {
+	fn hidden(
+		&self,
+		context: &[u8; CONTEXT],
+		input: &mut [f32; CONTEXT * EMBED],
+		hidden: &mut [f32; HIDDEN],
+	) {
 		self.embed_context(context, input);
 		hidden.copy_from_slice(&self.b1);
 		for (i, &x) in input.iter().enumerate() {
@@ -138,7 +143,8 @@ impl TinyLm {
 	}
 
 	fn forward(&self, context: &[u8; CONTEXT]) -> Pass {
-		let mut pass = Pass { input: [0.0; CONTEXT * EMBED], hidden: [0.0; HIDDEN], probs: [0.0; VOCAB] };
+		let mut pass =
+			Pass { input: [0.0; CONTEXT * EMBED], hidden: [0.0; HIDDEN], probs: [0.0; VOCAB] };
 		self.hidden(context, &mut pass.input, &mut pass.hidden);
 		self.logits(&pass.hidden, &mut pass.probs);
 		softmax(&mut pass.probs, 1.0);
@@ -225,7 +231,9 @@ impl TinyLm {
 			return 0.0;
 		}
 		let total: f32 = (1..text.len())
-			.map(|pos| -self.forward(&context_before(text, pos)).probs[text[pos] as usize].max(1e-12).ln())
+			.map(|pos| {
+				-self.forward(&context_before(text, pos)).probs[text[pos] as usize].max(1e-12).ln()
+			})
 			.sum();
 		total / (text.len() - 1) as f32
 	}
@@ -241,7 +249,8 @@ impl TinyLm {
 	/// The concatenated embeddings of `context`: the input of the hidden layer.
 	pub fn embed_context(&self, context: &[u8; CONTEXT], input: &mut [f32; CONTEXT * EMBED]) {
 		for (i, &b) in context.iter().enumerate() {
-			input[i * EMBED..(i + 1) * EMBED].copy_from_slice(&self.emb[b as usize * EMBED..(b as usize + 1) * EMBED]);
+			input[i * EMBED..(i + 1) * EMBED]
+				.copy_from_slice(&self.emb[b as usize * EMBED..(b as usize + 1) * EMBED]);
 		}
 	}
 
@@ -255,7 +264,14 @@ impl TinyLm {
 	/// returns false to stop). Sampling is restricted to printable ASCII and newline,
 	/// so the output is always valid UTF-8; it stops early at a blank line.
 	/// Returns how many tokens were generated and whether `max_tokens` was reached.
-	pub fn generate(&self, prompt: &[u8], max_tokens: u32, temperature: f32, seed: u64, emit: impl FnMut(u8) -> bool) -> (u32, bool) {
+	pub fn generate(
+		&self,
+		prompt: &[u8],
+		max_tokens: u32,
+		temperature: f32,
+		seed: u64,
+		emit: impl FnMut(u8) -> bool,
+	) -> (u32, bool) {
 		generate_with(prompt, max_tokens, temperature, seed, emit, |context, logits| {
 			self.next_logits(context, logits);
 			Ok::<(), std::convert::Infallible>(())
@@ -430,7 +446,10 @@ fn softmax(x: &mut [f32], temperature: f32) {
 }
 
 fn argmax(x: &[f32]) -> usize {
-	x.iter().enumerate().fold((0, f32::NEG_INFINITY), |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) }).0
+	x.iter()
+		.enumerate()
+		.fold((0, f32::NEG_INFINITY), |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) })
+		.0
 }
 
 fn sample(probs: &[f32], u: f32) -> usize {
@@ -475,7 +494,10 @@ mod tests {
 		assert!(TinyLm::from_bytes(&bytes).unwrap() == model);
 		let mut damaged = bytes.clone();
 		damaged[100] ^= 1;
-		assert!(matches!(TinyLm::from_bytes(&damaged), Err(ModelError::Format("checksum mismatch"))));
+		assert!(matches!(
+			TinyLm::from_bytes(&damaged),
+			Err(ModelError::Format("checksum mismatch"))
+		));
 		assert!(matches!(TinyLm::from_bytes(&bytes[..50]), Err(ModelError::Format("wrong size"))));
 	}
 

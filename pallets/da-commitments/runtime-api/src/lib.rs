@@ -12,7 +12,8 @@ extern crate alloc;
 use alloc::vec::Vec;
 use codec::Codec;
 pub use pallet_da_commitments::{
-	Attestation, BlobId, BlobInfo, BlobStatus, Challenge, ChallengeId, Commitment, EpochIndex, QuorumSigner, QuorumView,
+	Attestation, BlobId, BlobInfo, BlobStatus, Challenge, ChallengeId, Commitment, EpochIndex,
+	QuorumSigner, QuorumView,
 };
 
 polkadot_sdk::sp_api::decl_runtime_apis! {
