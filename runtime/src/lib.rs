@@ -198,9 +198,9 @@ pub type SubstrateExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations run on upgrade, beside the pallets' own.
-#[allow(unused_parens)]
-type Migrations = ();
+/// Migrations run on upgrade, beside the pallets' own. Each is versioned: it runs only on
+/// the storage version it migrates from, so listing it on a chain that has it is free.
+type Migrations = (pallet_storage_market::migrations::v1::MigrateV0ToV1<Runtime>,);
 
 /// Executive: dispatches to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -42,6 +42,8 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod invariants;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -375,7 +377,11 @@ pub mod pallet {
 	/// A settled receipt record of this runtime.
 	pub type SettledOf<T> = SettledReceipt<BalanceOf<T>, BlockNumberFor<T>>;
 
+	/// The layout of this pallet's storage; [`migrations`] moves older layouts to it.
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -605,6 +611,14 @@ pub mod pallet {
 		TooManyKeyRotations,
 		/// A receipt the service settled can still be disputed; the bond stays until then.
 		DisputesOpen,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::call]

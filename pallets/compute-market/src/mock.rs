@@ -116,3 +116,19 @@ pub fn new_bench_ext() -> TestExternalities {
 	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
 	ext
 }
+
+/// Builds the test externalities and runs a test in them, then checks every invariant
+/// of the pallet ([`crate::Pallet::do_try_state`]): a test passes only if it leaves the
+/// storage consistent.
+#[derive(Default)]
+pub struct ExtBuilder;
+
+impl ExtBuilder {
+	/// Runs `test` at block 1 of a fresh chain, then checks the invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		new_test_ext().execute_with(|| {
+			test();
+			ComputeMarket::do_try_state().expect("the pallet's invariants hold after the test");
+		})
+	}
+}

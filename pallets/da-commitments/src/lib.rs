@@ -54,6 +54,8 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod invariants;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -266,9 +268,11 @@ pub mod pallet {
 	pub type ChallengeOf<T> = Challenge<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
 	/// The pallet's account, which holds fees until they are paid or refunded.
-	const PALLET_ID: PalletId = PalletId(*b"zg/dacom");
+	/// The layout of this pallet's storage; [`migrations`] moves older layouts to it.
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -278,6 +282,9 @@ pub mod pallet {
 			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 		/// The overarching hold reason.
 		type RuntimeHoldReason: From<HoldReason>;
+		/// The pallet's account id seed; fees in flight and the challenge pool are kept there.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
 		/// Attestation signatures, verified against signing keys.
 		type Signature: Parameter + Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>>;
 		/// Least bond of a signer.
@@ -554,6 +561,11 @@ pub mod pallet {
 				"bonds must stay answerable while cells are retained"
 			);
 		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::call]
@@ -789,7 +801,7 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// The account holding fees in flight.
 		pub fn account_id() -> T::AccountId {
-			PALLET_ID.into_account_truncating()
+			T::PalletId::get().into_account_truncating()
 		}
 
 		/// The bytes `signer`'s key signs: tag, genesis hash, signer, attestation.

@@ -3,7 +3,7 @@
 
 use crate as pallet_da_commitments;
 use polkadot_sdk::{
-	frame_support::{self, derive_impl, parameter_types, traits::Hooks},
+	frame_support::{self, derive_impl, parameter_types, traits::Hooks, PalletId},
 	frame_system, pallet_balances,
 	sp_core::{sr25519, Pair},
 	sp_io::TestExternalities,
@@ -55,6 +55,7 @@ impl pallet_balances::Config for Test {
 }
 
 parameter_types! {
+	pub const DaPalletId: PalletId = PalletId(*b"zg/dacom");
 	pub const MinSignerBond: Balance = 1_000;
 	pub const EpochLength: u64 = 10;
 	pub const AttestationWindow: u64 = 5;
@@ -76,6 +77,7 @@ parameter_types! {
 impl pallet_da_commitments::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
+	type PalletId = DaPalletId;
 	type Signature = MultiSignature;
 	type MinSignerBond = MinSignerBond;
 	type EpochLength = EpochLength;
@@ -142,4 +144,20 @@ pub fn new_bench_ext() -> TestExternalities {
 	let mut ext = new_test_ext();
 	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
 	ext
+}
+
+/// Builds the test externalities and runs a test in them, then checks every invariant
+/// of the pallet ([`crate::Pallet::do_try_state`]): a test passes only if it leaves the
+/// storage consistent.
+#[derive(Default)]
+pub struct ExtBuilder;
+
+impl ExtBuilder {
+	/// Runs `test` at block 1 of a fresh chain, then checks the invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		new_test_ext().execute_with(|| {
+			test();
+			DaCommitments::do_try_state().expect("the pallet's invariants hold after the test");
+		})
+	}
 }

@@ -28,8 +28,12 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod flow;
+mod invariants;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
+mod nodes;
 #[cfg(test)]
 mod tests;
 pub mod weights;
@@ -37,7 +41,7 @@ pub mod weights;
 extern crate alloc;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use polkadot_sdk::{frame_support, frame_system, sp_runtime};
+use polkadot_sdk::{frame_support, frame_system};
 use scale_info::TypeInfo;
 pub use zerog_storage_primitives::{FileId, FileRoot, ShardConfig, Submission, CHUNK_SIZE};
 
@@ -135,15 +139,10 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{
-			fungible::{Inspect, Mutate, MutateHold},
-			tokens::{Precision, Preservation},
-		},
+		traits::fungible::{Inspect, Mutate, MutateHold},
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::{AccountIdConversion, Saturating, Zero};
-	use zerog_storage_primitives::{check_size, chunk_count, SizeError};
 
 	/// The balance type of the currency.
 	pub type BalanceOf<T> =
@@ -157,7 +156,11 @@ pub mod pallet {
 	/// An endpoint, bounded.
 	pub type EndpointOf<T> = BoundedVec<u8, <T as Config>::MaxEndpointLen>;
 
+	/// The layout of this pallet's storage; [`migrations`] moves older layouts to it.
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -312,6 +315,16 @@ pub mod pallet {
 		AlreadySubmitted,
 	}
 
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(
+			_n: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Appends a file to the flow, paying for `lifetime_months` of storage.
@@ -325,45 +338,7 @@ pub mod pallet {
 			lifetime_months: u32,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let submission = Submission { size, root, tags };
-			let id = submission.id();
-			ensure!(!EntryById::<T>::contains_key(id), Error::<T>::AlreadySubmitted);
-			let (sectors, fee) = Self::price(size, lifetime_months)?;
-			let start_sector = FlowLength::<T>::get();
-			let end = start_sector.checked_add(sectors).ok_or(Error::<T>::Overflow)?;
-
-			if !fee.is_zero() {
-				T::Currency::transfer(&who, &Self::account_id(), fee, Preservation::Preserve)?;
-			}
-			Self::credit_pools(start_sector, sectors, fee);
-
-			let seq = EntryCount::<T>::get();
-			Entries::<T>::insert(
-				seq,
-				FlowEntry {
-					submitter: who.clone(),
-					submission,
-					start_sector,
-					sectors,
-					fee,
-					lifetime_months,
-					submitted_at: frame_system::Pallet::<T>::block_number(),
-				},
-			);
-			EntryById::<T>::insert(id, seq);
-			EntryCount::<T>::put(seq.saturating_add(1));
-			FlowLength::<T>::put(end);
-			Self::deposit_event(Event::Submitted {
-				seq,
-				submitter: who,
-				id,
-				root,
-				size,
-				start_sector,
-				sectors,
-				fee,
-			});
-			Ok(())
+			Self::do_submit(who, Submission { size, root, tags }, lifetime_months)
 		}
 
 		/// Sets the price of one sector stored for one month.
@@ -386,17 +361,7 @@ pub mod pallet {
 			bond: BalanceOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(!Nodes::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
-			ensure!(Nodes::<T>::count() < T::MaxNodes::get(), Error::<T>::TooManyNodes);
-			ensure!(bond >= T::MinNodeBond::get(), Error::<T>::BondTooLow);
-			Self::check_node_params(&endpoint, &shard)?;
-			T::Currency::hold(&HoldReason::NodeBond.into(), &who, bond)?;
-			Nodes::<T>::insert(
-				&who,
-				StorageNode { bond, endpoint: endpoint.clone(), shard, status: NodeStatus::Active },
-			);
-			Self::deposit_event(Event::NodeRegistered { node: who, endpoint, shard, bond });
-			Ok(())
+			Self::do_register_node(who, endpoint, shard, bond)
 		}
 
 		/// Changes the caller's node endpoint and shard configuration.
@@ -408,13 +373,7 @@ pub mod pallet {
 			shard: ShardConfig,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::check_node_params(&endpoint, &shard)?;
-			Self::mutate_active_node(&who, |node| {
-				node.endpoint = endpoint.clone();
-				node.shard = shard;
-			})?;
-			Self::deposit_event(Event::NodeUpdated { node: who, endpoint, shard });
-			Ok(())
+			Self::do_update_node(who, endpoint, shard)
 		}
 
 		/// Starts leaving: the node stops being listed as active and its bond becomes
@@ -423,11 +382,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::deregister_node())]
 		pub fn deregister_node(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let until =
-				frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
-			Self::mutate_active_node(&who, |node| node.status = NodeStatus::Unbonding { until })?;
-			Self::deposit_event(Event::NodeDeregistered { node: who, until });
-			Ok(())
+			Self::do_deregister_node(who)
 		}
 
 		/// Releases the bond of a node whose unbonding period has passed and removes it.
@@ -435,122 +390,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::withdraw_bond())]
 		pub fn withdraw_bond(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			let NodeStatus::Unbonding { until } = node.status else {
-				return Err(Error::<T>::NotUnbonding.into());
-			};
-			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
-			let released = T::Currency::release(
-				&HoldReason::NodeBond.into(),
-				&who,
-				node.bond,
-				Precision::BestEffort,
-			)?;
-			Nodes::<T>::remove(&who);
-			Self::deposit_event(Event::BondWithdrawn { node: who, amount: released });
-			Ok(())
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The account holding fees and reward pools.
-		pub fn account_id() -> T::AccountId {
-			T::PalletId::get().into_account_truncating()
-		}
-
-		/// Checks a submission's size and lifetime and prices it at the current price:
-		/// the sectors it occupies and its fee. `submit` and `quote` both go through here,
-		/// so a quote is exactly what a submission would pay, or refused for the same reason.
-		fn price(size: u64, lifetime_months: u32) -> Result<(u64, BalanceOf<T>), Error<T>> {
-			check_size(size).map_err(|e| match e {
-				SizeError::Empty => Error::<T>::EmptyFile,
-				SizeError::TooLarge => Error::<T>::FileTooLarge,
-			})?;
-			ensure!(
-				(1..=T::MaxLifetimeMonths::get()).contains(&lifetime_months),
-				Error::<T>::InvalidLifetime
-			);
-			let fee = Self::fee_for(size, lifetime_months).ok_or(Error::<T>::Overflow)?;
-			Ok((chunk_count(size), fee))
-		}
-
-		/// Applies `f` to the caller's node if it is registered and active.
-		fn mutate_active_node(
-			who: &T::AccountId,
-			f: impl FnOnce(&mut StorageNodeOf<T>),
-		) -> DispatchResult {
-			Nodes::<T>::try_mutate(who, |node| {
-				let node = node.as_mut().ok_or(Error::<T>::NotRegistered)?;
-				ensure!(node.status == NodeStatus::Active, Error::<T>::NodeUnbonding);
-				f(node);
-				Ok(())
-			})
-		}
-
-		/// The fee for storing `size` bytes for `months` at the current price.
-		pub fn fee_for(size: u64, months: u32) -> Option<BalanceOf<T>> {
-			let sector_months = chunk_count(size).checked_mul(months as u64)?;
-			let price: u128 = PricePerSectorMonth::<T>::get().try_into().ok()?;
-			let fee = price.checked_mul(sector_months as u128)?;
-			fee.try_into().ok()
-		}
-
-		/// Splits `fee` over the pricing chunks the range `[start, start + sectors)`
-		/// touches, in proportion to the sectors in each; rounding goes to the last one.
-		fn credit_pools(start: u64, sectors: u64, fee: BalanceOf<T>) {
-			if fee.is_zero() || sectors == 0 {
-				return;
-			}
-			let fee_u: u128 = fee.try_into().unwrap_or(u128::MAX);
-			let first = start / SECTORS_PER_PRICING_CHUNK;
-			let last = (start + sectors - 1) / SECTORS_PER_PRICING_CHUNK;
-			let mut credited: u128 = 0;
-			for chunk in first..=last {
-				let lo = start.max(chunk * SECTORS_PER_PRICING_CHUNK);
-				let hi = (start + sectors).min((chunk + 1) * SECTORS_PER_PRICING_CHUNK);
-				let share: u128 = if chunk == last {
-					fee_u - credited
-				} else {
-					// fee * part / sectors, without overflow: fee < 2^128, part <= 2^25.
-					let part = (hi - lo) as u128;
-					(fee_u / sectors as u128) * part
-						+ (fee_u % sectors as u128) * part / sectors as u128
-				};
-				credited = credited.saturating_add(share);
-				let share: BalanceOf<T> = share.try_into().unwrap_or_else(|_| Zero::zero());
-				RewardPools::<T>::mutate(chunk, |pool| *pool = pool.saturating_add(share));
-			}
-		}
-
-		fn check_node_params(endpoint: &EndpointOf<T>, shard: &ShardConfig) -> DispatchResult {
-			ensure!(!endpoint.is_empty(), Error::<T>::EmptyEndpoint);
-			ensure!(shard.is_valid(), Error::<T>::InvalidShardConfig);
-			Ok(())
-		}
-
-		/// The entry of a file, by its id ([`Submission::id`]), if submitted.
-		pub fn file_status(id: FileId) -> Option<(EntrySeq, FlowEntryOf<T>)> {
-			let seq = EntryById::<T>::get(id)?;
-			Entries::<T>::get(seq).map(|e| (seq, e))
-		}
-
-		/// All registered nodes.
-		pub fn nodes() -> alloc::vec::Vec<NodeInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
-			Nodes::<T>::iter()
-				.map(|(operator, node)| NodeInfo {
-					operator,
-					bond: node.bond,
-					endpoint: node.endpoint.into_inner(),
-					shard: node.shard,
-					status: node.status,
-				})
-				.collect()
-		}
-
-		/// The fee a submission of `size` bytes for `lifetime_months` would pay now;
-		/// `None` when the submission would be rejected.
-		pub fn quote(size: u64, lifetime_months: u32) -> Option<BalanceOf<T>> {
-			Self::price(size, lifetime_months).ok().map(|(_, fee)| fee)
+			Self::do_withdraw_bond(who)
 		}
 	}
 }

@@ -83,17 +83,43 @@ pub const POOR: AccountId = 3;
 pub const INITIAL: Balance = 1_000_000_000_000;
 
 pub fn new_test_ext() -> TestExternalities {
-	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> {
-		balances: vec![(ALICE, INITIAL), (BOB, INITIAL), (POOR, 10), (4, INITIAL), (5, INITIAL)],
-		..Default::default()
+	// The whole runtime's genesis, as a chain builds it: each pallet's genesis and its
+	// storage version.
+	let t = RuntimeGenesisConfig {
+		system: Default::default(),
+		balances: pallet_balances::GenesisConfig::<Test> {
+			balances: vec![
+				(ALICE, INITIAL),
+				(BOB, INITIAL),
+				(POOR, 10),
+				(4, INITIAL),
+				(5, INITIAL),
+			],
+			..Default::default()
+		},
+		storage_market: pallet_storage_market::GenesisConfig::<Test> {
+			price_per_sector_month: PRICE,
+		},
 	}
-	.assimilate_storage(&mut t)
+	.build_storage()
 	.unwrap();
-	pallet_storage_market::GenesisConfig::<Test> { price_per_sector_month: PRICE }
-		.assimilate_storage(&mut t)
-		.unwrap();
 	let mut ext = TestExternalities::new(t);
 	ext.execute_with(|| System::set_block_number(1));
 	ext
+}
+
+/// Builds the test externalities and runs a test in them, then checks every invariant
+/// of the pallet ([`crate::Pallet::do_try_state`]): a test passes only if it leaves the
+/// storage consistent.
+#[derive(Default)]
+pub struct ExtBuilder;
+
+impl ExtBuilder {
+	/// Runs `test` at block 1 of a fresh chain, then checks the invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		new_test_ext().execute_with(|| {
+			test();
+			StorageMarket::do_try_state().expect("the pallet's invariants hold after the test");
+		})
+	}
 }

@@ -221,6 +221,8 @@ parameter_types! {
 }
 
 parameter_types! {
+	/// Seed of the DA pallet's account (fees in flight, the challenge pool).
+	pub const DaPalletId: PalletId = PalletId(*b"zg/dacom");
 	/// Least bond of a DA signer: 100 ZG.
 	pub const DaMinSignerBond: Balance = 100 * UNIT;
 	/// A DA epoch (and its quorum) lasts 30 s.
@@ -257,6 +259,7 @@ parameter_types! {
 impl pallet_da_commitments::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
+	type PalletId = DaPalletId;
 	type Signature = super::Signature;
 	type MinSignerBond = DaMinSignerBond;
 	type EpochLength = DaEpochLength;

@@ -1,35 +1,16 @@
-//! Every call and every error of the storage market.
+//! Submissions, fees, pools, quotes and prices.
 
+use super::*;
 use crate::{mock::*, *};
 use polkadot_sdk::{
-	frame_support::{
-		assert_noop, assert_ok,
-		traits::fungible::{Inspect, InspectHold},
-		BoundedVec,
-	},
+	frame_support::{assert_noop, assert_ok, traits::fungible::Inspect},
 	sp_runtime::{DispatchError, TokenError},
 };
 use zerog_storage_primitives::{MAX_FILE_SIZE, SEGMENT_SIZE};
 
-fn endpoint(s: &str) -> EndpointOf<Test> {
-	BoundedVec::try_from(s.as_bytes().to_vec()).unwrap()
-}
-
-const ROOT: [u8; 32] = [7u8; 32];
-const FULL: ShardConfig = ShardConfig { shard_id: 0, num_shard: 1 };
-
-/// The id of a submission.
-fn id(size: u64, root: [u8; 32], tags: [u8; 32]) -> FileId {
-	Submission { size, root, tags }.id()
-}
-
-fn last_event() -> RuntimeEvent {
-	System::events().pop().expect("an event").event
-}
-
 #[test]
 fn submit_appends_to_the_flow_and_charges_the_fee() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		let size = SEGMENT_SIZE as u64 + 1; // 1025 sectors
 		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), size, ROOT, [1; 32], 12));
 		let fee = 1025 * 12 * PRICE;
@@ -74,7 +55,7 @@ fn submit_appends_to_the_flow_and_charges_the_fee() {
 
 #[test]
 fn a_file_is_submitted_and_paid_for_once() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), 100, ROOT, [0; 32], 1));
 		let paid = Balances::balance(&BOB);
 		// The same root, size and tags again (a retried upload, or anyone else): refused
@@ -95,7 +76,7 @@ fn a_file_is_submitted_and_paid_for_once() {
 
 #[test]
 fn squatting_a_root_does_not_change_the_owners_file() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		// A squatter sees a root (e.g. in the pool) and submits it first, claiming a size
 		// 100 bytes short and other tags.
 		let (size, tags) = (10_000u64, [3u8; 32]);
@@ -115,9 +96,9 @@ fn squatting_a_root_does_not_change_the_owners_file() {
 
 #[test]
 fn fees_split_across_pricing_chunks() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		// Fill the flow up to 10 sectors before the first pricing-chunk boundary.
-		FlowLength::<Test>::put(SECTORS_PER_PRICING_CHUNK - 10);
+		fill_flow_to(SECTORS_PER_PRICING_CHUNK - 10);
 		let size = 40 * CHUNK_SIZE as u64; // 40 sectors: 10 in chunk 0, 30 in chunk 1
 		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), size, ROOT, [0; 32], 3));
 		let fee = 40 * 3 * PRICE;
@@ -129,7 +110,7 @@ fn fees_split_across_pricing_chunks() {
 
 #[test]
 fn submit_errors() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		let alice = RuntimeOrigin::signed(ALICE);
 		assert_noop!(
 			StorageMarket::submit(alice.clone(), 0, ROOT, [0; 32], 1),
@@ -168,7 +149,7 @@ fn submit_errors() {
 
 #[test]
 fn price_is_set_by_governance_only() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		assert_noop!(
 			StorageMarket::set_price(RuntimeOrigin::signed(ALICE), 5),
 			DispatchError::BadOrigin
@@ -181,122 +162,8 @@ fn price_is_set_by_governance_only() {
 }
 
 #[test]
-fn node_lifecycle() {
-	new_test_ext().execute_with(|| {
-		let shard = ShardConfig { shard_id: 1, num_shard: 2 };
-		assert_ok!(StorageMarket::register_node(
-			RuntimeOrigin::signed(ALICE),
-			endpoint("http://127.0.0.1:5678"),
-			shard,
-			500
-		));
-		assert_eq!(Balances::balance_on_hold(&HoldReason::NodeBond.into(), &ALICE), 500);
-		assert_eq!(Nodes::<Test>::count(), 1);
-		assert_eq!(StorageMarket::nodes()[0].shard, shard);
-
-		assert_ok!(StorageMarket::update_node(
-			RuntimeOrigin::signed(ALICE),
-			endpoint("http://b"),
-			FULL
-		));
-		assert_eq!(Nodes::<Test>::get(ALICE).unwrap().endpoint, endpoint("http://b"));
-		assert_eq!(
-			last_event(),
-			Event::NodeUpdated { node: ALICE, endpoint: endpoint("http://b"), shard: FULL }.into()
-		);
-
-		assert_noop!(
-			StorageMarket::withdraw_bond(RuntimeOrigin::signed(ALICE)),
-			Error::<Test>::NotUnbonding
-		);
-		assert_ok!(StorageMarket::deregister_node(RuntimeOrigin::signed(ALICE)));
-		assert_eq!(last_event(), Event::NodeDeregistered { node: ALICE, until: 11 }.into());
-		assert_noop!(
-			StorageMarket::deregister_node(RuntimeOrigin::signed(ALICE)),
-			Error::<Test>::NodeUnbonding
-		);
-		assert_noop!(
-			StorageMarket::update_node(RuntimeOrigin::signed(ALICE), endpoint("http://c"), FULL),
-			Error::<Test>::NodeUnbonding
-		);
-		assert_noop!(
-			StorageMarket::withdraw_bond(RuntimeOrigin::signed(ALICE)),
-			Error::<Test>::StillUnbonding
-		);
-
-		System::set_block_number(11);
-		assert_ok!(StorageMarket::withdraw_bond(RuntimeOrigin::signed(ALICE)));
-		assert_eq!(last_event(), Event::BondWithdrawn { node: ALICE, amount: 500 }.into());
-		assert_eq!(Balances::balance_on_hold(&HoldReason::NodeBond.into(), &ALICE), 0);
-		assert_eq!(Balances::balance(&ALICE), INITIAL);
-		assert!(Nodes::<Test>::get(ALICE).is_none());
-		assert_eq!(Nodes::<Test>::count(), 0);
-	});
-}
-
-#[test]
-fn node_errors() {
-	new_test_ext().execute_with(|| {
-		let reg = |who, ep: &str, shard, bond| {
-			StorageMarket::register_node(RuntimeOrigin::signed(who), endpoint(ep), shard, bond)
-		};
-		assert_noop!(reg(ALICE, "http://a", FULL, 99), Error::<Test>::BondTooLow);
-		assert_noop!(reg(ALICE, "", FULL, 100), Error::<Test>::EmptyEndpoint);
-		assert_noop!(
-			reg(ALICE, "http://a", ShardConfig { shard_id: 2, num_shard: 2 }, 100),
-			Error::<Test>::InvalidShardConfig
-		);
-		assert_noop!(
-			reg(ALICE, "http://a", ShardConfig { shard_id: 0, num_shard: 3 }, 100),
-			Error::<Test>::InvalidShardConfig
-		);
-		assert_noop!(
-			reg(POOR, "http://a", FULL, 100),
-			DispatchError::Token(TokenError::FundsUnavailable)
-		);
-		assert_ok!(reg(ALICE, "http://a", FULL, 100));
-		assert_noop!(reg(ALICE, "http://a", FULL, 100), Error::<Test>::AlreadyRegistered);
-		assert_ok!(reg(BOB, "http://b", FULL, 100));
-		assert_ok!(reg(4, "http://c", FULL, 100));
-		assert_noop!(reg(5, "http://d", FULL, 100), Error::<Test>::TooManyNodes);
-
-		let none = RuntimeOrigin::signed(5);
-		assert_noop!(
-			StorageMarket::update_node(none.clone(), endpoint("x"), FULL),
-			Error::<Test>::NotRegistered
-		);
-		assert_noop!(StorageMarket::deregister_node(none.clone()), Error::<Test>::NotRegistered);
-		assert_noop!(StorageMarket::withdraw_bond(none), Error::<Test>::NotRegistered);
-		assert_noop!(
-			StorageMarket::update_node(
-				RuntimeOrigin::signed(ALICE),
-				endpoint("x"),
-				ShardConfig { shard_id: 1, num_shard: 1 }
-			),
-			Error::<Test>::InvalidShardConfig
-		);
-		assert_noop!(
-			StorageMarket::update_node(RuntimeOrigin::signed(ALICE), endpoint(""), FULL),
-			Error::<Test>::EmptyEndpoint
-		);
-	});
-}
-
-#[test]
-fn oversized_endpoint_does_not_decode() {
-	use codec::{Decode, Encode};
-	// A well-formed call decodes...
-	let call = crate::Call::<Test>::register_node { endpoint: endpoint("x"), shard: FULL, bond: 1 };
-	assert_eq!(crate::Call::<Test>::decode(&mut &call.encode()[..]).unwrap(), call);
-	// ...one carrying a 65-byte endpoint (the bound is 64) is rejected at decoding,
-	// before it could be dispatched.
-	let bytes = [vec![2u8], vec![b'a'; 65].encode(), FULL.encode(), 1u128.encode()].concat();
-	assert!(crate::Call::<Test>::decode(&mut &bytes[..]).is_err());
-}
-
-#[test]
 fn quote_matches_what_submit_charges_and_refuses_what_submit_refuses() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		let quoted = StorageMarket::quote(SEGMENT_SIZE as u64 * 3, 6).unwrap();
 		let before = Balances::balance(&ALICE);
 		assert_ok!(StorageMarket::submit(
@@ -320,9 +187,9 @@ fn submit_weight_covers_the_pools_it_may_credit() {
 	assert_eq!(max_pools_touched(MAX_FILE_SIZE), MAX_POOLS_TOUCHED);
 	assert_eq!(MAX_POOLS_TOUCHED, 129);
 	assert_eq!(max_pools_touched(u64::MAX), MAX_POOLS_TOUCHED);
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		// A file straddling a boundary credits two pools, as the bound allows.
-		FlowLength::<Test>::put(SECTORS_PER_PRICING_CHUNK - 1);
+		fill_flow_to(SECTORS_PER_PRICING_CHUNK - 1);
 		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), 512, ROOT, [0; 32], 1));
 		let credited = RewardPools::<Test>::iter().count() as u32;
 		assert_eq!(credited, 2);
