@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Every test: installs what is missing, builds, then runs
+#   0. the lint gate: cargo fmt --check, and clippy on every target with warnings denied
 #   1. Rust unit tests (runtime, pallets, clients)  cargo test --release --workspace,
 #      and the pallet benchmarks run as tests         (--features runtime-benchmarks)
 #   2. end-to-end tests with real clients           node --test tests/e2e
@@ -13,8 +14,16 @@ zg_setup
 zg_npm "$ZG_ROOT/tests/e2e"
 t_setup=$(date +%s)
 
+zg_log "lint: cargo fmt --check"
+(cd "$ZG_ROOT" && cargo fmt --all --check) || zg_die "cargo fmt --check failed: run cargo fmt --all"
+
 zg_build
 t_build=$(date +%s)
+
+zg_log "lint: cargo clippy (warnings denied; the allow list is [workspace.lints] in Cargo.toml)"
+(cd "$ZG_ROOT" && cargo clippy --release --locked --workspace --all-targets "${ZG_FEATURES[@]}" -- -D warnings) \
+	|| zg_die "clippy found warnings"
+t_lint=$(date +%s)
 
 zg_log "Rust unit tests"
 (cd "$ZG_ROOT" && cargo test --release --locked --workspace "${ZG_FEATURES[@]}")
@@ -38,7 +47,8 @@ cat <<TXT
 timings (seconds)
   setup      $((t_setup - t_start))
   build      $((t_build - t_setup))
-  unit       $((t_unit - t_build))
+  lint       $((t_lint - t_build))
+  unit       $((t_unit - t_lint))
   e2e        $((t_e2e - t_unit))
   zombienet  $((t_zombie - t_e2e))
   total      $((t_zombie - t_start))

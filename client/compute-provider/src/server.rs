@@ -250,11 +250,8 @@ impl Provider {
 		let Some(left) = max_fee.checked_sub(input_fee) else {
 			return Err(ApiError::new(StatusCode::PAYMENT_REQUIRED, "max_fee_too_low", format!("x-zg-max-fee {max_fee} is below the input's cost {input_fee} ({input_bound} tokens)")));
 		};
-		let affordable = if service.output_price == 0 {
-			u128::from(requested)
-		} else {
-			left / service.output_price
-		};
+		// Free output: the request's own limit bounds it.
+		let affordable = left.checked_div(service.output_price).unwrap_or(u128::from(requested));
 		let max_tokens = requested.min(affordable.min(u128::from(u32::MAX)) as u32);
 		if max_tokens == 0 {
 			return Err(ApiError::new(

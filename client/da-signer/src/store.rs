@@ -17,6 +17,9 @@ use crate::wire::CellRecord;
 #[error("signer store: {0}")]
 pub struct StoreError(String);
 
+/// A key and its value, as RocksDB returns them.
+type KeyValue = (Box<[u8]>, Box<[u8]>);
+
 impl From<rocksdb::Error> for StoreError {
 	fn from(e: rocksdb::Error) -> Self {
 		Self(e.to_string())
@@ -158,7 +161,7 @@ impl Store {
 	fn prefixed<'a>(
 		&'a self,
 		prefix: &'a [u8],
-	) -> impl Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), StoreError>> + 'a {
+	) -> impl Iterator<Item = Result<KeyValue, StoreError>> + 'a {
 		self.db
 			.iterator(IteratorMode::From(prefix, Direction::Forward))
 			.take_while(move |item| item.as_ref().map_or(true, |(k, _)| k.starts_with(prefix)))

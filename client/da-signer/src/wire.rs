@@ -57,7 +57,7 @@ pub fn encode(records: &[CellRecord]) -> Vec<u8> {
 /// Decodes a body of records; `None` if its length is not a whole number of records,
 /// it is over [`MAX_BODY`], or a column is out of range.
 pub fn decode(body: &[u8]) -> Option<Vec<CellRecord>> {
-	if body.len() % RECORD_BYTES != 0 || body.len() > MAX_BODY {
+	if !body.len().is_multiple_of(RECORD_BYTES) || body.len() > MAX_BODY {
 		return None;
 	}
 	let records: Vec<CellRecord> =

@@ -121,7 +121,10 @@ impl FileLayout {
 		data: &[u8],
 	) -> Result<Vec<Vec<u8>>, ErasureError> {
 		let k = self.params.k;
-		if data.is_empty() || data.len() % SEGMENT_SIZE != 0 || data.len() > k * SEGMENT_SIZE {
+		if data.is_empty()
+			|| !data.len().is_multiple_of(SEGMENT_SIZE)
+			|| data.len() > k * SEGMENT_SIZE
+		{
 			return Err(ErasureError::ShardLength(format!(
 				"a stripe is 1 to {k} whole segments, got {} bytes",
 				data.len()

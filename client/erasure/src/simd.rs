@@ -85,8 +85,8 @@ impl ErasureCoder for SimdCoder {
 				.filter_map(|(i, s)| s.as_ref().map(|s| (i - k, s)));
 			let restored = reed_solomon_simd::decode(k, n - k, originals.iter().copied(), recovery)
 				.map_err(|e| ErasureError::Codec(e.to_string()))?;
-			for i in 0..k {
-				match shards[i].as_ref().or_else(|| restored.get(&i)) {
+			for (i, shard) in shards.iter().enumerate().take(k) {
+				match shard.as_ref().or_else(|| restored.get(&i)) {
 					Some(s) => out.extend_from_slice(s),
 					None => return Err(ErasureError::Codec(format!("shard {i} not restored"))),
 				}

@@ -168,7 +168,7 @@ mod layout {
 		let l = FileLayout::new(SEG, p);
 		let coder = default_coder(p);
 		assert!(l.encode_stripe(&*coder, &[]).is_err());
-		assert!(l.encode_stripe(&*coder, &vec![0u8; 100]).is_err());
+		assert!(l.encode_stripe(&*coder, &[0u8; 100]).is_err());
 		assert!(l.encode_stripe(&*coder, &vec![0u8; 6 * SEGMENT_SIZE]).is_err());
 		// Wrong number of positions, wrong segment length, not enough segments.
 		assert!(l.decode_stripe(&*coder, 0, vec![None; 8]).is_err());

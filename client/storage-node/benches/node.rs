@@ -1,5 +1,6 @@
-//! The storage node's hot paths on one 256 KiB segment: accepting an upload (proof check
-//! + RocksDB write through the WAL) and serving a download (RocksDB read + stored proof),
+//! The storage node's hot paths on one 256 KiB segment: accepting an upload (a proof check
+//! and a RocksDB write through the WAL) and serving a download (a RocksDB read and the
+//! stored proof),
 //! against the segment root alone (the hashing every upload must do) in the same run.
 //! `cargo bench --workspace --bench node -- --warm-up-time 1 --measurement-time 4`
 

@@ -233,21 +233,19 @@ pub fn with_receipts(
 					contract,
 					data,
 					topics,
-				}) => {
-					if logs.len() < MAX_BLOCK_LOGS {
-						logs.push(EthLog {
-							address: *contract,
-							topics: topics.clone(),
-							data: data.clone(),
-							log_index,
-						});
-						log_index += 1;
-					}
+				}) if logs.len() < MAX_BLOCK_LOGS => {
+					logs.push(EthLog {
+						address: *contract,
+						topics: topics.clone(),
+						data: data.clone(),
+						log_index,
+					});
+					log_index += 1;
 				}
-				RuntimeEvent::Revive(pallet_revive::Event::Instantiated { contract, .. }) => {
-					if contract_address.is_none() {
-						contract_address = Some(*contract)
-					}
+				RuntimeEvent::Revive(pallet_revive::Event::Instantiated { contract, .. })
+					if contract_address.is_none() =>
+				{
+					contract_address = Some(*contract)
 				}
 				RuntimeEvent::Revive(pallet_revive::Event::EthExtrinsicRevert { .. }) => {
 					reverted = true

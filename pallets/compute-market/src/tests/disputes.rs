@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn a_contradicting_signed_response_slashes_the_bond() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		fund("Alice", 1_000);
 		settle(vec![receipt("Alice", id, 1, 10, 20)]);
@@ -26,7 +26,7 @@ fn a_contradicting_signed_response_slashes_the_bond() {
 
 #[test]
 fn disputes_need_a_real_contradiction_and_a_real_signature() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		fund("Alice", 1_000);
 		let r = receipt("Alice", id, 1, 10, 20);
@@ -73,7 +73,7 @@ fn disputes_need_a_real_contradiction_and_a_real_signature() {
 
 #[test]
 fn two_signed_responses_for_one_request_slash_once() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		let a = statement("Alice", id, 3, 0x01, 5);
 		let b = statement("Alice", id, 3, 0x02, 5);
@@ -110,7 +110,7 @@ fn two_signed_responses_for_one_request_slash_once() {
 
 #[test]
 fn settled_records_are_reaped_after_the_window() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		fund("Alice", 1_000);
 		settle(vec![receipt("Alice", id, 1, 1, 1)]);
@@ -131,7 +131,7 @@ fn settled_records_are_reaped_after_the_window() {
 
 #[test]
 fn signatures_are_bound_to_their_purpose() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		let req = request("Alice", id, 1, 10);
 		let as_request = ComputeMarket::request_payload(&req);
@@ -145,7 +145,7 @@ fn signatures_are_bound_to_their_purpose() {
 
 #[test]
 fn a_rotated_key_still_answers_for_what_it_signed() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		fund("Alice", 1_000);
 		settle(vec![receipt("Alice", id, 1, 10, 20)]);
@@ -193,7 +193,7 @@ fn a_rotated_key_still_answers_for_what_it_signed() {
 
 #[test]
 fn a_late_settlement_keeps_the_bond_until_its_dispute_window_ends() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		fund("Alice", 1_000);
 		assert_ok!(ComputeMarket::retire_service(origin("Pat"), id));
@@ -222,7 +222,7 @@ fn a_late_settlement_keeps_the_bond_until_its_dispute_window_ends() {
 
 #[test]
 fn reaping_a_receipt_does_not_allow_a_second_slash() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		fund("Alice", 1_000);
 		settle(vec![receipt("Alice", id, 3, 1, 1)]);

@@ -64,7 +64,7 @@ fn a_receipt_cannot_outlive_its_service_horizon() {
 
 #[test]
 fn invariants_hold_through_every_call() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		populated();
 	});
 }

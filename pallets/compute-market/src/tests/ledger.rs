@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn ledger_deposit_fund_and_withdraw() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register();
 		assert_noop!(
 			ComputeMarket::deposit(origin("Alice"), MinDeposit::get() - 1),
@@ -53,7 +53,7 @@ fn ledger_deposit_fund_and_withdraw() {
 
 #[test]
 fn refunds_wait_for_their_lock() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register();
 		fund("Alice", 300);
 		let pat = account("Pat");

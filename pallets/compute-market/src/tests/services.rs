@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn register_service_holds_the_bond_and_checks_its_input() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		let service = Services::<Test>::get(id).unwrap();
 		assert_eq!(service.provider, account("Pat"));
@@ -39,7 +39,7 @@ fn register_service_holds_the_bond_and_checks_its_input() {
 
 #[test]
 fn update_retire_and_withdraw_a_service() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		assert_noop!(
 			ComputeMarket::update_service(
@@ -109,7 +109,7 @@ fn update_retire_and_withdraw_a_service() {
 
 #[test]
 fn key_rotations_are_bounded() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		let rotate = |to: &str| {
 			ComputeMarket::update_service(origin("Pat"), id, text("http://x"), 1, 1, account(to))

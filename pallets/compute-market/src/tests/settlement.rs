@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn settlement_pays_exactly_the_metered_fee() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		fund("Alice", 1_000);
 		let pat_before = Balances::free_balance(account("Pat"));
@@ -31,7 +31,7 @@ fn settlement_pays_exactly_the_metered_fee() {
 
 #[test]
 fn each_bad_receipt_is_rejected_alone_with_its_reason() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		fund("Alice", 200);
 		fund("Bob", 1_000);
@@ -75,7 +75,7 @@ fn each_bad_receipt_is_rejected_alone_with_its_reason() {
 
 #[test]
 fn only_the_service_provider_settles_and_batches_are_bounded() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		fund("Alice", 1_000);
 		assert_ok!(ComputeMarket::settle(
@@ -96,7 +96,7 @@ fn only_the_service_provider_settles_and_batches_are_bounded() {
 
 #[test]
 fn settlement_draws_on_a_pending_refund_before_it_unlocks() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register();
 		fund("Alice", 100);
 		assert_ok!(ComputeMarket::request_refund(origin("Alice"), account("Pat"), 90));

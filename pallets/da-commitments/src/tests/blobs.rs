@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn submit_checks_the_shape_and_takes_the_fee() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_noop!(
 			DaCommitments::submit(origin("Sam"), 1000, commitments(1000, 0)),
 			Error::<Test>::NoQuorum
@@ -45,7 +45,7 @@ fn submit_checks_the_shape_and_takes_the_fee() {
 
 #[test]
 fn a_fee_that_overflows_or_cannot_be_paid_records_nothing() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		quorum(&[("S1", 1)]);
 		PricePerByte::set(&(Balance::MAX / 2));
 		assert_noop!(
@@ -63,7 +63,7 @@ fn a_fee_that_overflows_or_cannot_be_paid_records_nothing() {
 
 #[test]
 fn two_thirds_of_the_columns_confirm_at_the_boundary_and_are_paid() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		// 85 + 1 + 42 columns.
 		quorum(&[("S1", 85), ("S2", 1), ("S3", 42)]);
 		let id = submit(1000);
@@ -91,7 +91,7 @@ fn two_thirds_of_the_columns_confirm_at_the_boundary_and_are_paid() {
 
 #[test]
 fn forged_replayed_foreign_and_out_of_epoch_attestations_are_refused() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		quorum(&[("S1", 1), ("S2", 1)]);
 		let id = submit(1000);
 		let a = attestation(id);
@@ -145,7 +145,7 @@ fn forged_replayed_foreign_and_out_of_epoch_attestations_are_refused() {
 
 #[test]
 fn a_blob_without_enough_signatures_fails_at_its_deadline_and_is_refunded() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		quorum(&[("S1", 1), ("S2", 1)]);
 		let before = Balances::free_balance(account("Sam"));
 		let id = submit(5000);
@@ -166,7 +166,7 @@ fn a_blob_without_enough_signatures_fails_at_its_deadline_and_is_refunded() {
 
 #[test]
 fn an_attestation_that_does_not_confirm_is_charged_only_its_own_weight() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		quorum(&[("S1", 85), ("S2", 1), ("S3", 42)]);
 		let id = submit(1000);
 		let a = attestation(id);

@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn submit_keeps_the_commitments_and_genesis_endows_the_pallet_account() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_eq!(Balances::free_balance(DaCommitments::account_id()), 1);
 		quorum(&[("S1", 1)]);
 		let id = submit(ROW_DATA_BYTES as u64 + 1);
@@ -21,7 +21,7 @@ fn submit_keeps_the_commitments_and_genesis_endows_the_pallet_account() {
 
 #[test]
 fn challenges_draw_a_cell_of_an_attesters_columns_in_confirmed_blobs_within_retention() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		// 85 columns (S1), 1 (S2), 42 (S3); S3 does not attest.
 		quorum(&[("S1", 85), ("S2", 1), ("S3", 42)]);
 		// A processing blob is never challenged.
@@ -65,7 +65,7 @@ fn challenges_draw_a_cell_of_an_attesters_columns_in_confirmed_blobs_within_rete
 
 #[test]
 fn commitments_of_blobs_out_of_retention_are_dropped_a_few_a_block() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		// A bond that outlasts the unanswered challenges of three epochs.
 		quorum(&[("S1", 100)]);
 		// Three confirmed blobs in epoch 1 (MaxPrunedPerBlock is 2).
@@ -109,7 +109,7 @@ fn commitments_of_blobs_out_of_retention_are_dropped_a_few_a_block() {
 
 #[test]
 fn an_answered_challenge_is_checked_with_kzg_and_rewarded_from_the_pool() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		quorum(&[("S1", 1)]);
 		let blob = confirmed_fixture_blob(&["S1"]);
 		assert_eq!(RewardPool::<Test>::get(), 100);
@@ -156,7 +156,7 @@ fn an_answered_challenge_is_checked_with_kzg_and_rewarded_from_the_pool() {
 
 #[test]
 fn an_unanswered_challenge_slashes_the_bond_into_the_pool() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		quorum(&[("S1", 1)]);
 		confirmed_fixture_blob(&["S1"]);
 		run_to(12);
@@ -183,7 +183,7 @@ fn an_unanswered_challenge_slashes_the_bond_into_the_pool() {
 
 #[test]
 fn an_open_challenge_keeps_the_bond_and_the_commitments_it_needs() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		quorum(&[("S1", 1)]);
 		let blob = confirmed_fixture_blob(&["S1"]);
 		assert_ok!(DaCommitments::leave(origin("S1")));

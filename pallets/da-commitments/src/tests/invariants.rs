@@ -84,7 +84,7 @@ fn the_account_covers_the_pool_and_fees_in_flight() {
 
 #[test]
 fn invariants_hold_through_every_call() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		populated();
 	});
 }

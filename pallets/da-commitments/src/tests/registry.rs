@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn signers_register_with_a_held_bond() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register("S1", 1_000);
 		assert_eq!(held("S1"), 1_000);
 		assert_eq!(Signers::<Test>::get(account("S1")).unwrap().key, account("S1key"));
@@ -29,7 +29,7 @@ fn signers_register_with_a_held_bond() {
 
 #[test]
 fn quorums_share_the_columns_by_stake() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		quorum(&[("S1", 1), ("S2", 2), ("S3", 5)]);
 		let q = Quorums::<Test>::get(1).unwrap();
 		let cols: Vec<_> = q.iter().map(|m| (m.signer.clone(), m.columns)).collect();
@@ -63,7 +63,7 @@ fn quorums_share_the_columns_by_stake() {
 
 #[test]
 fn a_leaving_signer_drops_out_of_quorums_and_gets_its_bond_back_later() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		quorum(&[("S1", 1), ("S2", 1)]);
 		assert_ok!(DaCommitments::leave(origin("S1")));
 		assert_noop!(DaCommitments::leave(origin("S1")), Error::<Test>::AlreadyLeaving);
@@ -88,7 +88,7 @@ fn a_leaving_signer_drops_out_of_quorums_and_gets_its_bond_back_later() {
 
 #[test]
 fn a_full_registry_takes_a_higher_bond_and_the_lowest_leaves() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		// MaxSigners (8) squatters at the minimum bond fill the registry.
 		for i in 1..=8 {
 			register(&format!("S{i}"), 1_000 + i as Balance);
@@ -123,7 +123,7 @@ fn a_full_registry_takes_a_higher_bond_and_the_lowest_leaves() {
 
 #[test]
 fn leaving_signers_count_against_a_hard_cap() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		for i in 1..=8 {
 			register(&format!("S{i}"), 1_000);
 			assert_ok!(DaCommitments::leave(origin(&format!("S{i}"))));
@@ -154,7 +154,7 @@ fn leaving_signers_count_against_a_hard_cap() {
 
 #[test]
 fn signers_build_the_attestation_payload_themselves() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		quorum(&[("S1", 1)]);
 		let a = attestation(submit(1000));
 		let genesis: [u8; 32] = System::block_hash(0).into();
@@ -171,7 +171,7 @@ fn signers_build_the_attestation_payload_themselves() {
 
 #[test]
 fn an_attestation_counts_only_for_the_signer_it_names() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		// S2 registers S1's key (keys carry no proof of possession) to be paid for S1's work.
 		register("S1", 1_000);
 		let endpoint: BoundedVec<u8, MaxEndpointLen> =

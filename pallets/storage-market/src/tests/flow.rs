@@ -10,7 +10,7 @@ use zerog_storage_primitives::{MAX_FILE_SIZE, SEGMENT_SIZE};
 
 #[test]
 fn submit_appends_to_the_flow_and_charges_the_fee() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let size = SEGMENT_SIZE as u64 + 1; // 1025 sectors
 		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), size, ROOT, [1; 32], 12));
 		let fee = 1025 * 12 * PRICE;
@@ -55,7 +55,7 @@ fn submit_appends_to_the_flow_and_charges_the_fee() {
 
 #[test]
 fn a_file_is_submitted_and_paid_for_once() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), 100, ROOT, [0; 32], 1));
 		let paid = Balances::balance(&BOB);
 		// The same root, size and tags again (a retried upload, or anyone else): refused
@@ -76,7 +76,7 @@ fn a_file_is_submitted_and_paid_for_once() {
 
 #[test]
 fn squatting_a_root_does_not_change_the_owners_file() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		// A squatter sees a root (e.g. in the pool) and submits it first, claiming a size
 		// 100 bytes short and other tags.
 		let (size, tags) = (10_000u64, [3u8; 32]);
@@ -96,7 +96,7 @@ fn squatting_a_root_does_not_change_the_owners_file() {
 
 #[test]
 fn fees_split_across_pricing_chunks() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		// Fill the flow up to 10 sectors before the first pricing-chunk boundary.
 		fill_flow_to(SECTORS_PER_PRICING_CHUNK - 10);
 		let size = 40 * CHUNK_SIZE as u64; // 40 sectors: 10 in chunk 0, 30 in chunk 1
@@ -110,7 +110,7 @@ fn fees_split_across_pricing_chunks() {
 
 #[test]
 fn submit_errors() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let alice = RuntimeOrigin::signed(ALICE);
 		assert_noop!(
 			StorageMarket::submit(alice.clone(), 0, ROOT, [0; 32], 1),
@@ -149,7 +149,7 @@ fn submit_errors() {
 
 #[test]
 fn price_is_set_by_governance_only() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_noop!(
 			StorageMarket::set_price(RuntimeOrigin::signed(ALICE), 5),
 			DispatchError::BadOrigin
@@ -163,7 +163,7 @@ fn price_is_set_by_governance_only() {
 
 #[test]
 fn quote_matches_what_submit_charges_and_refuses_what_submit_refuses() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let quoted = StorageMarket::quote(SEGMENT_SIZE as u64 * 3, 6).unwrap();
 		let before = Balances::balance(&ALICE);
 		assert_ok!(StorageMarket::submit(
@@ -187,7 +187,7 @@ fn submit_weight_covers_the_pools_it_may_credit() {
 	assert_eq!(max_pools_touched(MAX_FILE_SIZE), MAX_POOLS_TOUCHED);
 	assert_eq!(MAX_POOLS_TOUCHED, 129);
 	assert_eq!(max_pools_touched(u64::MAX), MAX_POOLS_TOUCHED);
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		// A file straddling a boundary credits two pools, as the bound allows.
 		fill_flow_to(SECTORS_PER_PRICING_CHUNK - 1);
 		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), 512, ROOT, [0; 32], 1));

@@ -71,5 +71,5 @@ fn a_nodes_hold_matches_its_bond() {
 
 #[test]
 fn invariants_hold_through_every_call() {
-	ExtBuilder::default().build_and_execute(populated);
+	ExtBuilder.build_and_execute(populated);
 }

@@ -29,7 +29,7 @@ fn into_v0() {
 
 #[test]
 fn v0_files_are_indexed_by_id_and_the_root_index_is_removed() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), 5000, ROOT, [1; 32], 3));
 		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(BOB), 300, ROOT, [2; 32], 1));
 		into_v0();
@@ -50,7 +50,7 @@ fn v0_files_are_indexed_by_id_and_the_root_index_is_removed() {
 
 #[test]
 fn the_migration_runs_once() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), 5000, ROOT, [1; 32], 3));
 		assert_eq!(StorageMarket::on_chain_storage_version(), 1, "genesis writes the version");
 		EntryByRoot::<Test>::insert([5; 32], 0);

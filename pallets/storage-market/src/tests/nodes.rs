@@ -12,7 +12,7 @@ use polkadot_sdk::{
 
 #[test]
 fn node_lifecycle() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let shard = ShardConfig { shard_id: 1, num_shard: 2 };
 		assert_ok!(StorageMarket::register_node(
 			RuntimeOrigin::signed(ALICE),
@@ -66,7 +66,7 @@ fn node_lifecycle() {
 
 #[test]
 fn node_errors() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let reg = |who, ep: &str, shard, bond| {
 			StorageMarket::register_node(RuntimeOrigin::signed(who), endpoint(ep), shard, bond)
 		};
