@@ -12,12 +12,9 @@ mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
-mod compute_rpc;
-mod da_rpc;
 mod eth;
 mod rpc;
 mod service;
-mod storage_rpc;
 
 fn main() -> polkadot_sdk::sc_cli::Result<()> {
 	command::run()

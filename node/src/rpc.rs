@@ -1,45 +1,21 @@
 //! The node's JSON-RPC extensions beside Substrate's built-in ones: account nonces
-//! (`system_accountNextIndex`), fee queries (`payment_queryInfo`), the storage market
-//! (`storageMarket_*`, see [`crate::storage_rpc`]), the compute market (`compute_*`, see
-//! [`crate::compute_rpc`]), data availability (`da_*`, see [`crate::da_rpc`]) and the Ethereum methods (`eth_*`, see [`crate::eth`]), which
-//! are also served on their own port.
+//! (`system_accountNextIndex`), fee queries (`payment_queryInfo`), the pallets' typed
+//! reads, each from its own crate (`storageMarket_*` from `pallet-storage-market-rpc`,
+//! `compute_*` from `pallet-compute-market-rpc`, `da_*` from `pallet-da-commitments-rpc`),
+//! and the Ethereum methods (`eth_*`, see [`crate::eth`]), which are also served on their
+//! own port. This module only merges them.
 
 use std::sync::Arc;
 
-use zerog_runtime::opaque::Block;
-
-use jsonrpsee::{types::ErrorObjectOwned, RpcModule};
+use jsonrpsee::RpcModule;
+use pallet_compute_market_rpc::{ComputeMarket, ComputeMarketApiServer};
+use pallet_da_commitments_rpc::{DaApiServer, DaCommitments};
+use pallet_storage_market_rpc::{StorageMarket, StorageMarketApiServer};
 use polkadot_sdk::{
 	pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer},
-	sp_blockchain::HeaderBackend,
-	sp_core::H256,
 	substrate_frame_rpc_system::{System, SystemApiServer},
 };
-
-/// JSON-RPC's "invalid params".
-const INVALID_PARAMS: i32 = -32602;
-/// A runtime API call failed (unknown block, runtime error).
-const RUNTIME_ERROR: i32 = 9100;
-
-/// An "invalid params" error for the ZeroG methods.
-pub(crate) fn invalid(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(INVALID_PARAMS, format!("invalid params: {e}"), None::<()>)
-}
-
-/// A failed runtime API call of `api` (the storage market, ...).
-pub(crate) fn runtime_error(api: &str, e: impl std::fmt::Debug) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(RUNTIME_ERROR, format!("{api} runtime API failed: {e:?}"), None::<()>)
-}
-
-/// The block to read at: the optional trailing hash, or the best block.
-pub(crate) fn at<C: HeaderBackend<Block>>(client: &C, hash: Option<H256>) -> H256 {
-	hash.unwrap_or_else(|| client.info().best_hash)
-}
-
-/// Bytes as `0x` hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-	format!("0x{}", ::hex::encode(bytes))
-}
+use zerog_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Hash};
 
 /// What the RPC extensions need.
 pub struct FullDeps<C, P> {
@@ -59,9 +35,24 @@ pub fn create_full(
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(crate::storage_rpc::rpc_module(client.clone())?)?;
-	module.merge(crate::compute_rpc::rpc_module(client.clone())?)?;
-	module.merge(crate::da_rpc::rpc_module(client.clone())?)?;
+	module.merge(StorageMarketApiServer::<Hash, AccountId>::into_rpc(StorageMarket::<
+		_,
+		Block,
+		Balance,
+		BlockNumber,
+	>::new(client.clone())))?;
+	module.merge(ComputeMarketApiServer::<Hash, AccountId>::into_rpc(ComputeMarket::<
+		_,
+		Block,
+		Balance,
+		BlockNumber,
+	>::new(client.clone())))?;
+	module.merge(DaApiServer::<Hash, AccountId>::into_rpc(DaCommitments::<
+		_,
+		Block,
+		Balance,
+		BlockNumber,
+	>::new(client.clone())))?;
 	module.merge(crate::eth::rpc_module(client, pool_for_eth)?)?;
 
 	Ok(module)

@@ -13,6 +13,7 @@ import { u8aToHex, hexToU8a, compactAddLength } from '@polkadot/util';
 import { keccakAsU8a as keccak256 } from '@polkadot/util-crypto';
 
 import { startNode, rpc } from './lib/node.mjs';
+import { submitInBlock } from './lib/util.mjs';
 import { upgradeWasmPath } from './lib/wasm.mjs';
 
 const UNIT = 10n ** 18n;
@@ -30,26 +31,6 @@ function waitFinalized(cond, timeoutMs = 60_000) {
     api.rpc.chain.subscribeFinalizedHeads((h) => {
       if (cond(h)) { clearTimeout(timer); unsub?.(); ok(h); }
     }).then((u) => { unsub = u; });
-  });
-}
-
-/** Signs, submits and resolves with the events once the transaction is in a block. */
-function submitInBlock(tx, signer, options = {}) {
-  return new Promise((ok, fail) => {
-    tx.signAndSend(signer, options, (result) => {
-      if (result.dispatchError) {
-        let msg = result.dispatchError.toString();
-        if (result.dispatchError.isModule) {
-          const d = result.dispatchError.registry.findMetaError(result.dispatchError.asModule);
-          msg = `${d.section}.${d.name}`;
-        }
-        fail(new Error(`dispatch failed: ${msg}`));
-      } else if (result.status.isInBlock) {
-        ok({ blockHash: result.status.asInBlock, events: result.events });
-      } else if (result.isError) {
-        fail(new Error(`transaction failed: ${result.status.toString()}`));
-      }
-    }).catch(fail);
   });
 }
 

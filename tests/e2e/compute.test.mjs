@@ -19,11 +19,12 @@ import { spawn } from 'node:child_process';
 
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 import { blake2AsHex } from '@polkadot/util-crypto';
-import { compactFromU8a, u8aToHex } from '@polkadot/util';
+import { u8aToHex } from '@polkadot/util';
 
 import { startNode, rpc } from './lib/node.mjs';
 import { binary, zg } from './lib/storage.mjs';
 import { provider, slowUpstream } from './lib/compute.mjs';
+import { ok, vecBytes } from './lib/util.mjs';
 
 const UNIT = 10n ** 18n;
 
@@ -37,7 +38,6 @@ let work;
 let transcript;
 
 const chainArgs = () => ['--chain-rpc', chain.httpUrl];
-const ok = (r) => { assert.equal(r.code, 0, `zg failed:\n${r.stdout}\n${r.stderr}`); return r; };
 const ledger = (who) => rpc(chain.httpUrl, 'compute_ledger', [who]);
 const sub = async (who, prov) => (await ledger(who))?.subAccounts.find((s) => s.provider === prov);
 const total = async (who) => {
@@ -49,15 +49,6 @@ const metric = async (p, name) => {
   return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)[1]);
 };
 
-/**
- * The bytes of a runtime API's `Vec<u8>` result. @polkadot/api 16 hands the call's
- * output to `Bytes` without taking off its length prefix; take it off here when present.
- */
-function vecBytes(result) {
-  const u = result.toU8a(true);
-  const [offset, length] = compactFromU8a(u);
-  return offset + length.toNumber() === u.length ? u.subarray(offset) : u;
-}
 
 /** A chat request signed in JavaScript with the payload the runtime API gives. */
 async function signedFetch(p, { user, signer = user, service, nonce, maxFee, body, sendBody = body }) {

@@ -13,17 +13,18 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, truncateSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
-import { compactFromU8a, u8aToHex } from '@polkadot/util';
+import { u8aToHex } from '@polkadot/util';
 
 import { startNode, rpc } from './lib/node.mjs';
 import { zg } from './lib/storage.mjs';
 import { daSigner } from './lib/da.mjs';
+import { ok, sha256 as sha, sleep, submitInBlock, until, vecBytes } from './lib/util.mjs';
 
 const UNIT = 10n ** 18n;
 const MiB = 1 << 20;
@@ -38,45 +39,6 @@ let blobId;
 let blobFile;
 
 const chainArgs = () => ['--chain-rpc', chain.httpUrl];
-const ok = (r) => { assert.equal(r.code, 0, `zg failed:\n${r.stdout}\n${r.stderr}`); return r; };
-const sha = (buf) => createHash('sha256').update(buf).digest('hex');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `f` until it returns a truthy value. */
-async function until(what, f, timeoutMs = 120_000, everyMs = 1000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
-/** The bytes of a runtime API's `Vec<u8>` result (see compute.test.mjs). */
-function vecBytes(result) {
-  const u = result.toU8a(true);
-  const [offset, length] = compactFromU8a(u);
-  return offset + length.toNumber() === u.length ? u.subarray(offset) : u;
-}
-
-/** Signs, submits and resolves with the events once in a block; rejects with `Pallet.Error`. */
-function submitInBlock(tx, signer) {
-  return new Promise((ok, fail) => {
-    tx.signAndSend(signer, (result) => {
-      if (result.dispatchError) {
-        let msg = result.dispatchError.toString();
-        if (result.dispatchError.isModule) {
-          const d = result.dispatchError.registry.findMetaError(result.dispatchError.asModule);
-          msg = `${d.section}.${d.name}`;
-        }
-        fail(new Error(msg));
-      } else if (result.status.isInBlock) {
-        ok(result.events);
-      }
-    }).catch(fail);
-  });
-}
 
 before(async () => {
   chain = await startNode(['--dev']);
@@ -156,7 +118,7 @@ describe('DA', { timeout: 900_000 }, () => {
     // A 1000-byte blob submitted with a commitment that is not its data's (row 0 of the
     // 8 MiB blob): valid on its own, wrong for any other data.
     const [c0] = await rpc(chain.httpUrl, 'da_commitments', [blobId]);
-    const events = await submitInBlock(api.tx.daCommitments.submit(1000, [c0]), alice);
+    const { events } = await submitInBlock(api.tx.daCommitments.submit(1000, [c0]), alice);
     const ev = events.find(({ event }) => event.section === 'daCommitments' && event.method === 'BlobSubmitted');
     const id = ev.event.data.id.toNumber();
     const small = join(work, 'small.bin');

@@ -120,6 +120,23 @@ describe('storage: zg + 8 storage nodes', () => {
     assert.equal(info.code, 0, info.stderr);
     assert.equal(field(info.stdout, 'size'), `${64 * MIB} bytes`);
     assert.equal((info.stdout.match(/(\d+)\/\1 segments, complete/g) || []).length, NODES, info.stdout);
+
+    // Each node's Prometheus metrics count what it took, holds and served.
+    let served = 0;
+    for (const n of nodes) {
+      assert.ok((await fetch(`${n.endpoint}/health`)).ok);
+      const res = await fetch(`${n.endpoint}/metrics`);
+      assert.match(res.headers.get('content-type'), /^text\/plain/);
+      const text = await res.text();
+      const metric = (name) => Number(text.match(new RegExp(`^${name} (\\d+)$`, 'm'))?.[1]);
+      const shard = n.shardId < 4 ? 52 : 51;
+      assert.equal(metric('zgs_segments_accepted_total'), shard, text);
+      assert.equal(metric('zgs_segments_stored'), shard);
+      served += metric('zgs_segments_served_total');
+      assert.equal(metric('zgs_chain_connected'), 1);
+      assert.ok(metric('zgs_flow_entries_followed') >= 1);
+    }
+    assert.ok(served >= 256, `the download read the 256 data segments (served ${served})`);
   });
 
   test('bad requests are refused with typed errors and store nothing', async () => {

@@ -24,7 +24,6 @@ use polkadot_sdk::{
 	sp_runtime::{generic::Era, AccountId32, DispatchError},
 };
 use serde::Deserialize;
-use serde_json::Value;
 use sp_crypto_hashing::{blake2_256, twox_128};
 use zerog_runtime::{
 	Runtime, RuntimeCall, RuntimeEvent, SignedPayload, SubstrateExtrinsic, TxExtension,
@@ -301,13 +300,10 @@ impl Chain {
 		})
 	}
 
-	/// `storageMarket_*` and other JSON reads.
-	pub async fn json(
-		&self,
-		method: &'static str,
-		params: jsonrpsee::core::params::ArrayParams,
-	) -> Result<Value, ChainError> {
-		self.call(method, params).await
+	/// The JSON-RPC connection, for the pallets' typed RPC clients
+	/// (`pallet_storage_market_rpc::StorageMarketApiClient` and its siblings).
+	pub fn rpc(&self) -> &HttpClient {
+		&self.rpc
 	}
 }
 

@@ -4,13 +4,13 @@
 
 use std::{io::Write, path::Path};
 
-use jsonrpsee::core::rpc_params;
+use pallet_compute_market_rpc::{ComputeMarketApiClient, Ledger};
 use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519, Pair};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 use zerog_chain_client::{Chain, Included};
 use zerog_compute_provider::{
-	chain_view::{parse_services, ChainView, RpcView, ServiceView},
+	chain_view::{market, ChainView, RpcView, ServiceView},
 	client::{chat_body, ProviderClient},
 	protocol::{AccountId, Balance, Proof, SignedRequest},
 };
@@ -38,7 +38,7 @@ pub struct Transcript {
 
 /// All services on chain.
 pub async fn services(chain: &Chain) -> Result<Vec<ServiceView>, String> {
-	parse_services(&chain.json("compute_services", rpc_params![]).await.map_err(|e| e.to_string())?)
+	zerog_compute_provider::chain_view::services(chain).await
 }
 
 /// One service.
@@ -68,18 +68,16 @@ pub async fn submit(
 	chain.submit(RuntimeCall::ComputeMarket(call), signer, false).await.map_err(|e| e.to_string())
 }
 
-/// `user`'s ledger as the node's `compute_ledger` returns it (`null` without one).
-pub async fn ledger(chain: &Chain, user: &AccountId) -> Result<Value, String> {
-	chain.json("compute_ledger", rpc_params![user.to_ss58check()]).await.map_err(|e| e.to_string())
+/// `user`'s ledger, if they opened one.
+pub async fn ledger(chain: &Chain, user: &AccountId) -> Result<Option<Ledger<AccountId>>, String> {
+	market(chain).ledger(user.clone(), None).await.map_err(|e| e.to_string())
 }
 
 /// Prints the services.
 pub async fn print_services(chain: &Chain, json_out: bool) -> Result<(), String> {
 	if json_out {
-		println!(
-			"{}",
-			chain.json("compute_services", rpc_params![]).await.map_err(|e| e.to_string())?
-		);
+		let all = market(chain).services(None).await.map_err(|e| e.to_string())?;
+		println!("{}", serde_json::to_value(all).map_err(|e| e.to_string())?);
 		return Ok(());
 	}
 	let list = services(chain).await?;
@@ -105,35 +103,32 @@ pub async fn print_services(chain: &Chain, json_out: bool) -> Result<(), String>
 pub async fn print_ledger(chain: &Chain, user: &AccountId, json_out: bool) -> Result<(), String> {
 	let l = ledger(chain, user).await?;
 	if json_out {
-		println!("{l}");
+		println!("{}", serde_json::to_value(&l).map_err(|e| e.to_string())?);
 		return Ok(());
 	}
-	if l.is_null() {
+	let Some(l) = l else {
 		println!(
 			"{} has no compute ledger: `zg compute deposit AMOUNT` opens one",
 			user.to_ss58check()
 		);
 		return Ok(());
-	}
-	let zg = |v: &Value| {
-		v.as_str().and_then(|s| s.parse::<u128>().ok()).map(format_zg).unwrap_or_else(|| "?".into())
 	};
-	println!("ledger    {} available to fund providers", zg(&l["available"]));
-	for sub in l["subAccounts"].as_array().into_iter().flatten() {
-		let refund = if sub["pendingRefund"].as_str() == Some("0") {
+	println!("ledger    {} available to fund providers", format_zg(l.available));
+	for sub in l.sub_accounts {
+		let refund = if sub.pending_refund == 0 {
 			"no refund pending".to_string()
 		} else {
 			format!(
 				"{} refund pending (unlocks at block {})",
-				zg(&sub["pendingRefund"]),
-				sub["refundUnlock"]
+				format_zg(sub.pending_refund),
+				sub.refund_unlock
 			)
 		};
 		println!(
 			"provider  {}: {} funded, {refund}, last settled nonce {}",
-			sub["provider"].as_str().unwrap_or("?"),
-			zg(&sub["balance"]),
-			sub["lastNonce"]
+			sub.provider.to_ss58check(),
+			format_zg(sub.balance),
+			sub.last_nonce
 		);
 	}
 	Ok(())
@@ -267,14 +262,11 @@ pub async fn verify(chain: &Chain, file: &Path, json_out: bool) -> Result<(), St
 		.zerog
 		.verify(genesis, &service.signer, Some(t.response.as_bytes()))
 		.map_err(|e| format!("NOT VALID: {e}"))?;
-	let fee = chain
-		.json(
-			"compute_fee",
-			rpc_params![service.id, statement.input_tokens, statement.output_tokens],
-		)
+	let fee: Option<Balance> = market(chain)
+		.fee(service.id, statement.input_tokens, statement.output_tokens, None)
 		.await
-		.map_err(|e| e.to_string())?;
-	let fee: Option<Balance> = fee.as_str().and_then(|f| f.parse().ok());
+		.map_err(|e| e.to_string())?
+		.0;
 	let sub = RpcView::new(chain.clone()).sub_account(&statement.user, &service.provider).await?;
 	let settled = sub.is_some_and(|s| s.last_nonce >= statement.nonce);
 	if json_out {

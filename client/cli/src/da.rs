@@ -27,6 +27,8 @@ use futures::StreamExt;
 use parking_lot::Mutex;
 
 use pallet_da_commitments::{BlobId, BlobStatus};
+use pallet_da_commitments_rpc::{BlobStatus as RpcBlobStatus, DaApiClient};
+use polkadot_sdk::sp_core::{crypto::AccountId32, H256};
 use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519};
 use serde_json::json;
 use zerog_chain_client::Chain;
@@ -253,28 +255,33 @@ pub async fn submit(
 	}
 }
 
-/// `zg da status`.
+/// The DA pallet's typed RPC client over a chain connection.
+fn da_rpc(chain: &Chain) -> &(impl DaApiClient<H256, AccountId32> + Sync) {
+	chain.rpc()
+}
+
+/// `zg da status`: one read of the blob (`da_blob`), printed as JSON or text.
 pub async fn status(chain: &Chain, id: BlobId, json: bool) -> Result<(), String> {
-	let blob = blob_of(&DaChain::new(chain.clone()), id).await?;
+	let blob = da_rpc(chain)
+		.blob(id, None)
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or_else(|| format!("no blob {id} on chain"))?;
 	if json {
-		let v = chain
-			.json("da_blob", jsonrpsee::core::rpc_params![id])
-			.await
-			.map_err(|e| e.to_string())?;
-		println!("{v}");
+		println!("{}", serde_json::to_value(&blob).map_err(|e| e.to_string())?);
 		return Ok(());
 	}
-	let finalized = match blob.status {
-		BlobStatus::Confirmed { at } => chain.finalized().await.map_err(|e| e.to_string())?.0 >= at,
-		_ => false,
+	let status = match (blob.status, blob.deadline, blob.confirmed_at) {
+		(RpcBlobStatus::Processing, Some(deadline), _) => {
+			format!("processing (attestations until block {deadline})")
+		}
+		(RpcBlobStatus::Confirmed, _, Some(at)) => format!("confirmed at block {at}"),
+		(RpcBlobStatus::InsufficientSignatures, ..) => "failed: insufficient signatures".into(),
+		(other, ..) => format!("{other:?}"),
 	};
-	println!(
-		"blob {id}: {}{}",
-		status_name(&blob.status),
-		if finalized { ", finalized" } else { "" }
-	);
-	println!("  size      {} bytes ({} rows)", blob.size, rows_for(blob.size));
-	println!("  root      0x{}", hex::encode(blob.root));
+	println!("blob {id}: {status}{}", if blob.finalized { ", finalized" } else { "" });
+	println!("  size      {} bytes ({} rows)", blob.size, blob.rows);
+	println!("  root      0x{}", hex::encode(blob.root.0));
 	println!("  epoch     {}", blob.epoch);
 	println!("  fee       {}", format_zg(blob.fee));
 	println!(
@@ -285,21 +292,14 @@ pub async fn status(chain: &Chain, id: BlobId, json: bool) -> Result<(), String>
 	Ok(())
 }
 
-/// `zg da quorum`.
+/// `zg da quorum`: one read of the quorum (`da_quorum`), printed as JSON or text.
 pub async fn quorum(chain: &Chain, epoch: Option<u32>, json: bool) -> Result<(), String> {
+	let q = da_rpc(chain).quorum(epoch, None).await.map_err(|e| e.to_string())?;
 	if json {
-		let v = chain
-			.json("da_quorum", jsonrpsee::core::rpc_params![epoch])
-			.await
-			.map_err(|e| e.to_string())?;
-		println!("{v}");
+		println!("{}", serde_json::to_value(&q).map_err(|e| e.to_string())?);
 		return Ok(());
 	}
-	let q = DaChain::new(chain.clone())
-		.quorum(epoch)
-		.await
-		.map_err(|e| e.to_string())?
-		.ok_or("no such quorum on chain")?;
+	let q = q.ok_or("no such quorum on chain")?;
 	println!("epoch {}: {} signers", q.epoch, q.members.len());
 	for m in &q.members {
 		println!(
@@ -307,7 +307,7 @@ pub async fn quorum(chain: &Chain, epoch: Option<u32>, json: bool) -> Result<(),
 			m.signer.to_ss58check(),
 			m.first_column,
 			m.first_column + m.columns,
-			String::from_utf8_lossy(&m.endpoint)
+			m.endpoint
 		);
 	}
 	Ok(())

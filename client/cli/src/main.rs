@@ -31,7 +31,7 @@ mod storage;
 use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
-use jsonrpsee::core::rpc_params;
+use pallet_storage_market_rpc::{NodeStatus, StorageMarketApiClient};
 use polkadot_sdk::sp_core::{crypto::Ss58Codec, Pair};
 use zerog_erasure::CodeParams;
 use zerog_storage_node::api::{parse_hash, to_hex};
@@ -358,7 +358,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 			let l = f.tag.layout();
 			println!("id        {}", to_hex(&id));
 			println!("root      {}", to_hex(&f.root));
-			println!("entry     {}", f.entry["seq"]);
+			println!("entry     {}", f.entry.seq);
 			println!("size      {} bytes", f.tag.size);
 			println!(
 				"encoding  {} of {} segments per stripe, {} stripes, {} encoded bytes",
@@ -367,12 +367,8 @@ async fn run(cli: Cli) -> Result<(), String> {
 				l.stripes(),
 				l.encoded_size()
 			);
-			println!(
-				"fee       {} wei for {} months",
-				f.entry["fee"].as_str().unwrap_or("?"),
-				f.entry["lifetimeMonths"]
-			);
-			println!("submitter {}", f.entry["submitter"].as_str().unwrap_or("?"));
+			println!("fee       {} wei for {} months", f.entry.fee, f.entry.lifetime_months);
+			println!("submitter {}", f.entry.submitter.to_ss58check());
 			let nodes = storage::discover(&chain, &nodes, true).await?;
 			for (endpoint, shard, view) in storage::node_views(&nodes, &id).await {
 				let what = match view {
@@ -392,15 +388,11 @@ async fn run(cli: Cli) -> Result<(), String> {
 			}
 		}
 		StorageCmd::Nodes => {
-			let list = chain
-				.json("storageMarket_nodes", rpc_params![])
-				.await
-				.map_err(|e| e.to_string())?;
-			let nodes = list.as_array().cloned().unwrap_or_default();
+			let nodes = storage::market(&chain).nodes(None).await.map_err(|e| e.to_string())?;
 			println!("{} storage nodes registered", nodes.len());
 			let clients = storage::discover(&chain, &[], true).await.unwrap_or_default();
 			for n in nodes {
-				let endpoint = n["endpoint"].as_str().unwrap_or_default();
+				let endpoint = n.endpoint.as_str();
 				let live = match clients.iter().find(|c| c.endpoint == endpoint) {
 					Some(c) => match storage::node_status(c).await {
 						Ok(s) => format!(
@@ -414,15 +406,14 @@ async fn run(cli: Cli) -> Result<(), String> {
 				println!(
 					"{} shard {}/{} {} bond {} ZG, {} [{}]",
 					endpoint,
-					n["shardId"],
-					n["numShard"],
-					n["status"].as_str().unwrap_or("?"),
-					n["bond"]
-						.as_str()
-						.and_then(|b| b.parse::<u128>().ok())
-						.map(|b| b / ZG)
-						.unwrap_or(0),
-					n["operator"].as_str().unwrap_or("?"),
+					n.shard_id,
+					n.num_shard,
+					match n.status {
+						NodeStatus::Active => "active",
+						NodeStatus::Unbonding => "unbonding",
+					},
+					n.bond / ZG,
+					n.operator.to_ss58check(),
 					live
 				);
 			}

@@ -23,20 +23,21 @@ use futures::{stream, StreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
 use jsonrpsee::core::{client::ClientT, rpc_params, ClientError};
 use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
-use serde_json::Value;
 use zerog_erasure::{
 	default_coder,
 	layout::{EncodingTag, FileLayout},
 	CodeParams, ErasureCoder,
 };
 use zerog_storage_node::api::{
-	self, parse_hash, to_hex, Base64, FileInfo, HexHash, SegmentWithProof, ShardJson,
+	self, to_hex, Base64, FileInfo, HexHash, SegmentWithProof, ShardJson,
 };
 use zerog_storage_primitives::{
 	segment_count, segment_root, FileId, FileMerkleTree, FileRoot, MerkleProof, ShardConfig,
 	Submission, SEGMENT_SIZE,
 };
 
+use pallet_storage_market_rpc::{Entry, Hex, NodeStatus, StorageMarketApiClient};
+use polkadot_sdk::sp_core::{crypto::AccountId32, H256};
 use zerog_chain_client::Chain;
 
 const SEG: u64 = SEGMENT_SIZE as u64;
@@ -59,6 +60,11 @@ fn node_rpc(endpoint: &str) -> Result<HttpClient, String> {
 		.map_err(|e| format!("{endpoint}: {e}"))
 }
 
+/// The storage market's typed RPC client over a chain connection.
+pub fn market(chain: &Chain) -> &(impl StorageMarketApiClient<H256, AccountId32> + Sync) {
+	chain.rpc()
+}
+
 /// The storage nodes to use: those given with `--node` (asked for their shard), or the
 /// active nodes registered on chain. Nodes that do not answer are left out when `lenient`.
 pub async fn discover(
@@ -68,17 +74,12 @@ pub async fn discover(
 ) -> Result<Vec<NodeClient>, String> {
 	let mut out = Vec::new();
 	if explicit.is_empty() {
-		let list =
-			chain.json("storageMarket_nodes", rpc_params![]).await.map_err(|e| e.to_string())?;
-		for n in list.as_array().into_iter().flatten() {
-			if n["status"] != "active" {
+		for n in market(chain).nodes(None).await.map_err(|e| e.to_string())? {
+			if n.status != NodeStatus::Active {
 				continue;
 			}
-			let endpoint = n["endpoint"].as_str().unwrap_or_default().to_string();
-			let shard = ShardConfig {
-				shard_id: n["shardId"].as_u64().unwrap_or(0) as u32,
-				num_shard: n["numShard"].as_u64().unwrap_or(0) as u32,
-			};
+			let endpoint = n.endpoint;
+			let shard = ShardConfig { shard_id: n.shard_id, num_shard: n.num_shard };
 			if !shard.is_valid() {
 				continue;
 			}
@@ -382,22 +383,19 @@ pub async fn upload(
 
 	// On chain already (an earlier, interrupted run, or anyone who uploaded the same
 	// file)? Else submit and wait for finality.
-	let existing = chain
-		.json("storageMarket_fileStatus", rpc_params![to_hex(&id)])
-		.await
-		.map_err(|e| e.to_string())?;
-	let mut submitted = existing.is_null();
+	let existing = market(chain).file_status(Hex(id), None).await.map_err(|e| e.to_string())?;
+	let mut submitted = existing.is_none();
 	if submitted {
-		let fee = chain
-			.json("storageMarket_quote", rpc_params![encoded_size, opts.months])
+		let quote = market(chain)
+			.quote(encoded_size, opts.months, None)
 			.await
 			.map_err(|e| e.to_string())?;
-		if fee.is_null() {
+		let Some(fee) = quote.0 else {
 			return Err(format!(
 				"the storage market refuses {encoded_size} bytes for {} months",
 				opts.months
 			));
-		}
+		};
 		let call = zerog_runtime::RuntimeCall::StorageMarket(pallet_storage_market::Call::submit {
 			size: submission.size,
 			root,
@@ -409,7 +407,7 @@ pub async fn upload(
 				"submitting file {} ({} encoded bytes, fee {} wei)",
 				to_hex(&id),
 				encoded_size,
-				fee.as_str().unwrap_or("?")
+				fee
 			);
 		}
 		match chain.submit(call, signer, true).await {
@@ -436,11 +434,12 @@ pub async fn upload(
 			Err(e) => return Err(e.to_string()),
 		}
 	}
-	let entry = chain
-		.json("storageMarket_fileStatus", rpc_params![to_hex(&id)])
+	let seq = market(chain)
+		.file_status(Hex(id), None)
 		.await
-		.map_err(|e| e.to_string())?;
-	let seq = entry["seq"].as_u64().ok_or("the submission is not on chain after finality")?;
+		.map_err(|e| e.to_string())?
+		.ok_or("the submission is not on chain after finality")?
+		.seq;
 
 	// Ask each node what it already holds; one that does not answer is left out.
 	let mut todo: Vec<HashSet<u64>> = Vec::new();
@@ -610,8 +609,8 @@ pub async fn upload(
 
 /// A file on chain as the client layer sees it.
 pub struct OnChainFile {
-	/// Its flow entry (JSON from `storageMarket_fileStatus`).
-	pub entry: Value,
+	/// Its flow entry (`storageMarket_fileStatus`).
+	pub entry: Entry<AccountId32>,
 	/// Its Merkle root, which every segment proves against.
 	pub root: FileRoot,
 	/// Its encoding.
@@ -621,19 +620,14 @@ pub struct OnChainFile {
 /// Looks file `id` up on chain and reads its encoding. The entry must hash to `id`
 /// (root, size and tags), so what it says about the file is what its uploader submitted.
 pub async fn lookup(chain: &Chain, id: &FileId) -> Result<OnChainFile, String> {
-	let entry = chain
-		.json("storageMarket_fileStatus", rpc_params![to_hex(id)])
-		.await
-		.map_err(|e| e.to_string())?;
-	if entry.is_null() {
+	let entry = market(chain).file_status(Hex(*id), None).await.map_err(|e| e.to_string())?;
+	let Some(entry) = entry else {
 		return Err(format!(
 			"file {} is not on chain (a file is named by the id `zg storage upload` printed)",
 			to_hex(id)
 		));
-	}
-	let size = entry["size"].as_u64().ok_or("entry without a size")?;
-	let root = parse_hash(entry["root"].as_str().unwrap_or_default())?;
-	let tags = parse_hash(entry["tags"].as_str().unwrap_or_default())?;
+	};
+	let (size, root, tags) = (entry.size, entry.root.0, entry.tags.0);
 	if (Submission { size, root, tags }).id() != *id {
 		return Err(format!(
 			"the chain's entry for file {} does not hash to that id: the RPC node is lying",

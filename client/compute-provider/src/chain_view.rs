@@ -1,14 +1,14 @@
 //! What the provider reads from the chain: its service and its users' sub-accounts.
-//! [`RpcView`] reads them through the node's `compute_*` JSON-RPC; [`MemoryView`]
-//! holds them in memory for tests and benchmarks.
+//! [`RpcView`] reads them through the node's `compute_*` JSON-RPC with the typed client
+//! of `pallet-compute-market-rpc`; [`MemoryView`] holds them in memory for tests and
+//! benchmarks.
 
 use std::{collections::HashMap, sync::Arc};
 
 use futures::future::BoxFuture;
-use jsonrpsee::core::rpc_params;
-use polkadot_sdk::sp_core::crypto::Ss58Codec;
-use serde_json::Value;
-use zerog_chain_client::{Chain, ChainError};
+use pallet_compute_market_rpc::{ComputeMarketApiClient, Service, ServiceKind, ServiceStatus};
+use polkadot_sdk::sp_core::H256;
+use zerog_chain_client::Chain;
 
 use crate::protocol::{AccountId, Balance};
 
@@ -60,40 +60,40 @@ pub trait ChainView: Send + Sync + 'static {
 	fn services(&self) -> BoxFuture<'_, Result<Vec<ServiceView>, String>>;
 }
 
-fn balance(v: &Value, field: &str) -> Result<Balance, String> {
-	v.get(field)
-		.and_then(Value::as_str)
-		.ok_or_else(|| format!("{field} missing"))?
-		.parse()
-		.map_err(|e| format!("{field}: {e}"))
+impl From<Service<AccountId>> for ServiceView {
+	fn from(s: Service<AccountId>) -> Self {
+		Self {
+			id: s.id,
+			provider: s.provider,
+			kind: match s.kind {
+				ServiceKind::Chat => "chat",
+				ServiceKind::Embeddings => "embeddings",
+			}
+			.to_string(),
+			name: s.name,
+			model: s.model,
+			endpoint: s.endpoint,
+			input_price: s.input_price,
+			output_price: s.output_price,
+			signer: s.signer,
+			status: match s.status {
+				ServiceStatus::Active => "active",
+				ServiceStatus::Retiring => "retiring",
+			}
+			.to_string(),
+		}
+	}
 }
 
-/// Parses `compute_services` output.
-pub fn parse_services(v: &Value) -> Result<Vec<ServiceView>, String> {
-	let text = |s: &Value, f: &str| {
-		s.get(f).and_then(Value::as_str).map(str::to_string).ok_or_else(|| format!("{f} missing"))
-	};
-	let account = |s: &Value, f: &str| -> Result<AccountId, String> {
-		AccountId::from_ss58check(&text(s, f)?).map_err(|e| format!("{f}: {e:?}"))
-	};
-	v.as_array()
-		.ok_or("services: not a list")?
-		.iter()
-		.map(|s| {
-			Ok(ServiceView {
-				id: s.get("id").and_then(Value::as_u64).ok_or("id missing")?,
-				provider: account(s, "provider")?,
-				kind: text(s, "kind")?,
-				name: text(s, "name")?,
-				model: text(s, "model")?,
-				endpoint: text(s, "endpoint")?,
-				input_price: balance(s, "inputPrice")?,
-				output_price: balance(s, "outputPrice")?,
-				signer: account(s, "signer")?,
-				status: text(s, "status")?,
-			})
-		})
-		.collect()
+/// The compute market's typed RPC client over a chain connection.
+pub fn market(chain: &Chain) -> &(impl ComputeMarketApiClient<H256, AccountId> + Sync) {
+	chain.rpc()
+}
+
+/// Every service on chain, at the best block.
+pub async fn services(chain: &Chain) -> Result<Vec<ServiceView>, String> {
+	let all = market(chain).services(None).await.map_err(|e| e.to_string())?;
+	Ok(all.into_iter().map(ServiceView::from).collect())
 }
 
 /// Reads through a node's JSON-RPC.
@@ -108,42 +108,27 @@ impl RpcView {
 	}
 }
 
-fn rpc_err(e: ChainError) -> String {
-	e.to_string()
-}
-
 impl ChainView for RpcView {
 	fn sub_account(
 		&self,
 		user: &AccountId,
 		provider: &AccountId,
 	) -> BoxFuture<'_, Result<Option<SubAccount>, String>> {
-		let (user, provider) = (user.to_ss58check(), provider.to_ss58check());
+		let (user, provider) = (user.clone(), provider.clone());
 		Box::pin(async move {
-			let ledger =
-				self.chain.json("compute_ledger", rpc_params![user]).await.map_err(rpc_err)?;
-			let Some(subs) = ledger.get("subAccounts").and_then(Value::as_array) else {
-				return Ok(None);
-			};
-			let Some(sub) =
-				subs.iter().find(|s| s.get("provider").and_then(Value::as_str) == Some(&provider))
-			else {
-				return Ok(None);
-			};
-			Ok(Some(SubAccount {
-				balance: balance(sub, "balance")?,
-				pending_refund: balance(sub, "pendingRefund")?,
-				last_nonce: sub.get("lastNonce").and_then(Value::as_u64).unwrap_or(0),
+			let ledger = market(&self.chain).ledger(user, None).await.map_err(|e| e.to_string())?;
+			Ok(ledger.and_then(|l| {
+				l.sub_accounts.into_iter().find(|s| s.provider == provider).map(|s| SubAccount {
+					balance: s.balance,
+					pending_refund: s.pending_refund,
+					last_nonce: s.last_nonce,
+				})
 			}))
 		})
 	}
 
 	fn services(&self) -> BoxFuture<'_, Result<Vec<ServiceView>, String>> {
-		Box::pin(async move {
-			parse_services(
-				&self.chain.json("compute_services", rpc_params![]).await.map_err(rpc_err)?,
-			)
-		})
+		Box::pin(services(&self.chain))
 	}
 }
 

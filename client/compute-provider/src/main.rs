@@ -250,7 +250,8 @@ async fn main() {
 				default_max_tokens,
 				settle_threshold,
 			};
-			let provider = Provider::new(config, engine.clone(), Arc::new(view), store);
+			let provider = Provider::new(config, engine.clone(), Arc::new(view), store)
+				.unwrap_or_else(|e| fail(e.to_string()));
 			let listener = tokio::net::TcpListener::bind(listen)
 				.await
 				.unwrap_or_else(|e| fail(format!("{listen}: {e}")));

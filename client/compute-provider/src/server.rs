@@ -17,10 +17,7 @@
 use std::{
 	collections::{BTreeSet, HashMap},
 	convert::Infallible,
-	sync::{
-		atomic::{AtomicU64, Ordering},
-		Arc,
-	},
+	sync::Arc,
 	time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
@@ -32,8 +29,10 @@ use polkadot_sdk::{
 	sp_core::{crypto::Ss58Codec, sr25519, H256},
 	sp_runtime::MultiSignature,
 };
+use prometheus::{IntCounter, IntGauge};
 use serde_json::{json, Value};
 use tokio::{net::TcpListener, sync::mpsc};
+use zerog_daemon::metrics::MetricError;
 
 use crate::{
 	chain_view::{ChainView, ServiceView},
@@ -103,18 +102,39 @@ struct UserState {
 	in_flight: BTreeSet<u64>,
 }
 
-/// Counters for `/metrics`.
-#[derive(Default)]
+/// The provider's metrics, declared in its registry and served on `/metrics`.
 pub struct Metrics {
-	requests: AtomicU64,
-	refused: AtomicU64,
-	served: AtomicU64,
-	input_tokens: AtomicU64,
-	output_tokens: AtomicU64,
+	registry: zerog_daemon::metrics::Metrics,
+	requests: IntCounter,
+	refused: IntCounter,
+	served: IntCounter,
+	input_tokens: IntCounter,
+	output_tokens: IntCounter,
+	pending: IntGauge,
 	/// Receipts settled on chain.
-	pub settled: AtomicU64,
+	pub settled: IntCounter,
 	/// Receipts the chain refused.
-	pub rejected: AtomicU64,
+	pub rejected: IntCounter,
+}
+
+impl Metrics {
+	/// Declares every metric of the provider.
+	pub fn new() -> Result<Self, MetricError> {
+		let registry = zerog_daemon::metrics::Metrics::new();
+		let c = |name: &str, help: &str| registry.counter(name, help);
+		Ok(Self {
+			requests: c("zerog_provider_requests_total", "Requests received.")?,
+			refused: c("zerog_provider_refused_total", "Requests refused before running.")?,
+			served: c("zerog_provider_served_total", "Responses signed and stored.")?,
+			input_tokens: c("zerog_provider_input_tokens_total", "Input tokens metered.")?,
+			output_tokens: c("zerog_provider_output_tokens_total", "Output tokens metered.")?,
+			pending: registry
+				.gauge("zerog_provider_receipts_pending", "Receipts waiting for settlement.")?,
+			settled: c("zerog_provider_receipts_settled_total", "Receipts settled on chain.")?,
+			rejected: c("zerog_provider_receipts_rejected_total", "Receipts the chain refused.")?,
+			registry,
+		})
+	}
 }
 
 /// Configuration of a provider.
@@ -164,9 +184,9 @@ impl Provider {
 		engine: Arc<dyn Engine>,
 		chain: Arc<dyn ChainView>,
 		store: Arc<Store>,
-	) -> Arc<Self> {
+	) -> Result<Arc<Self>, MetricError> {
 		let service = parking_lot::RwLock::new(config.service.clone());
-		Arc::new(Self {
+		Ok(Arc::new(Self {
 			config,
 			service,
 			engine,
@@ -174,8 +194,8 @@ impl Provider {
 			store,
 			users: Default::default(),
 			settle_now: Default::default(),
-			metrics: Default::default(),
-		})
+			metrics: Metrics::new()?,
+		}))
 	}
 
 	/// The service as last read from the chain.
@@ -368,9 +388,9 @@ impl Provider {
 		stored.map_err(|e| {
 			ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "receipt_store", e.to_string())
 		})?;
-		self.metrics.served.fetch_add(1, Ordering::Relaxed);
-		self.metrics.input_tokens.fetch_add(input as u64, Ordering::Relaxed);
-		self.metrics.output_tokens.fetch_add(output as u64, Ordering::Relaxed);
+		self.metrics.served.inc();
+		self.metrics.input_tokens.inc_by(input as u64);
+		self.metrics.output_tokens.inc_by(output as u64);
 		if self.store.pending_count() >= self.config.settle_threshold {
 			self.settle_now.notify_one();
 		}
@@ -609,61 +629,9 @@ impl Provider {
 	}
 
 	fn metrics_text(&self) -> String {
-		let m = &self.metrics;
-		let line = |name: &str, help: &str, kind: &str, v: u64| {
-			format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {v}\n")
-		};
-		[
-			line(
-				"zerog_provider_requests_total",
-				"Requests received.",
-				"counter",
-				m.requests.load(Ordering::Relaxed),
-			),
-			line(
-				"zerog_provider_refused_total",
-				"Requests refused before running.",
-				"counter",
-				m.refused.load(Ordering::Relaxed),
-			),
-			line(
-				"zerog_provider_served_total",
-				"Responses signed and stored.",
-				"counter",
-				m.served.load(Ordering::Relaxed),
-			),
-			line(
-				"zerog_provider_input_tokens_total",
-				"Input tokens metered.",
-				"counter",
-				m.input_tokens.load(Ordering::Relaxed),
-			),
-			line(
-				"zerog_provider_output_tokens_total",
-				"Output tokens metered.",
-				"counter",
-				m.output_tokens.load(Ordering::Relaxed),
-			),
-			line(
-				"zerog_provider_receipts_pending",
-				"Receipts waiting for settlement.",
-				"gauge",
-				self.store.pending_count(),
-			),
-			line(
-				"zerog_provider_receipts_settled_total",
-				"Receipts settled on chain.",
-				"counter",
-				m.settled.load(Ordering::Relaxed),
-			),
-			line(
-				"zerog_provider_receipts_rejected_total",
-				"Receipts the chain refused.",
-				"counter",
-				m.rejected.load(Ordering::Relaxed),
-			),
-		]
-		.concat()
+		let pending = self.store.pending_count();
+		self.metrics.pending.set(i64::try_from(pending).unwrap_or(i64::MAX));
+		self.metrics.registry.render()
 	}
 
 	/// Handles one HTTP request.
@@ -671,7 +639,7 @@ impl Provider {
 		self: Arc<Self>,
 		req: Request<Incoming>,
 	) -> Result<Response<Body>, Infallible> {
-		self.metrics.requests.fetch_add(1, Ordering::Relaxed);
+		self.metrics.requests.inc();
 		let (parts, body) = req.into_parts();
 		let path = parts.uri.path().to_string();
 		let result = match (&parts.method, path.as_str()) {
@@ -679,7 +647,7 @@ impl Provider {
 				Ok(json_response(StatusCode::OK, &json!({ "status": "ok" })))
 			}
 			(&hyper::Method::GET, "/metrics") => Ok(Response::builder()
-				.header("content-type", "text/plain; version=0.0.4")
+				.header("content-type", zerog_daemon::metrics::CONTENT_TYPE)
 				.body(Full::new(Bytes::from(self.metrics_text())).boxed())
 				.expect("static headers are valid")),
 			(&hyper::Method::GET, "/v1/models") => Ok(json_response(
@@ -757,7 +725,7 @@ impl Provider {
 			)),
 		};
 		Ok(result.unwrap_or_else(|e| {
-			self.metrics.refused.fetch_add(1, Ordering::Relaxed);
+			self.metrics.refused.inc();
 			e.response()
 		}))
 	}

@@ -6,10 +6,7 @@
 //! earlier submission whose result this process did not see (a crash between
 //! submission and recording), or superseded.
 
-use std::{
-	sync::{atomic::Ordering, Arc},
-	time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
 use pallet_compute_market::ReceiptOutcome;
 use polkadot_sdk::{frame_support::BoundedVec, sp_core::sr25519};
@@ -68,8 +65,8 @@ pub async fn settle_pending(
 			}
 		}
 		provider.store.resolve(&results).map_err(|e| e.to_string())?;
-		provider.metrics.settled.fetch_add(batch_settled, Ordering::Relaxed);
-		provider.metrics.rejected.fetch_add(batch_rejected, Ordering::Relaxed);
+		provider.metrics.settled.inc_by(batch_settled);
+		provider.metrics.rejected.inc_by(batch_rejected);
 		settled += batch_settled as u32;
 		rejected += batch_rejected as u32;
 		tracing::info!(target: "provider", "block {}: {batch_settled} receipts settled, {batch_rejected} rejected", included.number);

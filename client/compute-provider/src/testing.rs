@@ -80,7 +80,8 @@ pub async fn serve_in_memory(
 		default_max_tokens: setup.default_max_tokens,
 		settle_threshold: setup.settle_threshold,
 	};
-	let p = Provider::new(config, engine, Arc::new(view), store.clone());
+	let p =
+		Provider::new(config, engine, Arc::new(view), store.clone()).map_err(|e| e.to_string())?;
 	let listener =
 		tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| format!("bind: {e}"))?;
 	let url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);

@@ -159,7 +159,8 @@ async fn run(cli: Cli) -> Result<(), String> {
 		registered_key(&da, &pair, attestation_key, cli.attestation_suri.is_some()).await?;
 	let genesis = da.genesis().await.map_err(|e| format!("reading the genesis hash: {e}"))?;
 	tracing::info!(target: "da-signer", "attestations are signed for genesis {genesis:?} only");
-	let signer = server::Signer::new(pair, attestation_key, da, store);
+	let signer =
+		server::Signer::new(pair, attestation_key, da, store).map_err(|e| e.to_string())?;
 	tracing::info!(target: "da-signer", "signer {} serving on {endpoint}", signer.account().to_ss58check());
 
 	let challenges = {

@@ -3,7 +3,7 @@
 use std::{
 	collections::{HashMap, HashSet},
 	sync::{
-		atomic::{AtomicBool, AtomicU64, Ordering},
+		atomic::{AtomicBool, Ordering},
 		Arc,
 	},
 	time::Duration,
@@ -18,7 +18,10 @@ use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use zerog_da_encoding::{spec::rows_for, verify_cells, CellRef};
+use zerog_daemon::metrics::MetricError;
 use zerog_runtime::AccountId;
+
+use prometheus::{IntCounter, IntGauge};
 
 use crate::{
 	chain::DaChain,
@@ -52,64 +55,54 @@ struct BlobCtx {
 	attesting: AtomicBool,
 }
 
-/// Counters served on `/metrics` (Prometheus text format).
-#[derive(Default)]
+/// The signer's metrics, declared in its registry and served on `/metrics`.
 pub struct Metrics {
-	rows_accepted: AtomicU64,
-	rows_refused: AtomicU64,
-	attestations: AtomicU64,
-	challenges_answered: AtomicU64,
-	cells_served: AtomicU64,
-	blobs_pruned: AtomicU64,
+	registry: zerog_daemon::metrics::Metrics,
+	rows_accepted: IntCounter,
+	rows_refused: IntCounter,
+	attestations: IntCounter,
+	challenges_answered: IntCounter,
+	cells_served: IntCounter,
+	blobs_pruned: IntCounter,
+	blobs_held: IntGauge,
 }
 
 impl Metrics {
-	/// The metrics, with `blobs_held` read from the store now.
-	fn text(&self, blobs_held: u64) -> String {
-		let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
-		let mut out = String::new();
-		for (name, kind, help, value) in [
-			(
+	/// Declares every metric of the signer.
+	pub fn new() -> Result<Self, MetricError> {
+		let registry = zerog_daemon::metrics::Metrics::new();
+		let c = |name: &str, help: &str| registry.counter(name, help);
+		Ok(Self {
+			rows_accepted: c(
 				"zg_da_rows_accepted_total",
-				"counter",
 				"Rows whose cells verified and were stored.",
-				get(&self.rows_accepted),
-			),
-			(
+			)?,
+			rows_refused: c(
 				"zg_da_rows_refused_total",
-				"counter",
 				"Rows refused because their cells did not verify.",
-				get(&self.rows_refused),
-			),
-			(
-				"zg_da_attestations_total",
-				"counter",
-				"Attestations included on chain.",
-				get(&self.attestations),
-			),
-			(
+			)?,
+			attestations: c("zg_da_attestations_total", "Attestations included on chain.")?,
+			challenges_answered: c(
 				"zg_da_challenges_answered_total",
-				"counter",
 				"Sampling challenges answered on chain.",
-				get(&self.challenges_answered),
-			),
-			(
+			)?,
+			cells_served: c(
 				"zg_da_cells_served_total",
-				"counter",
 				"Cells served to retrievers and samplers.",
-				get(&self.cells_served),
-			),
-			(
+			)?,
+			blobs_pruned: c(
 				"zg_da_blobs_pruned_total",
-				"counter",
 				"Blobs dropped after failing or leaving retention.",
-				get(&self.blobs_pruned),
-			),
-			("zg_da_blobs_held", "gauge", "Blobs the store holds cells of.", blobs_held),
-		] {
-			out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
-		}
-		out
+			)?,
+			blobs_held: registry.gauge("zg_da_blobs_held", "Blobs the store holds cells of.")?,
+			registry,
+		})
+	}
+
+	/// The metrics, with `blobs_held` read from the store now.
+	fn render(&self, blobs_held: u64) -> String {
+		self.blobs_held.set(i64::try_from(blobs_held).unwrap_or(i64::MAX));
+		self.registry.render()
 	}
 }
 
@@ -160,9 +153,9 @@ impl Signer {
 		attestation_key: sr25519::Pair,
 		chain: DaChain,
 		store: Store,
-	) -> Arc<Self> {
+	) -> Result<Arc<Self>, MetricError> {
 		let account = AccountId::from(polkadot_sdk::sp_core::Pair::public(&pair));
-		Arc::new(Self {
+		Ok(Arc::new(Self {
 			pair,
 			attestation_key,
 			account,
@@ -174,8 +167,8 @@ impl Signer {
 				std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
 			),
 			tx: tokio::sync::Mutex::new(()),
-			metrics: Metrics::default(),
-		})
+			metrics: Metrics::new()?,
+		}))
 	}
 
 	/// The signer's account.
@@ -329,7 +322,7 @@ impl Signer {
 		match check.await {
 			Ok(Ok(true)) => {}
 			Ok(Ok(false)) => {
-				self.metrics.rows_refused.fetch_add(1, Ordering::Relaxed);
+				self.metrics.rows_refused.inc();
 				tracing::warn!(target: "da-signer", "blob {id} row {row}: cells do not verify; refusing to attest");
 				return Err(ApiError::new(
 					StatusCode::UNPROCESSABLE_ENTITY,
@@ -342,7 +335,7 @@ impl Signer {
 		self.store
 			.put_row(id, ctx.epoch, &ctx.root, row, &records)
 			.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-		self.metrics.rows_accepted.fetch_add(1, Ordering::Relaxed);
+		self.metrics.rows_accepted.inc();
 		let held = {
 			let mut rows = ctx.rows_held.lock();
 			rows[row as usize] = true;
@@ -383,7 +376,7 @@ impl Signer {
 			match result {
 				Ok(included) => {
 					let _ = self.store.mark_attested(id);
-					self.metrics.attestations.fetch_add(1, Ordering::Relaxed);
+					self.metrics.attestations.inc();
 					tracing::info!(target: "da-signer", "attested blob {id} ({} columns) in block {}", ctx.columns, included.number);
 					return;
 				}
@@ -425,7 +418,7 @@ impl Signer {
 				Ok(included) => {
 					tracing::info!(target: "da-signer", "answered challenge {cid} (blob {} cell {}, {}) in block {}", c.blob, c.row, c.column, included.number);
 					answered.insert(cid);
-					self.metrics.challenges_answered.fetch_add(1, Ordering::Relaxed);
+					self.metrics.challenges_answered.inc();
 					n += 1;
 				}
 				Err(e) => {
@@ -459,7 +452,7 @@ impl Signer {
 			if !keep {
 				self.store.prune(h.blob).map_err(|e| e.to_string())?;
 				self.blobs.lock().remove(&h.blob);
-				self.metrics.blobs_pruned.fetch_add(1, Ordering::Relaxed);
+				self.metrics.blobs_pruned.inc();
 				tracing::info!(target: "da-signer", "dropped blob {} (failed, unknown or out of retention)", h.blob);
 				done.pruned += 1;
 			}
@@ -542,10 +535,10 @@ impl Signer {
 					.store
 					.blob_count()
 					.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-				let mut r = Response::new(Full::new(Bytes::from(self.metrics.text(held))));
+				let mut r = Response::new(Full::new(Bytes::from(self.metrics.render(held))));
 				r.headers_mut().insert(
 					"content-type",
-					hyper::header::HeaderValue::from_static("text/plain; version=0.0.4"),
+					hyper::header::HeaderValue::from_static(zerog_daemon::metrics::CONTENT_TYPE),
 				);
 				Ok(r)
 			}
@@ -571,7 +564,7 @@ impl Signer {
 						format!("no cells of blob {id} row {row} here"),
 					));
 				}
-				self.metrics.cells_served.fetch_add(records.len() as u64, Ordering::Relaxed);
+				self.metrics.cells_served.inc_by(records.len() as u64);
 				Ok(bytes_response(wire::encode(&records)))
 			}
 			(Method::GET, ["v1", "blobs", id, "cells", row, column]) => {
@@ -592,7 +585,7 @@ impl Signer {
 							format!("no cell ({row}, {column}) of blob {id} here"),
 						)
 					})?;
-				self.metrics.cells_served.fetch_add(1, Ordering::Relaxed);
+				self.metrics.cells_served.inc();
 				let mut out = Vec::new();
 				record.write(&mut out);
 				Ok(bytes_response(out))

@@ -17,6 +17,11 @@
 //!
 //! A slow-loris client (half a header, then silence) is therefore dropped after the
 //! header timeout, and `/health` is served again as soon as its connections are.
+//!
+//! [`metrics`] is the other shared part: a Prometheus registry each daemon declares its
+//! counters and gauges in, rendered for `GET /metrics`.
+
+pub mod metrics;
 
 use std::{error::Error as StdError, future::Future, net::SocketAddr, sync::Arc, time::Duration};
 

@@ -29,7 +29,7 @@ fn bench(c: &mut Criterion) {
 	let size = SEGMENTS * SEGMENT_SIZE as u64;
 	let id = zerog_storage_primitives::Submission { size, root, tags: [0; 32] }.id();
 	store.add_files(&[NewFile { seq: 0, id, root, size }], 1).unwrap();
-	let node = StorageNode::new(store, ShardConfig::FULL);
+	let node = StorageNode::new(store, ShardConfig::FULL).unwrap();
 	let seg = |i: u64| SegmentWithProof {
 		id: HexHash(id),
 		index: i,

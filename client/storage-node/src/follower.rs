@@ -12,28 +12,19 @@ use std::{sync::Arc, time::Duration};
 
 use jsonrpsee::core::{client::ClientT, rpc_params};
 use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
+use pallet_storage_market_rpc::{Hex, StorageMarketApiClient};
 use serde::Deserialize;
 use zerog_storage_primitives::{check_size, Submission};
 
-use crate::{
-	api::{parse_hash, HexHash},
-	node::StorageNode,
-	store::NewFile,
-};
+use crate::{node::StorageNode, store::NewFile};
 
 /// Entries read per poll at most, so one poll stays short.
 const MAX_ENTRIES_PER_POLL: u64 = 1024;
 
-#[derive(Deserialize)]
-struct Flow {
-	entries: u64,
-}
-
-#[derive(Deserialize)]
-struct Entry {
-	root: HexHash,
-	size: u64,
-	tags: HexHash,
+/// The storage market's typed client, with blocks named by hash (`0x` hex) and accounts
+/// left as SS58 text (the follower needs no account type).
+fn market(chain: &HttpClient) -> &(impl StorageMarketApiClient<Hex<32>, String> + Sync) {
+	chain
 }
 
 #[derive(Deserialize)]
@@ -53,15 +44,14 @@ pub fn chain_client(url: &str) -> Result<HttpClient, String> {
 /// Refuses (and records nothing) when the chain has fewer entries than this node has
 /// followed: it is another chain than the one the store was filled from.
 pub async fn sync_once(chain: &HttpClient, node: &StorageNode) -> Result<u64, String> {
-	let hash: String =
+	let hash: Hex<32> =
 		chain.request("chain_getFinalizedHead", rpc_params![]).await.map_err(|e| e.to_string())?;
-	parse_hash(&hash)?;
 	let header: Header =
-		chain.request("chain_getHeader", rpc_params![&hash]).await.map_err(|e| e.to_string())?;
+		chain.request("chain_getHeader", rpc_params![hash]).await.map_err(|e| e.to_string())?;
 	let number = u64::from_str_radix(header.number.trim_start_matches("0x"), 16)
 		.map_err(|e| e.to_string())?;
-	let flow: Flow =
-		chain.request("storageMarket_flow", rpc_params![&hash]).await.map_err(|e| e.to_string())?;
+	let market = market(chain);
+	let flow = market.flow(Some(hash)).await.map_err(|e| e.to_string())?;
 	let next = node.store.next_seq().map_err(|e| e.to_string())?;
 	if flow.entries < next {
 		// Another chain (or one reset under us): never skip or re-read entries blindly.
@@ -74,17 +64,18 @@ pub async fn sync_once(chain: &HttpClient, node: &StorageNode) -> Result<u64, St
 	let until = flow.entries.min(next + MAX_ENTRIES_PER_POLL);
 	let mut files = Vec::new();
 	for seq in next..until {
-		let entry: Option<Entry> = chain
-			.request("storageMarket_entry", rpc_params![seq, &hash])
-			.await
-			.map_err(|e| e.to_string())?;
-		let entry =
-			entry.ok_or_else(|| format!("entry {seq} missing at finalized block {hash}"))?;
+		let entry = market.entry(seq, Some(hash)).await.map_err(|e| e.to_string())?;
+		let entry = entry.ok_or_else(|| {
+			format!("entry {seq} missing at finalized block 0x{}", hex::encode(hash.0))
+		})?;
 		if check_size(entry.size).is_err() {
 			tracing::warn!(seq, size = entry.size, "skipping an entry with an invalid size");
 			continue;
 		}
 		let id = Submission { size: entry.size, root: entry.root.0, tags: entry.tags.0 }.id();
+		if id != entry.id.0 {
+			return Err(format!("entry {seq}'s id does not hash from its root, size and tags"));
+		}
 		files.push(NewFile { seq, id, root: entry.root.0, size: entry.size });
 	}
 	if until > next {
@@ -149,7 +140,7 @@ mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		let store = Store::open(dir.path(), false).unwrap();
 		store.add_files(&[], 5).unwrap();
-		let node = StorageNode::new(store, ShardConfig::FULL);
+		let node = StorageNode::new(store, ShardConfig::FULL).unwrap();
 		let (url, handle) = fake_chain(2).await;
 		let err = sync_once(&chain_client(&url).unwrap(), &node).await.unwrap_err();
 		assert!(err.contains("flow has 2 entries but this node has followed 5"), "{err}");

@@ -7,6 +7,8 @@
 //!   is in this node's shard (`index % num_shard == shard_id`), has the right length
 //!   and proves against the file's root; nothing else is written;
 //! - [`store`] keeps segments and their proofs in RocksDB, crash-safe;
+//! - `GET /health` and `GET /metrics` (Prometheus: segments accepted, refused, served
+//!   and held, entries followed, the finalized block) are served beside the JSON-RPC;
 //! - [`node::rpc_module`] serves the `zgs_*` JSON-RPC API ([`api`]) over HTTP, on the
 //!   daemons' shared server ([`zerog_daemon::serve_http`]): connections capped and
 //!   headers timed out, so slow or idle clients cannot stall the node (bodies are
@@ -45,6 +47,27 @@ pub struct Config {
 	pub sync_writes: bool,
 }
 
+/// The plain HTTP routes beside JSON-RPC: `GET /health` and `GET /metrics` (Prometheus).
+fn plain_get(
+	node: &node::StorageNode,
+	path: &str,
+) -> Option<hyper::Response<jsonrpsee::server::HttpBody>> {
+	let (status, content_type, body) = match path {
+		"/health" => (hyper::StatusCode::OK, "application/json", r#"{"status":"ok"}"#.to_string()),
+		"/metrics" => match node.metrics_text() {
+			Ok(text) => (hyper::StatusCode::OK, zerog_daemon::metrics::CONTENT_TYPE, text),
+			Err(e) => (hyper::StatusCode::INTERNAL_SERVER_ERROR, "text/plain", e.to_string()),
+		},
+		_ => return None,
+	};
+	let mut reply = hyper::Response::new(jsonrpsee::server::HttpBody::from(body));
+	*reply.status_mut() = status;
+	reply
+		.headers_mut()
+		.insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static(content_type));
+	Some(reply)
+}
+
 /// Opens the store, starts the RPC server and follows the chain until `shutdown` resolves.
 pub async fn run(
 	cfg: Config,
@@ -59,7 +82,8 @@ pub async fn run(
 	std::fs::create_dir_all(&cfg.db_path).map_err(|e| format!("{}: {e}", cfg.db_path.display()))?;
 	let store = store::Store::open(&cfg.db_path, cfg.sync_writes)
 		.map_err(|e| format!("{}: {e}", cfg.db_path.display()))?;
-	let node = Arc::new(node::StorageNode::new(store, cfg.shard));
+	let node = Arc::new(node::StorageNode::new(store, cfg.shard).map_err(|e| e.to_string())?);
+	let http_node = node.clone();
 	let listener = tokio::net::TcpListener::bind(cfg.rpc_addr)
 		.await
 		.map_err(|e| format!("cannot serve on {}: {e}", cfg.rpc_addr))?;
@@ -78,9 +102,21 @@ pub async fn run(
 		listener,
 		HTTP_LIMITS,
 		move |_peer| {
-			hyper_util::service::TowerToHyperService::new(
+			let rpc = hyper_util::service::TowerToHyperService::new(
 				rpc.clone().build(methods.clone(), stop_handle.clone()),
-			)
+			);
+			let node = http_node.clone();
+			hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+				let (rpc, node) = (rpc.clone(), node.clone());
+				async move {
+					if req.method() == hyper::Method::GET {
+						if let Some(reply) = plain_get(&node, req.uri().path()) {
+							return Ok(reply);
+						}
+					}
+					hyper::service::Service::call(&rpc, req).await
+				}
+			})
 		},
 		async move {
 			let _ = stopped.await;

@@ -9,7 +9,9 @@ use jsonrpsee::{
 	types::{ErrorObjectOwned, Params},
 	RpcModule,
 };
+use prometheus::{IntCounter, IntGauge};
 use thiserror::Error;
+use zerog_daemon::metrics::MetricError;
 use zerog_storage_primitives::{segment_count, segment_len, segment_root, FileId, ShardConfig};
 
 use crate::{
@@ -85,12 +87,61 @@ pub struct StorageNode {
 	pub shard: ShardConfig,
 	/// The follower's progress.
 	pub progress: ChainProgress,
+	/// Served on `GET /metrics`.
+	pub metrics: NodeMetrics,
+}
+
+/// The node's metrics, declared in its registry.
+pub struct NodeMetrics {
+	registry: zerog_daemon::metrics::Metrics,
+	accepted: IntCounter,
+	refused: IntCounter,
+	served: IntCounter,
+	stored: IntGauge,
+	entries: IntGauge,
+	finalized: IntGauge,
+	connected: IntGauge,
+}
+
+impl NodeMetrics {
+	fn new() -> Result<Self, MetricError> {
+		let registry = zerog_daemon::metrics::Metrics::new();
+		Ok(Self {
+			accepted: registry
+				.counter("zgs_segments_accepted_total", "Segments proven and stored.")?,
+			refused: registry.counter(
+				"zgs_segments_refused_total",
+				"Uploads refused (unknown file, other shard, wrong size, bad proof).",
+			)?,
+			served: registry
+				.counter("zgs_segments_served_total", "Segments served to downloads.")?,
+			stored: registry.gauge("zgs_segments_stored", "Segments this node holds.")?,
+			entries: registry
+				.gauge("zgs_flow_entries_followed", "Finalized flow entries followed so far.")?,
+			finalized: registry
+				.gauge("zgs_finalized_block", "The chain's finalized block at the last poll.")?,
+			connected: registry
+				.gauge("zgs_chain_connected", "1 while the last chain poll succeeded.")?,
+			registry,
+		})
+	}
 }
 
 impl StorageNode {
 	/// A node over `store` keeping `shard`.
-	pub fn new(store: Store, shard: ShardConfig) -> Self {
-		Self { store, shard, progress: ChainProgress::default() }
+	pub fn new(store: Store, shard: ShardConfig) -> Result<Self, MetricError> {
+		Ok(Self { store, shard, progress: ChainProgress::default(), metrics: NodeMetrics::new()? })
+	}
+
+	/// Every metric in Prometheus' text format, the gauges read now.
+	pub fn metrics_text(&self) -> Result<String, NodeError> {
+		let m = &self.metrics;
+		let gauge = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+		m.stored.set(gauge(self.store.stored_segments()?));
+		m.entries.set(gauge(self.store.next_seq()?));
+		m.finalized.set(gauge(self.progress.finalized.load(Ordering::Relaxed)));
+		m.connected.set(i64::from(self.progress.connected.load(Ordering::Relaxed)));
+		Ok(m.registry.render())
 	}
 
 	fn known(&self, id: &FileId) -> Result<crate::store::FileRecord, NodeError> {
@@ -103,6 +154,16 @@ impl StorageNode {
 	/// shard, has the length its index has in the file, and proves against the file's
 	/// root. Returns whether it was stored now (`false`: already held).
 	pub fn upload(&self, seg: &SegmentWithProof) -> Result<bool, NodeError> {
+		let stored = self.check_and_store(seg);
+		match &stored {
+			Ok(true) => self.metrics.accepted.inc(),
+			Ok(false) => {}
+			Err(_) => self.metrics.refused.inc(),
+		}
+		stored
+	}
+
+	fn check_and_store(&self, seg: &SegmentWithProof) -> Result<bool, NodeError> {
 		let id = seg.id.0;
 		let rec = self.known(&id)?;
 		let segments = segment_count(rec.size);
@@ -148,6 +209,7 @@ impl StorageNode {
 			.store
 			.proof(id, index)?
 			.ok_or_else(|| NodeError::SegmentNotFound(index, api::to_hex(id)))?;
+		self.metrics.served.inc();
 		Ok(SegmentWithProof { id: HexHash(*id), index, data: api::Base64(data), proof })
 	}
 
@@ -246,7 +308,7 @@ mod tests {
 		store
 			.add_files(&[NewFile { seq: 0, id: file_id(&tree, size), root: tree.root(), size }], 1)
 			.unwrap();
-		(dir, Arc::new(StorageNode::new(store, shard)), data, tree)
+		(dir, Arc::new(StorageNode::new(store, shard).unwrap()), data, tree)
 	}
 
 	fn seg(data: &[u8], tree: &FileMerkleTree, i: u64) -> SegmentWithProof {

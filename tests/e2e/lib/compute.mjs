@@ -1,52 +1,32 @@
 // Compute providers (zg-provider) for end-to-end tests, and an OpenAI-compatible
 // upstream that streams slowly, for the proxy engine.
 
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 
 import { freePort } from './node.mjs';
+import { daemon, httpOk, tempDir } from './process.mjs';
 import { binary } from './storage.mjs';
 
 /**
  * A zg-provider process on a free port with its own base path. `kill(signal)` stops it
- * (SIGKILL by default), `start()` restarts it on the same port, keys and receipts.
+ * (SIGKILL by default), `start(extra)` (re)starts it on the same port, keys and receipts.
  */
 export async function provider({ chainHttp, suri, name, args = [] }) {
   const port = await freePort();
-  const basePath = mkdtempSync(join(tmpdir(), 'zg-provider-e2e-'));
+  const basePath = tempDir('zg-provider-e2e');
   const url = `http://127.0.0.1:${port}`;
-  const p = { port, url, basePath, logs: [], proc: null, exited: null };
-  p.start = async (extra = []) => {
-    p.exited = null;
-    const proc = spawn(binary('zg-provider'), [
+  const p = daemon({ port, url, basePath }, {
+    name: `zg-provider on ${port}`,
+    binary: binary('zg-provider'),
+    args: () => [
       'run', '--chain', chainHttp, '--suri', suri, '--base-path', basePath,
-      '--listen', `127.0.0.1:${port}`, '--name', name, ...args, ...extra,
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (c) => { p.logs.push(c.toString()); if (p.logs.length > 1000) p.logs.splice(0, 200); };
-    proc.stdout.on('data', keep);
-    proc.stderr.on('data', keep);
-    p.proc = proc;
-    p.exitPromise = new Promise((ok) => proc.on('exit', (code, signal) => { p.exited = { code, signal }; ok(p.exited); }));
-    const deadline = Date.now() + 300_000;
-    for (;;) {
-      if (p.exited) throw new Error(`zg-provider exited: ${JSON.stringify(p.exited)}\n${p.logs.join('')}`);
-      try {
-        const r = await fetch(`${url}/health`);
-        if (r.ok) return;
-      } catch { /* not yet */ }
-      if (Date.now() > deadline) throw new Error(`zg-provider on ${port} not ready:\n${p.logs.join('')}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
-  p.kill = async (signal = 'SIGKILL') => {
-    if (p.proc && !p.exited) { p.proc.kill(signal); await p.exitPromise; }
-    return p.exited;
-  };
+      '--listen', `127.0.0.1:${port}`, '--name', name, ...args,
+    ],
+    ready: () => httpOk(`${url}/health`),
+    readyTimeoutMs: 300_000,
+  });
   p.cleanup = async () => { await p.kill(); rmSync(basePath, { recursive: true, force: true }); };
-  p.log = () => p.logs.join('');
   return p;
 }
 

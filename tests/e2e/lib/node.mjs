@@ -1,11 +1,11 @@
 // Starting and stopping a real zerog-node for end-to-end tests: free ports, a fresh
 // RocksDB base path, readiness by RPC, and a stop that always runs.
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
+import { daemon, tempDir } from './process.mjs';
 
 /** The node binary: $ZEROG_NODE, or the release build in the cargo target dir. */
 export function nodeBinary() {
@@ -52,67 +52,52 @@ export async function rpc(url, method, params = []) {
 
 /**
  * Starts `zerog-node` with the given extra arguments on free ports and a temporary base
- * path, and waits until its RPC answers. Returns handles and an idempotent `stop()`.
+ * path, and waits until its RPC answers. Returns handles and an idempotent `stop()`
+ * (SIGTERM, SIGKILL after 20 s, then the base path is removed).
  */
 export async function startNode(extraArgs = ['--dev'], { readyTimeoutMs = 120_000 } = {}) {
   const [rpcPort, p2pPort, promPort, ethPort] =
     [await freePort(), await freePort(), await freePort(), await freePort()];
-  const basePath = mkdtempSync(join(tmpdir(), 'zerog-e2e-'));
-  const args = [
-    ...extraArgs,
-    '--base-path', basePath,
-    '--rpc-port', String(rpcPort),
-    '--port', String(p2pPort),
-    '--prometheus-port', String(promPort),
-    '--eth-rpc-port', String(ethPort),
-    '--no-telemetry',
-    '--no-mdns',
-  ];
-  const proc = spawn(nodeBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const logs = [];
-  const keep = (chunk) => {
-    logs.push(chunk.toString());
-    if (logs.length > 2000) logs.splice(0, logs.length - 2000);
-  };
-  proc.stdout.on('data', keep);
-  proc.stderr.on('data', keep);
-  let exited = null;
-  const exitPromise = new Promise((ok) => proc.on('exit', (code, signal) => { exited = { code, signal }; ok(exited); }));
-
+  const basePath = tempDir('zerog-e2e');
   const httpUrl = `http://127.0.0.1:${rpcPort}`;
-  const wsUrl = `ws://127.0.0.1:${rpcPort}`;
-  const promUrl = `http://127.0.0.1:${promPort}/metrics`;
-  const ethUrl = `http://127.0.0.1:${ethPort}`;
-
+  const node = {
+    httpUrl,
+    wsUrl: `ws://127.0.0.1:${rpcPort}`,
+    promUrl: `http://127.0.0.1:${promPort}/metrics`,
+    ethUrl: `http://127.0.0.1:${ethPort}`,
+    basePath,
+  };
+  daemon(node, {
+    name: 'zerog-node',
+    binary: nodeBinary(),
+    args: () => [
+      ...extraArgs,
+      '--base-path', basePath,
+      '--rpc-port', String(rpcPort),
+      '--port', String(p2pPort),
+      '--prometheus-port', String(promPort),
+      '--eth-rpc-port', String(ethPort),
+      '--no-telemetry',
+      '--no-mdns',
+    ],
+    ready: async () => (await rpc(httpUrl, 'system_health')) !== undefined,
+    readyTimeoutMs,
+    pollMs: 250,
+    keepChunks: 2000,
+  });
   let stopped = false;
-  const stop = async () => {
+  const stopProcess = node.stop;
+  node.stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (!exited) {
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => !exited && proc.kill('SIGKILL'), 20_000);
-      await exitPromise;
-      clearTimeout(timer);
-    }
+    await stopProcess(20_000);
     rmSync(basePath, { recursive: true, force: true });
   };
-
-  const deadline = Date.now() + readyTimeoutMs;
-  for (;;) {
-    if (exited) {
-      await stop();
-      throw new Error(`zerog-node exited early (${JSON.stringify(exited)}):\n${logs.join('').slice(-4000)}`);
-    }
-    try {
-      await rpc(httpUrl, 'system_health');
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`zerog-node did not answer RPC within ${readyTimeoutMs} ms:\n${logs.join('').slice(-4000)}`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+  try {
+    await node.start();
+  } catch (e) {
+    await node.stop();
+    throw e;
   }
-  return { proc, httpUrl, wsUrl, promUrl, ethUrl, basePath, logs, stop, isRunning: () => !exited };
+  return node;
 }

@@ -1,12 +1,12 @@
 // Storage nodes (zgs-node) and the zg CLI for end-to-end tests: spawned on free ports
 // with their own RocksDB directories, stopped (or SIGKILLed) and restarted on demand.
 
-import { spawn, execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { freePort, nodeBinary, rpc } from './node.mjs';
+import { daemon, tempDir } from './process.mjs';
 
 /** A binary next to zerog-node in the release dir (zg, zgs-node, examples/tamper). */
 export function binary(name) {
@@ -18,31 +18,20 @@ export function binary(name) {
 /** A storage node process; `kill()` SIGKILLs it, `start()` (re)starts it on the same port and DB. */
 export async function storageNode({ chainHttp, shardId, numShard }) {
   const port = await freePort();
-  const dbPath = mkdtempSync(join(tmpdir(), 'zgs-e2e-'));
+  const dbPath = tempDir('zgs-e2e');
   const endpoint = `http://127.0.0.1:${port}`;
-  const node = { port, dbPath, endpoint, shardId, numShard, logs: [], proc: null, exited: null };
-  node.start = async () => {
-    node.exited = null;
-    const proc = spawn(binary('zgs-node'), [
+  const node = daemon({ port, dbPath, endpoint, shardId, numShard }, {
+    name: `zgs-node on ${port}`,
+    binary: binary('zgs-node'),
+    args: () => [
       '--chain-rpc', chainHttp, '--db-path', dbPath, '--rpc-addr', `127.0.0.1:${port}`,
       '--shard-id', String(shardId), '--num-shard', String(numShard), '--poll-ms', '250',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (c) => { node.logs.push(c.toString()); if (node.logs.length > 500) node.logs.splice(0, 100); };
-    proc.stdout.on('data', keep);
-    proc.stderr.on('data', keep);
-    node.proc = proc;
-    node.exitPromise = new Promise((ok) => proc.on('exit', (code, signal) => { node.exited = { code, signal }; ok(); }));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (node.exited) throw new Error(`zgs-node exited: ${JSON.stringify(node.exited)}\n${node.logs.join('')}`);
-      try { await rpc(endpoint, 'zgs_getStatus'); return; } catch { /* not yet */ }
-      if (Date.now() > deadline) throw new Error(`zgs-node on ${port} not ready:\n${node.logs.join('')}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  node.kill = async (signal = 'SIGKILL') => {
-    if (node.proc && !node.exited) { node.proc.kill(signal); await node.exitPromise; }
-  };
+    ],
+    ready: async () => (await rpc(endpoint, 'zgs_getStatus')) !== undefined,
+    readyTimeoutMs: 30_000,
+    pollMs: 100,
+    keepChunks: 500,
+  });
   node.cleanup = async () => { await node.kill(); rmSync(dbPath, { recursive: true, force: true }); };
   await node.start();
   return node;

@@ -12,7 +12,8 @@ extern crate alloc;
 use alloc::vec::Vec;
 use codec::Codec;
 pub use pallet_compute_market::{
-	LedgerInfo, Request, ResponseStatement, ServiceId, ServiceInfo, SubAccount,
+	LedgerInfo, Request, ResponseStatement, ServiceId, ServiceInfo, ServiceKind, ServiceStatus,
+	SubAccount,
 };
 
 polkadot_sdk::sp_api::decl_runtime_apis! {

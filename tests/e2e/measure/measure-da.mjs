@@ -1,7 +1,7 @@
 // DA end to end on this machine: `zg da submit`, `sample` and `retrieve` against a dev
 // chain with four signers, for 8 MiB and 32 MiB blobs, in one run.
 //
-//   node tests/e2e/measure-da.mjs
+//   node tests/e2e/measure/measure-da.mjs
 //
 // Starts a release zerog-node --dev and four zg-da-signer (//DaSigner1..4, equal bonds,
 // 32 columns each) on free ports, waits for their quorum, then for each size: writes a
@@ -22,9 +22,9 @@ const signersPeakMiB = (signers) => Math.max(...signers.filter((s) => s.proc && 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { rpc, startNode } from './lib/node.mjs';
-import { zg } from './lib/storage.mjs';
-import { daSigner } from './lib/da.mjs';
+import { rpc, startNode } from '../lib/node.mjs';
+import { zg } from '../lib/storage.mjs';
+import { daSigner } from '../lib/da.mjs';
 
 const MiB = 1 << 20;
 const sha = (b) => createHash('sha256').update(b).digest('hex');

@@ -1,7 +1,7 @@
 // Throughput of ERC-20 transfers through eth_sendRawTransaction next to native balance
 // transfers through author_submitExtrinsic, on one dev chain in one run.
 //
-//   node tests/e2e/measure-evm.mjs [transactions per kind, default 4000] [senders, default 16]
+//   node tests/e2e/measure/measure-evm.mjs [transactions per kind, default 4000] [senders, default 16]
 //
 // Starts a release zerog-node --dev on free ports, deploys the ERC-20 of
 // contracts/ZeroGToken.sol, funds SENDERS fresh Ethereum accounts (ZG and tokens) and
@@ -15,8 +15,8 @@
 import { createWriteStream } from 'node:fs';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { ContractFactory, JsonRpcProvider, Wallet, keccak256, parseEther, toUtf8Bytes } from 'ethers';
-import { rpc, startNode } from './lib/node.mjs';
-import { DEV_KEYS, ZEROG_CHAIN_ID, compile } from './lib/evm.mjs';
+import { rpc, startNode } from '../lib/node.mjs';
+import { DEV_KEYS, ZEROG_CHAIN_ID, compile } from '../lib/evm.mjs';
 
 const N = Number(process.argv[2] ?? 4000);
 const SENDERS = Number(process.argv[3] ?? 16);

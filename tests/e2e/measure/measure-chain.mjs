@@ -1,6 +1,6 @@
 // Measures a running chain's block time and finality lag.
 //
-//   node tests/e2e/measure-chain.mjs [ws://127.0.0.1:9944] [seconds=60]
+//   node tests/e2e/measure/measure-chain.mjs [ws://127.0.0.1:9944] [seconds=60]
 //
 // Block time: differences of consecutive on-chain timestamps (timestamp.now).
 // Finality lag: for each block, the wall-clock time from when this client first saw it

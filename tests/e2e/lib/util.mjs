@@ -1,0 +1,63 @@
+// Small helpers every suite shares: waiting, hashing, checking zg's exit, submitting
+// Substrate transactions with @polkadot/api and reading `Vec<u8>` runtime API results.
+
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+
+import { compactFromU8a } from '@polkadot/util';
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The SHA-256 of bytes, as hex. */
+export const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+/** Polls `f` until it returns a truthy value, which it returns. */
+export async function until(what, f, timeoutMs = 120_000, everyMs = 1000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** Asserts that a `zg` run (see `zg()` in storage.mjs) exited 0; returns it. */
+export function ok(r) {
+  assert.equal(r.code, 0, `zg failed:\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+/**
+ * Signs and submits `tx`; resolves with `{ blockHash, events }` once it is in a block, and
+ * rejects with `dispatch failed: pallet.Error` when it fails.
+ */
+export function submitInBlock(tx, signer, options = {}) {
+  return new Promise((resolve, fail) => {
+    tx.signAndSend(signer, options, (result) => {
+      if (result.dispatchError) {
+        let msg = result.dispatchError.toString();
+        if (result.dispatchError.isModule) {
+          const d = result.dispatchError.registry.findMetaError(result.dispatchError.asModule);
+          msg = `${d.section}.${d.name}`;
+        }
+        fail(new Error(`dispatch failed: ${msg}`));
+      } else if (result.status.isInBlock) {
+        resolve({ blockHash: result.status.asInBlock, events: result.events });
+      } else if (result.isError) {
+        fail(new Error(`transaction failed: ${result.status.toString()}`));
+      }
+    }).catch(fail);
+  });
+}
+
+/**
+ * The bytes of a runtime API's `Vec<u8>` result. @polkadot/api 16 hands the call's
+ * output to `Bytes` without taking off its length prefix; take it off here when present.
+ */
+export function vecBytes(result) {
+  const u = result.toU8a(true);
+  const [offset, length] = compactFromU8a(u);
+  return offset + length.toNumber() === u.length ? u.subarray(offset) : u;
+}
