@@ -52,8 +52,8 @@ while [ "$num_shard" -lt "$storage_nodes" ]; do num_shard=$((num_shard * 2)); do
 registered="$("$bin/zg" --quiet storage nodes 2>/dev/null || true)"
 for i in $(seq 0 $((storage_nodes - 1))); do
 	port=$((5678 + i))
-	"$bin/zgs-node" --chain-rpc http://127.0.0.1:9944 --db-path "$base_path/storage/node$i" \
-		--rpc-addr "127.0.0.1:$port" --shard-id "$i" --num-shard "$num_shard" \
+	"$bin/zgs-node" --chain http://127.0.0.1:9944 --base-path "$base_path/storage/node$i" \
+		--listen "127.0.0.1:$port" --shard-id "$i" --num-shard "$num_shard" \
 		2>>"$base_path/storage-node$i.log" &
 	pids+=($!)
 	if ! grep -q "http://127.0.0.1:$port " <<<"$registered"; then

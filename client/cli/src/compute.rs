@@ -16,7 +16,7 @@ use zerog_compute_provider::{
 };
 use zerog_runtime::RuntimeCall;
 
-use crate::amount::format_zg;
+use zerog_daemon::amount::format_zg;
 
 /// What `zg compute chat -o FILE` saves and `zg compute verify FILE` checks.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -43,7 +43,7 @@ use zerog_da_signer::{
 	wire::CellRecord,
 };
 
-use crate::amount::format_zg;
+use zerog_daemon::amount::format_zg;
 
 /// Threads for encoding (this machine's cores).
 fn threads() -> usize {

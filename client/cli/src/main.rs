@@ -23,7 +23,6 @@
 //! come from the chain's registry unless given with `--node URL` (repeatable).
 
 use zerog_chain_client as chain;
-mod amount;
 mod compute;
 mod da;
 mod storage;
@@ -39,7 +38,7 @@ use zerog_storage_primitives::ShardConfig;
 
 use chain::Chain;
 
-use amount::{format_zg, parse_zg, ZG};
+use zerog_daemon::amount::{format_zg, parse_zg, ZG};
 
 #[derive(Parser)]
 #[command(name = "zg", version, about = "The ZeroG command line")]

@@ -24,6 +24,7 @@ use zerog_compute_provider::{
 	settle,
 	store::Store,
 };
+use zerog_daemon::amount::Amount;
 use zerog_runtime::{RuntimeCall, RuntimeEvent};
 
 #[derive(Parser)]
@@ -87,9 +88,9 @@ enum Command {
 		/// Price per output token, smallest unit.
 		#[arg(long, default_value_t = 2_000_000_000)]
 		output_price: u128,
-		/// Bond to register with, smallest unit (default 100 ZG).
-		#[arg(long, default_value_t = 100 * 10u128.pow(18))]
-		bond: u128,
+		/// Bond to register with, in ZG (`100`, `2.5`; `…wei` for the smallest unit).
+		#[arg(long, default_value = "100")]
+		bond: Amount,
 		/// The engine.
 		#[arg(long, value_enum, default_value = "cpu")]
 		engine: EngineKind,
@@ -137,12 +138,7 @@ fn fail(msg: impl std::fmt::Display) -> ! {
 
 #[tokio::main]
 async fn main() {
-	tracing_subscriber::fmt()
-		.with_env_filter(
-			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-		)
-		.with_writer(std::io::stderr)
-		.init();
+	zerog_daemon::process::init_tracing("info");
 	match Cli::parse().command {
 		Command::Train { out, steps } => {
 			let started = std::time::Instant::now();
@@ -221,7 +217,7 @@ async fn main() {
 				&endpoint,
 				input_price,
 				output_price,
-				bond,
+				bond.0,
 			)
 			.await
 			.unwrap_or_else(|e| fail(e));
@@ -273,11 +269,8 @@ async fn main() {
 				Duration::from_secs(settle_interval),
 			));
 			let shutdown = async {
-				let mut term =
-					tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-						.expect("signal handler");
-				tokio::select! { _ = term.recv() => {}, _ = tokio::signal::ctrl_c() => {} }
-				tracing::info!(target: "provider", "shutting down: finishing requests, then settling");
+				zerog_daemon::process::shutdown_signal("zg-provider").await;
+				tracing::info!(target: "provider", "finishing requests, then settling");
 			};
 			server::serve(provider.clone(), listener, shutdown, Duration::from_secs(30))
 				.await

@@ -17,6 +17,7 @@ use clap::Parser;
 use polkadot_sdk::sp_core::{crypto::Ss58Codec, Pair as _};
 use zerog_chain_client::{signer, Chain};
 use zerog_da_signer::{chain::DaChain, server, store::Store};
+use zerog_daemon::amount::{format_zg, Amount};
 
 #[derive(Parser)]
 #[command(
@@ -45,9 +46,9 @@ struct Cli {
 	/// The URL registered on chain (default: http://LISTEN).
 	#[arg(long)]
 	endpoint: Option<String>,
-	/// Bond to register with, in whole ZG.
-	#[arg(long, default_value_t = 100)]
-	bond: u64,
+	/// Bond to register with, in ZG (`100`, `2.5`; `…wei` for the smallest unit).
+	#[arg(long, default_value = "100")]
+	bond: Amount,
 	/// Seconds between looks for open challenges.
 	#[arg(long, default_value_t = 3)]
 	challenge_interval: u64,
@@ -70,7 +71,7 @@ async fn register(
 	for _ in 0..30 {
 		match da.register(pair, key, endpoint, bond).await {
 			Ok(included) => {
-				tracing::info!(target: "da-signer", "registered in block {} with a bond of {} ZG; joins the next epoch's quorum", included.number, bond / zerog_runtime::UNIT);
+				tracing::info!(target: "da-signer", "registered in block {} with a bond of {}; joins the next epoch's quorum", included.number, format_zg(bond));
 				return Ok(());
 			}
 			Err(e) if e.to_string().contains("AlreadyRegistered") => {
@@ -124,11 +125,7 @@ async fn registered_key(
 
 #[tokio::main]
 async fn main() {
-	tracing_subscriber::fmt()
-		.with_env_filter(
-			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-		)
-		.init();
+	zerog_daemon::process::init_tracing("info");
 	if let Err(e) = run(Cli::parse()).await {
 		eprintln!("zg-da-signer: {e}");
 		std::process::exit(1);
@@ -151,7 +148,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 		.await
 		.map_err(|e| format!("listen on {}: {e}", cli.listen))?;
 	let endpoint = cli.endpoint.clone().unwrap_or_else(|| format!("http://{}", cli.listen));
-	let bond = u128::from(cli.bond).checked_mul(zerog_runtime::UNIT).ok_or("bond too large")?;
+	let bond = cli.bond.0;
 	register(&da, &pair, &attestation_key, &endpoint, bond)
 		.await
 		.map_err(|e| format!("registering: {e}"))?;
@@ -192,14 +189,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 			}
 		})
 	};
-	let shutdown = async {
-		let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-			.expect("SIGTERM handler");
-		tokio::select! {
-			_ = tokio::signal::ctrl_c() => {},
-			_ = term.recv() => {},
-		}
-	};
+	let shutdown = zerog_daemon::process::shutdown_signal("zg-da-signer");
 	server::serve(signer, listener, shutdown).await.map_err(|e| e.to_string())?;
 	challenges.abort();
 	maintenance.abort();

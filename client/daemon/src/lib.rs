@@ -18,10 +18,16 @@
 //! A slow-loris client (half a header, then silence) is therefore dropped after the
 //! header timeout, and `/health` is served again as soon as its connections are.
 //!
-//! [`metrics`] is the other shared part: a Prometheus registry each daemon declares its
-//! counters and gauges in, rendered for `GET /metrics`.
+//! Beside the server:
+//! - [`metrics`]: a Prometheus registry each daemon declares its counters and gauges in,
+//!   rendered for `GET /metrics`;
+//! - [`process`]: logging from `RUST_LOG`, one shutdown future for SIGINT and SIGTERM,
+//!   and the deprecation line of a renamed flag;
+//! - [`amount`]: token amounts as flags take them (`--bond 100` is 100 ZG).
 
+pub mod amount;
 pub mod metrics;
+pub mod process;
 
 use std::{error::Error as StdError, future::Future, net::SocketAddr, sync::Arc, time::Duration};
 

@@ -56,8 +56,8 @@ pub async fn sync_once(chain: &HttpClient, node: &StorageNode) -> Result<u64, St
 	if flow.entries < next {
 		// Another chain (or one reset under us): never skip or re-read entries blindly.
 		return Err(format!(
-			"the chain's flow has {} entries but this node has followed {next}: is --chain-rpc the chain \
-			 this store was filled from? (use another --db-path for another chain)",
+			"the chain's flow has {} entries but this node has followed {next}: is --chain the chain \
+			 this store was filled from? (use another --base-path for another chain)",
 			flow.entries
 		));
 	}

@@ -14,8 +14,8 @@
 //!   headers timed out, so slow or idle clients cannot stall the node (bodies are
 //!   bounded in size by jsonrpsee, not yet in time).
 //!
-//! Several nodes run side by side on one machine with different `--db-path`,
-//! `--rpc-port` and shards.
+//! Several nodes run side by side on one machine with different `--base-path`,
+//! `--listen` and shards.
 
 pub mod api;
 pub mod follower;

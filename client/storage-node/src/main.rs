@@ -9,15 +9,15 @@ use zerog_storage_primitives::ShardConfig;
 #[derive(Parser, Debug)]
 #[command(name = "zgs-node", version)]
 struct Args {
-	/// The chain's JSON-RPC endpoint (http).
-	#[arg(long, default_value = "http://127.0.0.1:9944")]
-	chain_rpc: String,
-	/// RocksDB directory.
-	#[arg(long, default_value = "zgs-db")]
-	db_path: PathBuf,
-	/// Address for the zgs_* JSON-RPC (HTTP).
-	#[arg(long, default_value = "127.0.0.1:5678")]
-	rpc_addr: SocketAddr,
+	/// The chain's JSON-RPC endpoint (http). Formerly --chain-rpc.
+	#[arg(long, alias = "chain-rpc", default_value = "http://127.0.0.1:9944")]
+	chain: String,
+	/// Where the node keeps its data (RocksDB). Formerly --db-path.
+	#[arg(long, alias = "db-path", default_value = "zgs-db")]
+	base_path: PathBuf,
+	/// Address to serve the zgs_* JSON-RPC, /health and /metrics on. Formerly --rpc-addr.
+	#[arg(long, alias = "rpc-addr", default_value = "127.0.0.1:5678")]
+	listen: SocketAddr,
 	/// This node's shard, below --num-shard.
 	#[arg(long, default_value_t = 0)]
 	shard_id: u32,
@@ -32,37 +32,25 @@ struct Args {
 	sync_writes: bool,
 }
 
+/// Flags renamed to the daemons' common names; the old ones work for one more release.
+const RENAMED: &[(&str, &str)] =
+	&[("--chain-rpc", "--chain"), ("--db-path", "--base-path"), ("--rpc-addr", "--listen")];
+
 #[tokio::main]
 async fn main() {
-	tracing_subscriber::fmt()
-		.with_env_filter(
-			tracing_subscriber::EnvFilter::try_from_default_env()
-				.unwrap_or_else(|_| "info,jsonrpsee=warn".into()),
-		)
-		.with_writer(std::io::stderr)
-		.init();
+	zerog_daemon::process::init_tracing("info,jsonrpsee=warn");
+	zerog_daemon::process::warn_deprecated_flags(RENAMED);
 	let a = Args::parse();
 	let cfg = zerog_storage_node::Config {
-		chain_rpc: a.chain_rpc,
-		db_path: a.db_path,
-		rpc_addr: a.rpc_addr,
+		chain_rpc: a.chain,
+		db_path: a.base_path,
+		rpc_addr: a.listen,
 		shard: ShardConfig { shard_id: a.shard_id, num_shard: a.num_shard },
 		poll: Duration::from_millis(a.poll_ms.max(50)),
 		sync_writes: a.sync_writes,
 	};
-	// Ctrl-C or SIGTERM: stop serving and following; RocksDB closes cleanly.
-	let shutdown = async {
-		match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-			Ok(mut term) => tokio::select! {
-				_ = tokio::signal::ctrl_c() => {},
-				_ = term.recv() => {},
-			},
-			Err(_) => {
-				let _ = tokio::signal::ctrl_c().await;
-			}
-		}
-		tracing::info!("shutting down");
-	};
+	// SIGINT or SIGTERM: stop serving and following; RocksDB closes cleanly.
+	let shutdown = zerog_daemon::process::shutdown_signal("zgs-node");
 	if let Err(e) = zerog_storage_node::run(cfg, shutdown).await {
 		eprintln!("error: {e}");
 		std::process::exit(1);

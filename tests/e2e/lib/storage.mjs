@@ -24,7 +24,7 @@ export async function storageNode({ chainHttp, shardId, numShard }) {
     name: `zgs-node on ${port}`,
     binary: binary('zgs-node'),
     args: () => [
-      '--chain-rpc', chainHttp, '--db-path', dbPath, '--rpc-addr', `127.0.0.1:${port}`,
+      '--chain', chainHttp, '--base-path', dbPath, '--listen', `127.0.0.1:${port}`,
       '--shard-id', String(shardId), '--num-shard', String(numShard), '--poll-ms', '250',
     ],
     ready: async () => (await rpc(endpoint, 'zgs_getStatus')) !== undefined,
