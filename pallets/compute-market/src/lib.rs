@@ -42,12 +42,17 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod dispute;
 mod invariants;
+mod ledger;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
+mod services;
+mod settlement;
 #[cfg(test)]
 mod tests;
+mod views;
 pub mod weights;
 
 extern crate alloc;
@@ -337,14 +342,11 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{
-			fungible::{Inspect, InspectHold, Mutate, MutateHold},
-			tokens::{Fortitude, Precision, Restriction},
-		},
+		traits::fungible::{Inspect, Mutate, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::{
-		traits::{CheckedAdd, CheckedMul, IdentifyAccount, Saturating, Verify, Zero},
+		traits::{IdentifyAccount, Verify},
 		Perbill,
 	};
 
@@ -638,35 +640,17 @@ pub mod pallet {
 			bond: BalanceOf<T>,
 		) -> DispatchResult {
 			let provider = ensure_signed(origin)?;
-			ensure!(
-				!name.is_empty() && !model.is_empty() && !endpoint.is_empty(),
-				Error::<T>::EmptyField
-			);
-			ensure!(bond >= T::MinServiceBond::get(), Error::<T>::BondTooLow);
-			let count = ServiceCount::<T>::get(&provider);
-			ensure!(count < T::MaxServicesPerProvider::get(), Error::<T>::TooManyServices);
-			let id = NextServiceId::<T>::get();
-			let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
-			T::Currency::hold(&HoldReason::ServiceBond.into(), &provider, bond)?;
-			Services::<T>::insert(
-				id,
-				Service {
-					provider: provider.clone(),
-					kind,
-					name,
-					model,
-					endpoint,
-					input_price,
-					output_price,
-					signer,
-					bond,
-					status: ServiceStatus::Active,
-				},
-			);
-			ServiceCount::<T>::insert(&provider, count + 1);
-			NextServiceId::<T>::put(next);
-			Self::deposit_event(Event::ServiceRegistered { id, provider, kind, bond });
-			Ok(())
+			Self::do_register_service(
+				provider,
+				kind,
+				name,
+				model,
+				endpoint,
+				input_price,
+				output_price,
+				signer,
+				bond,
+			)
 		}
 
 		/// Changes an active service's endpoint, prices and response key. New prices
@@ -682,29 +666,7 @@ pub mod pallet {
 			signer: T::AccountId,
 		) -> DispatchResult {
 			let provider = ensure_signed(origin)?;
-			ensure!(!endpoint.is_empty(), Error::<T>::EmptyField);
-			Services::<T>::try_mutate(id, |service| -> DispatchResult {
-				let service = service.as_mut().ok_or(Error::<T>::UnknownService)?;
-				ensure!(service.provider == provider, Error::<T>::NotServiceProvider);
-				ensure!(service.status == ServiceStatus::Active, Error::<T>::ServiceRetiring);
-				service.endpoint = endpoint;
-				service.input_price = input_price;
-				service.output_price = output_price;
-				if service.signer != signer {
-					// The old key stays the service's: what it signed can still be disputed.
-					PastSigners::<T>::try_mutate(id, |past| {
-						if !past.contains(&service.signer) {
-							past.try_push(service.signer.clone())
-								.map_err(|_| Error::<T>::TooManyKeyRotations)?;
-						}
-						Ok::<_, Error<T>>(())
-					})?;
-					service.signer = signer;
-				}
-				Ok(())
-			})?;
-			Self::deposit_event(Event::ServiceUpdated { id });
-			Ok(())
+			Self::do_update_service(provider, id, endpoint, input_price, output_price, signer)
 		}
 
 		/// Retires a service: it settles what it served but takes no new funding; the
@@ -713,17 +675,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::retire_service())]
 		pub fn retire_service(origin: OriginFor<T>, id: ServiceId) -> DispatchResult {
 			let provider = ensure_signed(origin)?;
-			let until = frame_system::Pallet::<T>::block_number()
-				.saturating_add(T::RetirementPeriod::get().max(T::DisputeWindow::get()));
-			Services::<T>::try_mutate(id, |service| -> DispatchResult {
-				let service = service.as_mut().ok_or(Error::<T>::UnknownService)?;
-				ensure!(service.provider == provider, Error::<T>::NotServiceProvider);
-				ensure!(service.status == ServiceStatus::Active, Error::<T>::ServiceRetiring);
-				service.status = ServiceStatus::Retiring { until };
-				Ok(())
-			})?;
-			Self::deposit_event(Event::ServiceRetired { id, until });
-			Ok(())
+			Self::do_retire_service(provider, id)
 		}
 
 		/// Releases a retired service's remaining bond and removes the service.
@@ -731,29 +683,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::withdraw_bond().saturating_add(T::DbWeight::get().reads_writes(1, 2)))]
 		pub fn withdraw_bond(origin: OriginFor<T>, id: ServiceId) -> DispatchResult {
 			let provider = ensure_signed(origin)?;
-			let service = Services::<T>::get(id).ok_or(Error::<T>::UnknownService)?;
-			ensure!(service.provider == provider, Error::<T>::NotServiceProvider);
-			let ServiceStatus::Retiring { until } = service.status else {
-				return Err(Error::<T>::NotRetiring.into());
-			};
-			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(now >= until, Error::<T>::StillRetiring);
-			ensure!(
-				DisputableUntil::<T>::get(id).is_none_or(|last| now > last),
-				Error::<T>::DisputesOpen
-			);
-			let amount = T::Currency::release(
-				&HoldReason::ServiceBond.into(),
-				&provider,
-				service.bond,
-				Precision::BestEffort,
-			)?;
-			Services::<T>::remove(id);
-			PastSigners::<T>::remove(id);
-			DisputableUntil::<T>::remove(id);
-			ServiceCount::<T>::mutate(&provider, |c| *c = c.saturating_sub(1));
-			Self::deposit_event(Event::BondWithdrawn { id, amount });
-			Ok(())
+			Self::do_withdraw_bond(provider, id)
 		}
 
 		/// Adds funds to the caller's ledger (held from their balance). The first
@@ -762,15 +692,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::deposit())]
 		pub fn deposit(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
 			let user = ensure_signed(origin)?;
-			let current = Ledgers::<T>::get(&user);
-			let least = if current.is_some() { 1u32.into() } else { T::MinDeposit::get() };
-			ensure!(!amount.is_zero() && amount >= least, Error::<T>::AmountTooSmall);
-			let available =
-				current.unwrap_or_default().checked_add(&amount).ok_or(Error::<T>::Overflow)?;
-			T::Currency::hold(&HoldReason::Ledger.into(), &user, amount)?;
-			Ledgers::<T>::insert(&user, available);
-			Self::deposit_event(Event::Deposited { user, amount });
-			Ok(())
+			Self::do_deposit(user, amount)
 		}
 
 		/// Takes available ledger funds back to the caller's free balance.
@@ -778,13 +700,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::withdraw())]
 		pub fn withdraw(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
 			let user = ensure_signed(origin)?;
-			ensure!(!amount.is_zero(), Error::<T>::AmountTooSmall);
-			let available = Ledgers::<T>::get(&user).ok_or(Error::<T>::NoLedger)?;
-			ensure!(available >= amount, Error::<T>::InsufficientLedger);
-			T::Currency::release(&HoldReason::Ledger.into(), &user, amount, Precision::Exact)?;
-			Ledgers::<T>::insert(&user, available - amount);
-			Self::deposit_event(Event::Withdrawn { user, amount });
-			Ok(())
+			Self::do_withdraw(user, amount)
 		}
 
 		/// Moves ledger funds to the caller's sub-account with `provider`.
@@ -796,16 +712,7 @@ pub mod pallet {
 			amount: BalanceOf<T>,
 		) -> DispatchResult {
 			let user = ensure_signed(origin)?;
-			ensure!(!amount.is_zero(), Error::<T>::AmountTooSmall);
-			ensure!(ServiceCount::<T>::get(&provider) > 0, Error::<T>::UnknownProvider);
-			let available = Ledgers::<T>::get(&user).ok_or(Error::<T>::NoLedger)?;
-			ensure!(available >= amount, Error::<T>::InsufficientLedger);
-			let mut sub = SubAccounts::<T>::get(&user, &provider).unwrap_or_default();
-			sub.balance = sub.balance.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
-			SubAccounts::<T>::insert(&user, &provider, sub);
-			Ledgers::<T>::insert(&user, available - amount);
-			Self::deposit_event(Event::Funded { user, provider, amount });
-			Ok(())
+			Self::do_fund(user, provider, amount)
 		}
 
 		/// Asks `amount` back from the sub-account with `provider`; it returns to the
@@ -819,20 +726,7 @@ pub mod pallet {
 			amount: BalanceOf<T>,
 		) -> DispatchResult {
 			let user = ensure_signed(origin)?;
-			ensure!(!amount.is_zero(), Error::<T>::AmountTooSmall);
-			let unlock =
-				frame_system::Pallet::<T>::block_number().saturating_add(T::RefundLock::get());
-			SubAccounts::<T>::try_mutate(&user, &provider, |sub| -> DispatchResult {
-				let sub = sub.as_mut().ok_or(Error::<T>::NoSubAccount)?;
-				ensure!(sub.balance >= amount, Error::<T>::InsufficientSubAccount);
-				sub.balance -= amount;
-				sub.pending_refund =
-					sub.pending_refund.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
-				sub.refund_unlock = unlock;
-				Ok(())
-			})?;
-			Self::deposit_event(Event::RefundRequested { user, provider, amount, unlock });
-			Ok(())
+			Self::do_request_refund(user, provider, amount)
 		}
 
 		/// Returns an unlocked pending refund to the caller's ledger.
@@ -840,24 +734,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::complete_refund())]
 		pub fn complete_refund(origin: OriginFor<T>, provider: T::AccountId) -> DispatchResult {
 			let user = ensure_signed(origin)?;
-			let now = frame_system::Pallet::<T>::block_number();
-			let amount = SubAccounts::<T>::try_mutate(
-				&user,
-				&provider,
-				|sub| -> Result<BalanceOf<T>, DispatchError> {
-					let sub = sub.as_mut().ok_or(Error::<T>::NoSubAccount)?;
-					ensure!(!sub.pending_refund.is_zero(), Error::<T>::NoPendingRefund);
-					ensure!(now >= sub.refund_unlock, Error::<T>::RefundLocked);
-					Ok(core::mem::take(&mut sub.pending_refund))
-				},
-			)?;
-			let available = Ledgers::<T>::get(&user).unwrap_or_default();
-			Ledgers::<T>::insert(
-				&user,
-				available.checked_add(&amount).ok_or(Error::<T>::Overflow)?,
-			);
-			Self::deposit_event(Event::Refunded { user, provider, amount });
-			Ok(())
+			Self::do_complete_refund(user, provider)
 		}
 
 		/// Settles a batch of receipts for services the caller provides. Each receipt is
@@ -869,32 +746,7 @@ pub mod pallet {
 		))]
 		pub fn settle(origin: OriginFor<T>, receipts: ReceiptsOf<T>) -> DispatchResult {
 			let provider = ensure_signed(origin)?;
-			ensure!(!receipts.is_empty(), Error::<T>::AmountTooSmall);
-			let expires =
-				frame_system::Pallet::<T>::block_number().saturating_add(T::DisputeWindow::get());
-			let mut settled = 0u32;
-			let mut total = BalanceOf::<T>::zero();
-			for receipt in receipts.iter() {
-				let (outcome, fee) = match Self::settle_one(&provider, receipt, expires) {
-					Ok(fee) => (ReceiptOutcome::Settled, fee),
-					Err(outcome) => (outcome, Zero::zero()),
-				};
-				if outcome == ReceiptOutcome::Settled {
-					settled += 1;
-					total = total.saturating_add(fee);
-				}
-				Self::deposit_event(Event::ReceiptProcessed {
-					provider: provider.clone(),
-					user: receipt.request.user.clone(),
-					service: receipt.request.service,
-					nonce: receipt.request.nonce,
-					outcome,
-					fee,
-				});
-			}
-			let rejected = receipts.len() as u32 - settled;
-			Self::deposit_event(Event::BatchSettled { provider, settled, rejected, total });
-			Ok(())
+			Self::do_settle(provider, receipts)
 		}
 
 		/// Proves a provider misbehaved and slashes `DisputeSlash` of the service's bond
@@ -903,67 +755,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::dispute().saturating_add(past_signers_weight::<T>()))]
 		pub fn dispute(origin: OriginFor<T>, proof: DisputeProofOf<T>) -> DispatchResult {
 			ensure_signed(origin)?;
-			let now = frame_system::Pallet::<T>::block_number();
-			let statement = match &proof {
-				DisputeProof::Contradiction { statement, signature } => {
-					let service =
-						Services::<T>::get(statement.service).ok_or(Error::<T>::UnknownService)?;
-					Self::check_statement(statement.service, &service, statement, signature)?;
-					let record =
-						Settled::<T>::get((&service.provider, &statement.user, statement.nonce))
-							.filter(|r| r.service == statement.service)
-							.ok_or(Error::<T>::NothingToDispute)?;
-					ensure!(now <= record.expires, Error::<T>::DisputeWindowPassed);
-					let agrees = record.request_hash == statement.request_hash
-						&& record.response_hash == statement.response_hash
-						&& record.input_tokens == statement.input_tokens
-						&& record.output_tokens == statement.output_tokens;
-					ensure!(!agrees, Error::<T>::NoContradiction);
-					statement
-				}
-				DisputeProof::Equivocation { first, first_signature, second, second_signature } => {
-					ensure!(
-						first.user == second.user
-							&& first.service == second.service
-							&& first.nonce == second.nonce,
-						Error::<T>::NothingToDispute
-					);
-					ensure!(first != second, Error::<T>::NoContradiction);
-					let service =
-						Services::<T>::get(first.service).ok_or(Error::<T>::UnknownService)?;
-					Self::check_statement(first.service, &service, first, first_signature)?;
-					Self::check_statement(first.service, &service, second, second_signature)?;
-					first
-				}
-			};
-			let key = (statement.service, statement.user.clone(), statement.nonce);
-			ensure!(!Slashed::<T>::contains_key(&key), Error::<T>::AlreadySlashed);
-			let service =
-				Services::<T>::get(statement.service).ok_or(Error::<T>::UnknownService)?;
-			let amount = T::DisputeSlash::get() * service.bond;
-			let moved = T::Currency::transfer_on_hold(
-				&HoldReason::ServiceBond.into(),
-				&service.provider,
-				&statement.user,
-				amount,
-				Precision::BestEffort,
-				Restriction::Free,
-				Fortitude::Force,
-			)?;
-			Services::<T>::mutate(statement.service, |s| {
-				if let Some(s) = s {
-					s.bond = s.bond.saturating_sub(moved);
-				}
-			});
-			Slashed::<T>::insert(&key, now);
-			Self::deposit_event(Event::ProviderSlashed {
-				id: statement.service,
-				provider: service.provider,
-				user: statement.user.clone(),
-				nonce: statement.nonce,
-				amount: moved,
-			});
-			Ok(())
+			Self::do_dispute(proof)
 		}
 
 		/// Removes a settled-receipt record whose dispute window has passed (anyone may;
@@ -977,174 +769,7 @@ pub mod pallet {
 			nonce: RequestNonce,
 		) -> DispatchResult {
 			ensure_signed(origin)?;
-			let record =
-				Settled::<T>::get((&provider, &user, nonce)).ok_or(Error::<T>::UnknownReceipt)?;
-			ensure!(
-				frame_system::Pallet::<T>::block_number() > record.expires,
-				Error::<T>::NotExpired
-			);
-			Settled::<T>::remove((&provider, &user, nonce));
-			Self::deposit_event(Event::ReceiptReaped { provider, user, nonce });
-			Ok(())
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The bytes a user signs for a request: tag, genesis hash, request.
-		pub fn request_payload(request: &RequestOf<T>) -> alloc::vec::Vec<u8> {
-			(
-				REQUEST_TAG,
-				frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()),
-				request,
-			)
-				.encode()
-		}
-
-		/// The bytes a provider's key signs for a response: tag, genesis hash, statement.
-		pub fn response_payload(statement: &StatementOf<T>) -> alloc::vec::Vec<u8> {
-			(
-				RESPONSE_TAG,
-				frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()),
-				statement,
-			)
-				.encode()
-		}
-
-		/// The fee of a receipt at a service's prices, if it does not overflow.
-		pub fn metered_fee(
-			service: &ServiceOf<T>,
-			input: u32,
-			output: u32,
-		) -> Option<BalanceOf<T>> {
-			let input = service.input_price.checked_mul(&BalanceOf::<T>::from(input))?;
-			let output = service.output_price.checked_mul(&BalanceOf::<T>::from(output))?;
-			input.checked_add(&output)
-		}
-
-		/// The fee of `input` and `output` tokens at a service's current prices.
-		pub fn fee_of(service: ServiceId, input: u32, output: u32) -> Option<BalanceOf<T>> {
-			Self::metered_fee(&Services::<T>::get(service)?, input, output)
-		}
-
-		/// Whether `signature` over `statement` is by the service's key, or by one of its
-		/// earlier keys (a rotation does not make what a key signed deniable).
-		fn check_statement(
-			id: ServiceId,
-			service: &ServiceOf<T>,
-			statement: &StatementOf<T>,
-			signature: &T::Signature,
-		) -> DispatchResult {
-			let payload = Self::response_payload(statement);
-			let by_current = signature.verify(&payload[..], &service.signer);
-			ensure!(
-				by_current
-					|| PastSigners::<T>::get(id)
-						.iter()
-						.any(|key| signature.verify(&payload[..], key)),
-				Error::<T>::BadSignature
-			);
-			Ok(())
-		}
-
-		/// Checks one receipt and, if it holds, pays its fee. Touches nothing when it
-		/// does not.
-		fn settle_one(
-			provider: &T::AccountId,
-			receipt: &ReceiptOf<T>,
-			expires: BlockNumberFor<T>,
-		) -> Result<BalanceOf<T>, ReceiptOutcome> {
-			let request = &receipt.request;
-			let service =
-				Services::<T>::get(request.service).ok_or(ReceiptOutcome::UnknownService)?;
-			if &service.provider != provider {
-				return Err(ReceiptOutcome::NotServiceProvider);
-			}
-			let payload = Self::request_payload(request);
-			if !receipt.user_signature.verify(&payload[..], &request.user) {
-				return Err(ReceiptOutcome::BadSignature);
-			}
-			let mut sub = SubAccounts::<T>::get(&request.user, provider)
-				.ok_or(ReceiptOutcome::InsufficientFunds)?;
-			if request.nonce <= sub.last_nonce {
-				return Err(ReceiptOutcome::StaleNonce);
-			}
-			let fee = Self::metered_fee(&service, receipt.input_tokens, receipt.output_tokens)
-				.filter(|fee| *fee <= request.max_fee)
-				.ok_or(ReceiptOutcome::OverBudget)?;
-			let available = sub.balance.saturating_add(sub.pending_refund);
-			if fee > available {
-				return Err(ReceiptOutcome::InsufficientFunds);
-			}
-			if !fee.is_zero() {
-				let on_hold =
-					T::Currency::balance_on_hold(&HoldReason::Ledger.into(), &request.user);
-				if on_hold < fee {
-					return Err(ReceiptOutcome::InsufficientFunds);
-				}
-				T::Currency::transfer_on_hold(
-					&HoldReason::Ledger.into(),
-					&request.user,
-					provider,
-					fee,
-					Precision::Exact,
-					Restriction::Free,
-					Fortitude::Force,
-				)
-				.map_err(|_| ReceiptOutcome::InsufficientFunds)?;
-			}
-			// Take from the balance first, then from what waits for refund.
-			let from_balance = fee.min(sub.balance);
-			sub.balance -= from_balance;
-			sub.pending_refund -= fee - from_balance;
-			sub.last_nonce = request.nonce;
-			SubAccounts::<T>::insert(&request.user, provider, sub);
-			DisputableUntil::<T>::mutate(request.service, |last| {
-				*last = Some(last.map_or(expires, |l| l.max(expires)));
-			});
-			Settled::<T>::insert(
-				(provider, &request.user, request.nonce),
-				SettledReceipt {
-					service: request.service,
-					request_hash: request.request_hash,
-					response_hash: receipt.response_hash,
-					input_tokens: receipt.input_tokens,
-					output_tokens: receipt.output_tokens,
-					fee,
-					expires,
-				},
-			);
-			Ok(fee)
-		}
-
-		/// Every service, for the runtime API.
-		pub fn services(
-		) -> alloc::vec::Vec<ServiceInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
-			Services::<T>::iter()
-				.map(|(id, s)| ServiceInfo {
-					id,
-					provider: s.provider,
-					kind: s.kind,
-					name: s.name.into_inner(),
-					model: s.model.into_inner(),
-					endpoint: s.endpoint.into_inner(),
-					input_price: s.input_price,
-					output_price: s.output_price,
-					signer: s.signer,
-					bond: s.bond,
-					status: s.status,
-				})
-				.collect()
-		}
-
-		/// A user's ledger and sub-accounts, for the runtime API.
-		pub fn ledger(
-			user: &T::AccountId,
-		) -> Option<LedgerInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
-			let available = Ledgers::<T>::get(user)?;
-			Some(LedgerInfo {
-				available,
-				sub_accounts: SubAccounts::<T>::iter_prefix(user).collect(),
-			})
+			Self::do_reap_receipt(provider, user, nonce)
 		}
 	}
 }

@@ -54,10 +54,15 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod blobs;
+mod challenge;
 mod invariants;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
+mod payout;
+mod quorum;
+mod registry;
 #[cfg(test)]
 mod tests;
 pub mod weights;
@@ -66,7 +71,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use polkadot_sdk::{frame_support, frame_system, sp_io, sp_runtime};
+use polkadot_sdk::{frame_support, frame_system, sp_runtime};
 use scale_info::TypeInfo;
 pub use zerog_da_primitives::{CellProof, Commitment, CommitmentsRoot, CELL_BYTES, COLUMNS};
 
@@ -229,18 +234,15 @@ pub struct BlobInfo<AccountId, Balance, BlockNumber, Attesters> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::traits::tokens::{Fortitude, Restriction};
+
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{
-			fungible::{Inspect, Mutate, MutateHold},
-			tokens::{Precision, Preservation},
-		},
+		traits::fungible::{Inspect, Mutate, MutateHold},
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::{
-		traits::{AccountIdConversion, IdentifyAccount, Saturating, Verify, Zero},
+		traits::{IdentifyAccount, Saturating, Verify, Zero},
 		Perbill,
 	};
 
@@ -585,33 +587,7 @@ pub mod pallet {
 			bond: BalanceOf<T>,
 		) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
-			ensure!(!Signers::<T>::contains_key(&signer), Error::<T>::AlreadyRegistered);
-			ensure!(bond >= T::MinSignerBond::get(), Error::<T>::BondTooLow);
-			ensure!(
-				Signers::<T>::count() < T::MaxSigners::get().saturating_mul(2),
-				Error::<T>::TooManySigners
-			);
-			let displaced = Self::displaced_by(bond)?;
-			T::Currency::hold(&HoldReason::SignerBond.into(), &signer, bond)?;
-			if let Some(lowest) = displaced {
-				let epoch = CurrentEpoch::<T>::get().saturating_add(1);
-				Signers::<T>::mutate(&lowest, |s| {
-					if let Some(s) = s {
-						s.leaving = Some(epoch);
-					}
-				});
-				Self::deposit_event(Event::SignerDisplaced {
-					signer: lowest,
-					by: signer.clone(),
-					epoch,
-				});
-			}
-			Signers::<T>::insert(
-				&signer,
-				SignerInfo { key: key.clone(), bond, endpoint, leaving: None },
-			);
-			Self::deposit_event(Event::SignerRegistered { signer, key, bond });
-			Ok(())
+			Self::do_register_signer(signer, key, endpoint, bond)
 		}
 
 		/// Stops joining quorums from the next epoch.
@@ -619,15 +595,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::leave())]
 		pub fn leave(origin: OriginFor<T>) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
-			let epoch = CurrentEpoch::<T>::get().saturating_add(1);
-			Signers::<T>::try_mutate(&signer, |s| -> DispatchResult {
-				let s = s.as_mut().ok_or(Error::<T>::NotSigner)?;
-				ensure!(s.leaving.is_none(), Error::<T>::AlreadyLeaving);
-				s.leaving = Some(epoch);
-				Ok(())
-			})?;
-			Self::deposit_event(Event::SignerLeaving { signer, epoch });
-			Ok(())
+			Self::do_leave(signer)
 		}
 
 		/// Releases a departed signer's bond, `UnbondingEpochs` after it left.
@@ -635,22 +603,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::withdraw_bond().saturating_add(T::DbWeight::get().reads(1)))]
 		pub fn withdraw_bond(origin: OriginFor<T>) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
-			let info = Signers::<T>::get(&signer).ok_or(Error::<T>::NotSigner)?;
-			let free_from = info.leaving.map(|e| e.saturating_add(T::UnbondingEpochs::get()));
-			ensure!(
-				free_from.is_some_and(|e| CurrentEpoch::<T>::get() >= e),
-				Error::<T>::StillBonded
-			);
-			ensure!(OpenChallenges::<T>::get(&signer) == 0, Error::<T>::ChallengeOpen);
-			let bond = T::Currency::release(
-				&HoldReason::SignerBond.into(),
-				&signer,
-				info.bond,
-				Precision::BestEffort,
-			)?;
-			Signers::<T>::remove(&signer);
-			Self::deposit_event(Event::SignerRemoved { signer, bond });
-			Ok(())
+			Self::do_withdraw_bond(signer)
 		}
 
 		/// Submits a blob of `size` bytes by its row commitments, paying its fee.
@@ -662,40 +615,7 @@ pub mod pallet {
 			commitments: CommitmentsOf<T>,
 		) -> DispatchResult {
 			let submitter = ensure_signed(origin)?;
-			zerog_da_primitives::check_shape(size, commitments.len()).map_err(|e| match e {
-				zerog_da_primitives::ShapeError::Empty => Error::<T>::EmptyBlob,
-				zerog_da_primitives::ShapeError::TooLarge => Error::<T>::BlobTooLarge,
-				zerog_da_primitives::ShapeError::WrongRowCount => Error::<T>::WrongRowCount,
-			})?;
-			let epoch = CurrentEpoch::<T>::get();
-			ensure!(Quorums::<T>::get(epoch).is_some_and(|q| !q.is_empty()), Error::<T>::NoQuorum);
-			let fee = T::PricePerByte::get()
-				.checked_mul(&size.try_into().map_err(|_| Error::<T>::Overflow)?)
-				.ok_or(Error::<T>::Overflow)?;
-			let deadline = frame_system::Pallet::<T>::block_number()
-				.saturating_add(T::AttestationWindow::get());
-			let id = NextBlobId::<T>::get();
-			Deadlines::<T>::try_mutate(deadline, |ids| ids.try_push(id))
-				.map_err(|_| Error::<T>::TooManyBlobsInBlock)?;
-			T::Currency::transfer(&submitter, &Self::account_id(), fee, Preservation::Preserve)?;
-			let root = zerog_da_primitives::commitments_root(&commitments);
-			BlobCommitments::<T>::insert(id, commitments);
-			Blobs::<T>::insert(
-				id,
-				BlobInfo {
-					submitter: submitter.clone(),
-					size,
-					root,
-					epoch,
-					fee,
-					status: BlobStatus::Processing { deadline },
-					signed_columns: 0,
-					attesters: Default::default(),
-				},
-			);
-			NextBlobId::<T>::put(id.saturating_add(1));
-			Self::deposit_event(Event::BlobSubmitted { id, submitter, size, root, epoch, fee });
-			Ok(())
+			Self::do_submit(submitter, size, commitments)
 		}
 
 		/// A quorum member's signed attestation that it holds and checked its columns of
@@ -711,44 +631,7 @@ pub mod pallet {
 			signature: T::Signature,
 		) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
-			let id = attestation.blob;
-			let mut blob = Blobs::<T>::get(id).ok_or(Error::<T>::UnknownBlob)?;
-			ensure!(
-				matches!(blob.status, BlobStatus::Processing { .. }),
-				Error::<T>::NotProcessing
-			);
-			ensure!(attestation.epoch == blob.epoch, Error::<T>::WrongEpoch);
-			ensure!(
-				attestation.root == blob.root && attestation.size == blob.size,
-				Error::<T>::WrongBlob
-			);
-			let quorum = Quorums::<T>::get(blob.epoch).unwrap_or_default();
-			let member =
-				quorum.iter().find(|m| m.signer == signer).ok_or(Error::<T>::NotInQuorum)?;
-			ensure!(!blob.attesters.contains(&signer), Error::<T>::AlreadyAttested);
-			ensure!(
-				signature
-					.verify(&Self::attestation_payload(&signer, &attestation)[..], &member.key),
-				Error::<T>::BadSignature
-			);
-			blob.attesters.try_push(signer.clone()).map_err(|_| Error::<T>::AlreadyAttested)?;
-			blob.signed_columns = blob.signed_columns.saturating_add(member.columns);
-			let signed_columns = blob.signed_columns;
-			Self::deposit_event(Event::Attested {
-				id,
-				signer,
-				columns: member.columns,
-				signed_columns,
-			});
-			let confirmed = Self::is_confirmed(signed_columns);
-			if confirmed {
-				blob.status =
-					BlobStatus::Confirmed { at: frame_system::Pallet::<T>::block_number() };
-				Self::pay_attesters(&blob, &quorum);
-				Self::deposit_event(Event::BlobConfirmed { id });
-			}
-			Blobs::<T>::insert(id, blob);
-			Ok(if confirmed { None } else { Some(T::WeightInfo::attest()) }.into())
+			Self::do_attest(signer, attestation, signature)
 		}
 
 		/// Answers a sampling challenge with the cell and its KZG proof. Anyone may send
@@ -762,357 +645,7 @@ pub mod pallet {
 			proof: CellProof,
 		) -> DispatchResult {
 			ensure_signed(origin)?;
-			let c = Challenges::<T>::get(challenge).ok_or(Error::<T>::UnknownChallenge)?;
-			let commitment = BlobCommitments::<T>::get(c.blob)
-				.and_then(|cs| cs.get(c.row as usize).copied())
-				.ok_or(Error::<T>::UnknownBlob)?;
-			ensure!(
-				zerog_da_primitives::kzg::verify_cell(
-					&commitment,
-					u32::from(c.column),
-					&cell[..],
-					&proof
-				),
-				Error::<T>::BadCellProof
-			);
-			Challenges::<T>::remove(challenge);
-			ChallengeDeadlines::<T>::remove(c.deadline);
-			Self::close_challenge(&c);
-			let reward = T::ChallengeReward::get().min(RewardPool::<T>::get());
-			let paid = match T::Currency::transfer(
-				&Self::account_id(),
-				&c.signer,
-				reward,
-				Preservation::Preserve,
-			) {
-				Ok(_) => reward,
-				Err(_) => Zero::zero(),
-			};
-			RewardPool::<T>::mutate(|p| *p = p.saturating_sub(paid));
-			Self::deposit_event(Event::ChallengeAnswered {
-				id: challenge,
-				signer: c.signer,
-				reward: paid,
-			});
-			Ok(())
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The account holding fees in flight.
-		pub fn account_id() -> T::AccountId {
-			T::PalletId::get().into_account_truncating()
-		}
-
-		/// The bytes `signer`'s key signs: tag, genesis hash, signer, attestation.
-		pub fn attestation_payload(signer: &T::AccountId, attestation: &Attestation) -> Vec<u8> {
-			(
-				ATTESTATION_TAG,
-				frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()),
-				signer,
-				attestation,
-			)
-				.encode()
-		}
-
-		/// An epoch's quorum with column ranges and endpoints.
-		pub fn quorum_view(epoch: EpochIndex) -> Option<QuorumView<T::AccountId>> {
-			let quorum = Quorums::<T>::get(epoch)?;
-			let mut first_column = 0u16;
-			let members = quorum
-				.into_iter()
-				.map(|m| {
-					let endpoint = Signers::<T>::get(&m.signer)
-						.map(|s| s.endpoint.into_inner())
-						.unwrap_or_default();
-					let view = QuorumSigner {
-						signer: m.signer,
-						key: m.key,
-						first_column,
-						columns: m.columns,
-						endpoint,
-					};
-					first_column = first_column.saturating_add(m.columns);
-					view
-				})
-				.collect();
-			Some(QuorumView { epoch, members })
-		}
-
-		/// Whether `signed` columns are at least two thirds of [`COLUMNS`].
-		pub fn is_confirmed(signed: u16) -> bool {
-			3 * u32::from(signed) >= 2 * u32::from(COLUMNS)
-		}
-
-		/// Shares [`COLUMNS`] among `bonds` in proportion (largest remainders; ties to
-		/// the earlier entry). Entries that get no column are left out.
-		pub fn assign_columns(
-			bonds: &[(T::AccountId, T::AccountId, BalanceOf<T>)],
-		) -> Vec<QuorumMember<T::AccountId>> {
-			let total: u128 = bonds
-				.iter()
-				.map(|(_, _, b)| (*b).try_into().unwrap_or(u128::MAX / 2))
-				.fold(0u128, |a, b| a.saturating_add(b));
-			if total == 0 {
-				return Vec::new();
-			}
-			let columns = u128::from(COLUMNS);
-			let mut shares: Vec<(usize, u128, u128)> = bonds
-				.iter()
-				.enumerate()
-				.map(|(i, (_, _, b))| {
-					let b: u128 = (*b).try_into().unwrap_or(u128::MAX / 2);
-					// b * 128 cannot overflow: bonds are below u128::MAX / 2^8 in any real chain;
-					// saturate rather than panic if one is not.
-					let scaled = b.saturating_mul(columns);
-					(i, scaled / total, scaled % total)
-				})
-				.collect();
-			let given: u128 = shares.iter().map(|s| s.1).sum();
-			let mut left = columns.saturating_sub(given);
-			let mut order: Vec<usize> = (0..shares.len()).collect();
-			order.sort_by(|&a, &b| shares[b].2.cmp(&shares[a].2).then(a.cmp(&b)));
-			for i in order {
-				if left == 0 {
-					break;
-				}
-				shares[i].1 += 1;
-				left -= 1;
-			}
-			shares
-				.into_iter()
-				.filter(|s| s.1 > 0)
-				.map(|(i, n, _)| QuorumMember {
-					signer: bonds[i].0.clone(),
-					key: bonds[i].1.clone(),
-					columns: n as u16,
-				})
-				.collect()
-		}
-
-		/// Starts the next epoch: draws its quorum from the signers not leaving.
-		pub(crate) fn start_epoch() -> Weight {
-			let epoch = CurrentEpoch::<T>::get().saturating_add(1);
-			let mut bonds: Vec<_> = Signers::<T>::iter()
-				.filter(|(_, s)| s.leaving.is_none_or(|e| epoch < e))
-				.map(|(a, s)| (a, s.key, s.bond))
-				.collect();
-			bonds.sort_by(|a, b| a.0.cmp(&b.0));
-			let members = Self::assign_columns(&bonds);
-			let count = members.len() as u32;
-			// At most MaxSigners signers exist, so the quorum always fits.
-			let quorum: QuorumOf<T> = BoundedVec::truncate_from(members);
-			Quorums::<T>::insert(epoch, quorum);
-			EpochFirstBlob::<T>::insert(epoch, NextBlobId::<T>::get());
-			// A quorum out of retention has no blob left to attest or be challenged on.
-			if let Some(old) = epoch.checked_sub(T::RetentionEpochs::get().max(1)) {
-				Quorums::<T>::remove(old);
-				EpochFirstBlob::<T>::remove(old);
-				if let Some(first) = EpochFirstBlob::<T>::get(old.saturating_add(1)) {
-					ChallengeFloor::<T>::put(first);
-				}
-			}
-			CurrentEpoch::<T>::put(epoch);
-			Self::deposit_event(Event::EpochStarted { epoch, signers: count });
-			T::DbWeight::get().reads_writes(u64::from(Signers::<T>::count()) + 3, 6)
-		}
-
-		/// Draws a sampling challenge: a confirmed blob in retention, one of its
-		/// attesters, a cell in one of that attester's columns.
-		pub(crate) fn issue_challenge(now: BlockNumberFor<T>) -> Weight {
-			let db = T::DbWeight::get();
-			let (floor, next) = (ChallengeFloor::<T>::get(), NextBlobId::<T>::get());
-			if next <= floor {
-				return db.reads(2);
-			}
-			let seed = sp_io::hashing::blake2_256(
-				&(b"zg/da/challenge", frame_system::Pallet::<T>::parent_hash(), now).encode(),
-			);
-			let draw = |i: usize| {
-				u64::from_le_bytes(seed[i * 8..i * 8 + 8].try_into().unwrap_or_default())
-			};
-			let id = floor + draw(0) % (next - floor);
-			let Some(blob) = Blobs::<T>::get(id) else { return db.reads(3) };
-			if !matches!(blob.status, BlobStatus::Confirmed { .. }) {
-				return db.reads(3);
-			}
-			let Some(quorum) = Quorums::<T>::get(blob.epoch) else { return db.reads(4) };
-			let mut first = 0u16;
-			let mut holders = Vec::new();
-			for m in quorum.iter() {
-				if blob.attesters.contains(&m.signer) && m.columns > 0 {
-					holders.push((m.signer.clone(), first, m.columns));
-				}
-				first = first.saturating_add(m.columns);
-			}
-			if holders.is_empty() {
-				return db.reads(4);
-			}
-			let (signer, first, columns) =
-				holders.swap_remove((draw(1) % holders.len() as u64) as usize);
-			let column = first + (draw(2) % u64::from(columns)) as u16;
-			let row = (draw(3) % u64::from(zerog_da_primitives::rows_for(blob.size))) as u32;
-			let deadline = now.saturating_add(T::ChallengeWindow::get());
-			if ChallengeDeadlines::<T>::contains_key(deadline) {
-				return db.reads(5);
-			}
-			let cid = NextChallengeId::<T>::get();
-			NextChallengeId::<T>::put(cid.saturating_add(1));
-			Challenges::<T>::insert(
-				cid,
-				Challenge { blob: id, row, column, signer: signer.clone(), deadline },
-			);
-			ChallengeDeadlines::<T>::insert(deadline, cid);
-			OpenChallenges::<T>::mutate(&signer, |n| *n = n.saturating_add(1));
-			ChallengedBlobs::<T>::mutate(id, |n| *n = n.saturating_add(1));
-			Self::deposit_event(Event::ChallengeIssued {
-				id: cid,
-				blob: id,
-				row,
-				column,
-				signer,
-				deadline,
-			});
-			db.reads_writes(8, 5)
-		}
-
-		/// Forgets an answered or expired challenge in the per-signer and per-blob counts.
-		fn close_challenge(c: &ChallengeOf<T>) {
-			OpenChallenges::<T>::mutate_exists(&c.signer, |n| {
-				*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
-			});
-			ChallengedBlobs::<T>::mutate_exists(c.blob, |n| {
-				*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
-			});
-		}
-
-		/// Whom a registration with `bond` displaces: nobody while fewer than `MaxSigners`
-		/// signers are active; else the active signer with the lowest bond (the highest
-		/// account id among equals), if `bond` is higher.
-		fn displaced_by(bond: BalanceOf<T>) -> Result<Option<T::AccountId>, Error<T>> {
-			let mut active = 0u32;
-			let mut lowest: Option<(T::AccountId, BalanceOf<T>)> = None;
-			for (who, s) in Signers::<T>::iter().filter(|(_, s)| s.leaving.is_none()) {
-				active += 1;
-				let lower = match &lowest {
-					None => true,
-					Some((w, b)) => s.bond < *b || (s.bond == *b && who > *w),
-				};
-				if lower {
-					lowest = Some((who, s.bond));
-				}
-			}
-			if active < T::MaxSigners::get() {
-				return Ok(None);
-			}
-			match lowest {
-				Some((who, b)) if bond > b => Ok(Some(who)),
-				_ => Err(Error::<T>::TooManySigners),
-			}
-		}
-
-		/// Slashes the signer of the challenge whose window ends at `now`, if unanswered.
-		fn expire_challenge(now: BlockNumberFor<T>) -> Weight {
-			let db = T::DbWeight::get();
-			let Some(cid) = ChallengeDeadlines::<T>::take(now) else { return db.reads(1) };
-			let Some(c) = Challenges::<T>::take(cid) else { return db.reads_writes(2, 1) };
-			Self::close_challenge(&c);
-			let mut amount = Zero::zero();
-			if let Some(mut info) = Signers::<T>::get(&c.signer) {
-				let want = T::ChallengeSlash::get().min(info.bond);
-				amount = T::Currency::transfer_on_hold(
-					&HoldReason::SignerBond.into(),
-					&c.signer,
-					&Self::account_id(),
-					want,
-					Precision::BestEffort,
-					Restriction::Free,
-					Fortitude::Force,
-				)
-				.unwrap_or_default();
-				info.bond = info.bond.saturating_sub(amount);
-				Signers::<T>::insert(&c.signer, info);
-				RewardPool::<T>::mutate(|p| *p = p.saturating_add(amount));
-			}
-			Self::deposit_event(Event::SignerSlashed { id: cid, signer: c.signer, amount });
-			db.reads_writes(5, 6)
-		}
-
-		/// Drops the commitments of up to `MaxPrunedPerBlock` blobs out of retention.
-		fn prune_commitments() -> Weight {
-			let (from, floor) = (PrunedBelow::<T>::get(), ChallengeFloor::<T>::get());
-			if from >= floor {
-				return T::DbWeight::get().reads(2);
-			}
-			let mut to =
-				floor.min(from.saturating_add(u64::from(T::MaxPrunedPerBlock::get().max(1))));
-			for id in from..to {
-				// A blob with an open challenge keeps its commitments (and holds back the
-				// ones after it) until the challenge is answered or expires.
-				if ChallengedBlobs::<T>::contains_key(id) {
-					to = id;
-					break;
-				}
-				BlobCommitments::<T>::remove(id);
-			}
-			PrunedBelow::<T>::put(to);
-			T::DbWeight::get().reads_writes(2 + (to - from) + 1, 1 + (to - from))
-		}
-
-		/// Fails the blobs whose window ends at `now` and are still processing.
-		fn expire(now: BlockNumberFor<T>) -> Weight {
-			let ids = Deadlines::<T>::take(now);
-			let n = ids.len() as u64;
-			for id in ids {
-				let Some(mut blob) = Blobs::<T>::get(id) else { continue };
-				if !matches!(blob.status, BlobStatus::Processing { .. }) {
-					continue;
-				}
-				blob.status = BlobStatus::InsufficientSignatures;
-				BlobCommitments::<T>::remove(id);
-				// The fee came in from the submitter; the pallet account holds it.
-				let _ = T::Currency::transfer(
-					&Self::account_id(),
-					&blob.submitter,
-					blob.fee,
-					Preservation::Expendable,
-				);
-				Self::deposit_event(Event::BlobFailed { id, signed_columns: blob.signed_columns });
-				Blobs::<T>::insert(id, blob);
-			}
-			T::DbWeight::get().reads_writes(1 + 2 * n, 1 + 3 * n)
-		}
-
-		/// Pays a confirmed blob's fee, less the challenge pool's share, to its attesters in proportion to their columns
-		/// (rounded down; the rounding remainder goes to the attester with the most
-		/// columns, so the whole fee is paid whatever the quorum's order).
-		fn pay_attesters(blob: &BlobOf<T>, quorum: &QuorumOf<T>) {
-			let signed = u128::from(blob.signed_columns.max(1));
-			let pooled = T::ChallengeShare::get() * blob.fee;
-			RewardPool::<T>::mutate(|p| *p = p.saturating_add(pooled));
-			let fee: u128 = blob.fee.saturating_sub(pooled).try_into().unwrap_or(0);
-			let members: Vec<_> =
-				quorum.iter().filter(|m| blob.attesters.contains(&m.signer)).collect();
-			let mut shares: Vec<u128> = members
-				.iter()
-				.map(|m| fee.saturating_mul(u128::from(m.columns)) / signed)
-				.collect();
-			let paid: u128 = shares.iter().sum();
-			if let Some(top) = (0..members.len())
-				.max_by(|&a, &b| members[a].columns.cmp(&members[b].columns).then(b.cmp(&a)))
-			{
-				shares[top] = shares[top].saturating_add(fee.saturating_sub(paid));
-			}
-			for (m, share) in members.iter().zip(shares) {
-				if let Ok(amount) = BalanceOf::<T>::try_from(share) {
-					let _ = T::Currency::transfer(
-						&Self::account_id(),
-						&m.signer,
-						amount,
-						Preservation::Expendable,
-					);
-				}
-			}
+			Self::do_respond(challenge, cell, proof)
 		}
 	}
 }
