@@ -300,9 +300,22 @@ impl Chain {
 		})
 	}
 
-	/// The JSON-RPC connection, for the pallets' typed RPC clients
-	/// (`pallet_storage_market_rpc::StorageMarketApiClient` and its siblings).
-	pub fn rpc(&self) -> &HttpClient {
+	/// The storage market's typed RPC client (`storageMarket_*`).
+	pub fn storage_market(
+		&self,
+	) -> &(impl pallet_storage_market_rpc::StorageMarketApiClient<H256, AccountId32> + Sync) {
+		&self.rpc
+	}
+
+	/// The compute market's typed RPC client (`compute_*`).
+	pub fn compute_market(
+		&self,
+	) -> &(impl pallet_compute_market_rpc::ComputeMarketApiClient<H256, AccountId32> + Sync) {
+		&self.rpc
+	}
+
+	/// The DA pallet's typed RPC client (`da_*`).
+	pub fn da(&self) -> &(impl pallet_da_commitments_rpc::DaApiClient<H256, AccountId32> + Sync) {
 		&self.rpc
 	}
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use zerog_chain_client::{Chain, Included};
 use zerog_compute_provider::{
-	chain_view::{market, ChainView, RpcView, ServiceView},
+	chain_view::{ChainView, RpcView, ServiceView},
 	client::{chat_body, ProviderClient},
 	protocol::{AccountId, Balance, Proof, SignedRequest},
 };
@@ -70,13 +70,13 @@ pub async fn submit(
 
 /// `user`'s ledger, if they opened one.
 pub async fn ledger(chain: &Chain, user: &AccountId) -> Result<Option<Ledger<AccountId>>, String> {
-	market(chain).ledger(user.clone(), None).await.map_err(|e| e.to_string())
+	chain.compute_market().ledger(user.clone(), None).await.map_err(|e| e.to_string())
 }
 
 /// Prints the services.
 pub async fn print_services(chain: &Chain, json_out: bool) -> Result<(), String> {
 	if json_out {
-		let all = market(chain).services(None).await.map_err(|e| e.to_string())?;
+		let all = chain.compute_market().services(None).await.map_err(|e| e.to_string())?;
 		println!("{}", serde_json::to_value(all).map_err(|e| e.to_string())?);
 		return Ok(());
 	}
@@ -262,7 +262,8 @@ pub async fn verify(chain: &Chain, file: &Path, json_out: bool) -> Result<(), St
 		.zerog
 		.verify(genesis, &service.signer, Some(t.response.as_bytes()))
 		.map_err(|e| format!("NOT VALID: {e}"))?;
-	let fee: Option<Balance> = market(chain)
+	let fee: Option<Balance> = chain
+		.compute_market()
 		.fee(service.id, statement.input_tokens, statement.output_tokens, None)
 		.await
 		.map_err(|e| e.to_string())?

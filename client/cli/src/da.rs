@@ -28,7 +28,6 @@ use parking_lot::Mutex;
 
 use pallet_da_commitments::{BlobId, BlobStatus};
 use pallet_da_commitments_rpc::{BlobStatus as RpcBlobStatus, DaApiClient};
-use polkadot_sdk::sp_core::{crypto::AccountId32, H256};
 use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519};
 use serde_json::json;
 use zerog_chain_client::Chain;
@@ -255,14 +254,10 @@ pub async fn submit(
 	}
 }
 
-/// The DA pallet's typed RPC client over a chain connection.
-fn da_rpc(chain: &Chain) -> &(impl DaApiClient<H256, AccountId32> + Sync) {
-	chain.rpc()
-}
-
 /// `zg da status`: one read of the blob (`da_blob`), printed as JSON or text.
 pub async fn status(chain: &Chain, id: BlobId, json: bool) -> Result<(), String> {
-	let blob = da_rpc(chain)
+	let blob = chain
+		.da()
 		.blob(id, None)
 		.await
 		.map_err(|e| e.to_string())?
@@ -294,7 +289,7 @@ pub async fn status(chain: &Chain, id: BlobId, json: bool) -> Result<(), String>
 
 /// `zg da quorum`: one read of the quorum (`da_quorum`), printed as JSON or text.
 pub async fn quorum(chain: &Chain, epoch: Option<u32>, json: bool) -> Result<(), String> {
-	let q = da_rpc(chain).quorum(epoch, None).await.map_err(|e| e.to_string())?;
+	let q = chain.da().quorum(epoch, None).await.map_err(|e| e.to_string())?;
 	if json {
 		println!("{}", serde_json::to_value(&q).map_err(|e| e.to_string())?);
 		return Ok(());

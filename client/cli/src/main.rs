@@ -387,7 +387,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 			}
 		}
 		StorageCmd::Nodes => {
-			let nodes = storage::market(&chain).nodes(None).await.map_err(|e| e.to_string())?;
+			let nodes = chain.storage_market().nodes(None).await.map_err(|e| e.to_string())?;
 			println!("{} storage nodes registered", nodes.len());
 			let clients = storage::discover(&chain, &[], true).await.unwrap_or_default();
 			for n in nodes {

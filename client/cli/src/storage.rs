@@ -37,7 +37,7 @@ use zerog_storage_primitives::{
 };
 
 use pallet_storage_market_rpc::{Entry, Hex, NodeStatus, StorageMarketApiClient};
-use polkadot_sdk::sp_core::{crypto::AccountId32, H256};
+use polkadot_sdk::sp_core::crypto::AccountId32;
 use zerog_chain_client::Chain;
 
 const SEG: u64 = SEGMENT_SIZE as u64;
@@ -60,11 +60,6 @@ fn node_rpc(endpoint: &str) -> Result<HttpClient, String> {
 		.map_err(|e| format!("{endpoint}: {e}"))
 }
 
-/// The storage market's typed RPC client over a chain connection.
-pub fn market(chain: &Chain) -> &(impl StorageMarketApiClient<H256, AccountId32> + Sync) {
-	chain.rpc()
-}
-
 /// The storage nodes to use: those given with `--node` (asked for their shard), or the
 /// active nodes registered on chain. Nodes that do not answer are left out when `lenient`.
 pub async fn discover(
@@ -74,7 +69,7 @@ pub async fn discover(
 ) -> Result<Vec<NodeClient>, String> {
 	let mut out = Vec::new();
 	if explicit.is_empty() {
-		for n in market(chain).nodes(None).await.map_err(|e| e.to_string())? {
+		for n in chain.storage_market().nodes(None).await.map_err(|e| e.to_string())? {
 			if n.status != NodeStatus::Active {
 				continue;
 			}
@@ -383,10 +378,12 @@ pub async fn upload(
 
 	// On chain already (an earlier, interrupted run, or anyone who uploaded the same
 	// file)? Else submit and wait for finality.
-	let existing = market(chain).file_status(Hex(id), None).await.map_err(|e| e.to_string())?;
+	let existing =
+		chain.storage_market().file_status(Hex(id), None).await.map_err(|e| e.to_string())?;
 	let mut submitted = existing.is_none();
 	if submitted {
-		let quote = market(chain)
+		let quote = chain
+			.storage_market()
 			.quote(encoded_size, opts.months, None)
 			.await
 			.map_err(|e| e.to_string())?;
@@ -434,7 +431,8 @@ pub async fn upload(
 			Err(e) => return Err(e.to_string()),
 		}
 	}
-	let seq = market(chain)
+	let seq = chain
+		.storage_market()
 		.file_status(Hex(id), None)
 		.await
 		.map_err(|e| e.to_string())?
@@ -620,7 +618,8 @@ pub struct OnChainFile {
 /// Looks file `id` up on chain and reads its encoding. The entry must hash to `id`
 /// (root, size and tags), so what it says about the file is what its uploader submitted.
 pub async fn lookup(chain: &Chain, id: &FileId) -> Result<OnChainFile, String> {
-	let entry = market(chain).file_status(Hex(*id), None).await.map_err(|e| e.to_string())?;
+	let entry =
+		chain.storage_market().file_status(Hex(*id), None).await.map_err(|e| e.to_string())?;
 	let Some(entry) = entry else {
 		return Err(format!(
 			"file {} is not on chain (a file is named by the id `zg storage upload` printed)",

@@ -7,7 +7,6 @@ use std::{collections::HashMap, sync::Arc};
 
 use futures::future::BoxFuture;
 use pallet_compute_market_rpc::{ComputeMarketApiClient, Service, ServiceKind, ServiceStatus};
-use polkadot_sdk::sp_core::H256;
 use zerog_chain_client::Chain;
 
 use crate::protocol::{AccountId, Balance};
@@ -85,14 +84,9 @@ impl From<Service<AccountId>> for ServiceView {
 	}
 }
 
-/// The compute market's typed RPC client over a chain connection.
-pub fn market(chain: &Chain) -> &(impl ComputeMarketApiClient<H256, AccountId> + Sync) {
-	chain.rpc()
-}
-
 /// Every service on chain, at the best block.
 pub async fn services(chain: &Chain) -> Result<Vec<ServiceView>, String> {
-	let all = market(chain).services(None).await.map_err(|e| e.to_string())?;
+	let all = chain.compute_market().services(None).await.map_err(|e| e.to_string())?;
 	Ok(all.into_iter().map(ServiceView::from).collect())
 }
 
@@ -116,7 +110,8 @@ impl ChainView for RpcView {
 	) -> BoxFuture<'_, Result<Option<SubAccount>, String>> {
 		let (user, provider) = (user.clone(), provider.clone());
 		Box::pin(async move {
-			let ledger = market(&self.chain).ledger(user, None).await.map_err(|e| e.to_string())?;
+			let ledger =
+				self.chain.compute_market().ledger(user, None).await.map_err(|e| e.to_string())?;
 			Ok(ledger.and_then(|l| {
 				l.sub_accounts.into_iter().find(|s| s.provider == provider).map(|s| SubAccount {
 					balance: s.balance,
