@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: installs what is missing, builds, then runs
-#   0. the lint gate: cargo fmt --check, and clippy on every target with warnings denied
+#   0. the lint gate: cargo fmt --check, no client crate linking the runtime or a pallet
+#      (scripts/check-client-deps.mjs), and clippy on every target with warnings denied
 #   1. Rust unit tests (runtime, pallets, clients)  cargo test --release --workspace,
 #      and the pallet benchmarks run as tests         (--features runtime-benchmarks)
 #   2. end-to-end tests with real clients           node --test tests/e2e
@@ -16,6 +17,9 @@ t_setup=$(date +%s)
 
 zg_log "lint: cargo fmt --check"
 (cd "$ZG_ROOT" && cargo fmt --all --check) || zg_die "cargo fmt --check failed: run cargo fmt --all"
+zg_log "lint: no client crate links the runtime or a pallet"
+(cd "$ZG_ROOT" && node scripts/check-client-deps.mjs) \
+	|| zg_die "a client crate depends on the runtime or a pallet: share the type through primitives/"
 
 zg_build
 t_build=$(date +%s)

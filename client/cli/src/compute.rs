@@ -14,7 +14,6 @@ use zerog_compute_provider::{
 	client::{chat_body, ProviderClient},
 	protocol::{AccountId, Balance, Proof, SignedRequest},
 };
-use zerog_runtime::RuntimeCall;
 
 use zerog_daemon::amount::format_zg;
 
@@ -63,9 +62,9 @@ pub async fn provider_of(chain: &Chain, who: &str) -> Result<AccountId, String> 
 pub async fn submit(
 	chain: &Chain,
 	signer: &sr25519::Pair,
-	call: pallet_compute_market::Call<zerog_runtime::Runtime>,
+	call: impl zerog_chain_client::Payload,
 ) -> Result<Included, String> {
-	chain.submit(RuntimeCall::ComputeMarket(call), signer, false).await.map_err(|e| e.to_string())
+	chain.submit(&call, signer, false).await.map_err(|e| e.to_string())
 }
 
 /// `user`'s ledger, if they opened one.

@@ -26,7 +26,6 @@ use std::{
 use futures::StreamExt;
 use parking_lot::Mutex;
 
-use pallet_da_commitments::{BlobId, BlobStatus};
 use pallet_da_commitments_rpc::{BlobStatus as RpcBlobStatus, DaApiClient};
 use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519};
 use serde_json::json;
@@ -36,6 +35,7 @@ use zerog_da_encoding::{
 	spec::{rows_for, COLUMNS, COLUMNS_TO_RECOVER, MAX_BLOB_SIZE},
 	verify_cells, CellRef, DaError,
 };
+use zerog_da_primitives::{BlobId, BlobStatus};
 use zerog_da_signer::{
 	chain::{Blob, DaChain, Quorum},
 	http::SignerClient,
@@ -427,7 +427,7 @@ struct RowRebuilt {
 fn rebuild_row(
 	size: u64,
 	row: u32,
-	commitments: &[pallet_da_commitments::Commitment],
+	commitments: &[zerog_da_primitives::Commitment],
 	spans: &[(u16, u16)],
 	fetched: Vec<(usize, Result<Vec<CellRecord>, String>)>,
 ) -> RowRebuilt {

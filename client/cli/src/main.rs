@@ -36,7 +36,7 @@ use zerog_erasure::CodeParams;
 use zerog_storage_node::api::{parse_hash, to_hex};
 use zerog_storage_primitives::ShardConfig;
 
-use chain::Chain;
+use chain::{account, bounded, to_chain, zerog, Chain};
 
 use zerog_daemon::amount::{format_zg, parse_zg, ZG};
 
@@ -425,19 +425,19 @@ async fn run(cli: Cli) -> Result<(), String> {
 				));
 			}
 			let signer = chain::signer(&suri)?;
-			let endpoint_bytes = endpoint
-				.clone()
-				.into_bytes()
-				.try_into()
-				.map_err(|_| "endpoint longer than 128 bytes")?;
-			let call = zerog_runtime::RuntimeCall::StorageMarket(
-				pallet_storage_market::Call::register_node {
-					endpoint: endpoint_bytes,
-					shard,
-					bond: bond.checked_mul(ZG).ok_or("bond too large")?,
-				},
+			let most = chain
+				.constant(zerog::constants().storage_market().max_endpoint_len())
+				.await
+				.map_err(|e| e.to_string())?;
+			if endpoint.len() > most as usize {
+				return Err(format!("endpoint longer than the chain's {most} bytes"));
+			}
+			let call = zerog::tx().storage_market().register_node(
+				bounded(endpoint.clone().into_bytes()),
+				to_chain(&shard).map_err(|e| e.to_string())?,
+				bond.checked_mul(ZG).ok_or("bond too large")?,
 			);
-			let inc = chain.submit(call, &signer, true).await.map_err(|e| e.to_string())?;
+			let inc = chain.submit(&call, &signer, true).await.map_err(|e| e.to_string())?;
 			println!(
 				"registered {endpoint} (shard {shard_id}/{num_shard}) for {} in block {}",
 				chain::address(&signer),
@@ -449,7 +449,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 }
 
 async fn run_compute(chain: &Chain, cmd: ComputeCmd, json: bool) -> Result<(), String> {
-	use pallet_compute_market::Call;
+	let call = zerog::tx().compute_market();
 	let done = |what: String, inc: chain::Included| {
 		if json {
 			println!(
@@ -468,7 +468,7 @@ async fn run_compute(chain: &Chain, cmd: ComputeCmd, json: bool) -> Result<(), S
 		}
 		ComputeCmd::Deposit { amount, suri } => {
 			let (signer, amount) = (chain::signer(&suri)?, parse_zg(&amount)?);
-			let inc = compute::submit(chain, &signer, Call::deposit { amount }).await?;
+			let inc = compute::submit(chain, &signer, call.deposit(amount)).await?;
 			done(
 				format!(
 					"deposited {} into {}'s compute ledger",
@@ -480,14 +480,15 @@ async fn run_compute(chain: &Chain, cmd: ComputeCmd, json: bool) -> Result<(), S
 		}
 		ComputeCmd::Withdraw { amount, suri } => {
 			let (signer, amount) = (chain::signer(&suri)?, parse_zg(&amount)?);
-			let inc = compute::submit(chain, &signer, Call::withdraw { amount }).await?;
+			let inc = compute::submit(chain, &signer, call.withdraw(amount)).await?;
 			done(format!("withdrew {} from the compute ledger", format_zg(amount)), inc);
 		}
 		ComputeCmd::Fund { provider, amount, suri } => {
 			let (signer, amount) = (chain::signer(&suri)?, parse_zg(&amount)?);
 			let provider = compute::provider_of(chain, &provider).await?;
 			let who = provider.to_ss58check();
-			let inc = compute::submit(chain, &signer, Call::fund { provider, amount }).await?;
+			let inc =
+				compute::submit(chain, &signer, call.fund(account(&provider), amount)).await?;
 			done(format!("funded provider {who} with {}", format_zg(amount)), inc);
 		}
 		ComputeCmd::Refund { provider, amount, complete, suri } => {
@@ -497,20 +498,22 @@ async fn run_compute(chain: &Chain, cmd: ComputeCmd, json: bool) -> Result<(), S
 			match (complete, amount) {
 				(true, None) => {
 					let inc =
-						compute::submit(chain, &signer, Call::complete_refund { provider }).await?;
+						compute::submit(chain, &signer, call.complete_refund(account(&provider)))
+							.await?;
 					done(format!("refund from provider {who} returned to the ledger"), inc);
 				}
 				(false, Some(amount)) => {
 					let amount = parse_zg(&amount)?;
-					let inc =
-						compute::submit(chain, &signer, Call::request_refund { provider, amount })
-							.await?;
-					let unlock = inc.events.iter().find_map(|e| match e {
-						zerog_runtime::RuntimeEvent::ComputeMarket(
-							pallet_compute_market::Event::RefundRequested { unlock, .. },
-						) => Some(*unlock),
-						_ => None,
-					});
+					let inc = compute::submit(
+						chain,
+						&signer,
+						call.request_refund(account(&provider), amount),
+					)
+					.await?;
+					let unlock = inc
+						.find_first::<zerog::compute_market::events::RefundRequested>()
+						.map_err(|e| e.to_string())?
+						.map(|e| e.unlock);
 					let when =
 						unlock
 							.map(|u| {

@@ -38,6 +38,7 @@ use zerog_storage_primitives::{
 
 use pallet_storage_market_rpc::{Entry, Hex, NodeStatus, StorageMarketApiClient};
 use polkadot_sdk::sp_core::crypto::AccountId32;
+use zerog_chain_client::zerog;
 use zerog_chain_client::Chain;
 
 const SEG: u64 = SEGMENT_SIZE as u64;
@@ -393,12 +394,12 @@ pub async fn upload(
 				opts.months
 			));
 		};
-		let call = zerog_runtime::RuntimeCall::StorageMarket(pallet_storage_market::Call::submit {
-			size: submission.size,
+		let call = zerog::tx().storage_market().submit(
+			submission.size,
 			root,
-			tags: submission.tags,
-			lifetime_months: opts.months,
-		});
+			submission.tags,
+			opts.months,
+		);
 		if !opts.quiet {
 			eprintln!(
 				"submitting file {} ({} encoded bytes, fee {} wei)",
@@ -407,14 +408,12 @@ pub async fn upload(
 				fee
 			);
 		}
-		match chain.submit(call, signer, true).await {
+		match chain.submit(&call, signer, true).await {
 			Ok(inc) => {
-				let submitted_seq = inc.events.iter().find_map(|e| match e {
-					zerog_runtime::RuntimeEvent::StorageMarket(
-						pallet_storage_market::Event::Submitted { seq, .. },
-					) => Some(*seq),
-					_ => None,
-				});
+				let submitted_seq = inc
+					.find_first::<zerog::storage_market::events::Submitted>()
+					.map_err(|e| e.to_string())?
+					.map(|e| e.seq);
 				if !opts.quiet {
 					eprintln!(
 						"submitted in block {} ({:?}), entry {submitted_seq:?}",

@@ -10,12 +10,8 @@
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use pallet_compute_market::ServiceKind;
-use polkadot_sdk::{
-	frame_support::BoundedVec,
-	sp_core::{crypto::Ss58Codec, Pair},
-};
-use zerog_chain_client::{signer, Chain};
+use polkadot_sdk::sp_core::{crypto::Ss58Codec, Pair};
+use zerog_chain_client::{account, bounded, signer, zerog, Chain};
 use zerog_compute_provider::{
 	chain_view::{ChainView, RpcView, ServiceView},
 	engine::{cpu::CpuEngine, proxy::ProxyEngine, tiny, Engine},
@@ -25,7 +21,6 @@ use zerog_compute_provider::{
 	store::Store,
 };
 use zerog_daemon::amount::Amount;
-use zerog_runtime::{RuntimeCall, RuntimeEvent};
 
 #[derive(Parser)]
 #[command(name = "zg-provider", version, about = "Serve inference on the ZeroG compute market")]
@@ -306,7 +301,7 @@ fn cuda_engine(_: &std::path::Path, _: u64) -> Arc<dyn Engine> {
 async fn find_or_register(
 	chain: &Chain,
 	view: &RpcView,
-	account: &zerog_chain_client::Sr25519Pair,
+	account_pair: &zerog_chain_client::Sr25519Pair,
 	key: &zerog_chain_client::Sr25519Pair,
 	id: Option<u64>,
 	name: &str,
@@ -317,7 +312,7 @@ async fn find_or_register(
 	output_price: u128,
 	bond: u128,
 ) -> Result<ServiceView, String> {
-	let me = AccountId::from(account.public());
+	let me = AccountId::from(account_pair.public());
 	let services = view.services().await?;
 	if let Some(id) = id {
 		return services
@@ -330,35 +325,35 @@ async fn find_or_register(
 	{
 		return Ok(s);
 	}
+	let most = chain
+		.constant(zerog::constants().compute_market().max_string_len())
+		.await
+		.map_err(|e| e.to_string())?;
 	let text = |s: &str| {
-		BoundedVec::try_from(s.as_bytes().to_vec())
-			.map_err(|_| format!("{s:?} is longer than the chain allows"))
+		if s.len() > most as usize {
+			return Err(format!("{s:?} is longer than the chain's {most} bytes"));
+		}
+		Ok(bounded(s.as_bytes().to_vec()))
 	};
-	let call = RuntimeCall::ComputeMarket(pallet_compute_market::Call::register_service {
-		kind: match kind {
+	use zerog::runtime_types::zerog_compute_primitives::ServiceKind;
+	let call = zerog::tx().compute_market().register_service(
+		match kind {
 			Kind::Chat => ServiceKind::Chat,
 			Kind::Embeddings => ServiceKind::Embeddings,
 		},
-		name: text(name)?,
-		model: text(model)?,
-		endpoint: text(endpoint)?,
+		text(name)?,
+		text(model)?,
+		text(endpoint)?,
 		input_price,
 		output_price,
-		signer: AccountId::from(key.public()),
+		account(&AccountId::from(key.public())),
 		bond,
-	});
-	let included = chain.submit(call, account, false).await.map_err(|e| e.to_string())?;
+	);
+	let included = chain.submit(&call, account_pair, false).await.map_err(|e| e.to_string())?;
 	let id = included
-		.events
-		.iter()
-		.find_map(|e| match e {
-			RuntimeEvent::ComputeMarket(pallet_compute_market::Event::ServiceRegistered {
-				id,
-				..
-			}) => Some(*id),
-			_ => None,
-		})
-		.ok_or("registered, but no ServiceRegistered event")?;
+		.expect::<zerog::compute_market::events::ServiceRegistered>()
+		.map_err(|e| format!("registered, but {e}"))?
+		.id;
 	tracing::info!(target: "provider", "registered service {id} ({name}) in block {}", included.number);
 	view.services()
 		.await?

@@ -22,13 +22,13 @@
 //! In a JSON response it is the `zerog` field; in a stream, the last chunk's.
 
 use codec::Encode;
-use pallet_compute_market::{Request, ResponseStatement, REQUEST_TAG, RESPONSE_TAG};
 use polkadot_sdk::{
 	sp_core::{crypto::Ss58Codec, sr25519, Pair, H256},
 	sp_runtime::{traits::Verify, AccountId32, MultiSignature},
 };
 use serde::{Deserialize, Serialize};
 use sp_crypto_hashing::blake2_256;
+use zerog_compute_primitives::{Request, ResponseStatement};
 
 /// Account ids of the chain.
 pub type AccountId = AccountId32;
@@ -77,12 +77,12 @@ pub fn embeddings_bytes(vectors: &[Vec<f32>]) -> Vec<u8> {
 
 /// The bytes a user signs for `request` on the chain with `genesis`.
 pub fn request_payload(genesis: H256, request: &ChainRequest) -> Vec<u8> {
-	(REQUEST_TAG, genesis, request).encode()
+	zerog_compute_primitives::request_payload(&genesis, request)
 }
 
 /// The bytes a service key signs for `statement` on the chain with `genesis`.
 pub fn response_payload(genesis: H256, statement: &Statement) -> Vec<u8> {
-	(RESPONSE_TAG, genesis, statement).encode()
+	zerog_compute_primitives::response_payload(&genesis, statement)
 }
 
 /// A request and the user's signature over it.

@@ -24,7 +24,6 @@ use std::{
 use bytes::Bytes;
 use http_body_util::{combinators::BoxBody, BodyExt, Full, StreamBody};
 use hyper::{body::Frame, body::Incoming, Request, Response, StatusCode};
-use pallet_compute_market::{Receipt, ResponseStatement};
 use polkadot_sdk::{
 	sp_core::{crypto::Ss58Codec, sr25519, H256},
 	sp_runtime::MultiSignature,
@@ -32,6 +31,7 @@ use polkadot_sdk::{
 use prometheus::{IntCounter, IntGauge};
 use serde_json::{json, Value};
 use tokio::{net::TcpListener, sync::mpsc};
+use zerog_compute_primitives::{Receipt, ResponseStatement};
 use zerog_daemon::metrics::MetricError;
 
 use crate::{

@@ -8,10 +8,9 @@
 
 use std::{sync::Arc, time::Duration};
 
-use pallet_compute_market::ReceiptOutcome;
-use polkadot_sdk::{frame_support::BoundedVec, sp_core::sr25519};
-use zerog_chain_client::Chain;
-use zerog_runtime::{RuntimeCall, RuntimeEvent};
+use polkadot_sdk::sp_core::sr25519;
+use zerog_chain_client::{account_from, bounded, to_chain, zerog, Chain};
+use zerog_compute_primitives::ReceiptOutcome;
 
 use crate::{server::Provider, store::ReceiptState};
 
@@ -35,34 +34,34 @@ pub async fn settle_pending(
 			return Ok((settled, rejected));
 		}
 		let full = batch.len() == BATCH;
-		let receipts: Vec<_> = batch.iter().map(|r| r.receipt.clone()).collect();
-		let receipts = BoundedVec::try_from(receipts)
-			.map_err(|_| "batch over the runtime's limit".to_string())?;
-		let call = RuntimeCall::ComputeMarket(pallet_compute_market::Call::settle { receipts });
-		let included = chain.submit(call, key, false).await.map_err(|e| e.to_string())?;
+		let receipts = batch
+			.iter()
+			.map(|r| to_chain(&r.receipt))
+			.collect::<Result<Vec<_>, _>>()
+			.map_err(|e| e.to_string())?;
+		let call = zerog::tx().compute_market().settle(bounded(receipts));
+		let included = chain.submit(&call, key, false).await.map_err(|e| e.to_string())?;
 		let mut results = Vec::new();
 		let (mut batch_settled, mut batch_rejected) = (0u64, 0u64);
-		for event in &included.events {
-			if let RuntimeEvent::ComputeMarket(pallet_compute_market::Event::ReceiptProcessed {
-				user,
-				nonce,
-				outcome,
-				..
-			}) = event
-			{
-				let state = match outcome {
-					ReceiptOutcome::Settled => {
-						batch_settled += 1;
-						ReceiptState::Settled { block: included.number }
-					}
-					other => {
-						batch_rejected += 1;
-						tracing::warn!(target: "provider", "receipt {user} #{nonce} rejected: {other:?}");
-						ReceiptState::Rejected { outcome: *other }
-					}
-				};
-				results.push((user.clone(), *nonce, state));
-			}
+		let processed = included
+			.find::<zerog::compute_market::events::ReceiptProcessed>()
+			.map_err(|e| e.to_string())?;
+		for event in processed {
+			let user = account_from(&event.user);
+			let nonce = event.nonce;
+			let outcome: ReceiptOutcome = to_chain(&event.outcome).map_err(|e| e.to_string())?;
+			let state = match outcome {
+				ReceiptOutcome::Settled => {
+					batch_settled += 1;
+					ReceiptState::Settled { block: included.number }
+				}
+				other => {
+					batch_rejected += 1;
+					tracing::warn!(target: "provider", "receipt {user} #{nonce} rejected: {other:?}");
+					ReceiptState::Rejected { outcome: other }
+				}
+			};
+			results.push((user, nonce, state));
 		}
 		provider.store.resolve(&results).map_err(|e| e.to_string())?;
 		provider.metrics.settled.inc_by(batch_settled);

@@ -9,9 +9,9 @@
 use std::{collections::HashMap, path::Path};
 
 use codec::{Decode, Encode};
-use pallet_compute_market::{Receipt, ReceiptOutcome};
 use polkadot_sdk::sp_runtime::MultiSignature;
 use rocksdb::{Direction, IteratorMode, Options, WriteBatch, WriteOptions, DB};
+use zerog_compute_primitives::{Receipt, ReceiptOutcome};
 
 use crate::protocol::{AccountId, Balance};
 
@@ -205,8 +205,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use pallet_compute_market::Request;
 	use polkadot_sdk::sp_core::{sr25519, Pair, H256};
+	use zerog_compute_primitives::Request;
 
 	fn record(user: &AccountId, nonce: u64, fee: Balance) -> ReceiptRecord {
 		let sig = MultiSignature::Sr25519(sr25519::Signature::from_raw([nonce as u8; 64]));

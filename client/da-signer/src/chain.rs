@@ -1,22 +1,26 @@
 //! What the signer and `zg da` read from and send to the chain, typed: the DA runtime
-//! API over `state_call` and the pallet's calls through the shared chain client.
+//! API and the pallet's calls, generated from the runtime's metadata by the shared chain
+//! client.
 //!
 //! What a signer signs is built here, never taken from the node: the attestation
-//! payload is `pallet_da_commitments::signing_payload` over the genesis hash pinned at
+//! payload is `zerog_da_primitives::signing_payload` over the genesis hash pinned at
 //! the first use, so a malicious or mistaken RPC node cannot get anything else signed.
 
-use pallet_da_commitments::{
-	Attestation, BlobId, BlobInfo, Challenge, ChallengeId, Commitment, EpochIndex, QuorumView,
-};
 use std::sync::{Arc, OnceLock};
 
 use polkadot_sdk::{
-	frame_support::BoundedVec,
 	sp_core::{sr25519, Pair, H256},
-	sp_runtime::MultiSignature,
+	sp_runtime::{AccountId32 as AccountId, MultiSignature},
 };
-use zerog_chain_client::{Chain, ChainError, Included};
-use zerog_runtime::{AccountId, Balance, BlockNumber, RuntimeCall};
+use zerog_chain_client::{account, bounded, to_chain, zerog, Chain, ChainError, Included};
+use zerog_da_primitives::{
+	Attestation, BlobId, BlobInfo, Challenge, ChallengeId, Commitment, EpochIndex, QuorumView,
+};
+
+/// Balances on ZeroG.
+pub type Balance = u128;
+/// Block numbers on ZeroG.
+pub type BlockNumber = u32;
 
 /// A blob's record as the runtime API returns it.
 pub type Blob = BlobInfo<AccountId, Balance, BlockNumber, Vec<AccountId>>;
@@ -50,17 +54,20 @@ impl DaChain {
 
 	/// A blob's record.
 	pub async fn blob(&self, id: BlobId) -> Result<Option<Blob>, ChainError> {
-		self.chain.runtime_call("DaCommitmentsApi_blob", id).await
+		let api = zerog::runtime_apis().da_commitments_api();
+		self.chain.runtime_api(api.blob(id)).await?.map(|b| to_chain(&b)).transpose()
 	}
 
 	/// A blob's row commitments.
 	pub async fn commitments(&self, id: BlobId) -> Result<Option<Vec<Commitment>>, ChainError> {
-		self.chain.runtime_call("DaCommitmentsApi_commitments", id).await
+		let api = zerog::runtime_apis().da_commitments_api();
+		self.chain.runtime_api(api.commitments(id)).await
 	}
 
 	/// An epoch's quorum (`None`: the current one).
 	pub async fn quorum(&self, epoch: Option<EpochIndex>) -> Result<Option<Quorum>, ChainError> {
-		self.chain.runtime_call("DaCommitmentsApi_quorum", epoch).await
+		let api = zerog::runtime_apis().da_commitments_api();
+		self.chain.runtime_api(api.quorum(epoch)).await?.map(|q| to_chain(&q)).transpose()
 	}
 
 	/// Open challenges of `signer` (all for `None`).
@@ -68,7 +75,8 @@ impl DaChain {
 		&self,
 		signer: Option<AccountId>,
 	) -> Result<Vec<(ChallengeId, Challenge<AccountId, BlockNumber>)>, ChainError> {
-		self.chain.runtime_call("DaCommitmentsApi_challenges", signer).await
+		let api = zerog::runtime_apis().da_commitments_api();
+		to_chain(&self.chain.runtime_api(api.challenges(signer.as_ref().map(account))).await?)
 	}
 
 	/// Signs `attestation` by `signer` with its attestation `key` as the chain expects,
@@ -80,7 +88,7 @@ impl DaChain {
 		key: &sr25519::Pair,
 	) -> Result<MultiSignature, ChainError> {
 		let payload =
-			pallet_da_commitments::signing_payload(self.genesis().await?.0, signer, attestation);
+			zerog_da_primitives::signing_payload(self.genesis().await?.0, signer, attestation);
 		Ok(MultiSignature::Sr25519(key.sign(&payload)))
 	}
 
@@ -92,15 +100,20 @@ impl DaChain {
 		endpoint: &str,
 		bond: Balance,
 	) -> Result<Included, ChainError> {
-		let endpoint = BoundedVec::try_from(endpoint.as_bytes().to_vec()).map_err(|_| {
-			ChainError::Refused(format!("endpoint {endpoint:?} is longer than the chain allows"))
-		})?;
-		let call = RuntimeCall::DaCommitments(pallet_da_commitments::Call::register_signer {
-			key: key.public().into(),
-			endpoint,
+		let most =
+			self.chain.constant(zerog::constants().da_commitments().max_endpoint_len()).await?;
+		if endpoint.len() > most as usize {
+			return Err(ChainError::Refused(format!(
+				"endpoint {endpoint:?} is longer than the chain's {most} bytes"
+			)));
+		}
+		let key = account(&key.public().into());
+		let call = zerog::tx().da_commitments().register_signer(
+			key,
+			bounded(endpoint.as_bytes().to_vec()),
 			bond,
-		});
-		self.chain.submit(call, who, false).await
+		);
+		self.chain.submit(&call, who, false).await
 	}
 
 	/// Submits a blob's commitments; returns its id and the inclusion.
@@ -110,21 +123,9 @@ impl DaChain {
 		size: u64,
 		commitments: Vec<Commitment>,
 	) -> Result<(BlobId, Included), ChainError> {
-		let commitments = BoundedVec::try_from(commitments)
-			.map_err(|_| ChainError::Refused("more commitments than the chain accepts".into()))?;
-		let call =
-			RuntimeCall::DaCommitments(pallet_da_commitments::Call::submit { size, commitments });
-		let included = self.chain.submit(call, who, false).await?;
-		let id = included
-			.events
-			.iter()
-			.find_map(|e| match e {
-				zerog_runtime::RuntimeEvent::DaCommitments(
-					pallet_da_commitments::Event::BlobSubmitted { id, .. },
-				) => Some(*id),
-				_ => None,
-			})
-			.ok_or_else(|| ChainError::Decode("no BlobSubmitted event".into()))?;
+		let call = zerog::tx().da_commitments().submit(size, bounded(commitments));
+		let included = self.chain.submit(&call, who, false).await?;
+		let id = included.expect::<zerog::da_commitments::events::BlobSubmitted>()?.id;
 		Ok((id, included))
 	}
 
@@ -136,12 +137,12 @@ impl DaChain {
 		attestation: Attestation,
 		signature: MultiSignature,
 	) -> Result<Included, ChainError> {
-		let call = RuntimeCall::DaCommitments(pallet_da_commitments::Call::attest {
-			signer,
-			attestation,
-			signature,
-		});
-		self.chain.submit(call, relayer, false).await
+		let call = zerog::tx().da_commitments().attest(
+			account(&signer),
+			to_chain(&attestation)?,
+			to_chain(&signature)?,
+		);
+		self.chain.submit(&call, relayer, false).await
 	}
 
 	/// Answers a challenge.
@@ -152,11 +153,7 @@ impl DaChain {
 		cell: [u8; zerog_da_encoding::spec::CELL_BYTES],
 		proof: [u8; 48],
 	) -> Result<Included, ChainError> {
-		let call = RuntimeCall::DaCommitments(pallet_da_commitments::Call::respond {
-			challenge,
-			cell,
-			proof,
-		});
-		self.chain.submit(call, who, false).await
+		let call = zerog::tx().da_commitments().respond(challenge, cell, proof);
+		self.chain.submit(&call, who, false).await
 	}
 }

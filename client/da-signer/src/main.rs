@@ -97,7 +97,7 @@ async fn registered_key(
 	attestation_key: polkadot_sdk::sp_core::sr25519::Pair,
 	explicit: bool,
 ) -> Result<polkadot_sdk::sp_core::sr25519::Pair, String> {
-	use zerog_runtime::AccountId;
+	use polkadot_sdk::sp_runtime::AccountId32 as AccountId;
 	let account = AccountId::from(account_pair.public());
 	let ours = AccountId::from(attestation_key.public());
 	let quorum = da.quorum(None).await.map_err(|e| format!("reading the quorum: {e}"))?;

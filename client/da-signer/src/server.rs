@@ -12,14 +12,14 @@ use std::{
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::{body::Incoming, Method, Request, Response, StatusCode};
-use pallet_da_commitments::{Attestation, BlobId, BlobInfo, BlobStatus, Commitment, EpochIndex};
 use parking_lot::Mutex;
 use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519};
+use polkadot_sdk::sp_runtime::AccountId32 as AccountId;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use zerog_da_encoding::{spec::rows_for, verify_cells, CellRef};
+use zerog_da_primitives::{Attestation, BlobId, BlobInfo, BlobStatus, Commitment, EpochIndex};
 use zerog_daemon::metrics::MetricError;
-use zerog_runtime::AccountId;
 
 use prometheus::{IntCounter, IntGauge};
 

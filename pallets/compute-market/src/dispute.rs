@@ -17,12 +17,10 @@ use polkadot_sdk::{
 impl<T: Config> Pallet<T> {
 	/// The bytes a provider's key signs for a response: tag, genesis hash, statement.
 	pub fn response_payload(statement: &StatementOf<T>) -> alloc::vec::Vec<u8> {
-		(
-			RESPONSE_TAG,
-			frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()),
+		zerog_compute_primitives::response_payload(
+			&frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()),
 			statement,
 		)
-			.encode()
 	}
 
 	/// Whether `signature` over `statement` is by the service's key, or by one of its

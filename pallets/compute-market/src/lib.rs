@@ -60,12 +60,10 @@ extern crate alloc;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{frame_support, frame_system, sp_core::H256, sp_runtime};
 use scale_info::TypeInfo;
-
-/// Identifier of a service.
-pub type ServiceId = u64;
-
-/// A user's request counter towards one provider.
-pub type RequestNonce = u64;
+pub use zerog_compute_primitives::{
+	DisputeProof, LedgerInfo, Receipt, ReceiptOutcome, Request, RequestNonce, ResponseStatement,
+	ServiceId, ServiceInfo, ServiceKind, ServiceStatus, SubAccount, REQUEST_TAG, RESPONSE_TAG,
+};
 
 /// Most earlier response keys a service keeps attributable to it; rotating the key
 /// past this many is refused (register a new service instead).
@@ -81,45 +79,6 @@ pub fn past_signers_weight<T: frame_system::Config>() -> frame_support::weights:
 	use frame_support::traits::Get;
 	frame_support::weights::Weight::from_parts(2 * MAX_PAST_SIGNERS as u64 * 80_000_000, 0)
 		.saturating_add(T::DbWeight::get().reads(1))
-}
-
-/// Domain tag of a user's signed request.
-pub const REQUEST_TAG: &[u8; 24] = b"zerog/compute/request/v1";
-/// Domain tag of a provider's signed response.
-pub const RESPONSE_TAG: &[u8; 25] = b"zerog/compute/response/v1";
-
-/// What a service serves.
-#[derive(
-	Clone,
-	Copy,
-	Debug,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub enum ServiceKind {
-	/// `/v1/chat/completions`.
-	Chat,
-	/// `/v1/embeddings`.
-	Embeddings,
-}
-
-/// Whether a service takes requests.
-#[derive(
-	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
-)]
-pub enum ServiceStatus<BlockNumber> {
-	/// Serving.
-	Active,
-	/// Retired; the bond is withdrawable from block `until`.
-	Retiring {
-		/// First block at which the bond can be withdrawn.
-		until: BlockNumber,
-	},
 }
 
 /// A registered inference service.
@@ -148,172 +107,6 @@ pub struct Service<AccountId, Balance, BlockNumber, MaxLen: frame_support::trait
 	pub bond: Balance,
 	/// Serving or retiring.
 	pub status: ServiceStatus<BlockNumber>,
-}
-
-/// A service as the runtime API reports it.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-pub struct ServiceInfo<AccountId, Balance, BlockNumber> {
-	/// Its id.
-	pub id: ServiceId,
-	/// The provider.
-	pub provider: AccountId,
-	/// Chat or embeddings.
-	pub kind: ServiceKind,
-	/// Its name.
-	pub name: alloc::vec::Vec<u8>,
-	/// The model served.
-	pub model: alloc::vec::Vec<u8>,
-	/// The OpenAI-compatible endpoint.
-	pub endpoint: alloc::vec::Vec<u8>,
-	/// Price per input token.
-	pub input_price: Balance,
-	/// Price per output token.
-	pub output_price: Balance,
-	/// The key that signs responses.
-	pub signer: AccountId,
-	/// Bond held.
-	pub bond: Balance,
-	/// Serving or retiring.
-	pub status: ServiceStatus<BlockNumber>,
-}
-
-/// A user's ledger as the runtime API reports it.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-pub struct LedgerInfo<AccountId, Balance, BlockNumber> {
-	/// Funds not assigned to a provider.
-	pub available: Balance,
-	/// Sub-accounts by provider.
-	pub sub_accounts: alloc::vec::Vec<(AccountId, SubAccount<Balance, BlockNumber>)>,
-}
-
-/// What a user signs before a provider serves a request.
-#[derive(
-	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
-)]
-pub struct Request<AccountId, Balance> {
-	/// Who pays.
-	pub user: AccountId,
-	/// The service asked.
-	pub service: ServiceId,
-	/// Strictly increasing per user and provider.
-	pub nonce: RequestNonce,
-	/// Hash of the request body as sent.
-	pub request_hash: H256,
-	/// The most the user pays for this request.
-	pub max_fee: Balance,
-}
-
-/// A receipt a provider settles: the user's signed request and what was served.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
-pub struct Receipt<AccountId, Balance, Signature> {
-	/// The request as the user signed it.
-	pub request: Request<AccountId, Balance>,
-	/// The user's signature over [`Pallet::request_payload`].
-	pub user_signature: Signature,
-	/// Input tokens metered.
-	pub input_tokens: u32,
-	/// Output tokens metered.
-	pub output_tokens: u32,
-	/// Hash of the response body served.
-	pub response_hash: H256,
-}
-
-/// What a provider's key signs with every response.
-#[derive(
-	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
-)]
-pub struct ResponseStatement<AccountId> {
-	/// Who asked.
-	pub user: AccountId,
-	/// The service that answered.
-	pub service: ServiceId,
-	/// The request's nonce.
-	pub nonce: RequestNonce,
-	/// Hash of the request body.
-	pub request_hash: H256,
-	/// Hash of the response body.
-	pub response_hash: H256,
-	/// Input tokens metered.
-	pub input_tokens: u32,
-	/// Output tokens metered.
-	pub output_tokens: u32,
-}
-
-/// Evidence that a provider misbehaved.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
-pub enum DisputeProof<AccountId, Signature> {
-	/// A signed response that contradicts the receipt settled for its nonce.
-	Contradiction {
-		/// The statement.
-		statement: ResponseStatement<AccountId>,
-		/// The service signer's signature over it.
-		signature: Signature,
-	},
-	/// Two different signed responses for the same request nonce.
-	Equivocation {
-		/// One statement.
-		first: ResponseStatement<AccountId>,
-		/// Its signature.
-		first_signature: Signature,
-		/// Another for the same user, service and nonce.
-		second: ResponseStatement<AccountId>,
-		/// Its signature.
-		second_signature: Signature,
-	},
-}
-
-/// What settlement did with one receipt.
-#[derive(
-	Clone,
-	Copy,
-	Debug,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub enum ReceiptOutcome {
-	/// The fee moved to the provider.
-	Settled,
-	/// The service does not exist.
-	UnknownService,
-	/// The service belongs to another provider.
-	NotServiceProvider,
-	/// The user's signature does not verify.
-	BadSignature,
-	/// The nonce is not above the last settled one (replayed or out of order).
-	StaleNonce,
-	/// The metered fee exceeds what the user signed for, or overflows.
-	OverBudget,
-	/// The user's sub-account cannot pay the fee.
-	InsufficientFunds,
-}
-
-/// A user's funds with one provider.
-#[derive(
-	Clone,
-	Debug,
-	Default,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub struct SubAccount<Balance, BlockNumber> {
-	/// Available for settlement.
-	pub balance: Balance,
-	/// Asked back; still pays settlement until it returns to the ledger.
-	pub pending_refund: Balance,
-	/// When the pending refund can be completed.
-	pub refund_unlock: BlockNumber,
-	/// The last settled request nonce; the next must be above it.
-	pub last_nonce: RequestNonce,
 }
 
 /// A settled receipt, kept for the dispute window.

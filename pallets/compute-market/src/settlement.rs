@@ -17,8 +17,10 @@ use polkadot_sdk::{
 impl<T: Config> Pallet<T> {
 	/// The bytes a user signs for a request: tag, genesis hash, request.
 	pub fn request_payload(request: &RequestOf<T>) -> alloc::vec::Vec<u8> {
-		(REQUEST_TAG, frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()), request)
-			.encode()
+		zerog_compute_primitives::request_payload(
+			&frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()),
+			request,
+		)
 	}
 
 	/// The fee of a receipt at a service's prices, if it does not overflow.

@@ -43,7 +43,10 @@ extern crate alloc;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{frame_support, frame_system};
 use scale_info::TypeInfo;
-pub use zerog_storage_primitives::{FileId, FileRoot, ShardConfig, Submission, CHUNK_SIZE};
+pub use zerog_storage_primitives::{
+	EntrySeq, FileId, FileRoot, FlowEntry, NodeInfo, NodeStatus, ShardConfig, Submission,
+	CHUNK_SIZE,
+};
 
 /// Sectors in a pricing chunk: 8 GiB of flow.
 pub const SECTORS_PER_PRICING_CHUNK: u64 = (8u64 << 30) / CHUNK_SIZE as u64;
@@ -65,44 +68,6 @@ pub fn max_pools_touched(size: u64) -> u32 {
 /// Index of a pricing chunk of the flow.
 pub type PricingChunkIndex = u64;
 
-/// Sequence number of a flow entry.
-pub type EntrySeq = u64;
-
-/// One entry of the flow.
-#[derive(
-	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
-)]
-pub struct FlowEntry<AccountId, Balance, BlockNumber> {
-	/// Who submitted and paid.
-	pub submitter: AccountId,
-	/// Size, root and tags of the file.
-	pub submission: Submission,
-	/// First sector of the file in the flow.
-	pub start_sector: u64,
-	/// Sectors the file occupies (its size padded to whole sectors).
-	pub sectors: u64,
-	/// Fee paid.
-	pub fee: Balance,
-	/// Months of storage paid for.
-	pub lifetime_months: u32,
-	/// Block of submission.
-	pub submitted_at: BlockNumber,
-}
-
-/// Whether a node serves or is leaving.
-#[derive(
-	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
-)]
-pub enum NodeStatus<BlockNumber> {
-	/// Serving.
-	Active,
-	/// Deregistered; the bond may be withdrawn from block `until`.
-	Unbonding {
-		/// First block at which the bond can be withdrawn.
-		until: BlockNumber,
-	},
-}
-
 /// A registered storage node.
 #[derive(
 	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
@@ -113,21 +78,6 @@ pub struct StorageNode<Balance, BlockNumber, MaxEndpointLen: frame_support::trai
 	pub bond: Balance,
 	/// Where the node's JSON-RPC API is served (e.g. `http://10.0.0.5:5678`).
 	pub endpoint: frame_support::BoundedVec<u8, MaxEndpointLen>,
-	/// Which segments it holds.
-	pub shard: ShardConfig,
-	/// Serving or leaving.
-	pub status: NodeStatus<BlockNumber>,
-}
-
-/// A storage node as the runtime API reports it.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-pub struct NodeInfo<AccountId, Balance, BlockNumber> {
-	/// The operator's account.
-	pub operator: AccountId,
-	/// Bond held.
-	pub bond: Balance,
-	/// Where the node's JSON-RPC API is served.
-	pub endpoint: alloc::vec::Vec<u8>,
 	/// Which segments it holds.
 	pub shard: ShardConfig,
 	/// Serving or leaving.

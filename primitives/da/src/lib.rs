@@ -25,6 +25,9 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
+mod chain;
+pub use chain::*;
+
 /// Bytes of blob data carried by one field element.
 pub const DATA_BYTES_PER_ELEMENT: usize = 31;
 /// Field elements per row (one EIP-4844 blob).

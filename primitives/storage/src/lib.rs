@@ -22,7 +22,9 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
+mod chain;
 mod merkle;
+pub use chain::*;
 pub use merkle::{segment_root, FileMerkleTree, MerkleProof, ProofError, TreeLevels};
 
 /// Bytes in a chunk (sector): the unit of Merkle leaves and of pricing.

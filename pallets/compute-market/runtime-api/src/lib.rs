@@ -11,7 +11,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::Codec;
-pub use pallet_compute_market::{
+pub use zerog_compute_primitives::{
 	LedgerInfo, Request, ResponseStatement, ServiceId, ServiceInfo, ServiceKind, ServiceStatus,
 	SubAccount,
 };

@@ -11,7 +11,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::Codec;
-pub use pallet_da_commitments::{
+pub use zerog_da_primitives::{
 	Attestation, BlobId, BlobInfo, BlobStatus, Challenge, ChallengeId, Commitment, EpochIndex,
 	QuorumSigner, QuorumView,
 };

@@ -11,7 +11,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::Codec;
-pub use pallet_storage_market::{EntrySeq, FileId, FileRoot, FlowEntry, NodeInfo, NodeStatus};
+pub use zerog_storage_primitives::{EntrySeq, FileId, FileRoot, FlowEntry, NodeInfo, NodeStatus};
 
 polkadot_sdk::sp_api::decl_runtime_apis! {
 	/// Reads of the storage market.

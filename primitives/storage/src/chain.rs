@@ -1,0 +1,59 @@
+//! What the chain records about the flow and storage nodes, as the storage market, its
+//! runtime API and the off-chain nodes and clients all read it.
+
+use crate::{ShardConfig, Submission};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+/// Sequence number of a flow entry.
+pub type EntrySeq = u64;
+
+/// One entry of the flow.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub struct FlowEntry<AccountId, Balance, BlockNumber> {
+	/// Who submitted and paid.
+	pub submitter: AccountId,
+	/// Size, root and tags of the file.
+	pub submission: Submission,
+	/// First sector of the file in the flow.
+	pub start_sector: u64,
+	/// Sectors the file occupies (its size padded to whole sectors).
+	pub sectors: u64,
+	/// Fee paid.
+	pub fee: Balance,
+	/// Months of storage paid for.
+	pub lifetime_months: u32,
+	/// Block of submission.
+	pub submitted_at: BlockNumber,
+}
+
+/// Whether a node serves or is leaving.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub enum NodeStatus<BlockNumber> {
+	/// Serving.
+	Active,
+	/// Deregistered; the bond may be withdrawn from block `until`.
+	Unbonding {
+		/// First block at which the bond can be withdrawn.
+		until: BlockNumber,
+	},
+}
+
+/// A storage node as the runtime API reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct NodeInfo<AccountId, Balance, BlockNumber> {
+	/// The operator's account.
+	pub operator: AccountId,
+	/// Bond held.
+	pub bond: Balance,
+	/// Where the node's JSON-RPC API is served.
+	pub endpoint: alloc::vec::Vec<u8>,
+	/// Which segments it holds.
+	pub shard: ShardConfig,
+	/// Serving or leaving.
+	pub status: NodeStatus<BlockNumber>,
+}
