@@ -64,6 +64,8 @@ enum Command {
 		/// Address to serve on.
 		#[arg(long, default_value = "127.0.0.1:8000")]
 		listen: SocketAddr,
+		#[command(flatten)]
+		prometheus: zerog_daemon::metrics::PrometheusArgs,
 		/// Serve this registered service id; without it, the provider's service named
 		/// `--name` is used, or registered.
 		#[arg(long)]
@@ -158,6 +160,7 @@ async fn main() {
 			signer_suri,
 			base_path,
 			listen,
+			prometheus,
 			service,
 			name,
 			kind,
@@ -257,6 +260,14 @@ async fn main() {
 				service.id,
 				listener.local_addr().map(|a| a.to_string()).unwrap_or_default()
 			);
+			if let Some(addr) = prometheus.addr() {
+				let provider = provider.clone();
+				zerog_daemon::metrics::serve("zg-provider", addr, move || {
+					Ok(provider.metrics_text())
+				})
+				.await
+				.unwrap_or_else(|e| fail(format!("cannot serve metrics on {addr}: {e}")));
+			}
 			let settler = tokio::spawn(settle::run(
 				provider.clone(),
 				chain.clone(),

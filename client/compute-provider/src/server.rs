@@ -628,7 +628,8 @@ impl Provider {
 		))
 	}
 
-	fn metrics_text(&self) -> String {
+	/// The metrics in Prometheus' text format, with the pending gauge read now.
+	pub fn metrics_text(&self) -> String {
 		let pending = self.store.pending_count();
 		self.metrics.pending.set(i64::try_from(pending).unwrap_or(i64::MAX));
 		self.metrics.registry.render()

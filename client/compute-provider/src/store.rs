@@ -2,16 +2,21 @@
 //!
 //! Every response the provider signs is written here, with a synced write, *before* the
 //! signed proof leaves the process: a receipt the user holds a proof of is never lost,
-//! whatever happens to the provider afterwards. Keys are `p/` (pending) or `d/` (done)
-//! followed by the user's 32-byte account and the nonce (big-endian), so a user's
-//! receipts sort by nonce, which is the order the chain settles them in.
+//! whatever happens to the provider afterwards. Receipts live in the column family
+//! `pending` until settlement resolves them, then in `done`; keys are the user's 32-byte
+//! account and the nonce (big-endian), so a user's receipts sort by nonce, which is the
+//! order the chain settles them in. Records are SCALE, and the layout is versioned
+//! through [`zerog_daemon::store`] ([`SCHEMA`]); version 0, the layout before versions,
+//! kept both kinds in the default column family under a `p`/`d` prefix and is moved on
+//! first open.
 
 use std::{collections::HashMap, path::Path};
 
 use codec::{Decode, Encode};
 use polkadot_sdk::sp_runtime::MultiSignature;
-use rocksdb::{Direction, IteratorMode, Options, WriteBatch, WriteOptions, DB};
+use rocksdb::Options;
 use zerog_compute_primitives::{Receipt, ReceiptOutcome};
+use zerog_daemon::store::{decode, Database, DbError, Schema};
 
 use crate::protocol::{AccountId, Balance};
 
@@ -52,24 +57,32 @@ pub struct ReceiptRecord {
 
 /// A store failure.
 #[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-	/// RocksDB failed.
-	#[error("receipt store: {0}")]
-	Db(#[from] rocksdb::Error),
-	/// A record does not decode.
-	#[error("receipt store: corrupt record: {0}")]
-	Corrupt(String),
+#[error("receipt store: {0}")]
+pub struct StoreError(#[from] DbError);
+
+const PENDING: &str = "pending";
+const DONE: &str = "done";
+
+/// The receipt database's layout.
+pub const SCHEMA: Schema = Schema { daemon: "zg-provider", version: 1, columns: &[PENDING, DONE] };
+
+fn key(user: &AccountId, nonce: u64) -> [u8; 40] {
+	let mut k = [0u8; 40];
+	k[..32].copy_from_slice(user.as_ref());
+	k[32..].copy_from_slice(&nonce.to_be_bytes());
+	k
 }
 
-const PENDING: u8 = b'p';
-const DONE: u8 = b'd';
-
-fn key(prefix: u8, user: &AccountId, nonce: u64) -> Vec<u8> {
-	let mut k = Vec::with_capacity(1 + 32 + 8);
-	k.push(prefix);
-	k.extend_from_slice(user.as_ref());
-	k.extend_from_slice(&nonce.to_be_bytes());
-	k
+/// Schema version 0 → 1: `p`/`d`-prefixed keys of the default column family move to
+/// `pending` and `done`.
+fn migrate(db: &Database, from: u32) -> Result<(), DbError> {
+	debug_assert_eq!(from, 0, "version 1 is the first versioned layout");
+	db.move_legacy_keys(|k| match k.first() {
+		Some(b'p') => Some((PENDING, k[1..].to_vec())),
+		Some(b'd') => Some((DONE, k[1..].to_vec())),
+		_ => None,
+	})?;
+	Ok(())
 }
 
 /// What the store knows of one user, kept in memory.
@@ -85,47 +98,38 @@ pub struct UserTotals {
 
 /// The receipt database.
 pub struct Store {
-	db: DB,
-	sync: bool,
+	db: Database,
 	users: parking_lot::Mutex<HashMap<AccountId, UserTotals>>,
 }
 
 impl Store {
 	/// Opens (creating) the store at `path`; `sync` makes every write an fsync'd one.
 	pub fn open(path: &Path, sync: bool) -> Result<Self, StoreError> {
-		let mut opts = Options::default();
-		opts.create_if_missing(true);
-		let db = DB::open(&opts, path)?;
-		let store = Self { db, sync, users: Default::default() };
+		let db = Database::open(path, SCHEMA, sync, Options::default(), migrate)?;
+		let store = Self { db, users: Default::default() };
 		let mut users: HashMap<AccountId, UserTotals> = HashMap::new();
-		for item in store.db.iterator(IteratorMode::Start) {
-			let (k, v) = item?;
-			let record = Self::decode(&v)?;
-			let totals = users.entry(record.receipt.request.user.clone()).or_default();
-			totals.last_nonce = totals.last_nonce.max(record.receipt.request.nonce);
-			if k[0] == PENDING {
-				totals.unsettled = totals.unsettled.saturating_add(record.fee);
-				totals.pending += 1;
-			}
+		for column in [PENDING, DONE] {
+			store.db.for_each(column, &[], |_, v| {
+				let record: ReceiptRecord = decode(column, v)?;
+				let totals = users.entry(record.receipt.request.user.clone()).or_default();
+				totals.last_nonce = totals.last_nonce.max(record.receipt.request.nonce);
+				if column == PENDING {
+					totals.unsettled = totals.unsettled.saturating_add(record.fee);
+					totals.pending += 1;
+				}
+				Ok(true)
+			})?;
 		}
 		*store.users.lock() = users;
 		Ok(store)
 	}
 
-	fn decode(v: &[u8]) -> Result<ReceiptRecord, StoreError> {
-		ReceiptRecord::decode(&mut &v[..]).map_err(|e| StoreError::Corrupt(e.to_string()))
-	}
-
-	fn write_opts(&self) -> WriteOptions {
-		let mut w = WriteOptions::default();
-		w.set_sync(self.sync);
-		w
-	}
-
 	/// Stores a newly signed receipt (pending), durably.
 	pub fn insert(&self, record: &ReceiptRecord) -> Result<(), StoreError> {
 		let r = &record.receipt.request;
-		self.db.put_opt(key(PENDING, &r.user, r.nonce), record.encode(), &self.write_opts())?;
+		let mut batch = self.db.batch();
+		batch.put(PENDING, key(&r.user, r.nonce), record)?;
+		self.db.write(batch)?;
 		let mut users = self.users.lock();
 		let totals = users.entry(r.user.clone()).or_default();
 		totals.last_nonce = totals.last_nonce.max(r.nonce);
@@ -142,36 +146,34 @@ impl Store {
 		hold: impl Fn(&AccountId) -> Option<u64>,
 	) -> Result<Vec<ReceiptRecord>, StoreError> {
 		let mut out = Vec::new();
-		for item in self.db.iterator(IteratorMode::From(&[PENDING], Direction::Forward)) {
-			let (k, v) = item?;
-			if k[0] != PENDING || out.len() >= limit {
-				break;
+		self.db.for_each(PENDING, &[], |_, v| {
+			if out.len() >= limit {
+				return Ok(false);
 			}
-			let record = Self::decode(&v)?;
+			let record: ReceiptRecord = decode(PENDING, v)?;
 			let r = &record.receipt.request;
-			if hold(&r.user).is_some_and(|first_busy| r.nonce >= first_busy) {
-				continue;
+			if hold(&r.user).is_none_or(|first_busy| r.nonce < first_busy) {
+				out.push(record);
 			}
-			out.push(record);
-		}
+			Ok(true)
+		})?;
 		Ok(out)
 	}
 
 	/// Records what settlement did with receipts (user, nonce) → state; moves them
 	/// from pending to done in one atomic write.
 	pub fn resolve(&self, results: &[(AccountId, u64, ReceiptState)]) -> Result<(), StoreError> {
-		let mut batch = WriteBatch::default();
+		let mut batch = self.db.batch();
 		let mut freed: Vec<(AccountId, Balance)> = Vec::new();
 		for (user, nonce, state) in results {
-			let pk = key(PENDING, user, *nonce);
-			let Some(v) = self.db.get(&pk)? else { continue };
-			let mut record = Self::decode(&v)?;
+			let k = key(user, *nonce);
+			let Some(mut record) = self.db.get::<ReceiptRecord>(PENDING, k)? else { continue };
 			record.state = *state;
-			batch.delete(&pk);
-			batch.put(key(DONE, user, *nonce), record.encode());
+			batch.delete(PENDING, k)?;
+			batch.put(DONE, k, &record)?;
 			freed.push((user.clone(), record.fee));
 		}
-		self.db.write_opt(batch, &self.write_opts())?;
+		self.db.write(batch)?;
 		let mut users = self.users.lock();
 		for (user, fee) in freed {
 			let totals = users.entry(user).or_default();
@@ -183,9 +185,9 @@ impl Store {
 
 	/// A receipt by user and nonce, pending or done.
 	pub fn get(&self, user: &AccountId, nonce: u64) -> Result<Option<ReceiptRecord>, StoreError> {
-		for prefix in [PENDING, DONE] {
-			if let Some(v) = self.db.get(key(prefix, user, nonce))? {
-				return Ok(Some(Self::decode(&v)?));
+		for column in [PENDING, DONE] {
+			if let Some(record) = self.db.get(column, key(user, nonce))? {
+				return Ok(Some(record));
 			}
 		}
 		Ok(None)
@@ -281,5 +283,34 @@ mod tests {
 		let store = Store::open(dir.path(), true).unwrap();
 		assert_eq!(store.pending_count(), 2);
 		assert_eq!(store.totals(&alice).unsettled, 10);
+	}
+
+	#[test]
+	fn receipts_written_before_schema_versions_move_to_their_columns() {
+		let dir = tempfile::tempdir().unwrap();
+		let alice = AccountId::from(sr25519::Pair::from_string("//Alice", None).unwrap().public());
+		{
+			// The previous release's layout: `p`/`d` ‖ user ‖ nonce in the default column.
+			let mut o = rocksdb::Options::default();
+			o.create_if_missing(true);
+			let db = rocksdb::DB::open(&o, dir.path()).unwrap();
+			let legacy = |prefix: u8, nonce: u64| [&[prefix][..], &key(&alice, nonce)].concat();
+			db.put(legacy(b'p', 3), record(&alice, 3, 10).encode()).unwrap();
+			let mut done = record(&alice, 1, 4);
+			done.state = ReceiptState::Settled { block: 2 };
+			db.put(legacy(b'd', 1), done.encode()).unwrap();
+		}
+		for _ in 0..2 {
+			let store = Store::open(dir.path(), false).unwrap();
+			assert_eq!(
+				store.totals(&alice),
+				UserTotals { last_nonce: 3, unsettled: 10, pending: 1 }
+			);
+			assert_eq!(
+				store.get(&alice, 1).unwrap().unwrap().state,
+				ReceiptState::Settled { block: 2 }
+			);
+			assert_eq!(store.pending(10, |_| None).unwrap().len(), 1);
+		}
 	}
 }

@@ -57,6 +57,8 @@ struct Cli {
 	/// retention. One pass also runs at start.
 	#[arg(long, default_value_t = 30)]
 	maintenance_interval: u64,
+	#[command(flatten)]
+	prometheus: zerog_daemon::metrics::PrometheusArgs,
 }
 
 async fn register(
@@ -189,6 +191,12 @@ async fn run(cli: Cli) -> Result<(), String> {
 			}
 		})
 	};
+	if let Some(addr) = cli.prometheus.addr() {
+		let signer = signer.clone();
+		zerog_daemon::metrics::serve("zg-da-signer", addr, move || signer.metrics_text())
+			.await
+			.map_err(|e| format!("cannot serve metrics on {addr}: {e}"))?;
+	}
 	let shutdown = zerog_daemon::process::shutdown_signal("zg-da-signer");
 	server::serve(signer, listener, shutdown).await.map_err(|e| e.to_string())?;
 	challenges.abort();

@@ -171,6 +171,12 @@ impl Signer {
 		}))
 	}
 
+	/// The metrics in Prometheus' text format, with the held-blob gauge read now.
+	pub fn metrics_text(&self) -> Result<String, String> {
+		let held = self.store.blob_count().map_err(|e| e.to_string())?;
+		Ok(self.metrics.render(held))
+	}
+
 	/// The signer's account.
 	pub fn account(&self) -> &AccountId {
 		&self.account
@@ -531,11 +537,10 @@ impl Signer {
 				Ok(json_response(StatusCode::OK, &json!({ "status": "ok" })))
 			}
 			(Method::GET, ["metrics"]) => {
-				let held = self
-					.store
-					.blob_count()
-					.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-				let mut r = Response::new(Full::new(Bytes::from(self.metrics.render(held))));
+				let text = self
+					.metrics_text()
+					.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e))?;
+				let mut r = Response::new(Full::new(Bytes::from(text)));
 				r.headers_mut().insert(
 					"content-type",
 					hyper::header::HeaderValue::from_static(zerog_daemon::metrics::CONTENT_TYPE),

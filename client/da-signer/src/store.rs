@@ -2,13 +2,20 @@
 //! received whole, a record per blob held (its epoch), and markers per blob attested
 //! and per blob seen confirmed on chain.
 //!
-//! Keys: `c ‖ blob ‖ row ‖ column` (cells), `r ‖ blob ‖ row` (rows), `b ‖ blob` (blobs,
-//! value: epoch), `a ‖ blob` (attested), `k ‖ blob` (confirmed); integers big-endian, so one blob's keys of a
+//! Column family `cells`: `c ‖ blob ‖ row ‖ column` (a cell with its proof, in the
+//! signer's wire format) and `r ‖ blob ‖ row` (row received whole). Column family
+//! `blobs`: `b ‖ blob` (the blob's epoch and commitments root, SCALE), `a ‖ blob`
+//! (attested), `k ‖ blob` (confirmed). Integers are big-endian, so one blob's keys of a
 //! kind are one contiguous range and [`Store::prune`] drops them with range deletes.
+//!
+//! The layout is versioned through [`zerog_daemon::store`] ([`SCHEMA`]); version 0, the
+//! layout before versions, kept every key in the default column family and the blob
+//! record as raw bytes, and is moved on first open.
 
 use std::path::Path;
 
-use rocksdb::{Direction, IteratorMode, Options, WriteBatch, DB};
+use rocksdb::Options;
+use zerog_daemon::store::{Database, DbError, Schema};
 
 use crate::wire::CellRecord;
 
@@ -17,18 +24,59 @@ use crate::wire::CellRecord;
 #[error("signer store: {0}")]
 pub struct StoreError(String);
 
-/// A key and its value, as RocksDB returns them.
-type KeyValue = (Box<[u8]>, Box<[u8]>);
-
-impl From<rocksdb::Error> for StoreError {
-	fn from(e: rocksdb::Error) -> Self {
+impl From<DbError> for StoreError {
+	fn from(e: DbError) -> Self {
 		Self(e.to_string())
 	}
 }
 
+const CELLS: &str = "cells";
+const BLOBS: &str = "blobs";
+
+/// The signer's database layout.
+pub const SCHEMA: Schema = Schema { daemon: "zg-da-signer", version: 1, columns: &[CELLS, BLOBS] };
+
+/// A blob record: the epoch it was dispersed in and its commitments root (`None` for
+/// blobs received before roots were recorded).
+type BlobRecord = (u32, Option<[u8; 32]>);
+
+/// Schema version 0 → 1: keys from the default column family into `cells` and `blobs`,
+/// blob records from raw bytes (`epoch ‖ root?`) to SCALE.
+fn migrate(db: &Database, from: u32) -> Result<(), DbError> {
+	debug_assert_eq!(from, 0, "version 1 is the first versioned layout");
+	let mut blobs = Vec::new();
+	db.move_legacy_keys(|k| match k.first() {
+		Some(b'c' | b'r') => Some((CELLS, k.to_vec())),
+		Some(b'a' | b'k') => Some((BLOBS, k.to_vec())),
+		Some(b'b') => {
+			blobs.push(k.to_vec());
+			Some((BLOBS, k.to_vec()))
+		}
+		_ => None,
+	})?;
+	let mut batch = db.batch();
+	for k in blobs {
+		let Some(v) = db.get_raw(BLOBS, &k)? else { continue };
+		let epoch = v.get(..4).and_then(|e| <[u8; 4]>::try_from(e).ok());
+		let root = match v.len() {
+			4 => Some(None::<[u8; 32]>),
+			36 => v[4..].try_into().ok().map(Some),
+			_ => None,
+		};
+		let (Some(epoch), Some(root)) = (epoch, root) else {
+			return Err(DbError::Corrupt {
+				column: BLOBS,
+				why: format!("blob record 0x{}", hex::encode(&k)),
+			});
+		};
+		batch.put(BLOBS, k, &(u32::from_be_bytes(epoch), root))?;
+	}
+	db.write_synced(batch)
+}
+
 /// Cells on disk.
 pub struct Store {
-	db: DB,
+	db: Database,
 }
 
 fn cell_key(blob: u64, row: u32, column: u16) -> [u8; 15] {
@@ -100,9 +148,7 @@ pub struct HeldBlob {
 impl Store {
 	/// Opens (or creates) the store at `path`.
 	pub fn open(path: &Path) -> Result<Self, StoreError> {
-		let mut opts = Options::default();
-		opts.create_if_missing(true);
-		Ok(Self { db: DB::open(&opts, path)? })
+		Ok(Self { db: Database::open(path, SCHEMA, false, Options::default(), migrate)? })
 	}
 
 	/// Stores a whole row's cells (this signer's columns) of `blob` (dispersed in `epoch`,
@@ -115,101 +161,94 @@ impl Store {
 		row: u32,
 		records: &[CellRecord],
 	) -> Result<(), StoreError> {
-		let mut batch = WriteBatch::default();
-		let mut marker = [0u8; 36];
-		marker[..4].copy_from_slice(&epoch.to_be_bytes());
-		marker[4..].copy_from_slice(root);
-		batch.put(blob_marker(blob), marker);
+		let mut batch = self.db.batch();
+		batch.put(BLOBS, blob_marker(blob), &(epoch, Some(*root)))?;
 		for r in records {
 			let mut v = Vec::with_capacity(crate::wire::RECORD_BYTES);
 			r.write(&mut v);
-			batch.put(cell_key(blob, row, r.column), v);
+			batch.put_raw(CELLS, cell_key(blob, row, r.column), v)?;
 		}
-		batch.put(row_marker(blob, row), []);
+		batch.put_raw(CELLS, row_marker(blob, row), [])?;
 		self.db.write(batch)?;
 		Ok(())
 	}
 
 	/// Whether a row was received whole.
 	pub fn has_row(&self, blob: u64, row: u32) -> Result<bool, StoreError> {
-		Ok(self.db.get_pinned(row_marker(blob, row))?.is_some())
+		Ok(self.db.contains(CELLS, row_marker(blob, row))?)
 	}
 
 	/// Makes everything written so far durable (before attesting to it).
 	pub fn sync(&self) -> Result<(), StoreError> {
-		self.db.flush_wal(true)?;
+		self.db.flush_wal()?;
 		Ok(())
 	}
 
 	/// One cell with its proof.
 	pub fn cell(&self, blob: u64, row: u32, column: u16) -> Result<Option<CellRecord>, StoreError> {
-		Ok(self.db.get_pinned(cell_key(blob, row, column))?.and_then(|v| CellRecord::read(&v)))
+		Ok(self.db.get_raw(CELLS, cell_key(blob, row, column))?.and_then(|v| CellRecord::read(&v)))
 	}
 
 	/// Every cell held of a row, by column.
 	pub fn row(&self, blob: u64, row: u32) -> Result<Vec<CellRecord>, StoreError> {
+		let prefix = row_prefix(blob, row);
 		let mut out = Vec::new();
-		for item in self.prefixed(&row_prefix(blob, row)) {
-			if let Some(r) = CellRecord::read(&item?.1) {
-				out.push(r);
+		self.db.for_each(CELLS, &prefix, |k, v| {
+			if !k.starts_with(&prefix) {
+				return Ok(false);
 			}
-		}
+			out.extend(CellRecord::read(v));
+			Ok(true)
+		})?;
 		Ok(out)
-	}
-
-	/// The entries whose keys start with `prefix`, in key order.
-	fn prefixed<'a>(
-		&'a self,
-		prefix: &'a [u8],
-	) -> impl Iterator<Item = Result<KeyValue, StoreError>> + 'a {
-		self.db
-			.iterator(IteratorMode::From(prefix, Direction::Forward))
-			.take_while(move |item| item.as_ref().map_or(true, |(k, _)| k.starts_with(prefix)))
-			.map(|item| item.map_err(StoreError::from))
 	}
 
 	/// Records that this signer attested `blob`.
 	pub fn mark_attested(&self, blob: u64) -> Result<(), StoreError> {
-		self.db.put(attested_marker(blob), [])?;
+		let mut batch = self.db.batch();
+		batch.put_raw(BLOBS, attested_marker(blob), [])?;
+		self.db.write(batch)?;
 		Ok(())
 	}
 
 	/// Whether this signer attested `blob`.
 	pub fn attested(&self, blob: u64) -> Result<bool, StoreError> {
-		Ok(self.db.get_pinned(attested_marker(blob))?.is_some())
+		Ok(self.db.contains(BLOBS, attested_marker(blob))?)
 	}
 
 	/// Records that the chain confirmed `blob` (from then on only its retention matters).
 	pub fn mark_confirmed(&self, blob: u64) -> Result<(), StoreError> {
-		self.db.put(confirmed_marker(blob), [])?;
+		let mut batch = self.db.batch();
+		batch.put_raw(BLOBS, confirmed_marker(blob), [])?;
+		self.db.write(batch)?;
 		Ok(())
 	}
 
 	/// Every blob the store holds cells of, in id order.
 	pub fn blobs(&self) -> Result<Vec<HeldBlob>, StoreError> {
-		let mut out = Vec::new();
-		for item in self.prefixed(b"b") {
-			let (k, v) = item?;
-			let (Ok(id), Some(epoch)) = (
-				<[u8; 8]>::try_from(&k[1..]),
-				v.get(..4).and_then(|e| <[u8; 4]>::try_from(e).ok()),
-			) else {
-				return Err(StoreError(format!("malformed blob record 0x{}", hex::encode(&k))));
+		let mut records = Vec::new();
+		self.db.for_each(BLOBS, b"b", |k, v| {
+			if k.first() != Some(&b'b') {
+				return Ok(false);
+			}
+			let Ok(id) = <[u8; 8]>::try_from(&k[1..]) else {
+				return Err(DbError::Corrupt {
+					column: BLOBS,
+					why: format!("key 0x{}", hex::encode(k)),
+				});
 			};
-			let root = match v.len() {
-				4 => None,
-				36 => v[4..].try_into().ok(),
-				_ => {
-					return Err(StoreError(format!("malformed blob record 0x{}", hex::encode(&k))))
-				}
-			};
-			let blob = u64::from_be_bytes(id);
+			let (epoch, root): BlobRecord = zerog_daemon::store::decode(BLOBS, v)?;
+			records.push((u64::from_be_bytes(id), epoch, root));
+			Ok(true)
+		})?;
+		let mut out = Vec::with_capacity(records.len());
+		for (blob, epoch, root) in records {
 			out.push(HeldBlob {
 				blob,
-				epoch: u32::from_be_bytes(epoch),
+				epoch,
 				root,
 				attested: self.attested(blob)?,
-				confirmed: self.db.get_pinned(confirmed_marker(blob))?.is_some(),
+				confirmed: self.db.contains(BLOBS, confirmed_marker(blob))?,
 			});
 		}
 		Ok(out)
@@ -217,27 +256,32 @@ impl Store {
 
 	/// The commitments root the cells held for `blob` are of, if recorded.
 	pub fn blob_root(&self, blob: u64) -> Result<Option<[u8; 32]>, StoreError> {
-		Ok(self
-			.db
-			.get_pinned(blob_marker(blob))?
-			.and_then(|v| v.get(4..36).and_then(|r| r.try_into().ok())))
+		Ok(self.db.get::<BlobRecord>(BLOBS, blob_marker(blob))?.and_then(|(_, root)| root))
 	}
 
 	/// How many blobs the store holds cells of.
 	pub fn blob_count(&self) -> Result<u64, StoreError> {
-		self.prefixed(b"b").try_fold(0, |n, item| item.map(|_| n + 1))
+		let mut n = 0;
+		self.db.for_each(BLOBS, b"b", |k, _| {
+			if k.first() != Some(&b'b') {
+				return Ok(false);
+			}
+			n += 1;
+			Ok(true)
+		})?;
+		Ok(n)
 	}
 
 	/// Drops everything held of `blob` (its cells, row markers and records) in one batch.
 	pub fn prune(&self, blob: u64) -> Result<(), StoreError> {
-		let mut batch = WriteBatch::default();
+		let mut batch = self.db.batch();
 		for kind in [b'c', b'r'] {
 			let (from, to) = blob_range(kind, blob);
-			batch.delete_range(from, to);
+			batch.delete_range(CELLS, from, to)?;
 		}
-		batch.delete(blob_marker(blob));
-		batch.delete(attested_marker(blob));
-		batch.delete(confirmed_marker(blob));
+		batch.delete(BLOBS, blob_marker(blob))?;
+		batch.delete(BLOBS, attested_marker(blob))?;
+		batch.delete(BLOBS, confirmed_marker(blob))?;
 		self.db.write(batch)?;
 		Ok(())
 	}
@@ -324,5 +368,44 @@ mod tests {
 		let held: Vec<u64> = s.blobs().unwrap().iter().map(|b| b.blob).collect();
 		assert_eq!(held, vec![0, 2]);
 		assert_eq!(s.blob_count().unwrap(), 2);
+	}
+
+	#[test]
+	fn a_store_from_before_schema_versions_is_moved_into_its_columns() {
+		let dir = tempfile::tempdir().unwrap();
+		let r = CellRecord { column: 5, cell: Box::new([5; CELL_BYTES]), proof: [7; 48] };
+		{
+			// The previous release's layout: every key in the default column family, the
+			// blob record as `epoch ‖ root` (or `epoch` alone, before roots were kept).
+			let mut o = rocksdb::Options::default();
+			o.create_if_missing(true);
+			let db = rocksdb::DB::open(&o, dir.path()).unwrap();
+			let mut v = Vec::new();
+			r.write(&mut v);
+			db.put(cell_key(1, 0, 5), v).unwrap();
+			db.put(row_marker(1, 0), []).unwrap();
+			db.put(blob_marker(1), [&3u32.to_be_bytes()[..], &[1; 32]].concat()).unwrap();
+			db.put(blob_marker(2), 4u32.to_be_bytes()).unwrap();
+			db.put(attested_marker(1), []).unwrap();
+		}
+		for _ in 0..2 {
+			let s = Store::open(dir.path()).unwrap();
+			assert_eq!(s.row(1, 0).unwrap(), vec![r.clone()]);
+			assert!(s.has_row(1, 0).unwrap());
+			assert_eq!(s.blob_count().unwrap(), 2);
+			assert_eq!(
+				s.blobs().unwrap(),
+				vec![
+					HeldBlob {
+						blob: 1,
+						epoch: 3,
+						root: Some([1; 32]),
+						attested: true,
+						confirmed: false
+					},
+					HeldBlob { blob: 2, epoch: 4, root: None, attested: false, confirmed: false },
+				]
+			);
+		}
 	}
 }

@@ -45,6 +45,8 @@ pub struct Config {
 	pub poll: Duration,
 	/// fsync every write.
 	pub sync_writes: bool,
+	/// Where to serve the metrics on a port of their own (`--prometheus-port`), if at all.
+	pub prometheus: Option<SocketAddr>,
 }
 
 /// The plain HTTP routes beside JSON-RPC: `GET /health` and `GET /metrics` (Prometheus).
@@ -84,6 +86,14 @@ pub async fn run(
 		.map_err(|e| format!("{}: {e}", cfg.db_path.display()))?;
 	let node = Arc::new(node::StorageNode::new(store, cfg.shard).map_err(|e| e.to_string())?);
 	let http_node = node.clone();
+	if let Some(addr) = cfg.prometheus {
+		let node = node.clone();
+		zerog_daemon::metrics::serve("zgs-node", addr, move || {
+			node.metrics_text().map_err(|e| e.to_string())
+		})
+		.await
+		.map_err(|e| format!("cannot serve metrics on {addr}: {e}"))?;
+	}
 	let listener = tokio::net::TcpListener::bind(cfg.rpc_addr)
 		.await
 		.map_err(|e| format!("cannot serve on {}: {e}", cfg.rpc_addr))?;

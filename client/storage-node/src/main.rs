@@ -30,6 +30,8 @@ struct Args {
 	/// fsync every write (survives power loss, not only process kills).
 	#[arg(long)]
 	sync_writes: bool,
+	#[command(flatten)]
+	prometheus: zerog_daemon::metrics::PrometheusArgs,
 }
 
 /// Flags renamed to the daemons' common names; the old ones work for one more release.
@@ -48,6 +50,7 @@ async fn main() {
 		shard: ShardConfig { shard_id: a.shard_id, num_shard: a.num_shard },
 		poll: Duration::from_millis(a.poll_ms.max(50)),
 		sync_writes: a.sync_writes,
+		prometheus: a.prometheus.addr(),
 	};
 	// SIGINT or SIGTERM: stop serving and following; RocksDB closes cleanly.
 	let shutdown = zerog_daemon::process::shutdown_signal("zgs-node");

@@ -8,8 +8,13 @@
 //!   first;
 //! - `segments`: file id ‖ index (u64 big-endian, so a file's segments iterate in order) →
 //!   the segment's bytes;
-//! - `proofs`: the same key → the segment's verified Merkle proof (JSON), served with it;
+//! - `proofs`: the same key → the segment's verified Merkle proof, served with it;
 //! - `meta`: the next flow sequence number to read, the total of held segments.
+//!
+//! Records are SCALE-encoded and the layout is versioned through
+//! [`zerog_daemon::store`] ([`SCHEMA`]): a database of another daemon or of a newer
+//! release is refused. Version 0, the layout before versions, kept file records and
+//! proofs as JSON; opening one re-encodes them once.
 //!
 //! A segment and its file's counters change in one atomic write batch, written through
 //! RocksDB's write-ahead log before the upload is acknowledged, so a node killed at any
@@ -18,14 +23,14 @@
 
 use std::{path::Path, sync::Mutex};
 
-use rocksdb::{
-	ColumnFamilyDescriptor, Direction, IteratorMode, Options, WriteBatch, WriteOptions, DB,
-};
+use codec::{Decode, Encode};
+use rocksdb::Options;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use zerog_daemon::store::{Database, DbError, Schema};
 use zerog_storage_primitives::{FileId, FileRoot, SegmentIndex};
 
-use crate::api::ProofJson;
+use crate::api::{HexHash, ProofJson};
 
 const CF_FILES: &str = "files";
 const CF_SEGMENTS: &str = "segments";
@@ -34,22 +39,26 @@ const CF_META: &str = "meta";
 const KEY_NEXT_SEQ: &[u8] = b"next_seq";
 const KEY_STORED: &[u8] = b"stored_segments";
 
+/// The node's database layout.
+pub const SCHEMA: Schema = Schema {
+	daemon: "zgs-node",
+	version: 1,
+	columns: &[CF_FILES, CF_SEGMENTS, CF_PROOFS, CF_META],
+};
+
 /// Why the store failed.
 #[derive(Debug, Error)]
 pub enum StoreError {
-	/// RocksDB reported an error.
-	#[error("database error: {0}")]
-	Db(#[from] rocksdb::Error),
-	/// A record on disk does not decode.
-	#[error("corrupt record: {0}")]
-	Corrupt(String),
+	/// The database failed, refused to open, or holds a record that does not decode.
+	#[error(transparent)]
+	Db(#[from] DbError),
 	/// A segment for a file the store does not know.
 	#[error("unknown file")]
 	UnknownFile,
 }
 
 /// What the node knows of a file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 pub struct FileRecord {
 	/// Flow sequence number of the file's submission.
 	pub seq: u64,
@@ -59,6 +68,13 @@ pub struct FileRecord {
 	pub size: u64,
 	/// Segments of it held here.
 	pub stored: u64,
+}
+
+/// A segment's proof as stored: index, leaf count, siblings.
+type StoredProof = (u64, u64, Vec<[u8; 32]>);
+
+fn stored_proof(p: &ProofJson) -> StoredProof {
+	(p.index, p.leaf_count, p.siblings.iter().map(|h| h.0).collect())
 }
 
 /// One newly finalized submission, for [`Store::add_files`].
@@ -76,8 +92,7 @@ pub struct NewFile {
 
 /// The store.
 pub struct Store {
-	db: DB,
-	sync: bool,
+	db: Database,
 	/// Serialises read-modify-write of the counters.
 	write: Mutex<()>,
 }
@@ -89,41 +104,42 @@ fn segment_key(id: &FileId, index: SegmentIndex) -> [u8; 40] {
 	k
 }
 
-fn u64_of(bytes: Option<Vec<u8>>) -> Result<u64, StoreError> {
-	match bytes {
-		None => Ok(0),
-		Some(b) => b
-			.try_into()
-			.map(u64::from_le_bytes)
-			.map_err(|b: Vec<u8>| StoreError::Corrupt(format!("counter of {} bytes", b.len()))),
+/// Schema version 0 → 1: file records and proofs from JSON to SCALE.
+fn migrate(db: &Database, from: u32) -> Result<(), DbError> {
+	debug_assert_eq!(from, 0, "version 1 is the first versioned layout");
+	let corrupt = |column, e: serde_json::Error| DbError::Corrupt { column, why: e.to_string() };
+	let mut batch = db.batch();
+	for (k, v) in db.scan(CF_FILES, &[], |_| true)? {
+		let rec: FileRecord = serde_json::from_slice(&v).map_err(|e| corrupt(CF_FILES, e))?;
+		batch.put(CF_FILES, k, &rec)?;
 	}
+	db.write_synced(batch)?;
+	let mut batch = db.batch();
+	let mut proofs = Vec::new();
+	db.for_each(CF_PROOFS, &[], |k, v| {
+		let p: ProofJson = serde_json::from_slice(v).map_err(|e| corrupt(CF_PROOFS, e))?;
+		proofs.push((k.to_vec(), stored_proof(&p)));
+		Ok(true)
+	})?;
+	for (k, p) in proofs {
+		batch.put(CF_PROOFS, k, &p)?;
+		if batch.len() >= 4096 {
+			db.write_synced(std::mem::replace(&mut batch, db.batch()))?;
+		}
+	}
+	db.write_synced(batch)
 }
 
 impl Store {
 	/// Opens (creating if needed) the store at `path`. `sync` fsyncs every write.
 	pub fn open(path: &Path, sync: bool) -> Result<Self, StoreError> {
 		let mut opts = Options::default();
-		opts.create_if_missing(true);
-		opts.create_missing_column_families(true);
 		// Segments are 256 KiB of mostly incompressible data; keep them out of the
 		// memtable churn with a larger write buffer, no compression.
 		opts.set_write_buffer_size(64 << 20);
 		opts.set_compression_type(rocksdb::DBCompressionType::None);
-		let cfs = [CF_FILES, CF_SEGMENTS, CF_PROOFS, CF_META]
-			.into_iter()
-			.map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
-		let db = DB::open_cf_descriptors(&opts, path, cfs)?;
-		Ok(Self { db, sync, write: Mutex::new(()) })
-	}
-
-	fn cf(&self, name: &str) -> &rocksdb::ColumnFamily {
-		self.db.cf_handle(name).expect("column families are created at open; qed")
-	}
-
-	fn write_opts(&self) -> WriteOptions {
-		let mut w = WriteOptions::default();
-		w.set_sync(self.sync);
-		w
+		let db = Database::open(path, SCHEMA, sync, opts, migrate)?;
+		Ok(Self { db, write: Mutex::new(()) })
 	}
 
 	fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
@@ -134,41 +150,34 @@ impl Store {
 
 	/// The record of file `id`, if finalized.
 	pub fn file(&self, id: &FileId) -> Result<Option<FileRecord>, StoreError> {
-		self.db
-			.get_cf(self.cf(CF_FILES), id)?
-			.map(|b| serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string())))
-			.transpose()
+		Ok(self.db.get(CF_FILES, id)?)
 	}
 
 	/// The next flow sequence number the follower has to read.
 	pub fn next_seq(&self) -> Result<u64, StoreError> {
-		u64_of(self.db.get_cf(self.cf(CF_META), KEY_NEXT_SEQ)?)
+		Ok(self.db.get::<u64>(CF_META, KEY_NEXT_SEQ)?.unwrap_or(0))
 	}
 
 	/// Segments held, over all files.
 	pub fn stored_segments(&self) -> Result<u64, StoreError> {
-		u64_of(self.db.get_cf(self.cf(CF_META), KEY_STORED)?)
+		Ok(self.db.get::<u64>(CF_META, KEY_STORED)?.unwrap_or(0))
 	}
 
 	/// Records newly finalized submissions and the next sequence number, atomically. A
 	/// file already known keeps its record.
 	pub fn add_files(&self, files: &[NewFile], next_seq: u64) -> Result<(), StoreError> {
 		let _g = self.lock();
-		let mut batch = WriteBatch::default();
+		let mut batch = self.db.batch();
 		let mut seen = std::collections::HashSet::new();
 		for f in files {
 			if !seen.insert(f.id) || self.file(&f.id)?.is_some() {
 				continue;
 			}
 			let rec = FileRecord { seq: f.seq, root: f.root, size: f.size, stored: 0 };
-			batch.put_cf(
-				self.cf(CF_FILES),
-				f.id,
-				serde_json::to_vec(&rec).expect("plain struct; qed"),
-			);
+			batch.put(CF_FILES, f.id, &rec)?;
 		}
-		batch.put_cf(self.cf(CF_META), KEY_NEXT_SEQ, next_seq.to_le_bytes());
-		self.db.write_opt(batch, &self.write_opts())?;
+		batch.put(CF_META, KEY_NEXT_SEQ, &next_seq)?;
+		self.db.write(batch)?;
 		Ok(())
 	}
 
@@ -183,22 +192,18 @@ impl Store {
 	) -> Result<bool, StoreError> {
 		let _g = self.lock();
 		let key = segment_key(id, index);
-		if self.db.get_pinned_cf(self.cf(CF_SEGMENTS), key)?.is_some() {
+		if self.db.contains(CF_SEGMENTS, key)? {
 			return Ok(false);
 		}
 		let mut rec = self.file(id)?.ok_or(StoreError::UnknownFile)?;
 		rec.stored += 1;
 		let total = self.stored_segments()? + 1;
-		let mut batch = WriteBatch::default();
-		batch.put_cf(self.cf(CF_SEGMENTS), key, data);
-		batch.put_cf(
-			self.cf(CF_PROOFS),
-			key,
-			serde_json::to_vec(proof).expect("plain struct; qed"),
-		);
-		batch.put_cf(self.cf(CF_FILES), id, serde_json::to_vec(&rec).expect("plain struct; qed"));
-		batch.put_cf(self.cf(CF_META), KEY_STORED, total.to_le_bytes());
-		self.db.write_opt(batch, &self.write_opts())?;
+		let mut batch = self.db.batch();
+		batch.put_raw(CF_SEGMENTS, key, data)?;
+		batch.put(CF_PROOFS, key, &stored_proof(proof))?;
+		batch.put(CF_FILES, id, &rec)?;
+		batch.put(CF_META, KEY_STORED, &total)?;
+		self.db.write(batch)?;
 		Ok(true)
 	}
 
@@ -212,26 +217,26 @@ impl Store {
 		data: &[u8],
 	) -> Result<(), StoreError> {
 		let _g = self.lock();
-		self.db.put_cf_opt(
-			self.cf(CF_SEGMENTS),
-			segment_key(id, index),
-			data,
-			&self.write_opts(),
-		)?;
+		let mut batch = self.db.batch();
+		batch.put_raw(CF_SEGMENTS, segment_key(id, index), data)?;
+		self.db.write(batch)?;
 		Ok(())
 	}
 
 	/// A held segment's bytes.
 	pub fn segment(&self, id: &FileId, index: SegmentIndex) -> Result<Option<Vec<u8>>, StoreError> {
-		Ok(self.db.get_cf(self.cf(CF_SEGMENTS), segment_key(id, index))?)
+		Ok(self.db.get_raw(CF_SEGMENTS, segment_key(id, index))?)
 	}
 
 	/// The proof a held segment was uploaded with.
 	pub fn proof(&self, id: &FileId, index: SegmentIndex) -> Result<Option<ProofJson>, StoreError> {
-		self.db
-			.get_cf(self.cf(CF_PROOFS), segment_key(id, index))?
-			.map(|b| serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string())))
-			.transpose()
+		Ok(self.db.get::<StoredProof>(CF_PROOFS, segment_key(id, index))?.map(
+			|(index, leaf_count, siblings)| ProofJson {
+				index,
+				leaf_count,
+				siblings: siblings.into_iter().map(HexHash).collect(),
+			},
+		))
 	}
 
 	/// Up to `limit` held segment indices of file `id` from `from` on, ascending.
@@ -243,19 +248,13 @@ impl Store {
 	) -> Result<Vec<u64>, StoreError> {
 		let start = segment_key(id, from);
 		let mut out = Vec::new();
-		for item in self
-			.db
-			.iterator_cf(self.cf(CF_SEGMENTS), IteratorMode::From(&start, Direction::Forward))
-		{
-			if out.len() >= limit {
-				break;
-			}
-			let (key, _) = item?;
-			if key.len() != 40 || key[..32] != id[..] {
-				break;
+		self.db.for_each(CF_SEGMENTS, &start, |key, _| {
+			if out.len() >= limit || key.len() != 40 || key[..32] != id[..] {
+				return Ok(false);
 			}
 			out.push(u64::from_be_bytes(key[32..].try_into().expect("8 bytes; qed")));
-		}
+			Ok(true)
+		})?;
 		Ok(out)
 	}
 }
@@ -302,5 +301,52 @@ mod tests {
 		assert_eq!(s.stored_indices(&root, 2, 10).unwrap(), vec![3]);
 		assert_eq!(s.stored_indices(&root, 0, 1).unwrap(), vec![1]);
 		assert_eq!(s.stored_indices(&[8u8; 32], 0, 10).unwrap(), Vec::<u64>::new());
+	}
+
+	#[test]
+	fn a_store_from_before_schema_versions_is_migrated_once() {
+		let dir = tempfile::tempdir().unwrap();
+		let id = [7u8; 32];
+		let key = segment_key(&id, 2);
+		{
+			// The layout the previous release wrote: JSON records, no schema record.
+			let mut o = rocksdb::Options::default();
+			o.create_if_missing(true);
+			o.create_missing_column_families(true);
+			let db =
+				rocksdb::DB::open_cf(&o, dir.path(), [CF_FILES, CF_SEGMENTS, CF_PROOFS, CF_META])
+					.unwrap();
+			let rec = FileRecord { seq: 4, root: id, size: 10, stored: 1 };
+			db.put_cf(db.cf_handle(CF_FILES).unwrap(), id, serde_json::to_vec(&rec).unwrap())
+				.unwrap();
+			db.put_cf(db.cf_handle(CF_SEGMENTS).unwrap(), key, b"two").unwrap();
+			db.put_cf(
+				db.cf_handle(CF_PROOFS).unwrap(),
+				key,
+				serde_json::to_vec(&proof(2)).unwrap(),
+			)
+			.unwrap();
+			db.put_cf(db.cf_handle(CF_META).unwrap(), KEY_STORED, 1u64.to_le_bytes()).unwrap();
+			db.put_cf(db.cf_handle(CF_META).unwrap(), KEY_NEXT_SEQ, 5u64.to_le_bytes()).unwrap();
+		}
+		for _ in 0..2 {
+			let s = Store::open(dir.path(), false).unwrap();
+			assert_eq!(
+				s.file(&id).unwrap(),
+				Some(FileRecord { seq: 4, root: id, size: 10, stored: 1 })
+			);
+			assert_eq!(s.proof(&id, 2).unwrap(), Some(proof(2)));
+			assert_eq!(s.segment(&id, 2).unwrap().as_deref(), Some(&b"two"[..]));
+			assert_eq!((s.next_seq().unwrap(), s.stored_segments().unwrap()), (5, 1));
+		}
+	}
+
+	#[test]
+	fn another_daemons_database_is_refused() {
+		let dir = tempfile::tempdir().unwrap();
+		let other = Schema { daemon: "zg-provider", version: 1, columns: &["pending"] };
+		drop(Database::open(dir.path(), other, false, Options::default(), |_, _| Ok(())).unwrap());
+		let e = Store::open(dir.path(), false).err().expect("refused");
+		assert!(e.to_string().contains("belongs to zg-provider"), "{e}");
 	}
 }

@@ -18,14 +18,17 @@ export function binary(name) {
 /** A storage node process; `kill()` SIGKILLs it, `start()` (re)starts it on the same port and DB. */
 export async function storageNode({ chainHttp, shardId, numShard }) {
   const port = await freePort();
+  const promPort = await freePort();
   const dbPath = tempDir('zgs-e2e');
   const endpoint = `http://127.0.0.1:${port}`;
-  const node = daemon({ port, dbPath, endpoint, shardId, numShard }, {
+  const promUrl = `http://127.0.0.1:${promPort}/metrics`;
+  const node = daemon({ port, dbPath, endpoint, promUrl, shardId, numShard }, {
     name: `zgs-node on ${port}`,
     binary: binary('zgs-node'),
     args: () => [
       '--chain', chainHttp, '--base-path', dbPath, '--listen', `127.0.0.1:${port}`,
       '--shard-id', String(shardId), '--num-shard', String(numShard), '--poll-ms', '250',
+      '--prometheus-port', String(promPort),
     ],
     ready: async () => (await rpc(endpoint, 'zgs_getStatus')) !== undefined,
     readyTimeoutMs: 30_000,
