@@ -37,7 +37,7 @@ let upstream;
 let work;
 let transcript;
 
-const chainArgs = () => ['--chain-rpc', chain.httpUrl];
+const chainArgs = () => ['--chain', chain.httpUrl];
 const ledger = (who) => rpc(chain.httpUrl, 'compute_ledger', [who]);
 const sub = async (who, prov) => (await ledger(who))?.subAccounts.find((s) => s.provider === prov);
 const total = async (who) => {

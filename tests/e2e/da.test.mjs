@@ -38,7 +38,7 @@ let work;
 let blobId;
 let blobFile;
 
-const chainArgs = () => ['--chain-rpc', chain.httpUrl];
+const chainArgs = () => ['--chain', chain.httpUrl];
 
 before(async () => {
   chain = await startNode(['--dev']);

@@ -24,7 +24,7 @@ await api.disconnect();
 const nodes = [];
 for (let i = 0; i < n; i++) nodes.push(await storageNode({ chainHttp: chain.httpUrl, shardId: i % numShard, numShard }));
 await Promise.all(nodes.map((s, i) => zg(['storage', 'register', '--endpoint', s.endpoint, '--shard-id', String(i % numShard),
-  '--num-shard', String(numShard), '--suri', `//Node${i}`, '--chain-rpc', chain.httpUrl])));
+  '--num-shard', String(numShard), '--suri', `//Node${i}`, '--chain', chain.httpUrl])));
 console.log(`chain ${chain.httpUrl}; ${n} storage nodes: ${nodes.map((s) => s.endpoint).join(' ')}`);
 const stop = async () => { await Promise.all(nodes.map((s) => s.cleanup())); await chain.stop(); process.exit(0); };
 process.on('SIGINT', stop);

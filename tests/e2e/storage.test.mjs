@@ -34,7 +34,7 @@ let file64;
 let id64;
 
 const sha = (p) => createHash('sha256').update(readFileSync(p)).digest('hex');
-const chainArgs = () => ['--chain-rpc', chain.httpUrl];
+const chainArgs = () => ['--chain', chain.httpUrl];
 
 before(async () => {
   chain = await startNode(['--dev']);
@@ -77,6 +77,11 @@ describe('storage: zg + 8 storage nodes', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /8 storage nodes registered/);
     assert.equal((r.stdout.match(/online/g) || []).length, NODES, r.stdout);
+    const jr = await zg(['storage', 'nodes', '--json', ...chainArgs()]);
+    assert.equal(jr.code, 0, jr.stderr);
+    const j = JSON.parse(jr.stdout);
+    assert.equal(j.length, NODES);
+    assert.ok(j.every((n) => n.online && n.status === 'active' && n.bond === '100 ZG'), JSON.stringify(j));
   });
 
   test('a 64 MiB file uploads, is on chain, and downloads byte-identical', async () => {
@@ -135,6 +140,11 @@ describe('storage: zg + 8 storage nodes', () => {
       served += metric('zgs_segments_served_total');
       assert.equal(metric('zgs_chain_connected'), 1);
       assert.ok(metric('zgs_flow_entries_followed') >= 1);
+      // --prometheus-port serves the same registry on a port of its own, and only it.
+      const prom = await fetch(n.promUrl);
+      assert.match(prom.headers.get('content-type'), /^text\/plain/);
+      assert.match(await prom.text(), new RegExp(`^zgs_segments_stored ${shard}$`, 'm'));
+      assert.equal((await fetch(n.promUrl.replace('/metrics', '/health'))).status, 404);
     }
     assert.ok(served >= 256, `the download read the 256 data segments (served ${served})`);
   });
