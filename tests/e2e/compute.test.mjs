@@ -81,7 +81,8 @@ before(async () => {
   bob = await provider({ chainHttp: chain.httpUrl, suri: '//Bob', name: 'tiny-chat', args: ['--train-steps', '20000'] });
   await bob.start(['--settle-interval', '3600']);
   dave = await provider({
-    chainHttp: chain.httpUrl, suri: '//Dave', name: 'proxy-chat',
+    // Dave's provider reads its account from a key file (--key-file), not the command line.
+    chainHttp: chain.httpUrl, suri: '//Dave', name: 'proxy-chat', keyFile: true,
     args: ['--engine', 'proxy', '--upstream', upstream.url, '--upstream-model', 'upstream-llm'],
   });
   await dave.start(['--settle-interval', '3600']);

@@ -52,9 +52,10 @@ enum Command {
 		/// The node's JSON-RPC.
 		#[arg(long, default_value = "http://127.0.0.1:9944")]
 		chain: String,
-		/// The provider account (pays settlement, holds the bond, is paid).
-		#[arg(long)]
-		suri: String,
+		/// The provider account (pays settlement, holds the bond, is paid): --suri or
+		/// --key-file.
+		#[command(flatten)]
+		key: zerog_daemon::key::KeyArgs,
 		/// The key that signs responses (default: the provider account's).
 		#[arg(long)]
 		signer_suri: Option<String>,
@@ -156,7 +157,7 @@ async fn main() {
 		}
 		Command::Run {
 			chain,
-			suri,
+			key,
 			signer_suri,
 			base_path,
 			listen,
@@ -178,6 +179,7 @@ async fn main() {
 			settle_threshold,
 			default_max_tokens,
 		} => {
+			let suri = key.secret_uri().unwrap_or_else(|e| fail(e));
 			let account = signer(&suri).unwrap_or_else(|e| fail(e));
 			let key = signer(signer_suri.as_deref().unwrap_or(&suri)).unwrap_or_else(|e| fail(e));
 			std::fs::create_dir_all(&base_path)

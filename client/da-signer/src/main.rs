@@ -29,9 +29,9 @@ struct Cli {
 	/// The node's JSON-RPC.
 	#[arg(long, default_value = "http://127.0.0.1:9944")]
 	chain: String,
-	/// The signer account: holds the bond and sends transactions.
-	#[arg(long)]
-	suri: String,
+	/// The signer account (holds the bond and sends transactions): --suri or --key-file.
+	#[command(flatten)]
+	key: zerog_daemon::key::KeyArgs,
 	/// The key that signs attestations, registered on chain as the signer's key
 	/// (default: SURI//zerog-da-attestation, a hard derivation of the account). It signs
 	/// nothing else, and only payloads this process builds itself.
@@ -135,11 +135,10 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-	let pair = signer(&cli.suri)?;
+	let suri = cli.key.secret_uri().map_err(|e| e.to_string())?;
+	let pair = signer(&suri)?;
 	let attestation_key = signer(
-		&cli.attestation_suri
-			.clone()
-			.unwrap_or_else(|| format!("{}//zerog-da-attestation", cli.suri)),
+		&cli.attestation_suri.clone().unwrap_or_else(|| format!("{suri}//zerog-da-attestation")),
 	)?;
 	let chain = Chain::new(&cli.chain).map_err(|e| e.to_string())?;
 	let da = DaChain::new(chain);

@@ -24,11 +24,13 @@
 //! - [`process`]: logging from `RUST_LOG`, one shutdown future for SIGINT and SIGTERM,
 //!   and the deprecation line of a renamed flag;
 //! - [`amount`]: token amounts as flags take them (`--bond 100` is 100 ZG);
+//! - [`key`]: the signing account, `--suri` or `--key-file`;
 //! - [`store`]: the RocksDB every daemon keeps under `--base-path`: column families,
 //!   SCALE records, and a schema version that refuses a newer or foreign database and
 //!   migrates an older one.
 
 pub mod amount;
+pub mod key;
 pub mod metrics;
 pub mod process;
 pub mod store;

@@ -2,7 +2,8 @@
 // upstream that streams slowly, for the proxy engine.
 
 import { createServer } from 'node:http';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { freePort } from './node.mjs';
 import { daemon, httpOk, tempDir } from './process.mjs';
@@ -12,15 +13,19 @@ import { binary } from './storage.mjs';
  * A zg-provider process on a free port with its own base path. `kill(signal)` stops it
  * (SIGKILL by default), `start(extra)` (re)starts it on the same port, keys and receipts.
  */
-export async function provider({ chainHttp, suri, name, args = [] }) {
+export async function provider({ chainHttp, suri, name, args = [], keyFile = false }) {
   const port = await freePort();
   const basePath = tempDir('zg-provider-e2e');
+  // With keyFile, the account's secret goes in a 0600 file (--key-file), not argv.
+  const keyPath = join(basePath, 'account.key');
+  if (keyFile) writeFileSync(keyPath, `${suri}\n`, { mode: 0o600 });
+  const key = keyFile ? ['--key-file', keyPath] : ['--suri', suri];
   const url = `http://127.0.0.1:${port}`;
   const p = daemon({ port, url, basePath }, {
     name: `zg-provider on ${port}`,
     binary: binary('zg-provider'),
     args: () => [
-      'run', '--chain', chainHttp, '--suri', suri, '--base-path', basePath,
+      'run', '--chain', chainHttp, ...key, '--base-path', basePath,
       '--listen', `127.0.0.1:${port}`, '--name', name, ...args,
     ],
     ready: () => httpOk(`${url}/health`),
