@@ -242,7 +242,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		}
 	}
 
-	impl pallet_storage_market_runtime_api::StorageMarketApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+	impl zerog_storage_primitives::runtime_api::StorageMarketApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn flow() -> (u64, EntrySeq) {
 			(
 				pallet_storage_market::FlowLength::<Runtime>::get(),
@@ -267,7 +267,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		}
 	}
 
-	impl pallet_compute_market_runtime_api::ComputeMarketApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+	impl zerog_compute_primitives::runtime_api::ComputeMarketApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn services() -> Vec<ServiceInfo<AccountId, Balance, BlockNumber>> {
 			ComputeMarket::services()
 		}
@@ -289,7 +289,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		}
 	}
 
-	impl pallet_da_commitments_runtime_api::DaCommitmentsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+	impl zerog_da_primitives::runtime_api::DaCommitmentsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn blob(id: BlobId) -> Option<BlobInfo<AccountId, Balance, BlockNumber, Vec<AccountId>>> {
 			pallet_da_commitments::Blobs::<Runtime>::get(id).map(|b| BlobInfo {
 				submitter: b.submitter,

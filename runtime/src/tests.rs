@@ -188,7 +188,7 @@ fn next_spec_version_blob_is_a_distinct_runtime() {
 
 #[test]
 fn storage_submission_pays_the_genesis_price_into_the_market() {
-	use pallet_storage_market_runtime_api::FlowEntry;
+	use zerog_storage_primitives::FlowEntry;
 	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
 		let alice = Sr25519Keyring::Alice.to_account_id();
 		let size = 1u64 << 30; // 1 GiB: 4,194,304 sectors

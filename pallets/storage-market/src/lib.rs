@@ -19,7 +19,7 @@
 //!   withdrawing the bond after an unbonding period.
 //!
 //! Clients read all of it through the `StorageMarketApi` runtime API
-//! (`runtime-api/`). Sizes and Merkle rules come from `zerog-storage-primitives`.
+//! (`zerog_storage_primitives::runtime_api`). Sizes and Merkle rules come from `zerog-storage-primitives`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 

@@ -14,6 +14,8 @@
 
 extern crate alloc;
 
+pub mod runtime_api;
+
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 pub use primitive_types::H256;
 use scale_info::TypeInfo;

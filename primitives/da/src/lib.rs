@@ -23,6 +23,8 @@
 
 extern crate alloc;
 
+pub mod runtime_api;
+
 use alloc::vec::Vec;
 
 mod chain;

@@ -18,6 +18,8 @@
 
 extern crate alloc;
 
+pub mod runtime_api;
+
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;

@@ -2,13 +2,13 @@
 
 use codec::Codec;
 use jsonrpsee::core::{async_trait, RpcResult};
-use pallet_compute_market_runtime_api::{LedgerInfo, ServiceInfo};
 use polkadot_sdk::{
 	sp_api::ProvideRuntimeApi, sp_blockchain::HeaderBackend, sp_runtime::traits::Block as BlockT,
 };
+use zerog_compute_primitives::{LedgerInfo, ServiceInfo};
 use zerog_rpc_primitives::{runtime_error, OptionalAmount, RuntimeReader};
 
-pub use pallet_compute_market_runtime_api::ComputeMarketApi as RuntimeApi;
+pub use zerog_compute_primitives::runtime_api::ComputeMarketApi as RuntimeApi;
 
 use crate::{ComputeMarketApiServer, Ledger, Service, ServiceKind, ServiceStatus, SubAccount};
 
@@ -28,7 +28,7 @@ fn text(bytes: &[u8]) -> String {
 fn service<AccountId, Balance: Into<u128>, BlockNumber: Into<u64>>(
 	s: ServiceInfo<AccountId, Balance, BlockNumber>,
 ) -> Service<AccountId> {
-	use pallet_compute_market_runtime_api::{ServiceKind as Kind, ServiceStatus as Status};
+	use zerog_compute_primitives::{ServiceKind as Kind, ServiceStatus as Status};
 	let (status, retiring_until) = match s.status {
 		Status::Active => (ServiceStatus::Active, None),
 		Status::Retiring { until } => (ServiceStatus::Retiring, Some(until.into())),

@@ -2,15 +2,15 @@
 
 use codec::Codec;
 use jsonrpsee::core::{async_trait, RpcResult};
-use pallet_da_commitments_runtime_api::BlobStatus as Status;
 use polkadot_sdk::{
 	sp_api::ProvideRuntimeApi,
 	sp_blockchain::HeaderBackend,
 	sp_runtime::traits::{Block as BlockT, UniqueSaturatedInto},
 };
+use zerog_da_primitives::BlobStatus as Status;
 use zerog_rpc_primitives::{runtime_error, Hex, RuntimeReader};
 
-pub use pallet_da_commitments_runtime_api::DaCommitmentsApi as RuntimeApi;
+pub use zerog_da_primitives::runtime_api::DaCommitmentsApi as RuntimeApi;
 
 use crate::{Blob, BlobStatus, Challenge, DaApiServer, Quorum, QuorumMember};
 

@@ -2,13 +2,13 @@
 
 use codec::Codec;
 use jsonrpsee::core::{async_trait, RpcResult};
-use pallet_storage_market_runtime_api::{FlowEntry, NodeInfo, NodeStatus as Status};
 use polkadot_sdk::{
 	sp_api::ProvideRuntimeApi, sp_blockchain::HeaderBackend, sp_runtime::traits::Block as BlockT,
 };
 use zerog_rpc_primitives::{runtime_error, Hex, OptionalAmount, RuntimeReader};
+use zerog_storage_primitives::{FlowEntry, NodeInfo, NodeStatus as Status};
 
-pub use pallet_storage_market_runtime_api::StorageMarketApi as RuntimeApi;
+pub use zerog_storage_primitives::runtime_api::StorageMarketApi as RuntimeApi;
 
 use crate::{Entry, Flow, Node, NodeStatus, StorageMarketApiServer};
 

@@ -5,18 +5,13 @@
 //! ranges and endpoints, open sampling challenges, and the exact bytes a signer signs
 //! for an attestation (so off-chain signers need no copy of the encoding rules).
 
-#![cfg_attr(not(feature = "std"), no_std)]
-
-extern crate alloc;
-
+use crate::{
+	Attestation, BlobId, BlobInfo, Challenge, ChallengeId, Commitment, EpochIndex, QuorumView,
+};
 use alloc::vec::Vec;
 use codec::Codec;
-pub use zerog_da_primitives::{
-	Attestation, BlobId, BlobInfo, BlobStatus, Challenge, ChallengeId, Commitment, EpochIndex,
-	QuorumSigner, QuorumView,
-};
 
-polkadot_sdk::sp_api::decl_runtime_apis! {
+sp_api::decl_runtime_apis! {
 	/// Reads of the DA pallet.
 	pub trait DaCommitmentsApi<AccountId, Balance, BlockNumber>
 	where

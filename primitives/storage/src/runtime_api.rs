@@ -5,15 +5,11 @@
 //! number, the status of a file by Merkle root, the registered storage nodes, and the
 //! fee a submission would pay now. Polkadot.js exposes it as `api.call.storageMarketApi`.
 
-#![cfg_attr(not(feature = "std"), no_std)]
-
-extern crate alloc;
-
+use crate::{EntrySeq, FileId, FlowEntry, NodeInfo};
 use alloc::vec::Vec;
 use codec::Codec;
-pub use zerog_storage_primitives::{EntrySeq, FileId, FileRoot, FlowEntry, NodeInfo, NodeStatus};
 
-polkadot_sdk::sp_api::decl_runtime_apis! {
+sp_api::decl_runtime_apis! {
 	/// Reads of the storage market.
 	pub trait StorageMarketApi<AccountId, Balance, BlockNumber>
 	where

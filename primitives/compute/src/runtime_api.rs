@@ -5,18 +5,11 @@
 //! settle for, and the exact bytes a user signs for a request and a provider's key
 //! signs for a response (so off-chain signers need no copy of the encoding rules).
 
-#![cfg_attr(not(feature = "std"), no_std)]
-
-extern crate alloc;
-
+use crate::{LedgerInfo, Request, ResponseStatement, ServiceId, ServiceInfo};
 use alloc::vec::Vec;
 use codec::Codec;
-pub use zerog_compute_primitives::{
-	LedgerInfo, Request, ResponseStatement, ServiceId, ServiceInfo, ServiceKind, ServiceStatus,
-	SubAccount,
-};
 
-polkadot_sdk::sp_api::decl_runtime_apis! {
+sp_api::decl_runtime_apis! {
 	/// Reads of the compute market.
 	pub trait ComputeMarketApi<AccountId, Balance, BlockNumber>
 	where
