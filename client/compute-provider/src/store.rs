@@ -77,10 +77,12 @@ fn key(user: &AccountId, nonce: u64) -> [u8; 40] {
 /// `pending` and `done`.
 fn migrate(db: &Database, from: u32) -> Result<(), DbError> {
 	debug_assert_eq!(from, 0, "version 1 is the first versioned layout");
-	db.move_legacy_keys(|k| match k.first() {
-		Some(b'p') => Some((PENDING, k[1..].to_vec())),
-		Some(b'd') => Some((DONE, k[1..].to_vec())),
-		_ => None,
+	db.move_legacy_keys(|k, v| {
+		Ok(match k.first() {
+			Some(b'p') => Some((PENDING, k[1..].to_vec(), v.to_vec())),
+			Some(b'd') => Some((DONE, k[1..].to_vec(), v.to_vec())),
+			_ => None,
+		})
 	})?;
 	Ok(())
 }

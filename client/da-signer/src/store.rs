@@ -14,6 +14,8 @@
 
 use std::path::Path;
 
+use codec::Encode;
+
 use rocksdb::Options;
 use zerog_daemon::store::{Database, DbError, Schema};
 
@@ -44,34 +46,30 @@ type BlobRecord = (u32, Option<[u8; 32]>);
 /// blob records from raw bytes (`epoch ‖ root?`) to SCALE.
 fn migrate(db: &Database, from: u32) -> Result<(), DbError> {
 	debug_assert_eq!(from, 0, "version 1 is the first versioned layout");
-	let mut blobs = Vec::new();
-	db.move_legacy_keys(|k| match k.first() {
-		Some(b'c' | b'r') => Some((CELLS, k.to_vec())),
-		Some(b'a' | b'k') => Some((BLOBS, k.to_vec())),
-		Some(b'b') => {
-			blobs.push(k.to_vec());
-			Some((BLOBS, k.to_vec()))
-		}
-		_ => None,
-	})?;
-	let mut batch = db.batch();
-	for k in blobs {
-		let Some(v) = db.get_raw(BLOBS, &k)? else { continue };
-		let epoch = v.get(..4).and_then(|e| <[u8; 4]>::try_from(e).ok());
-		let root = match v.len() {
-			4 => Some(None::<[u8; 32]>),
-			36 => v[4..].try_into().ok().map(Some),
+	db.move_legacy_keys(|k, v| {
+		Ok(match k.first() {
+			Some(b'c' | b'r') => Some((CELLS, k.to_vec(), v.to_vec())),
+			Some(b'a' | b'k') => Some((BLOBS, k.to_vec(), v.to_vec())),
+			Some(b'b') => {
+				let epoch = v.get(..4).and_then(|e| <[u8; 4]>::try_from(e).ok());
+				let root = match v.len() {
+					4 => Some(None::<[u8; 32]>),
+					36 => v[4..].try_into().ok().map(Some),
+					_ => None,
+				};
+				let (Some(epoch), Some(root)) = (epoch, root) else {
+					return Err(DbError::Corrupt {
+						column: BLOBS,
+						why: format!("blob record 0x{}", hex::encode(k)),
+					});
+				};
+				let record: BlobRecord = (u32::from_be_bytes(epoch), root);
+				Some((BLOBS, k.to_vec(), record.encode()))
+			}
 			_ => None,
-		};
-		let (Some(epoch), Some(root)) = (epoch, root) else {
-			return Err(DbError::Corrupt {
-				column: BLOBS,
-				why: format!("blob record 0x{}", hex::encode(&k)),
-			});
-		};
-		batch.put(BLOBS, k, &(u32::from_be_bytes(epoch), root))?;
-	}
-	db.write_synced(batch)
+		})
+	})?;
+	Ok(())
 }
 
 /// Cells on disk.

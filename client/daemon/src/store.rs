@@ -116,8 +116,8 @@ impl Batch<'_> {
 	}
 }
 
-/// A key and its value.
-pub type KeyValue = (Box<[u8]>, Box<[u8]>);
+/// Where [`Database::move_legacy_keys`] puts a legacy entry: column, key, value.
+pub type Moved = (&'static str, Vec<u8>, Vec<u8>);
 
 /// A daemon's database.
 pub struct Database {
@@ -284,27 +284,6 @@ impl Database {
 		Ok(self.db.get_pinned_cf(self.cf(column)?, key)?.is_some())
 	}
 
-	/// Keys and values of `column` from `from` on, ascending, while `keep` holds of the
-	/// key.
-	pub fn scan(
-		&self,
-		column: &'static str,
-		from: &[u8],
-		mut keep: impl FnMut(&[u8]) -> bool,
-	) -> Result<Vec<KeyValue>, DbError> {
-		let mut out = Vec::new();
-		for item in
-			self.db.iterator_cf(self.cf(column)?, IteratorMode::From(from, Direction::Forward))
-		{
-			let (k, v) = item?;
-			if !keep(&k) {
-				break;
-			}
-			out.push((k, v));
-		}
-		Ok(out)
-	}
-
 	/// Calls `f` with each key and value of `column` from `from` on, ascending, until it
 	/// returns `false`.
 	pub fn for_each(
@@ -330,38 +309,50 @@ impl Database {
 		Ok(())
 	}
 
-	/// Migration helper: every key of the `default` column family (the layout before
-	/// column families), the schema record aside.
-	pub fn legacy_default_keys(&self) -> Result<Vec<KeyValue>, DbError> {
-		let mut out = Vec::new();
-		for item in self.db.iterator(IteratorMode::Start) {
-			let (k, v) = item?;
-			if &*k != SCHEMA_KEY {
-				out.push((k, v));
-			}
-		}
-		Ok(out)
-	}
-
-	/// Migration helper: moves legacy `default` keys into the column `route` names for
-	/// each (or drops the key for `None`), in batches, synced.
-	pub fn move_legacy_keys(
+	/// Migration helper: walks `column` (`None`: the `default` column family, the schema
+	/// record aside) and lets `f` add writes for each key and value to a batch, applied
+	/// and synced every 4,096 operations, so a store of any size is rewritten in bounded
+	/// memory. The walk reads a snapshot taken at its start, so `f` may rewrite or delete
+	/// the keys it visits.
+	pub fn rewrite(
 		&self,
-		mut route: impl FnMut(&[u8]) -> Option<(&'static str, Vec<u8>)>,
-	) -> Result<usize, DbError> {
-		let mut moved = 0;
+		column: Option<&'static str>,
+		mut f: impl FnMut(&[u8], &[u8], &mut Batch<'_>) -> Result<(), DbError>,
+	) -> Result<(), DbError> {
+		let walk = match column {
+			Some(c) => self.db.iterator_cf(self.cf(c)?, IteratorMode::Start),
+			None => self.db.iterator(IteratorMode::Start),
+		};
 		let mut batch = self.batch();
-		for (k, v) in self.legacy_default_keys()? {
-			if let Some((column, key)) = route(&k) {
-				batch.put_raw(column, key, &v)?;
-				moved += 1;
+		for item in walk {
+			let (k, v) = item?;
+			if column.is_none() && &*k == SCHEMA_KEY {
+				continue;
 			}
-			batch.inner.delete(&k);
+			f(&k, &v, &mut batch)?;
 			if batch.len() >= 4096 {
 				self.write_synced(std::mem::replace(&mut batch, self.batch()))?;
 			}
 		}
-		self.write_synced(batch)?;
+		self.write_synced(batch)
+	}
+
+	/// Migration helper: moves the entries of the `default` column family (the layout
+	/// before column families) to the column, key and value `route` gives each, or drops
+	/// an entry for `None`; returns how many moved. Streams through [`Database::rewrite`].
+	pub fn move_legacy_keys(
+		&self,
+		mut route: impl FnMut(&[u8], &[u8]) -> Result<Option<Moved>, DbError>,
+	) -> Result<usize, DbError> {
+		let mut moved = 0;
+		self.rewrite(None, |k, v, batch| {
+			if let Some((column, key, value)) = route(k, v)? {
+				batch.put_raw(column, key, value)?;
+				moved += 1;
+			}
+			batch.inner.delete(k);
+			Ok(())
+		})?;
 		Ok(moved)
 	}
 }
@@ -455,10 +446,12 @@ mod tests {
 		}
 		let migrate = |db: &Database, from: u32| {
 			assert_eq!(from, 0);
-			let moved = db.move_legacy_keys(|k| match k[0] {
-				b'a' => Some(("a", k[1..].to_vec())),
-				b'b' => Some(("b", k[1..].to_vec())),
-				_ => None,
+			let moved = db.move_legacy_keys(|k, v| {
+				Ok(match k[0] {
+					b'a' => Some(("a", k[1..].to_vec(), v.to_vec())),
+					b'b' => Some(("b", k[1..].to_vec(), v.to_vec())),
+					_ => None,
+				})
 			})?;
 			assert_eq!(moved, 2);
 			Ok(())
@@ -466,7 +459,7 @@ mod tests {
 		let db = Database::open(dir.path(), V1, false, Options::default(), migrate).unwrap();
 		assert_eq!(db.get_raw("a", b"1").unwrap().as_deref(), Some(&b"one"[..]));
 		assert_eq!(db.get_raw("b", b"2").unwrap().as_deref(), Some(&b"two"[..]));
-		assert!(db.legacy_default_keys().unwrap().is_empty());
+		assert!(db.db.get(b"a1").unwrap().is_none() && db.db.get(b"x3").unwrap().is_none());
 		drop(db);
 		// Migrated once: the next open runs nothing.
 		Database::open(dir.path(), V1, false, Options::default(), no_migration).unwrap();

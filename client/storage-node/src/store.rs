@@ -108,26 +108,14 @@ fn segment_key(id: &FileId, index: SegmentIndex) -> [u8; 40] {
 fn migrate(db: &Database, from: u32) -> Result<(), DbError> {
 	debug_assert_eq!(from, 0, "version 1 is the first versioned layout");
 	let corrupt = |column, e: serde_json::Error| DbError::Corrupt { column, why: e.to_string() };
-	let mut batch = db.batch();
-	for (k, v) in db.scan(CF_FILES, &[], |_| true)? {
-		let rec: FileRecord = serde_json::from_slice(&v).map_err(|e| corrupt(CF_FILES, e))?;
-		batch.put(CF_FILES, k, &rec)?;
-	}
-	db.write_synced(batch)?;
-	let mut batch = db.batch();
-	let mut proofs = Vec::new();
-	db.for_each(CF_PROOFS, &[], |k, v| {
-		let p: ProofJson = serde_json::from_slice(v).map_err(|e| corrupt(CF_PROOFS, e))?;
-		proofs.push((k.to_vec(), stored_proof(&p)));
-		Ok(true)
+	db.rewrite(Some(CF_FILES), |k, v, batch| {
+		let rec: FileRecord = serde_json::from_slice(v).map_err(|e| corrupt(CF_FILES, e))?;
+		batch.put(CF_FILES, k, &rec)
 	})?;
-	for (k, p) in proofs {
-		batch.put(CF_PROOFS, k, &p)?;
-		if batch.len() >= 4096 {
-			db.write_synced(std::mem::replace(&mut batch, db.batch()))?;
-		}
-	}
-	db.write_synced(batch)
+	db.rewrite(Some(CF_PROOFS), |k, v, batch| {
+		let p: ProofJson = serde_json::from_slice(v).map_err(|e| corrupt(CF_PROOFS, e))?;
+		batch.put(CF_PROOFS, k, &stored_proof(&p))
+	})
 }
 
 impl Store {
