@@ -18,42 +18,35 @@ use polkadot_sdk::{
 
 impl<T: Config> Pallet<T> {
 	/// Draws a sampling challenge: a confirmed blob in retention, one of its
-	/// attesters, a cell in one of that attester's columns.
+	/// attesters, a cell in one of that attester's columns. A draw that lands on a blob
+	/// that cannot be challenged tries a fresh id, up to [`Config::ChallengeProbes`]
+	/// times.
 	pub(crate) fn issue_challenge(now: BlockNumberFor<T>) -> Weight {
 		let db = T::DbWeight::get();
 		let (floor, next) = (ChallengeFloor::<T>::get(), NextBlobId::<T>::get());
 		if next <= floor {
 			return db.reads(2);
 		}
-		let seed = sp_io::hashing::blake2_256(
-			&(b"zg/da/challenge", frame_system::Pallet::<T>::parent_hash(), now).encode(),
-		);
-		let draw =
-			|i: usize| u64::from_le_bytes(seed[i * 8..i * 8 + 8].try_into().unwrap_or_default());
-		let id = floor + draw(0) % (next - floor);
-		let Some(blob) = Blobs::<T>::get(id) else { return db.reads(3) };
-		if !matches!(blob.status, BlobStatus::Confirmed { .. }) {
-			return db.reads(3);
-		}
-		let Some(quorum) = Quorums::<T>::get(blob.epoch) else { return db.reads(4) };
-		let mut first = 0u16;
-		let mut holders = Vec::new();
-		for m in quorum.iter() {
-			if blob.attesters.contains(&m.signer) && m.columns > 0 {
-				holders.push((m.signer.clone(), first, m.columns));
+		let parent = frame_system::Pallet::<T>::parent_hash();
+		let mut reads = 2u64;
+		let mut found = None;
+		for probe in 0..T::ChallengeProbes::get().max(1) {
+			let seed =
+				sp_io::hashing::blake2_256(&(b"zg/da/challenge", parent, now, probe).encode());
+			let draw = |i: usize| {
+				u64::from_le_bytes(seed[i * 8..i * 8 + 8].try_into().unwrap_or_default())
+			};
+			let id = floor + draw(0) % (next - floor);
+			reads = reads.saturating_add(2);
+			if let Some(target) = Self::challenge_target(id, &draw) {
+				found = Some(target);
+				break;
 			}
-			first = first.saturating_add(m.columns);
 		}
-		if holders.is_empty() {
-			return db.reads(4);
-		}
-		let (signer, first, columns) =
-			holders.swap_remove((draw(1) % holders.len() as u64) as usize);
-		let column = first + (draw(2) % u64::from(columns)) as u16;
-		let row = (draw(3) % u64::from(zerog_da_primitives::rows_for(blob.size))) as u32;
+		let Some((id, signer, row, column)) = found else { return db.reads(reads) };
 		let deadline = now.saturating_add(T::ChallengeWindow::get());
 		if ChallengeDeadlines::<T>::contains_key(deadline) {
-			return db.reads(5);
+			return db.reads(reads.saturating_add(1));
 		}
 		let cid = NextChallengeId::<T>::get();
 		NextChallengeId::<T>::put(cid.saturating_add(1));
@@ -72,7 +65,36 @@ impl<T: Config> Pallet<T> {
 			signer,
 			deadline,
 		});
-		db.reads_writes(8, 5)
+		db.reads_writes(reads.saturating_add(4), 5)
+	}
+
+	/// The attester and cell a draw picks in blob `id`, if the blob can be challenged:
+	/// confirmed, with an attester that holds columns in its quorum.
+	fn challenge_target(
+		id: BlobId,
+		draw: &impl Fn(usize) -> u64,
+	) -> Option<(BlobId, T::AccountId, u32, u16)> {
+		let blob = Blobs::<T>::get(id)?;
+		if !matches!(blob.status, BlobStatus::Confirmed { .. }) {
+			return None;
+		}
+		let quorum = Quorums::<T>::get(blob.epoch)?;
+		let mut first = 0u16;
+		let mut holders = Vec::new();
+		for m in quorum.iter() {
+			if blob.attesters.contains(&m.signer) && m.columns > 0 {
+				holders.push((m.signer.clone(), first, m.columns));
+			}
+			first = first.saturating_add(m.columns);
+		}
+		if holders.is_empty() {
+			return None;
+		}
+		let (signer, first, columns) =
+			holders.swap_remove((draw(1) % holders.len() as u64) as usize);
+		let column = first + (draw(2) % u64::from(columns)) as u16;
+		let row = (draw(3) % u64::from(zerog_da_primitives::rows_for(blob.size))) as u32;
+		Some((id, signer, row, column))
 	}
 
 	/// Forgets an answered or expired challenge in the per-signer and per-blob counts.

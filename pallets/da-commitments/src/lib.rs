@@ -33,8 +33,10 @@
 //!   the row's commitment with the [`zerog_da_primitives::kzg`] host function, within
 //!   [`Config::ChallengeWindow`] blocks: an answer earns [`Config::ChallengeReward`]
 //!   from the pool, silence costs [`Config::ChallengeSlash`] of the bond, which goes to
-//!   the pool. The draw uses the parent block hash: a block author could bias which
-//!   blob is drawn, never make a missing cell verify.
+//!   the pool. A draw that lands on a blob that cannot be challenged (failed, still
+//!   processing) tries again with a fresh id, up to [`Config::ChallengeProbes`] times,
+//!   so failed blobs do not thin out the sampling. The draw uses the parent block hash:
+//!   a block author could bias which blob is drawn, never make a missing cell verify.
 //! - **Retention.** Once a blob's quorum is out of retention nobody is challenged on it
 //!   and signers drop its cells; the chain drops its row commitments too, at most
 //!   [`Config::MaxPrunedPerBlock`] blobs a block, and keeps the blob's record (status,
@@ -210,6 +212,10 @@ pub mod pallet {
 		/// Most blobs out of retention whose commitments are dropped in one block.
 		#[pallet::constant]
 		type MaxPrunedPerBlock: Get<u32>;
+		/// Blob ids a challenge draw tries before giving up for the period: a draw that
+		/// lands on a failed, pending or unattested blob tries again with a fresh id.
+		#[pallet::constant]
+		type ChallengeProbes: Get<u32>;
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 	}

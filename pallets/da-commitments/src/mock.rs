@@ -72,6 +72,7 @@ parameter_types! {
 	pub const ChallengeShare: polkadot_sdk::sp_runtime::Perbill = polkadot_sdk::sp_runtime::Perbill::from_percent(10);
 	pub const RetentionEpochs: u32 = 2;
 	pub const MaxPrunedPerBlock: u32 = 2;
+	pub storage ChallengeProbes: u32 = 4;
 }
 
 impl pallet_da_commitments::Config for Test {
@@ -95,6 +96,7 @@ impl pallet_da_commitments::Config for Test {
 	type ChallengeShare = ChallengeShare;
 	type RetentionEpochs = RetentionEpochs;
 	type MaxPrunedPerBlock = MaxPrunedPerBlock;
+	type ChallengeProbes = ChallengeProbes;
 	type WeightInfo = ();
 }
 

@@ -254,6 +254,8 @@ parameter_types! {
 	/// Commitments of blobs out of retention dropped per block: as many as can be
 	/// submitted in one block, so pruning keeps pace (at most 6.4 ms of writes).
 	pub const DaMaxPrunedPerBlock: u32 = 64;
+	/// A challenge draw tries up to 8 blob ids (8 blob reads) for one it can challenge.
+	pub const DaChallengeProbes: u32 = 8;
 }
 
 impl pallet_da_commitments::Config for Runtime {
@@ -277,6 +279,7 @@ impl pallet_da_commitments::Config for Runtime {
 	type MaxBlobsPerBlock = DaMaxBlobsPerBlock;
 	type MaxEndpointLen = DaMaxEndpointLen;
 	type MaxPrunedPerBlock = DaMaxPrunedPerBlock;
+	type ChallengeProbes = DaChallengeProbes;
 	type WeightInfo = pallet_da_commitments::weights::SubstrateWeight<Runtime>;
 }
 

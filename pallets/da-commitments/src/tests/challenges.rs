@@ -37,9 +37,11 @@ fn challenges_draw_a_cell_of_an_attesters_columns_in_confirmed_blobs_within_rete
 		let _ = pending;
 		run_to(29);
 		let drawn = issued();
-		assert!(
-			drawn.len() >= 3,
-			"challenges at blocks 12..28 that hit the confirmed blob: {drawn:?}"
+		assert_eq!(
+			drawn.len(),
+			5,
+			"a draw that lands on the pending blob tries again: one challenge at each of \
+			 blocks 12..28 {drawn:?}"
 		);
 		let view = DaCommitments::quorum_view(1).unwrap();
 		for (_, blob, row, column, signer) in &drawn {
@@ -61,6 +63,39 @@ fn challenges_draw_a_cell_of_an_attesters_columns_in_confirmed_blobs_within_rete
 		assert!(issued().is_empty());
 		assert_eq!(ChallengeFloor::<Test>::get(), 2);
 	});
+}
+
+#[test]
+fn failed_blobs_do_not_thin_out_the_sampling() {
+	// One confirmed blob among three that fail for want of attestations; the
+	// challenges drawn at blocks 12..28 with `probes` tries a period.
+	let drawn = |probes: u32| {
+		let mut drawn = Vec::new();
+		ExtBuilder.build_and_execute(|| {
+			ChallengeProbes::set(&probes);
+			quorum(&[("S1", 100)]);
+			// (Three blobs a block; the confirmed one in block 10.)
+			let ids: Vec<BlobId> = (0..4)
+				.map(|i| {
+					run_to(10 + i / 3);
+					let id = submit(1000);
+					if i == 2 {
+						assert_ok!(attest(id, "S1"));
+					}
+					id
+				})
+				.collect();
+			run_to(29);
+			drawn = issued();
+			assert!(drawn.iter().all(|(_, blob, ..)| *blob == ids[2]));
+		});
+		drawn.len()
+	};
+	// One try a period: most draws land on a failed blob and nothing is drawn.
+	let single = drawn(1);
+	assert!(single < 3, "one probe: {single} of 5 periods drew");
+	// Sixteen: every period draws the confirmed blob.
+	assert_eq!(drawn(16), 5, "sixteen probes");
 }
 
 #[test]
