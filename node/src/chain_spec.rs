@@ -1,7 +1,10 @@
 //! Chain specifications, built from the runtime's genesis presets.
 
 use polkadot_sdk::{sc_service, sp_genesis_builder};
-use zerog_runtime::{SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL, WASM_BINARY};
+use zerog_runtime::{
+	genesis_config_presets::{SOLO_TESTNET_PRESET, STAGING_PRESET},
+	SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL, WASM_BINARY,
+};
 
 /// A chain spec of the ZeroG runtime.
 pub type ChainSpec = sc_service::GenericChainSpec;
@@ -21,7 +24,8 @@ fn wasm() -> Result<&'static [u8], String> {
 	})
 }
 
-/// `--dev`: one validator (Alice), sudo Alice, the well-known accounts endowed.
+/// `--dev`: one validator (Alice), sudo Alice, the well-known accounts endowed, short
+/// governance periods.
 pub fn development_config() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name("ZeroG Development")
@@ -32,13 +36,37 @@ pub fn development_config() -> Result<ChainSpec, String> {
 		.build())
 }
 
-/// `--chain local`: four validators (Alice, Bob, Charlie, Dave).
+/// `--chain local`: four validators (Alice, Bob, Charlie, Dave), no sudo.
 pub fn local_testnet_config() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name("ZeroG Local Testnet")
 		.with_id("zerog_local_testnet")
 		.with_chain_type(sc_service::ChainType::Local)
 		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}
+
+/// `--chain solo`: one validator (Alice), no sudo, short governance periods: a chain
+/// governed like production that one machine runs.
+pub fn solo_testnet_config() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("ZeroG Solo Testnet")
+		.with_id("zerog_solo_testnet")
+		.with_chain_type(sc_service::ChainType::Local)
+		.with_genesis_config_preset_name(SOLO_TESTNET_PRESET)
+		.with_properties(properties())
+		.build())
+}
+
+/// `--chain staging`: the production-style template: four validators, no sudo, real
+/// governance periods.
+pub fn staging_config() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("ZeroG Staging")
+		.with_id("zerog_staging")
+		.with_chain_type(sc_service::ChainType::Live)
+		.with_genesis_config_preset_name(STAGING_PRESET)
 		.with_properties(properties())
 		.build())
 }

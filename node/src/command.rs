@@ -46,6 +46,8 @@ impl SubstrateCli for Cli {
 		Ok(match id {
 			"dev" => Box::new(chain_spec::development_config()?),
 			"" | "local" => Box::new(chain_spec::local_testnet_config()?),
+			"solo" => Box::new(chain_spec::solo_testnet_config()?),
+			"staging" => Box::new(chain_spec::staging_config()?),
 			path => Box::new(
 				chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))
 					.map_err(|e| format!("cannot load chain spec {path}: {e}"))?,

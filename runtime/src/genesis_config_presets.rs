@@ -1,14 +1,24 @@
-//! Genesis presets: `development` (one validator, Alice) and `local_testnet` (four
-//! validators, Alice to Dave). The node's chain specs are built from these, and
+//! Genesis presets. The node's chain specs are built from these, and
 //! `zerog-node build-spec --chain local` prints them.
+//!
+//! | preset | validators | sudo | governance day |
+//! |---|---|---|---|
+//! | `development` (`--dev`) | Alice | Alice | [`TEST_GOVERNANCE_DAY`] blocks |
+//! | `local_testnet` (`--chain local`) | Alice..Dave | none | [`TEST_GOVERNANCE_DAY`] blocks |
+//! | `solo_testnet` (`--chain solo`) | Alice | none | [`TEST_GOVERNANCE_DAY`] blocks |
+//! | `staging` (`--chain staging`) | Alice..Dave | none | a real day |
+//!
+//! Without sudo, only a referendum changes the runtime or a parameter. The technical
+//! committee (Alice, Bob, Charlie) can whitelist calls for the fast track. Test chains
+//! shorten every governance period by setting the governance day to a few blocks.
 //!
 //! Both endow the Substrate dev accounts (Alice..Ferdie, mapped for contract use) and
 //! the Ethereum dev accounts of [`ETH_DEV_ACCOUNTS`], so wallets and tools work on a
 //! fresh dev chain.
 
 use crate::{
-	AccountId, BalancesConfig, ReviveConfig, Runtime, RuntimeGenesisConfig, SessionConfig,
-	SessionKeys, StorageMarketConfig, SudoConfig, UNIT,
+	AccountId, BalancesConfig, GovernanceConfig, ReviveConfig, Runtime, RuntimeGenesisConfig,
+	SessionConfig, SessionKeys, StorageMarketConfig, SudoConfig, TechnicalCommitteeConfig, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
@@ -63,6 +73,40 @@ pub fn eth_dev_account(address: [u8; 20]) -> AccountId {
 	))
 }
 
+/// Blocks in a governance day on development and test chains: 4 s, so a root
+/// referendum decides within 28 blocks (56 s) and enacts 2 blocks after it confirms.
+pub const TEST_GOVERNANCE_DAY: u32 = 2;
+
+/// Preset id of one validator (Alice) without sudo: governed like production, with
+/// test-chain periods.
+pub const SOLO_TESTNET_PRESET: &str = "solo_testnet";
+/// Preset id of a production-style chain: no sudo, real governance periods.
+pub const STAGING_PRESET: &str = "staging";
+
+/// Who governs a chain at genesis.
+pub struct GenesisGovernance {
+	/// The sudo key; `None` on every chain but the development one.
+	pub sudo: Option<AccountId>,
+	/// Blocks in a governance day; `None` keeps a real day.
+	pub day: Option<u32>,
+	/// The technical committee, which whitelists calls for the fast track.
+	pub committee: Vec<AccountId>,
+}
+
+impl GenesisGovernance {
+	/// A test chain's: short periods, Alice, Bob and Charlie on the committee.
+	pub fn test(sudo: Option<AccountId>) -> Self {
+		Self {
+			sudo,
+			day: Some(TEST_GOVERNANCE_DAY),
+			committee: [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+				.iter()
+				.map(|k| k.to_account_id())
+				.collect(),
+		}
+	}
+}
+
 /// One validator at genesis: its account and its session keys.
 pub struct GenesisValidator {
 	pub account: AccountId,
@@ -78,11 +122,11 @@ impl GenesisValidator {
 	}
 }
 
-/// The genesis of a chain with the given validators, endowed accounts and sudo key.
+/// The genesis of a chain with the given validators, endowed accounts and governance.
 pub fn testnet_genesis(
 	validators: Vec<GenesisValidator>,
 	endowed_accounts: Vec<AccountId>,
-	root: AccountId,
+	governance: GenesisGovernance,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -104,33 +148,63 @@ pub fn testnet_genesis(
 				})
 				.collect::<Vec<_>>(),
 		},
-		sudo: SudoConfig { key: Some(root) },
+		sudo: SudoConfig { key: governance.sudo },
+		governance: GovernanceConfig {
+			day: governance.day.unwrap_or_default(),
+			..Default::default()
+		},
+		technical_committee: TechnicalCommitteeConfig {
+			members: governance.committee,
+			..Default::default()
+		},
 		storage_market: StorageMarketConfig {
 			price_per_sector_month: STORAGE_PRICE_PER_SECTOR_MONTH,
 		},
 	})
 }
 
+fn dev_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::iter().map(|k| k.to_account_id()).collect()
+}
+
+fn alice() -> Vec<GenesisValidator> {
+	vec![GenesisValidator::dev(Sr25519Keyring::Alice, Ed25519Keyring::Alice)]
+}
+
+fn four_validators() -> Vec<GenesisValidator> {
+	vec![
+		GenesisValidator::dev(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+		GenesisValidator::dev(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		GenesisValidator::dev(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+		GenesisValidator::dev(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+	]
+}
+
 /// The `development` preset: Alice validates alone and holds sudo.
 pub fn development_config_genesis() -> Value {
 	testnet_genesis(
-		vec![GenesisValidator::dev(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
-		Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
-		Sr25519Keyring::Alice.to_account_id(),
+		alice(),
+		dev_accounts(),
+		GenesisGovernance::test(Some(Sr25519Keyring::Alice.to_account_id())),
 	)
 }
 
-/// The `local_testnet` preset: Alice, Bob, Charlie and Dave validate; Alice holds sudo.
+/// The `local_testnet` preset: Alice, Bob, Charlie and Dave validate; no sudo.
 pub fn local_testnet_genesis() -> Value {
+	testnet_genesis(four_validators(), dev_accounts(), GenesisGovernance::test(None))
+}
+
+/// The `solo_testnet` preset: Alice validates alone; no sudo, test-chain periods.
+pub fn solo_testnet_genesis() -> Value {
+	testnet_genesis(alice(), dev_accounts(), GenesisGovernance::test(None))
+}
+
+/// The `staging` preset: four validators, no sudo, real governance periods.
+pub fn staging_genesis() -> Value {
 	testnet_genesis(
-		vec![
-			GenesisValidator::dev(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-			GenesisValidator::dev(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-			GenesisValidator::dev(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
-			GenesisValidator::dev(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
-		],
-		Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
-		Sr25519Keyring::Alice.to_account_id(),
+		four_validators(),
+		dev_accounts(),
+		GenesisGovernance { day: None, ..GenesisGovernance::test(None) },
 	)
 }
 
@@ -139,6 +213,8 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_genesis(),
+		SOLO_TESTNET_PRESET => solo_testnet_genesis(),
+		STAGING_PRESET => staging_genesis(),
 		_ => return None,
 	};
 	Some(
@@ -153,5 +229,7 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(SOLO_TESTNET_PRESET),
+		PresetId::from(STAGING_PRESET),
 	]
 }

@@ -1,12 +1,15 @@
 //! # ZeroG runtime
 //!
 //! The FRAME runtime of the ZeroG chain, compiled to Wasm by substrate-wasm-builder and
-//! stored on chain, so governance upgrades it forklessly with `system.set_code`.
+//! stored on chain, so governance upgrades it forklessly: a root referendum authorizes
+//! the new code's hash and anyone applies it (`system.apply_authorized_upgrade`).
 //!
 //! Layout follows polkadot-sdk's solochain template:
 //! - [`configs`]: the `Config` of every pallet;
 //! - [`apis`]: the runtime APIs the node and RPC clients call;
-//! - [`genesis_config_presets`]: the `development` and `local_testnet` genesis presets.
+//! - [`genesis_config_presets`]: the `development`, `local_testnet`, `solo_testnet` and
+//!   `staging` genesis presets;
+//! - [`governance`]: OpenGov's tracks and origins, and the protocol parameters.
 //!
 //! Block production is Aura (2 s slots), finality GRANDPA; both take their authority
 //! sets from `pallet-session`. The native token `ZG` has 18 decimals, like an EVM
@@ -36,6 +39,7 @@ mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod governance;
 pub mod precompiles;
 #[cfg(test)]
 mod tests;
@@ -57,6 +61,7 @@ use sp_version::RuntimeVersion;
 
 pub use apis::RuntimeApi;
 pub use frame_system::Call as SystemCall;
+pub use governance::{RuntimeParameters, RuntimeParametersKey};
 pub use polkadot_sdk::pallet_balances::Call as BalancesCall;
 #[cfg(any(feature = "std", test))]
 pub use sp_runtime::BuildStorage;
@@ -268,4 +273,32 @@ mod runtime {
 
 	#[runtime::pallet_index(12)]
 	pub type ComputeMarket = pallet_compute_market;
+
+	// Governance (OpenGov) from 20.
+	#[runtime::pallet_index(20)]
+	pub type Preimage = polkadot_sdk::pallet_preimage;
+
+	#[runtime::pallet_index(21)]
+	pub type Scheduler = polkadot_sdk::pallet_scheduler;
+
+	#[runtime::pallet_index(22)]
+	pub type Referenda = polkadot_sdk::pallet_referenda;
+
+	#[runtime::pallet_index(23)]
+	pub type ConvictionVoting = polkadot_sdk::pallet_conviction_voting;
+
+	#[runtime::pallet_index(24)]
+	pub type Governance = crate::governance::pallet_governance_origins;
+
+	#[runtime::pallet_index(25)]
+	pub type Whitelist = polkadot_sdk::pallet_whitelist;
+
+	#[runtime::pallet_index(26)]
+	pub type TechnicalCommittee = polkadot_sdk::pallet_collective<Instance1>;
+
+	#[runtime::pallet_index(27)]
+	pub type Treasury = polkadot_sdk::pallet_treasury;
+
+	#[runtime::pallet_index(28)]
+	pub type Parameters = polkadot_sdk::pallet_parameters;
 }

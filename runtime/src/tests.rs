@@ -7,7 +7,7 @@ use polkadot_sdk::{
 		dispatch::GetDispatchInfo,
 		traits::{fungible::Inspect, Hooks},
 	},
-	frame_system, pallet_aura, pallet_balances, pallet_session, pallet_sudo,
+	frame_system, pallet_aura, pallet_balances, pallet_collective, pallet_session, pallet_sudo,
 	pallet_transaction_payment,
 	pallet_transaction_payment::ChargeTransactionPayment,
 	sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
@@ -19,7 +19,7 @@ use polkadot_sdk::{
 	},
 };
 
-fn ext_from_preset(id: &str) -> TestExternalities {
+pub(crate) fn ext_from_preset(id: &str) -> TestExternalities {
 	let json = genesis_config_presets::get_preset(&id.into()).expect("preset exists");
 	let mut config = RuntimeGenesisConfig::default();
 	// A preset is a patch over the default genesis config.
@@ -45,18 +45,24 @@ fn json_merge(a: &mut serde_json::Value, b: serde_json::Value) {
 }
 
 #[test]
-fn presets_are_listed_and_build() {
+fn presets_are_listed_and_build_and_only_development_has_sudo() {
+	use genesis_config_presets::{SOLO_TESTNET_PRESET, STAGING_PRESET};
 	let names = genesis_config_presets::preset_names();
-	assert_eq!(names.len(), 2);
-	for id in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+	assert_eq!(names.len(), 4);
+	for id in
+		[DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET, SOLO_TESTNET_PRESET, STAGING_PRESET]
+	{
+		assert!(names.contains(&id.into()), "{id} is listed");
 		ext_from_preset(id).execute_with(|| {
 			assert_eq!(
 				Balances::balance(&Sr25519Keyring::Alice.to_account_id()),
 				genesis_config_presets::ENDOWMENT
 			);
+			let sudo = (id == DEV_RUNTIME_PRESET).then(|| Sr25519Keyring::Alice.to_account_id());
+			assert_eq!(pallet_sudo::Key::<Runtime>::get(), sudo, "{id}");
 			assert_eq!(
-				pallet_sudo::Key::<Runtime>::get(),
-				Some(Sr25519Keyring::Alice.to_account_id())
+				pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get().len(),
+				3
 			);
 		});
 	}
@@ -140,6 +146,8 @@ fn fees_are_charged_for_a_signed_transfer() {
 		// The fee is in the range the configuration documents: well under 0.01 ZG.
 		assert!(expected_fee < 10 * MILLI_UNIT, "fee {expected_fee} is out of range");
 
+		let treasury = configs::governance::TreasuryAccount::get();
+		let treasury_before = Balances::balance(&treasury);
 		let ext = ChargeTransactionPayment::<Runtime>::from(0);
 		assert_ok!(ext
 			.test_run(RuntimeOrigin::signed(alice.clone()), &call, &info, len, 0, |origin| call
@@ -148,6 +156,11 @@ fn fees_are_charged_for_a_signed_transfer() {
 			.expect("valid transaction"));
 		let paid = genesis_config_presets::ENDOWMENT - Balances::balance(&alice) - amount;
 		assert!(paid > 0 && paid <= expected_fee, "paid {paid}, quoted {expected_fee}");
+		// A fifth of the fee feeds the treasury; the rest is burned.
+		assert_eq!(
+			Balances::balance(&treasury) - treasury_before,
+			configs::governance::TREASURY_FEE_SHARE * paid
+		);
 		System::assert_has_event(
 			pallet_transaction_payment::Event::TransactionFeePaid {
 				who: alice,

@@ -60,8 +60,15 @@ pub const METADATA: &[u8] = include_bytes!("../metadata/zerog.scale");
 
 /// The pallets the ZeroG clients call, read or watch: a chain whose metadata for any of
 /// them differs from [`METADATA`] is refused.
-pub const PALLETS: &[&str] =
-	&["System", "Balances", "StorageMarket", "ComputeMarket", "DaCommitments"];
+pub const PALLETS: &[&str] = &[
+	"System",
+	"Balances",
+	"StorageMarket",
+	"ComputeMarket",
+	"DaCommitments",
+	"Referenda",
+	"ConvictionVoting",
+];
 
 /// The runtime APIs the ZeroG clients call.
 pub const RUNTIME_APIS: &[&str] =

@@ -37,7 +37,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use zerog_chain_client::Chain;
 
-use commands::{compute::ComputeCmd, da::DaCmd, storage::StorageCmd, Context};
+use commands::{compute::ComputeCmd, da::DaCmd, gov::GovCmd, storage::StorageCmd, Context};
 
 #[derive(Parser)]
 #[command(name = "zg", version, about = "The ZeroG command line")]
@@ -71,6 +71,9 @@ enum Cmd {
 	/// Data availability: blobs committed with KZG, attested by staked signers, sampled.
 	#[command(subcommand)]
 	Da(DaCmd),
+	/// Governance: runtime upgrades by referendum, votes, referendum status.
+	#[command(subcommand)]
+	Gov(GovCmd),
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
@@ -83,6 +86,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 		Cmd::Storage(cmd) => cmd.execute(&ctx).await,
 		Cmd::Compute(cmd) => cmd.execute(&ctx).await,
 		Cmd::Da(cmd) => cmd.execute(&ctx).await,
+		Cmd::Gov(cmd) => cmd.execute(&ctx).await,
 	}
 }
 

@@ -1,6 +1,9 @@
-//! The configuration of every pallet in the runtime; [`evm`] holds pallet-revive's.
+//! The configuration of every pallet in the runtime; [`evm`] holds pallet-revive's,
+//! [`governance`] OpenGov's. Knobs governance tunes come from
+//! [`crate::governance::dynamic_params`].
 
 pub mod evm;
+pub mod governance;
 
 use polkadot_sdk::{
 	frame_support::{
@@ -17,7 +20,6 @@ use polkadot_sdk::{
 	frame_system::{
 		self,
 		limits::{BlockLength, BlockWeights},
-		EnsureRoot,
 	},
 	pallet_aura, pallet_balances, pallet_grandpa, pallet_session, pallet_sudo, pallet_timestamp,
 	pallet_transaction_payment::{self, ConstFeeMultiplier, FungibleAdapter, Multiplier},
@@ -29,11 +31,16 @@ use polkadot_sdk::{
 	sp_version::RuntimeVersion,
 };
 
+use crate::governance::{
+	dynamic_params as params,
+	origins::{ProtocolParameters, RootOr},
+};
+
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	Session, SessionKeys, System, DAYS, EXISTENTIAL_DEPOSIT, HOURS, MINUTES, SLOT_DURATION,
-	SS58_PREFIX, UNIT, VERSION,
+	Session, SessionKeys, System, DAYS, EXISTENTIAL_DEPOSIT, MINUTES, SLOT_DURATION, SS58_PREFIX,
+	UNIT, VERSION,
 };
 
 /// Share of a block's weight and length that ordinary transactions may use; the rest is
@@ -120,9 +127,9 @@ pub type WeightToFee =
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	/// Fees are withdrawn from the sender and burned; staking will route them to
-	/// validators once it lands.
-	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	/// Fees are withdrawn from the sender; a share feeds the treasury, the rest is
+	/// burned until staking pays block authors ([`governance::DealWithFees`]).
+	type OnChargeTransaction = FungibleAdapter<Balances, governance::DealWithFees>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	type WeightToFee = WeightToFee;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
@@ -189,7 +196,8 @@ parameter_types! {
 impl pallet_storage_market::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type PriceOrigin = EnsureRoot<AccountId>;
+	/// Storage prices change by a `protocol_parameters` referendum (or root).
+	type PriceOrigin = RootOr<ProtocolParameters>;
 	type PalletId = StorageMarketPalletId;
 	type MinNodeBond = MinStorageNodeBond;
 	type UnbondingPeriod = StorageNodeUnbonding;
@@ -200,18 +208,10 @@ impl pallet_storage_market::Config for Runtime {
 }
 
 parameter_types! {
-	/// Least first deposit that opens a compute ledger: 1 ZG.
-	pub const ComputeMinDeposit: Balance = UNIT;
-	/// Least bond of an inference service: 100 ZG.
-	pub const ComputeMinServiceBond: Balance = 100 * UNIT;
-	/// A refund waits 2 hours so providers can settle what they served first.
-	pub const ComputeRefundLock: BlockNumber = 2 * HOURS;
 	/// Settled receipts can be disputed for 7 days.
 	pub const ComputeDisputeWindow: BlockNumber = 7 * DAYS;
 	/// A retired service's bond stays slashable a day past the dispute window.
 	pub const ComputeRetirementPeriod: BlockNumber = 8 * DAYS;
-	/// A proven dispute slashes a tenth of the bond to the user.
-	pub const ComputeDisputeSlash: Perbill = Perbill::from_percent(10);
 	/// Receipts per settlement, as 0G Serving.
 	pub const ComputeMaxBatch: u32 = 50;
 	/// Longest service name, model or endpoint URL.
@@ -234,16 +234,10 @@ parameter_types! {
 	pub const DaRetentionEpochs: u32 = DAYS / 15;
 	/// A bond stays slashable for as long as its cells must be served.
 	pub const DaUnbondingEpochs: u32 = DAYS / 15;
-	/// 1 ZG per 8 MiB: the fee of an 8 MiB blob, a few per mille of a signer bond.
-	pub const DaPricePerByte: Balance = UNIT / (8 << 20);
 	/// A sampling challenge every 20 s.
 	pub const DaChallengePeriod: BlockNumber = 10;
 	/// Answer within 40 s.
 	pub const DaChallengeWindow: BlockNumber = 20;
-	/// An answered challenge earns 0.01 ZG from the pool.
-	pub const DaChallengeReward: Balance = UNIT / 100;
-	/// An unanswered one costs 1 ZG of bond.
-	pub const DaChallengeSlash: Balance = UNIT;
 	/// A tenth of each confirmed blob's fee funds challenge rewards.
 	pub const DaChallengeShare: Perbill = Perbill::from_percent(10);
 	/// Signers in a quorum.
@@ -267,11 +261,11 @@ impl pallet_da_commitments::Config for Runtime {
 	type EpochLength = DaEpochLength;
 	type AttestationWindow = DaAttestationWindow;
 	type UnbondingEpochs = DaUnbondingEpochs;
-	type PricePerByte = DaPricePerByte;
+	type PricePerByte = params::da::PricePerByte;
 	type ChallengePeriod = DaChallengePeriod;
 	type ChallengeWindow = DaChallengeWindow;
-	type ChallengeReward = DaChallengeReward;
-	type ChallengeSlash = DaChallengeSlash;
+	type ChallengeReward = params::da::ChallengeReward;
+	type ChallengeSlash = params::da::ChallengeSlash;
 	type ChallengeShare = DaChallengeShare;
 	type RetentionEpochs = DaRetentionEpochs;
 	type MaxSigners = DaMaxSigners;
@@ -287,12 +281,12 @@ impl pallet_compute_market::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Signature = super::Signature;
-	type MinDeposit = ComputeMinDeposit;
-	type MinServiceBond = ComputeMinServiceBond;
-	type RefundLock = ComputeRefundLock;
+	type MinDeposit = params::compute::MinDeposit;
+	type MinServiceBond = params::compute::MinServiceBond;
+	type RefundLock = params::compute::RefundLock;
 	type DisputeWindow = ComputeDisputeWindow;
 	type RetirementPeriod = ComputeRetirementPeriod;
-	type DisputeSlash = ComputeDisputeSlash;
+	type DisputeSlash = params::compute::DisputeSlash;
 	type MaxBatch = ComputeMaxBatch;
 	type MaxStringLen = ComputeMaxStringLen;
 	type MaxServicesPerProvider = ComputeMaxServicesPerProvider;
