@@ -200,6 +200,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(&cli.run)?;
 			let eth = cli.eth.clone();
 			runner.run_node_until_exit(|config| async move {
+				crate::essential::watch_signals();
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
 						sc_network::NetworkWorker<

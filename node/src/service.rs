@@ -4,6 +4,7 @@
 use std::{sync::Arc, time::Duration};
 
 use futures::FutureExt;
+use polkadot_sdk::sp_core::traits::SpawnEssentialNamed;
 use polkadot_sdk::{
 	sc_client_api::{Backend, BlockBackend},
 	sc_consensus, sc_consensus_aura,
@@ -78,7 +79,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 	let transaction_pool = Arc::from(
 		sc_transaction_pool::Builder::new(
-			task_manager.spawn_essential_handle(),
+			crate::essential::Guarded(task_manager.spawn_essential_handle()),
 			client.clone(),
 			config.role.is_authority().into(),
 		)
@@ -293,7 +294,11 @@ pub fn new_full<
 		)?;
 
 		// Block authoring is essential: if it fails, the node stops.
-		task_manager.spawn_essential_handle().spawn_blocking("aura", Some("block-authoring"), aura);
+		crate::essential::Guarded(task_manager.spawn_essential_handle()).spawn_essential_blocking(
+			"aura",
+			Some("block-authoring"),
+			Box::pin(aura),
+		);
 	}
 
 	if enable_grandpa {
@@ -326,10 +331,10 @@ pub fn new_full<
 		};
 
 		// The GRANDPA voter is essential too.
-		task_manager.spawn_essential_handle().spawn_blocking(
+		crate::essential::Guarded(task_manager.spawn_essential_handle()).spawn_essential_blocking(
 			"grandpa-voter",
 			None,
-			sc_consensus_grandpa::run_grandpa_voter(grandpa_params)?,
+			Box::pin(sc_consensus_grandpa::run_grandpa_voter(grandpa_params)?),
 		);
 	}
 

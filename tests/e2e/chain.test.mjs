@@ -226,6 +226,18 @@ describe('zerog-node --dev', () => {
     );
   });
 
+  test('a validator stops cleanly on SIGTERM, every time', async () => {
+    for (let i = 0; i < 3; i++) {
+      const v = await startNode(['--dev']);
+      await new Promise((r) => setTimeout(r, 4000)); // authoring and finalizing
+      await v.stop();
+      assert.deepEqual(v.exited, { code: 0, signal: null }, `stop ${i + 1}: ${JSON.stringify(v.exited)}`);
+      const log = v.log();
+      assert.match(log, /Imported #[1-9]/, 'it was producing blocks');
+      assert.doesNotMatch(log, /Essential task|pthread|panicked|Detected running/, `stop ${i + 1} logged a failure:\n${log.slice(-2000)}`);
+    }
+  });
+
   test('forkless runtime upgrade through sudo + system.set_code keeps state', async () => {
     const before = await api.rpc.state.getRuntimeVersion();
     const bobBefore = await free(bob.address);

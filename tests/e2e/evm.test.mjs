@@ -9,10 +9,12 @@ import {
   Contract, ContractFactory, JsonRpcProvider, Signature, Transaction, Wallet, WebSocketProvider,
   getCreateAddress, id as topicOf, parseEther, zeroPadValue,
 } from 'ethers';
+import { createRequire } from 'node:module';
 import { rpc, startNode } from './lib/node.mjs';
 import { DEV_KEYS, ZEROG_CHAIN_ADDRESS, ZEROG_CHAIN_ID, compile } from './lib/evm.mjs';
 
 const SUPPLY = parseEther('1000000');
+const require = createRequire(import.meta.url);
 const ED = 10n ** 12n; // existential deposit: 0.000001 ZG
 
 /** The native account that holds an Ethereum account's funds: H160 ++ 0xEE * 12. */
@@ -32,7 +34,7 @@ describe('EVM: Solidity and Ethereum tooling on zerog-node --dev', () => {
   let node, provider, api, alith, baltathar, token, receipt, artifacts;
 
   before(async () => {
-    artifacts = compile(['ZeroGToken.sol', 'ChainReader.sol']);
+    artifacts = compile(['ZeroGToken.sol', 'ChainReader.sol', 'Nested.sol']);
     node = await startNode(['--dev']);
     provider = new JsonRpcProvider(node.ethUrl, undefined, { pollingInterval: 250 });
     alith = new Wallet(DEV_KEYS[0], provider);
@@ -157,6 +159,45 @@ describe('EVM: Solidity and Ethereum tooling on zerog-node --dev', () => {
     assert.equal(call.reason, 'ERC20: transfer amount exceeds balance');
     const estimate = await rpcError(token.transfer.estimateGas(baltathar.address, tooMuch));
     assert.equal(estimate.reason, 'ERC20: transfer amount exceeds balance');
+  });
+
+  it('estimates gas that a Uniswap V2 swap and nested storage-writing calls succeed with', async () => {
+    // What a wallet does: estimate, then send with exactly the estimate as the limit.
+    const sendAtEstimate = async (contract, method, args) => {
+      const estimate = await contract[method].estimateGas(...args);
+      const sent = await (await contract[method](...args, { gasLimit: estimate })).wait();
+      assert.equal(sent.status, 1, `${method} succeeds with its estimate ${estimate}`);
+      assert.ok(sent.gasUsed <= estimate, `${method}: used ${sent.gasUsed} of ${estimate}`);
+      return { estimate, used: sent.gasUsed };
+    };
+    const uni = (pkg, name) => {
+      const j = require(`@uniswap/${pkg}/build/${name}.json`);
+      return new ContractFactory(j.abi, j.bytecode ?? j.evm.bytecode.object, alith);
+    };
+    const deploy = async (f, ...args) => (await f.deploy(...args)).waitForDeployment();
+    const factory = await deploy(uni('v2-core', 'UniswapV2Factory'), alith.address);
+    const weth = await deploy(uni('v2-periphery', 'WETH9'));
+    const router = await deploy(uni('v2-periphery', 'UniswapV2Router02'), await factory.getAddress(), await weth.getAddress());
+    const [a, b] = [await deploy(uni('v2-periphery', 'ERC20'), SUPPLY), await deploy(uni('v2-periphery', 'ERC20'), SUPPLY)];
+    for (const t of [a, b]) await (await t.approve(await router.getAddress(), SUPPLY)).wait();
+    const [A, B] = [await a.getAddress(), await b.getAddress()];
+    const deadline = Math.floor(Date.now() / 1000) + 3600;
+    await sendAtEstimate(router, 'addLiquidity', [A, B, parseEther('1000'), parseEther('1000'), 0, 0, alith.address, deadline]);
+    // The first swap after the pool's creation writes the price accumulators, which a
+    // dry run at the last block's timestamp skips.
+    const swap = await sendAtEstimate(router, 'swapExactTokensForTokens', [parseEther('1'), 0, [A, B], alith.address, deadline]);
+    await sendAtEstimate(router, 'swapExactTokensForTokens', [parseEther('2'), 0, [B, A], alith.address, deadline]);
+    // Close to what it needs, not padded: as geth, the lowest limit that succeeds.
+    console.log(`# Uniswap V2 swap: estimate ${swap.estimate}, used ${swap.used} (${Number(swap.estimate * 1000n / swap.used) / 1000}x)`);
+    assert.ok(swap.estimate < swap.used * 3n / 2n, `estimate ${swap.estimate}, used ${swap.used}`);
+    // Calls forwarded through ten levels, each writing fresh storage at the bottom.
+    const nested = await deploy(new ContractFactory(artifacts.Router.abi, artifacts.Router.bytecode, alith));
+    for (const [n, depth] of [[40, 6], [10, 10]]) await sendAtEstimate(nested, 'run', [n, depth]);
+    // A call that never ends is cut off by its gas limit (at most a block's), not a hang.
+    const started = Date.now();
+    const spin = await rpcError(nested.spin.staticCall());
+    assert.equal(spin.code, 'CALL_EXCEPTION');
+    assert.ok(Date.now() - started < 10_000, `eth_call returned after ${Date.now() - started} ms`);
   });
 
   it('rejects bad transactions with a clear JSON-RPC error and keeps serving', async () => {

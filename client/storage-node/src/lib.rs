@@ -10,9 +10,10 @@
 //! - `GET /health` and `GET /metrics` (Prometheus: segments accepted, refused, served
 //!   and held, entries followed, the finalized block) are served beside the JSON-RPC;
 //! - [`node::rpc_module`] serves the `zgs_*` JSON-RPC API ([`api`]) over HTTP, on the
-//!   daemons' shared server ([`zerog_daemon::serve_http`]): connections capped and
-//!   headers timed out, so slow or idle clients cannot stall the node (bodies are
-//!   bounded in size by jsonrpsee, not yet in time).
+//!   daemons' shared server ([`zerog_daemon::serve_http`]): connections capped,
+//!   headers timed out, and each request answered (or refused with 408) within
+//!   [`zerog_daemon::HttpLimits::body_read_timeout`], so slow or idle clients cannot
+//!   stall the node; bodies are bounded in size by jsonrpsee.
 //!
 //! Several nodes run side by side on one machine with different `--base-path`,
 //! `--listen` and shards.
@@ -47,6 +48,19 @@ pub struct Config {
 	pub sync_writes: bool,
 	/// Where to serve the metrics on a port of their own (`--prometheus-port`), if at all.
 	pub prometheus: Option<SocketAddr>,
+	/// The HTTP server's bounds ([`HTTP_LIMITS`] in production).
+	pub http_limits: zerog_daemon::HttpLimits,
+}
+
+/// The answer to a request whose body did not arrive in time.
+fn request_timeout(
+	limits: &zerog_daemon::HttpLimits,
+) -> hyper::Response<jsonrpsee::server::HttpBody> {
+	let mut reply = hyper::Response::new(jsonrpsee::server::HttpBody::from(
+		zerog_daemon::BodyError::TimedOut(limits.body_read_timeout).to_string(),
+	));
+	*reply.status_mut() = hyper::StatusCode::REQUEST_TIMEOUT;
+	reply
 }
 
 /// The plain HTTP routes beside JSON-RPC: `GET /health` and `GET /metrics` (Prometheus).
@@ -106,25 +120,37 @@ pub async fn run(
 		.max_connections(HTTP_LIMITS.max_connections as u32)
 		.to_service_builder();
 	let (stop_handle, rpc_handle) = jsonrpsee::server::stop_channel();
+	let limits = cfg.http_limits;
 	let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
 	let server = tokio::spawn(zerog_daemon::serve_http(
 		"zgs-node",
 		listener,
-		HTTP_LIMITS,
+		cfg.http_limits,
 		move |_peer| {
 			let rpc = hyper_util::service::TowerToHyperService::new(
 				rpc.clone().build(methods.clone(), stop_handle.clone()),
 			);
 			let node = http_node.clone();
 			hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-				let (rpc, node) = (rpc.clone(), node.clone());
+				let (rpc, node, limits) = (rpc.clone(), node.clone(), limits);
 				async move {
 					if req.method() == hyper::Method::GET {
 						if let Some(reply) = plain_get(&node, req.uri().path()) {
 							return Ok(reply);
 						}
 					}
-					hyper::service::Service::call(&rpc, req).await
+					// The whole request, body included, within the body timeout: a client
+					// that sends a header and then trickles (or withholds) its body gets a
+					// 408 instead of holding a connection and a JSON-RPC slot.
+					match tokio::time::timeout(
+						limits.body_read_timeout,
+						hyper::service::Service::call(&rpc, req),
+					)
+					.await
+					{
+						Ok(reply) => reply,
+						Err(_) => Ok(request_timeout(&limits)),
+					}
 				}
 			})
 		},
@@ -142,4 +168,69 @@ pub async fn run(
 	let _ = stop.send(());
 	let _ = server.await;
 	Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+	/// A header, then two bytes of a promised hundred, then silence: the node answers 408
+	/// at the body timeout, and keeps serving `/health` meanwhile.
+	#[tokio::test]
+	async fn a_request_whose_body_never_arrives_is_answered_408_in_time() {
+		let dir = tempfile::tempdir().unwrap();
+		let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+		let addr = free.local_addr().unwrap();
+		drop(free);
+		let cfg = Config {
+			// Nothing listens there: the follower retries; the server is what is tested.
+			chain_rpc: "http://127.0.0.1:9".into(),
+			db_path: dir.path().join("db"),
+			rpc_addr: addr,
+			shard: ShardConfig { shard_id: 0, num_shard: 1 },
+			poll: Duration::from_secs(60),
+			sync_writes: false,
+			prometheus: None,
+			http_limits: zerog_daemon::HttpLimits {
+				body_read_timeout: Duration::from_millis(400),
+				..HTTP_LIMITS
+			},
+		};
+		let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+		let node = tokio::spawn(run(cfg, async move {
+			let _ = stopped.await;
+		}));
+		let mut slow = loop {
+			match tokio::net::TcpStream::connect(addr).await {
+				Ok(s) => break s,
+				Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+			}
+		};
+		let started = std::time::Instant::now();
+		slow.write_all(
+			b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"",
+		)
+		.await
+		.unwrap();
+		// /health answers while the slow request is pending.
+		let mut probe = tokio::net::TcpStream::connect(addr).await.unwrap();
+		probe
+			.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+			.await
+			.unwrap();
+		let mut health = String::new();
+		probe.read_to_string(&mut health).await.unwrap();
+		assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+		let mut reply = vec![0u8; 512];
+		let n = tokio::time::timeout(Duration::from_secs(5), slow.read(&mut reply))
+			.await
+			.expect("answered before the test's own timeout")
+			.unwrap();
+		let reply = String::from_utf8_lossy(&reply[..n]);
+		assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+		assert!(started.elapsed() >= Duration::from_millis(400));
+		let _ = stop.send(());
+		node.await.unwrap().unwrap();
+	}
 }

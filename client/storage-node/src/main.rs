@@ -51,6 +51,7 @@ async fn main() {
 		poll: Duration::from_millis(a.poll_ms.max(50)),
 		sync_writes: a.sync_writes,
 		prometheus: a.prometheus.addr(),
+		http_limits: zerog_storage_node::HTTP_LIMITS,
 	};
 	// SIGINT or SIGTERM: stop serving and following; RocksDB closes cleanly.
 	let shutdown = zerog_daemon::process::shutdown_signal("zgs-node");

@@ -311,3 +311,86 @@ mod tests {
 		assert!(parse_slot(&json!(format!("0x{}", "00".repeat(33)))).is_err());
 	}
 }
+
+/// Whatever an Ethereum client sends, every parameter parser answers a value or a typed
+/// invalid-params error, and a raw transaction decodes or is refused: never a panic.
+#[cfg(test)]
+mod fuzz {
+	use super::*;
+	use polkadot_sdk::pallet_revive::{
+		evm::TransactionSigned, pallet_revive_types::runtime_api::GenericTransactionV1,
+	};
+	use proptest::prelude::*;
+	/// JSON shaped like Ethereum params, and not quite: hex of any length and case,
+	/// words, numbers, and objects with the filter and transaction keys.
+	fn param() -> impl Strategy<Value = Value> {
+		let leaf = prop_oneof![
+			"0x[0-9a-fA-F]{0,80}".prop_map(Value::from),
+			"(latest|pending|earliest|finalized|safe|0x|0X)?[0-9a-z]{0,12}".prop_map(Value::from),
+			".{0,24}".prop_map(Value::from),
+			any::<i64>().prop_map(Value::from),
+			any::<bool>().prop_map(Value::from),
+			Just(Value::Null),
+		];
+		leaf.prop_recursive(3, 24, 6, |inner| {
+			let keys = prop::sample::select(vec![
+				"fromBlock",
+				"toBlock",
+				"blockHash",
+				"address",
+				"topics",
+				"from",
+				"to",
+				"gas",
+				"gasPrice",
+				"maxFeePerGas",
+				"value",
+				"data",
+				"input",
+				"nonce",
+				"chainId",
+				"accessList",
+				"type",
+				"other",
+			]);
+			prop_oneof![
+				prop::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
+				prop::collection::btree_map(keys, inner, 0..6).prop_map(|m| {
+					Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+				}),
+			]
+		})
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(2_000))]
+
+		#[test]
+		fn any_param_is_parsed_or_refused_with_invalid_params(v in param()) {
+			for r in [
+				BlockSpec::parse(Some(&v)).map(|_| ()),
+				parse_bytes(&v, "data").map(|_| ()),
+				parse_h160(&v, "address").map(|_| ()),
+				parse_h256(&v, "hash").map(|_| ()),
+				parse_slot(&v).map(|_| ()),
+				LogFilter::parse(&v).map(|_| ()),
+			] {
+				if let Err(e) = r {
+					prop_assert_eq!(e.code(), INVALID_PARAMS, "{}", v);
+				}
+			}
+			let _ = serde_json::from_value::<GenericTransactionV1>(v);
+		}
+
+		#[test]
+		fn any_raw_transaction_decodes_or_is_refused(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+			let _ = TransactionSigned::decode(&bytes);
+			// And with each typed-transaction prefix, so the decoder gets past the first byte.
+			for prefix in [0x01u8, 0x02, 0x03, 0x04, 0xc0, 0xf8] {
+				let mut typed = vec![prefix];
+				typed.extend_from_slice(&bytes);
+				let _ = TransactionSigned::decode(&typed);
+			}
+		}
+	}
+}

@@ -99,16 +99,35 @@ impl<'a> EthRuntime<'a> {
 		self.client.runtime_api().eth_transact_with_config(at, tx, config).map_err(api_error)
 	}
 
-	/// The gas a transaction needs (`eth_estimateGas`), or why it fails.
+	/// The gas a transaction needs (`eth_estimateGas`), or why it fails: pallet-revive's
+	/// search for the lowest gas limit at which a dry run succeeds (as geth's), run with
+	/// the timestamp of the block the transaction can first be in.
+	///
+	/// A dry run on top of block `at` otherwise sees `at`'s own timestamp, as if no time
+	/// passed before the transaction executes. Contracts that account for elapsed time
+	/// then take a cheaper path in the estimate than on chain: a Uniswap V2 swap skips
+	/// its price-accumulator writes when no time has passed since the pair's last update,
+	/// and so was estimated 1.27x below what it used in the next block, and wallets that
+	/// send the estimate failed out of gas.
 	pub fn estimate_gas(
 		&self,
 		at: H256,
 		tx: GenericTransactionV1,
 	) -> Result<Result<U256, EthTransactError>, String> {
-		self.client
-			.runtime_api()
-			.eth_estimate_gas(at, tx, DryRunConfigV1::default())
-			.map_err(api_error)
+		let config = DryRunConfigV1 {
+			timestamp_override: Some(
+				self.timestamp(at)?.saturating_add(zerog_runtime::SLOT_DURATION),
+			),
+			..DryRunConfigV1::default()
+		};
+		self.client.runtime_api().eth_estimate_gas(at, tx, config).map_err(api_error)
+	}
+
+	/// The timestamp (ms) of block `at`, as `pallet-timestamp` set it.
+	pub fn timestamp(&self, at: H256) -> Result<u64, String> {
+		let key = StorageKey([twox_128(b"Timestamp"), twox_128(b"Now")].concat());
+		let raw = self.client.storage(at, &key).map_err(|e| e.to_string())?;
+		Ok(raw.and_then(|r| u64::decode(&mut &r.0[..]).ok()).unwrap_or_default())
 	}
 }
 

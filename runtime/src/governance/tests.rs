@@ -196,3 +196,28 @@ fn a_hundred_live_referenda_take_a_small_share_of_a_block() {
 		assert!(share < 0.25, "{:.1} % of a block", share * 100.0);
 	});
 }
+
+#[test]
+fn the_treasurer_track_spends_up_to_its_limit_and_the_treasury_pays_out() {
+	use crate::{configs::governance::TreasuryAccount, Balances, Treasury};
+	use polkadot_sdk::{frame_support::traits::fungible::Mutate, pallet_treasury};
+	ext_from_preset(SOLO_TESTNET_PRESET).execute_with(|| {
+		let pot = TreasuryAccount::get();
+		assert_ok!(Balances::mint_into(&pot, 200_000 * UNIT));
+		let ferdie = Sr25519Keyring::Ferdie.to_account_id();
+		let spend = |origin, amount| {
+			Treasury::spend(origin, Box::new(()), amount, Box::new(ferdie.clone()), None)
+		};
+		assert_noop!(spend(signed(Sr25519Keyring::Alice), UNIT), DispatchError::BadOrigin);
+		assert_noop!(spend(track(Origin::ProtocolParameters), UNIT), DispatchError::BadOrigin);
+		assert_noop!(
+			spend(track(Origin::Treasurer), 100_001 * UNIT),
+			pallet_treasury::Error::<Runtime>::InsufficientPermission
+		);
+		let before = Balances::free_balance(&ferdie);
+		assert_ok!(spend(track(Origin::Treasurer), 100_000 * UNIT));
+		// Anyone claims an approved spend for its beneficiary.
+		assert_ok!(Treasury::payout(signed(Sr25519Keyring::Eve), 0));
+		assert_eq!(Balances::free_balance(&ferdie), before + 100_000 * UNIT);
+	});
+}
