@@ -39,11 +39,24 @@ pub fn watch_signals() {
 	});
 }
 
+/// Resolves after `d`, on a thread of its own: Tokio's timer panics when it is asked for
+/// one while the runtime shuts down, which is exactly when these tasks end.
+async fn delay(d: Duration) {
+	let (done, wait) = futures::channel::oneshot::channel::<()>();
+	std::thread::spawn(move || {
+		std::thread::sleep(d);
+		let _ = done.send(());
+	});
+	let _ = wait.await;
+}
+
 /// `future`, which ends only after [`GRACE`] and only if the node is not stopping.
 fn guard(future: BoxFuture<'static, ()>) -> BoxFuture<'static, ()> {
 	Box::pin(async move {
 		future.await;
-		tokio::time::sleep(GRACE).await;
+		if !STOPPING.load(Ordering::SeqCst) {
+			delay(GRACE).await;
+		}
 		if STOPPING.load(Ordering::SeqCst) {
 			// The task manager drops this future as it shuts down.
 			std::future::pending::<()>().await;
