@@ -24,49 +24,56 @@ fn wasm() -> Result<&'static [u8], String> {
 	})
 }
 
-/// `--dev`: one validator (Alice), sudo Alice, the well-known accounts endowed, short
-/// governance periods.
-pub fn development_config() -> Result<ChainSpec, String> {
+/// The chain spec of one of the runtime's genesis presets.
+fn from_preset(
+	name: &str,
+	id: &str,
+	chain_type: sc_service::ChainType,
+	preset: &str,
+) -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
-		.with_name("ZeroG Development")
-		.with_id("zerog_dev")
-		.with_chain_type(sc_service::ChainType::Development)
-		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.with_name(name)
+		.with_id(id)
+		.with_chain_type(chain_type)
+		.with_genesis_config_preset_name(preset)
 		.with_properties(properties())
 		.build())
 }
 
+/// `--dev`: one validator (Alice), sudo Alice, the well-known accounts endowed, short
+/// governance periods.
+pub fn development_config() -> Result<ChainSpec, String> {
+	from_preset(
+		"ZeroG Development",
+		"zerog_dev",
+		sc_service::ChainType::Development,
+		sp_genesis_builder::DEV_RUNTIME_PRESET,
+	)
+}
+
 /// `--chain local`: four validators (Alice, Bob, Charlie, Dave), no sudo.
 pub fn local_testnet_config() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm()?, None)
-		.with_name("ZeroG Local Testnet")
-		.with_id("zerog_local_testnet")
-		.with_chain_type(sc_service::ChainType::Local)
-		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
-		.with_properties(properties())
-		.build())
+	from_preset(
+		"ZeroG Local Testnet",
+		"zerog_local_testnet",
+		sc_service::ChainType::Local,
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+	)
 }
 
 /// `--chain solo`: one validator (Alice), no sudo, short governance periods: a chain
 /// governed like production that one machine runs.
 pub fn solo_testnet_config() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm()?, None)
-		.with_name("ZeroG Solo Testnet")
-		.with_id("zerog_solo_testnet")
-		.with_chain_type(sc_service::ChainType::Local)
-		.with_genesis_config_preset_name(SOLO_TESTNET_PRESET)
-		.with_properties(properties())
-		.build())
+	from_preset(
+		"ZeroG Solo Testnet",
+		"zerog_solo_testnet",
+		sc_service::ChainType::Local,
+		SOLO_TESTNET_PRESET,
+	)
 }
 
 /// `--chain staging`: the production-style template: four validators, no sudo, real
 /// governance periods.
 pub fn staging_config() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm()?, None)
-		.with_name("ZeroG Staging")
-		.with_id("zerog_staging")
-		.with_chain_type(sc_service::ChainType::Live)
-		.with_genesis_config_preset_name(STAGING_PRESET)
-		.with_properties(properties())
-		.build())
+	from_preset("ZeroG Staging", "zerog_staging", sc_service::ChainType::Live, STAGING_PRESET)
 }
