@@ -205,7 +205,10 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Migrations run on upgrade, beside the pallets' own. Each is versioned: it runs only on
 /// the storage version it migrates from, so listing it on a chain that has it is free.
-type Migrations = (pallet_storage_market::migrations::v1::MigrateV0ToV1<Runtime>,);
+type Migrations = (
+	pallet_storage_market::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_da_commitments::migrations::v1::MigrateV0ToV1<Runtime>,
+);
 
 /// Executive: dispatches to the pallets.
 pub type Executive = frame_executive::Executive<

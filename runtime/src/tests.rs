@@ -259,7 +259,7 @@ fn da_dev_signers_are_the_documented_seeds_and_the_da_account_holds_the_ed() {
 			endpoint,
 			configs::DaMinSignerBond::get()
 		));
-		let length = configs::DaEpochLength::get();
+		let length = DaCommitments::epoch_length();
 		frame_system::Pallet::<Runtime>::set_block_number(length);
 		DaCommitments::on_initialize(length);
 		let quorum = DaCommitments::quorum_view(1).expect("epoch 1 started");

@@ -8,8 +8,10 @@
 //!   attestations with. Leaving takes effect at the next epoch; the bond is released
 //!   once the signer is in no quorum that still has blobs in flight
 //!   ([`Config::UnbondingEpochs`] later).
-//! - **Epochs and quorums.** Every [`Config::EpochLength`] blocks a new epoch starts and
-//!   its quorum is drawn: the [`COLUMNS`] columns are shared out among the registered
+//! - **Epochs and quorums.** An epoch lasts [`Config::EpochLength`] blocks, read when it
+//!   starts ([`NextEpochAt`] holds the block the next one starts at), so a runtime that
+//!   reads the length from a governed parameter changes it from the next epoch on and
+//!   never cuts the running one short. When an epoch starts its quorum is drawn: the [`COLUMNS`] columns are shared out among the registered
 //!   signers in proportion to their bonds (largest remainders, ties by account order);
 //!   signer `i` of the quorum holds the next `columns` columns after signer `i - 1`.
 //! - **Blobs.** `submit(size, commitments)` checks the shape (size within the limit, one
@@ -146,7 +148,7 @@ pub mod pallet {
 
 	/// The pallet's account, which holds fees until they are paid or refunded.
 	/// The layout of this pallet's storage; [`migrations`] moves older layouts to it.
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -167,7 +169,7 @@ pub mod pallet {
 		/// Least bond of a signer.
 		#[pallet::constant]
 		type MinSignerBond: Get<BalanceOf<Self>>;
-		/// Blocks per epoch.
+		/// Blocks per epoch, read as each epoch starts (zero counts as one).
 		#[pallet::constant]
 		type EpochLength: Get<BlockNumberFor<Self>>;
 		/// Blocks a blob waits for attestations.
@@ -234,6 +236,11 @@ pub mod pallet {
 	/// The current epoch.
 	#[pallet::storage]
 	pub type CurrentEpoch<T> = StorageValue<_, EpochIndex, ValueQuery>;
+
+	/// The block the next epoch starts at: the current epoch's first block plus the
+	/// [`Config::EpochLength`] read then.
+	#[pallet::storage]
+	pub type NextEpochAt<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
 
 	/// Quorums by epoch (kept while their blobs may still be attested).
 	#[pallet::storage]
@@ -316,6 +323,7 @@ pub mod pallet {
 			if T::Currency::balance(&account).is_zero() {
 				let _ = T::Currency::mint_into(&account, T::Currency::minimum_balance());
 			}
+			NextEpochAt::<T>::put(Pallet::<T>::epoch_length());
 		}
 	}
 
@@ -416,9 +424,11 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let mut weight = T::DbWeight::get().reads(1);
-			let length = T::EpochLength::get();
-			if !length.is_zero() && (now % length).is_zero() {
+			if now >= NextEpochAt::<T>::get() {
 				weight.saturating_accrue(Self::start_epoch());
+				NextEpochAt::<T>::put(now.saturating_add(Self::epoch_length()));
+				// The length may be a stored parameter: one read, and the write.
+				weight.saturating_accrue(T::DbWeight::get().reads_writes(1, 1));
 			}
 			weight.saturating_accrue(Self::expire(now));
 			weight.saturating_accrue(Self::expire_challenge(now));
@@ -431,7 +441,7 @@ pub mod pallet {
 		}
 
 		fn integrity_test() {
-			let length = T::EpochLength::get().max(1u32.into());
+			let length = Self::epoch_length();
 			let retained = length.saturating_mul(T::RetentionEpochs::get().into());
 			assert!(
 				retained >= T::AttestationWindow::get(),

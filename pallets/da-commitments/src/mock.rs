@@ -57,7 +57,7 @@ impl pallet_balances::Config for Test {
 parameter_types! {
 	pub const DaPalletId: PalletId = PalletId(*b"zg/dacom");
 	pub const MinSignerBond: Balance = 1_000;
-	pub const EpochLength: u64 = 10;
+	pub storage EpochLength: u64 = 10;
 	pub const AttestationWindow: u64 = 5;
 	pub const UnbondingEpochs: u32 = 2;
 	pub storage PricePerByte: Balance = 1;
@@ -114,17 +114,19 @@ pub const ENDOWMENT: Balance = 100_000_000;
 
 /// Signers S1..S9 (each signing with key `S<i>key`), submitter Sam, and Eve.
 pub fn new_test_ext() -> TestExternalities {
-	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	// The whole runtime's genesis, as a chain builds it: each pallet's genesis and its
+	// storage version.
 	let names = ["S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "Sam", "Eve"];
-	pallet_balances::GenesisConfig::<Test> {
-		balances: names.iter().map(|n| (account(n), ENDOWMENT)).collect(),
-		..Default::default()
+	let storage = RuntimeGenesisConfig {
+		system: Default::default(),
+		balances: pallet_balances::GenesisConfig::<Test> {
+			balances: names.iter().map(|n| (account(n), ENDOWMENT)).collect(),
+			..Default::default()
+		},
+		da_commitments: Default::default(),
 	}
-	.assimilate_storage(&mut storage)
+	.build_storage()
 	.unwrap();
-	pallet_da_commitments::GenesisConfig::<Test>::default()
-		.assimilate_storage(&mut storage)
-		.unwrap();
 	let mut ext = TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

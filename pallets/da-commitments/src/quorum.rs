@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use polkadot_sdk::{
 	frame_support::pallet_prelude::*,
 	frame_system::{self, pallet_prelude::*},
-	sp_runtime::traits::Zero,
+	sp_runtime::traits::{One, Zero},
 };
 
 impl<T: Config> Pallet<T> {
@@ -94,6 +94,11 @@ impl<T: Config> Pallet<T> {
 				columns: n as u16,
 			})
 			.collect()
+	}
+
+	/// Blocks in an epoch starting now: [`Config::EpochLength`], at least one.
+	pub fn epoch_length() -> BlockNumberFor<T> {
+		T::EpochLength::get().max(One::one())
 	}
 
 	/// Starts the next epoch: draws its quorum from the signers not leaving.

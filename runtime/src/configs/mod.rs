@@ -32,7 +32,7 @@ use polkadot_sdk::{
 };
 
 use crate::governance::{
-	dynamic_params as params,
+	da_periods, dynamic_params as params,
 	origins::{ProtocolParameters, RootOr},
 };
 
@@ -225,19 +225,11 @@ parameter_types! {
 	pub const DaPalletId: PalletId = PalletId(*b"zg/dacom");
 	/// Least bond of a DA signer: 100 ZG.
 	pub const DaMinSignerBond: Balance = 100 * UNIT;
-	/// A DA epoch (and its quorum) lasts 30 s.
-	pub const DaEpochLength: BlockNumber = 15;
-	/// A blob has 80 s to gather attestations: enough to encode and send a 32 MiB blob
-	/// on two cores (about 35 s) with room to spare.
-	pub const DaAttestationWindow: BlockNumber = 40;
-	/// Signers keep cells, and blobs stay challengeable, for a day of epochs.
+	/// Signers keep cells, and blobs stay challengeable, for 2,880 epochs: a day at the
+	/// default epoch length (`da.EpochLength`, 15 blocks).
 	pub const DaRetentionEpochs: u32 = DAYS / 15;
 	/// A bond stays slashable for as long as its cells must be served.
 	pub const DaUnbondingEpochs: u32 = DAYS / 15;
-	/// A sampling challenge every 20 s.
-	pub const DaChallengePeriod: BlockNumber = 10;
-	/// Answer within 40 s.
-	pub const DaChallengeWindow: BlockNumber = 20;
 	/// A tenth of each confirmed blob's fee funds challenge rewards.
 	pub const DaChallengeShare: Perbill = Perbill::from_percent(10);
 	/// Signers in a quorum.
@@ -258,12 +250,12 @@ impl pallet_da_commitments::Config for Runtime {
 	type PalletId = DaPalletId;
 	type Signature = super::Signature;
 	type MinSignerBond = DaMinSignerBond;
-	type EpochLength = DaEpochLength;
-	type AttestationWindow = DaAttestationWindow;
+	type EpochLength = da_periods::EpochLength;
+	type AttestationWindow = da_periods::AttestationWindow;
 	type UnbondingEpochs = DaUnbondingEpochs;
 	type PricePerByte = params::da::PricePerByte;
-	type ChallengePeriod = DaChallengePeriod;
-	type ChallengeWindow = DaChallengeWindow;
+	type ChallengePeriod = da_periods::ChallengePeriod;
+	type ChallengeWindow = da_periods::ChallengeWindow;
 	type ChallengeReward = params::da::ChallengeReward;
 	type ChallengeSlash = params::da::ChallengeSlash;
 	type ChallengeShare = DaChallengeShare;

@@ -43,7 +43,9 @@ pub mod dynamic_params {
 		pub static Day: BlockNumber = DAYS;
 	}
 
-	/// Data availability: what blobs cost and what sampling pays and slashes.
+	/// Data availability: what blobs cost, what sampling pays and slashes, and the epoch
+	/// timing. The four periods are read through [`super::Bounded`] (see
+	/// [`super::DA_EPOCH_LENGTH`] and its siblings).
 	#[dynamic_pallet_params]
 	#[codec(index = 1)]
 	pub mod da {
@@ -56,6 +58,19 @@ pub mod dynamic_params {
 		/// Taken from a signer's bond for an unanswered one.
 		#[codec(index = 2)]
 		pub static ChallengeSlash: Balance = UNIT;
+		/// Blocks per epoch (and quorum): 30 s. A change applies from the next epoch.
+		#[codec(index = 3)]
+		pub static EpochLength: BlockNumber = 15;
+		/// Blocks a blob has to gather attestations: 80 s, enough to encode and send a
+		/// 32 MiB blob on two cores (about 35 s) with room to spare.
+		#[codec(index = 4)]
+		pub static AttestationWindow: BlockNumber = 40;
+		/// Blocks between sampling challenges: 20 s.
+		#[codec(index = 5)]
+		pub static ChallengePeriod: BlockNumber = 10;
+		/// Blocks a challenged signer has to answer: 40 s.
+		#[codec(index = 6)]
+		pub static ChallengeWindow: BlockNumber = 20;
 	}
 
 	/// Compute: what users and providers put down, and what cheating costs.
@@ -115,14 +130,81 @@ impl EnsureOriginWithArg<RuntimeOrigin, RuntimeParametersKey> for ParameterOrigi
 	}
 }
 
+/// A period parameter read within `[MIN, MAX]` blocks: a value governance sets outside
+/// them reads as the nearest bound, so no vote can stop a pallet's clock or stretch it
+/// past what its invariants were checked for.
+pub struct Bounded<P, const MIN: BlockNumber, const MAX: BlockNumber>(core::marker::PhantomData<P>);
+
+impl<P: Get<BlockNumber>, const MIN: BlockNumber, const MAX: BlockNumber> Get<BlockNumber>
+	for Bounded<P, MIN, MAX>
+{
+	fn get() -> BlockNumber {
+		P::get().clamp(MIN, MAX)
+	}
+}
+
+/// Bounds of the DA epoch length: 10 s to 5 minutes. With 2,880 retained epochs, signers
+/// keep cells for 8 hours to 10 days.
+pub const DA_EPOCH_LENGTH: (BlockNumber, BlockNumber) = (5, 150);
+/// Bounds of the DA attestation window: 20 s to 10 minutes.
+pub const DA_ATTESTATION_WINDOW: (BlockNumber, BlockNumber) = (10, 300);
+/// Bounds of the time between DA sampling challenges: 4 s to an hour.
+pub const DA_CHALLENGE_PERIOD: (BlockNumber, BlockNumber) = (2, HOURS);
+/// Bounds of the time to answer a DA sampling challenge: 10 s to 10 minutes.
+pub const DA_CHALLENGE_WINDOW: (BlockNumber, BlockNumber) = (5, 300);
+
+/// The DA pallet's periods as it reads them: the governed values within their bounds.
+pub mod da_periods {
+	use super::*;
+	pub type EpochLength =
+		Bounded<dynamic_params::da::EpochLength, { DA_EPOCH_LENGTH.0 }, { DA_EPOCH_LENGTH.1 }>;
+	pub type AttestationWindow = Bounded<
+		dynamic_params::da::AttestationWindow,
+		{ DA_ATTESTATION_WINDOW.0 },
+		{ DA_ATTESTATION_WINDOW.1 },
+	>;
+	pub type ChallengePeriod = Bounded<
+		dynamic_params::da::ChallengePeriod,
+		{ DA_CHALLENGE_PERIOD.0 },
+		{ DA_CHALLENGE_PERIOD.1 },
+	>;
+	pub type ChallengeWindow = Bounded<
+		dynamic_params::da::ChallengeWindow,
+		{ DA_CHALLENGE_WINDOW.0 },
+		{ DA_CHALLENGE_WINDOW.1 },
+	>;
+}
+
+/// The governance day, read once: a caller that needs many periods (the track table)
+/// reads the parameter once and scales every period from it.
+#[derive(Clone, Copy)]
+pub struct GovernanceDay(pub BlockNumber);
+
+impl GovernanceDay {
+	/// The day in force now.
+	pub fn now() -> Self {
+		Self(dynamic_params::governance::Day::get())
+	}
+
+	/// `hours` hours of this day, in blocks (at least one).
+	pub fn hours(self, hours: u32) -> BlockNumber {
+		(self.0.saturating_mul(hours) / 24).max(1)
+	}
+
+	/// `days` of these days, in blocks (at least one).
+	pub fn days(self, days: u32) -> BlockNumber {
+		self.0.saturating_mul(days).max(1)
+	}
+}
+
 /// `hours` of a governance day, in blocks (at least one).
 pub fn hours(hours: u32) -> BlockNumber {
-	(dynamic_params::governance::Day::get().saturating_mul(hours) / 24).max(1)
+	GovernanceDay::now().hours(hours)
 }
 
 /// `days` governance days, in blocks (at least one).
 pub fn days(days: u32) -> BlockNumber {
-	dynamic_params::governance::Day::get().saturating_mul(days).max(1)
+	GovernanceDay::now().days(days)
 }
 
 polkadot_sdk::frame_support::parameter_types! {

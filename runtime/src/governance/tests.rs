@@ -221,3 +221,75 @@ fn the_treasurer_track_spends_up_to_its_limit_and_the_treasury_pays_out() {
 		assert_eq!(Balances::free_balance(&ferdie), before + 100_000 * UNIT);
 	});
 }
+
+fn da_period(p: dynamic_params::da::Parameters) -> RuntimeParameters {
+	RuntimeParameters::Da(p)
+}
+
+#[test]
+fn da_epoch_timing_is_governed_within_its_bounds() {
+	use dynamic_params::da::{self, Parameters as P};
+	use polkadot_sdk::frame_support::traits::Hooks;
+	type Da = <Runtime as pallet_da_commitments::Config>::EpochLength;
+	ext_from_preset(SOLO_TESTNET_PRESET).execute_with(|| {
+		assert_eq!(Da::get(), 15);
+		assert_eq!(pallet_da_commitments::NextEpochAt::<Runtime>::get(), 15);
+		let set = |o: RuntimeOrigin, p| Parameters::set_parameter(o, da_period(p));
+		assert_noop!(
+			set(signed(Sr25519Keyring::Alice), P::EpochLength(da::EpochLength, Some(30))),
+			DispatchError::BadOrigin
+		);
+		// Epoch 1 starts at 15 at the default length; the track doubles it meanwhile.
+		System::set_block_number(15);
+		crate::DaCommitments::on_initialize(15);
+		assert_eq!(pallet_da_commitments::NextEpochAt::<Runtime>::get(), 30);
+		assert_ok!(set(
+			track(Origin::ProtocolParameters),
+			P::EpochLength(da::EpochLength, Some(30))
+		));
+		// The running epoch keeps its length; the next one is read at 30 and lasts 30.
+		System::set_block_number(30);
+		crate::DaCommitments::on_initialize(30);
+		assert_eq!(pallet_da_commitments::CurrentEpoch::<Runtime>::get(), 2);
+		assert_eq!(pallet_da_commitments::NextEpochAt::<Runtime>::get(), 60);
+
+		// Out-of-bounds values read as the nearest bound.
+		for (value, read) in [(0, super::DA_EPOCH_LENGTH.0), (u32::MAX, super::DA_EPOCH_LENGTH.1)] {
+			assert_ok!(set(RuntimeOrigin::root(), P::EpochLength(da::EpochLength, Some(value))));
+			assert_eq!(Da::get(), read);
+		}
+		assert_ok!(set(
+			track(Origin::ProtocolParameters),
+			P::AttestationWindow(da::AttestationWindow, Some(1))
+		));
+		assert_eq!(<Runtime as pallet_da_commitments::Config>::AttestationWindow::get(), 10);
+		assert_ok!(set(
+			track(Origin::ProtocolParameters),
+			P::ChallengeWindow(da::ChallengeWindow, Some(60))
+		));
+		assert_eq!(<Runtime as pallet_da_commitments::Config>::ChallengeWindow::get(), 60);
+		assert_ok!(set(
+			track(Origin::ProtocolParameters),
+			P::ChallengePeriod(da::ChallengePeriod, Some(0))
+		));
+		assert_eq!(<Runtime as pallet_da_commitments::Config>::ChallengePeriod::get(), 2);
+	});
+}
+
+#[test]
+fn da_period_bounds_keep_the_pallets_invariants() {
+	use crate::configs::{DaRetentionEpochs, DaUnbondingEpochs};
+	// The shortest retention outlasts the longest attestation window, so a blob's quorum
+	// is kept while it may be attested (the pallet's integrity check, at the bounds).
+	let shortest_retention = super::DA_EPOCH_LENGTH.0 * DaRetentionEpochs::get();
+	assert!(shortest_retention >= super::DA_ATTESTATION_WINDOW.1);
+	assert!(DaUnbondingEpochs::get() >= DaRetentionEpochs::get());
+	for (min, max) in [
+		super::DA_EPOCH_LENGTH,
+		super::DA_ATTESTATION_WINDOW,
+		super::DA_CHALLENGE_PERIOD,
+		super::DA_CHALLENGE_WINDOW,
+	] {
+		assert!(0 < min && min < max);
+	}
+}

@@ -1,11 +1,11 @@
 //! The referendum tracks: which origin each dispatches with, its deposits, periods and
 //! the approval and support curves a referendum must stay above to pass.
 //!
-//! Periods are in governance days ([`super::days`], [`super::hours`]), read from
-//! `pallet-parameters` each time, so the `governance.day` set at genesis scales them
-//! all; the curves are fractions of the decision period and do not change with it.
+//! Periods are in governance days ([`GovernanceDay`]), read from `pallet-parameters`
+//! once per table, so the `governance.day` set at genesis scales them all; the curves are
+//! fractions of the decision period and do not change with it.
 
-use super::{days, hours, origins::Origin};
+use super::{origins::Origin, GovernanceDay};
 use crate::{Balance, BlockNumber, OriginCaller, RuntimeOrigin, UNIT};
 use alloc::borrow::Cow;
 use polkadot_sdk::{
@@ -72,8 +72,14 @@ fn track(
 	}
 }
 
-/// The tracks, in id order, with periods at the current governance day.
+/// The tracks, in id order, with periods at the current governance day (one read).
 pub fn all() -> [Track<u16, Balance, BlockNumber>; 5] {
+	at(GovernanceDay::now())
+}
+
+/// The tracks with periods in `day`s.
+pub fn at(day: GovernanceDay) -> [Track<u16, Balance, BlockNumber>; 5] {
+	let (hours, days) = (|h| day.hours(h), |d| day.days(d));
 	[
 		track(
 			id::ROOT,
@@ -168,6 +174,20 @@ impl TracksInfo<Balance, BlockNumber> for Tracks {
 mod tests {
 	use super::*;
 	use polkadot_sdk::sp_runtime::Perbill;
+
+	#[test]
+	fn one_day_scales_the_whole_table() {
+		let [root, whitelisted, ..] = at(GovernanceDay(48));
+		assert_eq!((root.info.prepare_period, root.info.decision_period), (4, 14 * 48));
+		assert_eq!(
+			(whitelisted.info.confirm_period, whitelisted.info.min_enactment_period),
+			(2, 2)
+		);
+		// No period rounds down to zero on a day shorter than 24 blocks.
+		for t in at(GovernanceDay(2)) {
+			assert!(t.info.prepare_period >= 1 && t.info.min_enactment_period >= 1);
+		}
+	}
 
 	#[test]
 	fn tracks_are_sorted_and_their_curves_reach_their_floor() {

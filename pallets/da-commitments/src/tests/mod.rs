@@ -3,6 +3,7 @@
 
 mod blobs;
 mod challenges;
+mod epochs;
 mod invariants;
 mod registry;
 
