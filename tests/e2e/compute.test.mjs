@@ -24,7 +24,7 @@ import { u8aToHex } from '@polkadot/util';
 import { startNode, rpc } from './lib/node.mjs';
 import { binary, zg } from './lib/storage.mjs';
 import { provider, slowUpstream } from './lib/compute.mjs';
-import { ok, vecBytes } from './lib/util.mjs';
+import { ok, sleep, until, vecBytes } from './lib/util.mjs';
 
 const UNIT = 10n ** 18n;
 
@@ -283,5 +283,58 @@ describe('compute: providers, a user, zg compute', () => {
     const early = await zg(['compute', 'refund', '0', '--complete', '--suri', '//Charlie', ...chainArgs()]);
     assert.equal(early.code, 1);
     assert.match(early.stderr, /ComputeMarket::RefundLocked/);
+  });
+
+  test('fault injection: a provider SIGKILLed 20 times mid-request keeps every receipt it signed and settles them once', async () => {
+    // Charlie sends Dave (proxy engine) a few signed requests at a time; Dave is killed at
+    // random points, 20 times. Every answer Charlie got signed must be in Dave's store
+    // after each restart, and the nonces Dave signs must never repeat.
+    const charlie = keyring.addFromUri('//Charlie');
+    const daveAddr = keyring.addFromUri('//Dave').address;
+    const state = async () => (await fetch(`${dave.url}/v1/zerog/users/${charlie.address}`)).json();
+    const body = { model: 'upstream-llm', messages: [{ role: 'user', content: 'count' }], max_tokens: 2 };
+    const start = await state();
+    const unsettledBefore = BigInt(start.unsettled);
+    let nonce = start.lastNonce;
+    const signed = new Map(); // nonce -> fee, for every answer that came back signed
+    const request = (n) => signedFetch(dave, { user: charlie, service: 1, nonce: n, maxFee: UNIT, body })
+      .then((r) => { if (r.status === 200) signed.set(n, BigInt(r.body.zerog.fee)); }, () => {});
+    for (let kills = 1; kills <= 20; kills += 1) {
+      const inflight = [1, 2, 3, 4].map((i) => request(nonce + i));
+      nonce += 4;
+      await sleep(Math.floor(Math.random() * 250));
+      await dave.kill('SIGKILL');
+      await Promise.all(inflight);
+      await dave.start(['--settle-interval', '3600']);
+      const now = await state();
+      const mine = [...signed.values()].reduce((a, b) => a + b, 0n);
+      assert.ok(now.pendingReceipts >= signed.size + start.pendingReceipts, `kill ${kills}: ${now.pendingReceipts} receipts kept, ${signed.size} signed`);
+      assert.ok(BigInt(now.unsettled) >= unsettledBefore + mine, `kill ${kills}: signed fees lost`);
+      assert.ok(now.lastNonce >= Math.max(0, ...signed.keys()), `kill ${kills}: a signed nonce could be reused`);
+      // A reused nonce is refused after the restart, as before it.
+      if (signed.size) {
+        const again = await signedFetch(dave, { user: charlie, service: 1, nonce: Math.max(...signed.keys()), maxFee: UNIT, body });
+        assert.deepEqual([again.status, again.body.error?.code], [401, 'nonce_reused']);
+      }
+    }
+    assert.ok(signed.size > 0, 'some answers were signed between the kills');
+    // Answers stay right after the kills, and SIGTERM settles every kept receipt at once:
+    // Charlie pays exactly what Dave kept, with no receipt refused on chain.
+    const last = await signedFetch(dave, { user: charlie, service: 1, nonce: nonce + 1, maxFee: UNIT, body });
+    assert.equal(last.status, 200);
+    assert.equal(last.body.choices[0].message.content, 'w0 w1 ');
+    const kept = await state();
+    const subBefore = await sub(charlie.address, daveAddr);
+    assert.equal((await dave.kill('SIGTERM')).code, 0);
+    const subAfter = await sub(charlie.address, daveAddr);
+    assert.equal(BigInt(subBefore.balance) - BigInt(subAfter.balance), BigInt(kept.unsettled));
+    assert.equal(subAfter.lastNonce, nonce + 1);
+    await dave.start(['--settle-interval', '3600']);
+    const settled = await until('the settlement recorded', async () => {
+      const s = await state();
+      return s.pendingReceipts === 0 && s;
+    }, 30_000);
+    assert.equal(settled.unsettled, '0');
+    console.log(`compute fault injection: 20 SIGKILLs, ${signed.size} signed answers, ${kept.pendingReceipts} receipts settled once`);
   });
 });

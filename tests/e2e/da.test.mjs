@@ -118,9 +118,14 @@ describe('DA', { timeout: 900_000 }, () => {
     // A 1000-byte blob submitted with a commitment that is not its data's (row 0 of the
     // 8 MiB blob): valid on its own, wrong for any other data.
     const [c0] = await rpc(chain.httpUrl, 'da_commitments', [blobId]);
-    const { events } = await submitInBlock(api.tx.daCommitments.submit(1000, [c0]), alice);
+    // Governance shortens the attestation window (a protocol parameter; sudo on --dev)
+    // from 40 blocks to 15: blobs submitted from now on fail 30 s after submission.
+    await submitInBlock(api.tx.sudo.sudo(api.tx.parameters.setParameter({ Da: { AttestationWindow: [null, 15] } })), alice);
+    const { events, blockHash } = await submitInBlock(api.tx.daCommitments.submit(1000, [c0]), alice);
+    const blockNumber = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
     const ev = events.find(({ event }) => event.section === 'daCommitments' && event.method === 'BlobSubmitted');
     const id = ev.event.data.id.toNumber();
+    assert.equal((await rpc(chain.httpUrl, 'da_blob', [id])).deadline, blockNumber + 15, 'the governed window');
     const small = join(work, 'small.bin');
     writeFileSync(small, randomBytes(1000));
     // zg itself will not send cells that are not the blob's.
@@ -208,5 +213,58 @@ describe('DA', { timeout: 900_000 }, () => {
     }, 120_000, 1000);
     assert.equal(slashed.event.data.amount.toBigInt(), UNIT);
     assert.equal((await api.query.daCommitments.signers(open.signer)).unwrap().bond.toBigInt(), bondBefore - UNIT);
+  });
+
+  test('fault injection: a signer SIGKILLed 20 times while taking rows keeps every row it acknowledged', async () => {
+    // Signer 6 hands over its rows of the 8 MiB blob, loses its store, and is fed them
+    // again, several rows in flight, killed at random points, 20 times.
+    const victim = signers[5];
+    await victim.start();
+    const rows = [];
+    for (let r = 0; ; r += 1) {
+      const res = await fetch(`${victim.url}/v1/blobs/${blobId}/rows/${r}`);
+      if (res.status === 404) break;
+      const bytes = Buffer.from(await res.arrayBuffer());
+      assert.equal(res.status, 200, bytes.toString());
+      rows.push(bytes);
+    }
+    assert.equal(rows.length, 67, 'an 8 MiB blob has 67 rows');
+    await victim.kill('SIGKILL');
+    rmSync(victim.basePath, { recursive: true, force: true });
+    await victim.start();
+    const served = async (r) => {
+      const res = await fetch(`${victim.url}/v1/blobs/${blobId}/rows/${r}`);
+      return res.status === 200 ? Buffer.from(await res.arrayBuffer()) : null;
+    };
+    assert.equal(await served(0), null, 'the store starts empty');
+    const acknowledged = new Set();
+    const refusals = new Map(); // answers other than an acknowledgement, for the failure message
+    const put = (r) => fetch(`${victim.url}/v1/blobs/${blobId}/rows/${r}`, { method: 'POST', body: rows[r] })
+      .then(async (res) => {
+        const text = await res.text();
+        if (res.ok && JSON.parse(text).row === r) acknowledged.add(r);
+        else refusals.set(res.status, text);
+      }, () => {});
+    const all = [...rows.keys()];
+    for (let kills = 1; kills <= 20; kills += 1) {
+      const todo = all.filter((r) => !acknowledged.has(r));
+      const inflight = (todo.length ? todo : all).slice(0, 6).map(put);
+      // A row takes a few hundred ms to check (more for the first after a start, which
+      // reads the blob from the chain): kill anywhere from before the first to after most.
+      await sleep(Math.floor(Math.random() * 1500));
+      await victim.kill('SIGKILL');
+      await Promise.all(inflight);
+      await victim.start();
+      for (const r of acknowledged) {
+        assert.ok(rows[r].equals(await served(r) ?? Buffer.alloc(0)), `kill ${kills}: acknowledged row ${r} lost or changed`);
+      }
+    }
+    const underFire = acknowledged.size;
+    assert.ok(underFire > 0, `no row acknowledged between the kills: ${JSON.stringify([...refusals])}`);
+    // Finish the rows: every one is served exactly as the signer first held it.
+    for (const r of all) await put(r);
+    assert.equal(acknowledged.size, rows.length);
+    for (const r of all) assert.ok(rows[r].equals(await served(r) ?? Buffer.alloc(0)), `row ${r}`);
+    console.log(`DA fault injection: 20 SIGKILLs, ${underFire} of ${rows.length} rows acknowledged between kills, all kept`);
   });
 });

@@ -92,6 +92,13 @@ impl DaChain {
 		Ok(MultiSignature::Sr25519(key.sign(&payload)))
 	}
 
+	/// Whether `who` is in the signer registry (active or leaving): one storage read, so
+	/// a restart does not pay for a registration the chain would refuse.
+	pub async fn registered(&self, who: &AccountId) -> Result<bool, ChainError> {
+		let signers = zerog::storage().da_commitments().signers();
+		Ok(self.chain.storage(signers, (account(who),)).await?.is_some())
+	}
+
 	/// Registers `who` as a signer whose attestations `key` signs.
 	pub async fn register(
 		&self,

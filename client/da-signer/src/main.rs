@@ -69,8 +69,21 @@ async fn register(
 	bond: u128,
 ) -> Result<(), String> {
 	// The node may still be starting: retry for a minute.
+	let me = polkadot_sdk::sp_runtime::AccountId32::from(pair.public());
 	let mut last = String::new();
 	for _ in 0..30 {
+		match da.registered(&me).await {
+			Ok(true) => {
+				tracing::info!(target: "da-signer", "already registered");
+				return Ok(());
+			}
+			Ok(false) => {}
+			Err(e) => {
+				last = e.to_string();
+				tokio::time::sleep(Duration::from_secs(2)).await;
+				continue;
+			}
+		}
 		match da.register(pair, key, endpoint, bond).await {
 			Ok(included) => {
 				tracing::info!(target: "da-signer", "registered in block {} with a bond of {}; joins the next epoch's quorum", included.number, format_zg(bond));
@@ -145,6 +158,13 @@ async fn run(cli: Cli) -> Result<(), String> {
 	std::fs::create_dir_all(&cli.base_path)
 		.map_err(|e| format!("{}: {e}", cli.base_path.display()))?;
 	let store = Store::open(&cli.base_path.join("cells")).map_err(|e| e.to_string())?;
+	// Load the KZG verification setup (about a second) before serving, not while the
+	// first row a disperser sends waits for it.
+	tokio::task::spawn_blocking(|| {
+		zerog_da_encoding::verifier();
+	})
+	.await
+	.map_err(|e| format!("loading the KZG setup: {e}"))?;
 	let listener = tokio::net::TcpListener::bind(cli.listen)
 		.await
 		.map_err(|e| format!("listen on {}: {e}", cli.listen))?;
