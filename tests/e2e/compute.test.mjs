@@ -111,6 +111,23 @@ describe('compute: providers, a user, zg compute', () => {
     assert.deepEqual(models.data.map((m) => m.id), ['zerog-tiny-lm']);
   });
 
+  test('a second zg-provider for an account already served refuses to start', async () => {
+    // Nonces and budgets are per provider account: a second process could sign a nonce
+    // the first signed. It stops before training, registering or serving anything.
+    const second = await provider({
+      chainHttp: chain.httpUrl, suri: '//Bob', name: 'tiny-chat-2',
+      args: ['--engine', 'proxy', '--upstream', upstream.url, '--upstream-model', 'upstream-llm'],
+    });
+    try {
+      await assert.rejects(second.start(), new RegExp(`another zg-provider already serves account \\w+ at ${bob.url} \\(service 0\\)`));
+      assert.equal(second.exited.code, 1);
+      const services = JSON.parse(ok(await zg(['compute', 'services', '--json', ...chainArgs()])).stdout);
+      assert.equal(services.length, 2, 'nothing registered');
+    } finally {
+      await second.cleanup();
+    }
+  });
+
   test('deposit and fund move ledger funds into sub-accounts', async () => {
     const charlie = keyring.addFromUri('//Charlie').address;
     ok(await zg(['compute', 'deposit', '10', '--suri', '//Charlie', ...chainArgs()]));

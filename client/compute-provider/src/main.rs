@@ -184,6 +184,14 @@ async fn main() {
 			let key = signer(signer_suri.as_deref().unwrap_or(&suri)).unwrap_or_else(|e| fail(e));
 			std::fs::create_dir_all(&base_path)
 				.unwrap_or_else(|e| fail(format!("{}: {e}", base_path.display())));
+			let chain = Chain::new(&chain).unwrap_or_else(|e| fail(e));
+			let genesis = chain.genesis_hash().await.unwrap_or_else(|e| fail(e));
+			let view = RpcView::new(chain.clone());
+			let provider_id = AccountId::from(account.public());
+			// Before anything slow (training) or paid (registration).
+			sole_instance(&view, &provider_id, &format!("{genesis:?}"))
+				.await
+				.unwrap_or_else(|e| fail(e));
 			let model_path = model_path.unwrap_or_else(|| base_path.join("zerog-tiny-lm.bin"));
 			let engine: Arc<dyn Engine> = match engine {
 				EngineKind::Cpu => Arc::new(
@@ -200,10 +208,6 @@ async fn main() {
 				EngineKind::Cuda => cuda_engine(&model_path, train_steps),
 			};
 
-			let chain = Chain::new(&chain).unwrap_or_else(|e| fail(e));
-			let genesis = chain.genesis_hash().await.unwrap_or_else(|e| fail(e));
-			let view = RpcView::new(chain.clone());
-			let provider_id = AccountId::from(account.public());
 			let endpoint = endpoint.unwrap_or_else(|| format!("http://{listen}"));
 			let service = find_or_register(
 				&chain,
@@ -294,6 +298,36 @@ async fn main() {
 			}
 		}
 	}
+}
+
+/// Refuses to start while another zg-provider serves this account. Nonces and budgets
+/// are kept per (user, provider account), on chain as in each process's store, so two
+/// processes of one account could each sign a nonce the other signed (an equivocation
+/// the chain slashes) or both spend one budget. Each registered endpoint of the
+/// account's services is asked who it is (3 s each, at most `MaxServicesPerProvider`);
+/// one that answers as this account on this chain is a live instance. Two processes
+/// started within the same few seconds can both pass: the check is for the deployment
+/// mistake, not a lock.
+async fn sole_instance(view: &RpcView, me: &AccountId, genesis: &str) -> Result<(), String> {
+	let me_ss58 = me.to_ss58check();
+	for s in view.services().await?.into_iter().filter(|s| &s.provider == me) {
+		let Ok(client) = zerog_compute_provider::client::ProviderClient::new(&s.endpoint) else {
+			continue;
+		};
+		let info = tokio::time::timeout(Duration::from_secs(3), client.get("/v1/zerog/service"));
+		let Ok(Ok(info)) = info.await else { continue };
+		let field = |k: &str| info.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+		if field("provider").as_deref() == Some(&me_ss58)
+			&& field("genesis").as_deref() == Some(genesis)
+		{
+			return Err(format!(
+				"another zg-provider already serves account {me_ss58} at {} (service {}): nonces and \
+				 budgets are kept per provider account, so run one process per account",
+				s.endpoint, s.id
+			));
+		}
+	}
+	Ok(())
 }
 
 #[cfg(feature = "cuda")]
