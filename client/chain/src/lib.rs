@@ -297,6 +297,39 @@ pub fn incompatibility(
 	})
 }
 
+/// One block to read at ([`Chain::at_best_block`]).
+pub struct At(subxt::OnlineClientAtBlock<Config>);
+
+impl At {
+	/// The block's number.
+	pub fn number(&self) -> u32 {
+		self.0.block_number() as u32
+	}
+
+	/// Reads a storage value at this block (`None` if it is not set).
+	pub async fn storage<Addr: subxt::storage::Address>(
+		&self,
+		address: Addr,
+		keys: Addr::KeyParts,
+	) -> Result<Option<Addr::Value>, ChainError> {
+		let value = self
+			.0
+			.storage()
+			.try_fetch(address, keys)
+			.await
+			.map_err(|e| ChainError::rpc("storage", e))?;
+		value.map(|v| v.decode()).transpose().map_err(|e| ChainError::Decode(e.to_string()))
+	}
+
+	/// Calls a runtime API at this block.
+	pub async fn runtime_api<P: subxt::runtime_apis::Payload>(
+		&self,
+		payload: P,
+	) -> Result<P::ReturnType, ChainError> {
+		self.0.runtime_apis().call(payload).await.map_err(|e| ChainError::rpc("runtime API", e))
+	}
+}
+
 impl Chain {
 	/// A connection to the node at `url` (`http(s)://` or `ws(s)://`). Nothing is sent
 	/// until the first request.
@@ -359,8 +392,13 @@ impl Chain {
 		&self,
 		payload: P,
 	) -> Result<P::ReturnType, ChainError> {
-		let at = self.at_best().await?;
-		at.runtime_apis().call(payload).await.map_err(|e| ChainError::rpc("runtime API", e))
+		self.at_best_block().await?.runtime_api(payload).await
+	}
+
+	/// The best block, to read at: every read through it sees the same state, and many
+	/// reads cost one block lookup instead of one each.
+	pub async fn at_best_block(&self) -> Result<At, ChainError> {
+		Ok(At(self.at_best().await?))
 	}
 
 	/// A constant of the chain's runtime.
@@ -377,13 +415,7 @@ impl Chain {
 		address: Addr,
 		keys: Addr::KeyParts,
 	) -> Result<Option<Addr::Value>, ChainError> {
-		let at = self.at_best().await?;
-		let value = at
-			.storage()
-			.try_fetch(address, keys)
-			.await
-			.map_err(|e| ChainError::rpc("storage", e))?;
-		value.map(|v| v.decode()).transpose().map_err(|e| ChainError::Decode(e.to_string()))
+		self.at_best_block().await?.storage(address, keys).await
 	}
 
 	/// Signs `call` with `signer` (mortal for [`MORTALITY`] blocks), submits it and

@@ -28,9 +28,7 @@ use zerog_erasure::{
 	layout::{EncodingTag, FileLayout},
 	CodeParams, ErasureCoder,
 };
-use zerog_storage_node::api::{
-	self, to_hex, Base64, FileInfo, HexHash, SegmentWithProof, ShardJson,
-};
+use zerog_storage_node::api::{self, to_hex, Base64, FileInfo, SegmentWithProof, ShardJson};
 use zerog_storage_primitives::{
 	segment_count, segment_root, FileId, FileMerkleTree, FileRoot, MerkleProof, ShardConfig,
 	Submission, SEGMENT_SIZE,
@@ -495,7 +493,7 @@ pub async fn upload(
 					let i = first + j as u64;
 					let proof = levels.proof(i).ok_or("proof past the end")?;
 					let seg = Arc::new(SegmentWithProof {
-						id: HexHash(id),
+						id: Hex(id),
 						index: i,
 						data: Base64(seg),
 						proof: proof.into(),

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use zerog_storage_node::{
-	api::{Base64, HexHash, SegmentWithProof},
+	api::{Base64, Hex, SegmentWithProof},
 	node::StorageNode,
 	store::{NewFile, Store},
 };
@@ -31,7 +31,7 @@ fn bench(c: &mut Criterion) {
 	store.add_files(&[NewFile { seq: 0, id, root, size }], 1).unwrap();
 	let node = StorageNode::new(store, ShardConfig::FULL).unwrap();
 	let seg = |i: u64| SegmentWithProof {
-		id: HexHash(id),
+		id: Hex(id),
 		index: i,
 		data: Base64(data.clone()),
 		proof: levels.proof(i).unwrap().into(),

@@ -15,6 +15,7 @@
 
 use base64::Engine;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+pub use zerog_rpc_primitives::Hex;
 use zerog_storage_primitives::{Hash, MerkleProof, ShardConfig};
 
 /// The file id is not in any finalized submission this node has seen.
@@ -37,22 +38,9 @@ pub const MAX_LIST: u32 = 65_536;
 /// Largest request body the node accepts: one segment in base64 with its proof, with room.
 pub const MAX_REQUEST_BYTES: u32 = 1 << 20;
 
-/// A 32-byte hash as `0x`-hex.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct HexHash(pub Hash);
-
-impl Serialize for HexHash {
-	fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-		s.serialize_str(&format!("0x{}", hex::encode(self.0)))
-	}
-}
-
-impl<'de> Deserialize<'de> for HexHash {
-	fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-		let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-		parse_hash(&s).map(HexHash).map_err(serde::de::Error::custom)
-	}
-}
+/// A 32-byte hash as `0x`-hex: the RPC crates' [`Hex`], so every ZeroG API writes and
+/// reads hashes alike.
+pub type HexHash = Hex<32>;
 
 /// Parses a 32-byte `0x`-hex hash.
 pub fn parse_hash(s: &str) -> Result<Hash, String> {
@@ -109,7 +97,7 @@ impl From<MerkleProof> for ProofJson {
 		Self {
 			index: p.index,
 			leaf_count: p.leaf_count,
-			siblings: p.siblings.into_iter().map(HexHash).collect(),
+			siblings: p.siblings.into_iter().map(Hex).collect(),
 		}
 	}
 }

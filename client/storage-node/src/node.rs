@@ -15,7 +15,7 @@ use zerog_daemon::metrics::MetricError;
 use zerog_storage_primitives::{segment_count, segment_len, segment_root, FileId, ShardConfig};
 
 use crate::{
-	api::{self, FileInfo, HexHash, NodeStatus, SegmentWithProof},
+	api::{self, FileInfo, Hex, HexHash, NodeStatus, SegmentWithProof},
 	store::{Store, StoreError},
 };
 
@@ -210,7 +210,7 @@ impl StorageNode {
 			.proof(id, index)?
 			.ok_or_else(|| NodeError::SegmentNotFound(index, api::to_hex(id)))?;
 		self.metrics.served.inc();
-		Ok(SegmentWithProof { id: HexHash(*id), index, data: api::Base64(data), proof })
+		Ok(SegmentWithProof { id: Hex(*id), index, data: api::Base64(data), proof })
 	}
 
 	/// What this node knows and holds of file `id`.
@@ -219,8 +219,8 @@ impl StorageNode {
 		let segments = segment_count(rec.size);
 		let shard_segments = api::shard_segments(self.shard, segments);
 		Ok(Some(FileInfo {
-			id: HexHash(*id),
-			root: HexHash(rec.root),
+			id: Hex(*id),
+			root: Hex(rec.root),
 			seq: rec.seq,
 			size: rec.size,
 			segments,
@@ -314,7 +314,7 @@ mod tests {
 	fn seg(data: &[u8], tree: &FileMerkleTree, i: u64) -> SegmentWithProof {
 		let bytes = data.chunks(SEGMENT_SIZE).nth(i as usize).unwrap().to_vec();
 		SegmentWithProof {
-			id: HexHash(file_id(tree, data.len() as u64)),
+			id: Hex(file_id(tree, data.len() as u64)),
 			index: i,
 			data: Base64(bytes),
 			proof: tree.segment_proof(i).unwrap().into(),
@@ -333,7 +333,7 @@ mod tests {
 		let back = node.download(&id, 2).unwrap();
 		assert_eq!(back, seg(&data, &tree, 2));
 		let info = node.file_info(&id).unwrap().unwrap();
-		assert_eq!(info.root, HexHash(tree.root()));
+		assert_eq!(info.root, Hex(tree.root()));
 		assert_eq!((info.segments, info.stored_segments, info.complete), (3, 3, true));
 		assert_eq!(node.status().unwrap().stored_segments, 3);
 	}
@@ -359,11 +359,11 @@ mod tests {
 		s.index = 3;
 		assert_eq!(node.upload(&s).unwrap_err().code(), api::ERR_INDEX_OUT_OF_RANGE);
 		let mut s = seg(&data, &tree, 0);
-		s.id = HexHash([9u8; 32]);
+		s.id = Hex([9u8; 32]);
 		assert_eq!(node.upload(&s).unwrap_err().code(), api::ERR_UNKNOWN_FILE);
 		// The file's root is not its id: segments sent under the bare root are refused.
 		let mut s = seg(&data, &tree, 0);
-		s.id = HexHash(tree.root());
+		s.id = Hex(tree.root());
 		assert_eq!(node.upload(&s).unwrap_err().code(), api::ERR_UNKNOWN_FILE);
 		assert_eq!(node.status().unwrap().stored_segments, 0);
 		let id = file_id(&tree, data.len() as u64);
@@ -430,10 +430,10 @@ mod tests {
 				let raw = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"{method}","params":{params}}}"#);
 				let _ = m.raw_json_request(&raw, 1).await;
 				let seg = SegmentWithProof {
-					id: HexHash(file_id(&tree, (SEGMENT_SIZE * 5 / 2) as u64)),
+					id: Hex(file_id(&tree, (SEGMENT_SIZE * 5 / 2) as u64)),
 					index,
 					data: Base64(data),
-					proof: api::ProofJson { index, leaf_count, siblings: siblings.into_iter().map(HexHash).collect() },
+					proof: api::ProofJson { index, leaf_count, siblings: siblings.into_iter().map(Hex).collect() },
 				};
 				let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "zgs_uploadSegment", "params": [seg]});
 				let _ = m.raw_json_request(&body.to_string(), 1).await;

@@ -30,7 +30,7 @@ use thiserror::Error;
 use zerog_daemon::store::{Database, DbError, Schema};
 use zerog_storage_primitives::{FileId, FileRoot, SegmentIndex};
 
-use crate::api::{HexHash, ProofJson};
+use crate::api::{Hex, ProofJson};
 
 const CF_FILES: &str = "files";
 const CF_SEGMENTS: &str = "segments";
@@ -222,7 +222,7 @@ impl Store {
 			|(index, leaf_count, siblings)| ProofJson {
 				index,
 				leaf_count,
-				siblings: siblings.into_iter().map(HexHash).collect(),
+				siblings: siblings.into_iter().map(Hex).collect(),
 			},
 		))
 	}
@@ -252,7 +252,7 @@ mod tests {
 	use super::*;
 
 	fn proof(i: u64) -> ProofJson {
-		ProofJson { index: i, leaf_count: 4, siblings: vec![crate::api::HexHash([i as u8; 32])] }
+		ProofJson { index: i, leaf_count: 4, siblings: vec![crate::api::Hex([i as u8; 32])] }
 	}
 
 	#[test]

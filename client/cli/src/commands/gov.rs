@@ -179,7 +179,9 @@ impl GovCmd {
 }
 
 async fn status(ctx: &Context, chain: &Chain, index: Option<u32>) -> Result<(), String> {
-	let count = chain
+	// Every referendum read at one block: a consistent view, one block lookup.
+	let at = chain.at_best_block().await.map_err(|e| e.to_string())?;
+	let count = at
 		.storage(zerog::storage().referenda().referendum_count(), ())
 		.await
 		.map_err(|e| e.to_string())?
@@ -191,7 +193,7 @@ async fn status(ctx: &Context, chain: &Chain, index: Option<u32>) -> Result<(), 
 	};
 	let mut all = Vec::new();
 	for i in indices {
-		let info = chain
+		let info = at
 			.storage(zerog::storage().referenda().referendum_info_for(), (i,))
 			.await
 			.map_err(|e| e.to_string())?;
