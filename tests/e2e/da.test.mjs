@@ -265,6 +265,11 @@ describe('DA', { timeout: 900_000 }, () => {
     for (const r of all) await put(r);
     assert.equal(acknowledged.size, rows.length);
     for (const r of all) assert.ok(rows[r].equals(await served(r) ?? Buffer.alloc(0)), `row ${r}`);
+    // Holding every row again, it sees on chain that the blob needs no attestation from
+    // it and sends nothing (a refused attestation would still cost its fee).
+    await until('the signer to check the blob', async () =>
+      /blob \d+ (is attested on chain already|is no longer processing); nothing to send/.test(victim.log()), 30_000, 200);
+    assert.doesNotMatch(victim.log(), /attesting blob \d+ \(attempt/);
     console.log(`DA fault injection: 20 SIGKILLs, ${underFire} of ${rows.length} rows acknowledged between kills, all kept`);
   });
 });

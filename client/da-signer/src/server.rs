@@ -365,6 +365,20 @@ impl Signer {
 			ctx.attesting.store(false, Ordering::SeqCst);
 			return;
 		}
+		// The chain refuses an attestation of a blob this signer already attested (a
+		// store lost or restored from an older copy) or that is no longer processing,
+		// and a refused transaction still costs its fee: look first.
+		if let Ok(Some(blob)) = self.chain.blob(id).await {
+			if blob.attesters.contains(&self.account) {
+				tracing::info!(target: "da-signer", "blob {id} is attested on chain already; nothing to send");
+				let _ = self.store.mark_attested(id);
+				return;
+			}
+			if !matches!(blob.status, BlobStatus::Processing { .. }) {
+				tracing::info!(target: "da-signer", "blob {id} is no longer processing; nothing to send");
+				return;
+			}
+		}
 		let attestation =
 			Attestation { blob: id, root: ctx.root, size: ctx.size, epoch: ctx.epoch };
 		for attempt in 1..=3 {
