@@ -134,6 +134,44 @@ describe('EVM: Solidity and Ethereum tooling on zerog-node --dev', () => {
     assert.equal(await provider.getStorage(address, 2), zeroPadValue('0x' + SUPPLY.toString(16), 32), 'slot 2 holds totalSupply');
   });
 
+  it('serves a block\'s receipts in one call, transactions by position and raw bytes', async () => {
+    // The ERC-20 transfer of the previous test.
+    const hash = receipt.hash;
+    const number = '0x' + receipt.blockNumber.toString(16);
+    const receipts = await rpc(node.ethUrl, 'eth_getBlockReceipts', [number]);
+    const one = await rpc(node.ethUrl, 'eth_getTransactionReceipt', [hash]);
+    assert.deepEqual(receipts[Number(one.transactionIndex)], one, 'the same receipt either way');
+    assert.deepEqual(await rpc(node.ethUrl, 'eth_getBlockReceipts', [receipt.blockHash]), receipts, 'by hash too');
+    assert.equal(await rpc(node.ethUrl, 'eth_getBlockReceipts', ['0xffffff']), null);
+
+    const byNumber = await rpc(node.ethUrl, 'eth_getTransactionByBlockNumberAndIndex', [number, one.transactionIndex]);
+    const byBlockHash = await rpc(node.ethUrl, 'eth_getTransactionByBlockHashAndIndex', [receipt.blockHash, one.transactionIndex]);
+    const byHash = await rpc(node.ethUrl, 'eth_getTransactionByHash', [hash]);
+    assert.deepEqual(byNumber, byHash);
+    assert.deepEqual(byBlockHash, byHash);
+    assert.equal(await rpc(node.ethUrl, 'eth_getTransactionByBlockNumberAndIndex', [number, '0x63']), null);
+    await rpcError(rpc(node.ethUrl, 'eth_getTransactionByBlockNumberAndIndex', [number, 5]));
+
+    // The raw bytes are the signed transaction: they hash to its hash and recover its sender.
+    const raw = await rpc(node.ethUrl, 'eth_getRawTransactionByHash', [hash]);
+    const parsed = Transaction.from(raw);
+    assert.equal(parsed.hash, hash);
+    assert.equal(parsed.from, alith.address);
+    assert.equal(await rpc(node.ethUrl, 'eth_getRawTransactionByHash', ['0x' + '11'.repeat(32)]), null);
+
+    // What a proof-of-work client asks, answered for a chain without work or uncles.
+    assert.equal(await rpc(node.ethUrl, 'eth_getUncleCountByBlockNumber', [number]), '0x0');
+    assert.equal(await rpc(node.ethUrl, 'eth_getUncleCountByBlockHash', [receipt.blockHash]), '0x0');
+    assert.equal(await rpc(node.ethUrl, 'eth_getUncleCountByBlockNumber', ['0xffffff']), null);
+    assert.equal(await rpc(node.ethUrl, 'eth_getUncleByBlockNumberAndIndex', [number, '0x0']), null);
+    assert.equal(await rpc(node.ethUrl, 'eth_mining'), false);
+    assert.equal(await rpc(node.ethUrl, 'eth_hashrate'), '0x0');
+    assert.match(await rpc(node.ethUrl, 'eth_protocolVersion'), /^0x[0-9a-f]+$/);
+    const block = await rpc(node.ethUrl, 'eth_getBlockByNumber', ['latest', false]);
+    assert.match(await rpc(node.ethUrl, 'eth_coinbase'), /^0x[0-9a-fA-F]{40}$/);
+    assert.match(block.miner, /^0x[0-9a-fA-F]{40}$/);
+  });
+
   it('finds the Transfer event through eth_getLogs with a topic filter', async () => {
     const address = await token.getAddress();
     const transfer = topicOf('Transfer(address,address,uint256)');

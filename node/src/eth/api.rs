@@ -475,6 +475,84 @@ impl EthApi {
 		}
 	}
 
+	/// A block named by tag, number or (for the methods that take either) a 32-byte hash.
+	fn block_id(value: Option<&Value>) -> Result<BlockSpec, ErrorObjectOwned> {
+		match value.and_then(Value::as_str) {
+			Some(s) if s.len() == 66 && s.starts_with("0x") => {
+				Ok(BlockSpec::Hash(parse_h256(&json!(s), "block hash")?))
+			}
+			_ => BlockSpec::parse(value),
+		}
+	}
+
+	/// Every receipt of a block, in order (`null` for an unknown block). One block's
+	/// receipts: bounded by the block's weight.
+	fn get_block_receipts(&self, p: &[Value]) -> RpcResult {
+		let spec = Self::block_id(param(p, 0))?;
+		let Some(at) = self.resolve(&spec)? else { return Ok(Value::Null) };
+		let block = self.runtime().eth_block(at).map_err(internal)?;
+		let data = with_receipts(&self.client, at, block).map_err(internal)?;
+		Ok(json!(data
+			.txs
+			.iter()
+			.enumerate()
+			.map(|(i, tx)| Self::receipt_json(&data, i, tx))
+			.collect::<Vec<_>>()))
+	}
+
+	/// The transaction at `index` of a block given by hash or by number or tag.
+	fn get_transaction_by_block_and_index(&self, p: &[Value], by_hash: bool) -> RpcResult {
+		let spec = if by_hash {
+			BlockSpec::Hash(parse_h256(required(p, 0, "block hash")?, "block hash")?)
+		} else {
+			BlockSpec::parse(param(p, 0))?
+		};
+		let index = required(p, 1, "transaction index")?
+			.as_str()
+			.ok_or_else(|| invalid("transaction index: expected a hex quantity"))?;
+		let index = parse_u64(index, "transaction index")?;
+		let Some(at) = self.resolve(&spec)? else { return Ok(Value::Null) };
+		let block = self.runtime().eth_block(at).map_err(internal)?;
+		if index >= tx_hashes(&block).len() as u64 {
+			return Ok(Value::Null);
+		}
+		let data = with_receipts(&self.client, at, block).map_err(internal)?;
+		Ok(data
+			.txs
+			.get(index as usize)
+			.map(|tx| Self::transaction_json(&data, index as usize, tx))
+			.unwrap_or(Value::Null))
+	}
+
+	/// A transaction's signed bytes as sent (`null` if unknown).
+	fn get_raw_transaction_by_hash(&self, p: &[Value]) -> RpcResult {
+		Ok(match self.locate(p)? {
+			Some((data, i)) => json!(hex(&data.txs[i].signed.signed_payload())),
+			None => Value::Null,
+		})
+	}
+
+	/// The uncle count of a block: always 0, `null` for an unknown block (no uncles:
+	/// blocks are final by GRANDPA, not by work).
+	fn get_uncle_count(&self, p: &[Value], by_hash: bool) -> RpcResult {
+		let spec = if by_hash {
+			BlockSpec::Hash(parse_h256(required(p, 0, "block hash")?, "block hash")?)
+		} else {
+			BlockSpec::parse(param(p, 0))?
+		};
+		Ok(match self.resolve(&spec)? {
+			Some(_) => json!("0x0"),
+			None => Value::Null,
+		})
+	}
+
+	/// The author of the best block, as its Ethereum block reports it (`miner`).
+	fn coinbase(&self) -> RpcResult {
+		let best = self.client.info().best_hash;
+		let block = self.runtime().eth_block(best).map_err(internal)?;
+		Ok(json!(block.miner))
+	}
+
 	fn get_logs(&self, p: &[Value]) -> RpcResult {
 		let filter = LogFilter::parse(required(p, 0, "filter")?)?;
 		let (from, to) = if let Some(hash) = filter.block_hash {
@@ -560,6 +638,22 @@ impl EthApi {
 		blocking!("eth_getBlockTransactionCountByHash", |api, p| api
 			.get_block_transaction_count(&p, true));
 		blocking!("eth_getLogs", |api, p| api.get_logs(&p));
+		blocking!("eth_getBlockReceipts", |api, p| api.get_block_receipts(&p));
+		blocking!("eth_getTransactionByBlockHashAndIndex", |api, p| api
+			.get_transaction_by_block_and_index(&p, true));
+		blocking!("eth_getTransactionByBlockNumberAndIndex", |api, p| api
+			.get_transaction_by_block_and_index(&p, false));
+		blocking!("eth_getRawTransactionByHash", |api, p| api.get_raw_transaction_by_hash(&p));
+		blocking!("eth_getUncleCountByBlockNumber", |api, p| api.get_uncle_count(&p, false));
+		blocking!("eth_getUncleCountByBlockHash", |api, p| api.get_uncle_count(&p, true));
+		blocking!("eth_getUncleByBlockNumberAndIndex", |_api, _p| Ok(Value::Null));
+		blocking!("eth_getUncleByBlockHashAndIndex", |_api, _p| Ok(Value::Null));
+		blocking!("eth_coinbase", |api, _p| api.coinbase());
+		// No proof of work: blocks are authored by slot and finalized by GRANDPA.
+		blocking!("eth_mining", |_api, _p| Ok(json!(false)));
+		blocking!("eth_hashrate", |_api, _p| Ok(json!("0x0")));
+		// eth/68, the wire protocol geth last reported here.
+		blocking!("eth_protocolVersion", |_api, _p| Ok(json!("0x44")));
 
 		module.register_async_method("eth_sendRawTransaction", |params, api, _| async move {
 			let p = list(&params)?;
