@@ -189,7 +189,8 @@ async fn main() {
 			let view = RpcView::new(chain.clone());
 			let provider_id = AccountId::from(account.public());
 			// Before anything slow (training) or paid (registration).
-			sole_instance(&view, &provider_id, &format!("{genesis:?}"))
+			let services = view.services().await.unwrap_or_else(|e| fail(e));
+			sole_instance(&services, &provider_id, &format!("{genesis:?}"))
 				.await
 				.unwrap_or_else(|e| fail(e));
 			let model_path = model_path.unwrap_or_else(|| base_path.join("zerog-tiny-lm.bin"));
@@ -212,6 +213,7 @@ async fn main() {
 			let service = find_or_register(
 				&chain,
 				&view,
+				services,
 				&account,
 				&key,
 				service,
@@ -308,9 +310,13 @@ async fn main() {
 /// one that answers as this account on this chain is a live instance. Two processes
 /// started within the same few seconds can both pass: the check is for the deployment
 /// mistake, not a lock.
-async fn sole_instance(view: &RpcView, me: &AccountId, genesis: &str) -> Result<(), String> {
+async fn sole_instance(
+	services: &[ServiceView],
+	me: &AccountId,
+	genesis: &str,
+) -> Result<(), String> {
 	let me_ss58 = me.to_ss58check();
-	for s in view.services().await?.into_iter().filter(|s| &s.provider == me) {
+	for s in services.iter().filter(|s| &s.provider == me) {
 		let Ok(client) = zerog_compute_provider::client::ProviderClient::new(&s.endpoint) else {
 			continue;
 		};
@@ -348,6 +354,7 @@ fn cuda_engine(_: &std::path::Path, _: u64) -> Arc<dyn Engine> {
 async fn find_or_register(
 	chain: &Chain,
 	view: &RpcView,
+	services: Vec<ServiceView>,
 	account_pair: &zerog_chain_client::Sr25519Pair,
 	key: &zerog_chain_client::Sr25519Pair,
 	id: Option<u64>,
@@ -360,7 +367,6 @@ async fn find_or_register(
 	bond: u128,
 ) -> Result<ServiceView, String> {
 	let me = AccountId::from(account_pair.public());
-	let services = view.services().await?;
 	if let Some(id) = id {
 		return services
 			.into_iter()

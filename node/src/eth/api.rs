@@ -447,12 +447,17 @@ impl EthApi {
 		Ok(value)
 	}
 
-	fn get_block(&self, p: &[Value], by_hash: bool) -> RpcResult {
-		let spec = if by_hash {
-			BlockSpec::Hash(parse_h256(required(p, 0, "block hash")?, "block hash")?)
+	/// The block of a `…ByHash` method (a hash) or its `…ByNumber` twin (tag or number).
+	fn block_param(p: &[Value], by_hash: bool) -> Result<BlockSpec, ErrorObjectOwned> {
+		if by_hash {
+			Ok(BlockSpec::Hash(parse_h256(required(p, 0, "block hash")?, "block hash")?))
 		} else {
-			BlockSpec::parse(param(p, 0))?
-		};
+			BlockSpec::parse(param(p, 0))
+		}
+	}
+
+	fn get_block(&self, p: &[Value], by_hash: bool) -> RpcResult {
+		let spec = Self::block_param(p, by_hash)?;
 		let full = param(p, 1).and_then(Value::as_bool).unwrap_or(false);
 		match self.resolve(&spec)? {
 			Some(at) => self.block_json(at, full),
@@ -461,11 +466,7 @@ impl EthApi {
 	}
 
 	fn get_block_transaction_count(&self, p: &[Value], by_hash: bool) -> RpcResult {
-		let spec = if by_hash {
-			BlockSpec::Hash(parse_h256(required(p, 0, "block hash")?, "block hash")?)
-		} else {
-			BlockSpec::parse(param(p, 0))?
-		};
+		let spec = Self::block_param(p, by_hash)?;
 		match self.resolve(&spec)? {
 			Some(at) => {
 				let block = self.runtime().eth_block(at).map_err(internal)?;
@@ -490,8 +491,7 @@ impl EthApi {
 	fn get_block_receipts(&self, p: &[Value]) -> RpcResult {
 		let spec = Self::block_id(param(p, 0))?;
 		let Some(at) = self.resolve(&spec)? else { return Ok(Value::Null) };
-		let block = self.runtime().eth_block(at).map_err(internal)?;
-		let data = with_receipts(&self.client, at, block).map_err(internal)?;
+		let data = load_block(&self.client, at).map_err(internal)?;
 		Ok(json!(data
 			.txs
 			.iter()
@@ -502,11 +502,7 @@ impl EthApi {
 
 	/// The transaction at `index` of a block given by hash or by number or tag.
 	fn get_transaction_by_block_and_index(&self, p: &[Value], by_hash: bool) -> RpcResult {
-		let spec = if by_hash {
-			BlockSpec::Hash(parse_h256(required(p, 0, "block hash")?, "block hash")?)
-		} else {
-			BlockSpec::parse(param(p, 0))?
-		};
+		let spec = Self::block_param(p, by_hash)?;
 		let index = required(p, 1, "transaction index")?
 			.as_str()
 			.ok_or_else(|| invalid("transaction index: expected a hex quantity"))?;
@@ -535,11 +531,7 @@ impl EthApi {
 	/// The uncle count of a block: always 0, `null` for an unknown block (no uncles:
 	/// blocks are final by GRANDPA, not by work).
 	fn get_uncle_count(&self, p: &[Value], by_hash: bool) -> RpcResult {
-		let spec = if by_hash {
-			BlockSpec::Hash(parse_h256(required(p, 0, "block hash")?, "block hash")?)
-		} else {
-			BlockSpec::parse(param(p, 0))?
-		};
+		let spec = Self::block_param(p, by_hash)?;
 		Ok(match self.resolve(&spec)? {
 			Some(_) => json!("0x0"),
 			None => Value::Null,
