@@ -269,7 +269,7 @@ describe('compute: providers, a user, zg compute', () => {
     let stderr = '';
     child.stdout.on('data', (c) => { streamed += c; });
     child.stderr.on('data', (c) => { stderr += c; });
-    const code = new Promise((ok) => child.on('exit', ok));
+    const code = new Promise((ok) => child.on('close', ok));
     const deadline = Date.now() + 30_000;
     while (!streamed.includes('w5 ')) {
       if (Date.now() > deadline) throw new Error(`no stream: ${stderr}`);
