@@ -208,6 +208,7 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = (
 	pallet_storage_market::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_da_commitments::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_da_commitments::migrations::v2::MigrateV1ToV2<Runtime>,
 );
 
 /// Executive: dispatches to the pallets.

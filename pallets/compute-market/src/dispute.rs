@@ -3,16 +3,11 @@
 
 use crate::*;
 use polkadot_sdk::{
-	frame_support::{
-		pallet_prelude::*,
-		traits::{
-			fungible::MutateHold,
-			tokens::{Fortitude, Precision, Restriction},
-		},
-	},
+	frame_support::pallet_prelude::*,
 	frame_system::{self, pallet_prelude::*},
 	sp_runtime::traits::{Saturating, Verify, Zero},
 };
+use zerog_pallet_bond::BondCurrency;
 
 impl<T: Config> Pallet<T> {
 	/// The bytes a provider's key signs for a response: tag, genesis hash, statement.
@@ -79,15 +74,13 @@ impl<T: Config> Pallet<T> {
 		ensure!(!Slashed::<T>::contains_key(&key), Error::<T>::AlreadySlashed);
 		let service = Services::<T>::get(statement.service).ok_or(Error::<T>::UnknownService)?;
 		let amount = T::DisputeSlash::get() * service.bond;
-		let moved = T::Currency::transfer_on_hold(
+		let moved = T::Currency::slash_bond(
 			&HoldReason::ServiceBond.into(),
 			&service.provider,
 			&statement.user,
 			amount,
-			Precision::BestEffort,
-			Restriction::Free,
-			Fortitude::Force,
-		)?;
+		)
+		.map_err(Self::bond_error)?;
 		Services::<T>::mutate(statement.service, |s| {
 			if let Some(s) = s {
 				s.bond = s.bond.saturating_sub(moved);

@@ -23,6 +23,7 @@ use polkadot_sdk::{
 		TryRuntimeError,
 	},
 };
+use zerog_pallet_bond::BondCurrency;
 
 impl<T: Config> Pallet<T> {
 	/// Checks every invariant of the module docs; the first broken one is the error.
@@ -79,7 +80,7 @@ impl<T: Config> Pallet<T> {
 		}
 		for (provider, bond) in &bonds {
 			ensure!(
-				T::Currency::balance_on_hold(&HoldReason::ServiceBond.into(), provider) == *bond,
+				T::Currency::bond_held(&HoldReason::ServiceBond.into(), provider) == *bond,
 				"a provider's bond hold differs from its services' bonds"
 			);
 		}

@@ -2,14 +2,8 @@
 //! attributable), retiring, and withdrawing the bond once no receipt can be disputed.
 
 use crate::*;
-use polkadot_sdk::{
-	frame_support::{
-		pallet_prelude::*,
-		traits::{fungible::MutateHold, tokens::Precision},
-	},
-	frame_system,
-	sp_runtime::traits::Saturating,
-};
+use polkadot_sdk::{frame_support::pallet_prelude::*, frame_system};
+use zerog_pallet_bond::{BondCurrency, BondError, BondLifecycle};
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register_service(
@@ -27,12 +21,17 @@ impl<T: Config> Pallet<T> {
 			!name.is_empty() && !model.is_empty() && !endpoint.is_empty(),
 			Error::<T>::EmptyField
 		);
-		ensure!(bond >= T::MinServiceBond::get(), Error::<T>::BondTooLow);
 		let count = ServiceCount::<T>::get(&provider);
 		ensure!(count < T::MaxServicesPerProvider::get(), Error::<T>::TooManyServices);
 		let id = NextServiceId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
-		T::Currency::hold(&HoldReason::ServiceBond.into(), &provider, bond)?;
+		T::Currency::hold_bond(
+			&HoldReason::ServiceBond.into(),
+			&provider,
+			bond,
+			T::MinServiceBond::get(),
+		)
+		.map_err(Self::bond_error)?;
 		Services::<T>::insert(
 			id,
 			Service {
@@ -66,7 +65,7 @@ impl<T: Config> Pallet<T> {
 		Services::<T>::try_mutate(id, |service| -> DispatchResult {
 			let service = service.as_mut().ok_or(Error::<T>::UnknownService)?;
 			ensure!(service.provider == provider, Error::<T>::NotServiceProvider);
-			ensure!(service.status == ServiceStatus::Active, Error::<T>::ServiceRetiring);
+			service.status.ensure_active().map_err(Self::bond_error)?;
 			service.endpoint = endpoint;
 			service.input_price = input_price;
 			service.output_price = output_price;
@@ -88,14 +87,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_retire_service(provider: T::AccountId, id: ServiceId) -> DispatchResult {
-		let until = frame_system::Pallet::<T>::block_number()
-			.saturating_add(T::RetirementPeriod::get().max(T::DisputeWindow::get()));
-		Services::<T>::try_mutate(id, |service| -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
+		// Retiring lasts at least the dispute window: what the service signed last can
+		// still be disputed against its bond.
+		let period = T::RetirementPeriod::get().max(T::DisputeWindow::get());
+		let until = Services::<T>::try_mutate(id, |service| -> Result<_, DispatchError> {
 			let service = service.as_mut().ok_or(Error::<T>::UnknownService)?;
 			ensure!(service.provider == provider, Error::<T>::NotServiceProvider);
-			ensure!(service.status == ServiceStatus::Active, Error::<T>::ServiceRetiring);
-			service.status = ServiceStatus::Retiring { until };
-			Ok(())
+			service.status.begin_unbonding(now, period).map_err(Self::bond_error)
 		})?;
 		Self::deposit_event(Event::ServiceRetired { id, until });
 		Ok(())
@@ -104,26 +103,31 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_withdraw_bond(provider: T::AccountId, id: ServiceId) -> DispatchResult {
 		let service = Services::<T>::get(id).ok_or(Error::<T>::UnknownService)?;
 		ensure!(service.provider == provider, Error::<T>::NotServiceProvider);
-		let ServiceStatus::Retiring { until } = service.status else {
-			return Err(Error::<T>::NotRetiring.into());
-		};
 		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(now >= until, Error::<T>::StillRetiring);
+		service.status.ensure_withdrawable(now).map_err(Self::bond_error)?;
 		ensure!(
 			DisputableUntil::<T>::get(id).is_none_or(|last| now > last),
 			Error::<T>::DisputesOpen
 		);
-		let amount = T::Currency::release(
-			&HoldReason::ServiceBond.into(),
-			&provider,
-			service.bond,
-			Precision::BestEffort,
-		)?;
+		let amount =
+			T::Currency::release_bond(&HoldReason::ServiceBond.into(), &provider, service.bond)
+				.map_err(Self::bond_error)?;
 		Services::<T>::remove(id);
 		PastSigners::<T>::remove(id);
 		DisputableUntil::<T>::remove(id);
 		ServiceCount::<T>::mutate(&provider, |c| *c = c.saturating_sub(1));
 		Self::deposit_event(Event::BondWithdrawn { id, amount });
 		Ok(())
+	}
+
+	/// This pallet's names for the steps of the bond lifecycle it refuses.
+	pub(crate) fn bond_error(e: BondError) -> DispatchError {
+		match e {
+			BondError::TooLow => Error::<T>::BondTooLow.into(),
+			BondError::Unbonding => Error::<T>::ServiceRetiring.into(),
+			BondError::NotUnbonding => Error::<T>::NotRetiring.into(),
+			BondError::StillBonded => Error::<T>::StillRetiring.into(),
+			BondError::Currency(e) => e,
+		}
 	}
 }

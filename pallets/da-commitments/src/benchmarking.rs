@@ -96,7 +96,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(signer.clone()), signer.clone(), endpoint::<T>(), bond);
 		assert!(Signers::<T>::contains_key(&signer));
-		assert_eq!(Signers::<T>::iter().filter(|(_, s)| s.leaving.is_some()).count(), 1);
+		assert_eq!(Signers::<T>::iter().filter(|(_, s)| !s.status.is_active()).count(), 1);
 	}
 
 	#[benchmark]
@@ -104,7 +104,7 @@ mod benchmarks {
 		let (signer, _) = quorum::<T>(1).remove(0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(signer.clone()));
-		assert!(Signers::<T>::get(&signer).unwrap().leaving.is_some());
+		assert!(!Signers::<T>::get(&signer).unwrap().status.is_active());
 	}
 
 	#[benchmark]

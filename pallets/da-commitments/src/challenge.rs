@@ -6,15 +6,13 @@ use alloc::vec::Vec;
 use polkadot_sdk::{
 	frame_support::{
 		pallet_prelude::*,
-		traits::{
-			fungible::{Mutate, MutateHold},
-			tokens::{Fortitude, Precision, Preservation, Restriction},
-		},
+		traits::{fungible::Mutate, tokens::Preservation},
 	},
 	frame_system::{self, pallet_prelude::*},
 	sp_io,
 	sp_runtime::traits::{Saturating, Zero},
 };
+use zerog_pallet_bond::BondCurrency;
 
 impl<T: Config> Pallet<T> {
 	/// Draws a sampling challenge: a confirmed blob in retention, one of its
@@ -116,14 +114,11 @@ impl<T: Config> Pallet<T> {
 		let mut amount = Zero::zero();
 		if let Some(mut info) = Signers::<T>::get(&c.signer) {
 			let want = T::ChallengeSlash::get().min(info.bond);
-			amount = T::Currency::transfer_on_hold(
+			amount = T::Currency::slash_bond(
 				&HoldReason::SignerBond.into(),
 				&c.signer,
 				&Self::account_id(),
 				want,
-				Precision::BestEffort,
-				Restriction::Free,
-				Fortitude::Force,
 			)
 			.unwrap_or_default();
 			info.bond = info.bond.saturating_sub(amount);

@@ -23,16 +23,14 @@ use alloc::{collections::btree_map::BTreeMap, vec::Vec};
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
-		traits::{
-			fungible::{Inspect, InspectHold},
-			Get,
-		},
+		traits::{fungible::Inspect, Get},
 	},
 	sp_runtime::{
 		traits::{Saturating, Zero},
 		TryRuntimeError,
 	},
 };
+use zerog_pallet_bond::BondCurrency;
 
 impl<T: Config> Pallet<T> {
 	/// Checks every invariant of the module docs; the first broken one is the error.
@@ -48,11 +46,11 @@ impl<T: Config> Pallet<T> {
 		let (mut registered, mut active) = (0u32, 0u32);
 		for (signer, info) in Signers::<T>::iter() {
 			registered += 1;
-			if info.leaving.is_none() {
+			if info.status.is_active() {
 				active += 1;
 			}
 			ensure!(
-				T::Currency::balance_on_hold(&HoldReason::SignerBond.into(), &signer) == info.bond,
+				T::Currency::bond_held(&HoldReason::SignerBond.into(), &signer) == info.bond,
 				"a signer's held bond differs from its recorded bond"
 			);
 		}

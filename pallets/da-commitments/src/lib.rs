@@ -81,6 +81,7 @@ pub use zerog_da_primitives::{
 	Commitment, CommitmentsRoot, EpochIndex, QuorumSigner, QuorumView, ATTESTATION_TAG, CELL_BYTES,
 	COLUMNS,
 };
+pub use zerog_pallet_bond::BondState;
 
 /// A registered DA signer.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
@@ -91,8 +92,10 @@ pub struct SignerInfo<AccountId, Balance, Endpoint> {
 	pub bond: Balance,
 	/// Where it serves cells.
 	pub endpoint: Endpoint,
-	/// The epoch from which it no longer joins quorums, once it asked to leave.
-	pub leaving: Option<EpochIndex>,
+	/// Serving, or leaving: an unbonding signer joins no quorum drawn after it asked to
+	/// leave, and its bond is withdrawable from epoch `until` (the epoch it left plus
+	/// [`Config::UnbondingEpochs`]).
+	pub status: BondState<EpochIndex>,
 }
 
 /// One quorum member: a signer and how many columns it holds.
@@ -148,7 +151,7 @@ pub mod pallet {
 
 	/// The pallet's account, which holds fees until they are paid or refunded.
 	/// The layout of this pallet's storage; [`migrations`] moves older layouts to it.
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]

@@ -101,11 +101,12 @@ impl<T: Config> Pallet<T> {
 		T::EpochLength::get().max(One::one())
 	}
 
-	/// Starts the next epoch: draws its quorum from the signers not leaving.
+	/// Starts the next epoch: draws its quorum from the active signers (one that asked to
+	/// leave did so in an earlier epoch, so it joins no quorum drawn after).
 	pub(crate) fn start_epoch() -> Weight {
 		let epoch = CurrentEpoch::<T>::get().saturating_add(1);
 		let mut bonds: Vec<_> = Signers::<T>::iter()
-			.filter(|(_, s)| s.leaving.is_none_or(|e| epoch < e))
+			.filter(|(_, s)| s.status.is_active())
 			.map(|(a, s)| (a, s.key, s.bond))
 			.collect();
 		bonds.sort_by(|a, b| a.0.cmp(&b.0));
@@ -134,7 +135,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn displaced_by(bond: BalanceOf<T>) -> Result<Option<T::AccountId>, Error<T>> {
 		let mut active = 0u32;
 		let mut lowest: Option<(T::AccountId, BalanceOf<T>)> = None;
-		for (who, s) in Signers::<T>::iter().filter(|(_, s)| s.leaving.is_none()) {
+		for (who, s) in Signers::<T>::iter().filter(|(_, s)| s.status.is_active()) {
 			active += 1;
 			let lower = match &lowest {
 				None => true,

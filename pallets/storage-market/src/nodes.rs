@@ -4,13 +4,11 @@
 use crate::{pallet::*, NodeInfo, NodeStatus, ShardConfig, StorageNode};
 use alloc::vec::Vec;
 use polkadot_sdk::{
-	frame_support::{
-		ensure,
-		traits::{fungible::MutateHold, tokens::Precision, Get},
-	},
+	frame_support::{ensure, traits::Get},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
-	sp_runtime::{traits::Saturating, DispatchResult},
+	sp_runtime::{DispatchError, DispatchResult},
 };
+use zerog_pallet_bond::{BondCurrency, BondError, BondLifecycle};
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register_node(
@@ -21,9 +19,9 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(!Nodes::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
 		ensure!(Nodes::<T>::count() < T::MaxNodes::get(), Error::<T>::TooManyNodes);
-		ensure!(bond >= T::MinNodeBond::get(), Error::<T>::BondTooLow);
 		Self::check_node_params(&endpoint, &shard)?;
-		T::Currency::hold(&HoldReason::NodeBond.into(), &who, bond)?;
+		T::Currency::hold_bond(&HoldReason::NodeBond.into(), &who, bond, T::MinNodeBond::get())
+			.map_err(Self::bond_error)?;
 		Nodes::<T>::insert(
 			&who,
 			StorageNode { bond, endpoint: endpoint.clone(), shard, status: NodeStatus::Active },
@@ -47,25 +45,22 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_deregister_node(who: T::AccountId) -> DispatchResult {
-		let until =
-			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
-		Self::mutate_active_node(&who, |node| node.status = NodeStatus::Unbonding { until })?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let until = Nodes::<T>::try_mutate(&who, |node| {
+			let node = node.as_mut().ok_or(Error::<T>::NotRegistered)?;
+			node.status.begin_unbonding(now, T::UnbondingPeriod::get()).map_err(Self::bond_error)
+		})?;
 		Self::deposit_event(Event::NodeDeregistered { node: who, until });
 		Ok(())
 	}
 
 	pub(crate) fn do_withdraw_bond(who: T::AccountId) -> DispatchResult {
 		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-		let NodeStatus::Unbonding { until } = node.status else {
-			return Err(Error::<T>::NotUnbonding.into());
-		};
-		ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
-		let released = T::Currency::release(
-			&HoldReason::NodeBond.into(),
-			&who,
-			node.bond,
-			Precision::BestEffort,
-		)?;
+		node.status
+			.ensure_withdrawable(frame_system::Pallet::<T>::block_number())
+			.map_err(Self::bond_error)?;
+		let released = T::Currency::release_bond(&HoldReason::NodeBond.into(), &who, node.bond)
+			.map_err(Self::bond_error)?;
 		Nodes::<T>::remove(&who);
 		Self::deposit_event(Event::BondWithdrawn { node: who, amount: released });
 		Ok(())
@@ -76,12 +71,23 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 		f: impl FnOnce(&mut StorageNodeOf<T>),
 	) -> DispatchResult {
-		Nodes::<T>::try_mutate(who, |node| {
+		Nodes::<T>::try_mutate(who, |node| -> DispatchResult {
 			let node = node.as_mut().ok_or(Error::<T>::NotRegistered)?;
-			ensure!(node.status == NodeStatus::Active, Error::<T>::NodeUnbonding);
+			node.status.ensure_active().map_err(Self::bond_error)?;
 			f(node);
 			Ok(())
 		})
+	}
+
+	/// This pallet's names for the steps of the bond lifecycle it refuses.
+	fn bond_error(e: BondError) -> DispatchError {
+		match e {
+			BondError::TooLow => Error::<T>::BondTooLow.into(),
+			BondError::Unbonding => Error::<T>::NodeUnbonding.into(),
+			BondError::NotUnbonding => Error::<T>::NotUnbonding.into(),
+			BondError::StillBonded => Error::<T>::StillUnbonding.into(),
+			BondError::Currency(e) => e,
+		}
 	}
 
 	pub(crate) fn check_node_params(
@@ -110,6 +116,5 @@ impl<T: Config> Pallet<T> {
 /// The balance a node's bond holds, as the currency reports it.
 #[cfg(any(test, feature = "try-runtime"))]
 pub(crate) fn held_bond<T: Config>(who: &T::AccountId) -> BalanceOf<T> {
-	use polkadot_sdk::frame_support::traits::fungible::InspectHold;
-	T::Currency::balance_on_hold(&HoldReason::NodeBond.into(), who)
+	T::Currency::bond_held(&HoldReason::NodeBond.into(), who)
 }

@@ -51,19 +51,9 @@ pub enum ServiceKind {
 	Embeddings,
 }
 
-/// Whether a service takes requests.
-#[derive(
-	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
-)]
-pub enum ServiceStatus<BlockNumber> {
-	/// Serving.
-	Active,
-	/// Retired; the bond is withdrawable from block `until`.
-	Retiring {
-		/// First block at which the bond can be withdrawn.
-		until: BlockNumber,
-	},
-}
+/// Whether a service takes requests: the bond lifecycle every bonded role shares
+/// (`Unbonding { until }`: retired, the bond withdrawable from block `until`).
+pub type ServiceStatus<BlockNumber> = zerog_bond_primitives::BondState<BlockNumber>;
 
 /// A service as the runtime API reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]

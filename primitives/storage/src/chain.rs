@@ -29,19 +29,9 @@ pub struct FlowEntry<AccountId, Balance, BlockNumber> {
 	pub submitted_at: BlockNumber,
 }
 
-/// Whether a node serves or is leaving.
-#[derive(
-	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
-)]
-pub enum NodeStatus<BlockNumber> {
-	/// Serving.
-	Active,
-	/// Deregistered; the bond may be withdrawn from block `until`.
-	Unbonding {
-		/// First block at which the bond can be withdrawn.
-		until: BlockNumber,
-	},
-}
+/// Whether a node serves or is leaving: the bond lifecycle every bonded role shares
+/// (`Unbonding { until }`: deregistered, the bond withdrawable from block `until`).
+pub type NodeStatus<BlockNumber> = zerog_bond_primitives::BondState<BlockNumber>;
 
 /// A storage node as the runtime API reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]

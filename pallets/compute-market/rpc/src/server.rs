@@ -31,7 +31,7 @@ fn service<AccountId, Balance: Into<u128>, BlockNumber: Into<u64>>(
 	use zerog_compute_primitives::{ServiceKind as Kind, ServiceStatus as Status};
 	let (status, retiring_until) = match s.status {
 		Status::Active => (ServiceStatus::Active, None),
-		Status::Retiring { until } => (ServiceStatus::Retiring, Some(until.into())),
+		Status::Unbonding { until } => (ServiceStatus::Retiring, Some(until.into())),
 	};
 	Service {
 		id: s.id,

@@ -99,7 +99,7 @@ fn an_upgrade_on_an_epoch_boundary_starts_that_epoch() {
 #[test]
 fn the_migration_runs_once() {
 	ExtBuilder.build_and_execute(|| {
-		assert_eq!(DaCommitments::on_chain_storage_version(), 1, "genesis writes the version");
+		assert_eq!(DaCommitments::on_chain_storage_version(), 2, "genesis writes the version");
 		NextEpochAt::<Test>::put(77);
 		MigrateV0ToV1::<Test>::on_runtime_upgrade();
 		assert_eq!(NextEpochAt::<Test>::get(), 77);

@@ -190,3 +190,49 @@ fn an_attestation_counts_only_for_the_signer_it_names() {
 		assert_ok!(DaCommitments::attest(origin("Eve"), account("S1"), a, by_s1));
 	});
 }
+
+#[test]
+fn version_1_leaving_signers_unbond_on_the_same_epochs_after_the_migration() {
+	use crate::migrations::v2::{MigrateV1ToV2, OldSignerInfo};
+	use polkadot_sdk::frame_support::{
+		storage::unhashed,
+		traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
+	};
+	ExtBuilder.build_and_execute(|| {
+		quorum(&[("S1", 1), ("S2", 1), ("S3", 1)]);
+		// Version 1's layout: S1 asked to leave in epoch 1 (so left from epoch 2), S2
+		// serves, S3 left long ago.
+		let old = |name: &str, leaving: Option<u32>| {
+			let info = Signers::<Test>::get(account(name)).unwrap();
+			let old =
+				OldSignerInfo { key: info.key, bond: info.bond, endpoint: info.endpoint, leaving };
+			unhashed::put(&Signers::<Test>::hashed_key_for(account(name)), &old);
+		};
+		old("S1", Some(2));
+		old("S2", None);
+		old("S3", Some(0));
+		StorageVersion::new(1).put::<DaCommitments>();
+
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+
+		assert_eq!(DaCommitments::on_chain_storage_version(), 2);
+		assert_eq!(Signers::<Test>::count(), 3);
+		let status = |name: &str| Signers::<Test>::get(account(name)).unwrap().status;
+		assert_eq!(status("S1"), BondState::Unbonding { until: 4 });
+		assert_eq!(status("S2"), BondState::Active);
+		assert_eq!(status("S3"), BondState::Unbonding { until: 2 });
+		// What version 1 did with them: only S2 joins the next quorum, S3's bond is free
+		// from epoch 2 and S1's from epoch 4.
+		assert_noop!(DaCommitments::withdraw_bond(origin("S3")), Error::<Test>::StillBonded);
+		run_to(20);
+		let q = Quorums::<Test>::get(2).unwrap();
+		assert_eq!(q.iter().map(|m| m.signer.clone()).collect::<Vec<_>>(), vec![account("S2")]);
+		assert_ok!(DaCommitments::withdraw_bond(origin("S3")));
+		assert_noop!(DaCommitments::withdraw_bond(origin("S1")), Error::<Test>::StillBonded);
+		run_to(40);
+		assert_ok!(DaCommitments::withdraw_bond(origin("S1")));
+		// Run again, the migration is a no-op: S2 stays as it is.
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(status("S2"), BondState::Active);
+	});
+}
