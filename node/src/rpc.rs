@@ -23,6 +23,8 @@ pub struct FullDeps<C, P> {
 	pub client: Arc<C>,
 	/// The transaction pool.
 	pub pool: Arc<P>,
+	/// What the Ethereum methods share with the node's Ethereum port.
+	pub eth: Arc<crate::eth::EthShared>,
 }
 
 /// All RPC extensions of a full node.
@@ -30,7 +32,7 @@ pub fn create_full(
 	deps: FullDeps<crate::service::FullClient, crate::eth::FullPool>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>> {
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool } = deps;
+	let FullDeps { client, pool, eth } = deps;
 	let pool_for_eth = pool.clone();
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
@@ -53,7 +55,7 @@ pub fn create_full(
 		Balance,
 		BlockNumber,
 	>::new(client.clone())))?;
-	module.merge(crate::eth::rpc_module(client, pool_for_eth)?)?;
+	module.merge(crate::eth::rpc_module(client, pool_for_eth, eth)?)?;
 
 	Ok(module)
 }

@@ -225,17 +225,26 @@ pub fn new_full<
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
+	let eth_shared = {
+		let sync = sync_service.clone();
+		crate::eth::EthShared::new(move || sync.num_connected_peers())
+	};
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
+		let eth = eth_shared.clone();
 
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+			let deps = crate::rpc::FullDeps {
+				client: client.clone(),
+				pool: pool.clone(),
+				eth: eth.clone(),
+			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};
 
-	crate::eth::spawn(&eth, client.clone(), transaction_pool.clone(), &task_manager)
+	crate::eth::spawn(&eth, client.clone(), transaction_pool.clone(), eth_shared, &task_manager)
 		.map_err(ServiceError::Other)?;
 
 	let _rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {

@@ -18,11 +18,12 @@
 
 use crate::{
 	AccountId, BalancesConfig, GovernanceConfig, ReviveConfig, Runtime, RuntimeGenesisConfig,
-	SessionConfig, SessionKeys, StorageMarketConfig, SudoConfig, TechnicalCommitteeConfig, UNIT,
+	SessionConfig, SessionKeys, StorageMarketConfig, SudoConfig, TechnicalCommitteeConfig,
+	TransactionPaymentConfig, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
-	frame_support::build_struct_json_patch,
+	frame_support::{build_struct_json_patch, traits::Get},
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
 	sp_consensus_grandpa::AuthorityId as GrandpaId,
 	sp_genesis_builder::{self, PresetId},
@@ -159,6 +160,13 @@ pub fn testnet_genesis(
 		},
 		storage_market: StorageMarketConfig {
 			price_per_sector_month: STORAGE_PRICE_PER_SECTOR_MONTH,
+		},
+		// The constant multiplier from the first block on (pallet-transaction-payment
+		// starts at one and applies `FeeMultiplierUpdate` only when a block finalizes),
+		// so block 1 already has the documented gas price.
+		transaction_payment: TransactionPaymentConfig {
+			multiplier: crate::configs::FeeMultiplier::get(),
+			..Default::default()
 		},
 	})
 }

@@ -227,6 +227,8 @@ describe('EVM: Solidity and Ethereum tooling on zerog-node --dev', () => {
     await sendAtEstimate(router, 'swapExactTokensForTokens', [parseEther('2'), 0, [B, A], alith.address, deadline]);
     // Close to what it needs, not padded: as geth, the lowest limit that succeeds.
     console.log(`# Uniswap V2 swap: estimate ${swap.estimate}, used ${swap.used} (${Number(swap.estimate * 1000n / swap.used) / 1000}x)`);
+    // Ethereum-sized: a V2 two-token swap uses about 110,000 gas on Ethereum.
+    assert.ok(swap.used < 2n * 110_000n, `the swap used ${swap.used} gas`);
     assert.ok(swap.estimate < swap.used * 3n / 2n, `estimate ${swap.estimate}, used ${swap.used}`);
     // Calls forwarded through ten levels, each writing fresh storage at the bottom.
     const nested = await deploy(new ContractFactory(artifacts.Router.abi, artifacts.Router.bytecode, alith));
@@ -334,5 +336,117 @@ describe('EVM: Solidity and Ethereum tooling on zerog-node --dev', () => {
       await provider.getBalance(baltathar.address, at),
     );
     assert.equal(await reader.quote(1 << 20, 3), BigInt(quote));
+  });
+
+  it('follows a contract through filters over HTTP and eth_subscribe over WebSocket', async () => {
+    const address = await token.getAddress();
+    const transfer = topicOf('Transfer(address,address,uint256)');
+    const until = async (what, done, ms = 30_000) => {
+      const end = Date.now() + ms;
+      while (!done()) {
+        if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    // Polled filters installed by hand, as scripts and indexers do.
+    const logFilter = await rpc(node.ethUrl, 'eth_newFilter', [{ address, topics: [transfer] }]);
+    const blockFilter = await rpc(node.ethUrl, 'eth_newBlockFilter');
+    const pendingFilter = await rpc(node.ethUrl, 'eth_newPendingTransactionFilter');
+    for (const id of [logFilter, blockFilter, pendingFilter]) assert.match(id, /^0x[0-9a-f]{1,32}$/);
+    // ethers over HTTP: contract events through eth_newFilter / eth_getFilterChanges.
+    const seenHttp = [];
+    const tokenHttp = token.connect(provider);
+    await tokenHttp.on('Transfer', (from, to, value, event) => seenHttp.push({ to, value, hash: event.log.transactionHash }));
+    // ethers over WebSocket: eth_subscribe to logs, newHeads and pending transactions.
+    const ws = new WebSocketProvider(node.ethUrl.replace('http', 'ws'));
+    const seenWs = [];
+    const heads = [];
+    const pending = [];
+    try {
+      await token.connect(ws).on('Transfer', (from, to, value, event) => seenWs.push({ to, value, hash: event.log.transactionHash }));
+      await ws.on('block', (n) => heads.push(n));
+      await ws.on('pending', (h) => pending.push(h));
+      // Let the subscriptions start before sending.
+      await until('a new head', () => heads.length > 0);
+
+      const fresh = Wallet.createRandom().address;
+      const sent = [];
+      for (const value of [7n, 8n]) {
+        const tx = await token.transfer(fresh, value);
+        sent.push((await tx.wait()).hash);
+      }
+      const ours = (seen) => seen.filter((e) => e.to === fresh);
+      await until('the HTTP listener', () => ours(seenHttp).length === 2);
+      await until('the WebSocket listener', () => ours(seenWs).length === 2);
+      await until('the pending hashes', () => sent.every((h) => pending.includes(h)));
+      for (const seen of [seenHttp, seenWs]) {
+        assert.deepEqual(ours(seen).map((e) => [e.hash, e.value]), [[sent[0], 7n], [sent[1], 8n]]);
+      }
+      // Heads are consecutive, with no gap.
+      assert.ok(heads.length >= 2);
+      for (let i = 1; i < heads.length; i++) assert.equal(heads[i], heads[i - 1] + 1);
+
+      // The hand-installed filters saw the same.
+      const logs = await rpc(node.ethUrl, 'eth_getFilterChanges', [logFilter]);
+      assert.deepEqual(logs.filter((l) => l.topics[2] === zeroPadValue(fresh, 32).toLowerCase()).map((l) => l.transactionHash), sent);
+      assert.deepEqual(await rpc(node.ethUrl, 'eth_getFilterChanges', [logFilter]), [], 'nothing twice');
+      const blocks = await rpc(node.ethUrl, 'eth_getFilterChanges', [blockFilter]);
+      assert.ok(blocks.length >= 2);
+      for (const h of blocks.slice(0, 3)) assert.equal((await provider.getBlock(h)).hash, h);
+      const receipt0 = await provider.getTransactionReceipt(sent[0]);
+      assert.ok(blocks.includes(receipt0.blockHash), 'the block of the first transfer was reported');
+      const hashes = await rpc(node.ethUrl, 'eth_getFilterChanges', [pendingFilter]);
+      assert.ok(sent.every((h) => hashes.includes(h)), 'both transfers entered the pool');
+      // eth_getFilterLogs answers the filter's whole range (from the latest block when
+      // installed without fromBlock): an old-style filter from block 0 sees the mint too.
+      const fromGenesis = await rpc(node.ethUrl, 'eth_newFilter', [{ address, topics: [transfer], fromBlock: '0x0' }]);
+      const all = await rpc(node.ethUrl, 'eth_getFilterLogs', [fromGenesis]);
+      assert.ok(all.length >= 4, `mint, transfers and ours: ${all.length}`);
+      assert.deepEqual(all.slice(-2).map((l) => l.transactionHash), sent);
+      for (const id of [logFilter, blockFilter, pendingFilter, fromGenesis]) {
+        assert.equal(await rpc(node.ethUrl, 'eth_uninstallFilter', [id]), true);
+        assert.equal(await rpc(node.ethUrl, 'eth_uninstallFilter', [id]), false);
+      }
+      const gone = await rpcError(rpc(node.ethUrl, 'eth_getFilterChanges', [logFilter]));
+      assert.match(gone.message, /filter not found/);
+      const made = await rpcError(rpc(node.ethUrl, 'eth_getFilterChanges', ['0x' + '5'.repeat(32)]));
+      assert.match(made.message, /filter not found/);
+
+      // An unknown subscription is refused with a reason; the connection stays usable.
+      const bad = await rpcError(ws.send('eth_subscribe', ['syncingTheUniverse']));
+      assert.match(bad.message, /unsupported subscription type/);
+      assert.ok((await ws.getBlockNumber()) >= heads[0]);
+    } finally {
+      await tokenHttp.removeAllListeners();
+      await ws.destroy();
+    }
+
+    // The rest of the surface a single node can answer.
+    assert.equal(await rpc(node.ethUrl, 'net_peerCount'), '0x0', 'a lone dev node');
+    assert.equal(await rpc(node.httpUrl, 'net_peerCount'), '0x0');
+    assert.equal(await rpc(node.ethUrl, 'eth_blobBaseFee'), '0x1');
+    const tx = { from: alith.address, to: address, data: token.interface.encodeFunctionData('transfer', [baltathar.address, 1n]) };
+    const list = await rpc(node.ethUrl, 'eth_createAccessList', [tx, 'latest']);
+    assert.deepEqual(list.accessList, []);
+    assert.equal(list.gasUsed, await rpc(node.ethUrl, 'eth_estimateGas', [tx, 'latest']));
+    const proof = await rpcError(rpc(node.ethUrl, 'eth_getProof', [address, [], 'latest']));
+    assert.match(proof.message, /not supported.*state_getReadProof/s);
+  });
+
+  it('charges gas that reads like Ethereum\'s: 21,000 pays for a transfer', async () => {
+    assert.equal((await provider.getFeeData()).gasPrice, 75_000_000_000n, '75 gwei');
+    const fresh = Wallet.createRandom().address;
+    // Scripts and wallets that hard-code 21,000 for a transfer, to a new and to an existing account.
+    for (const value of [parseEther('1'), 1n]) {
+      const sent = await (await alith.sendTransaction({ to: fresh, value, gasLimit: 21_000n })).wait();
+      assert.equal(sent.status, 1);
+      assert.ok(sent.gasUsed > 15_000n && sent.gasUsed <= 21_000n, `transfer used ${sent.gasUsed}`);
+    }
+    const estimate = await provider.estimateGas({ from: alith.address, to: fresh, value: 1n });
+    assert.ok(estimate <= 21_000n, `a transfer is estimated at ${estimate}`);
+    // An ERC-20 transfer lands within twice its Ethereum cost (≈ 51,500 to a new holder).
+    const erc20 = await (await token.transfer(fresh, 1n)).wait();
+    assert.ok(erc20.gasUsed > 10_000n && erc20.gasUsed < 2n * 51_500n, `ERC-20 transfer used ${erc20.gasUsed}`);
+    console.log(`# gas: ZG transfer ${estimate}, ERC-20 transfer to a new holder ${erc20.gasUsed}`);
   });
 });

@@ -30,6 +30,7 @@ use zerog_runtime::{
 };
 
 use super::{
+	filters::{FilterKind, MAX_POLL_BLOCKS},
 	index::EthIndex,
 	params::{
 		hex, internal, invalid, parse_bytes, parse_h160, parse_h256, parse_slot, parse_u64,
@@ -38,7 +39,7 @@ use super::{
 	runtime::{
 		load_block, logs_bloom, tx_hashes, tx_type, with_receipts, EthBlockData, EthRuntime, EthTx,
 	},
-	FullClient, FullPool,
+	EthShared, FullClient, FullPool,
 };
 
 /// Largest raw transaction accepted, in bytes (a block holds at most 3.75 MiB of
@@ -57,6 +58,7 @@ pub struct EthApi {
 	client: Arc<FullClient>,
 	pool: Arc<FullPool>,
 	index: EthIndex,
+	shared: Arc<EthShared>,
 }
 
 fn param(params: &[Value], i: usize) -> Option<&Value> {
@@ -67,7 +69,7 @@ fn required<'a>(params: &'a [Value], i: usize, what: &str) -> Result<&'a Value, 
 	param(params, i).ok_or_else(|| invalid(format!("missing parameter {i}: {what}")))
 }
 
-fn list(params: &Params) -> Result<Vec<Value>, ErrorObjectOwned> {
+pub(super) fn list(params: &Params) -> Result<Vec<Value>, ErrorObjectOwned> {
 	if params.as_str().is_none() {
 		return Ok(Vec::new());
 	}
@@ -82,9 +84,17 @@ fn dry_run_error(e: EthTransactError) -> ErrorObjectOwned {
 }
 
 impl EthApi {
-	pub fn new(client: Arc<FullClient>, pool: Arc<FullPool>) -> Self {
+	pub fn new(client: Arc<FullClient>, pool: Arc<FullPool>, shared: Arc<EthShared>) -> Self {
 		let index = EthIndex::new(client.clone());
-		Self { client, pool, index }
+		Self { client, pool, index, shared }
+	}
+
+	pub(super) fn client(&self) -> &Arc<FullClient> {
+		&self.client
+	}
+
+	pub(super) fn pending_feed(&self) -> &super::filters::PendingFeed {
+		&self.shared.pending
 	}
 
 	fn runtime(&self) -> EthRuntime<'_> {
@@ -545,20 +555,49 @@ impl EthApi {
 		Ok(json!(block.miner))
 	}
 
-	fn get_logs(&self, p: &[Value]) -> RpcResult {
-		let filter = LogFilter::parse(required(p, 0, "filter")?)?;
+	/// The number of the block a filter's bound names (`latest` when left out).
+	fn bound(&self, spec: &Option<BlockSpec>) -> Result<u64, ErrorObjectOwned> {
+		let spec = spec.clone().unwrap_or(BlockSpec::Latest);
+		let at = self.resolve(&spec)?.ok_or_else(|| server("unknown block"))?;
+		self.block_number_of(at)
+	}
+
+	/// Appends the logs of block `at` that match `filter` to `out`, marked `removed` if
+	/// the block left the canonical chain; skips blocks whose bloom rules a match out.
+	pub(super) fn block_logs(
+		&self,
+		filter: &LogFilter,
+		at: H256,
+		removed: bool,
+		out: &mut Vec<Value>,
+	) -> Result<(), ErrorObjectOwned> {
+		let block = self.runtime().eth_block(at).map_err(internal)?;
+		if tx_hashes(&block).is_empty() || !filter.may_match_bloom(&block.logs_bloom.0) {
+			return Ok(());
+		}
+		let data = with_receipts(&self.client, at, block).map_err(internal)?;
+		for (i, tx) in data.txs.iter().enumerate() {
+			for log in tx.logs.iter().filter(|l| filter.matches(&l.address, &l.topics)) {
+				let mut value = Self::log_json(&data, i, tx, log);
+				if removed {
+					value["removed"] = json!(true);
+				}
+				out.push(value);
+			}
+		}
+		Ok(())
+	}
+
+	/// Every log a filter matches over its whole range (`eth_getLogs`,
+	/// `eth_getFilterLogs`): at most [`MAX_LOG_RANGE`] blocks and [`MAX_LOGS`] logs.
+	fn logs(&self, filter: &LogFilter) -> RpcResult {
 		let (from, to) = if let Some(hash) = filter.block_hash {
 			let at =
 				self.resolve(&BlockSpec::Hash(hash))?.ok_or_else(|| server("unknown block"))?;
 			let n = self.block_number_of(at)?;
 			(n, n)
 		} else {
-			let number = |spec: &Option<BlockSpec>| -> Result<u64, ErrorObjectOwned> {
-				let spec = spec.clone().unwrap_or(BlockSpec::Latest);
-				let at = self.resolve(&spec)?.ok_or_else(|| server("unknown block"))?;
-				self.block_number_of(at)
-			};
-			(number(&filter.from)?, number(&filter.to)?)
+			(self.bound(&filter.from)?, self.bound(&filter.to)?)
 		};
 		if from > to {
 			return Err(invalid(format!("fromBlock {from} is after toBlock {to}")));
@@ -566,25 +605,132 @@ impl EthApi {
 		if to - from + 1 > MAX_LOG_RANGE {
 			return Err(server(format!("query exceeds max block range {MAX_LOG_RANGE}")));
 		}
-		let runtime = self.runtime();
 		let mut logs = Vec::new();
 		for number in from..=to {
 			let Some(at) = self.client.hash(number as u32).map_err(internal)? else { break };
-			let block = runtime.eth_block(at).map_err(internal)?;
-			if tx_hashes(&block).is_empty() || !filter.may_match_bloom(&block.logs_bloom.0) {
-				continue;
-			}
-			let data = with_receipts(&self.client, at, block).map_err(internal)?;
-			for (i, tx) in data.txs.iter().enumerate() {
-				for log in tx.logs.iter().filter(|l| filter.matches(&l.address, &l.topics)) {
-					if logs.len() >= MAX_LOGS {
-						return Err(server(format!("query returned more than {MAX_LOGS} results")));
-					}
-					logs.push(Self::log_json(&data, i, tx, log));
-				}
+			self.block_logs(filter, at, false, &mut logs)?;
+			if logs.len() > MAX_LOGS {
+				return Err(server(format!("query returned more than {MAX_LOGS} results")));
 			}
 		}
 		Ok(json!(logs))
+	}
+
+	fn get_logs(&self, p: &[Value]) -> RpcResult {
+		self.logs(&LogFilter::parse(required(p, 0, "filter")?)?)
+	}
+
+	/// The header of a block as `newHeads` sends it: the block without its transactions.
+	pub(super) fn head_json(&self, at: H256) -> RpcResult {
+		let mut value = self.block_json(at, false)?;
+		if let Some(map) = value.as_object_mut() {
+			map.remove("transactions");
+		}
+		Ok(value)
+	}
+
+	fn best_number(&self) -> u64 {
+		u64::from(self.client.info().best_number)
+	}
+
+	/// `eth_newFilter`: logs of blocks after the current best (or from `fromBlock`, if
+	/// later).
+	fn new_filter(&self, p: &[Value]) -> RpcResult {
+		let filter = LogFilter::parse(required(p, 0, "filter")?)?;
+		let mut next = self.best_number() + 1;
+		if let Some(BlockSpec::Number(from)) = filter.from {
+			next = next.max(from);
+		}
+		Ok(json!(self.shared.filters.install(FilterKind::Logs { filter, next })?))
+	}
+
+	fn new_block_filter(&self) -> RpcResult {
+		let next = self.best_number() + 1;
+		Ok(json!(self.shared.filters.install(FilterKind::Blocks { next })?))
+	}
+
+	fn new_pending_transaction_filter(&self) -> RpcResult {
+		let next = self.shared.pending.head();
+		Ok(json!(self.shared.filters.install(FilterKind::Pending { next })?))
+	}
+
+	fn filter_id(p: &[Value]) -> Result<&str, ErrorObjectOwned> {
+		required(p, 0, "filter id")?.as_str().ok_or_else(|| invalid("filter id must be a string"))
+	}
+
+	/// `eth_getFilterChanges`: what the filter follows since its last poll, at most
+	/// [`MAX_POLL_BLOCKS`] blocks and about [`MAX_LOGS`] logs at a time.
+	fn get_filter_changes(&self, p: &[Value]) -> RpcResult {
+		let id = Self::filter_id(p)?;
+		self.shared.filters.poll(id, |kind| match kind {
+			FilterKind::Blocks { next } => {
+				let best = self.best_number();
+				let to = best.min(next.saturating_add(MAX_POLL_BLOCKS - 1));
+				let mut hashes = Vec::new();
+				for number in *next..=to {
+					let Some(at) = self.client.hash(number as u32).map_err(internal)? else {
+						break;
+					};
+					hashes.push(self.runtime().eth_block(at).map_err(internal)?.hash);
+				}
+				let next = next + hashes.len() as u64;
+				Ok((json!(hashes), FilterKind::Blocks { next }))
+			}
+			FilterKind::Logs { filter, next } => {
+				let unchanged = || FilterKind::Logs { filter: filter.clone(), next: *next };
+				if filter.block_hash.is_some() {
+					return Ok((json!([]), unchanged()));
+				}
+				let best = self.best_number();
+				let last = match &filter.to {
+					None => best,
+					Some(_) => self.bound(&filter.to)?.min(best),
+				};
+				let to = last.min(next.saturating_add(MAX_POLL_BLOCKS - 1));
+				let mut logs = Vec::new();
+				let mut scanned = *next;
+				while scanned <= to && logs.len() < MAX_LOGS {
+					let Some(at) = self.client.hash(scanned as u32).map_err(internal)? else {
+						break;
+					};
+					self.block_logs(filter, at, false, &mut logs)?;
+					scanned += 1;
+				}
+				Ok((json!(logs), FilterKind::Logs { filter: filter.clone(), next: scanned }))
+			}
+			FilterKind::Pending { next } => {
+				let (hashes, next) = self.shared.pending.since(*next);
+				Ok((json!(hashes), FilterKind::Pending { next }))
+			}
+		})
+	}
+
+	/// `eth_getFilterLogs`: every log of a log filter's range, like `eth_getLogs`.
+	fn get_filter_logs(&self, p: &[Value]) -> RpcResult {
+		match self.shared.filters.kind(Self::filter_id(p)?)? {
+			FilterKind::Logs { filter, .. } => self.logs(&filter),
+			_ => Err(server("filter not found")),
+		}
+	}
+
+	fn uninstall_filter(&self, p: &[Value]) -> RpcResult {
+		Ok(json!(self.shared.filters.uninstall(Self::filter_id(p)?)?))
+	}
+
+	/// `eth_createAccessList`: the gas the transaction uses, and an empty list. Access
+	/// lists change no cost here (pallet-revive has no cold and warm accesses), so the
+	/// list that minimises gas is the empty one.
+	fn create_access_list(&self, p: &[Value]) -> RpcResult {
+		let tx = Self::transaction_param(p)?;
+		let at = self.state_at(param(p, 1))?;
+		match self.runtime().estimate_gas(at, tx).map_err(internal)? {
+			Ok(gas) => Ok(json!({ "accessList": [], "gasUsed": quantity(gas) })),
+			Err(e) => Err(dry_run_error(e)),
+		}
+	}
+
+	fn peer_count(&self) -> RpcResult {
+		Ok(json!(quantity((self.shared.peers)() as u64)))
 	}
 
 	/// The RPC module with every method.
@@ -630,6 +776,27 @@ impl EthApi {
 		blocking!("eth_getBlockTransactionCountByHash", |api, p| api
 			.get_block_transaction_count(&p, true));
 		blocking!("eth_getLogs", |api, p| api.get_logs(&p));
+		blocking!("eth_newFilter", |api, p| api.new_filter(&p));
+		blocking!("eth_newBlockFilter", |api, _p| api.new_block_filter());
+		blocking!("eth_newPendingTransactionFilter", |api, _p| api
+			.new_pending_transaction_filter());
+		blocking!("eth_getFilterChanges", |api, p| api.get_filter_changes(&p));
+		blocking!("eth_getFilterLogs", |api, p| api.get_filter_logs(&p));
+		blocking!("eth_uninstallFilter", |api, p| api.uninstall_filter(&p));
+		blocking!("eth_createAccessList", |api, p| api.create_access_list(&p));
+		blocking!("net_peerCount", |api, _p| api.peer_count());
+		// No blob transactions (type 3 is refused), so no blob gas is ever used: the
+		// blob base fee stays at EIP-4844's minimum, as on a chain whose blocks hold none.
+		blocking!("eth_blobBaseFee", |_api, _p| Ok(json!("0x1")));
+		blocking!("eth_getProof", |_api, _p| Err(server(
+			"eth_getProof is not supported: contract state lives in the Substrate state trie \
+			 (blake2-256), not in an Ethereum Merkle-Patricia trie; prove it with \
+			 state_getReadProof on the Substrate RPC"
+		)));
+		blocking!("eth_simulateV1", |_api, _p| Err(server(
+			"eth_simulateV1 is not supported: pallet-revive dry-runs one transaction at a \
+			 time; use eth_call per call"
+		)));
 		blocking!("eth_getBlockReceipts", |api, p| api.get_block_receipts(&p));
 		blocking!("eth_getTransactionByBlockHashAndIndex", |api, p| api
 			.get_transaction_by_block_and_index(&p, true));
@@ -651,6 +818,12 @@ impl EthApi {
 			let p = list(&params)?;
 			api.send_raw_transaction(p).await
 		})?;
+		module.register_subscription(
+			"eth_subscribe",
+			"eth_subscription",
+			"eth_unsubscribe",
+			|params, pending, api, _| super::pubsub::subscribe(api, params, pending),
+		)?;
 		Ok(module)
 	}
 }

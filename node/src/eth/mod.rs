@@ -10,7 +10,15 @@
 //! `eth_sendRawTransaction`, `eth_getTransactionReceipt`, `eth_getTransactionByHash`,
 //! `eth_getBlockByNumber`, `eth_getBlockByHash`,
 //! `eth_getBlockTransactionCountByNumber`, `eth_getBlockTransactionCountByHash`,
-//! `eth_getCode`, `eth_getStorageAt`, `eth_getLogs`.
+//! `eth_getCode`, `eth_getStorageAt`, `eth_getLogs`, `eth_getBlockReceipts`,
+//! `eth_getTransactionByBlock{Hash,Number}AndIndex`, `eth_getRawTransactionByHash`,
+//! the uncle methods, `eth_coinbase`, `eth_mining`, `eth_hashrate`,
+//! `eth_protocolVersion`, `eth_blobBaseFee`, `eth_createAccessList`, `net_peerCount`;
+//! polled filters (`eth_newFilter`, `eth_newBlockFilter`,
+//! `eth_newPendingTransactionFilter`, `eth_getFilterChanges`, `eth_getFilterLogs`,
+//! `eth_uninstallFilter`: [`filters`]) and, over WebSocket, `eth_subscribe` to
+//! `newHeads`, `logs` and `newPendingTransactions` ([`pubsub`]). `eth_getProof` and
+//! `eth_simulateV1` answer why they are not served.
 //!
 //! Blocks: every Substrate block is one Ethereum block of the same number, built by
 //! pallet-revive in the runtime; [`index`] maps Ethereum transaction and block hashes
@@ -20,11 +28,15 @@
 //!
 //! Limits (each request's work and memory bounded by its size): bodies 5 MiB, batches
 //! [`MAX_BATCH`] calls, `eth_feeHistory` 1024 blocks × 100 percentiles, `eth_getLogs`
-//! 10,000 blocks, 10,000 logs, 1,000 addresses and 4 topic positions of 1,000 each.
+//! 10,000 blocks, 10,000 logs, 1,000 addresses and 4 topic positions of 1,000 each;
+//! [`filters::MAX_FILTERS`] filters per server; [`MAX_SUBSCRIPTIONS`] subscriptions per
+//! WebSocket connection.
 
 mod api;
+pub mod filters;
 mod index;
 mod params;
+pub mod pubsub;
 pub mod runtime;
 
 use std::{net::SocketAddr, sync::Arc};
@@ -33,7 +45,17 @@ use jsonrpsee::RpcModule;
 
 /// Most calls in one JSON-RPC batch on the Ethereum port.
 pub const MAX_BATCH: u32 = 100;
-use polkadot_sdk::sc_service::TaskManager;
+/// Most subscriptions one WebSocket connection to the Ethereum port holds.
+pub const MAX_SUBSCRIPTIONS: u32 = 128;
+use codec::{Decode, Encode};
+use futures::StreamExt;
+use polkadot_sdk::{
+	pallet_revive,
+	sc_service::TaskManager,
+	sc_transaction_pool_api::{InPoolTransaction, TransactionPool},
+	sp_core::H256,
+	sp_io::hashing::keccak_256,
+};
 
 pub use api::EthApi;
 pub use index::EthIndex;
@@ -67,19 +89,66 @@ pub struct EthRpcParams {
 	pub eth_rpc_max_connections: u32,
 }
 
+/// What the Ethereum methods of one node share: installed filters, the feed of pending
+/// transaction hashes, and the peer count. One per node, used by both servers (8545 and
+/// the Substrate RPC), so a filter installed on one is polled on the other.
+pub struct EthShared {
+	/// Polled filters.
+	pub filters: filters::Filters,
+	/// Ethereum transactions entering the pool.
+	pub pending: filters::PendingFeed,
+	/// How many peers the node is connected to (`net_peerCount`).
+	pub peers: Box<dyn Fn() -> usize + Send + Sync>,
+}
+
+impl EthShared {
+	pub fn new(peers: impl Fn() -> usize + Send + Sync + 'static) -> Arc<Self> {
+		Arc::new(Self {
+			filters: Default::default(),
+			pending: Default::default(),
+			peers: Box::new(peers),
+		})
+	}
+}
+
 /// The Ethereum methods, for merging into the Substrate RPC.
 pub fn rpc_module(
 	client: Arc<FullClient>,
 	pool: Arc<FullPool>,
+	shared: Arc<EthShared>,
 ) -> Result<RpcModule<EthApi>, jsonrpsee::core::RegisterMethodError> {
-	EthApi::new(client, pool).into_rpc()
+	EthApi::new(client, pool, shared).into_rpc()
 }
 
-/// Starts the index follower and, unless disabled, the Ethereum JSON-RPC server.
+/// The Ethereum hash of a pool transaction, if it is one (`Revive::eth_transact`).
+fn eth_hash(xt: &polkadot_sdk::sp_runtime::OpaqueExtrinsic) -> Option<H256> {
+	let xt = zerog_runtime::UncheckedExtrinsic::decode(&mut &xt.encode()[..]).ok()?;
+	match xt.0.function {
+		zerog_runtime::RuntimeCall::Revive(pallet_revive::Call::eth_transact { payload }) => {
+			Some(H256(keccak_256(&payload)))
+		}
+		_ => None,
+	}
+}
+
+/// Feeds [`EthShared::pending`] with the Ethereum transactions that become ready in the
+/// pool; runs for the node's lifetime.
+async fn follow_pool(pool: Arc<FullPool>, shared: Arc<EthShared>) {
+	let mut ready = pool.import_notification_stream();
+	while let Some(hash) = ready.next().await {
+		if let Some(eth) = pool.ready_transaction(&hash).and_then(|tx| eth_hash(tx.data())) {
+			shared.pending.push(eth);
+		}
+	}
+}
+
+/// Starts the index follower, the pending-transaction feed and, unless disabled, the
+/// Ethereum JSON-RPC server.
 pub fn spawn(
 	params: &EthRpcParams,
 	client: Arc<FullClient>,
 	pool: Arc<FullPool>,
+	shared: Arc<EthShared>,
 	task_manager: &TaskManager,
 ) -> Result<(), String> {
 	task_manager.spawn_handle().spawn(
@@ -87,12 +156,17 @@ pub fn spawn(
 		Some("eth-rpc"),
 		EthIndex::new(client.clone()).run(),
 	);
+	task_manager.spawn_handle().spawn(
+		"eth-pending",
+		Some("eth-rpc"),
+		follow_pool(pool.clone(), shared.clone()),
+	);
 	if params.no_eth_rpc {
 		return Ok(());
 	}
 	let ip = if params.eth_rpc_external { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
 	let addr = SocketAddr::from((ip, params.eth_rpc_port));
-	let module = rpc_module(client, pool).map_err(|e| e.to_string())?;
+	let module = rpc_module(client, pool, shared).map_err(|e| e.to_string())?;
 	let max_connections = params.eth_rpc_max_connections;
 
 	// Bind now so that a taken port fails the start with a clear message.
@@ -111,6 +185,7 @@ pub fn spawn(
 		let middleware = tower::ServiceBuilder::new().layer(cors);
 		let server = jsonrpsee::server::Server::builder()
 			.max_connections(max_connections)
+			.max_subscriptions_per_connection(MAX_SUBSCRIPTIONS)
 			// ethers and viem batch at most 100 calls; a larger batch is refused whole.
 			.set_batch_request_config(jsonrpsee::server::BatchRequestConfig::Limit(MAX_BATCH))
 			.max_request_body_size(5 * 1024 * 1024)

@@ -7,8 +7,10 @@
 //!   `revive.map_account` is seen from Ethereum as the last 20 bytes of its keccak hash
 //!   ([`AccountId32Mapper`]).
 //! - Fees: an Ethereum transaction pays exactly the fee a Substrate transaction of the
-//!   same weight and length pays; gas is that fee divided by the gas price, which is
-//!   [`GAS_PRICE_WEI`] (1 gwei) while the fee multiplier is one.
+//!   same weight and length pays; gas is that fee divided by the gas price,
+//!   [`GAS_PRICE_WEI`] (75 gwei). The price is set so that gas units read like
+//!   Ethereum's: a plain value transfer uses about 18,500 gas (a hard-coded 21,000
+//!   limit works), an ERC-20 transfer 24,500 to 33,000.
 //! - Storage deposits are held from the sender for the bytes and items a contract
 //!   stores and returned when it frees them.
 
@@ -33,8 +35,13 @@ use crate::{
 /// `eth_chainId` reports.
 pub const EVM_CHAIN_ID: u64 = 16_900;
 
-/// Gas price while the fee multiplier is one, in wei: 1 gwei.
-pub const GAS_PRICE_WEI: u32 = 1_000_000_000;
+/// pallet-revive's `GasScale`: the gas price is the fee multiplier times this.
+pub const GAS_SCALE: u32 = 3_000_000_000;
+
+/// The gas price, in wei: 75 gwei. A plain value transfer's fee (weight and length,
+/// about 0.0014 ZG) divided by it is about 18,500 gas: under Ethereum's 21,000, with
+/// room for a longer transaction or one that creates its recipient.
+pub const GAS_PRICE_WEI: u128 = super::FEE_MULTIPLIER * GAS_SCALE as u128;
 
 /// Storage deposit for `items` storage items holding `bytes` bytes: 0.001 ZG per item
 /// and 0.00001 ZG per byte.
@@ -84,7 +91,7 @@ impl pallet_revive::Config for Runtime {
 	type MaxEthExtrinsicWeight = MaxEthExtrinsicWeight;
 	type DebugEnabled = ConstBool<false>;
 	type AutoMap = ConstBool<false>;
-	type GasScale = ConstU32<GAS_PRICE_WEI>;
+	type GasScale = ConstU32<GAS_SCALE>;
 }
 
 /// The extensions an Ethereum transaction is checked with once it is turned into a

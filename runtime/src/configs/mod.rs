@@ -25,8 +25,8 @@ use polkadot_sdk::{
 	pallet_transaction_payment::{self, ConstFeeMultiplier, FungibleAdapter, Multiplier},
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
 	sp_runtime::{
-		traits::{ConvertInto, One, OpaqueKeys},
-		Perbill,
+		traits::{ConvertInto, OpaqueKeys},
+		FixedPointNumber, Perbill,
 	},
 	sp_version::RuntimeVersion,
 };
@@ -110,18 +110,26 @@ impl pallet_balances::Config for Runtime {
 	type DoneSlashHandler = ();
 }
 
+/// The fee multiplier, constant. It scales weight fees only (`WEIGHT_FEE` is divided by
+/// it, so a weight costs what it did at one), and pallet-revive's gas price is the
+/// multiplier times its `GasScale`: a `u32`, which alone cannot lift the price to where
+/// gas units read like Ethereum's ([`evm::GAS_PRICE_WEI`]).
+pub const FEE_MULTIPLIER: u128 = 25;
+
 parameter_types! {
-	pub FeeMultiplier: Multiplier = Multiplier::one();
+	pub FeeMultiplier: Multiplier = Multiplier::saturating_from_integer(FEE_MULTIPLIER);
 	/// Fee per byte of an extrinsic: 0.000001 ZG.
 	pub const TransactionByteFee: Balance = 1_000_000_000_000;
 }
 
-/// Fee per picosecond of ref-time weight: a balance transfer costs about 0.0002 ZG in
-/// weight. Proof size is priced at the same share of the block as ref time.
-pub const WEIGHT_FEE: Balance = 1_000_000;
+/// Fee per picosecond of ref-time weight before the multiplier: with it, 10^6 wei per
+/// picosecond (a balance transfer costs about 0.0002 ZG in weight). Proof size is priced
+/// at the same share of the block as ref time.
+pub const WEIGHT_FEE: Balance = 1_000_000 / FEE_MULTIPLIER;
 
 /// Weight to fee, in the form pallet-revive needs to convert between fees and Ethereum
-/// gas: `max(ref_time * WEIGHT_FEE, proof_size * WEIGHT_FEE * max_ref_time / max_proof)`.
+/// gas: `max(ref_time * WEIGHT_FEE, proof_size * WEIGHT_FEE * max_ref_time / max_proof)`,
+/// then times [`FEE_MULTIPLIER`].
 pub type WeightToFee =
 	polkadot_sdk::pallet_revive::evm::fees::BlockRatioFee<WEIGHT_FEE, 1, Runtime, Balance>;
 
