@@ -23,7 +23,7 @@ use crate::{
 };
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
-	frame_support::{build_struct_json_patch, traits::Get},
+	frame_support::build_struct_json_patch,
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
 	sp_consensus_grandpa::AuthorityId as GrandpaId,
 	sp_genesis_builder::{self, PresetId},

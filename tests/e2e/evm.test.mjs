@@ -227,8 +227,9 @@ describe('EVM: Solidity and Ethereum tooling on zerog-node --dev', () => {
     await sendAtEstimate(router, 'swapExactTokensForTokens', [parseEther('2'), 0, [B, A], alith.address, deadline]);
     // Close to what it needs, not padded: as geth, the lowest limit that succeeds.
     console.log(`# Uniswap V2 swap: estimate ${swap.estimate}, used ${swap.used} (${Number(swap.estimate * 1000n / swap.used) / 1000}x)`);
-    // Ethereum-sized: a V2 two-token swap uses about 110,000 gas on Ethereum.
-    assert.ok(swap.used < 2n * 110_000n, `the swap used ${swap.used} gas`);
+    // Ethereum-sized: this first swap of a pool uses 135,411 gas on Ethereum
+    // (tests/e2e/measure/measure-eth-rpc.mjs); within twice that here.
+    assert.ok(swap.used < 2n * 135_411n, `the swap used ${swap.used} gas`);
     assert.ok(swap.estimate < swap.used * 3n / 2n, `estimate ${swap.estimate}, used ${swap.used}`);
     // Calls forwarded through ten levels, each writing fresh storage at the bottom.
     const nested = await deploy(new ContractFactory(artifacts.Router.abi, artifacts.Router.bytecode, alith));
@@ -444,9 +445,9 @@ describe('EVM: Solidity and Ethereum tooling on zerog-node --dev', () => {
     }
     const estimate = await provider.estimateGas({ from: alith.address, to: fresh, value: 1n });
     assert.ok(estimate <= 21_000n, `a transfer is estimated at ${estimate}`);
-    // An ERC-20 transfer lands within twice its Ethereum cost (≈ 51,500 to a new holder).
+    // An ERC-20 transfer lands within twice its Ethereum cost (51,461 to a new holder).
     const erc20 = await (await token.transfer(fresh, 1n)).wait();
-    assert.ok(erc20.gasUsed > 10_000n && erc20.gasUsed < 2n * 51_500n, `ERC-20 transfer used ${erc20.gasUsed}`);
+    assert.ok(erc20.gasUsed > 10_000n && erc20.gasUsed < 2n * 51_461n, `ERC-20 transfer used ${erc20.gasUsed}`);
     console.log(`# gas: ZG transfer ${estimate}, ERC-20 transfer to a new holder ${erc20.gasUsed}`);
   });
 });

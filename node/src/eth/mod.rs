@@ -111,6 +111,17 @@ impl EthShared {
 	}
 }
 
+/// Subscription ids as geth writes them, `0x` and up to 32 hex digits: some clients
+/// (viem) accept only string ids, and jsonrpsee's default is a number.
+#[derive(Debug, Clone, Copy)]
+struct HexIdProvider;
+
+impl jsonrpsee::core::traits::IdProvider for HexIdProvider {
+	fn next_id(&self) -> jsonrpsee::types::SubscriptionId<'static> {
+		jsonrpsee::types::SubscriptionId::Str(format!("{:#x}", rand::random::<u128>()).into())
+	}
+}
+
 /// The Ethereum methods, for merging into the Substrate RPC.
 pub fn rpc_module(
 	client: Arc<FullClient>,
@@ -186,6 +197,7 @@ pub fn spawn(
 		let server = jsonrpsee::server::Server::builder()
 			.max_connections(max_connections)
 			.max_subscriptions_per_connection(MAX_SUBSCRIPTIONS)
+			.set_id_provider(HexIdProvider)
 			// ethers and viem batch at most 100 calls; a larger batch is refused whole.
 			.set_batch_request_config(jsonrpsee::server::BatchRequestConfig::Limit(MAX_BATCH))
 			.max_request_body_size(5 * 1024 * 1024)

@@ -7,6 +7,8 @@ import solc from 'solc';
 
 const CONTRACTS = resolve(import.meta.dirname, '../contracts');
 const PRECOMPILES = resolve(import.meta.dirname, '../../../runtime/precompiles');
+/** Published Solidity libraries (e.g. `@openzeppelin/contracts/...`), from npm. */
+const NODE_MODULES = resolve(import.meta.dirname, '../node_modules');
 
 /** The chain id of every ZeroG chain's EVM (runtime/src/configs/evm.rs). */
 export const ZEROG_CHAIN_ID = 16900n;
@@ -22,7 +24,7 @@ export const DEV_KEYS = [
 ];
 
 function findImport(path) {
-  for (const dir of [CONTRACTS, PRECOMPILES]) {
+  for (const dir of [CONTRACTS, PRECOMPILES, NODE_MODULES]) {
     try {
       return { contents: readFileSync(join(dir, path), 'utf8') };
     } catch {}
@@ -31,7 +33,8 @@ function findImport(path) {
 }
 
 /**
- * Compiles Solidity files (names relative to tests/e2e/contracts or runtime/precompiles)
+ * Compiles Solidity files (names relative to tests/e2e/contracts or runtime/precompiles;
+ * imports may also name npm packages such as `@openzeppelin/contracts`)
  * and returns { ContractName: { abi, bytecode } }. Throws with solc's messages on error.
  */
 export function compile(files) {
