@@ -58,6 +58,12 @@ struct Installed {
 	polled: Instant,
 }
 
+/// Whether a filter outlived [`FILTER_TIMEOUT`] without a poll (a poisoned one counts as
+/// expired).
+fn expired(filter: &Mutex<Installed>, now: Instant) -> bool {
+	filter.lock().map(|f| now.duration_since(f.polled) >= FILTER_TIMEOUT).unwrap_or(true)
+}
+
 /// The filters of one server.
 #[derive(Default)]
 pub struct Filters {
@@ -82,9 +88,7 @@ impl Filters {
 	pub fn install(&self, kind: FilterKind) -> Result<String, ErrorObjectOwned> {
 		let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
 		let now = Instant::now();
-		map.retain(|_, f| {
-			f.lock().map(|f| now.duration_since(f.polled) < FILTER_TIMEOUT).unwrap_or(false)
-		});
+		map.retain(|_, f| !expired(f, now));
 		if map.len() >= MAX_FILTERS {
 			return Err(server(format!(
 				"too many filters: {MAX_FILTERS} installed; uninstall one or let it expire"
@@ -135,8 +139,7 @@ impl Filters {
 		let id = parse_id(id)?;
 		let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
 		let filter = map.get(&id).cloned().ok_or_else(not_found)?;
-		let expired = filter.lock().map(|f| f.polled.elapsed() >= FILTER_TIMEOUT).unwrap_or(true);
-		if expired {
+		if expired(&filter, Instant::now()) {
 			map.remove(&id);
 			return Err(not_found());
 		}

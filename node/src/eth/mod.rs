@@ -47,10 +47,8 @@ use jsonrpsee::RpcModule;
 pub const MAX_BATCH: u32 = 100;
 /// Most subscriptions one WebSocket connection to the Ethereum port holds.
 pub const MAX_SUBSCRIPTIONS: u32 = 128;
-use codec::{Decode, Encode};
 use futures::StreamExt;
 use polkadot_sdk::{
-	pallet_revive,
 	sc_service::TaskManager,
 	sc_transaction_pool_api::{InPoolTransaction, TransactionPool},
 	sp_core::H256,
@@ -133,13 +131,7 @@ pub fn rpc_module(
 
 /// The Ethereum hash of a pool transaction, if it is one (`Revive::eth_transact`).
 fn eth_hash(xt: &polkadot_sdk::sp_runtime::OpaqueExtrinsic) -> Option<H256> {
-	let xt = zerog_runtime::UncheckedExtrinsic::decode(&mut &xt.encode()[..]).ok()?;
-	match xt.0.function {
-		zerog_runtime::RuntimeCall::Revive(pallet_revive::Call::eth_transact { payload }) => {
-			Some(H256(keccak_256(&payload)))
-		}
-		_ => None,
-	}
+	runtime::eth_payload(xt).map(|payload| H256(keccak_256(&payload)))
 }
 
 /// Feeds [`EthShared::pending`] with the Ethereum transactions that become ready in the

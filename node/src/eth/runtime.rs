@@ -188,20 +188,26 @@ pub fn block_events(
 		.map_err(|e| format!("cannot decode the events of block {at}: {e}"))
 }
 
+/// The signed Ethereum transaction an extrinsic carries, if it is `Revive::eth_transact`.
+pub fn eth_payload(opaque: &polkadot_sdk::sp_runtime::OpaqueExtrinsic) -> Option<Vec<u8>> {
+	let xt = UncheckedExtrinsic::decode(&mut &opaque.encode()[..]).ok()?;
+	match xt.0.function {
+		RuntimeCall::Revive(pallet_revive::Call::eth_transact { payload }) => Some(payload),
+		_ => None,
+	}
+}
+
 /// The `eth_transact` payloads of a block's extrinsics: (extrinsic index, payload).
 fn eth_payloads(client: &FullClient, at: H256) -> Result<Vec<(u32, Vec<u8>)>, String> {
 	let body = client
 		.block_body(at)
 		.map_err(|e| e.to_string())?
 		.ok_or_else(|| format!("block {at} has no body on this node"))?;
-	let mut payloads = Vec::new();
-	for (index, opaque) in body.iter().enumerate() {
-		let Ok(xt) = UncheckedExtrinsic::decode(&mut &opaque.encode()[..]) else { continue };
-		if let RuntimeCall::Revive(pallet_revive::Call::eth_transact { payload }) = xt.0.function {
-			payloads.push((index as u32, payload));
-		}
-	}
-	Ok(payloads)
+	Ok(body
+		.iter()
+		.enumerate()
+		.filter_map(|(index, opaque)| Some((index as u32, eth_payload(opaque)?)))
+		.collect())
 }
 
 /// Loads a Substrate block as an Ethereum block with its transactions' receipts.
