@@ -25,6 +25,8 @@ zg_setup() {
 	command -v node >/dev/null || missing+=(nodejs)
 	command -v npm >/dev/null || missing+=(npm)
 	command -v make >/dev/null || missing+=(make)
+	command -v python3 >/dev/null || missing+=(python3)
+	python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 	if [ ${#missing[@]} -gt 0 ]; then
 		zg_log "installing system packages: ${missing[*]}"
 		local sudo=""
@@ -54,6 +56,24 @@ zg_npm() {
 			|| zg_die "npm install in $dir failed"
 		touch "$dir/node_modules/.installed"
 	fi
+}
+
+# A Python virtual environment for tests/web3py (web3.py's conformance classes), kept in
+# the cache and rebuilt only when its requirements change. Prints its directory.
+zg_pip() {
+	local req="$ZG_ROOT/tests/web3py/requirements.txt"
+	local venv="${ZEROG_VENV:-$HOME/.cache/zerog/web3py-venv}"
+	local stamp
+	stamp="$(sha256sum "$req" | cut -c1-16)"
+	if [ ! -x "$venv/bin/pytest" ] || [ "$(cat "$venv/.installed" 2>/dev/null)" != "$stamp" ]; then
+		zg_log "installing Python packages for tests/web3py into $venv"
+		rm -rf "$venv"
+		python3 -m venv "$venv" || zg_die "python3 -m venv failed: install python3-venv"
+		"$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req" \
+			|| zg_die "pip install -r $req failed"
+		echo "$stamp" > "$venv/.installed"
+	fi
+	export ZEROG_VENV="$venv"
 }
 
 # Builds the whole workspace in release, all targets: zerog-node (and with it the

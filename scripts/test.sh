@@ -13,6 +13,7 @@ source "$(dirname "$0")/common.sh"
 t_start=$(date +%s)
 zg_setup
 zg_npm "$ZG_ROOT/tests/e2e"
+zg_pip
 t_setup=$(date +%s)
 
 zg_log "lint: cargo fmt --check"
@@ -36,7 +37,7 @@ zg_log "Rust unit tests"
 (cd "$ZG_ROOT" && cargo test --release --locked -p pallet-storage-market -p pallet-compute-market -p pallet-da-commitments --features runtime-benchmarks)
 t_unit=$(date +%s)
 
-zg_log "end-to-end tests (zerog-node + @polkadot/api, ethers + solc, zg, zg-provider)"
+zg_log "end-to-end tests (zerog-node + @polkadot/api, ethers + solc, viem, web3.py, zg, zg-provider)"
 # Two suites at a time: each starts its own chain and daemons on free ports and
 # temporary base paths, and most of their time is spent waiting for blocks.
 # ZEROG_E2E_JOBS=1 runs them one after another.

@@ -51,6 +51,9 @@ const MAX_FEE_HISTORY: u64 = 1024;
 /// reply holds at most `MAX_FEE_HISTORY × MAX_FEE_PERCENTILES` rewards.
 const MAX_FEE_PERCENTILES: usize = 100;
 
+/// Ethereum's intrinsic gas of a transaction, the least `eth_estimateGas` answers.
+const INTRINSIC_GAS: u64 = 21_000;
+
 type RpcResult = Result<Value, ErrorObjectOwned>;
 
 /// The Ethereum API over a client and its transaction pool.
@@ -253,11 +256,14 @@ impl EthApi {
 		serde_json::from_value(tx.clone()).map_err(|e| invalid(format!("transaction: {e}")))
 	}
 
+	/// The lowest gas limit at which the call succeeds, but never below Ethereum's
+	/// intrinsic 21,000: tools assume that floor (web3.py adds its buffer to it, wallets
+	/// show it), and a transfer, which uses about 18,500 here, succeeds with it.
 	fn estimate_gas(&self, p: &[Value]) -> RpcResult {
 		let tx = Self::transaction_param(p)?;
 		let at = self.state_at(param(p, 1))?;
 		match self.runtime().estimate_gas(at, tx).map_err(internal)? {
-			Ok(gas) => Ok(json!(quantity(gas))),
+			Ok(gas) => Ok(json!(quantity(gas.max(U256::from(INTRINSIC_GAS))))),
 			Err(e) => Err(dry_run_error(e)),
 		}
 	}
@@ -427,11 +433,51 @@ impl EthApi {
 		})
 	}
 
+	/// A transaction in a block, else one still waiting in the pool (geth answers both;
+	/// a waiting one has `null` block fields).
 	fn get_transaction_by_hash(&self, p: &[Value]) -> RpcResult {
-		Ok(match self.locate(p)? {
-			Some((data, i)) => Self::transaction_json(&data, i, &data.txs[i]),
-			None => Value::Null,
-		})
+		if let Some((data, i)) = self.locate(p)? {
+			return Ok(Self::transaction_json(&data, i, &data.txs[i]));
+		}
+		let hash = parse_h256(required(p, 0, "transaction hash")?, "transaction hash")?;
+		Ok(self.pending_transaction(&hash).map_or(Value::Null, |(signed, from)| {
+			Self::pending_transaction_json(hash, signed, from)
+		}))
+	}
+
+	/// A ready Ethereum transaction of the pool by its Ethereum hash: its signed form and
+	/// its sender. Found through the pending feed, so at most one scan of its window.
+	pub(super) fn pending_transaction(&self, hash: &H256) -> Option<(TransactionSigned, H160)> {
+		let pool_hash = self.shared.pending.pool_hash(hash)?;
+		let tx = self.pool.ready_transaction(&pool_hash)?;
+		use polkadot_sdk::sc_transaction_pool_api::InPoolTransaction;
+		let payload = super::runtime::eth_payload(tx.data())?;
+		let signed = TransactionSigned::decode(&payload).ok()?;
+		let from = signed.recover_eth_address().ok()?;
+		Some((signed, from))
+	}
+
+	/// A pool transaction in `eth_getTransactionByHash`'s shape, block fields `null`.
+	pub(super) fn pending_transaction_json(
+		hash: H256,
+		signed: TransactionSigned,
+		from: H160,
+	) -> Value {
+		let info = TransactionInfoV1 {
+			block_hash: H256::zero(),
+			block_number: U256::zero(),
+			from,
+			hash,
+			transaction_index: U256::zero(),
+			transaction_signed: signed.into(),
+		};
+		let mut value = serde_json::to_value(info).unwrap_or(Value::Null);
+		if let Some(object) = value.as_object_mut() {
+			for field in ["blockHash", "blockNumber", "transactionIndex"] {
+				object.insert(field.into(), Value::Null);
+			}
+		}
+		value
 	}
 
 	fn block_json(&self, at: H256, full: bool) -> RpcResult {
@@ -510,8 +556,14 @@ impl EthApi {
 			.collect::<Vec<_>>()))
 	}
 
-	/// The transaction at `index` of a block given by hash or by number or tag.
-	fn get_transaction_by_block_and_index(&self, p: &[Value], by_hash: bool) -> RpcResult {
+	/// The transaction at `index` of a block given by hash or by number or tag, as an
+	/// object or (`raw`) as its signed bytes.
+	fn get_transaction_by_block_and_index(
+		&self,
+		p: &[Value],
+		by_hash: bool,
+		raw: bool,
+	) -> RpcResult {
 		let spec = Self::block_param(p, by_hash)?;
 		let index = required(p, 1, "transaction index")?
 			.as_str()
@@ -523,19 +575,22 @@ impl EthApi {
 			return Ok(Value::Null);
 		}
 		let data = with_receipts(&self.client, at, block).map_err(internal)?;
-		Ok(data
-			.txs
-			.get(index as usize)
-			.map(|tx| Self::transaction_json(&data, index as usize, tx))
-			.unwrap_or(Value::Null))
-	}
-
-	/// A transaction's signed bytes as sent (`null` if unknown).
-	fn get_raw_transaction_by_hash(&self, p: &[Value]) -> RpcResult {
-		Ok(match self.locate(p)? {
-			Some((data, i)) => json!(hex(&data.txs[i].signed.signed_payload())),
+		Ok(match data.txs.get(index as usize) {
+			Some(tx) if raw => json!(hex(&tx.signed.signed_payload())),
+			Some(tx) => Self::transaction_json(&data, index as usize, tx),
 			None => Value::Null,
 		})
+	}
+
+	/// A transaction's signed bytes as sent, from a block or the pool (`null` if unknown).
+	fn get_raw_transaction_by_hash(&self, p: &[Value]) -> RpcResult {
+		if let Some((data, i)) = self.locate(p)? {
+			return Ok(json!(hex(&data.txs[i].signed.signed_payload())));
+		}
+		let hash = parse_h256(required(p, 0, "transaction hash")?, "transaction hash")?;
+		Ok(self
+			.pending_transaction(&hash)
+			.map_or(Value::Null, |(signed, _)| json!(hex(&signed.signed_payload()))))
 	}
 
 	/// The uncle count of a block: always 0, `null` for an unknown block (no uncles:
@@ -637,16 +692,43 @@ impl EthApi {
 	/// later).
 	fn new_filter(&self, p: &[Value]) -> RpcResult {
 		let filter = LogFilter::parse(required(p, 0, "filter")?)?;
-		let mut next = self.best_number() + 1;
+		let info = self.client.info();
+		let mut next = u64::from(info.best_number) + 1;
+		let mut last = Some(info.best_hash);
 		if let Some(BlockSpec::Number(from)) = filter.from {
-			next = next.max(from);
+			if from > next {
+				(next, last) = (from, None);
+			}
 		}
-		Ok(json!(self.shared.filters.install(FilterKind::Logs { filter, next })?))
+		Ok(json!(self.shared.filters.install(FilterKind::Logs { filter, next, last })?))
 	}
 
 	fn new_block_filter(&self) -> RpcResult {
-		let next = self.best_number() + 1;
-		Ok(json!(self.shared.filters.install(FilterKind::Blocks { next })?))
+		let info = self.client.info();
+		let next = u64::from(info.best_number) + 1;
+		let last = Some(info.best_hash);
+		Ok(json!(self.shared.filters.install(FilterKind::Blocks { next, last })?))
+	}
+
+	/// Where a filter resumes on the current best chain. It last saw block `last` at
+	/// number `next - 1`; if a reorganisation replaced that block, the blocks it saw that
+	/// the best chain no longer holds (newest first, at most [`MAX_POLL_BLOCKS`]) are
+	/// returned with the number after the common ancestor, where reporting restarts.
+	fn rewind(&self, next: u64, last: Option<H256>) -> Result<(Vec<H256>, u64), ErrorObjectOwned> {
+		use polkadot_sdk::sp_runtime::traits::Header as _;
+		let Some(mut hash) = last else { return Ok((Vec::new(), next)) };
+		let mut number = next.saturating_sub(1);
+		let mut retracted = Vec::new();
+		while self.client.hash(number as u32).map_err(internal)? != Some(hash) {
+			if number == 0 || retracted.len() as u64 >= MAX_POLL_BLOCKS {
+				break;
+			}
+			let Some(header) = self.client.header(hash).map_err(internal)? else { break };
+			retracted.push(hash);
+			hash = *header.parent_hash();
+			number -= 1;
+		}
+		Ok((retracted, number + 1))
 	}
 
 	fn new_pending_transaction_filter(&self) -> RpcResult {
@@ -663,40 +745,52 @@ impl EthApi {
 	fn get_filter_changes(&self, p: &[Value]) -> RpcResult {
 		let id = Self::filter_id(p)?;
 		self.shared.filters.poll(id, |kind| match kind {
-			FilterKind::Blocks { next } => {
-				let best = self.best_number();
-				let to = best.min(next.saturating_add(MAX_POLL_BLOCKS - 1));
+			FilterKind::Blocks { next, last } => {
+				// After a reorganisation, the new best chain's blocks from the fork on.
+				let (_, mut next) = self.rewind(*next, *last)?;
+				let mut last = *last;
+				let to = self.best_number().min(next.saturating_add(MAX_POLL_BLOCKS - 1));
 				let mut hashes = Vec::new();
-				for number in *next..=to {
-					let Some(at) = self.client.hash(number as u32).map_err(internal)? else {
+				while next <= to {
+					let Some(at) = self.client.hash(next as u32).map_err(internal)? else {
 						break;
 					};
 					hashes.push(self.runtime().eth_block(at).map_err(internal)?.hash);
+					(next, last) = (next + 1, Some(at));
 				}
-				let next = next + hashes.len() as u64;
-				Ok((json!(hashes), FilterKind::Blocks { next }))
+				Ok((json!(hashes), FilterKind::Blocks { next, last }))
 			}
-			FilterKind::Logs { filter, next } => {
-				let unchanged = || FilterKind::Logs { filter: filter.clone(), next: *next };
+			FilterKind::Logs { filter, next, last } => {
+				let unchanged =
+					|| FilterKind::Logs { filter: filter.clone(), next: *next, last: *last };
 				if filter.block_hash.is_some() {
 					return Ok((json!([]), unchanged()));
 				}
+				// After a reorganisation, the retracted blocks' logs come again with
+				// `removed: true` (oldest first), then the new best chain's from the fork.
+				let (retracted, mut next) = self.rewind(*next, *last)?;
+				let mut logs = Vec::new();
+				for at in retracted.iter().rev() {
+					self.block_logs(filter, *at, true, &mut logs)?;
+				}
+				let mut last = if retracted.is_empty() { *last } else { None };
+				if next > 0 && last.is_none() {
+					last = self.client.hash(next as u32 - 1).map_err(internal)?;
+				}
 				let best = self.best_number();
-				let last = match &filter.to {
+				let end = match &filter.to {
 					None => best,
 					Some(_) => self.bound(&filter.to)?.min(best),
 				};
-				let to = last.min(next.saturating_add(MAX_POLL_BLOCKS - 1));
-				let mut logs = Vec::new();
-				let mut scanned = *next;
-				while scanned <= to && logs.len() < MAX_LOGS {
-					let Some(at) = self.client.hash(scanned as u32).map_err(internal)? else {
+				let to = end.min(next.saturating_add(MAX_POLL_BLOCKS - 1));
+				while next <= to && logs.len() < MAX_LOGS {
+					let Some(at) = self.client.hash(next as u32).map_err(internal)? else {
 						break;
 					};
 					self.block_logs(filter, at, false, &mut logs)?;
-					scanned += 1;
+					(next, last) = (next + 1, Some(at));
 				}
-				Ok((json!(logs), FilterKind::Logs { filter: filter.clone(), next: scanned }))
+				Ok((json!(logs), FilterKind::Logs { filter: filter.clone(), next, last }))
 			}
 			FilterKind::Pending { next } => {
 				let (hashes, next) = self.shared.pending.since(*next);
@@ -757,6 +851,23 @@ impl EthApi {
 		))));
 		blocking!("eth_syncing", |_api, _p| Ok(json!(false)));
 		blocking!("eth_accounts", |_api, _p| Ok(json!([])));
+		// The node holds no keys (a public endpoint must not): what would sign with one
+		// is refused as geth refuses an account it does not hold.
+		for method in [
+			"eth_sign",
+			"eth_signTransaction",
+			"eth_signTypedData",
+			"eth_signTypedData_v4",
+			"eth_sendTransaction",
+			"personal_sign",
+		] {
+			module.register_method(method, |_params, _api, _| -> RpcResult {
+				Err(server(
+					"unknown account: this node holds no keys; sign in the wallet and send \
+					 with eth_sendRawTransaction",
+				))
+			})?;
+		}
 		blocking!("eth_blockNumber", |api, _p| api.block_number());
 		blocking!("eth_getBalance", |api, p| api.get_balance(&p));
 		blocking!("eth_getTransactionCount", |api, p| api.get_transaction_count(&p));
@@ -799,9 +910,13 @@ impl EthApi {
 		)));
 		blocking!("eth_getBlockReceipts", |api, p| api.get_block_receipts(&p));
 		blocking!("eth_getTransactionByBlockHashAndIndex", |api, p| api
-			.get_transaction_by_block_and_index(&p, true));
+			.get_transaction_by_block_and_index(&p, true, false));
 		blocking!("eth_getTransactionByBlockNumberAndIndex", |api, p| api
-			.get_transaction_by_block_and_index(&p, false));
+			.get_transaction_by_block_and_index(&p, false, false));
+		blocking!("eth_getRawTransactionByBlockHashAndIndex", |api, p| api
+			.get_transaction_by_block_and_index(&p, true, true));
+		blocking!("eth_getRawTransactionByBlockNumberAndIndex", |api, p| api
+			.get_transaction_by_block_and_index(&p, false, true));
 		blocking!("eth_getRawTransactionByHash", |api, p| api.get_raw_transaction_by_hash(&p));
 		blocking!("eth_getUncleCountByBlockNumber", |api, p| api.get_uncle_count(&p, false));
 		blocking!("eth_getUncleCountByBlockHash", |api, p| api.get_uncle_count(&p, true));

@@ -45,10 +45,12 @@ pub const PENDING_CHANNEL: usize = 4_096;
 /// What a filter follows, and where its last poll ended.
 #[derive(Clone, Debug)]
 pub enum FilterKind {
-	/// New best blocks; `next` is the first block number not reported yet.
-	Blocks { next: u64 },
-	/// Logs matching `filter` in blocks from `next` on.
-	Logs { filter: LogFilter, next: u64 },
+	/// New best blocks; `next` is the first block number not reported yet, `last` the
+	/// (Substrate) hash of the block at `next - 1` when it was reported, so a poll after
+	/// a reorganisation finds where the best chain left it.
+	Blocks { next: u64, last: Option<H256> },
+	/// Logs matching `filter` in blocks from `next` on; `last` as for `Blocks`.
+	Logs { filter: LogFilter, next: u64, last: Option<H256> },
 	/// Ethereum transactions entering the pool; `next` is a position in the feed.
 	Pending { next: u64 },
 }
@@ -153,11 +155,19 @@ impl Filters {
 	}
 }
 
-/// The hashes of Ethereum transactions as they enter the pool: the last [`MAX_PENDING`]
-/// for polling filters, and a channel for subscribers.
+/// An Ethereum transaction that entered the pool: its Ethereum hash and the pool's
+/// (extrinsic) hash, under which the pool still serves it while it waits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PendingTx {
+	pub eth: H256,
+	pub pool: H256,
+}
+
+/// The Ethereum transactions entering the pool: the last [`MAX_PENDING`] for polling
+/// filters and for finding a waiting transaction by hash, and a channel for subscribers.
 pub struct PendingFeed {
-	recent: Mutex<(u64, VecDeque<H256>)>,
-	sender: tokio::sync::broadcast::Sender<H256>,
+	recent: Mutex<(u64, VecDeque<PendingTx>)>,
+	sender: tokio::sync::broadcast::Sender<PendingTx>,
 }
 
 impl Default for PendingFeed {
@@ -171,16 +181,16 @@ impl Default for PendingFeed {
 
 impl PendingFeed {
 	/// Records a transaction that entered the pool.
-	pub fn push(&self, hash: H256) {
+	pub fn push(&self, tx: PendingTx) {
 		let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-		let (next, hashes) = &mut *recent;
-		hashes.push_back(hash);
-		if hashes.len() > MAX_PENDING {
-			hashes.pop_front();
+		let (next, kept) = &mut *recent;
+		kept.push_back(tx);
+		if kept.len() > MAX_PENDING {
+			kept.pop_front();
 		}
 		*next += 1;
 		// No subscriber is not an error.
-		let _ = self.sender.send(hash);
+		let _ = self.sender.send(tx);
 	}
 
 	/// The position the next transaction gets.
@@ -188,17 +198,25 @@ impl PendingFeed {
 		self.recent.lock().unwrap_or_else(|e| e.into_inner()).0
 	}
 
-	/// The hashes from position `from` on that are still kept, and the next position.
+	/// The Ethereum hashes from position `from` on that are still kept, and the next
+	/// position.
 	pub fn since(&self, from: u64) -> (Vec<H256>, u64) {
 		let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-		let (next, hashes) = &*recent;
-		let first = next - hashes.len() as u64;
-		let skip = from.saturating_sub(first).min(hashes.len() as u64) as usize;
-		(hashes.iter().skip(skip).copied().collect(), *next)
+		let (next, kept) = &*recent;
+		let first = next - kept.len() as u64;
+		let skip = from.saturating_sub(first).min(kept.len() as u64) as usize;
+		(kept.iter().skip(skip).map(|tx| tx.eth).collect(), *next)
 	}
 
-	/// A receiver of every hash pushed from now on.
-	pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<H256> {
+	/// The pool hash of the latest kept transaction with this Ethereum hash (a scan of at
+	/// most [`MAX_PENDING`] entries, newest first).
+	pub fn pool_hash(&self, eth: &H256) -> Option<H256> {
+		let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+		recent.1.iter().rev().find(|tx| tx.eth == *eth).map(|tx| tx.pool)
+	}
+
+	/// A receiver of every transaction pushed from now on.
+	pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<PendingTx> {
 		self.sender.subscribe()
 	}
 }
@@ -210,19 +228,19 @@ mod tests {
 	#[test]
 	fn filters_are_installed_polled_and_uninstalled() {
 		let filters = Filters::default();
-		let id = filters.install(FilterKind::Blocks { next: 5 }).unwrap();
+		let id = filters.install(FilterKind::Blocks { next: 5, last: None }).unwrap();
 		assert!(id.starts_with("0x"));
 		let seen = filters
 			.poll(&id, |kind| {
-				let FilterKind::Blocks { next } = kind else { panic!("kind changed") };
-				Ok((*next, FilterKind::Blocks { next: next + 3 }))
+				let FilterKind::Blocks { next, .. } = kind else { panic!("kind changed") };
+				Ok((*next, FilterKind::Blocks { next: next + 3, last: None }))
 			})
 			.unwrap();
 		assert_eq!(seen, 5);
-		assert!(matches!(filters.kind(&id).unwrap(), FilterKind::Blocks { next: 8 }));
+		assert!(matches!(filters.kind(&id).unwrap(), FilterKind::Blocks { next: 8, .. }));
 		// A failed poll moves nothing.
 		assert!(filters.poll::<()>(&id, |_| Err(server("boom"))).is_err());
-		assert!(matches!(filters.kind(&id).unwrap(), FilterKind::Blocks { next: 8 }));
+		assert!(matches!(filters.kind(&id).unwrap(), FilterKind::Blocks { next: 8, .. }));
 		assert!(filters.uninstall(&id).unwrap());
 		assert!(!filters.uninstall(&id).unwrap());
 		let err = filters.kind(&id).unwrap_err();
@@ -241,11 +259,11 @@ mod tests {
 		assert_eq!(ids.len(), MAX_FILTERS);
 		// Random 128-bit ids: consecutive installs share no structure a client could use.
 		assert!(ids.iter().filter(|id| id.len() > 20).count() > MAX_FILTERS * 9 / 10);
-		let err = filters.install(FilterKind::Blocks { next: 0 }).unwrap_err();
+		let err = filters.install(FilterKind::Blocks { next: 0, last: None }).unwrap_err();
 		assert!(err.message().starts_with("too many filters"), "{}", err.message());
 		let one = ids.iter().next().unwrap();
 		assert!(filters.uninstall(one).unwrap());
-		assert!(filters.install(FilterKind::Blocks { next: 0 }).is_ok());
+		assert!(filters.install(FilterKind::Blocks { next: 0, last: None }).is_ok());
 		assert_eq!(filters.len(), MAX_FILTERS);
 	}
 
@@ -254,16 +272,19 @@ mod tests {
 		let feed = PendingFeed::default();
 		let mut rx = feed.subscribe();
 		assert_eq!(feed.since(0), (vec![], 0));
+		let tx = |eth: H256| PendingTx { eth, pool: H256(sp_keccak(eth)) };
 		for i in 0..3u8 {
-			feed.push(H256::repeat_byte(i));
+			feed.push(tx(H256::repeat_byte(i)));
 		}
-		assert_eq!(rx.try_recv().unwrap(), H256::repeat_byte(0));
+		assert_eq!(rx.try_recv().unwrap(), tx(H256::repeat_byte(0)));
+		assert_eq!(feed.pool_hash(&H256::repeat_byte(1)), Some(tx(H256::repeat_byte(1)).pool));
+		assert_eq!(feed.pool_hash(&H256::repeat_byte(7)), None);
 		let (hashes, next) = feed.since(1);
 		assert_eq!(hashes, vec![H256::repeat_byte(1), H256::repeat_byte(2)]);
 		assert_eq!(next, 3);
 		assert_eq!(feed.since(3), (vec![], 3));
 		for i in 0..MAX_PENDING {
-			feed.push(H256::from_low_u64_be(i as u64));
+			feed.push(tx(H256::from_low_u64_be(i as u64)));
 		}
 		// A poller far behind gets what is kept, the oldest first.
 		let (hashes, next) = feed.since(0);
@@ -271,5 +292,10 @@ mod tests {
 		assert_eq!(hashes[0], H256::from_low_u64_be(0));
 		assert_eq!(next, 3 + MAX_PENDING as u64);
 		assert_eq!(feed.head(), next);
+		assert_eq!(feed.pool_hash(&H256::repeat_byte(1)), None, "pushed out of the window");
+	}
+
+	fn sp_keccak(h: H256) -> [u8; 32] {
+		polkadot_sdk::sp_io::hashing::keccak_256(h.as_bytes())
 	}
 }

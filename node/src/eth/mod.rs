@@ -140,7 +140,7 @@ async fn follow_pool(pool: Arc<FullPool>, shared: Arc<EthShared>) {
 	let mut ready = pool.import_notification_stream();
 	while let Some(hash) = ready.next().await {
 		if let Some(eth) = pool.ready_transaction(&hash).and_then(|tx| eth_hash(tx.data())) {
-			shared.pending.push(eth);
+			shared.pending.push(filters::PendingTx { eth, pool: hash });
 		}
 	}
 }

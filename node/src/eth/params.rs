@@ -223,9 +223,14 @@ impl LogFilter {
 		Ok(filter)
 	}
 
-	/// Whether a log matches the address and topic parts of the filter.
+	/// Whether a log matches the address and topic parts of the filter. As in geth, a
+	/// filter naming n topic positions (even as wildcards) only matches logs with at
+	/// least n topics.
 	pub fn matches(&self, address: &H160, topics: &[H256]) -> bool {
 		if !self.addresses.is_empty() && !self.addresses.contains(address) {
+			return false;
+		}
+		if self.topics.len() > topics.len() {
 			return false;
 		}
 		self.topics.iter().enumerate().all(|(i, wanted)| {
@@ -283,6 +288,10 @@ mod tests {
 		assert!(!filter.matches(&a, &[t0, t1]), "a required third topic is missing");
 		assert!(!filter.matches(&a, &[t1, t1, t1]), "first topic differs");
 		assert!(!filter.matches(&H160::repeat_byte(9), &[t0, t1, t1]), "other address");
+		let wildcards = LogFilter::parse(&json!({ "topics": [null, null, null] })).unwrap();
+		assert!(wildcards.matches(&a, &[t0, t1, t1]));
+		assert!(!wildcards.matches(&a, &[t0, t1]), "three positions need three topics");
+		assert!(LogFilter::parse(&json!({ "topics": [] })).unwrap().matches(&a, &[]));
 		assert!(LogFilter::parse(&json!({ "topics": [null, null, null, null, null] })).is_err());
 		assert!(LogFilter::parse(&json!({ "blockHash": format!("{t0:?}"), "fromBlock": "0x1" }))
 			.is_err());

@@ -5,7 +5,8 @@
 //! - `logs` (optional filter with `address` and `topics`): each matching log of each new
 //!   best block, and on a reorganisation the logs of the retracted blocks again with
 //!   `removed: true`, as ethers and viem expect to undo them;
-//! - `newPendingTransactions`: the hash of each Ethereum transaction entering the pool.
+//! - `newPendingTransactions`: the hash of each Ethereum transaction entering the pool,
+//!   or with `true` as second parameter (geth's `fullTx`) the whole transaction.
 //!
 //! A subscriber that reads slower than blocks come is dropped with an error notification
 //! once its connection's buffer is full, instead of holding notifications in memory for
@@ -60,16 +61,9 @@ pub async fn subscribe(
 			},
 		},
 		Some("newPendingTransactions") => {
-			if p.get(1).and_then(Value::as_bool) == Some(true) {
-				pending
-					.reject(invalid(
-						"full pending transactions are not served: subscribe to their hashes",
-					))
-					.await;
-				return Ok(());
-			}
+			let full = p.get(1).and_then(Value::as_bool) == Some(true);
 			let sink = pending.accept().await?;
-			return pending_transactions(api, sink).await;
+			return pending_transactions(api, sink, full).await;
 		}
 		other => {
 			pending
@@ -155,7 +149,11 @@ async fn follow_blocks(
 	}
 }
 
-async fn pending_transactions(api: Arc<EthApi>, mut sink: SubscriptionSink) -> SubscriptionResult {
+async fn pending_transactions(
+	api: Arc<EthApi>,
+	mut sink: SubscriptionSink,
+	full: bool,
+) -> SubscriptionResult {
 	let mut hashes = api.pending_feed().subscribe();
 	loop {
 		let hash = tokio::select! {
@@ -168,7 +166,14 @@ async fn pending_transactions(api: Arc<EthApi>, mut sink: SubscriptionSink) -> S
 			},
 			_ = sink.closed() => return Ok(()),
 		};
-		if !send(&mut sink, &serde_json::json!(hash))? {
+		let value = if full {
+			// Gone from the pool already (included or replaced): nothing to describe.
+			let Some((signed, from)) = api.pending_transaction(&hash.eth) else { continue };
+			EthApi::pending_transaction_json(hash.eth, signed, from)
+		} else {
+			serde_json::json!(hash.eth)
+		};
+		if !send(&mut sink, &value)? {
 			return Ok(());
 		}
 	}
