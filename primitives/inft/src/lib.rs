@@ -26,8 +26,8 @@
 //!
 //! Every point is checked on decoding: a non-canonical encoding or the identity (which
 //! would publish `M`: `r = 0` gives `C2 = M`) is refused with a typed [`CryptoError`].
-//! The verifier is `no_std` and allocation-free; the prover ([`prove`], with `std`)
-//! draws its randomness from the operating system.
+//! The verifier is `no_std` (it needs `alloc`) and draws no randomness; the prover
+//! ([`prove`], with `std`) draws its randomness from the operating system.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 

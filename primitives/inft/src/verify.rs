@@ -1,4 +1,4 @@
-//! Verification: what the runtime runs. No allocation, no randomness.
+//! Verification: what the runtime runs. No randomness; multiscalar multiplication uses `alloc`.
 
 use curve25519_dalek::{
 	constants::RISTRETTO_BASEPOINT_POINT as G,
