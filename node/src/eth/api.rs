@@ -56,6 +56,16 @@ const INTRINSIC_GAS: u64 = 21_000;
 
 type RpcResult = Result<Value, ErrorObjectOwned>;
 
+/// Where a filter resumes polling after [`EthApi::rewind`].
+struct Resume {
+	/// Blocks it reported that the best chain dropped, newest first.
+	retracted: Vec<H256>,
+	/// The first block number to report.
+	next: u64,
+	/// The hash of the block before `next` it has seen, if any.
+	last: Option<H256>,
+}
+
 /// The Ethereum API over a client and its transaction pool.
 pub struct EthApi {
 	client: Arc<FullClient>,
@@ -417,9 +427,13 @@ impl EthApi {
 		})
 	}
 
+	/// The transaction hash every by-hash method takes first.
+	fn tx_hash(p: &[Value]) -> Result<H256, ErrorObjectOwned> {
+		parse_h256(required(p, 0, "transaction hash")?, "transaction hash")
+	}
+
 	/// The block holding a transaction and its position there.
-	fn locate(&self, p: &[Value]) -> Result<Option<(EthBlockData, usize)>, ErrorObjectOwned> {
-		let hash = parse_h256(required(p, 0, "transaction hash")?, "transaction hash")?;
+	fn locate(&self, hash: H256) -> Result<Option<(EthBlockData, usize)>, ErrorObjectOwned> {
 		let Some(location) = self.index.transaction(&hash) else { return Ok(None) };
 		let data = load_block(&self.client, location.block).map_err(internal)?;
 		let index = location.index as usize;
@@ -427,7 +441,7 @@ impl EthApi {
 	}
 
 	fn get_transaction_receipt(&self, p: &[Value]) -> RpcResult {
-		Ok(match self.locate(p)? {
+		Ok(match self.locate(Self::tx_hash(p)?)? {
 			Some((data, i)) => Self::receipt_json(&data, i, &data.txs[i]),
 			None => Value::Null,
 		})
@@ -436,10 +450,10 @@ impl EthApi {
 	/// A transaction in a block, else one still waiting in the pool (geth answers both;
 	/// a waiting one has `null` block fields).
 	fn get_transaction_by_hash(&self, p: &[Value]) -> RpcResult {
-		if let Some((data, i)) = self.locate(p)? {
+		let hash = Self::tx_hash(p)?;
+		if let Some((data, i)) = self.locate(hash)? {
 			return Ok(Self::transaction_json(&data, i, &data.txs[i]));
 		}
-		let hash = parse_h256(required(p, 0, "transaction hash")?, "transaction hash")?;
 		Ok(self.pending_transaction(&hash).map_or(Value::Null, |(signed, from)| {
 			Self::pending_transaction_json(hash, signed, from)
 		}))
@@ -584,10 +598,10 @@ impl EthApi {
 
 	/// A transaction's signed bytes as sent, from a block or the pool (`null` if unknown).
 	fn get_raw_transaction_by_hash(&self, p: &[Value]) -> RpcResult {
-		if let Some((data, i)) = self.locate(p)? {
+		let hash = Self::tx_hash(p)?;
+		if let Some((data, i)) = self.locate(hash)? {
 			return Ok(json!(hex(&data.txs[i].signed.signed_payload())));
 		}
-		let hash = parse_h256(required(p, 0, "transaction hash")?, "transaction hash")?;
 		Ok(self
 			.pending_transaction(&hash)
 			.map_or(Value::Null, |(signed, _)| json!(hex(&signed.signed_payload()))))
@@ -713,10 +727,11 @@ impl EthApi {
 	/// Where a filter resumes on the current best chain. It last saw block `last` at
 	/// number `next - 1`; if a reorganisation replaced that block, the blocks it saw that
 	/// the best chain no longer holds (newest first, at most [`MAX_POLL_BLOCKS`]) are
-	/// returned with the number after the common ancestor, where reporting restarts.
-	fn rewind(&self, next: u64, last: Option<H256>) -> Result<(Vec<H256>, u64), ErrorObjectOwned> {
+	/// returned with the number after the common ancestor, where reporting restarts,
+	/// and the ancestor's hash, the filter's new `last`.
+	fn rewind(&self, next: u64, last: Option<H256>) -> Result<Resume, ErrorObjectOwned> {
 		use polkadot_sdk::sp_runtime::traits::Header as _;
-		let Some(mut hash) = last else { return Ok((Vec::new(), next)) };
+		let Some(mut hash) = last else { return Ok(Resume { retracted: Vec::new(), next, last }) };
 		let mut number = next.saturating_sub(1);
 		let mut retracted = Vec::new();
 		while self.client.hash(number as u32).map_err(internal)? != Some(hash) {
@@ -728,7 +743,7 @@ impl EthApi {
 			hash = *header.parent_hash();
 			number -= 1;
 		}
-		Ok((retracted, number + 1))
+		Ok(Resume { retracted, next: number + 1, last: Some(hash) })
 	}
 
 	fn new_pending_transaction_filter(&self) -> RpcResult {
@@ -747,8 +762,7 @@ impl EthApi {
 		self.shared.filters.poll(id, |kind| match kind {
 			FilterKind::Blocks { next, last } => {
 				// After a reorganisation, the new best chain's blocks from the fork on.
-				let (_, mut next) = self.rewind(*next, *last)?;
-				let mut last = *last;
+				let Resume { mut next, mut last, .. } = self.rewind(*next, *last)?;
 				let to = self.best_number().min(next.saturating_add(MAX_POLL_BLOCKS - 1));
 				let mut hashes = Vec::new();
 				while next <= to {
@@ -768,14 +782,10 @@ impl EthApi {
 				}
 				// After a reorganisation, the retracted blocks' logs come again with
 				// `removed: true` (oldest first), then the new best chain's from the fork.
-				let (retracted, mut next) = self.rewind(*next, *last)?;
+				let Resume { retracted, mut next, mut last } = self.rewind(*next, *last)?;
 				let mut logs = Vec::new();
 				for at in retracted.iter().rev() {
 					self.block_logs(filter, *at, true, &mut logs)?;
-				}
-				let mut last = if retracted.is_empty() { *last } else { None };
-				if next > 0 && last.is_none() {
-					last = self.client.hash(next as u32 - 1).map_err(internal)?;
 				}
 				let best = self.best_number();
 				let end = match &filter.to {
