@@ -372,7 +372,10 @@ impl EthApi {
 	async fn send_raw_transaction(&self, p: Vec<Value>) -> RpcResult {
 		let (hash, xt, best) = self.check_raw_transaction(&p)?;
 		match self.pool.submit_one(best, TransactionSource::External, xt).await {
-			Ok(_) => Ok(json!(hash)),
+			Ok(pool) => {
+				self.shared.pending.note_submitted(super::filters::PendingTx { eth: hash, pool });
+				Ok(json!(hash))
+			}
 			Err(e) => Err(pool_error(e.into_pool_error())),
 		}
 	}
@@ -433,8 +436,16 @@ impl EthApi {
 	}
 
 	/// The block holding a transaction and its position there.
+	/// The index follows block imports a moment behind the client: a miss while it lags
+	/// indexes the blocks it has not reached yet and asks again, so a transaction that
+	/// just left the pool for a block is never reported missing in between.
 	fn locate(&self, hash: H256) -> Result<Option<(EthBlockData, usize)>, ErrorObjectOwned> {
-		let Some(location) = self.index.transaction(&hash) else { return Ok(None) };
+		let location = match self.index.transaction(&hash) {
+			Some(location) => Some(location),
+			None if self.index.catch_up_if_behind() => self.index.transaction(&hash),
+			None => None,
+		};
+		let Some(location) = location else { return Ok(None) };
 		let data = load_block(&self.client, location.block).map_err(internal)?;
 		let index = location.index as usize;
 		Ok(data.txs.get(index).filter(|tx| tx.hash == hash).is_some().then_some((data, index)))

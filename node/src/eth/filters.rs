@@ -167,6 +167,10 @@ pub struct PendingTx {
 /// filters and for finding a waiting transaction by hash, and a channel for subscribers.
 pub struct PendingFeed {
 	recent: Mutex<(u64, VecDeque<PendingTx>)>,
+	/// Transactions this node's `eth_sendRawTransaction` submitted, recorded before the
+	/// call returns: the pool's ready stream reaches [`Self::push`] a moment later, and a
+	/// client asking for its transaction right after sending must find it.
+	submitted: Mutex<VecDeque<PendingTx>>,
 	sender: tokio::sync::broadcast::Sender<PendingTx>,
 }
 
@@ -174,6 +178,7 @@ impl Default for PendingFeed {
 	fn default() -> Self {
 		Self {
 			recent: Mutex::new((0, VecDeque::new())),
+			submitted: Mutex::new(VecDeque::new()),
 			sender: tokio::sync::broadcast::channel(PENDING_CHANNEL).0,
 		}
 	}
@@ -208,11 +213,24 @@ impl PendingFeed {
 		(kept.iter().skip(skip).map(|tx| tx.eth).collect(), *next)
 	}
 
+	/// Records a transaction submitted through this node, for [`Self::pool_hash`] only
+	/// (subscribers and filters hear of it when the pool reports it ready).
+	pub fn note_submitted(&self, tx: PendingTx) {
+		let mut submitted = self.submitted.lock().unwrap_or_else(|e| e.into_inner());
+		submitted.push_back(tx);
+		if submitted.len() > MAX_PENDING {
+			submitted.pop_front();
+		}
+	}
+
 	/// The pool hash of the latest kept transaction with this Ethereum hash (a scan of at
-	/// most [`MAX_PENDING`] entries, newest first).
+	/// most twice [`MAX_PENDING`] entries, newest first).
 	pub fn pool_hash(&self, eth: &H256) -> Option<H256> {
-		let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-		recent.1.iter().rev().find(|tx| tx.eth == *eth).map(|tx| tx.pool)
+		let find = |kept: &VecDeque<PendingTx>| {
+			kept.iter().rev().find(|tx| tx.eth == *eth).map(|tx| tx.pool)
+		};
+		let from_feed = find(&self.recent.lock().unwrap_or_else(|e| e.into_inner()).1);
+		from_feed.or_else(|| find(&self.submitted.lock().unwrap_or_else(|e| e.into_inner())))
 	}
 
 	/// A receiver of every transaction pushed from now on.

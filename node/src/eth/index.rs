@@ -97,14 +97,33 @@ impl EthIndex {
 	pub fn catch_up(&self) {
 		let best = self.client.info().best_number;
 		let from = self.head().map(|h| h + 1).unwrap_or(0);
-		for number in from..=best {
+		self.index_range(from, best);
+		if best >= from {
+			log::info!(target: "eth-rpc", "Ethereum index caught up to #{best}");
+		}
+	}
+
+	fn index_range(&self, from: u32, to: u32) {
+		for number in from..=to {
 			let Ok(Some(hash)) = self.client.hash(number) else { break };
 			if let Err(e) = self.index_block(hash) {
 				log::warn!(target: "eth-rpc", "indexing block #{number} failed: {e}");
 			}
 		}
-		if best >= from {
-			log::info!(target: "eth-rpc", "Ethereum index caught up to #{best}");
+	}
+
+	/// Indexes the canonical blocks up to the best one if the follower is a few blocks
+	/// behind (it follows imports a moment after the client); whether it did. A longer
+	/// lag is the start-up catch-up's to fill, not a request's.
+	pub fn catch_up_if_behind(&self) -> bool {
+		const MAX_LAG: u32 = 8;
+		let best = self.client.info().best_number;
+		match self.head() {
+			Some(head) if head < best && best - head <= MAX_LAG => {
+				self.index_range(head + 1, best);
+				true
+			}
+			_ => false,
 		}
 	}
 
