@@ -32,3 +32,4 @@ bench() {
 bench pallet_storage_market pallets/storage-market
 bench pallet_compute_market pallets/compute-market
 bench pallet_da_commitments pallets/da-commitments
+bench pallet_inft pallets/inft

@@ -31,12 +31,13 @@ use pallet_compute_market::{LedgerInfo, Request, ResponseStatement, ServiceId, S
 use pallet_da_commitments::{
 	Attestation, BlobId, BlobInfo, Challenge, ChallengeId, Commitment, EpochIndex, QuorumView,
 };
+use pallet_inft::{CollectionId, CollectionInfo, EncryptionKey, TokenId, TokenView};
 use pallet_storage_market::{EntrySeq, FileId, FlowEntry, NodeInfo};
 
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, ComputeMarket, DaCommitments, Executive, Grandpa,
-	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, StorageMarket,
-	System, TransactionPayment, VERSION,
+	Inft, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
+	StorageMarket, System, TransactionPayment, VERSION,
 };
 
 pallet_revive::impl_runtime_apis_plus_revive_traits! {
@@ -323,6 +324,28 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 
 		fn attestation_payload(signer: AccountId, attestation: Attestation) -> Vec<u8> {
 			DaCommitments::attestation_payload(&signer, &attestation)
+		}
+	}
+
+	impl zerog_inft_primitives::runtime_api::InftApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn token(collection: CollectionId, token: TokenId) -> Option<TokenView<AccountId, Balance, BlockNumber>> {
+			Inft::token_view(collection, token)
+		}
+
+		fn collection(id: CollectionId) -> Option<CollectionInfo<AccountId, Balance, Vec<u8>>> {
+			Inft::collection_view(id)
+		}
+
+		fn tokens_of(owner: AccountId, after: Option<(CollectionId, TokenId)>, limit: u32) -> Vec<(CollectionId, TokenId)> {
+			Inft::tokens_of(&owner, after, limit)
+		}
+
+		fn encryption_key(who: AccountId) -> Option<EncryptionKey> {
+			pallet_inft::Keys::<Runtime>::get(who)
+		}
+
+		fn genesis() -> [u8; 32] {
+			Inft::genesis_bytes()
 		}
 	}
 

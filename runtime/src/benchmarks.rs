@@ -6,4 +6,5 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_storage_market, crate::StorageMarket]
 	[pallet_compute_market, crate::ComputeMarket]
 	[pallet_da_commitments, crate::DaCommitments]
+	[pallet_inft, crate::Inft]
 );

@@ -278,6 +278,9 @@ mod runtime {
 	#[runtime::pallet_index(12)]
 	pub type ComputeMarket = pallet_compute_market;
 
+	#[runtime::pallet_index(13)]
+	pub type Inft = pallet_inft;
+
 	// Governance (OpenGov) from 20.
 	#[runtime::pallet_index(20)]
 	pub type Preimage = polkadot_sdk::pallet_preimage;

@@ -58,7 +58,8 @@ pub async fn provider_of(chain: &Chain, who: &str) -> Result<AccountId, String> 
 		.map_err(|e| format!("{who:?} is neither an SS58 address nor a service id ({e:?})"))
 }
 
-/// Submits a compute-market call signed by `signer`, waiting for its block.
+/// Submits a call signed by `signer`, waiting for its block (shared by `zg compute` and
+/// `zg inft`).
 pub async fn submit(
 	chain: &Chain,
 	signer: &sr25519::Pair,

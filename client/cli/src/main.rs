@@ -14,6 +14,12 @@
 //! zg compute verify answer.json                            check a saved answer's proof
 //! zg compute refund PROVIDER|SERVICE 2 / --complete        time-locked refunds
 //! zg compute ledger                                        the signer's ledger
+//!
+//! zg inft mint FILE --description D                        encrypt, store, mint; prints C/T
+//! zg inft transfer C/T --to ADDR                           key resealed, proof checked on chain
+//! zg inft fetch C/T -o FILE                                owner or authorized executor only
+//! zg inft clone|authorize|revoke|update|burn|info|list     the rest of a token's life
+//! zg inft sell|buy|deliver|refund                          escrowed sale
 //! ```
 //!
 //! Amounts are whole ZG with decimals allowed (`1.5`); `--json` prints every command's
@@ -30,6 +36,7 @@
 mod commands;
 mod compute;
 mod da;
+mod inft;
 mod storage;
 
 use std::process::ExitCode;
@@ -37,7 +44,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use zerog_chain_client::Chain;
 
-use commands::{compute::ComputeCmd, da::DaCmd, gov::GovCmd, storage::StorageCmd, Context};
+use commands::{
+	compute::ComputeCmd, da::DaCmd, gov::GovCmd, inft::InftCmd, storage::StorageCmd, Context,
+};
 
 #[derive(Parser)]
 #[command(name = "zg", version, about = "The ZeroG command line")]
@@ -74,6 +83,9 @@ enum Cmd {
 	/// Governance: runtime upgrades by referendum, votes, referendum status.
 	#[command(subcommand)]
 	Gov(GovCmd),
+	/// Intelligent NFTs (ERC-7857): encrypted agent data whose key moves with the token.
+	#[command(subcommand)]
+	Inft(InftCmd),
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
@@ -87,6 +99,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 		Cmd::Compute(cmd) => cmd.execute(&ctx).await,
 		Cmd::Da(cmd) => cmd.execute(&ctx).await,
 		Cmd::Gov(cmd) => cmd.execute(&ctx).await,
+		Cmd::Inft(cmd) => cmd.execute(&ctx).await,
 	}
 }
 

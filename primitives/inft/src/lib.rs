@@ -31,13 +31,18 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
+pub mod runtime_api;
+mod token;
+pub use token::*;
 mod verify;
-pub use verify::{verify_possession, verify_reencryption};
+pub use verify::{check_sealed, verify_possession, verify_reencryption};
 
-#[cfg(feature = "std")]
+#[cfg(feature = "prover")]
 pub mod prove;
 
 /// A compressed ristretto255 point, as it travels and is stored.

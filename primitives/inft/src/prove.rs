@@ -1,10 +1,13 @@
-//! The prover: key generation, sealing, opening and proofs (with `std`: it needs
-//! randomness). Used by `zg inft` and by tests; the runtime only verifies.
+//! The prover: key generation, sealing, opening and proofs (feature `prover`; the
+//! functions that draw the operating system's randomness need `std`). Used by `zg inft`,
+//! by tests and by the pallet's benchmarks; the runtime only verifies.
 
 use curve25519_dalek::{
 	constants::RISTRETTO_BASEPOINT_POINT as G, ristretto::RistrettoPoint, scalar::Scalar,
 };
-use rand_core::{CryptoRng, OsRng, RngCore};
+#[cfg(feature = "std")]
+use rand_core::OsRng;
+pub use rand_core::{CryptoRng, Error as RandError, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::{
@@ -27,6 +30,7 @@ fn random_scalar<R: RngCore + CryptoRng>(rng: &mut R) -> Scalar {
 }
 
 impl SecretKey {
+	#[cfg(feature = "std")]
 	/// A fresh key from the operating system's randomness.
 	pub fn generate() -> Self {
 		Self::generate_with(&mut OsRng)
@@ -37,6 +41,26 @@ impl SecretKey {
 	}
 
 	/// Restores a key saved with [`SecretKey::to_bytes`].
+	/// The key derived from a secret seed (e.g. an account's signing secret), so an
+	/// account's encryption key needs no file of its own: SHA-512 of a domain tag and the
+	/// seed, reduced mod ℓ.
+	pub fn derive(seed: &[u8]) -> Result<Self, CryptoError> {
+		use sha2::Digest;
+		let mut wide = [0u8; 64];
+		wide.copy_from_slice(
+			&sha2::Sha512::new()
+				.chain_update(b"zerog-inft/derive/v1")
+				.chain_update(seed)
+				.finalize(),
+		);
+		let s = Scalar::from_bytes_mod_order_wide(&wide);
+		wide.zeroize();
+		if s == Scalar::ZERO {
+			return Err(CryptoError::InvalidScalar);
+		}
+		Ok(Self(s))
+	}
+
 	pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, CryptoError> {
 		let s = crate::verify::scalar(bytes)?;
 		if s == Scalar::ZERO {
@@ -53,6 +77,7 @@ impl SecretKey {
 		EncryptionKey((self.0 * G).compress().to_bytes())
 	}
 
+	#[cfg(feature = "std")]
 	/// Proof that `account` holds this key, for registering it.
 	pub fn prove_possession(&self, account: &[u8]) -> PossessionProof {
 		self.prove_possession_with(account, &mut OsRng)
@@ -76,6 +101,7 @@ impl SecretKey {
 		Ok((c2 - self.0 * c1).compress().to_bytes())
 	}
 
+	#[cfg(feature = "std")]
 	/// Seals the point this key opens from `sealed` to `to`, with the proof the runtime
 	/// checks for the handover `ctx`.
 	pub fn reseal(
@@ -116,6 +142,7 @@ impl SecretKey {
 	}
 }
 
+#[cfg(feature = "std")]
 /// A fresh random point `M` for a token's data (its key is [`crate::data_key`]),
 /// sealed to `to`.
 pub fn new_sealed_key(to: &EncryptionKey) -> Result<(Point, SealedKey), CryptoError> {
@@ -131,6 +158,7 @@ pub fn new_sealed_key_with<R: RngCore + CryptoRng>(
 	Ok((m, sealed))
 }
 
+#[cfg(feature = "std")]
 /// Seals a point to a key: `(r·G, M + r·X)` with fresh `r`.
 pub fn seal(m: &Point, to: &EncryptionKey) -> Result<SealedKey, CryptoError> {
 	seal_with(m, to, &mut OsRng)

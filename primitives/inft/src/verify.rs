@@ -75,6 +75,14 @@ fn challenge(t: &mut Transcript) -> Scalar {
 	Scalar::from_bytes_mod_order_wide(&wide)
 }
 
+/// Checks that a sealed key's points are canonical and its randomness `r·G` is not the
+/// identity (which would publish `M`).
+pub fn check_sealed(sealed: &SealedKey) -> Result<(), CryptoError> {
+	nonzero_point(&sealed.c1)?;
+	point(&sealed.c2)?;
+	Ok(())
+}
+
 /// Checks that `account` knows the secret of `key`: `z·G = T + c·X`.
 pub fn verify_possession(
 	account: &[u8],

@@ -277,6 +277,31 @@ impl pallet_da_commitments::Config for Runtime {
 	type WeightInfo = pallet_da_commitments::weights::SubstrateWeight<Runtime>;
 }
 
+parameter_types! {
+	/// Held while a collection exists, against state bloat (its record is under 150
+	/// bytes); released when the empty collection is destroyed.
+	pub const InftCollectionDeposit: Balance = UNIT;
+	/// Held while a token exists (its record, owner index and grants: under 2 KiB with
+	/// every grant); released when it is burned.
+	pub const InftTokenDeposit: Balance = UNIT / 10;
+	pub const InftMaxNameLen: u32 = 64;
+	pub const InftMaxDescriptionLen: u32 = 256;
+	/// Executors (compute providers) one token can be granted to at once.
+	pub const InftMaxGrants: u32 = 16;
+}
+
+impl pallet_inft::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type CollectionDeposit = InftCollectionDeposit;
+	type TokenDeposit = InftTokenDeposit;
+	type MaxNameLen = InftMaxNameLen;
+	type MaxDescriptionLen = InftMaxDescriptionLen;
+	type MaxGrants = InftMaxGrants;
+	type DeliveryPeriod = crate::governance::InftDeliveryPeriod;
+	type WeightInfo = pallet_inft::weights::SubstrateWeight<Runtime>;
+}
+
 impl pallet_compute_market::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;

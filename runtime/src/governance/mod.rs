@@ -90,6 +90,16 @@ pub mod dynamic_params {
 		#[codec(index = 3)]
 		pub static DisputeSlash: Perbill = Perbill::from_percent(10);
 	}
+
+	/// Intelligent NFTs: the escrowed sale's timing.
+	#[dynamic_pallet_params]
+	#[codec(index = 3)]
+	pub mod inft {
+		/// Blocks a seller has to deliver a bought token before the buyer can be
+		/// refunded: an hour. Read through [`super::Bounded`] ([`super::INFT_DELIVERY`]).
+		#[codec(index = 0)]
+		pub static DeliveryPeriod: BlockNumber = HOURS;
+	}
 }
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -118,7 +128,9 @@ impl EnsureOriginWithArg<RuntimeOrigin, RuntimeParametersKey> for ParameterOrigi
 			RuntimeParametersKey::Governance(_) => {
 				<EnsureRoot<crate::AccountId> as EnsureOrigin<_>>::try_origin(origin).map(|_| ())
 			}
-			RuntimeParametersKey::Da(_) | RuntimeParametersKey::Compute(_) => {
+			RuntimeParametersKey::Da(_)
+			| RuntimeParametersKey::Compute(_)
+			| RuntimeParametersKey::Inft(_) => {
 				origins::RootOr::<origins::ProtocolParameters>::try_origin(origin).map(|_| ())
 			}
 		}
@@ -152,6 +164,13 @@ pub const DA_ATTESTATION_WINDOW: (BlockNumber, BlockNumber) = (10, 300);
 pub const DA_CHALLENGE_PERIOD: (BlockNumber, BlockNumber) = (2, HOURS);
 /// Bounds of the time to answer a DA sampling challenge: 10 s to 10 minutes.
 pub const DA_CHALLENGE_WINDOW: (BlockNumber, BlockNumber) = (5, 300);
+
+/// Bounds of the iNFT delivery period: a few blocks (test chains) to a week.
+pub const INFT_DELIVERY: (BlockNumber, BlockNumber) = (3, 7 * DAYS);
+
+/// The iNFT pallet's delivery period as it reads it: the governed value within bounds.
+pub type InftDeliveryPeriod =
+	Bounded<dynamic_params::inft::DeliveryPeriod, { INFT_DELIVERY.0 }, { INFT_DELIVERY.1 }>;
 
 /// The DA pallet's periods as it reads them: the governed values within their bounds.
 pub mod da_periods {
