@@ -7,4 +7,6 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_compute_market, crate::ComputeMarket]
 	[pallet_da_commitments, crate::DaCommitments]
 	[pallet_inft, crate::Inft]
+	// The yardstick the pallets' weights are compared with in docs/performance.md.
+	[pallet_balances, crate::Balances]
 );

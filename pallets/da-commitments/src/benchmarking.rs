@@ -2,6 +2,7 @@
 //! carry real sr25519 signatures made with the keystore host functions.
 
 use super::*;
+use alloc::vec::Vec;
 use crate::Pallet as DaCommitments;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
