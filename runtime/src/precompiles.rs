@@ -6,6 +6,9 @@
 //! type here implementing [`Precompile`], and a place in
 //! `pallet_revive::Config::Precompiles` ([`crate::configs::evm`]).
 //!
+//! [`InftPrecompile`] (`IZeroGInft.sol`, at [`INFT_ADDRESS`]) serves the iNFT pallet's
+//! tokens as ERC-721 views and events with ERC-7857's calls (see [`inft`]).
+//!
 //! [`ZeroGPrecompile`] (`IZeroGChain.sol`, at [`ZEROG_CHAIN_ADDRESS`]) reads chain
 //! state: native balances, the block number, and the storage market's price, log and
 //! quotes. It only reads, so it works in `eth_call` and inside transactions alike.
@@ -25,6 +28,9 @@ use polkadot_sdk::{
 };
 
 use crate::Runtime;
+
+mod inft;
+pub use inft::{IZeroGInft, InftPrecompile, INFT_ADDRESS, PLAIN_TRANSFER_REFUSED};
 
 alloy::sol!("precompiles/IZeroGChain.sol");
 

@@ -287,10 +287,19 @@ mod evm {
 
 	/// Calls the IZeroGChain precompile as //Alice would from a contract or `revive.call`.
 	fn call_precompile(input: Vec<u8>) -> Result<(bool, Vec<u8>), String> {
-		let origin = RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id());
+		call_precompile_at(ZEROG_CHAIN_ADDRESS, Sr25519Keyring::Alice, input)
+	}
+
+	/// Calls the precompile at `address` as `who` would through `revive.call`.
+	fn call_precompile_at(
+		address: [u8; 20],
+		who: Sr25519Keyring,
+		input: Vec<u8>,
+	) -> Result<(bool, Vec<u8>), String> {
+		let origin = RuntimeOrigin::signed(who.to_account_id());
 		let result = Revive::bare_call(
 			origin,
-			H160(ZEROG_CHAIN_ADDRESS),
+			H160(address),
 			U256::zero(),
 			TransactionLimits::WeightAndDeposit {
 				weight_limit: Weight::from_parts(10_000_000_000, 1_000_000),
@@ -408,6 +417,181 @@ mod evm {
 			}
 		});
 	}
+
+	mod inft {
+		use super::*;
+		use crate::precompiles::{IZeroGInft, INFT_ADDRESS, PLAIN_TRANSFER_REFUSED};
+		use codec::Encode;
+		use polkadot_sdk::pallet_revive::precompiles::alloy::primitives::{
+			Address, Bytes, FixedBytes, U256 as AU256,
+		};
+		use zerog_inft_primitives::{prove::SecretKey, Purpose, TransferContext};
+
+		type Inft = pallet_inft::Pallet<Runtime>;
+
+		fn secret(who: Sr25519Keyring) -> SecretKey {
+			SecretKey::derive(who.to_seed().as_bytes()).unwrap()
+		}
+
+		fn register(who: Sr25519Keyring) {
+			let key = secret(who);
+			let proof = key.prove_possession(&who.to_account_id().encode());
+			Inft::register_key(RuntimeOrigin::signed(who.to_account_id()), key.public(), proof)
+				.unwrap();
+		}
+
+		/// Collection 0 by Alice with token 0 for her.
+		fn minted() {
+			register(Sr25519Keyring::Alice);
+			let alice = RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id());
+			Inft::create_collection(alice.clone(), Default::default()).unwrap();
+			let (_, sealed) = zerog_inft_primitives::prove::new_sealed_key(
+				&secret(Sr25519Keyring::Alice).public(),
+			)
+			.unwrap();
+			let data = pallet_inft::IntelligentData {
+				description: b"agent".to_vec().try_into().unwrap(),
+				file: [7; 32],
+				size: 1,
+			};
+			Inft::mint(alice, 0, Sr25519Keyring::Alice.to_account_id(), data, sealed).unwrap();
+		}
+
+		fn mapped(who: Sr25519Keyring) -> Address {
+			Address::from(
+				<Runtime as pallet_revive::Config>::AddressMapper::to_address(&who.to_account_id())
+					.0,
+			)
+		}
+
+		#[test]
+		fn selectors_are_erc721s() {
+			use IZeroGInft as I;
+			let erc721 = [
+				(I::balanceOfCall::SELECTOR, [0x70, 0xa0, 0x82, 0x31]),
+				(I::ownerOfCall::SELECTOR, [0x63, 0x52, 0x21, 0x1e]),
+				(I::safeTransferFrom_0Call::SELECTOR, [0x42, 0x84, 0x2e, 0x0e]),
+				(I::safeTransferFrom_1Call::SELECTOR, [0xb8, 0x8d, 0x4f, 0xde]),
+				(I::transferFromCall::SELECTOR, [0x23, 0xb8, 0x72, 0xdd]),
+				(I::approveCall::SELECTOR, [0x09, 0x5e, 0xa7, 0xb3]),
+				(I::setApprovalForAllCall::SELECTOR, [0xa2, 0x2c, 0xb4, 0x65]),
+				(I::getApprovedCall::SELECTOR, [0x08, 0x18, 0x12, 0xfc]),
+				(I::isApprovedForAllCall::SELECTOR, [0xe9, 0x85, 0xe9, 0xc5]),
+			];
+			let mut interface = [0u8; 4];
+			for (ours, standard) in erc721 {
+				assert_eq!(ours, standard);
+				for i in 0..4 {
+					interface[i] ^= ours[i];
+				}
+			}
+			// ERC-721's interface id is the XOR of its nine selectors.
+			assert_eq!(interface, [0x80, 0xac, 0x58, 0xcd]);
+			assert_eq!(I::supportsInterfaceCall::SELECTOR, [0x01, 0xff, 0xc9, 0xa7]);
+			assert_eq!(I::nameCall::SELECTOR, [0x06, 0xfd, 0xde, 0x03]);
+			assert_eq!(I::symbolCall::SELECTOR, [0x95, 0xd8, 0x9b, 0x41]);
+			let sol = include_str!("../precompiles/IZeroGInft.sol");
+			assert!(sol.contains("0x000000000000000000000000000000000a010000"));
+			assert_eq!(INFT_ADDRESS[16..18], [0x0a, 0x01]);
+		}
+
+		#[test]
+		fn ethereum_tools_see_the_token_and_plain_transfers_revert() {
+			ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+				minted();
+				let call =
+					|who, input: Vec<u8>| call_precompile_at(INFT_ADDRESS, who, input).unwrap();
+				let id = AU256::ZERO;
+				let (reverted, out) =
+					call(Sr25519Keyring::Bob, IZeroGInft::ownerOfCall { tokenId: id }.abi_encode());
+				assert!(!reverted);
+				let owner = IZeroGInft::ownerOfCall::abi_decode_returns(&out).unwrap();
+				assert_eq!(owner, mapped(Sr25519Keyring::Alice));
+				let (_, out) =
+					call(Sr25519Keyring::Bob, IZeroGInft::balanceOfCall { owner }.abi_encode());
+				assert_eq!(
+					IZeroGInft::balanceOfCall::abi_decode_returns(&out).unwrap(),
+					AU256::from(1)
+				);
+				let (_, out) = call(
+					Sr25519Keyring::Bob,
+					IZeroGInft::intelligentDatasOfCall { tokenId: id }.abi_encode(),
+				);
+				let datas = IZeroGInft::intelligentDatasOfCall::abi_decode_returns(&out).unwrap();
+				assert_eq!(datas[0].dataHash, FixedBytes([7; 32]));
+				assert_eq!(datas[0].dataDescription, "agent");
+				// An unknown token reverts, like ERC-721's.
+				let (reverted, _) = call(
+					Sr25519Keyring::Bob,
+					IZeroGInft::ownerOfCall { tokenId: AU256::from(5) }.abi_encode(),
+				);
+				assert!(reverted);
+
+				// The owner's plain transfer reverts and moves nothing.
+				let bob = mapped(Sr25519Keyring::Bob);
+				let plain = IZeroGInft::transferFromCall { from: owner, to: bob, tokenId: id };
+				let (reverted, out) = call(Sr25519Keyring::Alice, plain.abi_encode());
+				assert!(reverted);
+				assert!(out.windows(14).any(|w| w == &PLAIN_TRANSFER_REFUSED.as_bytes()[..14]));
+				assert_eq!(
+					pallet_inft::Tokens::<Runtime>::get(0, 0).unwrap().owner,
+					Sr25519Keyring::Alice.to_account_id()
+				);
+
+				// iTransferFrom with the re-encryption proof moves it, and says so in
+				// ERC-721's Transfer and ERC-7857's PublishedSealedKey.
+				register(Sr25519Keyring::Bob);
+				let info = pallet_inft::Tokens::<Runtime>::get(0, 0).unwrap();
+				let genesis = Inft::genesis_hash();
+				let (sender, receiver) = (
+					Sr25519Keyring::Alice.to_account_id().encode(),
+					Sr25519Keyring::Bob.to_account_id().encode(),
+				);
+				let ctx = TransferContext {
+					genesis: genesis.as_ref(),
+					collection: 0,
+					token: 0,
+					nonce: info.nonce,
+					purpose: Purpose::Transfer,
+					sender: &sender,
+					receiver: &receiver,
+				};
+				let (sealed, proof) = secret(Sr25519Keyring::Alice)
+					.reseal(&ctx, &info.sealed, &secret(Sr25519Keyring::Bob).public())
+					.unwrap();
+				let transfer = |from| IZeroGInft::iTransferFromCall {
+					from,
+					to: bob,
+					tokenId: id,
+					sealedKey: Bytes::from(sealed.encode()),
+					proof: Bytes::from(proof.encode()),
+				};
+				// Not as someone else.
+				let (reverted, _) = call(Sr25519Keyring::Alice, transfer(bob).abi_encode());
+				assert!(reverted);
+				let (reverted, out) = call(Sr25519Keyring::Alice, transfer(owner).abi_encode());
+				assert!(!reverted, "{}", String::from_utf8_lossy(&out));
+				assert_eq!(
+					pallet_inft::Tokens::<Runtime>::get(0, 0).unwrap().owner,
+					Sr25519Keyring::Bob.to_account_id()
+				);
+				// The same proof again: the nonce moved on, the pallet's error comes back.
+				let (reverted, out) = call(
+					Sr25519Keyring::Bob,
+					IZeroGInft::iTransferFromCall {
+						from: bob,
+						to: bob,
+						tokenId: id,
+						sealedKey: Bytes::from(sealed.encode()),
+						proof: Bytes::from(proof.encode()),
+					}
+					.abi_encode(),
+				);
+				assert!(reverted);
+				assert!(out.windows(8).any(|w| w == b"BadProof"));
+			});
+		}
+	}
 }
 
 proptest::proptest! {
@@ -437,4 +621,5 @@ proptest::proptest! {
 			});
 		}
 	}
+
 }

@@ -7,7 +7,8 @@
 // which then decrypts it; after Bob updates the data, neither Dave, Charlie nor Alice
 // can read the new version. A forged transfer is refused with a typed error and moves
 // nothing; an escrowed sale refunds the buyer after its deadline, and a delivered one
-// pays the seller and hands the buyer a key that opens the data.
+// pays the seller and hands the buyer a key that opens the data. ethers sees the token
+// through the IZeroGInft precompile, and ERC-721's plain transferFrom reverts.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +19,10 @@ import { join } from 'node:path';
 
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 
+import { Contract, JsonRpcProvider, Wallet, getAddress, keccak256 } from 'ethers';
+import { decodeAddress } from '@polkadot/util-crypto';
+
+import { DEV_KEYS, compile } from './lib/evm.mjs';
 import { startNode } from './lib/node.mjs';
 import { storageNode, zg } from './lib/storage.mjs';
 import { ok, submitInBlock, until } from './lib/util.mjs';
@@ -184,5 +189,37 @@ describe('inft: an encrypted 8 MiB model moves with its token', () => {
     assert.equal((await token()).owner.toString(), addr('Charlie'));
     ok(await inft(['fetch', id, '-o', fetched('charlie-bought')], '//Charlie'));
     assert.equal(sha(fetched('charlie-bought')), sha(model()));
+  });
+
+  test('ethers sees the token through IZeroGInft; a plain transferFrom reverts', async () => {
+    const INFT = '0x000000000000000000000000000000000a010000';
+    const { abi } = compile(['IZeroGInft.sol']).IZeroGInft;
+    const provider = new JsonRpcProvider(chain.ethUrl, undefined, { pollingInterval: 250 });
+    const nft = new Contract(INFT, abi, provider);
+    const [c, t] = id.split('/').map(BigInt);
+    const tokenId = (c << 64n) | t;
+    assert.equal(await nft.name(), 'ZeroG Intelligent NFTs');
+    assert.equal(await nft.supportsInterface('0x80ac58cd'), true, 'ERC-721');
+    // Charlie's account, at the address pallet-revive maps it to.
+    const charlie = getAddress('0x' + keccak256(decodeAddress(addr('Charlie'))).slice(26));
+    assert.equal(await nft.ownerOf(tokenId), charlie);
+    assert.equal(await nft.balanceOf(charlie), 1n);
+    const [data] = await nft.intelligentDatasOf(tokenId);
+    assert.equal(data.dataHash, (await token()).data.file.toHex());
+    const [sealed, nonce] = await nft.sealedKeyOf(tokenId);
+    assert.equal(sealed.length, 2 + 128);
+    assert.equal(nonce, BigInt((await token()).nonce.toNumber()));
+    await assert.rejects(nft.ownerOf(tokenId + 99n), /ERC721NonexistentToken/);
+    // An Ethereum wallet's plain transfer (and approval) reverts with the reason.
+    const alith = new Wallet(DEV_KEYS[0], provider);
+    await assert.rejects(nft.connect(alith).transferFrom(charlie, alith.address, tokenId), /private token: use iTransferFrom/);
+    await assert.rejects(nft.connect(alith).approve(alith.address, tokenId), /private token/);
+    // iTransferFrom of a token the caller does not own reverts with the pallet's error.
+    await assert.rejects(
+      nft.connect(alith).iTransferFrom(alith.address, charlie, tokenId, '0x' + '11'.repeat(64), '0x' + '22'.repeat(160)),
+      /InvalidPoint|NotOwner/,
+    );
+    assert.equal(await nft.ownerOf(tokenId), charlie);
+    provider.destroy();
   });
 });

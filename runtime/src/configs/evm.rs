@@ -27,8 +27,9 @@ use polkadot_sdk::{
 };
 
 use crate::{
-	precompiles::ZeroGPrecompile, Address, Aura, Balance, Balances, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, Signature, Timestamp, TxExtension, MICRO_UNIT,
+	precompiles::{InftPrecompile, ZeroGPrecompile},
+	Address, Aura, Balance, Balances, Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason,
+	RuntimeOrigin, Signature, Timestamp, TxExtension, MICRO_UNIT,
 };
 
 /// The chain id Ethereum transactions must be signed for (EIP-155), and that
@@ -71,7 +72,7 @@ impl pallet_revive::Config for Runtime {
 	type RuntimeOrigin = RuntimeOrigin;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type WeightInfo = pallet_revive::weights::SubstrateWeight<Self>;
-	type Precompiles = (ZeroGPrecompile,);
+	type Precompiles = (ZeroGPrecompile, InftPrecompile);
 	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Aura>;
 	type DepositPerByte = DepositPerByte;
 	type DepositPerItem = DepositPerItem;
