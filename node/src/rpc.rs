@@ -10,6 +10,7 @@ use std::sync::Arc;
 use jsonrpsee::RpcModule;
 use pallet_compute_market_rpc::{ComputeMarket, ComputeMarketApiServer};
 use pallet_da_commitments_rpc::{DaApiServer, DaCommitments};
+use pallet_inft_rpc::{Inft, InftApiServer};
 use pallet_storage_market_rpc::{StorageMarket, StorageMarketApiServer};
 use polkadot_sdk::{
 	pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer},
@@ -50,6 +51,12 @@ pub fn create_full(
 		BlockNumber,
 	>::new(client.clone())))?;
 	module.merge(DaApiServer::<Hash, AccountId>::into_rpc(DaCommitments::<
+		_,
+		Block,
+		Balance,
+		BlockNumber,
+	>::new(client.clone())))?;
+	module.merge(InftApiServer::<Hash, AccountId>::into_rpc(Inft::<
 		_,
 		Block,
 		Balance,

@@ -23,7 +23,7 @@ import { Contract, JsonRpcProvider, Wallet, getAddress, keccak256 } from 'ethers
 import { decodeAddress } from '@polkadot/util-crypto';
 
 import { DEV_KEYS, compile } from './lib/evm.mjs';
-import { startNode } from './lib/node.mjs';
+import { rpc, startNode } from './lib/node.mjs';
 import { storageNode, zg } from './lib/storage.mjs';
 import { ok, submitInBlock, until } from './lib/util.mjs';
 
@@ -113,6 +113,16 @@ describe('inft: an encrypted 8 MiB model moves with its token', () => {
     assert.ok(!existsSync(fetched('alice2')));
     const list = await json(['list', '--owner', addr('Bob')]);
     assert.deepEqual(list.tokens, [id]);
+    // The same through the pallet's typed JSON-RPC.
+    const [c, n] = id.split('/').map(Number);
+    const viaRpc = await rpc(chain.httpUrl, 'inft_token', [c, n]);
+    assert.equal(viaRpc.owner, addr('Bob'));
+    assert.equal(viaRpc.nonce, 1);
+    assert.equal(viaRpc.file, t.data.file.toHex());
+    assert.equal(viaRpc.sealed, t.sealed.toHex());
+    assert.deepEqual(await rpc(chain.httpUrl, 'inft_tokensOf', [addr('Bob')]), [[c, n]]);
+    assert.equal(await rpc(chain.httpUrl, 'inft_encryptionKey', [addr('Bob')]), viaRpc.key);
+    assert.equal(await rpc(chain.httpUrl, 'inft_token', [c, n + 1000]), null);
   });
 
   test('a forged transfer is refused and moves nothing', async () => {

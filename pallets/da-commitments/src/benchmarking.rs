@@ -2,8 +2,8 @@
 //! carry real sr25519 signatures made with the keystore host functions.
 
 use super::*;
-use alloc::vec::Vec;
 use crate::Pallet as DaCommitments;
+use alloc::vec::Vec;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::{

@@ -13,7 +13,9 @@
 //! | `compute_ledger` | `user, [at]` | [`Ledger`] or `null` |
 //! | `compute_fee` | `service, inputTokens, outputTokens, [at]` | fee, or `null` if the service does not exist or it overflows |
 
-use jsonrpsee::{core::RpcResult, proc_macros::rpc};
+#[cfg(feature = "server")]
+use jsonrpsee::core::RpcResult;
+use jsonrpsee::proc_macros::rpc;
 use serde::{Deserialize, Serialize};
 use zerog_rpc_primitives::amount;
 pub use zerog_rpc_primitives::OptionalAmount;

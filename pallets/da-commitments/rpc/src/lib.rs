@@ -17,7 +17,9 @@
 //! A blob's `status` is `processing` (until `deadline`), `confirmed` (at `confirmedAt`;
 //! `finalized` once that block is final), or `insufficientSignatures`.
 
-use jsonrpsee::{core::RpcResult, proc_macros::rpc};
+#[cfg(feature = "server")]
+use jsonrpsee::core::RpcResult;
+use jsonrpsee::proc_macros::rpc;
 use serde::{Deserialize, Serialize};
 use zerog_rpc_primitives::amount;
 pub use zerog_rpc_primitives::Hex;

@@ -18,7 +18,9 @@
 //! | `storageMarket_nodes` | `[at]` | [`Node`]s |
 //! | `storageMarket_quote` | `size, lifetimeMonths, [at]` | fee, or `null` if the submission would be refused |
 
-use jsonrpsee::{core::RpcResult, proc_macros::rpc};
+#[cfg(feature = "server")]
+use jsonrpsee::core::RpcResult;
+use jsonrpsee::proc_macros::rpc;
 use serde::{Deserialize, Serialize};
 use zerog_rpc_primitives::amount;
 pub use zerog_rpc_primitives::{Hex, OptionalAmount};
