@@ -65,37 +65,52 @@ pub fn encrypted_size(plain: u64) -> u64 {
 	MAGIC.len() as u64 + plain + chunks * TAG as u64
 }
 
-/// Encrypts `input` into `output` under `key`, streaming; the plaintext size.
-pub fn encrypt_file(key: &[u8; 32], input: &Path, output: &Path) -> Result<u64, String> {
-	let cipher = ChaCha20Poly1305::new(key.into());
-	let open = |p: &Path| File::open(p).map_err(|e| format!("{}: {e}", p.display()));
-	let mut r = BufReader::with_capacity(1 << 20, open(input)?);
-	let mut w = BufWriter::with_capacity(
-		1 << 20,
-		File::create(output).map_err(|e| format!("{}: {e}", output.display()))?,
-	);
+fn open_pair(input: &Path, output: &Path) -> Result<(BufReader<File>, BufWriter<File>), String> {
+	let r = File::open(input).map_err(|e| format!("{}: {e}", input.display()))?;
+	let w = File::create(output).map_err(|e| format!("{}: {e}", output.display()))?;
+	Ok((BufReader::with_capacity(1 << 20, r), BufWriter::with_capacity(1 << 20, w)))
+}
+
+/// Reads `r` in chunks of `size` bytes and hands each to `f` with its index and whether
+/// it is the last (found by reading one chunk ahead; an empty input is one empty last
+/// chunk), through two fixed buffers; `f` may change the chunk in place.
+fn for_each_chunk(
+	r: &mut impl Read,
+	size: usize,
+	mut f: impl FnMut(&mut [u8], u64, bool) -> Result<(), String>,
+) -> Result<(), String> {
 	let io = |e: std::io::Error| e.to_string();
-	w.write_all(MAGIC).map_err(io)?;
-	let (mut cur, mut next) = (vec![0u8; CHUNK], vec![0u8; CHUNK]);
-	let mut len = read_full(&mut r, &mut cur).map_err(io)?;
-	let (mut index, mut total) = (0u64, 0u64);
-	loop {
-		// Look ahead: the chunk is the last if nothing follows it.
-		let next_len = if len == CHUNK { read_full(&mut r, &mut next).map_err(io)? } else { 0 };
+	let (mut cur, mut next) = (vec![0u8; size], vec![0u8; size]);
+	let mut len = read_full(r, &mut cur).map_err(io)?;
+	for index in 0.. {
+		let next_len = if len == size { read_full(r, &mut next).map_err(io)? } else { 0 };
 		let last = next_len == 0;
-		let tag = cipher
-			.encrypt_in_place_detached(&nonce(index, last), MAGIC, &mut cur[..len])
-			.map_err(|_| "encryption failed".to_string())?;
-		w.write_all(&cur[..len]).map_err(io)?;
-		w.write_all(&tag).map_err(io)?;
-		total += len as u64;
+		f(&mut cur[..len], index, last)?;
 		if last {
 			break;
 		}
 		std::mem::swap(&mut cur, &mut next);
 		len = next_len;
-		index += 1;
 	}
+	Ok(())
+}
+
+/// Encrypts `input` into `output` under `key`, streaming; the plaintext size.
+pub fn encrypt_file(key: &[u8; 32], input: &Path, output: &Path) -> Result<u64, String> {
+	let cipher = ChaCha20Poly1305::new(key.into());
+	let (mut r, mut w) = open_pair(input, output)?;
+	let io = |e: std::io::Error| e.to_string();
+	w.write_all(MAGIC).map_err(io)?;
+	let mut total = 0u64;
+	for_each_chunk(&mut r, CHUNK, |chunk, index, last| {
+		let tag = cipher
+			.encrypt_in_place_detached(&nonce(index, last), MAGIC, chunk)
+			.map_err(|_| "encryption failed".to_string())?;
+		w.write_all(chunk).map_err(io)?;
+		w.write_all(&tag).map_err(io)?;
+		total += chunk.len() as u64;
+		Ok(())
+	})?;
 	w.flush().map_err(io)?;
 	Ok(total)
 }
@@ -126,30 +141,19 @@ fn part_path(output: &Path) -> PathBuf {
 
 fn decrypt_to(key: &[u8; 32], input: &Path, output: &Path) -> Result<u64, String> {
 	let cipher = ChaCha20Poly1305::new(key.into());
-	let mut r = BufReader::with_capacity(
-		1 << 20,
-		File::open(input).map_err(|e| format!("{}: {e}", input.display()))?,
-	);
-	let mut w = BufWriter::with_capacity(
-		1 << 20,
-		File::create(output).map_err(|e| format!("{}: {e}", output.display()))?,
-	);
+	let (mut r, mut w) = open_pair(input, output)?;
 	let io = |e: std::io::Error| e.to_string();
 	let mut magic = [0u8; 8];
 	if read_full(&mut r, &mut magic).map_err(io)? != 8 || &magic != MAGIC {
 		return Err("not an iNFT data file (bad magic)".into());
 	}
-	let sealed = CHUNK + TAG;
-	let (mut cur, mut next) = (vec![0u8; sealed], vec![0u8; sealed]);
-	let mut len = read_full(&mut r, &mut cur).map_err(io)?;
-	let (mut index, mut total) = (0u64, 0u64);
-	loop {
-		let next_len = if len == sealed { read_full(&mut r, &mut next).map_err(io)? } else { 0 };
-		let last = next_len == 0;
+	let mut total = 0u64;
+	for_each_chunk(&mut r, CHUNK + TAG, |chunk, index, last| {
+		let len = chunk.len();
 		if len < TAG {
 			return Err(format!("chunk {index} is truncated"));
 		}
-		let (body, tag) = cur[..len].split_at_mut(len - TAG);
+		let (body, tag) = chunk.split_at_mut(len - TAG);
 		cipher
 			.decrypt_in_place_detached(&nonce(index, last), MAGIC, body, Tag::from_slice(tag))
 			.map_err(|_| {
@@ -160,13 +164,8 @@ fn decrypt_to(key: &[u8; 32], input: &Path, output: &Path) -> Result<u64, String
 			})?;
 		w.write_all(body).map_err(io)?;
 		total += body.len() as u64;
-		if last {
-			break;
-		}
-		std::mem::swap(&mut cur, &mut next);
-		len = next_len;
-		index += 1;
-	}
+		Ok(())
+	})?;
 	w.flush().map_err(io)?;
 	Ok(total)
 }

@@ -97,8 +97,7 @@ impl<T: Config> Pallet<T> {
 		sealed: SealedKey,
 		proof: ReencryptionProof,
 	) -> DispatchResult {
-		let mut info = Tokens::<T>::get(collection, token).ok_or(Error::<T>::UnknownToken)?;
-		ensure!(info.owner == who, Error::<T>::NotOwner);
+		let mut info = Self::owned(&who, collection, token)?;
 		let key =
 			Self::verify_handover(collection, token, &info, Purpose::Clone, &to, &sealed, &proof)?;
 		let copy = TokenInfo {
@@ -128,8 +127,7 @@ impl<T: Config> Pallet<T> {
 		sealed: SealedKey,
 		proof: ReencryptionProof,
 	) -> DispatchResult {
-		let mut info = Tokens::<T>::get(collection, token).ok_or(Error::<T>::UnknownToken)?;
-		ensure!(info.owner == who, Error::<T>::NotOwner);
+		let mut info = Self::owned(&who, collection, token)?;
 		let key = Self::verify_handover(
 			collection,
 			token,
@@ -160,8 +158,7 @@ impl<T: Config> Pallet<T> {
 		token: TokenId,
 		executor: T::AccountId,
 	) -> DispatchResult {
-		let info = Tokens::<T>::get(collection, token).ok_or(Error::<T>::UnknownToken)?;
-		ensure!(info.owner == who, Error::<T>::NotOwner);
+		Self::owned(&who, collection, token)?;
 		Grants::<T>::try_mutate_exists((collection, token), |grants| {
 			let list = grants.as_mut().ok_or(Error::<T>::NoGrant)?;
 			let before = list.len();

@@ -79,8 +79,7 @@ impl<T: Config> Pallet<T> {
 			frame_system::Pallet::<T>::block_number() <= purchase.deadline,
 			Error::<T>::DeadlinePassed
 		);
-		let info = Tokens::<T>::get(collection, token).ok_or(Error::<T>::UnknownToken)?;
-		ensure!(info.owner == who, Error::<T>::NotOwner);
+		let info = Self::owned(&who, collection, token)?;
 		Self::hand_over(collection, token, info, purchase.buyer.clone(), sealed, &proof)?;
 		T::Currency::transfer_on_hold(
 			&HoldReason::Escrow.into(),

@@ -136,14 +136,24 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// A token the caller owns and that is not listed for sale.
-	pub(crate) fn owned_unlisted(
+	/// A token the caller owns.
+	pub(crate) fn owned(
 		who: &T::AccountId,
 		collection: CollectionId,
 		token: TokenId,
 	) -> Result<TokenOf<T>, DispatchError> {
 		let info = Tokens::<T>::get(collection, token).ok_or(Error::<T>::UnknownToken)?;
 		ensure!(info.owner == *who, Error::<T>::NotOwner);
+		Ok(info)
+	}
+
+	/// A token the caller owns and that is not listed for sale.
+	pub(crate) fn owned_unlisted(
+		who: &T::AccountId,
+		collection: CollectionId,
+		token: TokenId,
+	) -> Result<TokenOf<T>, DispatchError> {
+		let info = Self::owned(who, collection, token)?;
 		ensure!(!Sales::<T>::contains_key((collection, token)), Error::<T>::Listed);
 		Ok(info)
 	}

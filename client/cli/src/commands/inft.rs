@@ -209,9 +209,12 @@ async fn store(
 	Ok((report.id, size, started.elapsed().as_secs_f64()))
 }
 
-fn description(s: &str) -> Result<Vec<u8>, String> {
-	if s.len() > 256 {
-		return Err(format!("the description is {} bytes; at most 256", s.len()));
+/// A description within the chain's limit (`Inft::MaxDescriptionLen`).
+async fn description(ctx: &Context, s: &str) -> Result<Vec<u8>, String> {
+	let max =
+		ctx.chain.constant(zerog::constants().inft().max_description_len()).await.map_err(err)?;
+	if s.len() > max as usize {
+		return Err(format!("the description is {} bytes; the chain takes at most {max}", s.len()));
 	}
 	Ok(s.as_bytes().to_vec())
 }
@@ -265,7 +268,7 @@ impl InftCmd {
 					None => AccountId32::from(signer.public()),
 				};
 				let owner_key = inft::receiver_key(chain, &owner).await?;
-				let description = description(&d)?;
+				let description = description(ctx, &d).await?;
 				let collection = match collection {
 					Some(c) => c,
 					None => {
@@ -382,7 +385,7 @@ impl InftCmd {
 				inft::ensure_key(chain, &signer).await?;
 				let own_key = inft::secret_of(&signer)?.public();
 				let description = match d {
-					Some(d) => description(&d)?,
+					Some(d) => description(ctx, &d).await?,
 					None => token.info.data.description.clone(),
 				};
 				let (m, sealed) = new_sealed_key(&own_key).map_err(|e| format!("{e:?}"))?;
@@ -576,8 +579,10 @@ async fn create_collection(
 	signer: &polkadot_sdk::sp_core::sr25519::Pair,
 	name: &str,
 ) -> Result<u64, String> {
+	// Longer names are cut to the chain's limit (`Inft::MaxNameLen`).
+	let max = ctx.chain.constant(zerog::constants().inft().max_name_len()).await.map_err(err)?;
 	let mut name = name.as_bytes().to_vec();
-	name.truncate(64);
+	name.truncate(max as usize);
 	let inc = inft::submit(&ctx.chain, signer, zerog::tx().inft().create_collection(bounded(name)))
 		.await?;
 	let created = inc.expect::<zerog::inft::events::CollectionCreated>().map_err(err)?;
