@@ -1,6 +1,6 @@
 //! # zerog-node
 //!
-//! The ZeroG validator node: Aura block production on 2 s slots, GRANDPA finality,
+//! The ZeroG validator node: BABE block production on 2 s slots, GRANDPA finality,
 //! RocksDB storage, libp2p networking, Polkadot.js-compatible JSON-RPC (port 9944), an
 //! Ethereum JSON-RPC for MetaMask, ethers and Hardhat (port 8545, [`eth`]) and
 //! Prometheus metrics (port 9615). It embeds the genesis runtime and runs whatever

@@ -9,13 +9,12 @@ use polkadot_sdk::{
 		genesis_builder_helper::{build_state, get_preset},
 		weights::Weight,
 	},
-	frame_system_rpc_runtime_api, pallet_aura,
+	frame_system_rpc_runtime_api,
 	pallet_grandpa::AuthorityId as GrandpaId,
-	pallet_revive, pallet_transaction_payment, pallet_transaction_payment_rpc_runtime_api,
+	pallet_revive, pallet_staking_runtime_api, pallet_transaction_payment,
+	pallet_transaction_payment_rpc_runtime_api,
 	sp_api::{self, impl_runtime_apis},
-	sp_block_builder,
-	sp_consensus_aura::{self, sr25519::AuthorityId as AuraId},
-	sp_consensus_grandpa,
+	sp_block_builder, sp_consensus_babe, sp_consensus_grandpa,
 	sp_core::{crypto::KeyTypeId, OpaqueMetadata},
 	sp_genesis_builder, sp_inherents, sp_offchain,
 	sp_runtime::{
@@ -23,7 +22,7 @@ use polkadot_sdk::{
 		transaction_validity::{TransactionSource, TransactionValidity},
 		ApplyExtrinsicResult, ExtrinsicInclusionMode,
 	},
-	sp_session, sp_transaction_pool,
+	sp_session, sp_staking, sp_transaction_pool,
 	sp_version::RuntimeVersion,
 };
 
@@ -35,9 +34,9 @@ use pallet_inft::{CollectionId, CollectionInfo, EncryptionKey, TokenId, TokenVie
 use pallet_storage_market::{EntrySeq, FileId, FlowEntry, NodeInfo};
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, ComputeMarket, DaCommitments, Executive, Grandpa,
-	Inft, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
-	StorageMarket, System, TransactionPayment, VERSION,
+	configs::staking as consensus, AccountId, Babe, Balance, Block, BlockNumber, ComputeMarket,
+	DaCommitments, Executive, Grandpa, Inft, InherentDataExt, Nonce, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, SessionKeys, Staking, StorageMarket, System, TransactionPayment, VERSION,
 };
 
 pallet_revive::impl_runtime_apis_plus_revive_traits! {
@@ -141,13 +140,50 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		}
 	}
 
-	impl sp_consensus_aura::AuraApi<Block, AuraId> for Runtime {
-		fn slot_duration() -> sp_consensus_aura::SlotDuration {
-			sp_consensus_aura::SlotDuration::from_millis(Aura::slot_duration())
+	impl sp_consensus_babe::BabeApi<Block> for Runtime {
+		fn configuration() -> sp_consensus_babe::BabeConfiguration {
+			consensus::babe_configuration()
 		}
 
-		fn authorities() -> Vec<AuraId> {
-			pallet_aura::Authorities::<Runtime>::get().into_inner()
+		fn current_epoch_start() -> sp_consensus_babe::Slot {
+			Babe::current_epoch_start()
+		}
+
+		fn current_epoch() -> sp_consensus_babe::Epoch {
+			Babe::current_epoch()
+		}
+
+		fn next_epoch() -> sp_consensus_babe::Epoch {
+			Babe::next_epoch()
+		}
+
+		fn generate_key_ownership_proof(
+			_slot: sp_consensus_babe::Slot,
+			authority_id: sp_consensus_babe::AuthorityId,
+		) -> Option<sp_consensus_babe::OpaqueKeyOwnershipProof> {
+			consensus::key_ownership_proof((sp_consensus_babe::KEY_TYPE, authority_id))
+				.map(sp_consensus_babe::OpaqueKeyOwnershipProof::new)
+		}
+
+		fn submit_report_equivocation_unsigned_extrinsic(
+			equivocation_proof: sp_consensus_babe::EquivocationProof<<Block as BlockT>::Header>,
+			key_owner_proof: sp_consensus_babe::OpaqueKeyOwnershipProof,
+		) -> Option<()> {
+			Babe::submit_unsigned_equivocation_report(equivocation_proof, key_owner_proof.decode()?)
+		}
+	}
+
+	impl pallet_staking_runtime_api::StakingApi<Block, Balance, AccountId> for Runtime {
+		fn nominations_quota(balance: Balance) -> u32 {
+			Staking::api_nominations_quota(balance)
+		}
+
+		fn eras_stakers_page_count(era: sp_staking::EraIndex, account: AccountId) -> sp_staking::Page {
+			Staking::api_eras_stakers_page_count(era, account)
+		}
+
+		fn pending_rewards(era: sp_staking::EraIndex, account: AccountId) -> bool {
+			Staking::api_pending_rewards(era, account)
 		}
 	}
 
@@ -174,22 +210,21 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		}
 
 		fn submit_report_equivocation_unsigned_extrinsic(
-			_equivocation_proof: sp_consensus_grandpa::EquivocationProof<
+			equivocation_proof: sp_consensus_grandpa::EquivocationProof<
 				<Block as BlockT>::Hash,
 				NumberFor<Block>,
 			>,
-			_key_owner_proof: sp_consensus_grandpa::OpaqueKeyOwnershipProof,
+			key_owner_proof: sp_consensus_grandpa::OpaqueKeyOwnershipProof,
 		) -> Option<()> {
-			// Equivocation reports need key-ownership proofs (pallet-session's historical
-			// module), which arrive with staking and slashing.
-			None
+			Grandpa::submit_unsigned_equivocation_report(equivocation_proof, key_owner_proof.decode()?)
 		}
 
 		fn generate_key_ownership_proof(
 			_set_id: sp_consensus_grandpa::SetId,
-			_authority_id: GrandpaId,
+			authority_id: GrandpaId,
 		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
-			None
+			consensus::key_ownership_proof((sp_consensus_grandpa::KEY_TYPE, authority_id))
+				.map(sp_consensus_grandpa::OpaqueKeyOwnershipProof::new)
 		}
 	}
 

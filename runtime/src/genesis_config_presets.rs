@@ -1,12 +1,16 @@
 //! Genesis presets. The node's chain specs are built from these, and
 //! `zerog-node build-spec --chain local` prints them.
 //!
-//! | preset | validators | sudo | governance day |
-//! |---|---|---|---|
-//! | `development` (`--dev`) | Alice | Alice | [`TEST_GOVERNANCE_DAY`] blocks |
-//! | `local_testnet` (`--chain local`) | Alice..Dave | none | [`TEST_GOVERNANCE_DAY`] blocks |
-//! | `solo_testnet` (`--chain solo`) | Alice | none | [`TEST_GOVERNANCE_DAY`] blocks |
-//! | `staging` (`--chain staging`) | Alice..Dave | none | a real day |
+//! | preset | validators | sudo | governance day | staking timing |
+//! |---|---|---|---|---|
+//! | `development` (`--dev`) | Alice | Alice | [`TEST_GOVERNANCE_DAY`] blocks | test |
+//! | `local_testnet` (`--chain local`) | Alice..Dave | none | [`TEST_GOVERNANCE_DAY`] blocks | test |
+//! | `solo_testnet` (`--chain solo`) | Alice | none | [`TEST_GOVERNANCE_DAY`] blocks | test |
+//! | `staging` (`--chain staging`) | Alice..Dave | none | a real day | production |
+//!
+//! Staking timing ([`StakingTiming`]): test chains run 10-block sessions, 3-session
+//! eras and a 2-era bonding duration; production hour-long sessions, 6-hour eras and 28
+//! eras (7 days). Every genesis validator bonds [`VALIDATOR_BOND`] from its endowment.
 //!
 //! Without sudo, only a referendum changes the runtime or a parameter. The technical
 //! committee (Alice, Bob, Charlie) can whitelist calls for the fast track. Test chains
@@ -17,17 +21,22 @@
 //! fresh dev chain.
 
 use crate::{
-	AccountId, BalancesConfig, GovernanceConfig, ReviveConfig, Runtime, RuntimeGenesisConfig,
-	SessionConfig, SessionKeys, StorageMarketConfig, SudoConfig, TechnicalCommitteeConfig,
-	TransactionPaymentConfig, UNIT,
+	configs::staking::{MAX_CANDIDATES, MAX_NOMINATORS, MIN_NOMINATOR_BOND, MIN_VALIDATOR_BOND},
+	AccountId, BabeConfig, BalancesConfig, GovernanceConfig, ReviveConfig, Runtime,
+	RuntimeGenesisConfig, SessionConfig, SessionKeys, StakingConfig, StorageMarketConfig,
+	SudoConfig, TechnicalCommitteeConfig, TransactionPaymentConfig, ZgStakingConfig,
+	BABE_GENESIS_EPOCH_CONFIG, UNIT,
 };
 use alloc::{vec, vec::Vec};
+use pallet_zerog_staking::StakingTiming;
 use polkadot_sdk::{
 	frame_support::build_struct_json_patch,
-	sp_consensus_aura::sr25519::AuthorityId as AuraId,
+	pallet_staking::StakerStatus,
+	sp_consensus_babe::AuthorityId as BabeId,
 	sp_consensus_grandpa::AuthorityId as GrandpaId,
 	sp_genesis_builder::{self, PresetId},
 	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
+	sp_runtime::Perbill,
 };
 use polkadot_sdk::{
 	pallet_revive::{AddressMapper, H160},
@@ -37,6 +46,9 @@ use serde_json::Value;
 
 /// What each endowed development account holds at genesis: one million ZG.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
+
+/// What each genesis validator bonds from its endowment: 100,000 ZG.
+pub const VALIDATOR_BOND: crate::Balance = 100_000 * UNIT;
 
 /// Storage price at genesis, per 256-byte sector per month: 2.5e10 wei, so a GiB
 /// (4,194,304 sectors) costs about 0.105 ZG a month. Governance changes it with
@@ -92,6 +104,8 @@ pub struct GenesisGovernance {
 	pub day: Option<u32>,
 	/// The technical committee, which whitelists calls for the fast track.
 	pub committee: Vec<AccountId>,
+	/// Epochs, sessions, eras and bonding.
+	pub timing: StakingTiming,
 }
 
 impl GenesisGovernance {
@@ -104,22 +118,23 @@ impl GenesisGovernance {
 				.iter()
 				.map(|k| k.to_account_id())
 				.collect(),
+			timing: StakingTiming::TEST,
 		}
 	}
 }
 
-/// One validator at genesis: its account and its session keys.
+/// One validator at genesis: its (stash) account and its session keys.
 pub struct GenesisValidator {
 	pub account: AccountId,
-	pub aura: AuraId,
+	pub babe: BabeId,
 	pub grandpa: GrandpaId,
 }
 
 impl GenesisValidator {
 	/// The well-known development validator of a keyring name (Alice, Bob, ...): sr25519
-	/// for the account and Aura, ed25519 for GRANDPA, all from the same dev seed.
+	/// for the account and BABE, ed25519 for GRANDPA, all from the same dev seed.
 	pub fn dev(sr: Sr25519Keyring, ed: Ed25519Keyring) -> Self {
-		Self { account: sr.to_account_id(), aura: sr.public().into(), grandpa: ed.public().into() }
+		Self { account: sr.to_account_id(), babe: sr.public().into(), grandpa: ed.public().into() }
 	}
 }
 
@@ -141,11 +156,37 @@ pub fn testnet_genesis(
 		},
 		// Substrate accounts must be mapped to an H160 before they use contracts.
 		revive: ReviveConfig { mapped_accounts: endowed_accounts.clone() },
+		babe: BabeConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG, ..Default::default() },
+		zg_staking: ZgStakingConfig {
+			epoch_duration: governance.timing.epoch_duration,
+			sessions_per_era: governance.timing.sessions_per_era,
+			bonding_duration: governance.timing.bonding_duration,
+			slash_defer_duration: governance.timing.slash_defer_duration,
+			..Default::default()
+		},
+		staking: StakingConfig {
+			// Seats for every candidate up to the set's bound: whoever bonds, validates
+			// and sets keys is elected at the next era (the staking admin may lower it).
+			validator_count: crate::configs::staking::MaxValidatorSet::get(),
+			minimum_validator_count: 1,
+			slash_reward_fraction: Perbill::from_percent(10),
+			stakers: validators
+				.iter()
+				.map(|v| {
+					(v.account.clone(), v.account.clone(), VALIDATOR_BOND, StakerStatus::Validator)
+				})
+				.collect::<Vec<_>>(),
+			min_validator_bond: MIN_VALIDATOR_BOND,
+			min_nominator_bond: MIN_NOMINATOR_BOND,
+			max_validator_count: Some(MAX_CANDIDATES),
+			max_nominator_count: Some(MAX_NOMINATORS),
+			..Default::default()
+		},
 		session: SessionConfig {
 			keys: validators
 				.into_iter()
 				.map(|v| {
-					(v.account.clone(), v.account, SessionKeys { aura: v.aura, grandpa: v.grandpa })
+					(v.account.clone(), v.account, SessionKeys { babe: v.babe, grandpa: v.grandpa })
 				})
 				.collect::<Vec<_>>(),
 		},
@@ -212,7 +253,11 @@ pub fn staging_genesis() -> Value {
 	testnet_genesis(
 		four_validators(),
 		dev_accounts(),
-		GenesisGovernance { day: None, ..GenesisGovernance::test(None) },
+		GenesisGovernance {
+			day: None,
+			timing: StakingTiming::PRODUCTION,
+			..GenesisGovernance::test(None)
+		},
 	)
 }
 

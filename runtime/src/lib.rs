@@ -11,8 +11,9 @@
 //!   `staging` genesis presets;
 //! - [`governance`]: OpenGov's tracks and origins, and the protocol parameters.
 //!
-//! Block production is Aura (2 s slots), finality GRANDPA; both take their authority
-//! sets from `pallet-session`. The native token `ZG` has 18 decimals, like an EVM
+//! Block production is BABE (2 s slots, VRF slot assignment, on-chain epoch
+//! randomness), finality GRANDPA; both take their authority sets from `pallet-session`,
+//! whose validators `pallet-staking` elects each era ([`configs::staking`]). The native token `ZG` has 18 decimals, like an EVM
 //! chain's, so one unit on the Substrate side is one wei on the Ethereum side.
 //!
 //! EVM compatibility comes from `pallet-revive` with plain EVM bytecode allowed: an
@@ -81,10 +82,10 @@ pub mod opaque {
 }
 
 impl_opaque_keys! {
-	/// The keys a validator registers with `session.set_keys`: Aura for block
+	/// The keys a validator registers with `session.set_keys`: BABE for block
 	/// production, GRANDPA for finality.
 	pub struct SessionKeys {
-		pub aura: Aura,
+		pub babe: Babe,
 		pub grandpa: Grandpa,
 	}
 }
@@ -114,10 +115,19 @@ zerog_runtime_version!(100);
 #[cfg(feature = "next-spec-version")]
 zerog_runtime_version!(101);
 
-/// Block time: Aura's slot duration. 2 s, with GRANDPA finalizing behind it.
+/// Block time: BABE's slot duration. 2 s, with GRANDPA finalizing behind it.
 pub const MILLI_SECS_PER_BLOCK: u64 = 2000;
 /// The slot duration; it cannot change once a chain has started.
 pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
+
+/// BABE's epoch configuration at genesis: a slot has a primary (VRF-won) author with
+/// probability 1/4 per authority weight, and every slot without one gets a secondary
+/// author chosen by VRF too, so each 2 s slot has a block.
+pub const BABE_GENESIS_EPOCH_CONFIG: polkadot_sdk::sp_consensus_babe::BabeEpochConfiguration =
+	polkadot_sdk::sp_consensus_babe::BabeEpochConfiguration {
+		c: (1, 4),
+		allowed_slots: polkadot_sdk::sp_consensus_babe::AllowedSlots::PrimaryAndSecondaryVRFSlots,
+	};
 
 /// Time measured in blocks.
 pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
@@ -238,11 +248,21 @@ mod runtime {
 	)]
 	pub struct Runtime;
 
+	// The order of declaration is the order of genesis and of each block's hooks: BABE
+	// reads the slot before anything else; the chain's timing and staking's genesis
+	// stakers exist before the session's genesis asks staking for the first set;
+	// session comes before GRANDPA so that it sets the authorities.
 	#[runtime::pallet_index(0)]
 	pub type System = polkadot_sdk::frame_system;
 
+	#[runtime::pallet_index(5)]
+	pub type Babe = polkadot_sdk::pallet_babe;
+
 	#[runtime::pallet_index(1)]
 	pub type Timestamp = polkadot_sdk::pallet_timestamp;
+
+	#[runtime::pallet_index(30)]
+	pub type Authorship = polkadot_sdk::pallet_authorship;
 
 	#[runtime::pallet_index(2)]
 	pub type Balances = polkadot_sdk::pallet_balances;
@@ -250,13 +270,20 @@ mod runtime {
 	#[runtime::pallet_index(3)]
 	pub type TransactionPayment = polkadot_sdk::pallet_transaction_payment;
 
-	// Session comes before Aura and Grandpa so that it sets their authorities at genesis
-	// and on every session change.
+	#[runtime::pallet_index(31)]
+	pub type ZgStaking = pallet_zerog_staking;
+
+	#[runtime::pallet_index(32)]
+	pub type Staking = polkadot_sdk::pallet_staking;
+
 	#[runtime::pallet_index(4)]
 	pub type Session = polkadot_sdk::pallet_session;
 
-	#[runtime::pallet_index(5)]
-	pub type Aura = polkadot_sdk::pallet_aura;
+	#[runtime::pallet_index(33)]
+	pub type Historical = polkadot_sdk::pallet_session::historical;
+
+	#[runtime::pallet_index(34)]
+	pub type Offences = polkadot_sdk::pallet_offences;
 
 	#[runtime::pallet_index(6)]
 	pub type Grandpa = polkadot_sdk::pallet_grandpa;
@@ -281,7 +308,7 @@ mod runtime {
 	#[runtime::pallet_index(13)]
 	pub type Inft = pallet_inft;
 
-	// Governance (OpenGov) from 20.
+	// Governance (OpenGov) from 20; consensus and staking from 30, declared above.
 	#[runtime::pallet_index(20)]
 	pub type Preimage = polkadot_sdk::pallet_preimage;
 

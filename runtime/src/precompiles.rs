@@ -9,6 +9,10 @@
 //! [`InftPrecompile`] (`IZeroGInft.sol`, at [`INFT_ADDRESS`]) serves the iNFT pallet's
 //! tokens as ERC-721 views and events with ERC-7857's calls (see [`inft`]).
 //!
+//! [`StakingPrecompile`] (`IZeroGStaking.sol`, at [`STAKING_ADDRESS`]) serves
+//! pallet-staking: bond, validate, nominate, unbond, withdraw and payouts, and the
+//! validator set, commissions and stakes as views (see [`staking`]).
+//!
 //! [`ZeroGPrecompile`] (`IZeroGChain.sol`, at [`ZEROG_CHAIN_ADDRESS`]) reads chain
 //! state: native balances, the block number, and the storage market's price, log and
 //! quotes. It only reads, so it works in `eth_call` and inside transactions alike.
@@ -30,7 +34,9 @@ use polkadot_sdk::{
 use crate::Runtime;
 
 mod inft;
+mod staking;
 pub use inft::{IZeroGInft, InftPrecompile, INFT_ADDRESS, PLAIN_TRANSFER_REFUSED};
+pub use staking::{IZeroGStaking, StakingPrecompile, STAKING_ADDRESS};
 
 alloy::sol!("precompiles/IZeroGChain.sol");
 

@@ -22,6 +22,7 @@ let node;
 let api;
 let alice;
 let bob;
+let charlie;
 
 /** Resolves once `cond(header)` holds for a new finalized head. */
 function waitFinalized(cond, timeoutMs = 60_000) {
@@ -42,6 +43,7 @@ before(async () => {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   alice = keyring.addFromUri('//Alice');
   bob = keyring.addFromUri('//Bob');
+  charlie = keyring.addFromUri('//Charlie');
 });
 
 after(async () => {
@@ -69,7 +71,7 @@ describe('zerog-node --dev', () => {
 
   test('session keys can be rotated over RPC', async () => {
     const keys = await rpc(node.httpUrl, 'author_rotateKeys');
-    // 32-byte Aura (sr25519) + 32-byte GRANDPA (ed25519) public keys.
+    // 32-byte BABE (sr25519) + 32-byte GRANDPA (ed25519) public keys.
     assert.match(typeof keys === 'string' ? keys : keys.keys, /^0x[0-9a-f]{128}$/);
   });
 
@@ -91,16 +93,18 @@ describe('zerog-node --dev', () => {
     }
   });
 
-  test('a signed transfer moves funds, emits Transfer and charges a fee', async () => {
+  test('a signed transfer moves funds, emits Transfer and charges a fee that pays the author', async () => {
+    // Bob pays Charlie; Alice, the dev chain's only validator, authors the block.
     const amount = 12n * UNIT + 345n;
-    const [aliceBefore, bobBefore] = [await free(alice.address), await free(bob.address)];
-    const { events } = await submitInBlock(api.tx.balances.transferKeepAlive(bob.address, amount), alice);
+    const balances = () => Promise.all([alice, bob, charlie].map((k) => free(k.address)));
+    const [aliceBefore, bobBefore, charlieBefore] = await balances();
+    const { events } = await submitInBlock(api.tx.balances.transferKeepAlive(charlie.address, amount), bob);
 
     const transfer = events.find(({ event }) => api.events.balances.Transfer.is(event));
     assert.ok(transfer, 'Transfer event emitted');
     const [from, to, value] = transfer.event.data;
-    assert.equal(from.toString(), alice.address);
-    assert.equal(to.toString(), bob.address);
+    assert.equal(from.toString(), bob.address);
+    assert.equal(to.toString(), charlie.address);
     assert.equal(value.toBigInt(), amount);
 
     const feeEvent = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
@@ -108,9 +112,13 @@ describe('zerog-node --dev', () => {
     const fee = feeEvent.event.data[1].toBigInt();
     assert.ok(fee > 0n, 'a fee was charged');
 
-    const [aliceAfter, bobAfter] = [await free(alice.address), await free(bob.address)];
-    assert.equal(bobAfter - bobBefore, amount);
-    assert.equal(aliceBefore - aliceAfter, amount + fee);
+    const [aliceAfter, bobAfter, charlieAfter] = await balances();
+    assert.equal(charlieAfter - charlieBefore, amount);
+    assert.equal(bobBefore - bobAfter, amount + fee);
+    // The author keeps 80 % of the fee (the treasury takes the rest): nothing is burned.
+    const authorShare = aliceAfter - aliceBefore;
+    const expected = fee - fee / 5n;
+    assert.ok(authorShare >= expected - 1n && authorShare <= expected + 1n, `${authorShare} of ${fee}`);
   });
 
   describe('bad input is rejected over RPC and the node keeps running', () => {
@@ -128,9 +136,9 @@ describe('zerog-node --dev', () => {
     });
 
     test('stale nonce', async () => {
-      const current = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
-      assert.ok(current > 0, 'alice has sent a transaction before');
-      const tx = await api.tx.balances.transferKeepAlive(bob.address, UNIT).signAsync(alice, { nonce: current - 1 });
+      const current = (await api.rpc.system.accountNextIndex(bob.address)).toNumber();
+      assert.ok(current > 0, 'bob has sent a transaction before');
+      const tx = await api.tx.balances.transferKeepAlive(alice.address, UNIT).signAsync(bob, { nonce: current - 1 });
       await assert.rejects(
         rpc(node.httpUrl, 'author_submitExtrinsic', [tx.toHex()]),
         (e) => e.rpc?.code === 1010 && /outdated|stale/i.test(e.message),
@@ -175,8 +183,9 @@ describe('zerog-node --dev', () => {
     const quote = (await api.call.storageMarketApi.quote(size, 6)).unwrap().toBigInt();
     assert.ok(quote > 0n, 'a submission costs something');
 
-    const before = await free(alice.address);
-    const { events } = await submitInBlock(api.tx.storageMarket.submit(size, root, '0x' + '00'.repeat(32), 6), alice);
+    // Bob submits: Alice authors the block and so would get most of her own fee back.
+    const before = await free(bob.address);
+    const { events } = await submitInBlock(api.tx.storageMarket.submit(size, root, '0x' + '00'.repeat(32), 6), bob);
     const submitted = events.find(({ event }) => event.section === 'storageMarket' && event.method === 'Submitted');
     assert.ok(submitted, 'Submitted event');
     const ev = submitted.event.data; // named fields: seq, submitter, id, root, size, start_sector, sectors, fee
@@ -191,13 +200,13 @@ describe('zerog-node --dev', () => {
     ]))).toString('hex');
     assert.equal(ev.id.toHex(), id);
     const txFee = events.find(({ event }) => event.section === 'transactionPayment').event.data[1].toBigInt();
-    assert.equal(before - (await free(alice.address)), quote + txFee);
+    assert.equal(before - (await free(bob.address)), quote + txFee);
 
     assert.ok((await api.call.storageMarketApi.fileStatus(root)).isNone, 'a bare root names no file');
     const status = (await api.call.storageMarketApi.fileStatus(id)).unwrap();
     assert.equal(status[0].toNumber(), ev.seq.toNumber());
     assert.equal(status[1].submission.size_.toBigInt(), size); // polkadot.js renames `size` (Struct is a Map)
-    assert.equal(status[1].submitter.toString(), alice.address);
+    assert.equal(status[1].submitter.toString(), bob.address);
     const [flowLength] = await api.call.storageMarketApi.flow();
     assert.ok(flowLength.toBigInt() >= 3073n);
 
@@ -207,7 +216,7 @@ describe('zerog-node --dev', () => {
     assert.equal(BigInt(viaRpc.size), size);
     assert.equal(viaRpc.sectors, 3073);
     assert.equal(BigInt(viaRpc.fee), quote);
-    assert.equal(viaRpc.submitter, alice.address);
+    assert.equal(viaRpc.submitter, bob.address);
     assert.equal(viaRpc.root, root);
     assert.equal(viaRpc.id, id);
     assert.deepEqual(await rpc(node.httpUrl, 'storageMarket_entry', [viaRpc.seq]), viaRpc);

@@ -68,11 +68,13 @@ pub const PALLETS: &[&str] = &[
 	"DaCommitments",
 	"Referenda",
 	"ConvictionVoting",
+	"Staking",
+	"Session",
 ];
 
 /// The runtime APIs the ZeroG clients call.
 pub const RUNTIME_APIS: &[&str] =
-	&["StorageMarketApi", "ComputeMarketApi", "DaCommitmentsApi", "AccountNonceApi"];
+	&["StorageMarketApi", "ComputeMarketApi", "DaCommitmentsApi", "AccountNonceApi", "StakingApi"];
 
 /// ZeroG's transaction format: `MultiAddress<AccountId32, ()>`, `MultiSignature`,
 /// BLAKE2-256 hashes and `u32` block numbers, as on Polkadot.
@@ -149,6 +151,28 @@ pub fn account(id: &AccountId32) -> subxt::utils::AccountId32 {
 /// An account id from the generated types.
 pub fn account_from(id: &subxt::utils::AccountId32) -> AccountId32 {
 	AccountId32::new(id.0)
+}
+
+/// An account as a call's address argument (`MultiAddress::Id`).
+pub fn address_of(id: &AccountId32) -> subxt::utils::MultiAddress<subxt::utils::AccountId32, ()> {
+	subxt::utils::MultiAddress::Id(account(id))
+}
+
+/// SCALE-encoded session keys (as `author_rotateKeys` returns them) as the generated
+/// `session.set_keys` argument.
+pub fn decode_session_keys(
+	bytes: &[u8],
+) -> Result<zerog::runtime_types::zerog_runtime::SessionKeys, ChainError> {
+	let mut input = bytes;
+	let keys =
+		Decode::decode(&mut input).map_err(|e| ChainError::Decode(format!("session keys: {e}")))?;
+	if !input.is_empty() {
+		return Err(ChainError::Decode(format!(
+			"session keys: {} bytes too many for BABE and GRANDPA keys",
+			input.len()
+		)));
+	}
+	Ok(keys)
 }
 
 /// An sr25519 signature as the generated types take it.
@@ -483,6 +507,61 @@ impl Chain {
 			e => ChainError::rpc("events", e),
 		})?;
 		Ok(Included { block, number, events })
+	}
+
+	/// Whether the `Twox64Concat`-keyed map `pallet`.`item` holds an entry for `key` at
+	/// the best block. A typed read of a map with a default value cannot tell an absent
+	/// entry from a default one; this can.
+	pub async fn map_contains(
+		&self,
+		pallet: &str,
+		item: &str,
+		key: &[u8],
+	) -> Result<bool, ChainError> {
+		use sp_crypto_hashing::{twox_128, twox_64};
+		let mut full = twox_128(pallet.as_bytes()).to_vec();
+		full.extend(twox_128(item.as_bytes()));
+		full.extend(twox_64(key));
+		full.extend(key);
+		let best: H256 = self
+			.rpc
+			.request("chain_getBlockHash", jsonrpsee::core::rpc_params![])
+			.await
+			.map_err(|e| ChainError::rpc("chain_getBlockHash", e))?;
+		let value: Option<String> = self
+			.rpc
+			.request(
+				"state_getStorage",
+				jsonrpsee::core::rpc_params![format!("0x{}", hex::encode(full)), best],
+			)
+			.await
+			.map_err(|e| ChainError::rpc("state_getStorage", e))?;
+		Ok(value.is_some())
+	}
+
+	/// New session keys in the node's keystore, and their proof of possession for
+	/// `owner` (`author_rotateKeysWithOwner`: an unsafe RPC, served only to the node's
+	/// operator).
+	pub async fn rotate_keys_with_owner(
+		&self,
+		owner: &subxt::utils::AccountId32,
+	) -> Result<(Vec<u8>, Vec<u8>), ChainError> {
+		#[derive(serde::Deserialize)]
+		struct Generated {
+			keys: String,
+			proof: String,
+		}
+		let owner = format!("0x{}", hex::encode(owner.0));
+		let generated: Generated = self
+			.rpc
+			.request("author_rotateKeysWithOwner", jsonrpsee::core::rpc_params![owner])
+			.await
+			.map_err(|e| ChainError::rpc("author_rotateKeysWithOwner", e))?;
+		let bytes = |h: &str| {
+			hex::decode(h.trim_start_matches("0x"))
+				.map_err(|e| ChainError::Decode(format!("author_rotateKeysWithOwner: {e}")))
+		};
+		Ok((bytes(&generated.keys)?, bytes(&generated.proof)?))
 	}
 
 	/// The storage market's typed RPC client (`storageMarket_*`).

@@ -45,7 +45,8 @@ use clap::{Parser, Subcommand};
 use zerog_chain_client::Chain;
 
 use commands::{
-	compute::ComputeCmd, da::DaCmd, gov::GovCmd, inft::InftCmd, storage::StorageCmd, Context,
+	compute::ComputeCmd, da::DaCmd, gov::GovCmd, inft::InftCmd, staking::StakingCmd,
+	storage::StorageCmd, Context,
 };
 
 #[derive(Parser)]
@@ -86,6 +87,9 @@ enum Cmd {
 	/// Intelligent NFTs (ERC-7857): encrypted agent data whose key moves with the token.
 	#[command(subcommand)]
 	Inft(InftCmd),
+	/// Proof of Stake: bond, session keys, validate, nominate, unbond, payouts, status.
+	#[command(subcommand)]
+	Staking(StakingCmd),
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
@@ -100,6 +104,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 		Cmd::Da(cmd) => cmd.execute(&ctx).await,
 		Cmd::Gov(cmd) => cmd.execute(&ctx).await,
 		Cmd::Inft(cmd) => cmd.execute(&ctx).await,
+		Cmd::Staking(cmd) => cmd.execute(&ctx).await,
 	}
 }
 

@@ -6,10 +6,9 @@ use alloc::vec::Vec;
 use polkadot_sdk::{
 	frame_support::{
 		pallet_prelude::*,
-		traits::{fungible::Mutate, tokens::Preservation},
+		traits::{fungible::Mutate, tokens::Preservation, Randomness},
 	},
-	frame_system::{self, pallet_prelude::*},
-	sp_io,
+	frame_system::pallet_prelude::*,
 	sp_runtime::traits::{Saturating, Zero},
 };
 use zerog_pallet_bond::BondCurrency;
@@ -25,12 +24,15 @@ impl<T: Config> Pallet<T> {
 		if next <= floor {
 			return db.reads(2);
 		}
-		let parent = frame_system::Pallet::<T>::parent_hash();
 		let mut reads = 2u64;
 		let mut found = None;
 		for probe in 0..T::ChallengeProbes::get().max(1) {
-			let seed =
-				sp_io::hashing::blake2_256(&(b"zg/da/challenge", parent, now, probe).encode());
+			let (random, _) = T::Randomness::random(&(now, probe).encode());
+			reads = reads.saturating_add(1);
+			let Some(random) = random else { return db.reads(reads) };
+			let mut seed = [0u8; 32];
+			let bytes = random.as_ref();
+			seed[..bytes.len().min(32)].copy_from_slice(&bytes[..bytes.len().min(32)]);
 			let draw = |i: usize| {
 				u64::from_le_bytes(seed[i * 8..i * 8 + 8].try_into().unwrap_or_default())
 			};

@@ -221,6 +221,10 @@ pub mod pallet {
 		/// lands on a failed, pending or unattested blob tries again with a fresh id.
 		#[pallet::constant]
 		type ChallengeProbes: Get<u32>;
+		/// Where challenge draws come from: fresh each block and not choosable by its
+		/// author (BABE's parent-block VRF output in the runtime). `None` (no
+		/// randomness yet, at the chain's start) issues no challenge.
+		type Randomness: frame_support::traits::Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 	}

@@ -97,7 +97,29 @@ impl pallet_da_commitments::Config for Test {
 	type RetentionEpochs = RetentionEpochs;
 	type MaxPrunedPerBlock = MaxPrunedPerBlock;
 	type ChallengeProbes = ChallengeProbes;
+	type Randomness = ParentHashRandomness;
 	type WeightInfo = ();
+}
+
+/// Test randomness: a hash of the subject and the parent block's hash, so draws are
+/// reproducible. `NoRandomness::set(true)` makes it answer `None`, as at a chain's start.
+pub struct ParentHashRandomness;
+parameter_types! {
+	pub storage NoRandomness: bool = false;
+}
+impl frame_support::traits::Randomness<Option<polkadot_sdk::sp_core::H256>, u64>
+	for ParentHashRandomness
+{
+	fn random(subject: &[u8]) -> (Option<polkadot_sdk::sp_core::H256>, u64) {
+		use codec::Encode;
+		let now = frame_system::Pallet::<Test>::block_number();
+		if NoRandomness::get() {
+			return (None, now);
+		}
+		let parent = frame_system::Pallet::<Test>::parent_hash();
+		let bytes = [b"zg/da/challenge".encode(), parent.encode(), subject.to_vec()].concat();
+		(Some(polkadot_sdk::sp_io::hashing::blake2_256(&bytes).into()), now)
+	}
 }
 
 /// A test key from a seed phrase.

@@ -27,8 +27,8 @@ use polkadot_sdk::{
 };
 
 use crate::{
-	precompiles::{InftPrecompile, ZeroGPrecompile},
-	Address, Aura, Balance, Balances, Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason,
+	precompiles::{InftPrecompile, StakingPrecompile, ZeroGPrecompile},
+	Address, Babe, Balance, Balances, Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason,
 	RuntimeOrigin, Signature, Timestamp, TxExtension, MICRO_UNIT,
 };
 
@@ -72,8 +72,8 @@ impl pallet_revive::Config for Runtime {
 	type RuntimeOrigin = RuntimeOrigin;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type WeightInfo = pallet_revive::weights::SubstrateWeight<Self>;
-	type Precompiles = (ZeroGPrecompile, InftPrecompile);
-	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Aura>;
+	type Precompiles = (ZeroGPrecompile, InftPrecompile, StakingPrecompile);
+	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Babe>;
 	type DepositPerByte = DepositPerByte;
 	type DepositPerItem = DepositPerItem;
 	type DepositPerChildTrieItem = DepositPerChildTrieItem;

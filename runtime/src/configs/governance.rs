@@ -15,10 +15,9 @@ use polkadot_sdk::{
 	frame_support::{
 		parameter_types,
 		traits::{
-			fungible::{Credit, HoldConsideration},
-			tokens::{imbalance::ResolveTo, pay::PayFromAccount, UnityAssetBalanceConversion},
-			ConstU32, EitherOf, EitherOfDiverse, EqualPrivilegeOnly, Imbalance, LinearStoragePrice,
-			OnUnbalanced,
+			fungible::HoldConsideration,
+			tokens::{pay::PayFromAccount, UnityAssetBalanceConversion},
+			ConstU32, EitherOf, EitherOfDiverse, EqualPrivilegeOnly, LinearStoragePrice,
 		},
 		weights::Weight,
 		PalletId,
@@ -216,24 +215,6 @@ impl pallet_parameters::Config for Runtime {
 
 impl origins::Config for Runtime {}
 
-/// Share of transaction fees the treasury receives; the rest is burned until staking
-/// pays block authors.
+/// Share of each transaction fee the treasury receives; the rest, and every tip, goes to
+/// the block's author ([`super::staking::DealWithFees`]).
 pub const TREASURY_FEE_SHARE: Perbill = Perbill::from_percent(20);
-
-/// Splits every transaction fee (tips included): [`TREASURY_FEE_SHARE`] to the
-/// treasury, the rest burned.
-pub struct DealWithFees;
-
-impl OnUnbalanced<Credit<AccountId, Balances>> for DealWithFees {
-	fn on_unbalanceds(mut fees: impl Iterator<Item = Credit<AccountId, Balances>>) {
-		if let Some(mut fee) = fees.next() {
-			if let Some(tip) = fees.next() {
-				tip.merge_into(&mut fee);
-			}
-			let to_treasury = TREASURY_FEE_SHARE * fee.peek();
-			let (treasury, burned) = fee.split(to_treasury);
-			<ResolveTo<TreasuryAccount, Balances> as OnUnbalanced<_>>::on_unbalanced(treasury);
-			drop(burned);
-		}
-	}
-}

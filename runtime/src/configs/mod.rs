@@ -1,16 +1,17 @@
 //! The configuration of every pallet in the runtime; [`evm`] holds pallet-revive's,
-//! [`governance`] OpenGov's. Knobs governance tunes come from
+//! [`governance`] OpenGov's, [`staking`] consensus and Proof of Stake. Knobs governance tunes come from
 //! [`crate::governance::dynamic_params`].
 
 pub mod evm;
 pub mod governance;
+pub mod staking;
 
 use polkadot_sdk::{
 	frame_support::{
 		derive_impl,
 		dispatch::DispatchClass,
 		parameter_types,
-		traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+		traits::{ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 		weights::{
 			constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 			ConstantMultiplier, Weight,
@@ -21,13 +22,9 @@ use polkadot_sdk::{
 		self,
 		limits::{BlockLength, BlockWeights},
 	},
-	pallet_aura, pallet_balances, pallet_grandpa, pallet_session, pallet_sudo, pallet_timestamp,
+	pallet_balances, pallet_sudo, pallet_timestamp,
 	pallet_transaction_payment::{self, ConstFeeMultiplier, FungibleAdapter, Multiplier},
-	sp_consensus_aura::sr25519::AuthorityId as AuraId,
-	sp_runtime::{
-		traits::{ConvertInto, OpaqueKeys},
-		FixedPointNumber, Perbill,
-	},
+	sp_runtime::{FixedPointNumber, Perbill},
 	sp_version::RuntimeVersion,
 };
 
@@ -37,10 +34,9 @@ use crate::governance::{
 };
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+	AccountId, Babe, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	Session, SessionKeys, System, DAYS, EXISTENTIAL_DEPOSIT, MINUTES, SLOT_DURATION, SS58_PREFIX,
-	UNIT, VERSION,
+	System, DAYS, EXISTENTIAL_DEPOSIT, SLOT_DURATION, SS58_PREFIX, UNIT, VERSION,
 };
 
 /// Share of a block's weight and length that ordinary transactions may use; the rest is
@@ -88,7 +84,7 @@ impl frame_system::Config for Runtime {
 impl pallet_timestamp::Config for Runtime {
 	/// Milliseconds since the Unix epoch.
 	type Moment = u64;
-	type OnTimestampSet = Aura;
+	type OnTimestampSet = Babe;
 	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
 	type WeightInfo = ();
 }
@@ -135,56 +131,14 @@ pub type WeightToFee =
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	/// Fees are withdrawn from the sender; a share feeds the treasury, the rest is
-	/// burned until staking pays block authors ([`governance::DealWithFees`]).
-	type OnChargeTransaction = FungibleAdapter<Balances, governance::DealWithFees>;
+	/// Fees are withdrawn from the sender; a share feeds the treasury, the rest pays
+	/// the block's author ([`staking::DealWithFees`]).
+	type OnChargeTransaction = FungibleAdapter<Balances, staking::DealWithFees>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	type WeightToFee = WeightToFee;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
-}
-
-parameter_types! {
-	/// A session lasts 10 minutes; key changes take effect at the next session.
-	pub const SessionPeriod: BlockNumber = 10 * MINUTES;
-	pub const SessionOffset: BlockNumber = 0;
-	/// Held from an account that registers session keys, returned when it purges them.
-	pub const SessionKeyDeposit: Balance = UNIT;
-}
-
-impl pallet_session::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type ValidatorId = AccountId;
-	type ValidatorIdOf = ConvertInto;
-	type ShouldEndSession = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
-	type NextSessionRotation = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
-	/// The validator set is the genesis one until the staking pallet manages it.
-	type SessionManager = ();
-	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
-	type Keys = SessionKeys;
-	type DisablingStrategy = ();
-	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
-	type Currency = Balances;
-	type KeyDeposit = SessionKeyDeposit;
-}
-
-impl pallet_aura::Config for Runtime {
-	type AuthorityId = AuraId;
-	type DisabledValidators = Session;
-	type MaxAuthorities = ConstU32<100>;
-	type AllowMultipleBlocksPerSlot = ConstBool<false>;
-	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
-}
-
-impl pallet_grandpa::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type WeightInfo = ();
-	type MaxAuthorities = ConstU32<100>;
-	type MaxNominators = ConstU32<0>;
-	type MaxSetIdSessionEntries = ConstU64<0>;
-	type KeyOwnerProof = polkadot_sdk::sp_core::Void;
-	type EquivocationReportSystem = ();
 }
 
 impl pallet_sudo::Config for Runtime {
@@ -274,6 +228,9 @@ impl pallet_da_commitments::Config for Runtime {
 	type MaxEndpointLen = DaMaxEndpointLen;
 	type MaxPrunedPerBlock = DaMaxPrunedPerBlock;
 	type ChallengeProbes = DaChallengeProbes;
+	/// Challenges draw from the parent block's BABE VRF output, which its author could
+	/// not choose, only withhold (losing the block).
+	type Randomness = polkadot_sdk::pallet_babe::ParentBlockRandomness<Runtime>;
 	type WeightInfo = pallet_da_commitments::weights::SubstrateWeight<Runtime>;
 }
 

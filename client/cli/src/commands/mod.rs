@@ -1,4 +1,5 @@
-//! The `zg` command groups, one module each (`storage`, `compute`, `da`, `gov`, `inft`): a clap enum of
+//! The `zg` command groups, one module each (`storage`, `compute`, `da`, `gov`, `inft`,
+//! `staking`): a clap enum of
 //! subcommands and its `execute`, which does the work through the crate's logic modules
 //! and prints the result as text or, with `--json`, as JSON on stdout. What every
 //! command shares is here: the [`Context`] it runs in, and [`KeyArgs`], the one place
@@ -8,6 +9,7 @@ pub mod compute;
 pub mod da;
 pub mod gov;
 pub mod inft;
+pub mod staking;
 pub mod storage;
 
 use polkadot_sdk::sp_core::sr25519;

@@ -66,6 +66,22 @@ fn challenges_draw_a_cell_of_an_attesters_columns_in_confirmed_blobs_within_rete
 }
 
 #[test]
+fn no_challenge_is_drawn_before_the_chain_has_randomness() {
+	ExtBuilder.build_and_execute(|| {
+		quorum(&[("S1", 1)]);
+		let id = submit(ROW_DATA_BYTES as u64);
+		assert_ok!(attest(id, "S1"));
+		NoRandomness::set(&true);
+		run_to(20);
+		assert!(issued().is_empty(), "no randomness, no draw: an author could pick the target");
+		NoRandomness::set(&false);
+		// Epoch 3 (block 30) ends the blob's retention: draws at 24 and 28.
+		run_to(29);
+		assert_eq!(issued().len(), 2, "draws resume once randomness exists");
+	});
+}
+
+#[test]
 fn failed_blobs_do_not_thin_out_the_sampling() {
 	// One confirmed blob among three that fail for want of attestations; the
 	// challenges drawn at blocks 12..28 with `probes` tries a period.

@@ -1,4 +1,7 @@
-//! Runtime unit tests: presets build, transfers work, fees are charged.
+//! Runtime unit tests: presets build, transfers work, fees are charged; [`staking`]
+//! drives blocks through BABE, sessions, eras, payouts and slashes.
+
+mod staking;
 
 use crate::*;
 use polkadot_sdk::{
@@ -7,7 +10,7 @@ use polkadot_sdk::{
 		dispatch::GetDispatchInfo,
 		traits::{fungible::Inspect, Hooks},
 	},
-	frame_system, pallet_aura, pallet_balances, pallet_collective, pallet_session, pallet_sudo,
+	frame_system, pallet_babe, pallet_balances, pallet_collective, pallet_session, pallet_sudo,
 	pallet_transaction_payment,
 	pallet_transaction_payment::ChargeTransactionPayment,
 	sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
@@ -18,6 +21,10 @@ use polkadot_sdk::{
 		BuildStorage,
 	},
 };
+
+/// What Alice, a genesis validator on every preset, has free: her endowment less her bond.
+const ALICE_FREE: Balance =
+	genesis_config_presets::ENDOWMENT - genesis_config_presets::VALIDATOR_BOND;
 
 pub(crate) fn ext_from_preset(id: &str) -> TestExternalities {
 	let json = genesis_config_presets::get_preset(&id.into()).expect("preset exists");
@@ -54,10 +61,8 @@ fn presets_are_listed_and_build_and_only_development_has_sudo() {
 	{
 		assert!(names.contains(&id.into()), "{id} is listed");
 		ext_from_preset(id).execute_with(|| {
-			assert_eq!(
-				Balances::balance(&Sr25519Keyring::Alice.to_account_id()),
-				genesis_config_presets::ENDOWMENT
-			);
+			// Alice validates on every preset: her bond is held from her endowment.
+			assert_eq!(Balances::balance(&Sr25519Keyring::Alice.to_account_id()), ALICE_FREE);
 			let sudo = (id == DEV_RUNTIME_PRESET).then(|| Sr25519Keyring::Alice.to_account_id());
 			assert_eq!(pallet_sudo::Key::<Runtime>::get(), sudo, "{id}");
 			assert_eq!(
@@ -72,7 +77,7 @@ fn presets_are_listed_and_build_and_only_development_has_sudo() {
 #[test]
 fn development_has_one_validator_and_local_testnet_four() {
 	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
-		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(pallet_babe::Authorities::<Runtime>::get().len(), 1);
 		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
 		assert_eq!(
 			pallet_session::Validators::<Runtime>::get(),
@@ -80,7 +85,7 @@ fn development_has_one_validator_and_local_testnet_four() {
 		);
 	});
 	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
-		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
+		assert_eq!(pallet_babe::Authorities::<Runtime>::get().len(), 4);
 		assert_eq!(Grandpa::grandpa_authorities().len(), 4);
 		let expected: Vec<AccountId> = [
 			Sr25519Keyring::Alice,
@@ -106,7 +111,7 @@ fn transfer_moves_funds_and_emits_event() {
 			bob.clone().into(),
 			amount
 		));
-		assert_eq!(Balances::balance(&alice), genesis_config_presets::ENDOWMENT - amount);
+		assert_eq!(Balances::balance(&alice), ALICE_FREE - amount);
 		assert_eq!(Balances::balance(&bob), genesis_config_presets::ENDOWMENT + amount);
 		System::assert_has_event(
 			pallet_balances::Event::Transfer { from: alice, to: bob, amount }.into(),
@@ -125,7 +130,7 @@ fn transfer_beyond_balance_fails() {
 			genesis_config_presets::ENDOWMENT + 1,
 		);
 		assert!(result.is_err());
-		assert_eq!(Balances::balance(&alice), genesis_config_presets::ENDOWMENT);
+		assert_eq!(Balances::balance(&alice), ALICE_FREE);
 	});
 }
 
@@ -154,9 +159,9 @@ fn fees_are_charged_for_a_signed_transfer() {
 				.clone()
 				.dispatch(origin),)
 			.expect("valid transaction"));
-		let paid = genesis_config_presets::ENDOWMENT - Balances::balance(&alice) - amount;
+		let paid = ALICE_FREE - Balances::balance(&alice) - amount;
 		assert!(paid > 0 && paid <= expected_fee, "paid {paid}, quoted {expected_fee}");
-		// A fifth of the fee feeds the treasury; the rest is burned.
+		// A fifth of the fee feeds the treasury; the rest pays the block's author.
 		assert_eq!(
 			Balances::balance(&treasury) - treasury_before,
 			configs::governance::TREASURY_FEE_SHARE * paid
@@ -169,19 +174,6 @@ fn fees_are_charged_for_a_signed_transfer() {
 			}
 			.into(),
 		);
-	});
-}
-
-#[test]
-fn session_rotates_on_schedule() {
-	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
-		assert_eq!(pallet_session::CurrentIndex::<Runtime>::get(), 0);
-		let period = configs::SessionPeriod::get();
-		for n in 1..=period {
-			System::set_block_number(n);
-			Session::on_initialize(n);
-		}
-		assert_eq!(pallet_session::CurrentIndex::<Runtime>::get(), 1);
 	});
 }
 
@@ -214,7 +206,7 @@ fn storage_submission_pays_the_genesis_price_into_the_market() {
 			[0; 32],
 			1
 		));
-		assert_eq!(Balances::balance(&alice), genesis_config_presets::ENDOWMENT - fee);
+		assert_eq!(Balances::balance(&alice), ALICE_FREE - fee);
 		assert_eq!(Balances::balance(&StorageMarket::account_id()), EXISTENTIAL_DEPOSIT + fee);
 		let (seq, entry): (u64, FlowEntry<AccountId, Balance, BlockNumber>) =
 			StorageMarket::file_status(
@@ -291,7 +283,7 @@ mod evm {
 	}
 
 	/// Calls the precompile at `address` as `who` would through `revive.call`.
-	fn call_precompile_at(
+	pub(super) fn call_precompile_at(
 		address: [u8; 20],
 		who: Sr25519Keyring,
 		input: Vec<u8>,
@@ -354,7 +346,7 @@ mod evm {
 
 	#[test]
 	fn precompile_lives_at_the_documented_address() {
-		let sol = include_str!("../precompiles/IZeroGChain.sol");
+		let sol = include_str!("../../precompiles/IZeroGChain.sol");
 		assert!(sol.contains("0x000000000000000000000000000000000a000000"));
 		let mut expected = [0u8; 20];
 		expected[16] = 0x0a;
@@ -490,7 +482,7 @@ mod evm {
 			assert_eq!(I::supportsInterfaceCall::SELECTOR, [0x01, 0xff, 0xc9, 0xa7]);
 			assert_eq!(I::nameCall::SELECTOR, [0x06, 0xfd, 0xde, 0x03]);
 			assert_eq!(I::symbolCall::SELECTOR, [0x95, 0xd8, 0x9b, 0x41]);
-			let sol = include_str!("../precompiles/IZeroGInft.sol");
+			let sol = include_str!("../../precompiles/IZeroGInft.sol");
 			assert!(sol.contains("0x000000000000000000000000000000000a010000"));
 			assert_eq!(INFT_ADDRESS[16..18], [0x0a, 0x01]);
 		}

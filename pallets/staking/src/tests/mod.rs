@@ -1,0 +1,4 @@
+//! Unit tests, by topic.
+
+mod payout;
+mod timing;

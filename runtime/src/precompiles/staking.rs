@@ -1,0 +1,251 @@
+//! [`StakingPrecompile`] (`IZeroGStaking.sol`, at [`STAKING_ADDRESS`]): pallet-staking for
+//! ethers and MetaMask.
+//!
+//! Writes dispatch pallet-staking's calls with the caller as origin, so every rule
+//! (least bonds, commission, nomination quota, bonding duration) is the pallet's, and
+//! each is charged the pallet's weight first. Accounts cross with pallet-revive's
+//! address mapper: an Ethereum address is its fallback account, a Substrate account
+//! (a validator's stash) is seen at its mapped address.
+
+use super::*;
+use polkadot_sdk::{
+	frame_support::dispatch::DispatchResult,
+	pallet_revive::{
+		precompiles::alloy::{
+			primitives::{Address, U256},
+			sol_types::SolCall,
+		},
+		AddressMapper,
+	},
+	pallet_session,
+	pallet_staking::{self, RewardDestination, ValidatorPrefs, WeightInfo as _},
+	sp_runtime::{DispatchError, Perbill},
+};
+
+use crate::{AccountId, RuntimeOrigin};
+
+alloy::sol!("precompiles/IZeroGStaking.sol");
+
+/// The `u16` that places [`StakingPrecompile`] at [`STAKING_ADDRESS`].
+const STAKING_INDEX: u16 = 0x0A02;
+
+/// Where `IZeroGStaking` lives: `0x000000000000000000000000000000000a020000`.
+pub const STAKING_ADDRESS: [u8; 20] = {
+	let mut address = [0u8; 20];
+	let index = STAKING_INDEX.to_be_bytes();
+	address[16] = index[0];
+	address[17] = index[1];
+	address
+};
+
+/// Parts per million in a whole commission.
+pub const PPM: u32 = 1_000_000;
+
+type Staking = pallet_staking::Pallet<Runtime>;
+type Mapper = <Runtime as polkadot_sdk::pallet_revive::Config>::AddressMapper;
+type Weights = <Runtime as pallet_staking::Config>::WeightInfo;
+
+/// `IZeroGStaking`: Proof of Stake for Ethereum tools.
+pub struct StakingPrecompile;
+
+fn revert(why: &str) -> Error {
+	Error::Revert(why.into())
+}
+
+fn address_of(account: &AccountId) -> Address {
+	Address::from(Mapper::to_address(account).0)
+}
+
+fn account_of(address: &Address) -> AccountId {
+	Mapper::to_account_id(&H160(address.into_array()))
+}
+
+fn amount(value: &U256) -> Result<u128, Error> {
+	u128::try_from(*value).map_err(|_| revert("amount exceeds the total issuance"))
+}
+
+/// A commission in parts per million as pallet-staking's `Perbill`.
+pub fn commission(ppm: u32) -> Result<Perbill, Error> {
+	if ppm > PPM {
+		return Err(revert("commission above 1,000,000 parts per million"));
+	}
+	Ok(Perbill::from_parts(ppm * 1_000))
+}
+
+/// A pallet error as the revert reason (its name, e.g. "InsufficientBond").
+fn dispatched(result: DispatchResult) -> Result<(), Error> {
+	result.map_err(|e| match e {
+		DispatchError::Module(m) => revert(m.message.unwrap_or("staking module error")),
+		other => revert(other.into()),
+	})
+}
+
+fn dispatched_post(
+	result: polkadot_sdk::frame_support::dispatch::DispatchResultWithPostInfo,
+) -> Result<(), Error> {
+	dispatched(result.map(|_| ()).map_err(|e| e.error))
+}
+
+impl StakingPrecompile {
+	fn charge(env: &mut impl Ext<T = Runtime>, weight: Weight, reads: u64) -> Result<(), Error> {
+		let db = <Runtime as frame_system::Config>::DbWeight::get();
+		env.charge(
+			Weight::from_parts(BASE_REF_TIME, 0)
+				.saturating_add(weight)
+				.saturating_add(db.reads(reads)),
+		)?;
+		Ok(())
+	}
+
+	/// The account a write acts for: the caller, outside a static call.
+	fn signer(env: &mut impl Ext<T = Runtime>) -> Result<AccountId, Error> {
+		if env.is_read_only() {
+			return Err(revert("state change in a static call"));
+		}
+		env.caller().account_id().cloned().map_err(|_| revert("root has no stake"))
+	}
+}
+
+impl Precompile for StakingPrecompile {
+	type T = Runtime;
+	type Interface = IZeroGStaking::IZeroGStakingCalls;
+	const MATCHER: AddressMatcher = AddressMatcher::Fixed(match NonZero::new(STAKING_INDEX) {
+		Some(index) => index,
+		None => panic!("the precompile index is not zero"),
+	});
+	const HAS_CONTRACT_INFO: bool = false;
+
+	fn call(
+		_address: &[u8; 20],
+		input: &Self::Interface,
+		env: &mut impl Ext<T = Self::T>,
+	) -> Result<Vec<u8>, Error> {
+		use IZeroGStaking::IZeroGStakingCalls as Call;
+		let none = Weight::zero();
+		match input {
+			Call::bond(call) => {
+				Self::charge(env, Weights::bond().max(Weights::bond_extra()), 1)?;
+				let who = Self::signer(env)?;
+				let value = amount(&call.amount)?;
+				let origin = RuntimeOrigin::signed(who.clone());
+				if pallet_staking::Bonded::<Runtime>::contains_key(&who) {
+					dispatched(Staking::bond_extra(origin, value))?;
+				} else {
+					dispatched(Staking::bond(origin, value, RewardDestination::Staked))?;
+				}
+				Ok(Vec::new())
+			}
+			Call::validate(call) => {
+				Self::charge(env, Weights::validate(), 0)?;
+				let who = Self::signer(env)?;
+				let prefs =
+					ValidatorPrefs { commission: commission(call.commissionPpm)?, blocked: false };
+				dispatched(Staking::validate(RuntimeOrigin::signed(who), prefs))?;
+				Ok(Vec::new())
+			}
+			Call::nominate(call) => {
+				let n = call.targets.len() as u32;
+				Self::charge(env, Weights::nominate(n), n as u64)?;
+				let who = Self::signer(env)?;
+				let mut targets = Vec::with_capacity(call.targets.len());
+				for t in &call.targets {
+					let account = account_of(t);
+					// pallet-staking would keep a nomination of a non-validator, inert;
+					// a wallet user means a validator, so say so instead.
+					if !pallet_staking::Validators::<Runtime>::contains_key(&account) {
+						return Err(revert("BadTarget: a nominated address does not validate"));
+					}
+					targets.push(account.into());
+				}
+				dispatched(Staking::nominate(RuntimeOrigin::signed(who), targets))?;
+				Ok(Vec::new())
+			}
+			Call::chill(_) => {
+				Self::charge(env, Weights::chill(), 0)?;
+				let who = Self::signer(env)?;
+				dispatched(Staking::chill(RuntimeOrigin::signed(who)))?;
+				Ok(Vec::new())
+			}
+			Call::unbond(call) => {
+				Self::charge(env, Weights::unbond(), 0)?;
+				let who = Self::signer(env)?;
+				dispatched_post(Staking::unbond(
+					RuntimeOrigin::signed(who),
+					amount(&call.amount)?,
+				))?;
+				Ok(Vec::new())
+			}
+			Call::withdrawUnbonded(_) => {
+				let who = Self::signer(env)?;
+				let spans = pallet_staking::SlashingSpans::<Runtime>::get(&who)
+					.map(|s| s.prior.len() as u32 + 1)
+					.unwrap_or(0);
+				Self::charge(env, Weights::withdraw_unbonded_kill(spans), 1)?;
+				dispatched_post(Staking::withdraw_unbonded(RuntimeOrigin::signed(who), spans))?;
+				Ok(Vec::new())
+			}
+			Call::payoutStakers(call) => {
+				let page = <Runtime as pallet_staking::Config>::MaxExposurePageSize::get();
+				Self::charge(env, Weights::payout_stakers_alive_staked(page), 0)?;
+				let who = Self::signer(env)?;
+				dispatched_post(Staking::payout_stakers(
+					RuntimeOrigin::signed(who),
+					account_of(&call.validator),
+					call.era,
+				))?;
+				Ok(Vec::new())
+			}
+			Call::activeEra(_) => {
+				Self::charge(env, none, 1)?;
+				let era = pallet_staking::ActiveEra::<Runtime>::get().map(|e| e.index).unwrap_or(0);
+				Ok(IZeroGStaking::activeEraCall::abi_encode_returns(&era))
+			}
+			Call::validators(_) => {
+				Self::charge(env, none, 1)?;
+				let set: Vec<Address> =
+					pallet_session::Validators::<Runtime>::get().iter().map(address_of).collect();
+				Ok(IZeroGStaking::validatorsCall::abi_encode_returns(&set))
+			}
+			Call::commissionRate(call) => {
+				Self::charge(env, none, 1)?;
+				let who = account_of(&call.validator);
+				if !pallet_staking::Validators::<Runtime>::contains_key(&who) {
+					return Err(revert("not a validator"));
+				}
+				let prefs = pallet_staking::Validators::<Runtime>::get(&who);
+				Ok(IZeroGStaking::commissionRateCall::abi_encode_returns(
+					&(prefs.commission.deconstruct() / 1_000),
+				))
+			}
+			Call::stakeOf(call) => {
+				Self::charge(env, none, 1)?;
+				let ledger = pallet_staking::Ledger::<Runtime>::get(account_of(&call.account));
+				let (total, active) = ledger.map(|l| (l.total, l.active)).unwrap_or_default();
+				Ok(IZeroGStaking::stakeOfCall::abi_encode_returns_tuple(&(
+					U256::from(total),
+					U256::from(active),
+				)))
+			}
+			Call::nominationsOf(call) => {
+				Self::charge(env, none, 1)?;
+				let targets: Vec<Address> =
+					pallet_staking::Nominators::<Runtime>::get(account_of(&call.account))
+						.map(|n| n.targets.iter().map(address_of).collect())
+						.unwrap_or_default();
+				Ok(IZeroGStaking::nominationsOfCall::abi_encode_returns(&targets))
+			}
+			Call::pendingRewards(call) => {
+				Self::charge(env, none, 4)?;
+				let pending = Staking::api_pending_rewards(call.era, account_of(&call.validator));
+				Ok(IZeroGStaking::pendingRewardsCall::abi_encode_returns(&pending))
+			}
+			Call::minimumBonds(_) => {
+				Self::charge(env, none, 2)?;
+				Ok(IZeroGStaking::minimumBondsCall::abi_encode_returns_tuple(&(
+					U256::from(pallet_staking::MinValidatorBond::<Runtime>::get()),
+					U256::from(pallet_staking::MinNominatorBond::<Runtime>::get()),
+				)))
+			}
+		}
+	}
+}
