@@ -104,24 +104,6 @@ fn dispatched(result: DispatchResult) -> Result<(), Error> {
 }
 
 impl InftPrecompile {
-	fn charge(env: &mut impl Ext<T = Runtime>, weight: Weight, reads: u64) -> Result<(), Error> {
-		let db = <Runtime as frame_system::Config>::DbWeight::get();
-		env.charge(
-			Weight::from_parts(BASE_REF_TIME, 0)
-				.saturating_add(weight)
-				.saturating_add(db.reads(reads)),
-		)?;
-		Ok(())
-	}
-
-	/// The account a write acts for: the caller, outside a static call.
-	fn signer(env: &mut impl Ext<T = Runtime>) -> Result<AccountId, Error> {
-		if env.is_read_only() {
-			return Err(revert("state change in a static call"));
-		}
-		env.caller().account_id().cloned().map_err(|_| revert("root holds no tokens"))
-	}
-
 	fn emit<E: SolEvent>(env: &mut impl Ext<T = Runtime>, event: E) {
 		let topics = event.encode_topics().into_iter().map(|t| H256(t.0 .0)).collect();
 		env.deposit_event(topics, event.encode_data());
@@ -161,34 +143,34 @@ impl Precompile for InftPrecompile {
 		let none = Weight::zero();
 		match input {
 			Call::name(_) => {
-				Self::charge(env, none, 0)?;
+				charge_call(env, none, 0)?;
 				Ok(IZeroGInft::nameCall::abi_encode_returns(&"ZeroG Intelligent NFTs".into()))
 			}
 			Call::symbol(_) => {
-				Self::charge(env, none, 0)?;
+				charge_call(env, none, 0)?;
 				Ok(IZeroGInft::symbolCall::abi_encode_returns(&"ZGINFT".into()))
 			}
 			Call::balanceOf(call) => {
-				Self::charge(env, none, 1)?;
+				charge_call(env, none, 1)?;
 				let count = pallet_inft::OwnedCount::<Runtime>::get(account_of(&call.owner));
 				Ok(IZeroGInft::balanceOfCall::abi_encode_returns(&U256::from(count)))
 			}
 			Call::ownerOf(call) => {
-				Self::charge(env, none, 1)?;
+				charge_call(env, none, 1)?;
 				let (_, _, info) = Self::token(&call.tokenId)?;
 				Ok(IZeroGInft::ownerOfCall::abi_encode_returns(&address_of(&info.owner)))
 			}
 			Call::getApproved(call) => {
-				Self::charge(env, none, 1)?;
+				charge_call(env, none, 1)?;
 				Self::token(&call.tokenId)?;
 				Ok(IZeroGInft::getApprovedCall::abi_encode_returns(&Address::ZERO))
 			}
 			Call::isApprovedForAll(_) => {
-				Self::charge(env, none, 0)?;
+				charge_call(env, none, 0)?;
 				Ok(IZeroGInft::isApprovedForAllCall::abi_encode_returns(&false))
 			}
 			Call::supportsInterface(call) => {
-				Self::charge(env, none, 0)?;
+				charge_call(env, none, 0)?;
 				let id = call.interfaceId.0;
 				let yes = id == [0x01, 0xff, 0xc9, 0xa7] || id == [0x80, 0xac, 0x58, 0xcd];
 				Ok(IZeroGInft::supportsInterfaceCall::abi_encode_returns(&yes))
@@ -198,11 +180,11 @@ impl Precompile for InftPrecompile {
 			| Call::safeTransferFrom_1(_)
 			| Call::approve(_)
 			| Call::setApprovalForAll(_) => {
-				Self::charge(env, none, 0)?;
+				charge_call(env, none, 0)?;
 				Err(revert(PLAIN_TRANSFER_REFUSED))
 			}
 			Call::intelligentDatasOf(call) => {
-				Self::charge(env, none, 1)?;
+				charge_call(env, none, 1)?;
 				let (_, _, info) = Self::token(&call.tokenId)?;
 				let data = IZeroGInft::IntelligentData {
 					dataDescription: String::from_utf8_lossy(&info.data.description).into(),
@@ -211,7 +193,7 @@ impl Precompile for InftPrecompile {
 				Ok(IZeroGInft::intelligentDatasOfCall::abi_encode_returns(&alloc::vec![data]))
 			}
 			Call::sealedKeyOf(call) => {
-				Self::charge(env, none, 1)?;
+				charge_call(env, none, 1)?;
 				let (_, _, info) = Self::token(&call.tokenId)?;
 				let sealed = Bytes::from(codec::Encode::encode(&info.sealed));
 				Ok(IZeroGInft::sealedKeyOfCall::abi_encode_returns_tuple(&(
@@ -221,14 +203,14 @@ impl Precompile for InftPrecompile {
 				)))
 			}
 			Call::encryptionKeyOf(call) => {
-				Self::charge(env, none, 1)?;
+				charge_call(env, none, 1)?;
 				let key = pallet_inft::Keys::<Runtime>::get(account_of(&call.account));
 				let bytes = key.map(|k| k.0).unwrap_or_default();
 				Ok(IZeroGInft::encryptionKeyOfCall::abi_encode_returns(&FixedBytes(bytes)))
 			}
 			Call::registerKey(call) => {
-				Self::charge(env, Weights::register_key(), 0)?;
-				let who = Self::signer(env)?;
+				charge_call(env, Weights::register_key(), 0)?;
+				let who = caller_account(env, "root holds no tokens")?;
 				let proof =
 					PossessionProof { commitment: call.commitment.0, response: call.response.0 };
 				dispatched(Inft::register_key(
@@ -239,8 +221,8 @@ impl Precompile for InftPrecompile {
 				Ok(Vec::new())
 			}
 			Call::iTransferFrom(call) => {
-				Self::charge(env, Weights::transfer(), 0)?;
-				let who = Self::signer(env)?;
+				charge_call(env, Weights::transfer(), 0)?;
+				let who = caller_account(env, "root holds no tokens")?;
 				Self::own(&who, &call.from)?;
 				let (c, t) = split(&call.tokenId)?;
 				let key = sealed(&call.sealedKey)?;
@@ -267,8 +249,8 @@ impl Precompile for InftPrecompile {
 				Ok(Vec::new())
 			}
 			Call::iCloneFrom(call) => {
-				Self::charge(env, Weights::clone(), 1)?;
-				let who = Self::signer(env)?;
+				charge_call(env, Weights::clone(), 1)?;
+				let who = caller_account(env, "root holds no tokens")?;
 				Self::own(&who, &call.from)?;
 				let (c, t) = split(&call.tokenId)?;
 				let next = pallet_inft::Collections::<Runtime>::get(c)
@@ -299,8 +281,8 @@ impl Precompile for InftPrecompile {
 				Ok(IZeroGInft::iCloneFromCall::abi_encode_returns(&clone))
 			}
 			Call::authorizeUsage(call) => {
-				Self::charge(env, Weights::authorize_usage(), 0)?;
-				let who = Self::signer(env)?;
+				charge_call(env, Weights::authorize_usage(), 0)?;
+				let who = caller_account(env, "root holds no tokens")?;
 				let (c, t) = split(&call.tokenId)?;
 				dispatched(Inft::authorize_usage(
 					RuntimeOrigin::signed(who.clone()),
@@ -321,8 +303,8 @@ impl Precompile for InftPrecompile {
 				Ok(Vec::new())
 			}
 			Call::revokeAuthorization(call) => {
-				Self::charge(env, Weights::revoke_usage(), 0)?;
-				let who = Self::signer(env)?;
+				charge_call(env, Weights::revoke_usage(), 0)?;
+				let who = caller_account(env, "root holds no tokens")?;
 				let (c, t) = split(&call.tokenId)?;
 				dispatched(Inft::revoke_usage(
 					RuntimeOrigin::signed(who.clone()),

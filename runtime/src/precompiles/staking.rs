@@ -86,26 +86,6 @@ fn dispatched_post(
 	dispatched(result.map(|_| ()).map_err(|e| e.error))
 }
 
-impl StakingPrecompile {
-	fn charge(env: &mut impl Ext<T = Runtime>, weight: Weight, reads: u64) -> Result<(), Error> {
-		let db = <Runtime as frame_system::Config>::DbWeight::get();
-		env.charge(
-			Weight::from_parts(BASE_REF_TIME, 0)
-				.saturating_add(weight)
-				.saturating_add(db.reads(reads)),
-		)?;
-		Ok(())
-	}
-
-	/// The account a write acts for: the caller, outside a static call.
-	fn signer(env: &mut impl Ext<T = Runtime>) -> Result<AccountId, Error> {
-		if env.is_read_only() {
-			return Err(revert("state change in a static call"));
-		}
-		env.caller().account_id().cloned().map_err(|_| revert("root has no stake"))
-	}
-}
-
 impl Precompile for StakingPrecompile {
 	type T = Runtime;
 	type Interface = IZeroGStaking::IZeroGStakingCalls;
@@ -124,8 +104,8 @@ impl Precompile for StakingPrecompile {
 		let none = Weight::zero();
 		match input {
 			Call::bond(call) => {
-				Self::charge(env, Weights::bond().max(Weights::bond_extra()), 1)?;
-				let who = Self::signer(env)?;
+				charge_call(env, Weights::bond().max(Weights::bond_extra()), 1)?;
+				let who = caller_account(env, "root has no stake")?;
 				let value = amount(&call.amount)?;
 				let origin = RuntimeOrigin::signed(who.clone());
 				if pallet_staking::Bonded::<Runtime>::contains_key(&who) {
@@ -136,8 +116,8 @@ impl Precompile for StakingPrecompile {
 				Ok(Vec::new())
 			}
 			Call::validate(call) => {
-				Self::charge(env, Weights::validate(), 0)?;
-				let who = Self::signer(env)?;
+				charge_call(env, Weights::validate(), 0)?;
+				let who = caller_account(env, "root has no stake")?;
 				let prefs =
 					ValidatorPrefs { commission: commission(call.commissionPpm)?, blocked: false };
 				dispatched(Staking::validate(RuntimeOrigin::signed(who), prefs))?;
@@ -145,8 +125,8 @@ impl Precompile for StakingPrecompile {
 			}
 			Call::nominate(call) => {
 				let n = call.targets.len() as u32;
-				Self::charge(env, Weights::nominate(n), n as u64)?;
-				let who = Self::signer(env)?;
+				charge_call(env, Weights::nominate(n), n as u64)?;
+				let who = caller_account(env, "root has no stake")?;
 				let mut targets = Vec::with_capacity(call.targets.len());
 				for t in &call.targets {
 					let account = account_of(t);
@@ -161,14 +141,14 @@ impl Precompile for StakingPrecompile {
 				Ok(Vec::new())
 			}
 			Call::chill(_) => {
-				Self::charge(env, Weights::chill(), 0)?;
-				let who = Self::signer(env)?;
+				charge_call(env, Weights::chill(), 0)?;
+				let who = caller_account(env, "root has no stake")?;
 				dispatched(Staking::chill(RuntimeOrigin::signed(who)))?;
 				Ok(Vec::new())
 			}
 			Call::unbond(call) => {
-				Self::charge(env, Weights::unbond(), 0)?;
-				let who = Self::signer(env)?;
+				charge_call(env, Weights::unbond(), 0)?;
+				let who = caller_account(env, "root has no stake")?;
 				dispatched_post(Staking::unbond(
 					RuntimeOrigin::signed(who),
 					amount(&call.amount)?,
@@ -176,18 +156,18 @@ impl Precompile for StakingPrecompile {
 				Ok(Vec::new())
 			}
 			Call::withdrawUnbonded(_) => {
-				let who = Self::signer(env)?;
+				let who = caller_account(env, "root has no stake")?;
 				let spans = pallet_staking::SlashingSpans::<Runtime>::get(&who)
 					.map(|s| s.prior.len() as u32 + 1)
 					.unwrap_or(0);
-				Self::charge(env, Weights::withdraw_unbonded_kill(spans), 1)?;
+				charge_call(env, Weights::withdraw_unbonded_kill(spans), 1)?;
 				dispatched_post(Staking::withdraw_unbonded(RuntimeOrigin::signed(who), spans))?;
 				Ok(Vec::new())
 			}
 			Call::payoutStakers(call) => {
 				let page = <Runtime as pallet_staking::Config>::MaxExposurePageSize::get();
-				Self::charge(env, Weights::payout_stakers_alive_staked(page), 0)?;
-				let who = Self::signer(env)?;
+				charge_call(env, Weights::payout_stakers_alive_staked(page), 0)?;
+				let who = caller_account(env, "root has no stake")?;
 				dispatched_post(Staking::payout_stakers(
 					RuntimeOrigin::signed(who),
 					account_of(&call.validator),
@@ -196,18 +176,18 @@ impl Precompile for StakingPrecompile {
 				Ok(Vec::new())
 			}
 			Call::activeEra(_) => {
-				Self::charge(env, none, 1)?;
+				charge_call(env, none, 1)?;
 				let era = pallet_staking::ActiveEra::<Runtime>::get().map(|e| e.index).unwrap_or(0);
 				Ok(IZeroGStaking::activeEraCall::abi_encode_returns(&era))
 			}
 			Call::validators(_) => {
-				Self::charge(env, none, 1)?;
+				charge_call(env, none, 1)?;
 				let set: Vec<Address> =
 					pallet_session::Validators::<Runtime>::get().iter().map(address_of).collect();
 				Ok(IZeroGStaking::validatorsCall::abi_encode_returns(&set))
 			}
 			Call::commissionRate(call) => {
-				Self::charge(env, none, 1)?;
+				charge_call(env, none, 1)?;
 				let who = account_of(&call.validator);
 				if !pallet_staking::Validators::<Runtime>::contains_key(&who) {
 					return Err(revert("not a validator"));
@@ -218,7 +198,7 @@ impl Precompile for StakingPrecompile {
 				))
 			}
 			Call::stakeOf(call) => {
-				Self::charge(env, none, 1)?;
+				charge_call(env, none, 1)?;
 				let ledger = pallet_staking::Ledger::<Runtime>::get(account_of(&call.account));
 				let (total, active) = ledger.map(|l| (l.total, l.active)).unwrap_or_default();
 				Ok(IZeroGStaking::stakeOfCall::abi_encode_returns_tuple(&(
@@ -227,7 +207,7 @@ impl Precompile for StakingPrecompile {
 				)))
 			}
 			Call::nominationsOf(call) => {
-				Self::charge(env, none, 1)?;
+				charge_call(env, none, 1)?;
 				let targets: Vec<Address> =
 					pallet_staking::Nominators::<Runtime>::get(account_of(&call.account))
 						.map(|n| n.targets.iter().map(address_of).collect())
@@ -235,12 +215,12 @@ impl Precompile for StakingPrecompile {
 				Ok(IZeroGStaking::nominationsOfCall::abi_encode_returns(&targets))
 			}
 			Call::pendingRewards(call) => {
-				Self::charge(env, none, 4)?;
+				charge_call(env, none, 4)?;
 				let pending = Staking::api_pending_rewards(call.era, account_of(&call.validator));
 				Ok(IZeroGStaking::pendingRewardsCall::abi_encode_returns(&pending))
 			}
 			Call::minimumBonds(_) => {
-				Self::charge(env, none, 2)?;
+				charge_call(env, none, 2)?;
 				Ok(IZeroGStaking::minimumBondsCall::abi_encode_returns_tuple(&(
 					U256::from(pallet_staking::MinValidatorBond::<Runtime>::get()),
 					U256::from(pallet_staking::MinNominatorBond::<Runtime>::get()),
