@@ -56,6 +56,36 @@ pub const ZEROG_CHAIN_ADDRESS: [u8; 20] = {
 /// the precompile (measured upper bound of the builtin precompiles' base cost).
 const BASE_REF_TIME: u64 = 2_000_000;
 
+type Mapper = <Runtime as polkadot_sdk::pallet_revive::Config>::AddressMapper;
+
+fn revert(why: &str) -> Error {
+	Error::Revert(why.into())
+}
+
+/// The Ethereum address pallet-revive shows `account` at.
+fn address_of(account: &crate::AccountId) -> alloy::primitives::Address {
+	use polkadot_sdk::pallet_revive::AddressMapper;
+	alloy::primitives::Address::from(Mapper::to_address(account).0)
+}
+
+/// The account behind an Ethereum address (its mapped or fallback account).
+fn account_of(address: &alloy::primitives::Address) -> crate::AccountId {
+	use polkadot_sdk::pallet_revive::AddressMapper;
+	Mapper::to_account_id(&H160(address.into_array()))
+}
+
+/// A pallet's dispatch error as the revert reason: the error's name (e.g. "BadProof"),
+/// or `fallback` if the runtime carries no name for it.
+fn dispatched(
+	result: polkadot_sdk::frame_support::dispatch::DispatchResult,
+	fallback: &'static str,
+) -> Result<(), Error> {
+	result.map_err(|e| match e {
+		polkadot_sdk::sp_runtime::DispatchError::Module(m) => revert(m.message.unwrap_or(fallback)),
+		other => revert(other.into()),
+	})
+}
+
 /// Charges a call of a pallet's precompile before it runs: the base cost, the pallet's
 /// benchmarked `weight` for what it dispatches, and `reads` more database reads.
 fn charge_call(env: &mut impl Ext<T = Runtime>, weight: Weight, reads: u64) -> Result<(), Error> {

@@ -12,16 +12,11 @@ use super::*;
 use alloc::string::String;
 use codec::Decode;
 use polkadot_sdk::{
-	frame_support::dispatch::DispatchResult,
-	pallet_revive::{
-		precompiles::alloy::{
-			primitives::{Address, Bytes, FixedBytes, U256},
-			sol_types::{SolCall, SolEvent},
-		},
-		AddressMapper,
+	pallet_revive::precompiles::alloy::{
+		primitives::{Address, Bytes, FixedBytes, U256},
+		sol_types::{SolCall, SolEvent},
 	},
 	sp_core::H256,
-	sp_runtime::DispatchError,
 };
 use zerog_inft_primitives::{
 	CollectionId, EncryptionKey, PossessionProof, ReencryptionProof, SealedKey, TokenId,
@@ -49,15 +44,13 @@ pub const PLAIN_TRANSFER_REFUSED: &str =
 	"private token: use iTransferFrom, which delivers the data key with a proof";
 
 type Inft = pallet_inft::Pallet<Runtime>;
-type Mapper = <Runtime as polkadot_sdk::pallet_revive::Config>::AddressMapper;
 type Weights = <Runtime as pallet_inft::Config>::WeightInfo;
+
+/// The revert reason of a pallet error the runtime carries no name for.
+const MODULE_ERROR: &str = "iNFT module error";
 
 /// `IZeroGInft`: intelligent NFTs for Ethereum tools.
 pub struct InftPrecompile;
-
-fn revert(why: &str) -> Error {
-	Error::Revert(why.into())
-}
 
 /// The collection and token of an ERC-721 id.
 fn split(id: &U256) -> Result<(CollectionId, TokenId), Error> {
@@ -70,14 +63,6 @@ fn split(id: &U256) -> Result<(CollectionId, TokenId), Error> {
 
 fn token_id(collection: CollectionId, token: TokenId) -> U256 {
 	(U256::from(collection) << 64) | U256::from(token)
-}
-
-fn address_of(account: &AccountId) -> Address {
-	Address::from(Mapper::to_address(account).0)
-}
-
-fn account_of(address: &Address) -> AccountId {
-	Mapper::to_account_id(&H160(address.into_array()))
 }
 
 fn sealed(bytes: &Bytes) -> Result<SealedKey, Error> {
@@ -93,14 +78,6 @@ fn exact<T: Decode + codec::MaxEncodedLen>(bytes: &Bytes, why: &str) -> Result<T
 		return Err(revert(why));
 	}
 	T::decode(&mut &bytes[..]).map_err(|_| revert(why))
-}
-
-/// A pallet error as the revert reason (its name, e.g. "BadProof").
-fn dispatched(result: DispatchResult) -> Result<(), Error> {
-	result.map_err(|e| match e {
-		DispatchError::Module(m) => revert(m.message.unwrap_or("iNFT module error")),
-		other => revert(other.into()),
-	})
 }
 
 impl InftPrecompile {
@@ -213,11 +190,14 @@ impl Precompile for InftPrecompile {
 				let who = caller_account(env, "root holds no tokens")?;
 				let proof =
 					PossessionProof { commitment: call.commitment.0, response: call.response.0 };
-				dispatched(Inft::register_key(
-					RuntimeOrigin::signed(who),
-					EncryptionKey(call.key.0),
-					proof,
-				))?;
+				dispatched(
+					Inft::register_key(
+						RuntimeOrigin::signed(who),
+						EncryptionKey(call.key.0),
+						proof,
+					),
+					MODULE_ERROR,
+				)?;
 				Ok(Vec::new())
 			}
 			Call::iTransferFrom(call) => {
@@ -226,14 +206,17 @@ impl Precompile for InftPrecompile {
 				Self::own(&who, &call.from)?;
 				let (c, t) = split(&call.tokenId)?;
 				let key = sealed(&call.sealedKey)?;
-				dispatched(Inft::transfer(
-					RuntimeOrigin::signed(who),
-					c,
-					t,
-					account_of(&call.to),
-					key,
-					proof(&call.proof)?,
-				))?;
+				dispatched(
+					Inft::transfer(
+						RuntimeOrigin::signed(who),
+						c,
+						t,
+						account_of(&call.to),
+						key,
+						proof(&call.proof)?,
+					),
+					MODULE_ERROR,
+				)?;
 				Self::emit(
 					env,
 					IZeroGInft::Transfer { from: call.from, to: call.to, tokenId: call.tokenId },
@@ -256,14 +239,17 @@ impl Precompile for InftPrecompile {
 				let next = pallet_inft::Collections::<Runtime>::get(c)
 					.map(|info| info.next_token)
 					.ok_or(revert("ERC721NonexistentToken"))?;
-				dispatched(Inft::clone(
-					RuntimeOrigin::signed(who),
-					c,
-					t,
-					account_of(&call.to),
-					sealed(&call.sealedKey)?,
-					proof(&call.proof)?,
-				))?;
+				dispatched(
+					Inft::clone(
+						RuntimeOrigin::signed(who),
+						c,
+						t,
+						account_of(&call.to),
+						sealed(&call.sealedKey)?,
+						proof(&call.proof)?,
+					),
+					MODULE_ERROR,
+				)?;
 				let clone = token_id(c, next);
 				Self::emit(
 					env,
@@ -284,14 +270,17 @@ impl Precompile for InftPrecompile {
 				charge_call(env, Weights::authorize_usage(), 0)?;
 				let who = caller_account(env, "root holds no tokens")?;
 				let (c, t) = split(&call.tokenId)?;
-				dispatched(Inft::authorize_usage(
-					RuntimeOrigin::signed(who.clone()),
-					c,
-					t,
-					account_of(&call.executor),
-					sealed(&call.sealedKey)?,
-					proof(&call.proof)?,
-				))?;
+				dispatched(
+					Inft::authorize_usage(
+						RuntimeOrigin::signed(who.clone()),
+						c,
+						t,
+						account_of(&call.executor),
+						sealed(&call.sealedKey)?,
+						proof(&call.proof)?,
+					),
+					MODULE_ERROR,
+				)?;
 				Self::emit(
 					env,
 					IZeroGInft::Authorization {
@@ -306,12 +295,15 @@ impl Precompile for InftPrecompile {
 				charge_call(env, Weights::revoke_usage(), 0)?;
 				let who = caller_account(env, "root holds no tokens")?;
 				let (c, t) = split(&call.tokenId)?;
-				dispatched(Inft::revoke_usage(
-					RuntimeOrigin::signed(who.clone()),
-					c,
-					t,
-					account_of(&call.executor),
-				))?;
+				dispatched(
+					Inft::revoke_usage(
+						RuntimeOrigin::signed(who.clone()),
+						c,
+						t,
+						account_of(&call.executor),
+					),
+					MODULE_ERROR,
+				)?;
 				Self::emit(
 					env,
 					IZeroGInft::AuthorizationRevoked {

@@ -9,20 +9,16 @@
 
 use super::*;
 use polkadot_sdk::{
-	frame_support::dispatch::DispatchResult,
-	pallet_revive::{
-		precompiles::alloy::{
-			primitives::{Address, U256},
-			sol_types::SolCall,
-		},
-		AddressMapper,
+	pallet_revive::precompiles::alloy::{
+		primitives::{Address, U256},
+		sol_types::SolCall,
 	},
 	pallet_session,
 	pallet_staking::{self, RewardDestination, ValidatorPrefs, WeightInfo as _},
-	sp_runtime::{DispatchError, Perbill},
+	sp_runtime::Perbill,
 };
 
-use crate::{AccountId, RuntimeOrigin};
+use crate::RuntimeOrigin;
 
 alloy::sol!("precompiles/IZeroGStaking.sol");
 
@@ -42,23 +38,13 @@ pub const STAKING_ADDRESS: [u8; 20] = {
 pub const PPM: u32 = 1_000_000;
 
 type Staking = pallet_staking::Pallet<Runtime>;
-type Mapper = <Runtime as polkadot_sdk::pallet_revive::Config>::AddressMapper;
 type Weights = <Runtime as pallet_staking::Config>::WeightInfo;
+
+/// The revert reason of a pallet error the runtime carries no name for.
+const MODULE_ERROR: &str = "staking module error";
 
 /// `IZeroGStaking`: Proof of Stake for Ethereum tools.
 pub struct StakingPrecompile;
-
-fn revert(why: &str) -> Error {
-	Error::Revert(why.into())
-}
-
-fn address_of(account: &AccountId) -> Address {
-	Address::from(Mapper::to_address(account).0)
-}
-
-fn account_of(address: &Address) -> AccountId {
-	Mapper::to_account_id(&H160(address.into_array()))
-}
 
 fn amount(value: &U256) -> Result<u128, Error> {
 	u128::try_from(*value).map_err(|_| revert("amount exceeds the total issuance"))
@@ -72,18 +58,10 @@ pub fn commission(ppm: u32) -> Result<Perbill, Error> {
 	Ok(Perbill::from_parts(ppm * 1_000))
 }
 
-/// A pallet error as the revert reason (its name, e.g. "InsufficientBond").
-fn dispatched(result: DispatchResult) -> Result<(), Error> {
-	result.map_err(|e| match e {
-		DispatchError::Module(m) => revert(m.message.unwrap_or("staking module error")),
-		other => revert(other.into()),
-	})
-}
-
 fn dispatched_post(
 	result: polkadot_sdk::frame_support::dispatch::DispatchResultWithPostInfo,
 ) -> Result<(), Error> {
-	dispatched(result.map(|_| ()).map_err(|e| e.error))
+	dispatched(result.map(|_| ()).map_err(|e| e.error), MODULE_ERROR)
 }
 
 impl Precompile for StakingPrecompile {
@@ -109,9 +87,12 @@ impl Precompile for StakingPrecompile {
 				let value = amount(&call.amount)?;
 				let origin = RuntimeOrigin::signed(who.clone());
 				if pallet_staking::Bonded::<Runtime>::contains_key(&who) {
-					dispatched(Staking::bond_extra(origin, value))?;
+					dispatched(Staking::bond_extra(origin, value), MODULE_ERROR)?;
 				} else {
-					dispatched(Staking::bond(origin, value, RewardDestination::Staked))?;
+					dispatched(
+						Staking::bond(origin, value, RewardDestination::Staked),
+						MODULE_ERROR,
+					)?;
 				}
 				Ok(Vec::new())
 			}
@@ -120,7 +101,7 @@ impl Precompile for StakingPrecompile {
 				let who = caller_account(env, "root has no stake")?;
 				let prefs =
 					ValidatorPrefs { commission: commission(call.commissionPpm)?, blocked: false };
-				dispatched(Staking::validate(RuntimeOrigin::signed(who), prefs))?;
+				dispatched(Staking::validate(RuntimeOrigin::signed(who), prefs), MODULE_ERROR)?;
 				Ok(Vec::new())
 			}
 			Call::nominate(call) => {
@@ -137,13 +118,13 @@ impl Precompile for StakingPrecompile {
 					}
 					targets.push(account.into());
 				}
-				dispatched(Staking::nominate(RuntimeOrigin::signed(who), targets))?;
+				dispatched(Staking::nominate(RuntimeOrigin::signed(who), targets), MODULE_ERROR)?;
 				Ok(Vec::new())
 			}
 			Call::chill(_) => {
 				charge_call(env, Weights::chill(), 0)?;
 				let who = caller_account(env, "root has no stake")?;
-				dispatched(Staking::chill(RuntimeOrigin::signed(who)))?;
+				dispatched(Staking::chill(RuntimeOrigin::signed(who)), MODULE_ERROR)?;
 				Ok(Vec::new())
 			}
 			Call::unbond(call) => {

@@ -14,7 +14,7 @@ use zerog_erasure::CodeParams;
 use zerog_inft_primitives::{prove::new_sealed_key, IntelligentData, Purpose};
 use zerog_storage_node::api::to_hex;
 
-use super::{mib, Context, KeyArgs};
+use super::{err, mib, parse_account, Context, KeyArgs};
 use crate::{inft, storage};
 
 #[derive(Subcommand)]
@@ -175,14 +175,6 @@ pub enum InftCmd {
 	},
 }
 
-fn account(s: &str) -> Result<AccountId32, String> {
-	AccountId32::from_ss58check(s).map_err(|e| format!("{s:?} is not an SS58 address ({e:?})"))
-}
-
-fn err(e: impl std::fmt::Display) -> String {
-	e.to_string()
-}
-
 /// Encrypts `file` under `key` into a temporary file and uploads it; the storage id and
 /// the plaintext size.
 async fn store(
@@ -264,7 +256,7 @@ impl InftCmd {
 				let signer = key.pair()?;
 				inft::ensure_key(chain, &signer).await?;
 				let owner = match to {
-					Some(to) => account(&to)?,
+					Some(to) => parse_account(&to)?,
 					None => AccountId32::from(signer.public()),
 				};
 				let owner_key = inft::receiver_key(chain, &owner).await?;
@@ -308,7 +300,7 @@ impl InftCmd {
 			InftCmd::Transfer { id, to, key } => {
 				let signer = key.pair()?;
 				let id = inft::parse_id(&id)?;
-				let to = account(&to)?;
+				let to = parse_account(&to)?;
 				let (sealed, proof) =
 					inft::handover(chain, &signer, id, Purpose::Transfer, &to).await?;
 				let call = zerog::tx().inft().transfer(
@@ -325,7 +317,7 @@ impl InftCmd {
 				let signer = key.pair()?;
 				let id = inft::parse_id(&id)?;
 				let to = match to {
-					Some(to) => account(&to)?,
+					Some(to) => parse_account(&to)?,
 					None => AccountId32::from(signer.public()),
 				};
 				let (sealed, proof) =
@@ -349,7 +341,7 @@ impl InftCmd {
 			InftCmd::Authorize { id, executor, key } => {
 				let signer = key.pair()?;
 				let id = inft::parse_id(&id)?;
-				let executor = account(&executor)?;
+				let executor = parse_account(&executor)?;
 				let (sealed, proof) =
 					inft::handover(chain, &signer, id, Purpose::Usage, &executor).await?;
 				let call = zerog::tx().inft().authorize_usage(
@@ -365,7 +357,7 @@ impl InftCmd {
 			InftCmd::Revoke { id, executor, key } => {
 				let signer = key.pair()?;
 				let id = inft::parse_id(&id)?;
-				let executor = account(&executor)?;
+				let executor = parse_account(&executor)?;
 				let call = zerog::tx().inft().revoke_usage(
 					id.0,
 					id.1,
@@ -487,7 +479,7 @@ impl InftCmd {
 			}
 			InftCmd::List { owner, key } => {
 				let owner = match owner {
-					Some(o) => account(&o)?,
+					Some(o) => parse_account(&o)?,
 					None => AccountId32::from(key.pair()?.public()),
 				};
 				let ids = inft::tokens_of(chain, &owner).await?;

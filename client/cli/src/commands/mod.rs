@@ -65,6 +65,18 @@ impl Context {
 	}
 }
 
+/// An SS58 address argument.
+pub fn parse_account(s: &str) -> Result<polkadot_sdk::sp_runtime::AccountId32, String> {
+	use polkadot_sdk::sp_core::crypto::Ss58Codec;
+	polkadot_sdk::sp_runtime::AccountId32::from_ss58check(s)
+		.map_err(|e| format!("{s:?} is not an SS58 address ({e:?})"))
+}
+
+/// An error as the command's message.
+pub fn err(e: impl std::fmt::Display) -> String {
+	e.to_string()
+}
+
 /// MiB per second.
 pub fn mib(bytes: u64, secs: f64) -> f64 {
 	bytes as f64 / (1024.0 * 1024.0) / secs.max(1e-9)

@@ -22,7 +22,7 @@ use zerog_chain_client::{
 };
 use zerog_daemon::amount::Amount;
 
-use super::{Context, KeyArgs};
+use super::{err, parse_account, Context, KeyArgs};
 
 /// Where a stake's rewards go.
 #[derive(Clone, Copy, ValueEnum)]
@@ -118,14 +118,6 @@ pub fn parse_commission(s: &str) -> Result<Perbill, String> {
 		return Err(format!("a commission is between 0 and 100 percent, not {s}"));
 	}
 	Ok(Perbill((value * 10_000_000.0).round() as u32))
-}
-
-fn parse_account(s: &str) -> Result<AccountId32, String> {
-	AccountId32::from_ss58check(s).map_err(|e| format!("{s:?} is not an SS58 address ({e:?})"))
-}
-
-fn err(e: impl std::fmt::Display) -> String {
-	e.to_string()
 }
 
 fn zg(wei: u128) -> String {
