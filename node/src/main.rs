@@ -12,6 +12,7 @@ mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
+mod equivocation;
 mod essential;
 mod eth;
 mod rpc;

@@ -1,7 +1,7 @@
 //! The node's service: client, import queue, networking, BABE authoring, GRANDPA voter,
-//! offchain workers and RPC. BABE's block import wraps GRANDPA's, and both report
-//! equivocations they see to the runtime as unsigned extrinsics with key-ownership
-//! proofs, so the offender is slashed.
+//! offchain workers and RPC. BABE's block import wraps GRANDPA's; BABE equivocations
+//! (checked on sealed headers, [`crate::equivocation`]) and GRANDPA's are reported to the
+//! runtime as unsigned extrinsics with key-ownership proofs, so the offender is slashed.
 
 use std::{sync::Arc, time::Duration};
 
@@ -47,14 +47,17 @@ type SlotInherentsFactory =
 type GrandpaBlockImport =
 	sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>;
 
-/// The block import: BABE's checks (slot claim, VRF, epoch changes, equivocations)
-/// around GRANDPA's (authority set changes, justifications).
-pub type FullBlockImport = sc_consensus_babe::BabeBlockImport<
-	Block,
-	FullClient,
-	GrandpaBlockImport,
-	SlotInherentsFactory,
-	FullSelectChain,
+/// The block import: equivocation reports on sealed headers, around BABE's checks
+/// (slot claim, VRF, epoch changes), around GRANDPA's (authority set changes,
+/// justifications).
+pub type FullBlockImport = crate::equivocation::ReportEquivocations<
+	sc_consensus_babe::BabeBlockImport<
+		Block,
+		FullClient,
+		GrandpaBlockImport,
+		SlotInherentsFactory,
+		FullSelectChain,
+	>,
 >;
 
 fn slot_inherents(slot_duration: sp_consensus_babe::SlotDuration) -> SlotInherentsFactory {
@@ -135,14 +138,21 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 	let babe_config = sc_consensus_babe::configuration(&*client)?;
 	let slot_duration = babe_config.slot_duration();
-	let (block_import, babe_link) = sc_consensus_babe::block_import(
+	let (babe_block_import, babe_link) = sc_consensus_babe::block_import(
 		babe_config,
 		grandpa_block_import.clone(),
 		client.clone(),
 		slot_inherents(slot_duration),
 		select_chain.clone(),
-		OffchainTransactionPoolFactory::new(transaction_pool.clone()),
+		// Its reports carry unsealed headers that the runtime cannot verify.
+		OffchainTransactionPoolFactory::new(crate::equivocation::RefuseReports),
 	)?;
+	let block_import = crate::equivocation::ReportEquivocations::new(
+		babe_block_import,
+		client.clone(),
+		OffchainTransactionPoolFactory::new(transaction_pool.clone()),
+		slot_duration,
+	);
 
 	let (import_queue, babe_worker) =
 		sc_consensus_babe::import_queue(sc_consensus_babe::ImportQueueParams {

@@ -102,7 +102,7 @@ macro_rules! zerog_runtime_version {
 			spec_version: $spec_version,
 			impl_version: 0,
 			apis: apis::RUNTIME_API_VERSIONS,
-			transaction_version: 1,
+			transaction_version: 2,
 			system_version: 1,
 		};
 	};
@@ -276,7 +276,10 @@ mod runtime {
 	#[runtime::pallet_index(32)]
 	pub type Staking = polkadot_sdk::pallet_staking;
 
-	#[runtime::pallet_index(4)]
+	/// Indexed after Staking: genesis is built in index order, and Session's genesis
+	/// asks Staking to elect era 0, which needs the genesis stakers bonded first.
+	/// Before them, era 0 had no exposures and nothing in it could be slashed.
+	#[runtime::pallet_index(35)]
 	pub type Session = polkadot_sdk::pallet_session;
 
 	#[runtime::pallet_index(33)]

@@ -604,3 +604,22 @@ fn an_era_transition_of_100_validators_from_1000_nominators_fits_a_block() {
 	assert!(share(transition) < 1.0, "the era transition fits in a block");
 	assert!(share(report) < 0.05);
 }
+
+#[test]
+fn the_genesis_era_is_elected_so_its_offences_can_be_slashed() {
+	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let validators = pallet_session::Validators::<Runtime>::get();
+		assert_eq!(validators.len(), 4);
+		for v in &validators {
+			let exposure = pallet_staking::ErasStakersOverview::<Runtime>::get(0, v)
+				.expect("era 0 exposure of a genesis validator");
+			// The election weighs stake as u64 votes: the exposure is the bond, less a
+			// rounding loss below a millionth.
+			let bond = genesis_config_presets::VALIDATOR_BOND;
+			assert!(exposure.own <= bond && exposure.own > bond - bond / 1_000_000, "{v:?}");
+			assert_eq!(exposure.total, exposure.own);
+		}
+		assert!(pallet_staking::ErasTotalStake::<Runtime>::get(0) > 0);
+		assert_eq!(pallet_staking::ErasStartSessionIndex::<Runtime>::get(0), Some(0));
+	});
+}
