@@ -10,7 +10,8 @@
 //!   [`zerog`] (`zerog::tx().compute_market().deposit(..)`,
 //!   `zerog::runtime_apis().da_commitments_api().blob(id)`, `zerog::storage()`, and event
 //!   types such as `zerog::storage_market::events::Submitted`);
-//! - **transactions** are mortal ([`MORTALITY`] blocks), signed with sr25519 and watched
+//! - **transactions** are mortal ([`MORTALITY`] blocks from the finalized block, so a
+//!   fork cannot invalidate them), signed with sr25519 and watched
 //!   through the node's transaction subscription until they are in a block, or final
 //!   ([`Chain::submit`]); there is no polling loop;
 //! - **every pallet's errors** are named from the metadata (`StorageMarket::BondTooLow`,
@@ -83,6 +84,13 @@ pub type Config = PolkadotConfig;
 /// Blocks a signed transaction stays valid (a power of two): about two minutes of
 /// 2-second blocks.
 pub const MORTALITY: u64 = 64;
+
+/// A transaction's mortality starts at the finalized block, which no fork can retract,
+/// unless finality lags the best block by more than this many blocks (then at the best
+/// block, so the window is not spent before it opens). A transaction anchored at a best
+/// block that a reorganisation then retracts fails its signature check: the pool drops
+/// it as invalid. Polkadot.js makes the same choice.
+pub const MAX_FINALITY_LAG: u64 = 16;
 
 /// How long [`Chain::submit`] waits for a transaction to reach a block (and, when asked,
 /// finality) before it reports [`ChainError::Timeout`].
@@ -442,7 +450,8 @@ impl Chain {
 		self.at_best_block().await?.storage(address, keys).await
 	}
 
-	/// Signs `call` with `signer` (mortal for [`MORTALITY`] blocks), submits it and
+	/// Signs `call` with `signer` (mortal for [`MORTALITY`] blocks from the finalized
+	/// block, see [`MAX_FINALITY_LAG`]), submits it and
 	/// watches it until it is in a block (and, with `finalized`, until that block is
 	/// final); returns its events, or why it did not succeed.
 	pub async fn submit<Call: Payload>(
@@ -451,7 +460,19 @@ impl Chain {
 		signer: &sr25519::Pair,
 		finalized: bool,
 	) -> Result<Included, ChainError> {
-		let at = self.at_best().await?;
+		let best = self.at_best().await?;
+		let last_final = self
+			.api()
+			.await?
+			.at_current_block()
+			.await
+			.map_err(|e| ChainError::rpc("finalized block", e))?;
+		let at =
+			if best.block_number().saturating_sub(last_final.block_number()) <= MAX_FINALITY_LAG {
+				last_final
+			} else {
+				best
+			};
 		let until = at.block_number() + MORTALITY;
 		// The next nonce counting the account's transactions still in the pool, which a
 		// nonce read from block state would reuse.
