@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kills a validator of the native zombienet network with SIGKILL (no clean shutdown),
-# then checks that its process is gone. Called from 0001-finality.zndsl:
-#   dave: run ./kill-validator.sh with "dave" return is 0 within 30 seconds
+# then checks that its process is gone. Called from pos.js (0001-network.zndsl):
+#   kill-validator.sh NAME
 set -euo pipefail
 name="$1"
 pattern="zerog-node .*--name ${name}( |$)"

@@ -26,6 +26,7 @@ let chain;
 let api;
 let keyring;
 let provider;
+let paidEra;
 
 const staking = async (args, suri) =>
   zg(['staking', ...args, ...(suri ? ['--suri', suri] : []), '--chain', chain.httpUrl, '--json']);
@@ -153,8 +154,40 @@ describe('staking: BABE, eras, the precompile and zg staking', () => {
     const got = after - before;
     assert.ok(got > 0n, 'paid');
     assert.ok(got >= expected - 1n && got <= expected + 1n, `${got} vs ${expected}`);
+    paidEra = era;
     // Once only.
     const again = JSON.parse(ok(await staking(['payout', alice, '--era', String(era)], '//Eve')).stdout);
     assert.deepEqual(again.paid, []);
+  });
+
+  test('Polkadot.js Apps\' staking pages read the same state (api.derive.staking)', async () => {
+    // What the Staking overview, Waiting, Accounts and Payouts pages are built from.
+    const overview = await api.derive.staking.overview();
+    assert.equal(overview.activeEra.toNumber(), await activeEra());
+    assert.deepEqual(overview.validators.map(String), [addr('Alice')]);
+    // The flags Apps asks for on its Staking pages.
+    const flags = { withController: true, withExposure: true, withExposureMeta: true, withLedger: true, withPrefs: true };
+    const elected = await api.derive.staking.electedInfo(flags);
+    const alice = elected.info.find((i) => i.accountId.toString() === addr('Alice'));
+    assert.ok(alice, 'Alice among the elected');
+    // Her bond and her nominators' (the election weighs stake as u64 votes: less than a
+    // millionth is lost to rounding).
+    const total = alice.exposureMeta.unwrap().total.toBigInt();
+    assert.ok(total > 100_000n * UNIT - UNIT && total > BigInt(alice.stakingLedger.total.toString()), `her exposure ${total}`);
+    // Bob, a candidate without session keys, is listed (elected by stake, or waiting)
+    // but never in the session's set.
+    const waiting = await api.derive.staking.waitingInfo(flags);
+    const candidates = [...elected.info, ...waiting.info].map((i) => i.accountId.toString());
+    assert.ok(candidates.includes(addr('Bob')), JSON.stringify(candidates));
+    const charlie = await api.derive.staking.account(addr('Charlie'));
+    assert.equal(BigInt(charlie.stakingLedger.total.toString()), 300n * UNIT);
+    assert.deepEqual(charlie.nominators.map(String), [addr('Alice')]);
+    const rewards = await api.derive.staking.stakerRewards(addr('Charlie'), true);
+    const paid = rewards.find((r) => r.era.toNumber() === paidEra);
+    assert.ok(paid, `era ${paidEra} in Charlie's rewards`);
+    assert.ok(Object.keys(paid.validators).includes(addr('Alice')), 'earned through Alice');
+    assert.ok(paid.eraReward.toBigInt() > 0n);
+    // The page Apps checks to show the era as paid.
+    assert.deepEqual((await api.query.staking.claimedRewards(paidEra, addr('Alice'))).map(Number), [0]);
   });
 });
