@@ -29,7 +29,10 @@ use polkadot_sdk::{
 	sp_blockchain,
 	sp_consensus::BlockOrigin,
 	sp_consensus_babe::{digests::CompatibleDigestItem, AuthorityId, BabeApi, Slot, SlotDuration},
-	sp_runtime::traits::{Block as BlockT, Header as _},
+	sp_runtime::{
+		traits::{Block as BlockT, Header as _},
+		transaction_validity::InvalidTransaction,
+	},
 	sp_timestamp::Timestamp,
 };
 use zerog_runtime::opaque::Block;
@@ -83,7 +86,7 @@ impl LocalTransactionPool for RefuseReports {
 		_at: <Block as BlockT>::Hash,
 		_xt: LocalTransactionFor<Self>,
 	) -> Result<Self::Hash, Self::Error> {
-		Err(PoolError::RejectedFutureTransaction)
+		Err(PoolError::InvalidTransaction(InvalidTransaction::BadProof))
 	}
 }
 
@@ -225,5 +228,79 @@ where
 			}
 		}
 		Ok(imported)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use polkadot_sdk::{
+		sp_core::{crypto::UncheckedFrom, H256},
+		sp_runtime::{generic::Digest, traits::Header as HeaderT},
+	};
+	use std::{collections::BTreeMap, sync::Mutex};
+
+	/// An aux store in memory.
+	#[derive(Default)]
+	struct Memory(Mutex<BTreeMap<Vec<u8>, Vec<u8>>>);
+
+	impl AuxStore for Memory {
+		fn insert_aux<
+			'a,
+			'b: 'a,
+			'c: 'a,
+			I: IntoIterator<Item = &'a (&'c [u8], &'c [u8])>,
+			D: IntoIterator<Item = &'a &'b [u8]>,
+		>(
+			&self,
+			insert: I,
+			delete: D,
+		) -> sp_blockchain::Result<()> {
+			let mut map = self.0.lock().unwrap();
+			for (k, v) in insert {
+				map.insert(k.to_vec(), v.to_vec());
+			}
+			for k in delete {
+				map.remove(*k);
+			}
+			Ok(())
+		}
+
+		fn get_aux(&self, key: &[u8]) -> sp_blockchain::Result<Option<Vec<u8>>> {
+			Ok(self.0.lock().unwrap().get(key).cloned())
+		}
+	}
+
+	fn header(n: u32, seal: u8) -> <Block as BlockT>::Header {
+		let mut h = <<Block as BlockT>::Header as HeaderT>::new(
+			n,
+			H256::zero(),
+			H256::zero(),
+			H256::repeat_byte(n as u8),
+			Digest::default(),
+		);
+		h.digest_mut().push(polkadot_sdk::sp_runtime::DigestItem::Seal(*b"BABE", vec![seal; 64]));
+		h
+	}
+
+	#[test]
+	fn sealed_headers_live_apart_from_upstreams_and_two_blocks_for_a_slot_are_caught() {
+		let store = Memory::default();
+		let author = AuthorityId::unchecked_from([7u8; 32]);
+		let slot = Slot::from(100);
+		let check = |h: &<Block as BlockT>::Header| {
+			sc_consensus_slots::check_equivocation(&Namespaced(&store), slot, slot, h, &author)
+				.unwrap()
+		};
+		// Upstream's unsealed copy of a block under the plain keys does not count.
+		let mut unsealed = header(1, 1);
+		unsealed.digest_mut().pop();
+		sc_consensus_slots::check_equivocation(&store, slot, slot, &unsealed, &author).unwrap();
+		assert!(check(&header(1, 1)).is_none(), "the first block of the slot");
+		assert!(check(&header(1, 1)).is_none(), "the same block again");
+		let proof = check(&header(1, 2)).expect("a second block for the slot");
+		assert_eq!(proof.first_header, header(1, 1));
+		assert_eq!(proof.second_header, header(1, 2));
+		assert!(store.0.lock().unwrap().keys().any(|k| k.starts_with(AUX_PREFIX)));
 	}
 }
