@@ -43,6 +43,14 @@ alloy::sol!("precompiles/IZeroGChain.sol");
 /// The `u16` that places [`ZeroGPrecompile`] at [`ZEROG_CHAIN_ADDRESS`].
 const ZEROG_CHAIN_INDEX: u16 = 0x0A00;
 
+/// The matcher of a precompile at the fixed `index`, checked non-zero when compiled.
+pub(crate) const fn fixed(index: u16) -> AddressMatcher {
+	match NonZero::new(index) {
+		Some(index) => AddressMatcher::Fixed(index),
+		None => panic!("a precompile index is not zero"),
+	}
+}
+
 /// Where `IZeroGChain` lives: `0x000000000000000000000000000000000a000000`.
 pub const ZEROG_CHAIN_ADDRESS: [u8; 20] = {
 	let mut address = [0u8; 20];
@@ -117,10 +125,7 @@ impl ZeroGPrecompile {
 impl Precompile for ZeroGPrecompile {
 	type T = Runtime;
 	type Interface = IZeroGChain::IZeroGChainCalls;
-	const MATCHER: AddressMatcher = AddressMatcher::Fixed(match NonZero::new(ZEROG_CHAIN_INDEX) {
-		Some(index) => index,
-		None => panic!("the precompile index is not zero"),
-	});
+	const MATCHER: AddressMatcher = fixed(ZEROG_CHAIN_INDEX);
 	const HAS_CONTRACT_INFO: bool = false;
 
 	fn call(

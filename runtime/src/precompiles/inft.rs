@@ -105,10 +105,7 @@ impl InftPrecompile {
 impl Precompile for InftPrecompile {
 	type T = Runtime;
 	type Interface = IZeroGInft::IZeroGInftCalls;
-	const MATCHER: AddressMatcher = AddressMatcher::Fixed(match NonZero::new(INFT_INDEX) {
-		Some(index) => index,
-		None => panic!("the precompile index is not zero"),
-	});
+	const MATCHER: AddressMatcher = super::fixed(INFT_INDEX);
 	const HAS_CONTRACT_INFO: bool = false;
 
 	fn call(

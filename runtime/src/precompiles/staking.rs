@@ -67,10 +67,7 @@ fn dispatched_post(
 impl Precompile for StakingPrecompile {
 	type T = Runtime;
 	type Interface = IZeroGStaking::IZeroGStakingCalls;
-	const MATCHER: AddressMatcher = AddressMatcher::Fixed(match NonZero::new(STAKING_INDEX) {
-		Some(index) => index,
-		None => panic!("the precompile index is not zero"),
-	});
+	const MATCHER: AddressMatcher = super::fixed(STAKING_INDEX);
 	const HAS_CONTRACT_INFO: bool = false;
 
 	fn call(
