@@ -18,6 +18,7 @@
 
 extern crate alloc;
 
+pub mod pora;
 pub mod runtime_api;
 
 use alloc::vec::Vec;
