@@ -301,6 +301,14 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		fn quote(size: u64, lifetime_months: u32) -> Option<Balance> {
 			StorageMarket::quote(size, lifetime_months)
 		}
+
+		fn coverage() -> zerog_storage_primitives::CoverageView {
+			StorageMarket::coverage()
+		}
+
+		fn select_nodes() -> Vec<NodeInfo<AccountId, Balance, BlockNumber>> {
+			StorageMarket::select_nodes()
+		}
 	}
 
 	impl zerog_compute_primitives::runtime_api::ComputeMarketApi<Block, AccountId, Balance, BlockNumber> for Runtime {

@@ -106,7 +106,28 @@ pub struct GenesisGovernance {
 	pub committee: Vec<AccountId>,
 	/// Epochs, sessions, eras and bonding.
 	pub timing: StakingTiming,
+	/// Storage mining: epochs, answers, base reward, months.
+	pub mining: pallet_storage_market::MiningConfig<crate::Balance, crate::BlockNumber>,
+	/// Storage audits: how often, how long to answer, the slash.
+	pub audit: pallet_storage_market::AuditConfig<crate::BlockNumber>,
 }
+
+/// Storage audits on a test chain: one every 5 blocks, 10 blocks to answer, 10 % of the
+/// bond per failure.
+pub const TEST_AUDIT: pallet_storage_market::AuditConfig<crate::BlockNumber> =
+	pallet_storage_market::AuditConfig { period: 5, window: 10, slash: Perbill::from_percent(10) };
+
+/// Storage mining on a test chain: 10-block epochs (20 s) retargeted toward 4 answers
+/// (at most 8), 1 ZG minted per answer, real 30-day months (a test shortens them with
+/// `set_mining_config`).
+pub const TEST_MINING: pallet_storage_market::MiningConfig<crate::Balance, crate::BlockNumber> =
+	pallet_storage_market::MiningConfig {
+		epoch_blocks: 10,
+		target_answers: 4,
+		max_answers: 8,
+		base_reward: UNIT,
+		month_blocks: 30 * crate::DAYS,
+	};
 
 impl GenesisGovernance {
 	/// A test chain's: short periods, Alice, Bob and Charlie on the committee.
@@ -119,6 +140,8 @@ impl GenesisGovernance {
 				.map(|k| k.to_account_id())
 				.collect(),
 			timing: StakingTiming::TEST,
+			mining: TEST_MINING,
+			audit: TEST_AUDIT,
 		}
 	}
 }
@@ -201,6 +224,12 @@ pub fn testnet_genesis(
 		},
 		storage_market: StorageMarketConfig {
 			price_per_sector_month: STORAGE_PRICE_PER_SECTOR_MONTH,
+			mining: governance.mining,
+			initial_target: None,
+			audit: governance.audit,
+			// Four shards, as `scripts/run.sh` starts four nodes; nodes may leave freely
+			// until governance sets a minimum.
+			coverage: pallet_storage_market::CoverageConfig { shards: 4, min_replicas: 0 },
 		},
 		// The constant multiplier from the first block on (pallet-transaction-payment
 		// starts at one and applies `FeeMultiplierUpdate` only when a block finalizes),
@@ -256,6 +285,8 @@ pub fn staging_genesis() -> Value {
 		GenesisGovernance {
 			day: None,
 			timing: StakingTiming::PRODUCTION,
+			mining: crate::configs::PRODUCTION_MINING,
+			audit: crate::configs::PRODUCTION_AUDIT,
 			..GenesisGovernance::test(None)
 		},
 	)

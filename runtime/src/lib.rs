@@ -217,6 +217,7 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// the storage version it migrates from, so listing it on a chain that has it is free.
 type Migrations = (
 	pallet_storage_market::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_storage_market::migrations::v2::MigrateV1ToV2<Runtime, configs::ProductionMining>,
 	pallet_da_commitments::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_da_commitments::migrations::v2::MigrateV1ToV2<Runtime>,
 );

@@ -38,3 +38,29 @@ fn client_metadata_is_this_runtimes() {
 		current.len(),
 	);
 }
+
+/// Polkadot.js decodes fixed-length arrays of at most 2,048 elements: a call, event or
+/// storage item with a longer array makes `ApiPromise.create` fail for the whole chain.
+/// Every array in the metadata must stay within it (use a vector with a checked length).
+#[test]
+fn polkadot_js_can_decode_every_type() {
+	use polkadot_sdk::frame_support::__private::metadata::RuntimeMetadata;
+	use scale_info::TypeDef;
+	let prefixed =
+		polkadot_sdk::sp_io::TestExternalities::new_empty().execute_with(Runtime::metadata);
+	let types = match prefixed.1 {
+		RuntimeMetadata::V14(m) => m.types,
+		RuntimeMetadata::V15(m) => m.types,
+		RuntimeMetadata::V16(m) => m.types,
+		_ => panic!("metadata of an unknown version"),
+	};
+	let too_long: Vec<String> = types
+		.types
+		.iter()
+		.filter_map(|t| match &t.ty.type_def {
+			TypeDef::Array(a) if a.len > 2048 => Some(format!("type {} ([_; {}])", t.id, a.len)),
+			_ => None,
+		})
+		.collect();
+	assert!(too_long.is_empty(), "arrays Polkadot.js cannot decode: {too_long:?}");
+}

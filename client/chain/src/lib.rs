@@ -433,6 +433,12 @@ impl Chain {
 		Ok(At(self.at_best().await?))
 	}
 
+	/// The finalized block, to read state no fork can revert.
+	pub async fn at_finalized_block(&self) -> Result<At, ChainError> {
+		let api = self.api().await?;
+		Ok(At(api.at_current_block().await.map_err(|e| ChainError::rpc("finalized block", e))?))
+	}
+
 	/// A constant of the chain's runtime.
 	pub async fn constant<Addr: subxt::constants::Address>(
 		&self,

@@ -1,6 +1,6 @@
 //! The flow: submissions, their fees and the reward pools the fees are credited to.
 
-use crate::{pallet::*, FlowEntry, PricingChunkIndex, SECTORS_PER_PRICING_CHUNK};
+use crate::{pallet::*, FlowEntry};
 use crate::{EntrySeq, FileId, Submission};
 use polkadot_sdk::{
 	frame_support::{
@@ -54,6 +54,7 @@ impl<T: Config> Pallet<T> {
 		);
 		EntryById::<T>::insert(id, seq);
 		EntryCount::<T>::put(seq.saturating_add(1));
+		Self::start_lifetime(seq, start_sector, sectors, fee, lifetime_months)?;
 		FlowLength::<T>::put(end);
 		Self::deposit_event(Event::Submitted {
 			seq,
@@ -95,25 +96,8 @@ impl<T: Config> Pallet<T> {
 	/// Splits `fee` over the pricing chunks the range `[start, start + sectors)`
 	/// touches, in proportion to the sectors in each; rounding goes to the last one.
 	pub(crate) fn credit_pools(start: u64, sectors: u64, fee: BalanceOf<T>) {
-		if fee.is_zero() || sectors == 0 {
-			return;
-		}
 		let fee_u: u128 = fee.try_into().unwrap_or(u128::MAX);
-		let first: PricingChunkIndex = start / SECTORS_PER_PRICING_CHUNK;
-		let last: PricingChunkIndex = (start + sectors - 1) / SECTORS_PER_PRICING_CHUNK;
-		let mut credited: u128 = 0;
-		for chunk in first..=last {
-			let lo = start.max(chunk * SECTORS_PER_PRICING_CHUNK);
-			let hi = (start + sectors).min((chunk + 1) * SECTORS_PER_PRICING_CHUNK);
-			let share: u128 = if chunk == last {
-				fee_u - credited
-			} else {
-				// fee * part / sectors, without overflow: fee < 2^128, part <= 2^25.
-				let part = (hi - lo) as u128;
-				(fee_u / sectors as u128) * part
-					+ (fee_u % sectors as u128) * part / sectors as u128
-			};
-			credited = credited.saturating_add(share);
+		for (chunk, share) in crate::lifetimes::shares(start, sectors, fee_u) {
 			let share: BalanceOf<T> = share.try_into().unwrap_or_else(|_| Zero::zero());
 			RewardPools::<T>::mutate(chunk, |pool| *pool = pool.saturating_add(share));
 		}

@@ -7,8 +7,11 @@
 //! - **File ids.** Every entry's id leads (through `EntryById`) to an entry with that id,
 //!   at or before it; every `EntryById` value is an entry with that id. (Chains that ran
 //!   the first layout may hold one file twice; the id leads to the first.)
-//! - **Fees.** The reward pools together hold exactly the fees paid, and the market's
-//!   account holds at least that.
+//! - **Fees.** The reward pools together hold exactly the fees paid (submissions and
+//!   renewals); miners were paid no more than the pools released, the pools released no
+//!   more than they hold, and the market's account holds at least what is left unpaid.
+//! - **Lifetimes.** Every live entry's tranche ends after it starts and is queued at its
+//!   end; every queued entry is live with that end.
 //! - **Nodes.** At most `MaxNodes` nodes; the counter matches the map; each node's held
 //!   bond equals its recorded bond, and its endpoint and shard are valid.
 
@@ -30,6 +33,7 @@ impl<T: Config> Pallet<T> {
 		Self::check_flow()?;
 		Self::check_ids()?;
 		Self::check_fees()?;
+		Self::check_lifetimes()?;
 		Self::check_nodes()
 	}
 
@@ -69,11 +73,42 @@ impl<T: Config> Pallet<T> {
 			.fold(BalanceOf::<T>::zero(), |sum, e| sum.saturating_add(e.fee));
 		let pools = RewardPools::<T>::iter_values()
 			.fold(BalanceOf::<T>::zero(), |sum, pool| sum.saturating_add(pool));
-		ensure!(pools == fees, "the reward pools do not hold exactly the fees paid");
 		ensure!(
-			T::Currency::balance(&Self::account_id()) >= pools,
-			"the market's account holds less than its reward pools"
+			pools == fees.saturating_add(Slashed::<T>::get()),
+			"the reward pools do not hold exactly the fees paid and the bonds slashed"
 		);
+		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+		let (mut released, mut paid) = (BalanceOf::<T>::zero(), BalanceOf::<T>::zero());
+		for (_, mut pool) in PoolReleases::<T>::iter() {
+			Self::bring_up_to(&mut pool, now);
+			ensure!(pool.paid <= pool.released, "a pool paid miners more than it released");
+			released = released.saturating_add(pool.released);
+			paid = paid.saturating_add(pool.paid);
+		}
+		ensure!(released <= pools, "the pools released more than they were paid");
+		ensure!(
+			T::Currency::balance(&Self::account_id()) >= pools.saturating_sub(paid),
+			"the market's account holds less than its pools owe"
+		);
+		Ok(())
+	}
+
+	fn check_lifetimes() -> Result<(), TryRuntimeError> {
+		let count = EntryCount::<T>::get();
+		for (seq, tranche) in Lifetimes::<T>::iter() {
+			ensure!(seq < count, "a lifetime for an entry beyond the flow");
+			ensure!(tranche.end > tranche.start, "a lifetime that ends before it starts");
+			ensure!(
+				Expiries::<T>::get(tranche.end).contains(&seq),
+				"a live entry is not queued at its end"
+			);
+		}
+		for (at, queue) in Expiries::<T>::iter() {
+			for seq in queue {
+				let t = Lifetimes::<T>::get(seq).ok_or("a queued entry is not live")?;
+				ensure!(t.end == at, "an entry is queued at another block than its end");
+			}
+		}
 		Ok(())
 	}
 
@@ -89,6 +124,28 @@ impl<T: Config> Pallet<T> {
 			ensure!(node.shard.is_valid(), "a node has an invalid shard");
 		}
 		ensure!(n == Nodes::<T>::count(), "the node counter does not match the nodes");
+		ensure!(NodeSlots::<T>::count() == n, "the node slots do not number the nodes");
+		for (slot, who) in NodeSlots::<T>::iter() {
+			ensure!(slot < n, "a node slot beyond the count");
+			ensure!(SlotOf::<T>::get(&who) == Some(slot), "a node's slot does not lead back");
+			ensure!(Nodes::<T>::contains_key(&who), "a slot of an unregistered node");
+		}
+		for (who, open) in OpenAudits::<T>::iter() {
+			for id in open {
+				let audit = Audits::<T>::get(id).ok_or("an open audit is not recorded")?;
+				ensure!(audit.node == who, "an audit is listed under another node");
+				ensure!(
+					AuditDeadlines::<T>::get(audit.deadline) == Some(id),
+					"an open audit has no deadline"
+				);
+			}
+		}
+		for (id, audit) in Audits::<T>::iter() {
+			ensure!(
+				OpenAudits::<T>::get(&audit.node).contains(&id),
+				"an audit is not listed under its node"
+			);
+		}
 		ensure!(n <= T::MaxNodes::get(), "more nodes than MaxNodes");
 		Ok(())
 	}

@@ -1,10 +1,12 @@
 //! A test runtime: system, balances and the storage market.
 
-use crate as pallet_storage_market;
+use crate::{self as pallet_storage_market, MiningConfig};
+use codec::Encode;
 use polkadot_sdk::{
-	frame_support::{self, derive_impl, parameter_types, PalletId},
+	frame_support::{self, derive_impl, parameter_types, traits::Randomness, PalletId},
 	frame_system::{self, EnsureRoot},
 	pallet_balances,
+	sp_core::H256,
 	sp_io::TestExternalities,
 	sp_runtime::BuildStorage,
 };
@@ -60,6 +62,29 @@ parameter_types! {
 	pub const MaxNodes: u32 = 3;
 	pub const MaxEndpointLen: u32 = 64;
 	pub const MaxLifetimeMonths: u32 = 120;
+	pub const MaxBaseReward: Balance = 1_000;
+	pub const MaxExpiriesPerBlock: u32 = 4;
+	pub const MaxRetargetStep: u32 = 4;
+}
+
+/// Epochs of 10 blocks, 4 answers wanted, at most 8, a base reward of 7 and months of
+/// 100 blocks.
+pub const MINING: MiningConfig<Balance, u64> = MiningConfig {
+	epoch_blocks: 10,
+	target_answers: 4,
+	max_answers: 8,
+	base_reward: 7,
+	month_blocks: 100,
+};
+
+/// Randomness for tests: a hash of the subject and the block number, known to all.
+pub struct TestRandomness;
+
+impl Randomness<H256, u64> for TestRandomness {
+	fn random(subject: &[u8]) -> (H256, u64) {
+		let now = System::block_number();
+		(H256(polkadot_sdk::sp_io::hashing::blake2_256(&(subject, now).encode())), now)
+	}
 }
 
 impl pallet_storage_market::Config for Test {
@@ -72,6 +97,10 @@ impl pallet_storage_market::Config for Test {
 	type MaxNodes = MaxNodes;
 	type MaxEndpointLen = MaxEndpointLen;
 	type MaxLifetimeMonths = MaxLifetimeMonths;
+	type Randomness = TestRandomness;
+	type MaxBaseReward = MaxBaseReward;
+	type MaxExpiriesPerBlock = MaxExpiriesPerBlock;
+	type MaxRetargetStep = MaxRetargetStep;
 	type WeightInfo = ();
 }
 
@@ -99,6 +128,10 @@ pub fn new_test_ext() -> TestExternalities {
 		},
 		storage_market: pallet_storage_market::GenesisConfig::<Test> {
 			price_per_sector_month: PRICE,
+			mining: MINING,
+			initial_target: None,
+			audit: Default::default(),
+			coverage: Default::default(),
 		},
 	}
 	.build_storage()
@@ -106,6 +139,16 @@ pub fn new_test_ext() -> TestExternalities {
 	let mut ext = TestExternalities::new(t);
 	ext.execute_with(|| System::set_block_number(1));
 	ext
+}
+
+/// Runs blocks up to `n`, each through the pallet's `on_initialize`.
+pub fn run_to_block(n: u64) {
+	use polkadot_sdk::frame_support::traits::Hooks;
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		StorageMarket::on_initialize(next);
+	}
 }
 
 /// Builds the test externalities and runs a test in them, then checks every invariant

@@ -26,6 +26,7 @@ impl<T: Config> Pallet<T> {
 			&who,
 			StorageNode { bond, endpoint: endpoint.clone(), shard, status: NodeStatus::Active },
 		);
+		Self::add_slot(&who);
 		Self::deposit_event(Event::NodeRegistered { node: who, endpoint, shard, bond });
 		Ok(())
 	}
@@ -36,6 +37,11 @@ impl<T: Config> Pallet<T> {
 		shard: ShardConfig,
 	) -> DispatchResult {
 		Self::check_node_params(&endpoint, &shard)?;
+		if let Some(node) = Nodes::<T>::get(&who) {
+			if node.shard != shard {
+				Self::ensure_may_leave(&who, &node.shard, Some(&shard))?;
+			}
+		}
 		Self::mutate_active_node(&who, |node| {
 			node.endpoint = endpoint.clone();
 			node.shard = shard;
@@ -46,6 +52,11 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_deregister_node(who: T::AccountId) -> DispatchResult {
 		let now = frame_system::Pallet::<T>::block_number();
+		if let Some(node) = Nodes::<T>::get(&who) {
+			if node.status == NodeStatus::Active {
+				Self::ensure_may_leave(&who, &node.shard, None)?;
+			}
+		}
 		let until = Nodes::<T>::try_mutate(&who, |node| {
 			let node = node.as_mut().ok_or(Error::<T>::NotRegistered)?;
 			node.status.begin_unbonding(now, T::UnbondingPeriod::get()).map_err(Self::bond_error)
@@ -59,9 +70,11 @@ impl<T: Config> Pallet<T> {
 		node.status
 			.ensure_withdrawable(frame_system::Pallet::<T>::block_number())
 			.map_err(Self::bond_error)?;
+		Self::ensure_no_open_audits(&who)?;
 		let released = T::Currency::release_bond(&HoldReason::NodeBond.into(), &who, node.bond)
 			.map_err(Self::bond_error)?;
 		Nodes::<T>::remove(&who);
+		Self::remove_slot(&who);
 		Self::deposit_event(Event::BondWithdrawn { node: who, amount: released });
 		Ok(())
 	}

@@ -47,6 +47,62 @@ pub trait WeightInfo {
 	fn update_node() -> Weight;
 	fn deregister_node() -> Weight;
 	fn withdraw_bond() -> Weight;
+	fn submit_answer() -> Weight;
+	fn renew(c: u32, ) -> Weight;
+	fn set_mining_config() -> Weight;
+	fn start_epoch() -> Weight;
+	fn expire(c: u32, ) -> Weight;
+	fn issue_audit() -> Weight;
+	fn slash_audit() -> Weight;
+	fn answer_audit() -> Weight;
+	fn coverage_scan() -> Weight;
+}
+
+// The mining and lifetime weights below are estimates pending a `benchmark pallet` run
+// on the reference machine (the benchmarks exist in `benchmarking.rs`): execution time
+// from the hashes each verifies (about 200 keccak-256 of up to 4 KiB, in Wasm) and the
+// storage items each touches, priced with `DbWeight`. `submit` adds the lifetime it now
+// starts: one `Lifetimes` write, the `Expiries` queue and each pool's release schedule.
+fn submit_answer_weight(db: polkadot_sdk::frame_support::weights::RuntimeDbWeight) -> Weight {
+	Weight::from_parts(600_000_000, 12_000).saturating_add(db.reads_writes(11, 6))
+}
+fn renew_weight(db: polkadot_sdk::frame_support::weights::RuntimeDbWeight, c: u32) -> Weight {
+	Weight::from_parts(110_000_000, 8_000)
+		.saturating_add(Weight::from_parts(9_000_000, 2_505).saturating_mul(c.into()))
+		.saturating_add(db.reads_writes(7, 6))
+		.saturating_add(db.reads_writes(2, 2).saturating_mul(c.into()))
+}
+fn set_mining_config_weight(db: polkadot_sdk::frame_support::weights::RuntimeDbWeight) -> Weight {
+	Weight::from_parts(14_000_000, 0).saturating_add(db.writes(1))
+}
+fn start_epoch_weight(db: polkadot_sdk::frame_support::weights::RuntimeDbWeight) -> Weight {
+	Weight::from_parts(40_000_000, 2_000).saturating_add(db.reads_writes(5, 2))
+}
+fn expire_weight(db: polkadot_sdk::frame_support::weights::RuntimeDbWeight, c: u32) -> Weight {
+	Weight::from_parts(30_000_000, 3_000)
+		.saturating_add(Weight::from_parts(8_000_000, 2_505).saturating_mul(c.into()))
+		.saturating_add(db.reads_writes(2, 2))
+		.saturating_add(db.reads_writes(1, 1).saturating_mul(c.into()))
+}
+fn issue_audit_weight(db: polkadot_sdk::frame_support::weights::RuntimeDbWeight) -> Weight {
+	// Up to four draws with a binary search over the flow each: about 4 * 24 reads.
+	Weight::from_parts(60_000_000, 20_000).saturating_add(db.reads_writes(100, 5))
+}
+fn slash_audit_weight(db: polkadot_sdk::frame_support::weights::RuntimeDbWeight) -> Weight {
+	Weight::from_parts(90_000_000, 8_000).saturating_add(db.reads_writes(9, 9))
+}
+fn answer_audit_weight(db: polkadot_sdk::frame_support::weights::RuntimeDbWeight) -> Weight {
+	Weight::from_parts(250_000_000, 12_000).saturating_add(db.reads_writes(4, 4))
+}
+fn coverage_scan_weight(db: polkadot_sdk::frame_support::weights::RuntimeDbWeight) -> Weight {
+	// Reads every registered node (at most `MaxNodes`, 1,024 in the runtime).
+	Weight::from_parts(2_000_000_000, 1024 * 2_700).saturating_add(db.reads(1025))
+}
+fn lifetime_weight(db: polkadot_sdk::frame_support::weights::RuntimeDbWeight, c: u32) -> Weight {
+	Weight::from_parts(5_000_000, 0)
+		.saturating_add(Weight::from_parts(0, 2_505).saturating_mul(c.into()))
+		.saturating_add(db.reads_writes(2, 2))
+		.saturating_add(db.reads_writes(1, 1).saturating_mul(c.into()))
 }
 
 /// Weights for a runtime, its storage reads and writes priced with its `DbWeight`.
@@ -80,6 +136,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2505).saturating_mul(c.into()))
+			.saturating_add(lifetime_weight(T::DbWeight::get(), c))
 	}
 	/// Storage: `StorageMarket::PricePerSectorMonth` (r:0 w:1)
 	/// Proof: `StorageMarket::PricePerSectorMonth` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
@@ -147,6 +204,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	fn submit_answer() -> Weight { submit_answer_weight(T::DbWeight::get()) }
+	fn renew(c: u32, ) -> Weight { renew_weight(T::DbWeight::get(), c) }
+	fn set_mining_config() -> Weight { set_mining_config_weight(T::DbWeight::get()) }
+	fn start_epoch() -> Weight { start_epoch_weight(T::DbWeight::get()) }
+	fn expire(c: u32, ) -> Weight { expire_weight(T::DbWeight::get(), c) }
+	fn issue_audit() -> Weight { issue_audit_weight(T::DbWeight::get()) }
+	fn slash_audit() -> Weight { slash_audit_weight(T::DbWeight::get()) }
+	fn answer_audit() -> Weight { answer_audit_weight(T::DbWeight::get()) }
+	fn coverage_scan() -> Weight { coverage_scan_weight(T::DbWeight::get()) }
 }
 
 /// The same weights priced with RocksDB's read and write weights, for mocks and tests.
@@ -159,6 +225,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2505).saturating_mul(c.into()))
+			.saturating_add(lifetime_weight(RocksDbWeight::get(), c))
 	}
 	fn set_price() -> Weight {
 		Weight::from_parts(13_135_000, 0)
@@ -184,4 +251,13 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
+	fn submit_answer() -> Weight { submit_answer_weight(RocksDbWeight::get()) }
+	fn renew(c: u32, ) -> Weight { renew_weight(RocksDbWeight::get(), c) }
+	fn set_mining_config() -> Weight { set_mining_config_weight(RocksDbWeight::get()) }
+	fn start_epoch() -> Weight { start_epoch_weight(RocksDbWeight::get()) }
+	fn expire(c: u32, ) -> Weight { expire_weight(RocksDbWeight::get(), c) }
+	fn issue_audit() -> Weight { issue_audit_weight(RocksDbWeight::get()) }
+	fn slash_audit() -> Weight { slash_audit_weight(RocksDbWeight::get()) }
+	fn answer_audit() -> Weight { answer_audit_weight(RocksDbWeight::get()) }
+	fn coverage_scan() -> Weight { coverage_scan_weight(RocksDbWeight::get()) }
 }

@@ -33,6 +33,17 @@ pub struct FlowEntry<AccountId, Balance, BlockNumber> {
 /// (`Unbonding { until }`: deregistered, the bond withdrawable from block `until`).
 pub type NodeStatus<BlockNumber> = zerog_bond_primitives::BondState<BlockNumber>;
 
+/// Shard coverage as the runtime API reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct CoverageView {
+	/// The network's shard count.
+	pub shards: u32,
+	/// Active nodes each shard should have at least.
+	pub min_replicas: u32,
+	/// Active nodes covering each shard, by shard index.
+	pub replicas: alloc::vec::Vec<u32>,
+}
+
 /// A storage node as the runtime API reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub struct NodeInfo<AccountId, Balance, BlockNumber> {

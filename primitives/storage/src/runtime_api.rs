@@ -5,7 +5,7 @@
 //! number, the status of a file by Merkle root, the registered storage nodes, and the
 //! fee a submission would pay now. Polkadot.js exposes it as `api.call.storageMarketApi`.
 
-use crate::{EntrySeq, FileId, FlowEntry, NodeInfo};
+use crate::{CoverageView, EntrySeq, FileId, FlowEntry, NodeInfo};
 use alloc::vec::Vec;
 use codec::Codec;
 
@@ -29,5 +29,11 @@ sp_api::decl_runtime_apis! {
 		/// The fee for storing `size` bytes for `lifetime_months` at the current price;
 		/// `None` if the size or lifetime is invalid.
 		fn quote(size: u64, lifetime_months: u32) -> Option<Balance>;
+		/// The network's shard count, the minimum replicas per shard and how many active
+		/// nodes cover each shard.
+		fn coverage() -> CoverageView;
+		/// One active node per shard (the largest bond among those covering it): a set
+		/// of nodes that together hold every shard.
+		fn select_nodes() -> Vec<NodeInfo<AccountId, Balance, BlockNumber>>;
 	}
 }

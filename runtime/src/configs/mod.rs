@@ -153,7 +153,32 @@ parameter_types! {
 	pub const MinStorageNodeBond: Balance = 100 * UNIT;
 	/// A leaving storage node's bond stays held for a day.
 	pub const StorageNodeUnbonding: BlockNumber = DAYS;
+	/// Governance may mint at most 100 ZG per valid mining answer.
+	pub const MaxMiningBaseReward: Balance = 100 * UNIT;
+	/// A production chain's mining rules: see [`PRODUCTION_MINING`].
+	pub ProductionMining: pallet_storage_market::MiningConfig<Balance, BlockNumber> =
+		PRODUCTION_MINING;
 }
+
+/// Audits on a production chain: one every 10 minutes, an hour to answer, 1 % of the
+/// bond per failure.
+pub const PRODUCTION_AUDIT: pallet_storage_market::AuditConfig<BlockNumber> =
+	pallet_storage_market::AuditConfig {
+		period: 10 * crate::MINUTES,
+		window: crate::HOURS,
+		slash: polkadot_sdk::sp_runtime::Perbill::from_percent(1),
+	};
+
+/// Mining on a production chain: 10-minute epochs retargeted toward 16 answers (at most
+/// 64), 1 ZG minted per answer, months of 30 days.
+pub const PRODUCTION_MINING: pallet_storage_market::MiningConfig<Balance, BlockNumber> =
+	pallet_storage_market::MiningConfig {
+		epoch_blocks: 10 * crate::MINUTES,
+		target_answers: 16,
+		max_answers: 64,
+		base_reward: UNIT,
+		month_blocks: 30 * DAYS,
+	};
 
 impl pallet_storage_market::Config for Runtime {
 	type Currency = Balances;
@@ -166,6 +191,11 @@ impl pallet_storage_market::Config for Runtime {
 	type MaxNodes = ConstU32<1024>;
 	type MaxEndpointLen = ConstU32<128>;
 	type MaxLifetimeMonths = ConstU32<120>;
+	/// Each epoch's seed: BABE's randomness, mixed with the parent hash by the pallet.
+	type Randomness = polkadot_sdk::pallet_babe::RandomnessFromOneEpochAgo<Runtime>;
+	type MaxBaseReward = MaxMiningBaseReward;
+	type MaxExpiriesPerBlock = ConstU32<1024>;
+	type MaxRetargetStep = ConstU32<4>;
 	type WeightInfo = pallet_storage_market::weights::SubstrateWeight<Runtime>;
 }
 

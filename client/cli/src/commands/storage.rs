@@ -78,16 +78,37 @@ pub enum StorageCmd {
 		/// The node's zgs JSON-RPC URL, as clients reach it.
 		#[arg(long)]
 		endpoint: String,
-		#[arg(long, default_value_t = 0)]
-		shard_id: u32,
-		#[arg(long, default_value_t = 1)]
-		num_shard: u32,
+		/// The node's shard; without it the chain assigns the least-covered shard of
+		/// the network's count (`zg storage coverage`), printed here.
+		#[arg(long, requires = "num_shard")]
+		shard_id: Option<u32>,
+		#[arg(long, requires = "shard_id")]
+		num_shard: Option<u32>,
 		/// Bond in ZG.
 		#[arg(long, default_value_t = 100)]
 		bond: u128,
 		/// The operator's secret URI (no default: the bond is the operator's).
 		#[arg(long)]
 		suri: String,
+	},
+	/// Extends a file's paid lifetime by MONTHS, paid by the signer at the current price.
+	Renew {
+		/// The file id `upload` printed.
+		id: String,
+		/// Months to add.
+		months: u32,
+		#[command(flatten)]
+		key: KeyArgs,
+	},
+	/// Shows the network's shard count, the minimum replicas per shard, how many active
+	/// nodes cover each shard, and a node set covering them all (`select_nodes`).
+	Coverage,
+	/// Shows the mining epoch and what storage nodes have earned by mining (all
+	/// registered nodes, or --account).
+	Rewards {
+		/// One operator's SS58 address.
+		#[arg(long)]
+		account: Option<String>,
 	},
 }
 
@@ -315,13 +336,135 @@ impl StorageCmd {
 					);
 				}
 			}
-			StorageCmd::Register { endpoint, shard_id, num_shard, bond, suri } => {
-				let shard = ShardConfig { shard_id, num_shard };
-				if !shard.is_valid() {
-					return Err(format!(
-						"shard {shard_id}/{num_shard}: the count is a power of two and the id below it"
-					));
+			StorageCmd::Renew { id, months, key } => {
+				let id = parse_hash(&id).map_err(|e| format!("invalid file id {id}: {e}"))?;
+				let signer = key.pair()?;
+				let f = storage::lookup(chain, &id).await?;
+				let call = zerog::tx().storage_market().renew(f.entry.seq, months);
+				let inc = chain.submit(&call, &signer, true).await.map_err(|e| e.to_string())?;
+				let ev = inc
+					.expect::<zerog::storage_market::events::Renewed>()
+					.map_err(|e| e.to_string())?;
+				if ctx.json {
+					ctx.print(json!({
+						"id": to_hex(&id), "seq": ev.seq, "months": ev.months,
+						"fee": ev.fee.to_string(), "expiresAt": ev.expires_at, "block": inc.number,
+					}))?;
+				} else {
+					println!(
+						"renewed {} for {months} more months ({}); it expires at block {}",
+						to_hex(&id),
+						format_zg(ev.fee),
+						ev.expires_at
+					);
 				}
+			}
+			StorageCmd::Rewards { account } => {
+				let at = chain.at_best_block().await.map_err(|e| e.to_string())?;
+				let market = zerog::storage().storage_market();
+				let epoch = at
+					.storage(market.current_epoch(), ())
+					.await
+					.map_err(|e| e.to_string())?
+					.ok_or("the chain has no mining epoch")?;
+				let config = at
+					.storage(market.mining(), ())
+					.await
+					.map_err(|e| e.to_string())?
+					.ok_or("the chain has no mining rules")?;
+				let operators: Vec<polkadot_sdk::sp_runtime::AccountId32> = match account {
+					Some(a) => vec![super::parse_account(&a)?],
+					None => chain
+						.storage_market()
+						.nodes(None)
+						.await
+						.map_err(|e| e.to_string())?
+						.into_iter()
+						.map(|n| n.operator)
+						.collect(),
+				};
+				let mut rows = Vec::new();
+				for op in operators {
+					let rec = at
+						.storage(market.miners(), (chain::account(&op),))
+						.await
+						.map_err(|e| e.to_string())?;
+					let (answers, rewards, last) =
+						rec.map(|r| (r.answers, r.rewards, r.last_epoch)).unwrap_or_default();
+					rows.push((op.to_ss58check(), answers, rewards, last));
+				}
+				if ctx.json {
+					ctx.print(json!({
+						"epoch": epoch.context.epoch,
+						"epochStart": epoch.start,
+						"epochBlocks": config.epoch_blocks,
+						"target": format!("{:#034x}", epoch.target),
+						"answers": epoch.answers,
+						"targetAnswers": config.target_answers,
+						"maxAnswers": config.max_answers,
+						"baseReward": config.base_reward.to_string(),
+						"miners": rows.iter().map(|(a, n, r, l)| json!({
+							"account": a, "answers": n, "rewards": r.to_string(), "lastEpoch": l,
+						})).collect::<Vec<_>>(),
+					}))?;
+				} else {
+					println!(
+						"epoch {} from block {} ({} blocks): {} of {} answers wanted (cap {}), target {:#034x}",
+						epoch.context.epoch,
+						epoch.start,
+						config.epoch_blocks,
+						epoch.answers,
+						config.target_answers,
+						config.max_answers,
+						epoch.target
+					);
+					for (a, n, r, l) in rows {
+						let last = l.map_or("never".to_string(), |e| format!("epoch {e}"));
+						println!("{a}  {n} answers  {}  last rewarded {last}", format_zg(r));
+					}
+				}
+			}
+			StorageCmd::Coverage => {
+				let api = zerog::runtime_apis().storage_market_api();
+				let view = chain.runtime_api(api.coverage()).await.map_err(|e| e.to_string())?;
+				let chosen =
+					chain.runtime_api(api.select_nodes()).await.map_err(|e| e.to_string())?;
+				let endpoints: Vec<String> = chosen
+					.iter()
+					.map(|n| String::from_utf8_lossy(&n.endpoint).into_owned())
+					.collect();
+				if ctx.json {
+					ctx.print(json!({
+						"shards": view.shards,
+						"minReplicas": view.min_replicas,
+						"replicas": view.replicas,
+						"selected": endpoints,
+					}))?;
+				} else {
+					println!(
+						"{} shards, at least {} active nodes each",
+						view.shards, view.min_replicas
+					);
+					for (j, n) in view.replicas.iter().enumerate() {
+						let mark = if *n < view.min_replicas { "  UNDER-COVERED" } else { "" };
+						println!("shard {j}/{}: {n} nodes{mark}", view.shards);
+					}
+					println!("a covering set: {}", endpoints.join(" "));
+				}
+			}
+			StorageCmd::Register { endpoint, shard_id, num_shard, bond, suri } => {
+				let shard = match (shard_id, num_shard) {
+					(Some(shard_id), Some(num_shard)) => {
+						let shard = ShardConfig { shard_id, num_shard };
+						if !shard.is_valid() {
+							return Err(format!(
+								"shard {shard_id}/{num_shard}: the count is a power of two and the id below it"
+							));
+						}
+						Some(to_chain(&shard).map_err(|e| e.to_string())?)
+					}
+					_ => None,
+				};
 				let signer = chain::signer(&suri)?;
 				let most = chain
 					.constant(zerog::constants().storage_market().max_endpoint_len())
@@ -332,13 +475,18 @@ impl StorageCmd {
 				}
 				let call = zerog::tx().storage_market().register_node(
 					bounded(endpoint.clone().into_bytes()),
-					to_chain(&shard).map_err(|e| e.to_string())?,
+					shard,
 					bond.checked_mul(ZG).ok_or("bond too large")?,
 				);
 				let inc = chain.submit(&call, &signer, true).await.map_err(|e| e.to_string())?;
+				let ev = inc
+					.expect::<zerog::storage_market::events::NodeRegistered>()
+					.map_err(|e| e.to_string())?;
 				ctx.done(
 					format!(
-						"registered {endpoint} (shard {shard_id}/{num_shard}) for {}",
+						"registered {endpoint} (shard {}/{}) for {}",
+						ev.shard.shard_id,
+						ev.shard.num_shard,
 						chain::address(&signer)
 					),
 					&inc,

@@ -10,7 +10,7 @@ fn populated() {
 	assert_ok!(StorageMarket::register_node(
 		RuntimeOrigin::signed(ALICE),
 		endpoint("http://a"),
-		FULL,
+		Some(FULL),
 		100
 	));
 	assert_ok!(StorageMarket::do_try_state());
@@ -55,7 +55,36 @@ fn every_file_id_leads_to_its_entry() {
 fn pools_hold_exactly_the_fees() {
 	broken(
 		|| RewardPools::<Test>::mutate(0, |p| *p += 1),
-		"the reward pools do not hold exactly the fees paid",
+		"the reward pools do not hold exactly the fees paid and the bonds slashed",
+	);
+	broken(
+		|| PoolReleases::<Test>::mutate(0, |p| p.paid = p.released + 1),
+		"a pool paid miners more than it released",
+	);
+	broken(
+		|| PoolReleases::<Test>::mutate(0, |p| p.released += 1_000_000),
+		"the pools released more than they were paid",
+	);
+}
+
+#[test]
+fn live_entries_are_queued_at_their_end() {
+	broken(|| Expiries::<Test>::remove(101), "a live entry is not queued at its end");
+	broken(
+		|| Lifetimes::<Test>::mutate(0, |t| t.as_mut().unwrap().end = 7),
+		"a live entry is not queued at its end",
+	);
+	broken(|| Lifetimes::<Test>::remove(1), "a queued entry is not live");
+}
+
+#[test]
+fn node_slots_and_audits_are_consistent() {
+	broken(|| SlotOf::<Test>::remove(ALICE), "a node's slot does not lead back");
+	broken(
+		|| {
+			OpenAudits::<Test>::mutate(ALICE, |o| o.try_push(3).unwrap());
+		},
+		"an open audit is not recorded",
 	);
 }
 

@@ -52,11 +52,44 @@ fn v0_files_are_indexed_by_id_and_the_root_index_is_removed() {
 fn the_migration_runs_once() {
 	ExtBuilder.build_and_execute(|| {
 		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), 5000, ROOT, [1; 32], 3));
-		assert_eq!(StorageMarket::on_chain_storage_version(), 1, "genesis writes the version");
+		assert_eq!(StorageMarket::on_chain_storage_version(), 2, "genesis writes the version");
 		EntryByRoot::<Test>::insert([5; 32], 0);
 		MigrateV0ToV1::<Test>::on_runtime_upgrade();
-		// Version 1 already: nothing touched.
+		// Version 2 already: nothing touched.
 		assert_eq!(EntryByRoot::<Test>::get([5; 32]), Some(0));
 		EntryByRoot::<Test>::remove([5; 32]);
 	});
+}
+
+#[test]
+fn v1_entries_get_lifetimes_from_the_upgrade() {
+	use crate::migrations::v2::MigrateV1ToV2;
+	ExtBuilder.build_and_execute(|| {
+		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(ALICE), 25_600, ROOT, [1; 32], 2));
+		assert_ok!(StorageMarket::submit(RuntimeOrigin::signed(BOB), 300, ROOT, [2; 32], 1));
+		// Version 1 had none of the mining and lifetime storage.
+		let _ = Lifetimes::<Test>::clear(u32::MAX, None);
+		let _ = Expiries::<Test>::clear(u32::MAX, None);
+		let _ = PoolReleases::<Test>::clear(u32::MAX, None);
+		Mining::<Test>::kill();
+		CurrentEpoch::<Test>::kill();
+		StorageVersion::new(1).put::<StorageMarket>();
+		System::set_block_number(40);
+
+		MigrateV1ToV2::<Test, MiningOf>::on_runtime_upgrade();
+
+		assert_eq!(StorageMarket::on_chain_storage_version(), 2);
+		assert_eq!(Mining::<Test>::get(), MINING);
+		assert_eq!(CurrentEpoch::<Test>::get().target, u128::MAX);
+		assert_eq!(StorageMarket::expires_at(0), Some(40 + 200));
+		assert_eq!(StorageMarket::expires_at(1), Some(40 + 100));
+		assert_eq!(Lifetimes::<Test>::get(0).unwrap().amount, 200);
+		// Runs once.
+		MigrateV1ToV2::<Test, MiningOf>::on_runtime_upgrade();
+		assert_eq!(Expiries::<Test>::get(140).len(), 1);
+	});
+}
+
+polkadot_sdk::frame_support::parameter_types! {
+	pub MiningOf: MiningConfig<Balance, u64> = MINING;
 }

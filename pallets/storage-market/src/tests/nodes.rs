@@ -17,7 +17,7 @@ fn node_lifecycle() {
 		assert_ok!(StorageMarket::register_node(
 			RuntimeOrigin::signed(ALICE),
 			endpoint("http://127.0.0.1:5678"),
-			shard,
+			Some(shard),
 			500
 		));
 		assert_eq!(Balances::balance_on_hold(&HoldReason::NodeBond.into(), &ALICE), 500);
@@ -68,7 +68,12 @@ fn node_lifecycle() {
 fn node_errors() {
 	ExtBuilder.build_and_execute(|| {
 		let reg = |who, ep: &str, shard, bond| {
-			StorageMarket::register_node(RuntimeOrigin::signed(who), endpoint(ep), shard, bond)
+			StorageMarket::register_node(
+				RuntimeOrigin::signed(who),
+				endpoint(ep),
+				Some(shard),
+				bond,
+			)
 		};
 		assert_noop!(reg(ALICE, "http://a", FULL, 99), Error::<Test>::BondTooLow);
 		assert_noop!(reg(ALICE, "", FULL, 100), Error::<Test>::EmptyEndpoint);
@@ -116,7 +121,8 @@ fn node_errors() {
 fn oversized_endpoint_does_not_decode() {
 	use codec::{Decode, Encode};
 	// A well-formed call decodes...
-	let call = crate::Call::<Test>::register_node { endpoint: endpoint("x"), shard: FULL, bond: 1 };
+	let call =
+		crate::Call::<Test>::register_node { endpoint: endpoint("x"), shard: Some(FULL), bond: 1 };
 	assert_eq!(crate::Call::<Test>::decode(&mut &call.encode()[..]).unwrap(), call);
 	// ...one carrying a 65-byte endpoint (the bound is 64) is rejected at decoding,
 	// before it could be dispatched.
