@@ -32,6 +32,8 @@ pub const ERR_SEGMENT_NOT_FOUND: i32 = 1005;
 pub const ERR_WRONG_SEGMENT_SIZE: i32 = 1006;
 /// The node's database failed.
 pub const ERR_STORAGE: i32 = 1007;
+/// The file's paid lifetime has ended: the node pruned it and takes no more of it.
+pub const ERR_EXPIRED: i32 = 1008;
 
 /// Largest list `zgs_storedSegments` returns.
 pub const MAX_LIST: u32 = 65_536;
@@ -186,6 +188,9 @@ pub struct FileInfo {
 	pub stored_segments: u64,
 	/// Whether every segment of this shard is held.
 	pub complete: bool,
+	/// Whether the file's paid lifetime ended and this node pruned it.
+	#[serde(default)]
+	pub expired: bool,
 }
 
 /// Segments of a file of `segments` segments that `shard` holds.

@@ -7,6 +7,8 @@
 //!   is in this node's shard (`index % num_shard == shard_id`), has the right length
 //!   and proves against the file's root; nothing else is written;
 //! - [`store`] keeps segments and their proofs in RocksDB, crash-safe;
+//! - [`miner`] mines proofs of random access over the node's shard with the operator's
+//!   key (`--suri` or `--key-file`; `--no-mine` opts out), rewarded by the chain;
 //! - `GET /health` and `GET /metrics` (Prometheus: segments accepted, refused, served
 //!   and held, entries followed, the finalized block) are served beside the JSON-RPC;
 //! - [`node::rpc_module`] serves the `zgs_*` JSON-RPC API ([`api`]) over HTTP, on the
@@ -20,6 +22,7 @@
 
 pub mod api;
 pub mod follower;
+pub mod miner;
 pub mod node;
 pub mod store;
 
@@ -50,6 +53,21 @@ pub struct Config {
 	pub prometheus: Option<SocketAddr>,
 	/// The HTTP server's bounds ([`HTTP_LIMITS`] in production).
 	pub http_limits: zerog_daemon::HttpLimits,
+	/// The registered operator's key: audits are answered and, with `mine`, mining
+	/// answers submitted with it. `None` does neither.
+	pub miner: Option<OperatorKey>,
+	/// Mine (with `miner`'s key).
+	pub mine: bool,
+}
+
+/// The operator's signing key; shown as its address, never its secret.
+#[derive(Clone)]
+pub struct OperatorKey(pub polkadot_sdk::sp_core::sr25519::Pair);
+
+impl std::fmt::Debug for OperatorKey {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		write!(f, "OperatorKey({})", zerog_chain_client::address(&self.0))
+	}
 }
 
 /// The answer to a request whose body did not arrive in time.
@@ -161,9 +179,27 @@ pub async fn run(
 	));
 	tracing::info!(%addr, shard = cfg.shard.shard_id, num_shard = cfg.shard.num_shard, db = %cfg.db_path.display(), "zgs JSON-RPC serving");
 	let chain = follower::chain_client(&cfg.chain_rpc)?;
-	let follow = tokio::spawn(follower::follow(chain, node, cfg.poll));
+	let follow = tokio::spawn(follower::follow(chain, node.clone(), cfg.poll));
+	let mine = match cfg.miner {
+		Some(OperatorKey(pair)) => {
+			let chain =
+				zerog_chain_client::Chain::new(&cfg.chain_rpc).map_err(|e| e.to_string())?;
+			let period = cfg.poll.max(Duration::from_millis(500));
+			Some(tokio::spawn(miner::operate(chain, node.clone(), pair, cfg.mine, period)))
+		}
+		None => None,
+	};
+	let prune = tokio::spawn(miner::prune(
+		zerog_chain_client::Chain::new(&cfg.chain_rpc).map_err(|e| e.to_string())?,
+		node,
+		cfg.poll.max(Duration::from_secs(2)),
+	));
 	shutdown.await;
+	prune.abort();
 	follow.abort();
+	if let Some(m) = mine {
+		m.abort();
+	}
 	let _ = rpc_handle.stop();
 	let _ = stop.send(());
 	let _ = server.await;
@@ -192,6 +228,8 @@ mod tests {
 			poll: Duration::from_secs(60),
 			sync_writes: false,
 			prometheus: None,
+			miner: None,
+			mine: false,
 			http_limits: zerog_daemon::HttpLimits {
 				body_read_timeout: Duration::from_millis(400),
 				..HTTP_LIMITS

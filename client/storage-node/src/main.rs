@@ -32,6 +32,15 @@ struct Args {
 	sync_writes: bool,
 	#[command(flatten)]
 	prometheus: zerog_daemon::metrics::PrometheusArgs,
+	/// The registered operator's secret URI, which mining answers are signed with.
+	#[arg(long, conflicts_with = "key_file")]
+	suri: Option<String>,
+	/// A file holding the operator's secret URI (mode 0600 or stricter).
+	#[arg(long, value_name = "PATH")]
+	key_file: Option<std::path::PathBuf>,
+	/// Do not mine, even with a key (audits are still answered with it).
+	#[arg(long)]
+	no_mine: bool,
 }
 
 /// Flags renamed to the daemons' common names; the old ones work for one more release.
@@ -43,6 +52,28 @@ async fn main() {
 	zerog_daemon::process::init_tracing("info,jsonrpsee=warn");
 	zerog_daemon::process::warn_deprecated_flags(RENAMED);
 	let a = Args::parse();
+	let key = zerog_daemon::key::KeyArgs { suri: a.suri.clone(), key_file: a.key_file.clone() };
+	let miner = match key.secret_uri() {
+		Ok(suri) => match zerog_chain_client::signer(&suri) {
+			Ok(pair) => Some(zerog_storage_node::OperatorKey(pair)),
+			Err(e) => {
+				eprintln!("error: {e}");
+				std::process::exit(2);
+			}
+		},
+		Err(zerog_daemon::key::KeyError::Missing) => {
+			if !a.no_mine {
+				tracing::warn!(
+					"not mining nor answering audits: give the operator's --suri or --key-file"
+				);
+			}
+			None
+		}
+		Err(e) => {
+			eprintln!("error: {e}");
+			std::process::exit(2);
+		}
+	};
 	let cfg = zerog_storage_node::Config {
 		chain_rpc: a.chain,
 		db_path: a.base_path,
@@ -52,6 +83,8 @@ async fn main() {
 		sync_writes: a.sync_writes,
 		prometheus: a.prometheus.addr(),
 		http_limits: zerog_storage_node::HTTP_LIMITS,
+		miner,
+		mine: !a.no_mine,
 	};
 	// SIGINT or SIGTERM: stop serving and following; RocksDB closes cleanly.
 	let shutdown = zerog_daemon::process::shutdown_signal("zgs-node");

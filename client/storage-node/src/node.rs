@@ -47,6 +47,9 @@ pub enum NodeError {
 	/// See [`api::ERR_STORAGE`].
 	#[error(transparent)]
 	Store(#[from] StoreError),
+	/// See [`api::ERR_EXPIRED`].
+	#[error("file {0}'s paid lifetime has ended: this node pruned it")]
+	Expired(String),
 }
 
 impl NodeError {
@@ -60,6 +63,7 @@ impl NodeError {
 			Self::SegmentNotFound(..) => api::ERR_SEGMENT_NOT_FOUND,
 			Self::WrongSegmentSize { .. } => api::ERR_WRONG_SEGMENT_SIZE,
 			Self::Store(_) => api::ERR_STORAGE,
+			Self::Expired(_) => api::ERR_EXPIRED,
 		}
 	}
 }
@@ -101,6 +105,22 @@ pub struct NodeMetrics {
 	entries: IntGauge,
 	finalized: IntGauge,
 	connected: IntGauge,
+	/// Segments loaded by the miner (one per nonce that recalled data of this shard).
+	pub mining_loads: IntCounter,
+	/// Units sealed and scored: the miner's hashes.
+	pub mining_units: IntCounter,
+	/// Answers accepted on chain.
+	pub mining_answers: IntCounter,
+	/// Answers the chain refused.
+	pub mining_refused: IntCounter,
+	/// Rewards received, in thousandths of a ZG.
+	pub mining_rewards: IntCounter,
+	/// Audits answered and passed.
+	pub audits_passed: IntCounter,
+	/// Audits of segments this node does not hold.
+	pub audits_unanswerable: IntCounter,
+	/// Files pruned at the end of their paid lifetime.
+	pub pruned: IntCounter,
 }
 
 impl NodeMetrics {
@@ -122,6 +142,32 @@ impl NodeMetrics {
 				.gauge("zgs_finalized_block", "The chain's finalized block at the last poll.")?,
 			connected: registry
 				.gauge("zgs_chain_connected", "1 while the last chain poll succeeded.")?,
+			mining_loads: registry.counter(
+				"zgs_mining_loads_total",
+				"Segments (256 KiB) loaded by the miner, one per useful nonce.",
+			)?,
+			mining_units: registry.counter(
+				"zgs_mining_hashes_total",
+				"4 KiB units sealed and scored by the miner (its hashes).",
+			)?,
+			mining_answers: registry
+				.counter("zgs_mining_answers_total", "Mining answers accepted on chain.")?,
+			mining_refused: registry
+				.counter("zgs_mining_refused_total", "Mining answers the chain refused.")?,
+			audits_passed: registry
+				.counter("zgs_audits_passed_total", "Audits answered and passed.")?,
+			audits_unanswerable: registry.counter(
+				"zgs_audits_unanswerable_total",
+				"Audits of segments this node does not hold (each is slashed).",
+			)?,
+			pruned: registry.counter(
+				"zgs_files_pruned_total",
+				"Files pruned when their paid lifetime ended.",
+			)?,
+			mining_rewards: registry.counter(
+				"zgs_mining_rewards_millizg_total",
+				"Mining rewards received, in thousandths of a ZG.",
+			)?,
 			registry,
 		})
 	}
@@ -166,6 +212,9 @@ impl StorageNode {
 	fn check_and_store(&self, seg: &SegmentWithProof) -> Result<bool, NodeError> {
 		let id = seg.id.0;
 		let rec = self.known(&id)?;
+		if self.store.is_expired(&id)? {
+			return Err(NodeError::Expired(api::to_hex(&id)));
+		}
 		let segments = segment_count(rec.size);
 		if seg.index >= segments {
 			return Err(NodeError::IndexOutOfRange(seg.index, segments));
@@ -227,6 +276,7 @@ impl StorageNode {
 			shard_segments,
 			stored_segments: rec.stored,
 			complete: rec.stored >= shard_segments,
+			expired: self.store.is_expired(id)?,
 		}))
 	}
 

@@ -38,6 +38,12 @@ const CF_PROOFS: &str = "proofs";
 const CF_META: &str = "meta";
 const KEY_NEXT_SEQ: &[u8] = b"next_seq";
 const KEY_STORED: &[u8] = b"stored_segments";
+/// `meta` keys `expired/` ‖ file id mark files pruned at the end of their lifetime.
+const EXPIRED_PREFIX: &[u8] = b"expired/";
+
+fn expired_key(id: &FileId) -> Vec<u8> {
+	[EXPIRED_PREFIX, &id[..]].concat()
+}
 
 /// The node's database layout.
 pub const SCHEMA: Schema = Schema {
@@ -225,6 +231,45 @@ impl Store {
 				siblings: siblings.into_iter().map(Hex).collect(),
 			},
 		))
+	}
+
+	/// Whether file `id` was pruned at the end of its paid lifetime.
+	pub fn is_expired(&self, id: &FileId) -> Result<bool, StoreError> {
+		Ok(self.db.contains(CF_META, expired_key(id))?)
+	}
+
+	/// Prunes file `id` whose paid lifetime ended: its segments and proofs are deleted
+	/// and it is marked expired, in one batch. Its record stays (the flow index needs
+	/// its size). Returns the segments removed.
+	pub fn prune(&self, id: &FileId) -> Result<u64, StoreError> {
+		let _g = self.lock();
+		let mut rec = self.file(id)?.ok_or(StoreError::UnknownFile)?;
+		let removed = rec.stored;
+		let total = self.stored_segments()?.saturating_sub(removed);
+		rec.stored = 0;
+		let mut batch = self.db.batch();
+		let (from, to) = (segment_key(id, 0), segment_key(id, u64::MAX));
+		batch.delete_range(CF_SEGMENTS, from, to)?;
+		batch.delete_range(CF_PROOFS, from, to)?;
+		batch.put(CF_FILES, id, &rec)?;
+		batch.put(CF_META, KEY_STORED, &total)?;
+		batch.put_raw(CF_META, expired_key(id), [])?;
+		self.db.write(batch)?;
+		Ok(removed)
+	}
+
+	/// Every file record, with its id.
+	pub fn files(&self) -> Result<Vec<(FileId, FileRecord)>, StoreError> {
+		let mut out = Vec::new();
+		self.db.for_each(CF_FILES, &[], |key, value| {
+			let id: FileId = key.try_into().map_err(|_| DbError::Corrupt {
+				column: CF_FILES,
+				why: format!("a {}-byte file id", key.len()),
+			})?;
+			out.push((id, zerog_daemon::store::decode(CF_FILES, value)?));
+			Ok(true)
+		})?;
+		Ok(out)
 	}
 
 	/// Up to `limit` held segment indices of file `id` from `from` on, ascending.
