@@ -44,7 +44,8 @@ for _ in $(seq 1 120); do
 done
 
 # Storage nodes: shard i of N (N rounded up to a power of two), RocksDB under the base
-# path, zgs JSON-RPC on 5678 + i, registered on chain by //Alice, //Bob, ... once.
+# path, zgs JSON-RPC on 5678 + i, registered on chain by //Alice, //Bob, ... once; each
+# mines with its operator's key.
 signers=(//Alice //Bob //Charlie //Dave //Eve //Ferdie)
 if [ "$storage_nodes" -gt "${#signers[@]}" ]; then zg_die "at most ${#signers[@]} storage nodes (one per dev account)"; fi
 num_shard=1
@@ -54,7 +55,7 @@ for i in $(seq 0 $((storage_nodes - 1))); do
 	port=$((5678 + i))
 	"$bin/zgs-node" --chain http://127.0.0.1:9944 --base-path "$base_path/storage/node$i" \
 		--listen "127.0.0.1:$port" --shard-id "$i" --num-shard "$num_shard" \
-		2>>"$base_path/storage-node$i.log" &
+		--suri "${signers[$i]}" 2>>"$base_path/storage-node$i.log" &
 	pids+=($!)
 	if ! grep -q "http://127.0.0.1:$port " <<<"$registered"; then
 		"$bin/zg" --quiet storage register --endpoint "http://127.0.0.1:$port" --shard-id "$i" \

@@ -52,7 +52,10 @@ before(async () => {
       }).catch(fail);
   })));
   for (let i = 0; i < NODES; i++) {
-    nodes.push(await storageNode({ chainHttp: chain.httpUrl, shardId: i, numShard: NODES }));
+    // Each answers its audits with its operator's key; mining is left to mining.test.mjs.
+    nodes.push(await storageNode({
+      chainHttp: chain.httpUrl, shardId: i, numShard: NODES, suri: `//Node${i}`, mine: false,
+    }));
   }
   const regs = await Promise.all(nodes.map((n, i) => zg([
     'storage', 'register', '--endpoint', n.endpoint, '--shard-id', String(i), '--num-shard', String(NODES),

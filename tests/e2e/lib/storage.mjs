@@ -15,8 +15,10 @@ export function binary(name) {
   return p;
 }
 
-/** A storage node process; `kill()` SIGKILLs it, `start()` (re)starts it on the same port and DB. */
-export async function storageNode({ chainHttp, shardId, numShard }) {
+/**
+ * A storage node process. With `suri` (the registered operator's key) it answers audits,
+ * and mines unless `mine` is false; `kill()` SIGKILLs it, `start()` (re)starts it on the same port and DB. */
+export async function storageNode({ chainHttp, shardId, numShard, suri, mine = true }) {
   const port = await freePort();
   const promPort = await freePort();
   const dbPath = tempDir('zgs-e2e');
@@ -29,6 +31,8 @@ export async function storageNode({ chainHttp, shardId, numShard }) {
       '--chain', chainHttp, '--base-path', dbPath, '--listen', `127.0.0.1:${port}`,
       '--shard-id', String(shardId), '--num-shard', String(numShard), '--poll-ms', '250',
       '--prometheus-port', String(promPort),
+      ...(suri ? ['--suri', suri] : []),
+      ...(suri && mine ? [] : ['--no-mine']),
     ],
     ready: async () => (await rpc(endpoint, 'zgs_getStatus')) !== undefined,
     readyTimeoutMs: 30_000,
