@@ -56,8 +56,9 @@ pub struct Config {
 	/// The registered operator's key: audits are answered and, with `mine`, mining
 	/// answers submitted with it. `None` does neither.
 	pub miner: Option<OperatorKey>,
-	/// Mine (with `miner`'s key).
-	pub mine: bool,
+	/// Mine (with `miner`'s key) using at most this percentage of one core; `None`
+	/// does not mine.
+	pub mine: Option<u8>,
 }
 
 /// The operator's signing key; shown as its address, never its secret.
@@ -229,7 +230,7 @@ mod tests {
 			sync_writes: false,
 			prometheus: None,
 			miner: None,
-			mine: false,
+			mine: None,
 			http_limits: zerog_daemon::HttpLimits {
 				body_read_timeout: Duration::from_millis(400),
 				..HTTP_LIMITS

@@ -41,6 +41,9 @@ struct Args {
 	/// Do not mine, even with a key (audits are still answered with it).
 	#[arg(long)]
 	no_mine: bool,
+	/// The most of one core mining may use, in percent (1 to 100).
+	#[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]
+	mine_cpu_percent: u8,
 }
 
 /// Flags renamed to the daemons' common names; the old ones work for one more release.
@@ -84,7 +87,7 @@ async fn main() {
 		prometheus: a.prometheus.addr(),
 		http_limits: zerog_storage_node::HTTP_LIMITS,
 		miner,
-		mine: !a.no_mine,
+		mine: (!a.no_mine).then_some(a.mine_cpu_percent),
 	};
 	// SIGINT or SIGTERM: stop serving and following; RocksDB closes cleanly.
 	let shutdown = zerog_daemon::process::shutdown_signal("zgs-node");

@@ -10,7 +10,10 @@
 //! the finalized block, whether each held file is still live, and deletes the files whose
 //! paid lifetime ended.
 //!
-//! **Mining.**
+//! **Mining** takes at most `--mine-cpu-percent` of one core (50 by default): after
+//! each batch of loads the miner rests in proportion to the time it hashed.
+//!
+//! The mining round:
 //! Each round reads, at the best block, the current mining epoch, the node's registration
 //! (its shard, whether it is active) and its miner record. If the node has not been
 //! rewarded in the epoch yet, it tries nonces on a blocking thread: each nonce recalls a
@@ -103,8 +106,8 @@ impl pora::Shard for StoreShard<'_> {
 enum Round {
 	/// Nothing to do until the chain changes (mining off, not registered, rewarded).
 	Idle,
-	/// Loads tried, no answer yet.
-	Searched,
+	/// Loads tried for this long, no answer yet.
+	Searched(Duration),
 	/// An answer was accepted on chain.
 	Rewarded,
 }
@@ -115,20 +118,29 @@ pub async fn operate(
 	chain: Chain,
 	node: Arc<StorageNode>,
 	signer: sr25519::Pair,
-	mine: bool,
+	mine: Option<u8>,
 	poll: Duration,
 ) {
 	let who = account(&signer.public().into());
-	tracing::info!(operator = %zerog_chain_client::address(&signer), mine, "answering audits");
+	tracing::info!(
+		operator = %zerog_chain_client::address(&signer),
+		mine_cpu_percent = mine.unwrap_or(0),
+		"answering audits"
+	);
 	let mut index = Arc::new(FlowIndex::default());
 	let mut next_nonce = (u64::MAX, 0u64);
 	loop {
 		if let Err(e) = answer_audits(&chain, &node, &signer, &who, &mut index).await {
 			tracing::warn!(error = %e, "answering audits failed; retrying");
 		}
-		if mine {
+		if let Some(percent) = mine {
 			match round(&chain, &node, &signer, &who, &mut index, &mut next_nonce).await {
-				Ok(Round::Searched) => continue,
+				Ok(Round::Searched(busy)) => {
+					// At most `percent` of one core: rest in proportion to the work done.
+					let percent = u32::from(percent.clamp(1, 100));
+					tokio::time::sleep(busy * (100 - percent) / percent).await;
+					continue;
+				}
 				Ok(Round::Rewarded) | Ok(Round::Idle) => {}
 				Err(e) => tracing::warn!(error = %e, "mining round failed; retrying"),
 			}
@@ -275,6 +287,7 @@ async fn round(
 	let (node2, index2) = (node.clone(), index.clone());
 	let miner = pora::miner_id(&zerog_chain_client::account_from(who));
 	let target = epoch.target;
+	let started = std::time::Instant::now();
 	let found = tokio::task::spawn_blocking(move || {
 		let shard_data = StoreShard { node: &node2, index: &index2 };
 		for i in from..from + LOADS_PER_BATCH {
@@ -287,6 +300,7 @@ async fn round(
 				}
 				Load::Found(answer) => {
 					node2.metrics.mining_loads.inc();
+					node2.metrics.mining_units.inc_by(u64::from(answer.unit) + 1);
 					return Some(answer);
 				}
 			}
@@ -295,10 +309,11 @@ async fn round(
 	})
 	.await
 	.map_err(|e| e.to_string())?;
-	let Some(answer) = found else { return Ok(Round::Searched) };
+	let busy = started.elapsed();
+	let Some(answer) = found else { return Ok(Round::Searched(busy)) };
 	// The recall may land on an entry whose lifetime just ended: not worth a fee.
 	if at.storage(market.lifetimes(), (answer.entry,)).await.map_err(err)?.is_none() {
-		return Ok(Round::Searched);
+		return Ok(Round::Searched(busy));
 	}
 	let call = zerog::tx().storage_market().submit_answer(to_chain(&*answer).map_err(err)?);
 	match chain.submit(&call, signer, false).await {

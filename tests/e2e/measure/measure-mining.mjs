@@ -4,7 +4,11 @@
 // `--no-mine` (audits only) as the baseline, all over the same 64 MiB file. Each node's
 // CPU time (utime + stime from /proc) over the same window gives the ratio.
 //
-//   node tests/e2e/measure/measure-mining.mjs [epochs=6] [MiB=64]
+//   node tests/e2e/measure/measure-mining.mjs [epochs=6] [MiB=64] [wanted]
+//
+// With `wanted` (answers per epoch, below the four miners) the difficulty rises until
+// about that many find an answer each epoch, so miners hash at their CPU cap
+// (`--mine-cpu-percent`, 50 by default) for most of each epoch.
 //
 // Prints each node's CPU seconds, loads, hashes, answers and audits passed, and the
 // miners' mean CPU share of one core against the baseline node's.
@@ -21,6 +25,7 @@ import { storageNode, zg } from '../lib/storage.mjs';
 
 const epochs = Number(process.argv[2] ?? 6);
 const mib = Number(process.argv[3] ?? 64);
+const wanted = process.argv[4] ? Number(process.argv[4]) : null;
 const NODES = 4;
 const TICKS = 100; // USER_HZ
 
@@ -56,9 +61,18 @@ const metric = async (n, name) => {
   const m = new RegExp(`^${name} (\\d+)`, 'm').exec(await (await fetch(n.promUrl)).text());
   return Number(m?.[1] ?? 0);
 };
+if (wanted !== null) {
+  const config = (await api.query.storageMarket.mining()).toJSON();
+  await new Promise((ok, fail) => {
+    api.tx.sudo.sudo(api.tx.storageMarket.setMiningConfig({ ...config, targetAnswers: wanted }))
+      .signAndSend(alice, (r) => { if (r.status.isInBlock) ok(); }).catch(fail);
+  });
+}
 const before = nodes.map(cpu);
 const t0 = Date.now();
 await new Promise((r) => setTimeout(r, epochs * 10 * 2000));
+const epoch = (await api.query.storageMarket.currentEpoch()).toJSON();
+console.log(`epoch ${epoch.context.epoch}: target ${BigInt(epoch.target).toString(16)}, ${epoch.answers} answers so far`);
 const secs = (Date.now() - t0) / 1000;
 const used = nodes.map((n, i) => cpu(n) - before[i]);
 for (const [i, n] of nodes.entries()) {
