@@ -38,7 +38,6 @@ use zerog_pallet_bond::BondCurrency;
 use zerog_storage_primitives::{
 	keccak256,
 	pora::{self, EntryView},
-	segment_count, segment_root,
 };
 
 /// Draws per audit before giving up for the period.
@@ -98,12 +97,7 @@ impl<T: Config> Pallet<T> {
 			if !Lifetimes::<T>::contains_key(seq) {
 				continue;
 			}
-			let view = EntryView {
-				seq,
-				root: entry.submission.root,
-				start_sector: entry.start_sector,
-				size: entry.submission.size,
-			};
+			let view = entry.pora_view(seq);
 			let Some(segment) = pora::shard_segment(&view, sector, info.shard) else { continue };
 			let unit = (draw(2) % pora::units_in_segment(view.size, segment).max(1) as u64) as u32;
 			let id = NextAuditId::<T>::get();
@@ -184,12 +178,7 @@ impl<T: Config> Pallet<T> {
 		let audit = Audits::<T>::get(id).ok_or(Error::<T>::UnknownAudit)?;
 		ensure!(audit.node == who, Error::<T>::NotYourAudit);
 		let entry = Entries::<T>::get(audit.entry).ok_or(Error::<T>::UnknownEntry)?;
-		let view = EntryView {
-			seq: audit.entry,
-			root: entry.submission.root,
-			start_sector: entry.start_sector,
-			size: entry.submission.size,
-		};
+		let view = entry.pora_view(audit.entry);
 		Audits::<T>::remove(id);
 		AuditDeadlines::<T>::remove(audit.deadline);
 		Self::close_audit(&who, id);
@@ -207,26 +196,16 @@ impl<T: Config> Pallet<T> {
 		audit: &crate::OpenAuditOf<T>,
 		proof: &AuditProof,
 	) -> bool {
-		if proof.unit.len() != pora::UNIT_SIZE {
-			return false;
-		}
-		let units = pora::units_in_segment(view.size, audit.segment);
-		let chunks = zerog_storage_primitives::chunks_in_segment(view.size, audit.segment) as usize;
-		let present = chunks
-			.saturating_sub(audit.unit as usize * pora::CHUNKS_PER_UNIT)
-			.min(pora::CHUNKS_PER_UNIT);
-		if proof.unit_proof.index != audit.unit as u64
-			|| proof.unit_proof.leaf_count != units as u64
-			|| proof.segment_proof.index != audit.segment
-			|| proof.segment_proof.leaf_count != segment_count(view.size)
-		{
-			return false;
-		}
-		let leaf = segment_root(&proof.unit[..present * zerog_storage_primitives::CHUNK_SIZE]);
-		match proof.unit_proof.compute_root(leaf) {
-			Ok(seg_root) => proof.segment_proof.verify(&view.root, seg_root).is_ok(),
-			Err(_) => false,
-		}
+		let Ok(unit) = pora::SealedUnit::try_from(proof.unit.as_slice()) else { return false };
+		pora::prove_unit(
+			view,
+			audit.segment,
+			audit.unit,
+			&unit,
+			&proof.unit_proof,
+			&proof.segment_proof,
+		)
+		.is_ok()
 	}
 
 	/// Adds `who` to the node slots audits draw from.

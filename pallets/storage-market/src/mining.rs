@@ -132,12 +132,7 @@ impl<T: Config> Pallet<T> {
 	pub fn live_entry(seq: EntrySeq) -> Result<EntryView, DispatchError> {
 		ensure!(Lifetimes::<T>::contains_key(seq), Error::<T>::EntryNotLive);
 		let entry = Entries::<T>::get(seq).ok_or(Error::<T>::EntryNotLive)?;
-		Ok(EntryView {
-			seq,
-			root: entry.submission.root,
-			start_sector: entry.start_sector,
-			size: entry.submission.size,
-		})
+		Ok(entry.pora_view(seq))
 	}
 
 	fn pora_error(e: PoraError) -> DispatchError {

@@ -29,6 +29,18 @@ pub struct FlowEntry<AccountId, Balance, BlockNumber> {
 	pub submitted_at: BlockNumber,
 }
 
+impl<AccountId, Balance, BlockNumber> FlowEntry<AccountId, Balance, BlockNumber> {
+	/// What mining and audits need of entry `seq`: its root, first sector and size.
+	pub fn pora_view(&self, seq: EntrySeq) -> crate::pora::EntryView {
+		crate::pora::EntryView {
+			seq,
+			root: self.submission.root,
+			start_sector: self.start_sector,
+			size: self.submission.size,
+		}
+	}
+}
+
 /// Whether a node serves or is leaving: the bond lifecycle every bonded role shares
 /// (`Unbonding { until }`: deregistered, the bond withdrawable from block `until`).
 pub type NodeStatus<BlockNumber> = zerog_bond_primitives::BondState<BlockNumber>;

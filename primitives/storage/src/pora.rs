@@ -31,8 +31,7 @@ use scale_info::TypeInfo;
 
 use crate::{
 	chunks_in_segment, keccak256, segment_count, segment_root, EntrySeq, FileRoot, Hash,
-	MerkleProof, ProofError, SegmentIndex, ShardConfig, CHUNKS_PER_SEGMENT, CHUNK_SIZE,
-	SEGMENT_SIZE,
+	MerkleProof, SegmentIndex, ShardConfig, CHUNKS_PER_SEGMENT, CHUNK_SIZE, SEGMENT_SIZE,
 };
 
 /// Bytes in a sealing unit: 4 KiB.
@@ -322,31 +321,44 @@ pub fn verify(
 	if q > scaled_target(target, shard) {
 		return Err(PoraError::QualityTooLow);
 	}
-	let chunks = chunks_in_segment(entry.size, answer.segment) as usize;
-	let present = chunks.saturating_sub(answer.unit as usize * CHUNKS_PER_UNIT);
 	let mut unit = sealed;
 	unseal(&mut unit, miner, &entry.root, position);
-	if unit_proof_shape(&answer.unit_proof, answer.unit, units).is_err() {
-		return Err(PoraError::BadProof);
-	}
-	let seg_root = answer
-		.unit_proof
-		.compute_root(unit_root(&unit, present))
-		.map_err(|_| PoraError::BadProof)?;
-	if answer.segment_proof.index != answer.segment
-		|| answer.segment_proof.leaf_count != segment_count(entry.size)
-	{
-		return Err(PoraError::BadProof);
-	}
-	answer.segment_proof.verify(&entry.root, seg_root).map_err(|_| PoraError::BadProof)?;
+	prove_unit(
+		entry,
+		answer.segment,
+		answer.unit,
+		&unit,
+		&answer.unit_proof,
+		&answer.segment_proof,
+	)?;
 	Ok(q)
 }
 
-fn unit_proof_shape(proof: &MerkleProof, unit: u32, units: u32) -> Result<(), ProofError> {
-	if proof.index != unit as u64 || proof.leaf_count != units as u64 {
-		return Err(ProofError::IndexOutOfRange);
+/// Checks that `plain` (unsealed) is unit `unit` of segment `segment` of `entry`:
+/// its root through `unit_proof` to the segment's root, and that through
+/// `segment_proof` to the entry's file root, each proof of the shape its position needs.
+/// Mining answers (after unsealing) and audit answers are both checked here.
+pub fn prove_unit(
+	entry: &EntryView,
+	segment: SegmentIndex,
+	unit: u32,
+	plain: &SealedUnit,
+	unit_proof: &MerkleProof,
+	segment_proof: &MerkleProof,
+) -> Result<(), PoraError> {
+	let units = units_in_segment(entry.size, segment);
+	if unit_proof.index != unit as u64
+		|| unit_proof.leaf_count != units as u64
+		|| segment_proof.index != segment
+		|| segment_proof.leaf_count != segment_count(entry.size)
+	{
+		return Err(PoraError::BadProof);
 	}
-	Ok(())
+	let chunks = chunks_in_segment(entry.size, segment) as usize;
+	let present = chunks.saturating_sub(unit as usize * CHUNKS_PER_UNIT);
+	let seg_root =
+		unit_proof.compute_root(unit_root(plain, present)).map_err(|_| PoraError::BadProof)?;
+	segment_proof.verify(&entry.root, seg_root).map_err(|_| PoraError::BadProof)
 }
 
 /// The unit roots of a segment's (unsealed) bytes.
