@@ -181,20 +181,13 @@ pub async fn run(
 	tracing::info!(%addr, shard = cfg.shard.shard_id, num_shard = cfg.shard.num_shard, db = %cfg.db_path.display(), "zgs JSON-RPC serving");
 	let chain = follower::chain_client(&cfg.chain_rpc)?;
 	let follow = tokio::spawn(follower::follow(chain, node.clone(), cfg.poll));
-	let mine = match cfg.miner {
-		Some(OperatorKey(pair)) => {
-			let chain =
-				zerog_chain_client::Chain::new(&cfg.chain_rpc).map_err(|e| e.to_string())?;
-			let period = cfg.poll.max(Duration::from_millis(500));
-			Some(tokio::spawn(miner::operate(chain, node.clone(), pair, cfg.mine, period)))
-		}
-		None => None,
-	};
-	let prune = tokio::spawn(miner::prune(
-		zerog_chain_client::Chain::new(&cfg.chain_rpc).map_err(|e| e.to_string())?,
-		node,
-		cfg.poll.max(Duration::from_secs(2)),
-	));
+	// One connection (subxt over WebSocket) for the miner and the pruner.
+	let client = zerog_chain_client::Chain::new(&cfg.chain_rpc).map_err(|e| e.to_string())?;
+	let mine = cfg.miner.map(|OperatorKey(pair)| {
+		let period = cfg.poll.max(Duration::from_millis(500));
+		tokio::spawn(miner::operate(client.clone(), node.clone(), pair, cfg.mine, period))
+	});
+	let prune = tokio::spawn(miner::prune(client, node, cfg.poll.max(Duration::from_secs(2))));
 	shutdown.await;
 	prune.abort();
 	follow.abort();
