@@ -7,8 +7,8 @@
 //! slashed by the chain at the deadline.
 //!
 //! **Pruning** ([`prune`]) runs with or without a key: every period it asks the chain, at
-//! the finalized block, whether each held file is still live, and deletes the files whose
-//! paid lifetime ended.
+//! the finalized block, whether each held file whose lifetime end has come is still live
+//! (a renewal moves the end), and deletes the files whose paid lifetime ended.
 //!
 //! **Mining** takes at most `--mine-cpu-percent` of one core (50 by default): after
 //! each batch of loads the miner rests in proportion to the time it hashed.
@@ -210,30 +210,55 @@ async fn answer_audits(
 
 /// Prunes held files whose paid lifetime has ended, every `period`.
 pub async fn prune(chain: Chain, node: Arc<StorageNode>, period: Duration) {
+	let mut ends = LifetimeEnds::default();
 	loop {
-		if let Err(e) = prune_once(&chain, &node).await {
+		if let Err(e) = prune_once(&chain, &node, &mut ends).await {
 			tracing::debug!(error = %e, "pruning round failed; retrying");
 		}
 		tokio::time::sleep(period).await;
 	}
 }
 
+/// The end block of each held entry's lifetime, as last read from the chain. A lifetime
+/// only ends at its end block, and a renewal only moves it later, so an entry is read
+/// again only once the finalized block reaches the end it was last seen with: a round
+/// costs one chain read per entry due, not one per file held.
+#[derive(Default)]
+pub struct LifetimeEnds(std::collections::HashMap<u64, u32>);
+
 /// One pruning round; returns the files pruned.
-pub async fn prune_once(chain: &Chain, node: &StorageNode) -> Result<u64, String> {
+pub async fn prune_once(
+	chain: &Chain,
+	node: &StorageNode,
+	ends: &mut LifetimeEnds,
+) -> Result<u64, String> {
 	let err = |e: ChainError| e.to_string();
 	let at = chain.at_finalized_block().await.map_err(err)?;
+	let finalized = at.number();
 	let market = zerog::storage().storage_market();
 	let mut pruned = 0;
 	for (id, rec) in node.store.files().map_err(|e| e.to_string())? {
+		if ends.0.get(&rec.seq).is_some_and(|end| *end > finalized) {
+			continue;
+		}
 		if rec.stored == 0 || node.store.is_expired(&id).map_err(|e| e.to_string())? {
 			continue;
 		}
-		let live = at.storage(market.lifetimes(), (rec.seq,)).await.map_err(err)?;
-		if live.is_none() {
-			let removed = node.store.prune(&id).map_err(|e| e.to_string())?;
-			node.metrics.pruned.inc();
-			pruned += 1;
-			tracing::info!(seq = rec.seq, segments = removed, "pruned a file whose lifetime ended");
+		match at.storage(market.lifetimes(), (rec.seq,)).await.map_err(err)? {
+			Some(tranche) => {
+				ends.0.insert(rec.seq, tranche.end);
+			}
+			None => {
+				let removed = node.store.prune(&id).map_err(|e| e.to_string())?;
+				ends.0.remove(&rec.seq);
+				node.metrics.pruned.inc();
+				pruned += 1;
+				tracing::info!(
+					seq = rec.seq,
+					segments = removed,
+					"pruned a file whose lifetime ended"
+				);
+			}
 		}
 	}
 	Ok(pruned)

@@ -16,10 +16,12 @@
 //! Coverage is counted from the registry when asked (at most `MaxNodes` reads), so it
 //! never drifts from the nodes it counts.
 
-use crate::{pallet::*, CoverageView, NodeInfo, NodeStatus, ShardConfig};
+use crate::{pallet::*, CoverageView, NodeInfo, NodeStatus, ShardConfig, WeightInfo};
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
-	frame_support::ensure, frame_system::pallet_prelude::BlockNumberFor, sp_runtime::DispatchResult,
+	frame_support::{dispatch::PostDispatchInfo, ensure, weights::Weight},
+	frame_system::pallet_prelude::BlockNumberFor,
+	sp_runtime::DispatchError,
 };
 
 /// Whether a node of `shard` covers shard `j` of `shards`.
@@ -28,6 +30,13 @@ pub fn covers(shard: &ShardConfig, j: u32, shards: u32) -> bool {
 }
 
 impl<T: Config> Pallet<T> {
+	/// A registry call's actual weight: `base`, plus the coverage count if it ran.
+	pub(crate) fn with_coverage_scan(base: Weight, counted: bool) -> PostDispatchInfo {
+		let weight =
+			if counted { base.saturating_add(T::WeightInfo::coverage_scan()) } else { base };
+		Some(weight).into()
+	}
+
 	/// Active nodes covering each shard of the configured count, leaving out `except`.
 	pub fn replicas(except: Option<&T::AccountId>) -> Vec<u32> {
 		let shards = Coverage::<T>::get().shards.max(1);
@@ -63,15 +72,16 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Refuses `who` leaving `from` (for `to`, if it stays) when a shard it covers would
-	/// fall below the minimum.
+	/// fall below the minimum. Returns whether it counted the registry (no minimum, no
+	/// count).
 	pub(crate) fn ensure_may_leave(
 		who: &T::AccountId,
 		from: &ShardConfig,
 		to: Option<&ShardConfig>,
-	) -> DispatchResult {
+	) -> Result<bool, DispatchError> {
 		let config = Coverage::<T>::get();
 		if config.min_replicas == 0 {
-			return Ok(());
+			return Ok(false);
 		}
 		let shards = config.shards.max(1);
 		let without = Self::replicas(Some(who));
@@ -80,7 +90,7 @@ impl<T: Config> Pallet<T> {
 			let below = without.get(j as usize).copied().unwrap_or(0) < config.min_replicas;
 			ensure!(!(lost && below), Error::<T>::ShardUnderCovered);
 		}
-		Ok(())
+		Ok(true)
 	}
 
 	/// The coverage rules and each shard's replicas.

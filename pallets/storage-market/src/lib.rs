@@ -720,7 +720,8 @@ pub mod pallet {
 		}
 
 		/// Registers the caller's storage node, holding `bond`, for `shard`, or (`None`)
-		/// for the least-covered shard of the network's count.
+		/// for the least-covered shard of the network's count. The coverage count is
+		/// charged only when it runs (no shard given).
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::register_node().saturating_add(T::WeightInfo::coverage_scan()))]
 		pub fn register_node(
@@ -728,13 +729,14 @@ pub mod pallet {
 			endpoint: EndpointOf<T>,
 			shard: Option<ShardConfig>,
 			bond: BalanceOf<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let shard = match shard {
-				Some(shard) => shard,
-				None => Self::assign_shard(),
+			let (shard, counted) = match shard {
+				Some(shard) => (shard, false),
+				None => (Self::assign_shard(), true),
 			};
-			Self::do_register_node(who, endpoint, shard, bond)
+			Self::do_register_node(who, endpoint, shard, bond)?;
+			Ok(Self::with_coverage_scan(T::WeightInfo::register_node(), counted))
 		}
 
 		/// Changes the caller's node endpoint and shard configuration.
@@ -744,18 +746,20 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			endpoint: EndpointOf<T>,
 			shard: ShardConfig,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_update_node(who, endpoint, shard)
+			let counted = Self::do_update_node(who, endpoint, shard)?;
+			Ok(Self::with_coverage_scan(T::WeightInfo::update_node(), counted))
 		}
 
 		/// Starts leaving: the node stops being listed as active and its bond becomes
 		/// withdrawable after `UnbondingPeriod`.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::deregister_node().saturating_add(T::WeightInfo::coverage_scan()))]
-		pub fn deregister_node(origin: OriginFor<T>) -> DispatchResult {
+		pub fn deregister_node(origin: OriginFor<T>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_deregister_node(who)
+			let counted = Self::do_deregister_node(who)?;
+			Ok(Self::with_coverage_scan(T::WeightInfo::deregister_node(), counted))
 		}
 
 		/// Releases the bond of a node whose unbonding period has passed and removes it.

@@ -32,6 +32,17 @@ use polkadot_sdk::{
 	},
 };
 
+/// How `apply_tranche` changes the pools' release rates.
+#[derive(Clone, Copy)]
+enum TrancheChange {
+	/// A new tranche starts releasing.
+	Open,
+	/// A tranche ends at its end block: the rounding remainder is released.
+	Close,
+	/// A tranche stops before its end (a renewal): what it has not released stays.
+	Cut,
+}
+
 /// Blocks past an entry's end its expiry may move to when the queue is full.
 const EXPIRY_SEARCH: u32 = 16;
 
@@ -74,37 +85,44 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Adds (`open`) or closes a tranche of the entry at `start_sector`, `sectors`, at
-	/// block `now`: every chunk's rate changes by its share over the tranche's length;
-	/// closing releases the rounding remainder.
+	/// Applies `change` to the tranche of the entry at `start_sector`, `sectors`, at block
+	/// `now`: every chunk's rate changes by its share over the tranche's length. Returns
+	/// the pools touched and, for [`TrancheChange::Cut`], what the tranche released up
+	/// to `now`.
 	fn apply_tranche(
 		start_sector: u64,
 		sectors: u64,
 		tranche: &TrancheOf<T>,
 		now: BlockNumberFor<T>,
-		open: bool,
-	) -> u32 {
+		change: TrancheChange,
+	) -> (u32, u128) {
 		let blocks: u128 = tranche.end.saturating_sub(tranche.start).unique_saturated_into();
 		let blocks = blocks.max(1);
+		let elapsed: u128 = now.saturating_sub(tranche.start).unique_saturated_into();
 		let amount: u128 = tranche.amount.unique_saturated_into();
 		let parts = shares(start_sector, sectors, amount);
 		let n = parts.len() as u32;
+		let mut released: u128 = 0;
 		for (chunk, share) in parts {
 			let rate = share / blocks;
+			released = released.saturating_add(rate.saturating_mul(elapsed.min(blocks)));
 			PoolReleases::<T>::mutate(chunk, |pool| {
 				Self::bring_up_to(pool, now);
 				let r: BalanceOf<T> = rate.unique_saturated_into();
-				if open {
-					pool.rate = pool.rate.saturating_add(r);
-				} else {
-					pool.rate = pool.rate.saturating_sub(r);
-					let rest: BalanceOf<T> =
-						share.saturating_sub(rate.saturating_mul(blocks)).unique_saturated_into();
-					pool.released = pool.released.saturating_add(rest);
+				match change {
+					TrancheChange::Open => pool.rate = pool.rate.saturating_add(r),
+					TrancheChange::Cut => pool.rate = pool.rate.saturating_sub(r),
+					TrancheChange::Close => {
+						pool.rate = pool.rate.saturating_sub(r);
+						let rest: BalanceOf<T> = share
+							.saturating_sub(rate.saturating_mul(blocks))
+							.unique_saturated_into();
+						pool.released = pool.released.saturating_add(rest);
+					}
 				}
 			});
 		}
-		n
+		(n, released)
 	}
 
 	/// Queues `seq` to expire at `end`, or at the first block after it with room.
@@ -139,7 +157,7 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		let end = Self::queue_expiry(seq, now.saturating_add(Self::lifetime_blocks(months)))?;
 		let tranche = Tranche { amount: fee, start: now, end };
-		Self::apply_tranche(start_sector, sectors, &tranche, now, true);
+		Self::apply_tranche(start_sector, sectors, &tranche, now, TrancheChange::Open);
 		Lifetimes::<T>::insert(seq, tranche);
 		Ok(())
 	}
@@ -154,8 +172,13 @@ impl<T: Config> Pallet<T> {
 		for seq in due {
 			let Some(tranche) = Lifetimes::<T>::take(seq) else { continue };
 			let Some(entry) = Entries::<T>::get(seq) else { continue };
-			let pools =
-				Self::apply_tranche(entry.start_sector, entry.sectors, &tranche, now, false);
+			let (pools, _) = Self::apply_tranche(
+				entry.start_sector,
+				entry.sectors,
+				&tranche,
+				now,
+				TrancheChange::Close,
+			);
 			weight = weight.saturating_add(T::WeightInfo::expire(pools));
 			Self::deposit_event(Event::Expired { seq });
 		}
@@ -176,20 +199,10 @@ impl<T: Config> Pallet<T> {
 		Self::credit_pools(entry.start_sector, entry.sectors, fee);
 		let now = frame_system::Pallet::<T>::block_number();
 
-		// Close the old tranche where it stands: what it released so far stays released.
-		let blocks: u128 = old.end.saturating_sub(old.start).unique_saturated_into();
-		let blocks = blocks.max(1);
-		let elapsed: u128 = now.saturating_sub(old.start).unique_saturated_into();
+		// Cut the old tranche where it stands: what it released so far stays released.
+		let (_, released) =
+			Self::apply_tranche(entry.start_sector, entry.sectors, &old, now, TrancheChange::Cut);
 		let amount: u128 = old.amount.unique_saturated_into();
-		let mut released: u128 = 0;
-		for (chunk, share) in shares(entry.start_sector, entry.sectors, amount) {
-			let rate = share / blocks;
-			released = released.saturating_add(rate.saturating_mul(elapsed.min(blocks)));
-			PoolReleases::<T>::mutate(chunk, |pool| {
-				Self::bring_up_to(pool, now);
-				pool.rate = pool.rate.saturating_sub(rate.unique_saturated_into());
-			});
-		}
 		Expiries::<T>::mutate(old.end, |q| q.retain(|s| *s != seq));
 		let unreleased: BalanceOf<T> = amount.saturating_sub(released).unique_saturated_into();
 		let end = Self::queue_expiry(
@@ -197,7 +210,13 @@ impl<T: Config> Pallet<T> {
 			old.end.max(now).saturating_add(Self::lifetime_blocks(months)),
 		)?;
 		let tranche = Tranche { amount: unreleased.saturating_add(fee), start: now, end };
-		let pools = Self::apply_tranche(entry.start_sector, entry.sectors, &tranche, now, true);
+		let (pools, _) = Self::apply_tranche(
+			entry.start_sector,
+			entry.sectors,
+			&tranche,
+			now,
+			TrancheChange::Open,
+		);
 		Lifetimes::<T>::insert(seq, tranche);
 		entry.fee = entry.fee.saturating_add(fee);
 		entry.lifetime_months = entry.lifetime_months.saturating_add(months);

@@ -31,15 +31,17 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Returns whether it counted the shard coverage.
 	pub(crate) fn do_update_node(
 		who: T::AccountId,
 		endpoint: EndpointOf<T>,
 		shard: ShardConfig,
-	) -> DispatchResult {
+	) -> Result<bool, DispatchError> {
 		Self::check_node_params(&endpoint, &shard)?;
+		let mut counted = false;
 		if let Some(node) = Nodes::<T>::get(&who) {
 			if node.shard != shard {
-				Self::ensure_may_leave(&who, &node.shard, Some(&shard))?;
+				counted = Self::ensure_may_leave(&who, &node.shard, Some(&shard))?;
 			}
 		}
 		Self::mutate_active_node(&who, |node| {
@@ -47,14 +49,16 @@ impl<T: Config> Pallet<T> {
 			node.shard = shard;
 		})?;
 		Self::deposit_event(Event::NodeUpdated { node: who, endpoint, shard });
-		Ok(())
+		Ok(counted)
 	}
 
-	pub(crate) fn do_deregister_node(who: T::AccountId) -> DispatchResult {
+	/// Returns whether it counted the shard coverage.
+	pub(crate) fn do_deregister_node(who: T::AccountId) -> Result<bool, DispatchError> {
 		let now = frame_system::Pallet::<T>::block_number();
+		let mut counted = false;
 		if let Some(node) = Nodes::<T>::get(&who) {
 			if node.status == NodeStatus::Active {
-				Self::ensure_may_leave(&who, &node.shard, None)?;
+				counted = Self::ensure_may_leave(&who, &node.shard, None)?;
 			}
 		}
 		let until = Nodes::<T>::try_mutate(&who, |node| {
@@ -62,7 +66,7 @@ impl<T: Config> Pallet<T> {
 			node.status.begin_unbonding(now, T::UnbondingPeriod::get()).map_err(Self::bond_error)
 		})?;
 		Self::deposit_event(Event::NodeDeregistered { node: who, until });
-		Ok(())
+		Ok(counted)
 	}
 
 	pub(crate) fn do_withdraw_bond(who: T::AccountId) -> DispatchResult {

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::{mock::*, *};
-use polkadot_sdk::frame_support::{assert_noop, assert_ok};
+use polkadot_sdk::frame_support::{assert_noop, assert_ok, dispatch::DispatchResultWithPostInfo};
 
 fn coverage(shards: u32, min_replicas: u32) {
 	assert_ok!(StorageMarket::set_coverage(
@@ -87,5 +87,40 @@ fn select_nodes_covers_every_shard_once() {
 			),
 			Error::<Test>::InvalidCoverage
 		);
+	})
+}
+
+#[test]
+fn the_coverage_count_is_charged_only_when_it_runs() {
+	ExtBuilder.build_and_execute(|| {
+		use crate::weights::WeightInfo as _;
+		type W = <Test as Config>::WeightInfo;
+		let actual = |r: DispatchResultWithPostInfo| r.unwrap().actual_weight.unwrap();
+		let scan = W::coverage_scan();
+		coverage(4, 1);
+		let shard = ShardConfig { shard_id: 0, num_shard: 4 };
+		let given = StorageMarket::register_node(
+			RuntimeOrigin::signed(ALICE),
+			endpoint("n"),
+			Some(shard),
+			100,
+		);
+		assert_eq!(actual(given), W::register_node());
+		let assigned =
+			StorageMarket::register_node(RuntimeOrigin::signed(BOB), endpoint("n"), None, 100);
+		assert_eq!(actual(assigned), W::register_node().saturating_add(scan));
+		join(4, Some(ShardConfig { shard_id: 1, num_shard: 4 }), 100);
+		// Same shard: no count; another shard: counted.
+		let same = StorageMarket::update_node(RuntimeOrigin::signed(ALICE), endpoint("m"), shard);
+		assert_eq!(actual(same), W::update_node());
+		let moved = StorageMarket::update_node(
+			RuntimeOrigin::signed(BOB),
+			endpoint("m"),
+			ShardConfig { shard_id: 2, num_shard: 4 },
+		);
+		assert_eq!(actual(moved), W::update_node().saturating_add(scan));
+		coverage(4, 0);
+		let left = StorageMarket::deregister_node(RuntimeOrigin::signed(ALICE));
+		assert_eq!(actual(left), W::deregister_node());
 	})
 }
