@@ -3,7 +3,8 @@
 //
 // A file is uploaded across the four shards; every node earns a proof-of-random-access
 // reward within a few epochs, read back with `zg storage rewards`, and passes the audits
-// the chain draws (one every 5 blocks). A node whose data directory is wiped keeps
+// the chain draws (one every 5 blocks). A node that is down when an epoch begins and is
+// restarted mid-epoch earns in that epoch. A node whose data directory is wiped keeps
 // running but earns nothing more and is slashed by audits. With months shortened to 15
 // blocks, a file whose lifetime ends is pruned by every node, while one renewed with
 // `zg storage renew` is kept. With a minimum of one node per shard, the last node of a
@@ -104,6 +105,48 @@ describe('storage mining: 4 nodes', () => {
     // The answers were free: the operator's balance only grew.
     const acct = await api.query.system.account(new Keyring({ type: 'sr25519' }).addFromUri('//Miner0').address);
     assert.ok(acct.data.free.toBigInt() > 900n * UNIT);
+  });
+
+  test('a mining node down when an epoch begins and restarted mid-epoch earns in that epoch', async () => {
+    const node = nodes[1];
+    const address = addressOf(1);
+    const epochNow = async () => (await api.query.storageMarket.currentEpoch()).toJSON();
+    const lastEpoch = async () => (await api.query.storageMarket.miners(address)).lastEpoch.toJSON();
+    const headNow = async () => (await api.rpc.chain.getHeader()).number.toNumber();
+    // Stop it late in an epoch it has earned in, so it is down when the next begins, for
+    // fewer blocks than an audit's window (10): the audits it misses are answered later.
+    const deadline = Date.now() + 3 * EPOCH_BLOCKS * 2000;
+    let down;
+    for (;;) {
+      const e = await epochNow();
+      if ((await lastEpoch()) === e.context.epoch && (await headNow()) >= e.start + EPOCH_BLOCKS - 3) {
+        down = e.context.epoch;
+        break;
+      }
+      assert.ok(Date.now() < deadline, 'node 1 did not earn in an epoch');
+      await sleep(500);
+    }
+    await node.kill();
+    // Wait until the next epoch is a few blocks old, with the node still down.
+    let epoch;
+    let head;
+    for (;;) {
+      epoch = await epochNow();
+      head = await headNow();
+      if (epoch.context.epoch > down && head >= epoch.start + 2) break;
+      await sleep(500);
+    }
+    assert.ok(head < epoch.start + EPOCH_BLOCKS - 3, `restart at block ${head} is mid-epoch (${epoch.start})`);
+    assert.notEqual(await lastEpoch(), epoch.context.epoch, 'it earned while down');
+    await node.start();
+    // It resumes from the chain's record and earns in the epoch it was restarted in.
+    const until = Date.now() + 2 * EPOCH_BLOCKS * 2000;
+    while ((await lastEpoch()) !== epoch.context.epoch) {
+      const current = (await epochNow()).context.epoch;
+      assert.ok(current === epoch.context.epoch && Date.now() < until,
+        `no answer in epoch ${epoch.context.epoch} after the restart (now epoch ${current})`);
+      await sleep(1000);
+    }
   });
 
   test('a node whose data directory was wiped earns nothing more and is slashed by audits', async () => {
