@@ -25,7 +25,17 @@ use zerog_runtime::{opaque::Block, RuntimeApi};
 
 /// The host functions the runtime may call: Substrate's, and the KZG cell check of
 /// ZeroG DA (`zerog_da_primitives::kzg`).
+#[cfg(not(feature = "runtime-benchmarks"))]
 pub type HostFunctions = (sp_io::SubstrateHostFunctions, zerog_da_primitives::kzg::HostFunctions);
+/// The host functions the runtime may call: Substrate's, the KZG cell check of ZeroG DA,
+/// and (a runtime built with `runtime-benchmarks` imports them) the benchmarking ones,
+/// so that a benchmarking node can run a chain for `benchmark storage` and `overhead`.
+#[cfg(feature = "runtime-benchmarks")]
+pub type HostFunctions = (
+	sp_io::SubstrateHostFunctions,
+	zerog_da_primitives::kzg::HostFunctions,
+	polkadot_sdk::frame_benchmarking::benchmarking::HostFunctions,
+);
 
 /// The full client: native node, runtime executed from its on-chain Wasm.
 pub(crate) type FullClient =

@@ -44,6 +44,7 @@ pub mod governance;
 pub mod precompiles;
 #[cfg(test)]
 mod tests;
+pub mod weights;
 
 extern crate alloc;
 

@@ -269,13 +269,17 @@ impl EthApi {
 	/// The lowest gas limit at which the call succeeds, but never below Ethereum's
 	/// intrinsic 21,000: tools assume that floor (web3.py adds its buffer to it, wallets
 	/// show it), and a transfer, which uses about 18,500 here, succeeds with it.
-	fn estimate_gas(&self, p: &[Value]) -> RpcResult {
+	fn floored_estimate(&self, p: &[Value]) -> Result<U256, ErrorObjectOwned> {
 		let tx = Self::transaction_param(p)?;
 		let at = self.state_at(param(p, 1))?;
 		match self.runtime().estimate_gas(at, tx).map_err(internal)? {
-			Ok(gas) => Ok(json!(quantity(gas.max(U256::from(INTRINSIC_GAS))))),
+			Ok(gas) => Ok(gas.max(U256::from(INTRINSIC_GAS))),
 			Err(e) => Err(dry_run_error(e)),
 		}
+	}
+
+	fn estimate_gas(&self, p: &[Value]) -> RpcResult {
+		Ok(json!(quantity(self.floored_estimate(p)?)))
 	}
 
 	fn call(&self, p: &[Value]) -> RpcResult {
@@ -832,16 +836,12 @@ impl EthApi {
 		Ok(json!(self.shared.filters.uninstall(Self::filter_id(p)?)?))
 	}
 
-	/// `eth_createAccessList`: the gas the transaction uses, and an empty list. Access
-	/// lists change no cost here (pallet-revive has no cold and warm accesses), so the
-	/// list that minimises gas is the empty one.
+	/// `eth_createAccessList`: an empty list, and the gas limit to send the transaction
+	/// with, the same as `eth_estimateGas`. Access lists change no cost here
+	/// (pallet-revive has no cold and warm accesses), so the list that minimises gas is
+	/// the empty one.
 	fn create_access_list(&self, p: &[Value]) -> RpcResult {
-		let tx = Self::transaction_param(p)?;
-		let at = self.state_at(param(p, 1))?;
-		match self.runtime().estimate_gas(at, tx).map_err(internal)? {
-			Ok(gas) => Ok(json!({ "accessList": [], "gasUsed": quantity(gas) })),
-			Err(e) => Err(dry_run_error(e)),
-		}
+		Ok(json!({ "accessList": [], "gasUsed": quantity(self.floored_estimate(p)?) }))
 	}
 
 	fn peer_count(&self) -> RpcResult {

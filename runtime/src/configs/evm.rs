@@ -8,7 +8,7 @@
 //!   ([`AccountId32Mapper`]).
 //! - Fees: an Ethereum transaction pays exactly the fee a Substrate transaction of the
 //!   same weight and length pays; gas is that fee divided by the gas price,
-//!   [`GAS_PRICE_WEI`] (75 gwei). The price is set so that gas units read like
+//!   [`GAS_PRICE_WEI`] (50 gwei). The price is set so that gas units read like
 //!   Ethereum's: a plain value transfer uses about 18,500 gas (a hard-coded 21,000
 //!   limit works), an ERC-20 transfer 24,500 to 33,000.
 //! - Storage deposits are held from the sender for the bytes and items a contract
@@ -37,10 +37,10 @@ use crate::{
 pub const EVM_CHAIN_ID: u64 = 16_900;
 
 /// pallet-revive's `GasScale`: the gas price is the fee multiplier times this.
-pub const GAS_SCALE: u32 = 3_000_000_000;
+pub const GAS_SCALE: u32 = 2_000_000_000;
 
-/// The gas price, in wei: 75 gwei. A plain value transfer's fee (weight and length,
-/// about 0.0014 ZG) divided by it is about 18,500 gas: under Ethereum's 21,000, with
+/// The gas price, in wei: 50 gwei. A plain value transfer's fee (weight and length,
+/// about 0.00093 ZG with the measured weights of `crate::weights`) divided by it is about 18,500 gas: under Ethereum's 21,000, with
 /// room for a longer transaction or one that creates its recipient.
 pub const GAS_PRICE_WEI: u128 = super::FEE_MULTIPLIER * GAS_SCALE as u128;
 

@@ -12,10 +12,7 @@ use polkadot_sdk::{
 		dispatch::DispatchClass,
 		parameter_types,
 		traits::{ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
-		weights::{
-			constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-			ConstantMultiplier, Weight,
-		},
+		weights::{constants::WEIGHT_REF_TIME_PER_SECOND, ConstantMultiplier, Weight},
 		PalletId,
 	},
 	frame_system::{
@@ -26,6 +23,11 @@ use polkadot_sdk::{
 	pallet_transaction_payment::{self, ConstFeeMultiplier, FungibleAdapter, Multiplier},
 	sp_runtime::{FixedPointNumber, Perbill},
 	sp_version::RuntimeVersion,
+};
+
+use crate::weights::{
+	block_weights::BlockExecutionWeight, extrinsic_weights::ExtrinsicBaseWeight,
+	rocksdb_weights::constants::RocksDbWeight,
 };
 
 use crate::governance::{
@@ -43,6 +45,9 @@ use super::{
 /// kept for operational ones.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
+/// The weight a block may have: one second of execution, half the 2 s slot.
+const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
+
 /// Largest block, in bytes, of all dispatch classes together.
 const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
 
@@ -50,11 +55,24 @@ parameter_types! {
 	pub const BlockHashCount: BlockNumber = 4096;
 	pub const Version: RuntimeVersion = VERSION;
 
-	/// Half of the 2 s block time may be spent executing the block.
-	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-		Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
-		NORMAL_DISPATCH_RATIO,
-	);
+	/// Half of the 2 s block time may be spent executing the block; the base weights of a
+	/// block and of an extrinsic are this machine's (`crate::weights`).
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::builder()
+		.base_block(BlockExecutionWeight::get())
+		.for_class(DispatchClass::all(), |weights| {
+			weights.base_extrinsic = ExtrinsicBaseWeight::get();
+		})
+		.for_class(DispatchClass::Normal, |weights| {
+			weights.max_total = Some(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+		})
+		.for_class(DispatchClass::Operational, |weights| {
+			weights.max_total = Some(MAXIMUM_BLOCK_WEIGHT);
+			// Operational transactions may fill what normal ones leave.
+			weights.reserved =
+				Some(MAXIMUM_BLOCK_WEIGHT - NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+		})
+		.avg_block_initialization(Perbill::from_percent(10))
+		.build_or_panic();
 	pub RuntimeBlockLength: BlockLength =
 		BlockLength::builder()
 			.max_length(MAX_BLOCK_LENGTH)
@@ -74,6 +92,7 @@ impl frame_system::Config for Runtime {
 	type Nonce = Nonce;
 	type Hash = Hash;
 	type BlockHashCount = BlockHashCount;
+	/// Reads and writes priced as measured on the reference machine's RocksDB.
 	type DbWeight = RocksDbWeight;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
@@ -98,7 +117,7 @@ impl pallet_balances::Config for Runtime {
 	type DustRemoval = ();
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
 	type AccountStore = System;
-	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_balances::WeightInfo<Runtime>;
 	type FreezeIdentifier = RuntimeFreezeReason;
 	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
 	type RuntimeHoldReason = RuntimeHoldReason;
