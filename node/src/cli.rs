@@ -1,6 +1,16 @@
-//! Command-line interface: the standard Substrate node CLI.
+//! Command-line interface: the standard Substrate node CLI, with ZeroG's defaults for
+//! the transaction pool.
 
-use polkadot_sdk::{frame_benchmarking_cli, sc_cli};
+use clap::{CommandFactory, FromArgMatches};
+use polkadot_sdk::{frame_benchmarking_cli, sc_cli, sc_cli::SubstrateCli};
+
+/// Default `--pool-limit`: transactions the pool keeps (ready; a tenth more may wait
+/// for an earlier nonce). Substrate's 8,192 strands most of a 20,000-transaction burst:
+/// the future queue (819) overflows while the pool re-orders the burst for each new
+/// block, and the transactions behind an evicted one then never become ready.
+pub const POOL_LIMIT: &str = "65536";
+/// Default `--pool-kbytes`: the pool's size in KiB (128 MiB; Substrate's is 20 MiB).
+pub const POOL_KBYTES: &str = "131072";
 
 /// Sub-commands beside running the node.
 #[derive(Debug, clap::Subcommand)]
@@ -56,4 +66,43 @@ pub struct Cli {
 	/// Options of the Ethereum JSON-RPC server.
 	#[clap(flatten)]
 	pub eth: crate::eth::EthRpcParams,
+}
+
+impl Cli {
+	/// Parses the process's arguments like [`SubstrateCli::from_args`], with ZeroG's
+	/// transaction-pool defaults ([`POOL_LIMIT`], [`POOL_KBYTES`]); the flags still
+	/// override them.
+	pub fn parse_args() -> Self {
+		Self::parse_from_iter(std::env::args_os())
+	}
+
+	/// [`Cli::parse_args`] over the given arguments.
+	pub fn parse_from_iter<I>(args: I) -> Self
+	where
+		I: IntoIterator,
+		I::Item: Into<std::ffi::OsString> + Clone,
+	{
+		let command = <Self as SubstrateCli>::setup_command(<Self as CommandFactory>::command())
+			.mut_arg("pool_limit", |a| a.default_value(POOL_LIMIT))
+			.mut_arg("pool_kbytes", |a| a.default_value(POOL_KBYTES));
+		let matches = command.try_get_matches_from(args).unwrap_or_else(|e| e.exit());
+		Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn the_pool_holds_a_burst_by_default_and_flags_override() {
+		let cli = Cli::parse_from_iter(["zerog-node", "--dev"]);
+		assert_eq!(cli.run.pool_config.pool_limit, 65_536);
+		assert_eq!(cli.run.pool_config.pool_kbytes, 131_072);
+		let cli = Cli::parse_from_iter(["zerog-node", "--pool-limit", "100", "--pool-kbytes", "7"]);
+		assert_eq!((cli.run.pool_config.pool_limit, cli.run.pool_config.pool_kbytes), (100, 7));
+		// Sub-commands parse as before.
+		let cli = Cli::parse_from_iter(["zerog-node", "purge-chain", "--dev", "-y"]);
+		assert!(matches!(cli.subcommand, Some(Subcommand::PurgeChain(_))));
+	}
 }

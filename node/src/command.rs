@@ -69,7 +69,7 @@ pub const LOCAL_ORIGINS: [&str; 5] = [
 
 /// Parses and runs the command line.
 pub fn run() -> sc_cli::Result<()> {
-	let mut cli = Cli::from_args();
+	let mut cli = Cli::parse_args();
 	// Unless --rpc-cors says otherwise, only local pages (default ports) and
 	// polkadot.js.org may call the node's RPC, with --dev too (Substrate's --dev default is every origin, which lets
 	// any web page a developer visits drive the unsafe methods of a local node).
