@@ -40,8 +40,9 @@ pub const EVM_CHAIN_ID: u64 = 16_900;
 pub const GAS_SCALE: u32 = 2_000_000_000;
 
 /// The gas price, in wei: 50 gwei. A plain value transfer's fee (weight and length,
-/// about 0.00093 ZG with the measured weights of `crate::weights`) divided by it is about 18,500 gas: under Ethereum's 21,000, with
-/// room for a longer transaction or one that creates its recipient.
+/// about 0.00093 ZG with the measured weights of `crate::weights`) divided by it is
+/// about 18,500 gas: under Ethereum's 21,000, with room for a longer transaction or one
+/// that creates its recipient.
 pub const GAS_PRICE_WEI: u128 = super::FEE_MULTIPLIER * GAS_SCALE as u128;
 
 /// Storage deposit for `items` storage items holding `bytes` bytes: 0.001 ZG per item
