@@ -17,6 +17,7 @@
 #   scripts/benchmark-weights.sh chain         # only the database and base weights
 #   scripts/benchmark-weights.sh pallets       # only the pallets' weights
 #   scripts/benchmark-weights.sh pallet_storage_market   # one pallet
+#   scripts/benchmark-weights.sh extensions    # the transaction extensions' weights
 #
 # The node binary it leaves behind has benchmarking compiled in; the next
 # scripts/run.sh or scripts/test.sh rebuilds the normal one.
@@ -129,6 +130,16 @@ pallets() {
 	bench pallet_da_commitments pallets/da-commitments
 	bench pallet_inft pallets/inft
 	bench_sdk pallet_balances
+	extensions
+}
+
+# What every signed transaction is charged besides its call and the extrinsic base:
+# frame-system's checks and the fee charge.
+extensions() {
+	bench_sdk frame_system_extensions
+	sed -i 's/impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo/impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::frame_system::ExtensionsWeightInfo/' \
+		"$weights/frame_system_extensions.rs"
+	bench_sdk pallet_transaction_payment
 }
 
 case "$what" in
@@ -136,6 +147,7 @@ case "$what" in
 	chain) chain ;;
 	pallets) pallets ;;
 	pallet_balances) bench_sdk pallet_balances ;;
+	extensions) extensions ;;
 	pallet_*) d="${what#pallet_}"; bench "$what" "pallets/${d//_/-}" ;;
-	*) zg_die "unknown target $what (all, chain, pallets, or one pallet)" ;;
+	*) zg_die "unknown target $what (all, chain, pallets, extensions, or one pallet)" ;;
 esac

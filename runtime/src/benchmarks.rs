@@ -9,4 +9,32 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_inft, crate::Inft]
 	// The yardstick the pallets' weights are compared with in docs/performance.md.
 	[pallet_balances, crate::Balances]
+	// What every signed transaction pays besides its call: frame-system's checks and
+	// the fee charge, priced at this machine's database weights.
+	[frame_system_extensions, polkadot_sdk::frame_system_benchmarking::extensions::Pallet::<crate::Runtime>]
+	[pallet_transaction_payment, crate::TransactionPayment]
 );
+
+/// Fees go to the treasury and the block's author ([`crate::configs::staking::DealWithFees`]),
+/// so the fee charge is measured with an author set, as in every real block. Both
+/// accounts are credited by every transaction that pays a fee: after a block's first,
+/// they are in its overlay, not read from the database, so like `System::Events` they are
+/// whitelisted (not priced as database accesses). The payer's account is.
+impl polkadot_sdk::pallet_transaction_payment::BenchmarkConfig for crate::Runtime {
+	fn setup_benchmark_environment() {
+		use polkadot_sdk::{
+			frame_benchmarking::benchmarking::add_to_whitelist,
+			frame_support::{storage, traits::fungible::Mutate},
+		};
+		let author: crate::AccountId = polkadot_sdk::frame_benchmarking::account("author", 0, 0);
+		let treasury = crate::configs::governance::TreasuryAccount::get();
+		for who in [&author, &treasury] {
+			let _ = crate::Balances::mint_into(who, crate::EXISTENTIAL_DEPOSIT * 1_000);
+			add_to_whitelist(
+				polkadot_sdk::frame_system::Account::<crate::Runtime>::hashed_key_for(who).into(),
+			);
+		}
+		// pallet-authorship keeps the author it found in the digest private to itself.
+		storage::unhashed::put(&storage::storage_prefix(b"Authorship", b"Author"), &author);
+	}
+}

@@ -1,12 +1,15 @@
 //! Weights measured on the project's reference machine by `scripts/benchmark-weights.sh`:
 //! the database's read and write prices (`benchmark storage`, on a RocksDB state of
 //! 200,000 accounts), the base weights of a block and of an extrinsic (`benchmark
-//! overhead`), and pallet-balances' calls (`benchmark pallet`). ZeroG's own pallets keep
-//! theirs in their crates' `weights.rs`.
+//! overhead`), pallet-balances' calls, and what every signed transaction's extensions
+//! cost: frame-system's checks and the fee charge (`benchmark pallet`). ZeroG's own
+//! pallets keep theirs in their crates' `weights.rs`.
 
 pub mod block_weights;
 pub mod extrinsic_weights;
+pub mod frame_system_extensions;
 pub mod pallet_balances;
+pub mod pallet_transaction_payment;
 // The generated prices document each field inside an expression.
 #[allow(unused_doc_comments)]
 pub mod rocksdb_weights;
