@@ -12,15 +12,35 @@
 // Sustained TPS = transactions / (timestamp of the last block holding one - timestamp of
 // the block before the first), so block production, not the submit speed, is measured
 // as long as submission outpaces it (submitSeconds in the output shows that it does).
+// Then the node is stopped and the fullest block of each kind is executed again on one
+// core (`taskset -c 0 zerog-node benchmark block`, 10 runs): its import time against
+// the 2 s slot, and against the weight the block was charged.
+import { spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { ContractFactory, JsonRpcProvider, Wallet, keccak256, parseEther, toUtf8Bytes } from 'ethers';
-import { rpc, startNode } from '../lib/node.mjs';
+import { nodeBinary, rpc, startNode } from '../lib/node.mjs';
 import { DEV_KEYS, ZEROG_CHAIN_ID, compile } from '../lib/evm.mjs';
 
 const N = Number(process.argv[2] ?? 4000);
 const SENDERS = Number(process.argv[3] ?? 16);
 const STALL_MS = 30_000;
+const SLOT_MS = 2000;
+
+/**
+ * Executes block `number` of the stopped node's database 10 times on one core; returns
+ * its mean import time and the weight it was charged, in ms.
+ */
+function importTime(basePath, number) {
+  const r = spawnSync('taskset', ['-c', '0', nodeBinary(), 'benchmark', 'block', '--chain', 'dev',
+    '--base-path', basePath, '--from', String(number), '--to', String(number), '--repeat', '10'],
+  { encoding: 'utf8' });
+  const out = `${r.stdout}${r.stderr}`;
+  const m = /Block \d+ with\s+(\d+) tx used\s+[\d.]+% of its weight \(\s*([\d,]+) of\s+([\d,]+) ns\)/.exec(out);
+  if (!m) throw new Error(`benchmark block printed no result:\n${out}`);
+  const ms = (x) => Number(x.replaceAll(',', '')) / 1e6;
+  return { block: number, extrinsics: Number(m[1]), importMs: +ms(m[2]).toFixed(1), weightMs: +ms(m[3]).toFixed(1) };
+}
 
 /** Submits each sender's queue in order, one at a time; all senders in parallel. */
 async function submitInOrder(queues, submit) {
@@ -36,6 +56,7 @@ async function waitIncluded(api, fromBlock, count, isOurs) {
   let first = null;
   let last = null;
   const perBlock = [];
+  let fullest = { number: 0, count: 0 };
   let lastProgress = Date.now();
   while (seen < count) {
     const best = (await api.rpc.chain.getHeader()).number.toNumber();
@@ -59,6 +80,7 @@ async function waitIncluded(api, fromBlock, count, isOurs) {
       }
       last = now;
       perBlock.push(ours);
+      if (ours > fullest.count) fullest = { number, count: ours };
     }
     seen += ours;
     if (ours > 0) {
@@ -67,7 +89,7 @@ async function waitIncluded(api, fromBlock, count, isOurs) {
     }
     number += 1;
   }
-  return { seconds: (last - first) / 1000, perBlock, nextBlock: number };
+  return { seconds: (last - first) / 1000, perBlock, nextBlock: number, fullest: fullest.number };
 }
 
 // Extra node flags (e.g. `-ltxpool=debug`) from ZEROG_MEASURE_NODE_ARGS; the node's last
@@ -160,9 +182,15 @@ try {
     ratio: +(tps(erc20) / tps(native)).toFixed(3),
     erc20GasPerTransfer: gasLimit / 2n,
   };
-  console.log(JSON.stringify(result, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
   provider.destroy();
   await api.disconnect();
+  // The fullest block of each kind, imported again on one core.
+  await node.halt();
+  for (const [kind, r] of [['native', native], ['erc20', erc20]]) {
+    const t = importTime(node.basePath, r.fullest);
+    result[kind].fullestBlock = { ...t, ofSlot: +(t.importMs / SLOT_MS).toFixed(3), ofWeight: +(t.importMs / t.weightMs).toFixed(3) };
+  }
+  console.log(JSON.stringify(result, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
 } catch (e) {
   console.error(node.logs.join('').slice(-20000));
   throw e;
