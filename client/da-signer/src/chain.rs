@@ -123,7 +123,10 @@ impl DaChain {
 		self.chain.submit(&call, who, false).await
 	}
 
-	/// Submits a blob's commitments; returns its id and the inclusion.
+	/// Submits a blob's commitments; returns its id and the inclusion, once finalized.
+	/// Everything after the submission (dispersal, attestations, reads) names the blob by
+	/// the id its block gave it: on a network whose best block can be reorganized, a
+	/// best-block id may be gone, or another blob's, a block later.
 	pub async fn submit(
 		&self,
 		who: &sr25519::Pair,
@@ -131,7 +134,7 @@ impl DaChain {
 		commitments: Vec<Commitment>,
 	) -> Result<(BlobId, Included), ChainError> {
 		let call = zerog::tx().da_commitments().submit(size, bounded(commitments));
-		let included = self.chain.submit(&call, who, false).await?;
+		let included = self.chain.submit(&call, who, true).await?;
 		let id = included.expect::<zerog::da_commitments::events::BlobSubmitted>()?.id;
 		Ok((id, included))
 	}
