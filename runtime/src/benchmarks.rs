@@ -19,7 +19,7 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 /// so the fee charge is measured with an author set, as in every real block. Both
 /// accounts are credited by every transaction that pays a fee: after a block's first,
 /// they are in its overlay, not read from the database, so like `System::Events` they are
-/// whitelisted (not priced as database accesses). The payer's account is.
+/// whitelisted (not priced as database accesses). The payer's account is priced.
 impl polkadot_sdk::pallet_transaction_payment::BenchmarkConfig for crate::Runtime {
 	fn setup_benchmark_environment() {
 		use polkadot_sdk::{
