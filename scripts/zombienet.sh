@@ -4,7 +4,7 @@
 # an equivocating validator reported, disabled and slashed (pos.js), and finality
 # continuing after one validator is killed (SIGKILL).
 # Takes about 5 minutes once zerog-node is built. Its first step is a 10-second load
-# (load.js): 200 transfers a second with a storage upload and a DA blob beside them.
+# (load.js): 100 transfers a second with a storage upload and a DA blob beside them.
 #
 #   scripts/zombienet.sh              the network test
 #   scripts/zombienet.sh load [SECONDS [RATE]]
