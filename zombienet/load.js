@@ -21,32 +21,19 @@
 // - finality keeps within 3 blocks of the head at every new head during the load.
 // Prints one JSON line with the figures (docs/performance.md, "Under load").
 
-const { spawn, execFile } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { createHash, randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
+const { check, exec, logger, sleep } = require('./util.js');
+
 const SENDERS = 64;
 const UNIT = 10n ** 18n;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const log = (...a) => console.log(`    [load ${new Date().toISOString().slice(11, 19)}]`, ...a);
+const log = logger('load');
 const sha = (b) => createHash('sha256').update(b).digest('hex');
-
-function check(cond, what) {
-  if (!cond) throw new Error(what);
-}
-
-/** Runs a program; resolves with stdout, rejects with its stderr. */
-function exec(cmd, args, timeoutMs = 300_000) {
-  return new Promise((ok, fail) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 16 << 20 }, (e, stdout, stderr) => {
-      if (e) fail(new Error(`${cmd} ${args.join(' ')}: ${stderr || e.message}`));
-      else ok(stdout);
-    });
-  });
-}
 
 function freePort() {
   return new Promise((ok, fail) => {
@@ -156,8 +143,7 @@ async function run(_nodeName, networkInfo, args = []) {
     }
     log(`${total} transfers signed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-    const quorum = await until('a DA quorum of four', async () => (await rpc(chainHttp, 'da_quorum', []))?.members.length === 4, 180_000);
-    check(quorum, 'no quorum');
+    await until('a DA quorum of four', async () => (await rpc(chainHttp, 'da_quorum', []))?.members.length === 4, 180_000);
     const storageFile = path.join(work, 'upload.bin');
     const storageData = randomBytes(4 << 20);
     fs.writeFileSync(storageFile, storageData);
@@ -200,9 +186,9 @@ async function run(_nodeName, networkInfo, args = []) {
     let lagMs = 0;
     const services = sleep(1000).then(() => {
       const t = Date.now();
-      const upload = exec('zg', ['--quiet', 'storage', 'upload', storageFile, '--suri', '//Load/storage', '--json', '--chain', chainHttp], 600_000)
+      const upload = exec('zg', ['--quiet', 'storage', 'upload', storageFile, '--suri', '//Load/storage', '--json', '--chain', chainHttp], { timeout: 600_000 })
         .then((out) => ({ out, seconds: (Date.now() - t) / 1000 }));
-      const blob = exec('zg', ['--quiet', '--chain', chainHttp, 'da', '--json', 'submit', blobFile], 600_000)
+      const blob = exec('zg', ['--quiet', '--chain', chainHttp, 'da', '--json', 'submit', blobFile], { timeout: 600_000 })
         .then((out) => ({ out, seconds: (Date.now() - t) / 1000 }));
       return Promise.all([upload, blob]);
     });
@@ -251,15 +237,11 @@ async function run(_nodeName, networkInfo, args = []) {
       const hash = await api.rpc.chain.getBlockHash(n);
       const block = await api.rpc.chain.getBlock(hash);
       const count = block.block.extrinsics.filter((x) => x.isSigned && ours.has(x.signer.toString())).length;
-      const ts = (await (await api.at(hash)).query.timestamp.now()).toNumber();
-      if (count > 0) {
-        perBlock.push(count);
-        if (firstTs === null) {
-          const parent = await api.rpc.chain.getBlockHash(n - 1);
-          firstTs = (await (await api.at(parent)).query.timestamp.now()).toNumber();
-        }
-        lastTs = ts;
-      }
+      if (count === 0) continue;
+      perBlock.push(count);
+      const at = async (h) => (await (await api.at(h)).query.timestamp.now()).toNumber();
+      if (firstTs === null) firstTs = await at(block.block.header.parentHash);
+      lastTs = await at(hash);
     }
     const [upload, blob] = await services;
     const blobStatus = JSON.parse(blob.out);

@@ -18,8 +18,9 @@
 //
 // Every check reads finalized blocks. Returns 0, or throws with what failed.
 
-const { execFile } = require('node:child_process');
 const path = require('node:path');
+
+const { check, exec, logger, sleep } = require('./util.js');
 
 const BILLION = 1_000_000_000n;
 const COMMISSION_PERCENT = 10;
@@ -34,22 +35,7 @@ function perbillMul(parts, n) {
 }
 
 const hex = (u8) => '0x' + Buffer.from(u8).toString('hex');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const log = (...a) => console.log(`    [pos ${new Date().toISOString().slice(11, 19)}]`, ...a);
-
-function check(cond, what) {
-  if (!cond) throw new Error(what);
-}
-
-/** Runs a program; resolves with stdout, rejects with its stderr. */
-function exec(cmd, args, opts = {}) {
-  return new Promise((ok, fail) => {
-    execFile(cmd, args, { timeout: 180_000, ...opts }, (e, stdout, stderr) => {
-      if (e) fail(new Error(`${cmd} ${args.join(' ')}: ${stderr || e.message}`));
-      else ok(stdout);
-    });
-  });
-}
+const log = logger('pos');
 
 /**
  * Follows finalized blocks in order (gaps filled) and keeps each one's author and
