@@ -118,6 +118,10 @@ describe('storage: zg + 8 storage nodes', () => {
     assert.equal(down.code, 0, down.stderr);
     assert.equal(sha(out), sha(file64));
     assert.equal(field(down.stdout, 'rebuilt'), '0 stripes from parity');
+    // The same file over zgs_* JSON-RPC instead of the binary segment path.
+    const viaJson = await zg(['storage', 'download', id64, '-o', join(work, 'down-json.bin'), '--transport', 'json', ...chainArgs()]);
+    assert.equal(viaJson.code, 0, viaJson.stderr);
+    assert.equal(sha(join(work, 'down-json.bin')), sha(file64));
     console.log(`download 64 MiB: ${field(down.stdout, 'speed')}, peak RSS ${down.maxRssKb} KiB`);
     // Baseline in the same run: a local copy of the same file.
     const t0 = performance.now();
@@ -180,6 +184,26 @@ describe('storage: zg + 8 storage nodes', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'zgs_uploadSegment', params: [{ ...good, data: 'A'.repeat(2 * MIB) }] }),
     }).then((res) => res.status, (e) => e.cause?.code);
     assert.ok([413, 'EPIPE', 'ECONNRESET'].includes(status), `oversized request got ${status}`);
+    // The binary segment path serves the same bytes and refuses alike: the same codes,
+    // with an HTTP status.
+    const at = (id, i) => `${n.endpoint}/v1/files/${id}/segments/${i}`;
+    const got = await fetch(at(id64, 0));
+    assert.equal(got.status, 200);
+    const frame = Buffer.from(await got.arrayBuffer());
+    const data = Buffer.from(good.data, 'base64');
+    assert.ok(frame.subarray(frame.length - data.length).equals(data), 'the frame ends with the segment');
+    const put = async (url, body) => {
+      const res = await fetch(url, { method: 'PUT', body });
+      return [res.status, await res.json()];
+    };
+    assert.deepEqual(await put(at(id64, 0), frame), [200, { stored: false }]);
+    const tampered = Buffer.from(frame);
+    tampered[tampered.length - 1] ^= 1;
+    assert.deepEqual((await put(at(id64, 0), tampered)).map((x) => x.code ?? x), [422, 1002]);
+    assert.deepEqual((await put(at(id64, 1), frame)).map((x) => x.code ?? x), [421, 1003]);
+    assert.deepEqual((await put(at(`0x${'ab'.repeat(32)}`, 0), frame)).map((x) => x.code ?? x), [404, 1001]);
+    assert.deepEqual((await put(at(id64, 0), Buffer.from([1, 2, 3]))).map((x) => x.code ?? x), [400, -32602]);
+    assert.equal((await fetch(at('0x12', 0))).status, 400);
     assert.equal((await rpc(n.endpoint, 'zgs_getStatus')).storedSegments, before);
     // The CLI refuses a file that is not on chain.
     const r = await zg(['storage', 'download', `0x${'cd'.repeat(32)}`, '-o', join(work, 'x'), ...chainArgs()]);

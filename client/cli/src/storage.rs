@@ -28,7 +28,11 @@ use zerog_erasure::{
 	layout::{EncodingTag, FileLayout},
 	CodeParams, ErasureCoder,
 };
-use zerog_storage_node::api::{self, to_hex, Base64, FileInfo, SegmentWithProof, ShardJson};
+use zerog_storage_node::{
+	api::{self, to_hex, Base64, FileInfo, SegmentWithProof, ShardJson},
+	client::{SegmentClient, SegmentError},
+	wire,
+};
 use zerog_storage_primitives::{
 	segment_count, segment_root, FileId, FileMerkleTree, FileRoot, MerkleProof, ShardConfig,
 	Submission, SEGMENT_SIZE,
@@ -41,6 +45,17 @@ use zerog_chain_client::Chain;
 
 const SEG: u64 = SEGMENT_SIZE as u64;
 
+/// How segments travel between `zg` and the storage nodes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Transport {
+	/// The binary segment path (`/v1/files/{id}/segments/{index}`): raw bytes and a
+	/// SCALE proof.
+	#[default]
+	Binary,
+	/// `zgs_uploadSegment` / `zgs_downloadSegmentWithProof` JSON-RPC: base64 in JSON.
+	Json,
+}
+
 /// A storage node as the CLI sees it.
 pub struct NodeClient {
 	/// Its zgs JSON-RPC URL.
@@ -48,6 +63,101 @@ pub struct NodeClient {
 	/// The segments it keeps.
 	pub shard: ShardConfig,
 	rpc: HttpClient,
+	segments: SegmentClient,
+}
+
+/// Why sending a segment to a node failed.
+enum SendError {
+	/// The node could not be reached or did not answer in time: worth another try.
+	Retry(String),
+	/// The node refused the segment.
+	Refused(String),
+}
+
+/// Why fetching a segment from a node failed.
+enum FetchError {
+	/// The node does not hold it (or refuses to serve it): ask another.
+	NotHeld,
+	/// The node could not be reached.
+	Down,
+	/// The node answered with something that is not the segment asked for.
+	Bad(String),
+}
+
+impl NodeClient {
+	/// Sends one segment, as a frame on the binary path or as JSON-RPC.
+	async fn put(&self, seg: &Outgoing) -> Result<bool, SendError> {
+		match &seg.payload {
+			Payload::Binary(frame) => {
+				self.segments.put(&self.endpoint, &seg.id, seg.index, frame.clone()).await.map_err(
+					|e| match e {
+						SegmentError::Transport(e) => SendError::Retry(e),
+						refused => SendError::Refused(refused.to_string()),
+					},
+				)
+			}
+			Payload::Json(seg) => {
+				self.rpc.request::<bool, _>("zgs_uploadSegment", rpc_params![seg]).await.map_err(
+					|e| match e {
+						ClientError::Transport(_) | ClientError::RequestTimeout => {
+							SendError::Retry(e.to_string())
+						}
+						e => SendError::Refused(e.to_string()),
+					},
+				)
+			}
+		}
+	}
+
+	/// Fetches segment `i` of file `id` with its proof, unverified.
+	async fn get(
+		&self,
+		id: &FileId,
+		i: u64,
+		transport: Transport,
+	) -> Result<(MerkleProof, Vec<u8>), FetchError> {
+		match transport {
+			Transport::Binary => {
+				self.segments.get(&self.endpoint, id, i).await.map_err(|e| match e {
+					SegmentError::Refused { .. } => FetchError::NotHeld,
+					SegmentError::Transport(_) => FetchError::Down,
+				})
+			}
+			Transport::Json => {
+				let seg = self
+					.rpc
+					.request::<SegmentWithProof, _>(
+						"zgs_downloadSegmentWithProof",
+						rpc_params![to_hex(id), i],
+					)
+					.await
+					.map_err(|e| match e {
+						ClientError::Call(_) => FetchError::NotHeld,
+						_ => FetchError::Down,
+					})?;
+				if seg.id.0 != *id || seg.index != i {
+					return Err(FetchError::Bad(format!(
+						"asked for segment {i}, got segment {} of {}",
+						seg.index,
+						to_hex(&seg.id.0)
+					)));
+				}
+				Ok((seg.proof.into(), seg.data.0))
+			}
+		}
+	}
+}
+
+/// A segment on its way to the nodes that keep it, encoded once for all of them.
+struct Outgoing {
+	id: FileId,
+	index: u64,
+	payload: Payload,
+}
+
+enum Payload {
+	Binary(bytes::Bytes),
+	Json(SegmentWithProof),
 }
 
 fn node_rpc(endpoint: &str) -> Result<HttpClient, String> {
@@ -67,6 +177,8 @@ pub async fn discover(
 	lenient: bool,
 ) -> Result<Vec<NodeClient>, String> {
 	let mut out = Vec::new();
+	// One connection pool for every node's segment path.
+	let segments = SegmentClient::default();
 	if explicit.is_empty() {
 		for n in chain.storage_market().nodes(None).await.map_err(|e| e.to_string())? {
 			if n.status != NodeStatus::Active {
@@ -78,7 +190,9 @@ pub async fn discover(
 				continue;
 			}
 			match node_rpc(&endpoint) {
-				Ok(rpc) => out.push(NodeClient { endpoint, shard, rpc }),
+				Ok(rpc) => {
+					out.push(NodeClient { endpoint, shard, rpc, segments: segments.clone() })
+				}
 				Err(e) => eprintln!("warning: skipping node {e}"),
 			}
 		}
@@ -86,7 +200,12 @@ pub async fn discover(
 		for endpoint in explicit {
 			let rpc = node_rpc(endpoint)?;
 			match rpc.request::<ShardJson, _>("zgs_getShardConfig", rpc_params![]).await {
-				Ok(s) => out.push(NodeClient { endpoint: endpoint.clone(), shard: s.into(), rpc }),
+				Ok(s) => out.push(NodeClient {
+					endpoint: endpoint.clone(),
+					shard: s.into(),
+					rpc,
+					segments: segments.clone(),
+				}),
 				Err(e) if lenient => {
 					eprintln!("warning: node {endpoint} does not answer ({e}); leaving it out")
 				}
@@ -245,6 +364,8 @@ pub struct UploadOpts {
 	pub nodes: Vec<String>,
 	/// Concurrent segment uploads.
 	pub parallel: usize,
+	/// How segments are sent.
+	pub transport: Transport,
 	/// No progress bars.
 	pub quiet: bool,
 }
@@ -472,7 +593,8 @@ pub async fn upload(
 		.map(|i| (0..nodes.len()).filter(|&k| wants(&shards, &todo, &dead, i, k)).count() as u64)
 		.sum();
 	let pb = bar(total * SEG, "upload", opts.quiet);
-	let (tx, rx) = tokio::sync::mpsc::channel::<(usize, Arc<SegmentWithProof>)>(opts.parallel * 2);
+	let (tx, rx) = tokio::sync::mpsc::channel::<(usize, Arc<Outgoing>)>(opts.parallel * 2);
+	let transport = opts.transport;
 	let producer = {
 		let p = path.to_path_buf();
 		let (shards, dead) = (shards.clone(), dead.clone());
@@ -492,12 +614,16 @@ pub async fn upload(
 				for (j, seg) in encode_stripe(&*coder, &layout, data)?.into_iter().enumerate() {
 					let i = first + j as u64;
 					let proof = levels.proof(i).ok_or("proof past the end")?;
-					let seg = Arc::new(SegmentWithProof {
-						id: Hex(id),
-						index: i,
-						data: Base64(seg),
-						proof: proof.into(),
-					});
+					let payload = match transport {
+						Transport::Binary => Payload::Binary(wire::encode(&proof, &seg).into()),
+						Transport::Json => Payload::Json(SegmentWithProof {
+							id: Hex(id),
+							index: i,
+							data: Base64(seg),
+							proof: proof.into(),
+						}),
+					};
+					let seg = Arc::new(Outgoing { id, index: i, payload });
 					for k in 0..shards.len() {
 						if wanted(i, k) && tx.blocking_send((k, seg.clone())).is_err() {
 							return Ok(());
@@ -529,11 +655,7 @@ pub async fn upload(
 					let node = &nodes[k];
 					let mut attempt = 0;
 					while !dead[k].load(Ordering::Relaxed) {
-						match node
-							.rpc
-							.request::<bool, _>("zgs_uploadSegment", rpc_params![&*seg])
-							.await
-						{
+						match node.put(&seg).await {
 							Ok(_) => {
 								stored
 									.lock()
@@ -541,17 +663,11 @@ pub async fn upload(
 									.insert(seg.index);
 								break;
 							}
-							Err(e)
-								if attempt < 4
-									&& matches!(
-										e,
-										ClientError::Transport(_) | ClientError::RequestTimeout
-									) =>
-							{
+							Err(SendError::Retry(_)) if attempt < 4 => {
 								attempt += 1;
 								tokio::time::sleep(Duration::from_millis(250 << attempt)).await;
 							}
-							Err(e) => {
+							Err(SendError::Retry(e) | SendError::Refused(e)) => {
 								// This node is left out for the rest of the upload.
 								dead[k].store(true, Ordering::Relaxed);
 								failures
@@ -654,6 +770,7 @@ pub struct DownloadReport {
 }
 
 struct Fetcher {
+	transport: Transport,
 	id: FileId,
 	root: FileRoot,
 	segments: u64,
@@ -672,23 +789,24 @@ impl Fetcher {
 			{
 				continue;
 			}
-			let reply = node
-				.rpc
-				.request::<SegmentWithProof, _>(
-					"zgs_downloadSegmentWithProof",
-					rpc_params![to_hex(&self.id), i],
-				)
-				.await;
-			let seg = match reply {
+			let (proof, data) = match node.get(&self.id, i, self.transport).await {
 				Ok(seg) => seg,
-				Err(ClientError::Call(_)) => continue, // it does not hold it: try another
-				Err(_) => {
+				Err(FetchError::NotHeld) => continue, // try another
+				Err(FetchError::Down) => {
 					self.down.lock().expect("no panics under the lock; qed").insert(k);
+					continue;
+				}
+				Err(FetchError::Bad(reason)) => {
+					self.bad
+						.lock()
+						.expect("no panics under the lock; qed")
+						.entry(k)
+						.or_insert(reason);
 					continue;
 				}
 			};
 			let me = self.clone();
-			let check = tokio::task::spawn_blocking(move || me.verify(i, seg)).await;
+			let check = tokio::task::spawn_blocking(move || me.verify(i, proof, data)).await;
 			match check {
 				Ok(Ok(data)) => return Some(data),
 				Ok(Err(reason)) => {
@@ -704,18 +822,10 @@ impl Fetcher {
 		None
 	}
 
-	fn verify(&self, i: u64, seg: SegmentWithProof) -> Result<Vec<u8>, String> {
-		if seg.id.0 != self.id || seg.index != i {
-			return Err(format!(
-				"asked for segment {i}, got segment {} of {}",
-				seg.index,
-				to_hex(&seg.id.0)
-			));
+	fn verify(&self, i: u64, proof: MerkleProof, data: Vec<u8>) -> Result<Vec<u8>, String> {
+		if data.len() != SEGMENT_SIZE {
+			return Err(format!("segment {i} is {} bytes", data.len()));
 		}
-		if seg.data.0.len() != SEGMENT_SIZE {
-			return Err(format!("segment {i} is {} bytes", seg.data.0.len()));
-		}
-		let proof: MerkleProof = seg.proof.into();
 		if proof.index != i || proof.leaf_count != self.segments {
 			return Err(format!(
 				"segment {i}: proof for position {} of {}",
@@ -723,9 +833,9 @@ impl Fetcher {
 			));
 		}
 		proof
-			.verify(&self.root, segment_root(&seg.data.0))
+			.verify(&self.root, segment_root(&data))
 			.map_err(|e| format!("segment {i} does not prove against the root ({e:?})"))?;
-		Ok(seg.data.0)
+		Ok(data)
 	}
 
 	/// Stripe `s`'s data, rebuilt from parity if a data segment is missing or bad.
@@ -778,12 +888,14 @@ pub async fn download(
 	out: &Path,
 	explicit: &[String],
 	parallel: usize,
+	transport: Transport,
 	quiet: bool,
 ) -> Result<DownloadReport, String> {
 	let file = lookup(chain, &id).await?;
 	let layout = file.tag.layout();
 	let nodes = discover(chain, explicit, true).await?;
 	let fetcher = Arc::new(Fetcher {
+		transport,
 		id,
 		root: file.root,
 		segments: segment_count(layout.encoded_size()),

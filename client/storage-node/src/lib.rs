@@ -15,16 +15,23 @@
 //!   daemons' shared server ([`zerog_daemon::serve_http`]): connections capped,
 //!   headers timed out, and each request answered (or refused with 408) within
 //!   [`zerog_daemon::HttpLimits::body_read_timeout`], so slow or idle clients cannot
-//!   stall the node; bodies are bounded in size by jsonrpsee.
+//!   stall the node; bodies are bounded in size by jsonrpsee;
+//! - [`wire`] is the binary segment path beside it on the same port,
+//!   `/v1/files/{id}/segments/{index}`: raw bytes and a SCALE-encoded proof, no base64
+//!   and no JSON, under the same bounds; `zg` uploads and downloads through it
+//!   ([`client::SegmentClient`]).
 //!
 //! Several nodes run side by side on one machine with different `--base-path`,
 //! `--listen` and shards.
 
 pub mod api;
+pub mod client;
 pub mod follower;
+mod http;
 pub mod miner;
 pub mod node;
 pub mod store;
+pub mod wire;
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
@@ -69,38 +76,6 @@ impl std::fmt::Debug for OperatorKey {
 	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
 		write!(f, "OperatorKey({})", zerog_chain_client::address(&self.0))
 	}
-}
-
-/// The answer to a request whose body did not arrive in time.
-fn request_timeout(
-	limits: &zerog_daemon::HttpLimits,
-) -> hyper::Response<jsonrpsee::server::HttpBody> {
-	let mut reply = hyper::Response::new(jsonrpsee::server::HttpBody::from(
-		zerog_daemon::BodyError::TimedOut(limits.body_read_timeout).to_string(),
-	));
-	*reply.status_mut() = hyper::StatusCode::REQUEST_TIMEOUT;
-	reply
-}
-
-/// The plain HTTP routes beside JSON-RPC: `GET /health` and `GET /metrics` (Prometheus).
-fn plain_get(
-	node: &node::StorageNode,
-	path: &str,
-) -> Option<hyper::Response<jsonrpsee::server::HttpBody>> {
-	let (status, content_type, body) = match path {
-		"/health" => (hyper::StatusCode::OK, "application/json", r#"{"status":"ok"}"#.to_string()),
-		"/metrics" => match node.metrics_text() {
-			Ok(text) => (hyper::StatusCode::OK, zerog_daemon::metrics::CONTENT_TYPE, text),
-			Err(e) => (hyper::StatusCode::INTERNAL_SERVER_ERROR, "text/plain", e.to_string()),
-		},
-		_ => return None,
-	};
-	let mut reply = hyper::Response::new(jsonrpsee::server::HttpBody::from(body));
-	*reply.status_mut() = status;
-	reply
-		.headers_mut()
-		.insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static(content_type));
-	Some(reply)
 }
 
 /// Opens the store, starts the RPC server and follows the chain until `shutdown` resolves.
@@ -154,9 +129,12 @@ pub async fn run(
 				let (rpc, node, limits) = (rpc.clone(), node.clone(), limits);
 				async move {
 					if req.method() == hyper::Method::GET {
-						if let Some(reply) = plain_get(&node, req.uri().path()) {
+						if let Some(reply) = http::plain_get(&node, req.uri().path()) {
 							return Ok(reply);
 						}
+					}
+					if req.uri().path().starts_with(wire::PREFIX) {
+						return Ok(http::segment(node, req, &limits).await);
 					}
 					// The whole request, body included, within the body timeout: a client
 					// that sends a header and then trickles (or withholds) its body gets a
@@ -168,7 +146,7 @@ pub async fn run(
 					.await
 					{
 						Ok(reply) => reply,
-						Err(_) => Ok(request_timeout(&limits)),
+						Err(_) => Ok(http::request_timeout(&limits)),
 					}
 				}
 			})

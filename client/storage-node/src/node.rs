@@ -12,7 +12,9 @@ use jsonrpsee::{
 use prometheus::{IntCounter, IntGauge};
 use thiserror::Error;
 use zerog_daemon::metrics::MetricError;
-use zerog_storage_primitives::{segment_count, segment_len, segment_root, FileId, ShardConfig};
+use zerog_storage_primitives::{
+	segment_count, segment_len, segment_root, FileId, MerkleProof, ShardConfig,
+};
 
 use crate::{
 	api::{self, FileInfo, Hex, HexHash, NodeStatus, SegmentWithProof},
@@ -200,7 +202,19 @@ impl StorageNode {
 	/// shard, has the length its index has in the file, and proves against the file's
 	/// root. Returns whether it was stored now (`false`: already held).
 	pub fn upload(&self, seg: &SegmentWithProof) -> Result<bool, NodeError> {
-		let stored = self.check_and_store(seg);
+		self.accept(&seg.id.0, seg.index, &seg.data.0, seg.proof.clone().into())
+	}
+
+	/// [`Self::upload`] of segment `index` of file `id` as its parts, as the binary path
+	/// ([`crate::wire`]) receives them.
+	pub fn accept(
+		&self,
+		id: &FileId,
+		index: u64,
+		data: &[u8],
+		proof: MerkleProof,
+	) -> Result<bool, NodeError> {
+		let stored = self.check_and_store(id, index, data, proof);
 		match &stored {
 			Ok(true) => self.metrics.accepted.inc(),
 			Ok(false) => {}
@@ -209,37 +223,37 @@ impl StorageNode {
 		stored
 	}
 
-	fn check_and_store(&self, seg: &SegmentWithProof) -> Result<bool, NodeError> {
-		let id = seg.id.0;
-		let rec = self.known(&id)?;
-		if self.store.is_expired(&id)? {
-			return Err(NodeError::Expired(api::to_hex(&id)));
+	fn check_and_store(
+		&self,
+		id: &FileId,
+		index: u64,
+		data: &[u8],
+		proof: MerkleProof,
+	) -> Result<bool, NodeError> {
+		let rec = self.known(id)?;
+		if self.store.is_expired(id)? {
+			return Err(NodeError::Expired(api::to_hex(id)));
 		}
 		let segments = segment_count(rec.size);
-		if seg.index >= segments {
-			return Err(NodeError::IndexOutOfRange(seg.index, segments));
+		if index >= segments {
+			return Err(NodeError::IndexOutOfRange(index, segments));
 		}
-		if !self.shard.holds(seg.index) {
+		if !self.shard.holds(index) {
 			let (shard_id, num_shard) = (self.shard.shard_id, self.shard.num_shard);
-			let owner = seg.index % num_shard.max(1) as u64;
-			return Err(NodeError::NotInShard { index: seg.index, owner, shard_id, num_shard });
+			let owner = index % num_shard.max(1) as u64;
+			return Err(NodeError::NotInShard { index, owner, shard_id, num_shard });
 		}
-		let expected = segment_len(rec.size, seg.index);
-		if seg.data.0.len() as u64 != expected {
-			return Err(NodeError::WrongSegmentSize {
-				index: seg.index,
-				expected,
-				got: seg.data.0.len() as u64,
-			});
+		let expected = segment_len(rec.size, index);
+		if data.len() as u64 != expected {
+			return Err(NodeError::WrongSegmentSize { index, expected, got: data.len() as u64 });
 		}
-		let proof: zerog_storage_primitives::MerkleProof = seg.proof.clone().into();
-		if proof.index != seg.index
+		if proof.index != index
 			|| proof.leaf_count != segments
-			|| proof.verify(&rec.root, segment_root(&seg.data.0)).is_err()
+			|| proof.verify(&rec.root, segment_root(data)).is_err()
 		{
-			return Err(NodeError::InvalidProof(seg.index, api::to_hex(&id)));
+			return Err(NodeError::InvalidProof(index, api::to_hex(id)));
 		}
-		Ok(self.store.put_segment(&id, seg.index, &seg.data.0, &seg.proof)?)
+		Ok(self.store.put_segment(id, index, data, &proof.into())?)
 	}
 
 	/// A held segment with the proof it was uploaded with (a node holds one shard, not
@@ -338,18 +352,20 @@ pub fn rpc_module(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
 	use super::*;
 	use crate::{api::Base64, store::NewFile};
 	use zerog_storage_primitives::{FileMerkleTree, Submission, SEGMENT_SIZE};
 
 	/// The id of the test file.
-	fn file_id(tree: &FileMerkleTree, size: u64) -> FileId {
+	pub(crate) fn file_id(tree: &FileMerkleTree, size: u64) -> FileId {
 		Submission { size, root: tree.root(), tags: [0; 32] }.id()
 	}
 
 	/// A node holding `shard`, knowing one file of 2.5 segments, and that file.
-	fn setup(shard: ShardConfig) -> (tempfile::TempDir, Arc<StorageNode>, Vec<u8>, FileMerkleTree) {
+	pub(crate) fn setup(
+		shard: ShardConfig,
+	) -> (tempfile::TempDir, Arc<StorageNode>, Vec<u8>, FileMerkleTree) {
 		let dir = tempfile::tempdir().unwrap();
 		let data: Vec<u8> = (0..SEGMENT_SIZE * 5 / 2).map(|i| (i * 31 % 251) as u8).collect();
 		let tree = FileMerkleTree::from_data(&data);
@@ -361,7 +377,7 @@ mod tests {
 		(dir, Arc::new(StorageNode::new(store, shard).unwrap()), data, tree)
 	}
 
-	fn seg(data: &[u8], tree: &FileMerkleTree, i: u64) -> SegmentWithProof {
+	pub(crate) fn seg(data: &[u8], tree: &FileMerkleTree, i: u64) -> SegmentWithProof {
 		let bytes = data.chunks(SEGMENT_SIZE).nth(i as usize).unwrap().to_vec();
 		SegmentWithProof {
 			id: Hex(file_id(tree, data.len() as u64)),
@@ -476,18 +492,25 @@ mod tests {
 			let (_d, node, _data, tree) = setup(ShardConfig::FULL);
 			let m = rpc_module(node.clone()).unwrap();
 			let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+			let seg = SegmentWithProof {
+				id: Hex(file_id(&tree, (SEGMENT_SIZE * 5 / 2) as u64)),
+				index,
+				data: Base64(data),
+				proof: api::ProofJson { index, leaf_count, siblings: siblings.into_iter().map(Hex).collect() },
+			};
 			rt.block_on(async {
 				let raw = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"{method}","params":{params}}}"#);
 				let _ = m.raw_json_request(&raw, 1).await;
-				let seg = SegmentWithProof {
-					id: Hex(file_id(&tree, (SEGMENT_SIZE * 5 / 2) as u64)),
-					index,
-					data: Base64(data),
-					proof: api::ProofJson { index, leaf_count, siblings: siblings.into_iter().map(Hex).collect() },
-				};
 				let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "zgs_uploadSegment", "params": [seg]});
 				let _ = m.raw_json_request(&body.to_string(), 1).await;
 			});
+			// The same bytes as a binary frame, and the raw bytes as one.
+			let frame = crate::wire::encode(&seg.proof.clone().into(), &seg.data.0);
+			for bytes in [&frame[..], params.as_bytes()] {
+				if let Ok((proof, data)) = crate::wire::decode(bytes) {
+					let _ = node.accept(&seg.id.0, index, data, proof);
+				}
+			}
 			proptest::prop_assert_eq!(node.status().unwrap().stored_segments, 0);
 		}
 	}

@@ -195,6 +195,7 @@ async fn store(
 		months: args.months,
 		nodes: args.nodes.clone(),
 		parallel: 16,
+		transport: storage::Transport::default(),
 		quiet: ctx.quiet,
 	};
 	let report = storage::upload(&ctx.chain, signer, &encrypted.0, &opts).await?;
@@ -413,7 +414,9 @@ impl InftCmd {
 				let data_key = inft::data_key_for(&signer, &token)?;
 				let encrypted = inft::TempFile::new("fetch");
 				let started = std::time::Instant::now();
-				storage::download(chain, token.info.data.file, &encrypted.0, &nodes, 4, ctx.quiet)
+				let file = token.info.data.file;
+				let transport = storage::Transport::default();
+				storage::download(chain, file, &encrypted.0, &nodes, 4, transport, ctx.quiet)
 					.await?;
 				let (src, dst) = (encrypted.0.clone(), output.clone());
 				let size =

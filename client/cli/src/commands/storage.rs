@@ -40,6 +40,9 @@ pub enum StorageCmd {
 		/// Concurrent segment uploads.
 		#[arg(long, default_value_t = 16)]
 		parallel: usize,
+		/// How segments travel to the nodes.
+		#[arg(long, value_enum, default_value_t)]
+		transport: storage::Transport,
 	},
 	/// Downloads file ID (as `upload` printed it), checking every segment against the
 	/// chain, into FILE.
@@ -53,6 +56,9 @@ pub enum StorageCmd {
 		/// Stripes fetched at once.
 		#[arg(long, default_value_t = 4)]
 		parallel: usize,
+		/// How segments travel from the nodes.
+		#[arg(long, value_enum, default_value_t)]
+		transport: storage::Transport,
 	},
 	/// Shows file ID's entry on chain, its encoding and what each node holds.
 	Info {
@@ -125,10 +131,11 @@ impl StorageCmd {
 	pub async fn execute(self, ctx: &Context) -> Result<(), String> {
 		let (chain, quiet) = (&ctx.chain, ctx.quiet);
 		match self {
-			StorageCmd::Upload { file, key, months, k, n, nodes, parallel } => {
+			StorageCmd::Upload { file, key, months, k, n, nodes, parallel, transport } => {
 				let params = code_params(k, n)?;
 				let signer = key.pair()?;
-				let opts = storage::UploadOpts { params, months, nodes, parallel, quiet };
+				let opts =
+					storage::UploadOpts { params, months, nodes, parallel, transport, quiet };
 				let r = storage::upload(chain, &signer, &file, &opts).await?;
 				if ctx.json {
 					return ctx.print(json!({
@@ -165,9 +172,10 @@ impl StorageCmd {
 					println!("skipped   {node}: {why}");
 				}
 			}
-			StorageCmd::Download { id, output, nodes, parallel } => {
+			StorageCmd::Download { id, output, nodes, parallel, transport } => {
 				let id = parse_hash(&id).map_err(|e| format!("invalid file id {id}: {e}"))?;
-				let r = storage::download(chain, id, &output, &nodes, parallel, quiet).await?;
+				let r = storage::download(chain, id, &output, &nodes, parallel, transport, quiet)
+					.await?;
 				if ctx.json {
 					return ctx.print(json!({
 						"id": to_hex(&id),
