@@ -64,6 +64,23 @@ fn short_chunk_is_zero_padded() {
 }
 
 #[test]
+fn the_host_keccak_is_the_runtime_keccak() {
+	// Ethereum's keccak256 of the empty string.
+	assert_eq!(
+		hex_of(&keccak256(b"")),
+		"c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
+	);
+	for len in [0, 1, 31, 32, 64, 135, 136, 137, 256, 1000, 4096] {
+		let d = data(len, len as u8);
+		assert_eq!(keccak256(&d), keccak256_portable(&d), "{len} bytes");
+	}
+}
+
+fn hex_of(h: &Hash) -> String {
+	h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
 fn known_answer_single_chunk() {
 	// One zero chunk: the root is keccak256 of 256 zero bytes.
 	let root = FileMerkleTree::from_data(&[0u8; CHUNK_SIZE]).root();
