@@ -4,17 +4,15 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::{Method, Request, StatusCode};
-use hyper_util::{client::legacy::Client, rt::TokioExecutor};
+use hyper::{Method, StatusCode};
+use zerog_daemon::client::HttpClient;
 
 use crate::wire::{self, CellRecord, MAX_BODY};
 
 /// An HTTP client for signers (keep-alive, one pool).
 #[derive(Clone)]
 pub struct SignerClient {
-	http: Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
-	timeout: Duration,
+	http: HttpClient,
 }
 
 impl Default for SignerClient {
@@ -26,7 +24,7 @@ impl Default for SignerClient {
 impl SignerClient {
 	/// A client whose requests give up after `timeout`.
 	pub fn new(timeout: Duration) -> Self {
-		Self { http: Client::builder(TokioExecutor::new()).build_http(), timeout }
+		Self { http: HttpClient::new(timeout) }
 	}
 
 	async fn request(
@@ -35,31 +33,7 @@ impl SignerClient {
 		url: String,
 		body: Vec<u8>,
 	) -> Result<(StatusCode, Vec<u8>), String> {
-		let req = Request::builder()
-			.method(method)
-			.uri(&url)
-			.header("content-type", "application/octet-stream")
-			.body(Full::new(Bytes::from(body)))
-			.map_err(|e| format!("{url}: {e}"))?;
-		let fut = async {
-			let resp = self.http.request(req).await.map_err(|e| format!("{url}: {e}"))?;
-			let status = resp.status();
-			let mut body = resp.into_body();
-			let mut out = Vec::new();
-			while let Some(frame) = body.frame().await {
-				let frame = frame.map_err(|e| format!("{url}: {e}"))?;
-				if let Some(d) = frame.data_ref() {
-					if out.len() + d.len() > MAX_BODY + 4096 {
-						return Err(format!("{url}: reply over {MAX_BODY} bytes"));
-					}
-					out.extend_from_slice(d);
-				}
-			}
-			Ok((status, out))
-		};
-		tokio::time::timeout(self.timeout, fut)
-			.await
-			.map_err(|_| format!("{url}: no reply in {:?}", self.timeout))?
+		self.http.request(method, &url, Bytes::from(body), MAX_BODY + 4096).await
 	}
 
 	fn error(status: StatusCode, body: &[u8]) -> String {

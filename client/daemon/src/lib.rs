@@ -23,6 +23,8 @@
 //!   rendered for `GET /metrics`;
 //! - [`process`]: logging from `RUST_LOG`, one shutdown future for SIGINT and SIGTERM,
 //!   and the deprecation line of a renamed flag;
+//! - [`client`]: the client side of the daemons' binary HTTP protocols, pooled, timed
+//!   out and bounded like the server;
 //! - [`amount`]: token amounts as flags take them (`--bond 100` is 100 ZG);
 //! - [`key`]: the signing account, `--suri` or `--key-file`;
 //! - [`store`]: the RocksDB every daemon keeps under `--base-path`: column families,
@@ -30,6 +32,7 @@
 //!   migrates an older one.
 
 pub mod amount;
+pub mod client;
 pub mod key;
 pub mod metrics;
 pub mod process;

@@ -4,12 +4,8 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::{header, Method, Request, StatusCode};
-use hyper_util::{
-	client::legacy::{connect::HttpConnector, Client},
-	rt::TokioExecutor,
-};
+use hyper::{Method, StatusCode};
+use zerog_daemon::client::HttpClient;
 use zerog_storage_primitives::{FileId, MerkleProof};
 
 use crate::wire::{self, Refusal, Stored};
@@ -35,8 +31,7 @@ pub enum SegmentError {
 /// An HTTP client for the segment path.
 #[derive(Clone)]
 pub struct SegmentClient {
-	http: Client<HttpConnector, Full<Bytes>>,
-	timeout: Duration,
+	http: HttpClient,
 }
 
 impl Default for SegmentClient {
@@ -48,14 +43,7 @@ impl Default for SegmentClient {
 impl SegmentClient {
 	/// A client whose requests give up after `timeout`.
 	pub fn new(timeout: Duration) -> Self {
-		let mut connector = HttpConnector::new();
-		connector.set_nodelay(true);
-		Self {
-			http: Client::builder(TokioExecutor::new())
-				.pool_idle_timeout(Duration::from_secs(5))
-				.build(connector),
-			timeout,
-		}
+		Self { http: HttpClient::new(timeout) }
 	}
 
 	async fn request(
@@ -64,33 +52,10 @@ impl SegmentClient {
 		url: String,
 		body: Bytes,
 	) -> Result<(StatusCode, Vec<u8>), SegmentError> {
-		let transport = |e: &dyn std::fmt::Display| SegmentError::Transport(format!("{url}: {e}"));
-		let req = Request::builder()
-			.method(method)
-			.uri(&url)
-			.header(header::CONTENT_TYPE, "application/octet-stream")
-			.body(Full::new(body))
-			.map_err(|e| transport(&e))?;
-		let exchange = async {
-			let resp = self.http.request(req).await.map_err(|e| transport(&e))?;
-			let status = resp.status();
-			let mut body = resp.into_body();
-			let mut out =
-				Vec::with_capacity(wire::MAX_FRAME.min(resp_len_hint(&body).unwrap_or(0) as usize));
-			while let Some(frame) = body.frame().await {
-				let frame = frame.map_err(|e| transport(&e))?;
-				if let Some(d) = frame.data_ref() {
-					if out.len() + d.len() > wire::MAX_FRAME {
-						return Err(transport(&format!("reply over {} bytes", wire::MAX_FRAME)));
-					}
-					out.extend_from_slice(d);
-				}
-			}
-			Ok((status, out))
-		};
-		tokio::time::timeout(self.timeout, exchange)
+		self.http
+			.request(method, &url, body, wire::MAX_FRAME)
 			.await
-			.map_err(|_| transport(&format!("no reply in {:?}", self.timeout)))?
+			.map_err(SegmentError::Transport)
 	}
 
 	fn refused(status: StatusCode, body: &[u8]) -> SegmentError {
@@ -143,8 +108,4 @@ impl SegmentClient {
 		body.drain(..body.len() - data_len);
 		Ok((proof, body))
 	}
-}
-
-fn resp_len_hint(body: &hyper::body::Incoming) -> Option<u64> {
-	hyper::body::Body::size_hint(body).exact()
 }

@@ -5,7 +5,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { freePort, nodeBinary, rpc } from './node.mjs';
+import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
+
+import { freePort, nodeBinary, rpc, startNode } from './node.mjs';
 import { daemon, tempDir } from './process.mjs';
 
 /** A binary next to zerog-node in the release dir (zg, zgs-node, examples/tamper). */
@@ -66,4 +68,41 @@ export function zg(args, { timeoutMs = 300_000 } = {}) {
 export function field(stdout, name) {
   const m = new RegExp(`^${name}\\s+(.*)$`, 'm').exec(stdout);
   return m ? m[1].trim() : null;
+}
+
+/**
+ * A `--dev` chain and `count` storage nodes registered on it, for measurements and runs by
+ * hand: node i keeps shard i mod `numShard` and is registered by `//Node{i}`, which Alice
+ * funds. Resolves with { chain, nodes, stop }; `stop()` ends them all.
+ */
+export async function storageNetwork(count, numShard) {
+  const chain = await startNode(['--dev']);
+  const nodes = [];
+  const stop = async () => {
+    await Promise.all(nodes.map((n) => n.cleanup()));
+    await chain.stop();
+  };
+  try {
+    const api = await ApiPromise.create({ provider: new WsProvider(chain.wsUrl), noInitWarn: true });
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+    const alice = keyring.addFromUri('//Alice');
+    const nonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
+    await Promise.all(Array.from({ length: count }, (_, i) => new Promise((ok, fail) => {
+      api.tx.balances.transferKeepAlive(keyring.addFromUri(`//Node${i}`).address, 1000n * 10n ** 18n)
+        .signAndSend(alice, { nonce: nonce + i }, (r) => { if (r.status.isInBlock) ok(); }).catch(fail);
+    })));
+    await api.disconnect();
+    for (let i = 0; i < count; i++) {
+      nodes.push(await storageNode({ chainHttp: chain.httpUrl, shardId: i % numShard, numShard }));
+    }
+    for (const [i, n] of nodes.entries()) {
+      const r = await zg(['storage', 'register', '--endpoint', n.endpoint, '--shard-id', String(i % numShard),
+        '--num-shard', String(numShard), '--suri', `//Node${i}`, '--chain', chain.httpUrl]);
+      if (r.code !== 0) throw new Error(`registering ${n.endpoint}: ${r.stderr}`);
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { chain, nodes, stop };
 }

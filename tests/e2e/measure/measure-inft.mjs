@@ -12,31 +12,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
-
-import { startNode } from '../lib/node.mjs';
-import { storageNode, zg } from '../lib/storage.mjs';
+import { storageNetwork, zg } from '../lib/storage.mjs';
 
 const mib = Number(process.argv[2] ?? 256);
 const rounds = Number(process.argv[3] ?? 2);
 const NODES = 4;
 
-const chain = await startNode(['--dev']);
-const api = await ApiPromise.create({ provider: new WsProvider(chain.wsUrl), noInitWarn: true });
-const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-const alice = keyring.addFromUri('//Alice');
-const nonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
-await Promise.all(Array.from({ length: NODES }, (_, i) => new Promise((ok, fail) => {
-  api.tx.balances.transferKeepAlive(keyring.addFromUri(`//Node${i}`).address, 1000n * 10n ** 18n)
-    .signAndSend(alice, { nonce: nonce + i }, (r) => { if (r.status.isInBlock) ok(); }).catch(fail);
-})));
-const nodes = [];
-for (let i = 0; i < NODES; i++) nodes.push(await storageNode({ chainHttp: chain.httpUrl, shardId: i, numShard: NODES }));
-for (const [i, n] of nodes.entries()) {
-  const r = await zg(['storage', 'register', '--endpoint', n.endpoint, '--shard-id', String(i),
-    '--num-shard', String(NODES), '--suri', `//Node${i}`, '--chain', chain.httpUrl]);
-  if (r.code !== 0) throw new Error(r.stderr);
-}
+const { chain, stop } = await storageNetwork(NODES, NODES);
 
 const work = mkdtempSync(join(tmpdir(), 'zg-measure-inft-'));
 const results = {};
@@ -72,7 +54,5 @@ try {
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
-  await Promise.all(nodes.map((n) => n.cleanup()));
-  await api.disconnect();
-  await chain.stop();
+  await stop();
 }

@@ -14,10 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
-
-import { startNode } from '../lib/node.mjs';
-import { storageNode, zg } from '../lib/storage.mjs';
+import { storageNetwork, zg } from '../lib/storage.mjs';
 
 const mib = Number(process.argv[2] ?? 256);
 const downloads = Number(process.argv[3] ?? 3);
@@ -25,22 +22,7 @@ const NODES = 5;
 const SHARDS = 4;
 const MB = mib * 1.048576; // decimal megabytes in the file
 
-const chain = await startNode(['--dev']);
-const api = await ApiPromise.create({ provider: new WsProvider(chain.wsUrl), noInitWarn: true });
-const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-const alice = keyring.addFromUri('//Alice');
-const nonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
-await Promise.all(Array.from({ length: NODES }, (_, i) => new Promise((ok, fail) => {
-  api.tx.balances.transferKeepAlive(keyring.addFromUri(`//Node${i}`).address, 1000n * 10n ** 18n)
-    .signAndSend(alice, { nonce: nonce + i }, (r) => { if (r.status.isInBlock) ok(); }).catch(fail);
-})));
-const nodes = [];
-for (let i = 0; i < NODES; i++) nodes.push(await storageNode({ chainHttp: chain.httpUrl, shardId: i % SHARDS, numShard: SHARDS }));
-for (const [i, n] of nodes.entries()) {
-  const r = await zg(['storage', 'register', '--endpoint', n.endpoint, '--shard-id', String(i % SHARDS),
-    '--num-shard', String(SHARDS), '--suri', `//Node${i}`, '--chain', chain.httpUrl]);
-  if (r.code !== 0) throw new Error(r.stderr);
-}
+const { chain, stop } = await storageNetwork(NODES, SHARDS);
 
 const work = mkdtempSync(join(tmpdir(), 'zg-measure-storage-'));
 const results = {};
@@ -100,7 +82,5 @@ try {
   console.log(`cp: ${(MB / cp).toFixed(1)} MB/s`);
 } finally {
   rmSync(work, { recursive: true, force: true });
-  await Promise.all(nodes.map((n) => n.cleanup()));
-  await api.disconnect();
-  await chain.stop();
+  await stop();
 }
