@@ -86,15 +86,15 @@ enum FetchError {
 
 impl NodeClient {
 	/// Sends one segment, as a frame on the binary path or as JSON-RPC.
-	async fn put(&self, seg: &Outgoing) -> Result<bool, SendError> {
+	async fn put(&self, id: &FileId, seg: &Outgoing) -> Result<bool, SendError> {
 		match &seg.payload {
 			Payload::Binary(frame) => {
-				self.segments.put(&self.endpoint, &seg.id, seg.index, frame.clone()).await.map_err(
-					|e| match e {
+				self.segments.put(&self.endpoint, id, seg.index, frame.clone()).await.map_err(|e| {
+					match e {
 						SegmentError::Transport(e) => SendError::Retry(e),
 						refused => SendError::Refused(refused.to_string()),
-					},
-				)
+					}
+				})
 			}
 			Payload::Json(seg) => {
 				self.rpc.request::<bool, _>("zgs_uploadSegment", rpc_params![seg]).await.map_err(
@@ -150,7 +150,6 @@ impl NodeClient {
 
 /// A segment on its way to the nodes that keep it, encoded once for all of them.
 struct Outgoing {
-	id: FileId,
 	index: u64,
 	payload: Payload,
 }
@@ -623,7 +622,7 @@ pub async fn upload(
 							proof: proof.into(),
 						}),
 					};
-					let seg = Arc::new(Outgoing { id, index: i, payload });
+					let seg = Arc::new(Outgoing { index: i, payload });
 					for k in 0..shards.len() {
 						if wanted(i, k) && tx.blocking_send((k, seg.clone())).is_err() {
 							return Ok(());
@@ -655,7 +654,7 @@ pub async fn upload(
 					let node = &nodes[k];
 					let mut attempt = 0;
 					while !dead[k].load(Ordering::Relaxed) {
-						match node.put(&seg).await {
+						match node.put(&id, &seg).await {
 							Ok(_) => {
 								stored
 									.lock()

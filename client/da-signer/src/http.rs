@@ -10,15 +10,9 @@ use zerog_daemon::client::HttpClient;
 use crate::wire::{self, CellRecord, MAX_BODY};
 
 /// An HTTP client for signers (keep-alive, one pool).
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct SignerClient {
 	http: HttpClient,
-}
-
-impl Default for SignerClient {
-	fn default() -> Self {
-		Self::new(Duration::from_secs(30))
-	}
 }
 
 impl SignerClient {

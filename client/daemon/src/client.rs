@@ -20,6 +20,13 @@ pub struct HttpClient {
 	timeout: Duration,
 }
 
+impl Default for HttpClient {
+	/// Exchanges within 30 s, the daemons' own body timeout.
+	fn default() -> Self {
+		Self::new(Duration::from_secs(30))
+	}
+}
+
 impl HttpClient {
 	/// A client whose exchanges (request sent, whole reply read) give up after `timeout`.
 	pub fn new(timeout: Duration) -> Self {

@@ -29,15 +29,9 @@ pub enum SegmentError {
 }
 
 /// An HTTP client for the segment path.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct SegmentClient {
 	http: HttpClient,
-}
-
-impl Default for SegmentClient {
-	fn default() -> Self {
-		Self::new(Duration::from_secs(30))
-	}
 }
 
 impl SegmentClient {
