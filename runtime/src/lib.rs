@@ -48,6 +48,34 @@ pub mod weights;
 
 extern crate alloc;
 
+/// The runtime's heap: small allocations pooled in the instance instead of a host call
+/// each (sp-io's allocator is disabled in the Wasm build; see `zerog-runtime-allocator`).
+#[cfg(substrate_runtime)]
+mod heap {
+	use polkadot_sdk::sp_io::allocator;
+	use zerog_runtime_allocator::{Host, PoolAllocator};
+
+	/// The host's allocator, through sp-io.
+	struct SpIoHost;
+
+	impl Host for SpIoHost {
+		fn malloc(size: usize) -> *mut u8 {
+			match u32::try_from(size) {
+				Ok(size) => allocator::malloc(size),
+				Err(_) => core::ptr::null_mut(),
+			}
+		}
+
+		unsafe fn free(ptr: *mut u8) {
+			allocator::free(ptr)
+		}
+	}
+
+	// SAFETY: a runtime instance runs on one thread.
+	#[global_allocator]
+	static ALLOCATOR: PoolAllocator<SpIoHost> = unsafe { PoolAllocator::new() };
+}
+
 use alloc::vec::Vec;
 
 use polkadot_sdk::{

@@ -13,10 +13,11 @@
 // the block before the first), so block production, not the submit speed, is measured
 // as long as submission outpaces it (submitSeconds in the output shows that it does).
 // Then the node is stopped and the fullest block of each kind is executed again on one
-// core (`taskset -c 0 zerog-node benchmark block`, 10 runs): its import time against
-// the 2 s slot, and against the weight the block was charged.
+// core (`taskset -c 0 zerog-node benchmark block`, 10 runs), without the trie cache and
+// with it: its import time against the 2 s slot, and against the weight it was charged.
+// ZEROG_MEASURE_KEEP_DB=DIR keeps a copy of the node's database there, with the blocks.
 import { spawnSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { cpSync, createWriteStream } from 'node:fs';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { ContractFactory, JsonRpcProvider, Wallet, keccak256, parseEther, toUtf8Bytes } from 'ethers';
 import { nodeBinary, rpc, startNode } from '../lib/node.mjs';
@@ -29,11 +30,14 @@ const SLOT_MS = 2000;
 
 /**
  * Executes block `number` of the stopped node's database 10 times on one core; returns
- * its mean import time and the weight it was charged, in ms.
+ * its mean import time and the weight it was charged, in ms. `trieCache`: with the trie
+ * cache a node runs with (1 GiB by default), or without it (every read of state not yet
+ * written in the block goes to RocksDB: what the database weights price).
  */
-function importTime(basePath, number) {
+function importTime(basePath, number, trieCache) {
   const r = spawnSync('taskset', ['-c', '0', nodeBinary(), 'benchmark', 'block', '--chain', 'dev',
-    '--base-path', basePath, '--from', String(number), '--to', String(number), '--repeat', '10'],
+    '--base-path', basePath, '--from', String(number), '--to', String(number), '--repeat', '10',
+    ...(trieCache ? ['--enable-trie-cache'] : [])],
   { encoding: 'utf8' });
   const out = `${r.stdout}${r.stderr}`;
   const m = /Block \d+ with\s+(\d+) tx used\s+[\d.]+% of its weight \(\s*([\d,]+) of\s+([\d,]+) ns\)/.exec(out);
@@ -186,9 +190,16 @@ try {
   await api.disconnect();
   // The fullest block of each kind, imported again on one core.
   await node.halt();
+  // ZEROG_MEASURE_KEEP_DB=DIR keeps a copy of the chain database (for profiling a block).
+  if (process.env.ZEROG_MEASURE_KEEP_DB) {
+    cpSync(node.basePath, process.env.ZEROG_MEASURE_KEEP_DB, { recursive: true });
+    result.keptDatabase = process.env.ZEROG_MEASURE_KEEP_DB;
+  }
   for (const [kind, r] of [['native', native], ['erc20', erc20]]) {
-    const t = importTime(node.basePath, r.fullest);
-    result[kind].fullestBlock = { ...t, ofSlot: +(t.importMs / SLOT_MS).toFixed(3), ofWeight: +(t.importMs / t.weightMs).toFixed(3) };
+    for (const [name, trieCache] of [['fullestBlock', false], ['fullestBlockTrieCache', true]]) {
+      const t = importTime(node.basePath, r.fullest, trieCache);
+      result[kind][name] = { ...t, ofSlot: +(t.importMs / SLOT_MS).toFixed(3), ofWeight: +(t.importMs / t.weightMs).toFixed(3) };
+    }
   }
   console.log(JSON.stringify(result, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
 } catch (e) {
