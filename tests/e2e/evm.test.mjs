@@ -508,7 +508,7 @@ describe('EVM: Solidity and Ethereum tooling on zerog-node --dev', () => {
   });
 
   it('charges gas that reads like Ethereum\'s: 21,000 pays for a transfer', async () => {
-    assert.equal((await provider.getFeeData()).gasPrice, 50_000_000_000n, '50 gwei');
+    assert.equal((await provider.getFeeData()).gasPrice, 37_500_000_000n, '37.5 gwei');
     const fresh = Wallet.createRandom().address;
     // Scripts and wallets that hard-code 21,000 for a transfer, to a new and to an existing account.
     for (const value of [parseEther('1'), 1n]) {

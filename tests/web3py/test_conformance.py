@@ -12,10 +12,10 @@ from web3.exceptions import Web3RPCError
 
 # Applied as strict xfail markers by conftest.py's collection hook.
 
-# 50 gwei base fee (docs/evm.md, "Gas"): web3.py's tests hard-code fee caps of 1-3 gwei,
+# 37.5 gwei base fee (docs/evm.md, "Gas"): web3.py's tests hard-code fee caps of 1-3 gwei,
 # sized for a geth dev chain whose base fee is below 1 gwei. The node refuses such a
 # transaction as geth would ("max fee per gas less than block base fee").
-LOW_FEE = (Web3RPCError, "sends a hard-coded 1-3 gwei fee cap, below the 50 gwei base fee")
+LOW_FEE = (Web3RPCError, "sends a hard-coded 1-3 gwei fee cap, below the 37.5 gwei base fee")
 # The node holds no keys: it refuses to sign, as geth refuses an account it lacks.
 NO_KEYS = (Web3RPCError, "asks the node to sign; a ZeroG node holds no keys")
 

@@ -8,9 +8,9 @@
 //!   ([`AccountId32Mapper`]).
 //! - Fees: an Ethereum transaction pays exactly the fee a Substrate transaction of the
 //!   same weight and length pays; gas is that fee divided by the gas price,
-//!   [`GAS_PRICE_WEI`] (50 gwei). The price is set so that gas units read like
+//!   [`GAS_PRICE_WEI`] (37.5 gwei). The price is set so that gas units read like
 //!   Ethereum's: a plain value transfer uses about 18,500 gas (a hard-coded 21,000
-//!   limit works), an ERC-20 transfer 24,500 to 33,000.
+//!   limit works), an ERC-20 transfer 26,000 to 44,000.
 //! - Storage deposits are held from the sender for the bytes and items a contract
 //!   stores and returned when it frees them.
 
@@ -37,12 +37,13 @@ use crate::{
 pub const EVM_CHAIN_ID: u64 = 16_900;
 
 /// pallet-revive's `GasScale`: the gas price is the fee multiplier times this.
-pub const GAS_SCALE: u32 = 2_000_000_000;
+pub const GAS_SCALE: u32 = 1_500_000_000;
 
-/// The gas price, in wei: 50 gwei. A plain value transfer's fee (weight and length,
-/// about 0.00093 ZG with the measured weights of `crate::weights`) divided by it is
-/// about 18,500 gas: under Ethereum's 21,000, with room for a longer transaction or one
-/// that creates its recipient.
+/// The gas price, in wei: 37.5 gwei. A plain value transfer's fee (weight and length,
+/// about 0.00069 ZG with the measured weights of `crate::weights`, its extensions
+/// charged once) divided by it is about 18,500 gas: under Ethereum's 21,000, with room
+/// for a longer transaction or one that creates its recipient. (It was 50 gwei while the
+/// extensions' execution was charged twice, and fees with it.)
 pub const GAS_PRICE_WEI: u128 = super::FEE_MULTIPLIER * GAS_SCALE as u128;
 
 /// Storage deposit for `items` storage items holding `bytes` bytes: 0.001 ZG per item

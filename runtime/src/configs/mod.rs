@@ -94,8 +94,9 @@ impl frame_system::Config for Runtime {
 	type BlockHashCount = BlockHashCount;
 	/// Reads and writes priced as measured on the reference machine's RocksDB.
 	type DbWeight = RocksDbWeight;
-	/// frame-system's transaction checks, measured on the reference machine.
-	type ExtensionsWeightInfo = crate::weights::frame_system_extensions::WeightInfo<Runtime>;
+	/// frame-system's transaction checks: executed inside the extrinsic base weight; the
+	/// signer's account is charged on top (`weights::transaction_extensions`).
+	type ExtensionsWeightInfo = crate::weights::transaction_extensions::SystemExtensions<Runtime>;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
@@ -159,9 +160,9 @@ impl pallet_transaction_payment::Config for Runtime {
 	type WeightToFee = WeightToFee;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
-	/// The fee charge (withdraw, refund, the treasury's and the author's shares),
-	/// measured on the reference machine.
-	type WeightInfo = crate::weights::pallet_transaction_payment::WeightInfo<Runtime>;
+	/// The fee charge (withdraw, refund, the treasury's and the author's shares): executed
+	/// inside the extrinsic base weight (`weights::transaction_extensions`).
+	type WeightInfo = crate::weights::transaction_extensions::FeeCharge<Runtime>;
 }
 
 impl pallet_sudo::Config for Runtime {

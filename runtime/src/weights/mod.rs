@@ -4,12 +4,16 @@
 //! overhead`), pallet-balances' calls, and what every signed transaction's extensions
 //! cost: frame-system's checks and the fee charge (`benchmark pallet`). ZeroG's own
 //! pallets keep theirs in their crates' `weights.rs`.
+//!
+//! [`transaction_extensions`] is what the runtime charges the extensions: the extrinsic
+//! base weight already runs them all, so only the signer's account is added.
 
 pub mod block_weights;
 pub mod extrinsic_weights;
 pub mod frame_system_extensions;
 pub mod pallet_balances;
 pub mod pallet_transaction_payment;
+pub mod transaction_extensions;
 // The generated prices document each field inside an expression.
 #[allow(unused_doc_comments)]
 pub mod rocksdb_weights;
