@@ -82,6 +82,61 @@ zg_pip() {
 # and the binaries test.sh runs share every compiled dependency (building the node
 # alone and then the tests would compile polkadot-sdk twice, with different features).
 zg_build() {
+	[ "${ZG_CI_MTIMES:-0}" = 1 ] && zg_restore_mtimes
 	zg_log "building the workspace (release) into $CARGO_TARGET_DIR"
 	(cd "$ZG_ROOT" && cargo build --release --locked --workspace --all-targets "${ZG_FEATURES[@]}") || zg_die "cargo build failed"
+}
+
+# Warm builds from a fresh clone (.ci/run sets ZG_CI_MTIMES=1).
+#
+# Cargo decides that a workspace crate must be rebuilt when one of its files is newer
+# than its last build, and a fresh clone's files are all new: every member, the node
+# and both runtime Wasm blobs would be rebuilt and re-checked on every CI run, about
+# 15 minutes here. The stamp below records the commit whose clean checkout last built
+# everything in the target dir; when the clone still holds it and nothing was built in
+# that target dir since (no fingerprint newer than the stamp), every tracked file that
+# is unchanged since that commit, in the index and on disk, is dated back so cargo
+# sees what it already built. Changed, added and untracked files keep their new dates
+# and are rebuilt. In any other case nothing is touched and cargo rebuilds as usual.
+ZG_STAMP="$CARGO_TARGET_DIR/.zerog-built-commit"
+ZG_OLD_MTIME="2000-01-01 00:00:00Z"
+
+zg_restore_mtimes() {
+	ZG_CLEAN_COMMIT=""
+	cd "$ZG_ROOT" || return 0
+	# The commit this run builds, when the checkout is clean (what zg_stamp_build records).
+	if [ -z "$(git status --porcelain 2>/dev/null)" ]; then
+		ZG_CLEAN_COMMIT="$(git rev-parse HEAD 2>/dev/null || true)"
+	fi
+	local built
+	built="$(cat "$ZG_STAMP" 2>/dev/null || true)"
+	if [ -z "$built" ] || ! git cat-file -e "$built^{commit}" 2>/dev/null; then
+		zg_log "build cache: no stamp for a commit of this clone, full rebuild of the workspace"
+		cd - >/dev/null; return 0
+	fi
+	if [ -n "$(find "$CARGO_TARGET_DIR" -path '*/.fingerprint/*' -newer "$ZG_STAMP" -print -quit)" ]; then
+		zg_log "build cache: built since the stamp of $built, full rebuild of the workspace"
+		cd - >/dev/null; return 0
+	fi
+	# Changed since the stamped commit: in commits, in the index or on disk; and untracked.
+	local changed
+	changed="$(mktemp)"
+	{ git diff --name-only "$built"; git diff --name-only --cached "$built"; \
+		git ls-files --others --exclude-standard; } | sort -u > "$changed"
+	git ls-files | sort | comm -23 - "$changed" | tr '\n' '\0' | xargs -0 -r touch -h -d "$ZG_OLD_MTIME"
+	zg_log "build cache: built from $built; $(wc -l < "$changed") file(s) changed since"
+	rm -f "$changed"
+	cd - >/dev/null
+}
+
+# Called after the last cargo command of a run: the target dir now holds what the clean
+# checkout of $ZG_CLEAN_COMMIT builds.
+zg_stamp_build() {
+	[ "${ZG_CI_MTIMES:-0}" = 1 ] || return 0
+	if [ -n "${ZG_CLEAN_COMMIT:-}" ] && [ "$(cd "$ZG_ROOT" && git rev-parse HEAD)" = "$ZG_CLEAN_COMMIT" ] \
+		&& [ -z "$(cd "$ZG_ROOT" && git status --porcelain)" ]; then
+		echo "$ZG_CLEAN_COMMIT" > "$ZG_STAMP"
+	else
+		rm -f "$ZG_STAMP"
+	fi
 }

@@ -35,6 +35,7 @@ zg_log "Rust unit tests"
 # The pallets' benchmarks against their mocks: they compile only with this feature,
 # and `benchmark pallet` is useless if they have rotted.
 (cd "$ZG_ROOT" && cargo test --release --locked -p pallet-storage-market -p pallet-compute-market -p pallet-da-commitments -p pallet-inft --features runtime-benchmarks)
+zg_stamp_build
 t_unit=$(date +%s)
 
 zg_log "end-to-end tests (zerog-node + @polkadot/api, ethers + solc, viem, web3.py, zg, zg-provider)"
