@@ -124,6 +124,14 @@ zg_restore_mtimes() {
 	{ git diff --name-only "$built"; git diff --name-only --cached "$built"; \
 		git ls-files --others --exclude-standard; } | sort -u > "$changed"
 	git ls-files | sort | comm -23 - "$changed" | tr '\n' '\0' | xargs -0 -r touch -h -d "$ZG_OLD_MTIME"
+	# The node's version string carries the commit; its build script watches these two.
+	if [ "$built" = "$(git rev-parse HEAD)" ]; then
+		touch -d "$ZG_OLD_MTIME" "$(git rev-parse --git-path HEAD)"
+		local ref
+		ref="$(git symbolic-ref -q HEAD || true)"
+		[ -n "$ref" ] && [ -f "$(git rev-parse --git-path "$ref")" ] \
+			&& touch -d "$ZG_OLD_MTIME" "$(git rev-parse --git-path "$ref")"
+	fi
 	zg_log "build cache: built from $built; $(wc -l < "$changed") file(s) changed since"
 	rm -f "$changed"
 	cd - >/dev/null
