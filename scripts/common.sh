@@ -82,7 +82,7 @@ zg_pip() {
 # and the binaries test.sh runs share every compiled dependency (building the node
 # alone and then the tests would compile polkadot-sdk twice, with different features).
 zg_build() {
-	[ "${ZG_CI_MTIMES:-0}" = 1 ] && zg_restore_mtimes
+	if [ "${ZG_CI_MTIMES:-0}" = 1 ]; then zg_restore_mtimes; fi
 	zg_log "building the workspace (release) into $CARGO_TARGET_DIR"
 	(cd "$ZG_ROOT" && cargo build --release --locked --workspace --all-targets "${ZG_FEATURES[@]}") || zg_die "cargo build failed"
 }
@@ -103,38 +103,50 @@ ZG_OLD_MTIME="2000-01-01 00:00:00Z"
 
 zg_restore_mtimes() {
 	ZG_CLEAN_COMMIT=""
-	cd "$ZG_ROOT" || return 0
+	local git=(git -C "$ZG_ROOT")
 	# The commit this run builds, when the checkout is clean (what zg_stamp_build records).
-	if [ -z "$(git status --porcelain 2>/dev/null)" ]; then
-		ZG_CLEAN_COMMIT="$(git rev-parse HEAD 2>/dev/null || true)"
+	if [ -z "$("${git[@]}" status --porcelain 2>/dev/null)" ]; then
+		ZG_CLEAN_COMMIT="$("${git[@]}" rev-parse HEAD 2>/dev/null || true)"
 	fi
 	local built
 	built="$(cat "$ZG_STAMP" 2>/dev/null || true)"
-	if [ -z "$built" ] || ! git cat-file -e "$built^{commit}" 2>/dev/null; then
-		zg_log "build cache: no stamp for a commit of this clone, full rebuild of the workspace"
-		cd - >/dev/null; return 0
+	if [ -z "$built" ] || ! "${git[@]}" cat-file -e "$built^{commit}" 2>/dev/null; then
+		zg_log "build cache: no stamp of a commit of this clone; cargo rebuilds the workspace"
+		return 0
 	fi
 	if [ -n "$(find "$CARGO_TARGET_DIR" -path '*/.fingerprint/*' -newer "$ZG_STAMP" -print -quit)" ]; then
-		zg_log "build cache: built since the stamp of $built, full rebuild of the workspace"
-		cd - >/dev/null; return 0
+		zg_log "build cache: something was built after the stamp of $built; cargo rebuilds the workspace"
+		return 0
 	fi
-	# Changed since the stamped commit: in commits, in the index or on disk; and untracked.
-	local changed
-	changed="$(mktemp)"
-	{ git diff --name-only "$built"; git diff --name-only --cached "$built"; \
-		git ls-files --others --exclude-standard; } | sort -u > "$changed"
-	git ls-files | sort | comm -23 - "$changed" | tr '\n' '\0' | xargs -0 -r touch -h -d "$ZG_OLD_MTIME"
+	# Changed since the stamped commit (in commits, in the index or on disk) and untracked:
+	# these keep their dates. Any failure here leaves every date as it is.
+	local changed kept
+	changed="$(mktemp)" && kept="$(mktemp)" || return 0
+	if ! { "${git[@]}" diff -z --no-renames --name-only "$built" \
+		&& "${git[@]}" diff -z --no-renames --name-only --cached "$built" \
+		&& "${git[@]}" ls-files -z --others --exclude-standard; } > "$changed" \
+		|| ! "${git[@]}" ls-files -z > "$kept"; then
+		zg_log "build cache: could not list the changed files; cargo rebuilds the workspace"
+		rm -f "$changed" "$kept"
+		return 0
+	fi
+	local n
+	n="$(sort -z -u "$changed" | tr -cd '\0' | wc -c)" || n="?"
+	sort -z "$kept" | comm -z -23 - <(sort -z -u "$changed") \
+		| (cd "$ZG_ROOT" && xargs -0 -r touch -h -d "$ZG_OLD_MTIME") \
+		|| zg_log "build cache: some dates could not be set; cargo rebuilds those crates"
 	# The node's version string carries the commit; its build script watches these two.
-	if [ "$built" = "$(git rev-parse HEAD)" ]; then
-		touch -d "$ZG_OLD_MTIME" "$(git rev-parse --git-path HEAD)"
-		local ref
-		ref="$(git symbolic-ref -q HEAD || true)"
-		[ -n "$ref" ] && [ -f "$(git rev-parse --git-path "$ref")" ] \
-			&& touch -d "$ZG_OLD_MTIME" "$(git rev-parse --git-path "$ref")"
+	if [ "$built" = "$ZG_CLEAN_COMMIT" ]; then
+		local name path
+		for name in HEAD "$("${git[@]}" symbolic-ref -q HEAD || true)"; do
+			[ -n "$name" ] || continue
+			path="$("${git[@]}" rev-parse --git-path "$name" 2>/dev/null)" || continue
+			case "$path" in /*) ;; *) path="$ZG_ROOT/$path" ;; esac
+			touch -c -d "$ZG_OLD_MTIME" "$path" 2>/dev/null || true
+		done
 	fi
-	zg_log "build cache: built from $built; $(wc -l < "$changed") file(s) changed since"
-	rm -f "$changed"
-	cd - >/dev/null
+	zg_log "build cache: built from $built; $n file(s) changed since keep their dates"
+	rm -f "$changed" "$kept"
 }
 
 # Called after the last cargo command of a run: the target dir now holds what the clean
