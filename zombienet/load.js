@@ -176,13 +176,15 @@ async function run(_nodeName, networkInfo, args = []) {
     // A node may validate a transaction against a fork it has just discarded after a
     // reorganization and refuse it with that error; a wallet sends it again.
     // The pool can also refuse it that way while a view it was building at the same
-    // moment kept it: the second try then answers 1013 `Transaction Already Imported`,
-    // which means the pool holds it (its inclusion is checked below like every other's).
+    // moment kept it: the second try then answers 1013 `Transaction Already Imported`
+    // (the pool holds it) or, once it is in a finalized block, 1012 `Transaction is
+    // temporarily banned` (the pool bans what it has seen included). Either counts as
+    // accepted; its inclusion is checked below like every other transfer's.
     let resent = 0;
     let alreadyIn = 0;
     const transient = (e) => /State already discarded|unknown Block/i.test(e.message);
     const submit = (provider, hex, again = false) => provider.send('author_submitExtrinsic', [hex]).catch((e) => {
-      if (again && /^1013:/.test(e.message)) {
+      if (again && /^101[23]:/.test(e.message)) {
         alreadyIn += 1;
         return;
       }
@@ -217,7 +219,7 @@ async function run(_nodeName, networkInfo, args = []) {
     await Promise.all(providers.map((p) => p.disconnect()));
     check(errors.length === 0, `${errors.length} transfers refused at submit, first: ${errors[0]}`);
     log(`${total} transfers sent in ${scheduleSeconds.toFixed(1)} s (largest lag behind the schedule ${lagMs} ms), ` +
-      `all accepted after ${submitSeconds.toFixed(1)} s (${resent} sent again after a transient refusal, ${alreadyIn} of them already in the pool)`);
+      `all accepted after ${submitSeconds.toFixed(1)} s (${resent} sent again after a transient refusal, ${alreadyIn} of them already in the pool or a block)`);
 
     // Every transfer included: the senders' nonces on the finalized chain.
     const finalNonces = async () => {

@@ -4,17 +4,11 @@
 use clap::{CommandFactory, FromArgMatches};
 use polkadot_sdk::{frame_benchmarking_cli, sc_cli, sc_cli::SubstrateCli};
 
-/// Default `--pool-limit`: transactions the pool keeps ready. A tenth of it (65,536) may
-/// wait for an earlier nonce ("future"): sc-cli fixes that ratio, and the future queue is
-/// what a burst needs. When the pool builds a block's view it re-submits its backlog in
-/// random batches of 7,000, so a sender's later nonces land in the future queue until
-/// their predecessors follow; if the queue overflows, the evicted transactions leave the
-/// pool and every later nonce of their senders is stranded. A 20,000-transfer burst keeps
-/// up to about 14,000 waiting: Substrate's 8,192 (future 819) lost most of it, 65,536
-/// (future 6,553) lost 13,400 whenever a block that could not take transactions (an
-/// epoch change) fell inside the burst. The ready queue is still bounded by
-/// [`POOL_KBYTES`].
-pub const POOL_LIMIT: &str = "655360";
+/// Default `--pool-limit`: transactions the pool keeps (ready; a tenth more may wait
+/// for an earlier nonce). Substrate's 8,192 strands most of a 20,000-transaction burst:
+/// the future queue (819) overflows while the pool re-orders the burst for each new
+/// block, and the transactions behind an evicted one then never become ready.
+pub const POOL_LIMIT: &str = "65536";
 /// Default `--pool-kbytes`: the pool's size in KiB (128 MiB; Substrate's is 20 MiB).
 pub const POOL_KBYTES: &str = "131072";
 
@@ -103,7 +97,7 @@ mod tests {
 	#[test]
 	fn the_pool_holds_a_burst_by_default_and_flags_override() {
 		let cli = Cli::parse_from_iter(["zerog-node", "--dev"]);
-		assert_eq!(cli.run.pool_config.pool_limit, 655_360);
+		assert_eq!(cli.run.pool_config.pool_limit, 65_536);
 		assert_eq!(cli.run.pool_config.pool_kbytes, 131_072);
 		let cli = Cli::parse_from_iter(["zerog-node", "--pool-limit", "100", "--pool-kbytes", "7"]);
 		assert_eq!((cli.run.pool_config.pool_limit, cli.run.pool_config.pool_kbytes), (100, 7));
