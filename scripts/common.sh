@@ -131,8 +131,9 @@ zg_restore_mtimes() {
 		return 0
 	fi
 	local n
-	n="$(sort -z -u "$changed" | tr -cd '\0' | wc -c)" || n="?"
-	sort -z "$kept" | comm -z -23 - <(sort -z -u "$changed") \
+	sort -z -u -o "$changed" "$changed" || { rm -f "$changed" "$kept"; return 0; }
+	n="$(tr -cd '\0' < "$changed" | wc -c)" || n="?"
+	sort -z "$kept" | comm -z -23 - "$changed" \
 		| (cd "$ZG_ROOT" && xargs -0 -r touch -h -d "$ZG_OLD_MTIME") \
 		|| zg_log "build cache: some dates could not be set; cargo rebuilds those crates"
 	# The node's version string carries the commit; its build script watches these two.
@@ -153,8 +154,8 @@ zg_restore_mtimes() {
 # checkout of $ZG_CLEAN_COMMIT builds.
 zg_stamp_build() {
 	[ "${ZG_CI_MTIMES:-0}" = 1 ] || return 0
-	if [ -n "${ZG_CLEAN_COMMIT:-}" ] && [ "$(cd "$ZG_ROOT" && git rev-parse HEAD)" = "$ZG_CLEAN_COMMIT" ] \
-		&& [ -z "$(cd "$ZG_ROOT" && git status --porcelain)" ]; then
+	if [ -n "${ZG_CLEAN_COMMIT:-}" ] && [ "$(git -C "$ZG_ROOT" rev-parse HEAD)" = "$ZG_CLEAN_COMMIT" ] \
+		&& [ -z "$(git -C "$ZG_ROOT" status --porcelain)" ]; then
 		echo "$ZG_CLEAN_COMMIT" > "$ZG_STAMP"
 	else
 		rm -f "$ZG_STAMP"
