@@ -4,13 +4,7 @@
 use clap::{CommandFactory, FromArgMatches};
 use polkadot_sdk::{frame_benchmarking_cli, sc_cli, sc_cli::SubstrateCli};
 
-/// Default `--pool-limit`: transactions the pool keeps (ready; a tenth more may wait
-/// for an earlier nonce). Substrate's 8,192 strands most of a 20,000-transaction burst:
-/// the future queue (819) overflows while the pool re-orders the burst for each new
-/// block, and the transactions behind an evicted one then never become ready.
-pub const POOL_LIMIT: &str = "65536";
-/// Default `--pool-kbytes`: the pool's size in KiB (128 MiB; Substrate's is 20 MiB).
-pub const POOL_KBYTES: &str = "131072";
+use crate::pool::{POOL_KBYTES, POOL_LIMIT};
 
 /// Sub-commands beside running the node.
 #[derive(Debug, clap::Subcommand)]
@@ -62,6 +56,10 @@ pub struct Cli {
 	/// Options of the running node.
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// The transaction pool's future queue ([`crate::pool`]).
+	#[clap(flatten)]
+	pub pool: crate::pool::FutureQueueParams,
 
 	/// Options of the Ethereum JSON-RPC server.
 	#[clap(flatten)]

@@ -78,6 +78,13 @@ pub fn run() -> sc_cli::Result<()> {
 			Some(sc_cli::Cors::List(LOCAL_ORIGINS.iter().map(|o| o.to_string()).collect()));
 	}
 
+	// The transaction pool the command line asks for (sub-commands build one too).
+	let pool = crate::pool::PoolSettings::new(
+		&cli.run.pool_config,
+		&cli.pool,
+		cli.run.shared_params.is_dev(),
+	);
+
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
 		Some(Subcommand::BuildSpec(cmd)) => {
@@ -92,21 +99,23 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config)?;
+					service::new_partial(&config, &pool)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		}
 		Some(Subcommand::ExportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, .. } =
+					service::new_partial(&config, &pool)?;
 				Ok((cmd.run(client, config.database), task_manager))
 			})
 		}
 		Some(Subcommand::ExportState(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, .. } =
+					service::new_partial(&config, &pool)?;
 				Ok((cmd.run(client, config.chain_spec), task_manager))
 			})
 		}
@@ -114,7 +123,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config)?;
+					service::new_partial(&config, &pool)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		}
@@ -126,7 +135,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, backend, .. } =
-					service::new_partial(&config)?;
+					service::new_partial(&config, &pool)?;
 				let aux_revert = Box::new(|client, _, blocks| {
 					sc_consensus_grandpa::revert(client, blocks)?;
 					Ok(())
@@ -149,12 +158,12 @@ pub fn run() -> sc_cli::Result<()> {
 					))
 				},
 				BenchmarkCmd::Block(cmd) => {
-					let PartialComponents { client, .. } = service::new_partial(&config)?;
+					let PartialComponents { client, .. } = service::new_partial(&config, &pool)?;
 					cmd.run(client)
 				},
 				#[cfg(feature = "runtime-benchmarks")]
 				BenchmarkCmd::Storage(cmd) => {
-					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+					let PartialComponents { client, backend, .. } = service::new_partial(&config, &pool)?;
 					let db = backend.expose_db();
 					let storage = backend.expose_storage();
 					let shared_cache = backend.expose_shared_trie_cache();
@@ -165,7 +174,7 @@ pub fn run() -> sc_cli::Result<()> {
 					feature: cargo build --release -p zerog-node --features runtime-benchmarks"
 					.into()),
 				BenchmarkCmd::Overhead(cmd) => {
-					let PartialComponents { client, .. } = service::new_partial(&config)?;
+					let PartialComponents { client, .. } = service::new_partial(&config, &pool)?;
 					let ext_builder = RemarkBuilder::new(client.clone());
 					cmd.run(
 						config.chain_spec.name().into(),
@@ -177,7 +186,7 @@ pub fn run() -> sc_cli::Result<()> {
 					)
 				},
 				BenchmarkCmd::Extrinsic(cmd) => {
-					let PartialComponents { client, .. } = service::new_partial(&config)?;
+					let PartialComponents { client, .. } = service::new_partial(&config, &pool)?;
 					let ext_factory = ExtrinsicFactory(vec![
 						Box::new(RemarkBuilder::new(client.clone())),
 						Box::new(TransferKeepAliveBuilder::new(
@@ -207,10 +216,10 @@ pub fn run() -> sc_cli::Result<()> {
 							Block,
 							<Block as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config, eth)
+					>(config, eth, pool)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config, eth)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, eth, pool)
 							.map_err(sc_cli::Error::Service)
 					}
 				}

@@ -15,6 +15,7 @@ mod command;
 mod equivocation;
 mod essential;
 mod eth;
+mod pool;
 mod rpc;
 mod service;
 

@@ -117,7 +117,10 @@ pub type Service = sc_service::PartialComponents<
 >;
 
 /// Builds the client, backend, pool and import queue.
-pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
+pub fn new_partial(
+	config: &Configuration,
+	pool: &crate::pool::PoolSettings,
+) -> Result<Service, ServiceError> {
 	let telemetry = config
 		.telemetry_endpoints
 		.clone()
@@ -146,16 +149,11 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 	let select_chain = sc_consensus::LongestChain::new(backend.clone());
 
-	let transaction_pool = Arc::from(
-		sc_transaction_pool::Builder::new(
-			crate::essential::Guarded(task_manager.spawn_essential_handle()),
-			client.clone(),
-			config.role.is_authority().into(),
-		)
-		.with_options(config.transaction_pool.clone())
-		.with_prometheus(config.prometheus_registry())
-		.build(),
-	);
+	let transaction_pool = Arc::from(pool.build(
+		config,
+		crate::essential::Guarded(task_manager.spawn_essential_handle()),
+		client.clone(),
+	));
 
 	let (grandpa_block_import, grandpa_link) = sc_consensus_grandpa::block_import(
 		client.clone(),
@@ -216,6 +214,7 @@ pub fn new_full<
 >(
 	config: Configuration,
 	eth: crate::eth::EthRpcParams,
+	pool: crate::pool::PoolSettings,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -226,7 +225,7 @@ pub fn new_full<
 		select_chain,
 		transaction_pool,
 		other: (block_import, babe_link, grandpa_link, mut telemetry),
-	} = new_partial(&config)?;
+	} = new_partial(&config, &pool)?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,

@@ -1,8 +1,9 @@
 // End to end: a real `zerog-node --dev` on free ports, driven by @polkadot/api.
 //
 // Covers finality, a signed balance transfer with its event, balances and fee, bad
-// transactions rejected over RPC while the node keeps running, and a forkless runtime
-// upgrade through sudo + system.set_code that keeps state and keeps finalizing.
+// transactions rejected over RPC while the node keeps running, transactions that arrive
+// before an earlier nonce kept by the pool and included, and a forkless runtime upgrade
+// through sudo + system.set_code that keeps state and keeps finalizing.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -233,6 +234,39 @@ describe('zerog-node --dev', () => {
       submitInBlock(api.tx.storageMarket.submit(0, root, '0x' + '00'.repeat(32), 1), alice),
       /storageMarket\.EmptyFile/,
     );
+  });
+
+  test('transactions waiting for an earlier nonce are kept until it comes, then all included', async () => {
+    // A node whose ready queue holds 1,000: sc-cli would keep a tenth of that (100)
+    // waiting for an earlier nonce and drop the rest without telling the sender.
+    // ZeroG's future queue has its own limit (65,536 by default, crate::pool).
+    const small = await startNode(['--dev', '--pool-limit', '1000']);
+    const api2 = await ApiPromise.create({ provider: new WsProvider(small.wsUrl), noInitWarn: true });
+    try {
+      const dave = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Dave');
+      const first = (await api2.rpc.system.accountNextIndex(dave.address)).toNumber();
+      const signed = async (nonce) =>
+        (await api2.tx.balances.transferKeepAlive(charlie.address, UNIT).signAsync(dave, { nonce, era: 0 })).toHex();
+      const WAITING = 300;
+      // Nonces first+1 ... first+300 arrive before first: each waits for its predecessor.
+      for (let i = 1; i <= WAITING; i++) {
+        const hash = await rpc(small.httpUrl, 'author_submitExtrinsic', [await signed(first + i)]);
+        assert.match(hash, /^0x[0-9a-f]{64}$/);
+      }
+      await new Promise((r) => setTimeout(r, 4000)); // two blocks: none of them can go in yet
+      assert.equal((await api2.rpc.system.accountNextIndex(dave.address)).toNumber(), first,
+        'no transaction is included before the gap is filled');
+      await rpc(small.httpUrl, 'author_submitExtrinsic', [await signed(first)]);
+      const next = async () => (await api2.query.system.account(dave.address)).nonce.toNumber();
+      const deadline = Date.now() + 60_000;
+      while ((await next()) < first + WAITING + 1 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      assert.equal(await next(), first + WAITING + 1, 'every transfer the pool accepted was included');
+    } finally {
+      await api2.disconnect().catch(() => {});
+      await small.stop();
+    }
   });
 
   test('a validator stops cleanly on SIGTERM, every time', async () => {
