@@ -92,6 +92,22 @@ pub const MORTALITY: u64 = 64;
 /// it as invalid. Polkadot.js makes the same choice.
 pub const MAX_FINALITY_LAG: u64 = 16;
 
+/// How many times [`Chain::submit`] signs and sends a transaction that a node refused for
+/// a transient reason ([`is_transient_refusal`]), one block apart, before it reports the
+/// refusal.
+pub const SUBMIT_ATTEMPTS: u32 = 4;
+
+/// Whether a node's refusal of a transaction says only that its pool validated it
+/// against a state it no longer has or does not have yet, not that the transaction is
+/// wrong: under load, a pool's view may be a block behind the node's finality
+/// (`ancient birth block`: the transaction's first block is newer than the view), or
+/// one the node has just pruned (`State already discarded`). The same transaction
+/// signed again, at the same nonce, passes once the pool catches up; at the same nonce
+/// it cannot execute twice.
+pub fn is_transient_refusal(message: &str) -> bool {
+	message.contains("ancient birth block") || message.contains("State already discarded")
+}
+
 /// How long [`Chain::submit`] waits for a transaction to reach a block (and, when asked,
 /// finality) before it reports [`ChainError::Timeout`].
 pub const SUBMIT_TIMEOUT: Duration = Duration::from_secs(2 * 60 + 2 * MORTALITY);
@@ -466,6 +482,53 @@ impl Chain {
 		signer: &sr25519::Pair,
 		finalized: bool,
 	) -> Result<Included, ChainError> {
+		// The next nonce counting the account's transactions still in the pool, which a
+		// nonce read from block state would reuse. Every attempt signs at this nonce.
+		let who = AccountId32::from(signer.public()).to_ss58check();
+		let nonce: u64 = self
+			.rpc
+			.request("system_accountNextIndex", jsonrpsee::core::rpc_params![who])
+			.await
+			.map_err(|e| ChainError::rpc("system_accountNextIndex", e))?;
+		let mut attempt = 1;
+		let in_block = loop {
+			match self.submit_once(call, signer, nonce, finalized).await {
+				Err(ChainError::Refused(why))
+					if attempt < SUBMIT_ATTEMPTS && is_transient_refusal(&why) =>
+				{
+					attempt += 1;
+					tokio::time::sleep(Duration::from_secs(2)).await;
+				}
+				result => break result?,
+			}
+		};
+		let block = in_block.block_hash();
+		let number =
+			in_block.at().await.map_err(|e| ChainError::rpc("block", e))?.block_number() as u32;
+		let events = in_block.wait_for_success().await.map_err(|e| match e {
+			subxt::error::TransactionEventsError::ExtrinsicFailed(e) => {
+				ChainError::Failed { block, error: describe(&e) }
+			}
+			e => ChainError::rpc("events", e),
+		})?;
+		Ok(Included { block, number, events })
+	}
+
+	/// One attempt of [`Chain::submit`]: signs `call` at `nonce`, sends it and watches
+	/// it until it is in a block (or final).
+	async fn submit_once<Call: Payload>(
+		&self,
+		call: &Call,
+		signer: &sr25519::Pair,
+		nonce: u64,
+		finalized: bool,
+	) -> Result<
+		subxt::transactions::TransactionInBlock<
+			Config,
+			subxt::client::OnlineClientAtBlockImpl<Config>,
+		>,
+		ChainError,
+	> {
 		let best = self.at_best().await?;
 		let last_final = self
 			.api()
@@ -480,14 +543,6 @@ impl Chain {
 				best
 			};
 		let until = at.block_number() + MORTALITY;
-		// The next nonce counting the account's transactions still in the pool, which a
-		// nonce read from block state would reuse.
-		let who = AccountId32::from(signer.public()).to_ss58check();
-		let nonce: u64 = self
-			.rpc
-			.request("system_accountNextIndex", jsonrpsee::core::rpc_params![who])
-			.await
-			.map_err(|e| ChainError::rpc("system_accountNextIndex", e))?;
 		let params =
 			PolkadotExtrinsicParamsBuilder::<Config>::new().mortal(MORTALITY).nonce(nonce).build();
 		let tx = at
@@ -516,24 +571,14 @@ impl Chain {
 			}
 			Err(ChainError::Dropped { hash, why: "the node closed the watch".into(), until })
 		};
-		let in_block = tokio::time::timeout(SUBMIT_TIMEOUT, watch).await.map_err(|_| {
+		tokio::time::timeout(SUBMIT_TIMEOUT, watch).await.map_err(|_| {
 			ChainError::Timeout(format!(
 				"transaction {hash:?} not in a{} block after {} s; it may still execute until \
 				 block {until}, so do not send it again before then",
 				if finalized { " finalized" } else { "" },
 				SUBMIT_TIMEOUT.as_secs()
 			))
-		})??;
-		let block = in_block.block_hash();
-		let number =
-			in_block.at().await.map_err(|e| ChainError::rpc("block", e))?.block_number() as u32;
-		let events = in_block.wait_for_success().await.map_err(|e| match e {
-			subxt::error::TransactionEventsError::ExtrinsicFailed(e) => {
-				ChainError::Failed { block, error: describe(&e) }
-			}
-			e => ChainError::rpc("events", e),
-		})?;
-		Ok(Included { block, number, events })
+		})?
 	}
 
 	/// Whether the `Twox64Concat`-keyed map `pallet`.`item` holds an entry for `key` at
@@ -637,6 +682,27 @@ mod tests {
 		}
 		for a in RUNTIME_APIS {
 			assert!(m.runtime_api_trait_by_name(a).is_some(), "{a} is in the metadata");
+		}
+	}
+
+	#[test]
+	fn only_a_pool_behind_or_past_its_state_is_a_transient_refusal() {
+		// As the node words them (seen under load on four validators).
+		assert!(is_transient_refusal(
+			"Invalid transaction: Transaction has an ancient birth block"
+		));
+		assert!(is_transient_refusal(
+			"Verification error: Runtime error: Api called for an unknown Block: State already \
+			 discarded for 0x25e2b1898698508531832dedbc4eac9bd39aced8658dd62844e5891c33b53047"
+		));
+		// What signing again cannot change is reported at once.
+		for final_refusal in [
+			"Invalid transaction: Transaction is outdated",
+			"Invalid transaction: Inability to pay some fees (e.g. account balance too low)",
+			"Invalid transaction: Transaction has a bad signature",
+			"Transaction is temporarily banned",
+		] {
+			assert!(!is_transient_refusal(final_refusal), "{final_refusal}");
 		}
 	}
 
