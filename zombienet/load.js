@@ -66,6 +66,31 @@ async function until(what, probe, timeoutMs, everyMs = 1000) {
   }
 }
 
+/**
+ * Each validator's transaction-pool counters, from its Prometheus endpoint: transactions
+ * it dropped or found invalid, how many it re-submitted from its mempool to new views,
+ * and the time it spent maintaining the pool (seconds over how many blocks).
+ */
+async function poolStats(nodes) {
+  const metrics = {
+    dropped: 'substrate_sub_txpool_timing_event_dropped_count',
+    invalid: 'substrate_sub_txpool_timing_event_invalid_count',
+    fromMempool: 'substrate_sub_txpool_submitted_from_mempool_txs_total',
+    maintainSeconds: 'substrate_sub_txpool_maintain_duration_seconds_sum',
+    maintains: 'substrate_sub_txpool_maintain_duration_seconds_count',
+  };
+  const stats = {};
+  for (const [name, node] of Object.entries(nodes)) {
+    if (!node.prometheusUri) continue;
+    const text = await fetch(node.prometheusUri).then((r) => r.text()).catch(() => '');
+    const of = (metric) => text.split('\n')
+      .filter((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    stats[name] = Object.fromEntries(Object.entries(metrics).map(([k, m]) => [k, +of(m).toFixed(1)]));
+  }
+  return stats;
+}
+
 /** A daemon on PATH with its own directory; `stop()` ends it and removes the directory. */
 function daemon(name, binary, args, dir) {
   const out = fs.openSync(path.join(dir, `${name}.log`), 'a');
@@ -261,6 +286,7 @@ async function run(_nodeName, networkInfo, args = []) {
       blocks: perBlock.length, maxPerBlock: Math.max(...perBlock),
       scheduleSeconds, submitSeconds, resent, alreadyIn, maxScheduleLagMs: lagMs, headsByFinalityGap: gaps,
       uploadSeconds: upload.seconds, daSubmitSeconds: blob.seconds, daStatus: blobStatus.status,
+      pool: await poolStats(nodes),
     }));
     const { id: fileId } = JSON.parse(upload.out);
     const copy = path.join(work, 'download.bin');
@@ -271,6 +297,7 @@ async function run(_nodeName, networkInfo, args = []) {
     return 0;
   } catch (e) {
     for (const d of daemons) if (!d.alive()) log(`a service exited early:\n${d.log()}`);
+    log(`the validators' pools: ${JSON.stringify(await poolStats(nodes).catch(() => ({})))}`);
     throw e;
   } finally {
     await Promise.all(daemons.map((d) => d.stop()));
