@@ -1,19 +1,83 @@
-//! Extrinsic builders for `zerog-node benchmark overhead` and `benchmark extrinsic`.
+//! `zerog-node benchmark …` (in builds with the `benchmark-cli` feature): the dispatch
+//! of its sub-commands, and the extrinsic builders for `benchmark overhead` and
+//! `benchmark extrinsic`.
 
 use std::{sync::Arc, time::Duration};
 
+use frame_benchmarking_cli::{BenchmarkCmd, ExtrinsicFactory, SUBSTRATE_REFERENCE_HARDWARE};
 use polkadot_sdk::{
-	frame_benchmarking_cli, frame_system,
-	sc_cli::Result,
+	frame_system,
+	sc_cli::{Result, SubstrateCli},
 	sc_client_api::BlockBackend,
+	sc_service::PartialComponents,
 	sp_core::{Encode, Pair},
 	sp_inherents::{InherentData, InherentDataProvider},
 	sp_keyring::Sr25519Keyring,
-	sp_runtime::{generic, OpaqueExtrinsic, SaturatedConversion},
+	sp_runtime::{self, generic, OpaqueExtrinsic, SaturatedConversion},
 };
-use zerog_runtime as runtime;
+use zerog_runtime::{self as runtime, opaque::Block, EXISTENTIAL_DEPOSIT};
 
-use crate::service::FullClient;
+use crate::{cli::Cli, pool::PoolSettings, service, service::FullClient};
+
+/// Runs one `benchmark` sub-command.
+pub fn run(cli: &Cli, cmd: &BenchmarkCmd, pool: &PoolSettings) -> Result<()> {
+	let runner = cli.create_runner(cmd)?;
+
+	runner.sync_run(|config| match cmd {
+			BenchmarkCmd::Pallet(cmd) => {
+				if !cfg!(feature = "runtime-benchmarks") {
+					return Err("Runtime benchmarking is not in this build: rebuild zerog-node \
+						with `--features runtime-benchmarks`."
+						.into());
+				}
+				cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, zerog_da_primitives::kzg::HostFunctions>(Some(
+					config.chain_spec,
+				))
+			},
+			BenchmarkCmd::Block(cmd) => {
+				let PartialComponents { client, .. } = service::new_partial(&config, pool)?;
+				cmd.run(client)
+			},
+			#[cfg(feature = "runtime-benchmarks")]
+			BenchmarkCmd::Storage(cmd) => {
+				let PartialComponents { client, backend, .. } = service::new_partial(&config, pool)?;
+				let db = backend.expose_db();
+				let storage = backend.expose_storage();
+				let shared_cache = backend.expose_shared_trie_cache();
+				cmd.run(config, client, db, storage, shared_cache)
+			},
+			#[cfg(not(feature = "runtime-benchmarks"))]
+			BenchmarkCmd::Storage(_) => Err("Storage benchmarking needs the `runtime-benchmarks` \
+				feature: cargo build --release -p zerog-node --features runtime-benchmarks"
+				.into()),
+			BenchmarkCmd::Overhead(cmd) => {
+				let PartialComponents { client, .. } = service::new_partial(&config, pool)?;
+				let ext_builder = RemarkBuilder::new(client.clone());
+				cmd.run(
+					config.chain_spec.name().into(),
+					client,
+					inherent_benchmark_data()?,
+					Vec::new(),
+					&ext_builder,
+					false,
+				)
+			},
+			BenchmarkCmd::Extrinsic(cmd) => {
+				let PartialComponents { client, .. } = service::new_partial(&config, pool)?;
+				let ext_factory = ExtrinsicFactory(vec![
+					Box::new(RemarkBuilder::new(client.clone())),
+					Box::new(TransferKeepAliveBuilder::new(
+						client.clone(),
+						Sr25519Keyring::Alice.to_account_id(),
+						EXISTENTIAL_DEPOSIT,
+					)),
+				]);
+				cmd.run(client, inherent_benchmark_data()?, Vec::new(), &ext_factory)
+			},
+			BenchmarkCmd::Machine(cmd) =>
+				cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone()),
+		})
+}
 
 /// Builds `system.remark` extrinsics: the cheapest signed transaction.
 pub struct RemarkBuilder {

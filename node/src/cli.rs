@@ -2,7 +2,7 @@
 //! the transaction pool.
 
 use clap::{CommandFactory, FromArgMatches};
-use polkadot_sdk::{frame_benchmarking_cli, sc_cli, sc_cli::SubstrateCli};
+use polkadot_sdk::{sc_cli, sc_cli::SubstrateCli};
 
 use crate::pool::{POOL_KBYTES, POOL_LIMIT};
 
@@ -39,12 +39,34 @@ pub enum Subcommand {
 	Revert(sc_cli::RevertCmd),
 
 	/// Sub-commands concerned with benchmarking.
+	#[cfg(feature = "benchmark-cli")]
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
+
+	/// Benchmarking: not in this build (see `--features benchmark-cli`).
+	#[cfg(not(feature = "benchmark-cli"))]
+	Benchmark(NoBenchmarkCli),
 
 	/// Db meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),
 }
+
+/// `zerog-node benchmark …` in a build without the `benchmark-cli` feature: takes any
+/// arguments, so that the command answers with how to get a build that has it.
+#[cfg(not(feature = "benchmark-cli"))]
+#[derive(Debug, clap::Args)]
+pub struct NoBenchmarkCli {
+	/// What was asked of the benchmark command.
+	#[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+	pub args: Vec<String>,
+}
+
+/// The answer of `zerog-node benchmark …` in a build without the `benchmark-cli` feature.
+#[cfg(not(feature = "benchmark-cli"))]
+pub const NO_BENCHMARK_CLI: &str = "the benchmark sub-commands are not in this build of \
+	zerog-node: rebuild it with `cargo build --release -p zerog-node --features benchmark-cli` \
+	(block, overhead, extrinsic, machine) or `--features runtime-benchmarks` (also pallet and \
+	storage; scripts/benchmark-weights.sh does this)";
 
 /// The node's command line.
 #[derive(Debug, clap::Parser)]
@@ -102,5 +124,30 @@ mod tests {
 		// Sub-commands parse as before.
 		let cli = Cli::parse_from_iter(["zerog-node", "purge-chain", "--dev", "-y"]);
 		assert!(matches!(cli.subcommand, Some(Subcommand::PurgeChain(_))));
+	}
+
+	/// Without the `benchmark-cli` feature, `benchmark` still parses, whatever follows
+	/// it, so the command can say how to get a build that has it.
+	#[cfg(not(feature = "benchmark-cli"))]
+	#[test]
+	fn benchmark_without_the_feature_takes_any_arguments() {
+		let cli = Cli::parse_from_iter(["zerog-node", "benchmark", "machine", "--dev", "-x"]);
+		match cli.subcommand {
+			Some(Subcommand::Benchmark(NoBenchmarkCli { args })) => {
+				assert_eq!(args, ["machine", "--dev", "-x"])
+			}
+			other => panic!("parsed as {other:?}"),
+		}
+		assert!(NO_BENCHMARK_CLI.contains("--features benchmark-cli"));
+	}
+
+	#[cfg(feature = "benchmark-cli")]
+	#[test]
+	fn benchmark_machine_parses_with_the_feature() {
+		let cli = Cli::parse_from_iter(["zerog-node", "benchmark", "machine", "--dev"]);
+		assert!(matches!(
+			cli.subcommand,
+			Some(Subcommand::Benchmark(frame_benchmarking_cli::BenchmarkCmd::Machine(_)))
+		));
 	}
 }

@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "benchmark-cli")]
 mod benchmarking;
 mod chain_spec;
 mod cli;

@@ -16,6 +16,8 @@
 // core (`taskset -c 0 zerog-node benchmark block`, 10 runs), without the trie cache and
 // with it: its import time against the 2 s slot, and against the weight it was charged.
 // ZEROG_MEASURE_KEEP_DB=DIR keeps a copy of the node's database there, with the blocks.
+// `benchmark block` is in node builds with the `benchmark-cli` feature:
+//   cargo build --release -p zerog-node --features benchmark-cli
 import { spawnSync } from 'node:child_process';
 import { cpSync, createWriteStream } from 'node:fs';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
@@ -101,6 +103,13 @@ async function waitIncluded(api, fromBlock, count, isOurs) {
 const extra = (process.env.ZEROG_MEASURE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 // The node runs with its default pool (65,536 transactions, 128 MiB): the burst must be
 // held without pool flags, as a validator runs.
+// Before the minutes of load: the import-time step needs `benchmark block`.
+{
+  const r = spawnSync(nodeBinary(), ['benchmark', 'block', '--help'], { encoding: 'utf8' });
+  if (r.status !== 0 || !r.stdout.includes('--from')) {
+    throw new Error(`${nodeBinary()} has no \`benchmark block\`: ${r.stderr.trim()}`);
+  }
+}
 const node = await startNode(['--dev', ...extra]);
 if (process.env.ZEROG_MEASURE_NODE_LOG) {
   const log = createWriteStream(process.env.ZEROG_MEASURE_NODE_LOG);
