@@ -97,6 +97,10 @@ pub const MAX_FINALITY_LAG: u64 = 16;
 /// refusal.
 pub const SUBMIT_ATTEMPTS: u32 = 4;
 
+/// How long [`Chain::submit`] waits before it signs again after a transient refusal: one
+/// 2 s slot, so the node's pool has moved on by a block.
+pub const SUBMIT_RETRY_DELAY: Duration = Duration::from_secs(2);
+
 /// Whether a node's refusal of a transaction says only that its pool validated it
 /// against a state it no longer has or does not have yet, not that the transaction is
 /// wrong: under load, a pool's view may be a block behind the node's finality
@@ -497,7 +501,7 @@ impl Chain {
 					if attempt < SUBMIT_ATTEMPTS && is_transient_refusal(&why) =>
 				{
 					attempt += 1;
-					tokio::time::sleep(Duration::from_secs(2)).await;
+					tokio::time::sleep(SUBMIT_RETRY_DELAY).await;
 				}
 				result => break result?,
 			}
