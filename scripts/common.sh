@@ -25,6 +25,9 @@ zg_setup() {
 	command -v node >/dev/null || missing+=(nodejs)
 	command -v npm >/dev/null || missing+=(npm)
 	command -v make >/dev/null || missing+=(make)
+	# OpenSSL for litep2p's WebRTC, linked from the system (.cargo/config.toml).
+	command -v pkg-config >/dev/null || missing+=(pkg-config)
+	[ -f /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
 	command -v python3 >/dev/null || missing+=(python3)
 	python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 	if [ ${#missing[@]} -gt 0 ]; then
@@ -84,7 +87,11 @@ zg_pip() {
 zg_build() {
 	if [ "${ZG_CI_MTIMES:-0}" = 1 ]; then zg_restore_mtimes; fi
 	zg_log "building the workspace (release) into $CARGO_TARGET_DIR"
-	(cd "$ZG_ROOT" && cargo build --release --locked --workspace --all-targets "${ZG_FEATURES[@]}") || zg_die "cargo build failed"
+	# --timings: cargo-timings/cargo-timing.html tells where a slow build's minutes went;
+	# the dated copies cargo also writes are dropped, so the folder does not grow.
+	rm -f "$CARGO_TARGET_DIR"/cargo-timings/cargo-timing-*.html
+	(cd "$ZG_ROOT" && cargo build --release --locked --workspace --all-targets --timings "${ZG_FEATURES[@]}") || zg_die "cargo build failed"
+	node "$ZG_ROOT/scripts/build-timings.mjs" || zg_log "no build timings to show"
 }
 
 # Warm builds from a fresh clone (.ci/run sets ZG_CI_MTIMES=1).
