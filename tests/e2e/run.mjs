@@ -1,0 +1,48 @@
+// Runs the end-to-end suites, two at a time (ZEROG_E2E_JOBS), longest first.
+//
+//   node run.mjs                  every *.test.mjs here
+//   node run.mjs da.test.mjs ...  only these
+//
+// Each suite starts its own chain and daemons on free ports, and most of its time is
+// spent waiting for blocks, so two run side by side. `node --test` sorts its files by
+// name; this runner starts the longest suites first instead, so that neither slot is
+// left running a long suite alone at the end (longest-first is the classic greedy for
+// two machines). The exit code is 1 when any test failed or a suite did not load.
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from 'node:test';
+import { spec } from 'node:test/reporters';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+// The longest suites, longest first, with their time in CI (seconds) on the 2-core
+// reference machine; the others follow in name order.
+const LONGEST = [
+  'da', // 345
+  'chain', // 198
+  'mining', // 177
+  'staking', // 143
+  'governance', // 123
+];
+
+const all = readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort();
+const asked = process.argv.slice(2).map((f) => f.replace(/^\.\//, ''));
+for (const f of asked) {
+  if (!all.includes(f)) throw new Error(`no suite ${f} in ${here}`);
+}
+const chosen = asked.length > 0 ? asked : all;
+const rank = (f) => {
+  const i = LONGEST.indexOf(f.replace(/\.test\.mjs$/, ''));
+  return i < 0 ? LONGEST.length : i;
+};
+const files = [...chosen].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+
+const concurrency = Number(process.env.ZEROG_E2E_JOBS ?? 2);
+console.log(`e2e: ${files.length} suites, ${concurrency} at a time: ${files.join(' ')}`);
+run({ files: files.map((f) => join(here, f)), concurrency })
+  .on('test:fail', () => {
+    process.exitCode = 1;
+  })
+  .compose(new spec())
+  .pipe(process.stdout);
