@@ -86,6 +86,10 @@ pub struct Cli {
 	/// Options of the Ethereum JSON-RPC server.
 	#[clap(flatten)]
 	pub eth: crate::eth::EthRpcParams,
+
+	/// Where the runtime's compiled code is kept ([`crate::wasm_cache`]).
+	#[clap(flatten)]
+	pub wasm_cache: crate::wasm_cache::WasmCacheParams,
 }
 
 impl Cli {

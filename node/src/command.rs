@@ -40,11 +40,19 @@ impl SubstrateCli for Cli {
 	}
 
 	fn load_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
+		// `build-spec` and `export-chain-spec` write the preset for tools to edit (zombienet
+		// sets keys in it); every other command only needs the genesis storage.
+		let genesis = match self.subcommand {
+			Some(Subcommand::BuildSpec(_) | Subcommand::ExportChainSpec(_)) => {
+				chain_spec::Genesis::Preset
+			}
+			_ => chain_spec::Genesis::Storage,
+		};
 		Ok(match id {
-			"dev" => Box::new(chain_spec::development_config()?),
-			"" | "local" => Box::new(chain_spec::local_testnet_config()?),
-			"solo" => Box::new(chain_spec::solo_testnet_config()?),
-			"staging" => Box::new(chain_spec::staging_config()?),
+			"dev" => Box::new(chain_spec::development_config(genesis)?),
+			"" | "local" => Box::new(chain_spec::local_testnet_config(genesis)?),
+			"solo" => Box::new(chain_spec::solo_testnet_config(genesis)?),
+			"staging" => Box::new(chain_spec::staging_config(genesis)?),
 			path => Box::new(
 				chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))
 					.map_err(|e| format!("cannot load chain spec {path}: {e}"))?,
@@ -96,7 +104,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config, &pool)?;
+					service::new_partial(&config, &pool, &cli.wasm_cache)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		}
@@ -104,7 +112,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, .. } =
-					service::new_partial(&config, &pool)?;
+					service::new_partial(&config, &pool, &cli.wasm_cache)?;
 				Ok((cmd.run(client, config.database), task_manager))
 			})
 		}
@@ -112,7 +120,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, .. } =
-					service::new_partial(&config, &pool)?;
+					service::new_partial(&config, &pool, &cli.wasm_cache)?;
 				Ok((cmd.run(client, config.chain_spec), task_manager))
 			})
 		}
@@ -120,7 +128,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config, &pool)?;
+					service::new_partial(&config, &pool, &cli.wasm_cache)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		}
@@ -132,7 +140,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, backend, .. } =
-					service::new_partial(&config, &pool)?;
+					service::new_partial(&config, &pool, &cli.wasm_cache)?;
 				let aux_revert = Box::new(|client, _, blocks| {
 					sc_consensus_grandpa::revert(client, blocks)?;
 					Ok(())
@@ -151,19 +159,24 @@ pub fn run() -> sc_cli::Result<()> {
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
 			let eth = cli.eth.clone();
+			let wasm_cache = cli.wasm_cache.clone();
 			runner.run_node_until_exit(|config| async move {
 				crate::essential::watch_signals();
 				match config.network.network_backend {
-					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
-						sc_network::NetworkWorker<
-							Block,
-							<Block as sp_runtime::traits::Block>::Hash,
-						>,
-					>(config, eth, pool)
-					.map_err(sc_cli::Error::Service),
+					sc_network::config::NetworkBackendType::Libp2p => {
+						service::new_full::<
+							sc_network::NetworkWorker<
+								Block,
+								<Block as sp_runtime::traits::Block>::Hash,
+							>,
+						>(config, eth, pool, wasm_cache)
+						.map_err(sc_cli::Error::Service)
+					}
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config, eth, pool)
-							.map_err(sc_cli::Error::Service)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(
+							config, eth, pool, wasm_cache,
+						)
+						.map_err(sc_cli::Error::Service)
 					}
 				}
 			})

@@ -19,6 +19,7 @@ mod eth;
 mod pool;
 mod rpc;
 mod service;
+mod wasm_cache;
 
 fn main() -> polkadot_sdk::sc_cli::Result<()> {
 	command::run()

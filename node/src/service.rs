@@ -120,6 +120,7 @@ pub type Service = sc_service::PartialComponents<
 pub fn new_partial(
 	config: &Configuration,
 	pool: &crate::pool::PoolSettings,
+	wasm_cache: &crate::wasm_cache::WasmCacheParams,
 ) -> Result<Service, ServiceError> {
 	let telemetry = config
 		.telemetry_endpoints
@@ -132,7 +133,8 @@ pub fn new_partial(
 		})
 		.transpose()?;
 
-	let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
+	let executor =
+		crate::wasm_cache::new_executor::<HostFunctions>(&config.executor, wasm_cache.dir(config));
 	let (client, backend, keystore_container, mut task_manager) =
 		sc_service::new_full_parts::<Block, RuntimeApi, _>(
 			config,
@@ -215,6 +217,7 @@ pub fn new_full<
 	config: Configuration,
 	eth: crate::eth::EthRpcParams,
 	pool: crate::pool::PoolSettings,
+	wasm_cache: crate::wasm_cache::WasmCacheParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -225,7 +228,7 @@ pub fn new_full<
 		select_chain,
 		transaction_pool,
 		other: (block_import, babe_link, grandpa_link, mut telemetry),
-	} = new_partial(&config, &pool)?;
+	} = new_partial(&config, &pool, &wasm_cache)?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,

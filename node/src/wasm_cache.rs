@@ -1,0 +1,83 @@
+//! wasmtime's on-disk cache of the runtime's compiled code.
+//!
+//! Before a node runs the runtime it compiles the Wasm to machine code: on the 2-core
+//! reference machine about 6 s of wall time and twice that of CPU, on every start, and
+//! again for each runtime a chain upgrades to. wasmtime can keep the compiled code on
+//! disk, keyed by the Wasm, the compiler's settings and wasmtime's own version, so that a
+//! restart loads it instead of compiling. sc-service's executor keeps no such cache; the
+//! node's keeps one in its base path unless told otherwise, and nodes on one machine may
+//! share one (the files are written whole and renamed into place).
+
+use std::path::PathBuf;
+
+use polkadot_sdk::{
+	sc_executor::{HeapAllocStrategy, HostFunctions, WasmExecutor, DEFAULT_HEAP_ALLOC_STRATEGY},
+	sc_service::{config::ExecutorConfiguration, Configuration},
+};
+
+/// Where the node keeps the runtime's compiled code.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct WasmCacheParams {
+	/// Where to keep the runtime's compiled machine code between starts
+	/// [default: `wasm-cache` in the base path]. Nodes on one machine may share one.
+	#[arg(long, value_name = "PATH")]
+	pub wasm_cache_dir: Option<PathBuf>,
+
+	/// Keep no compiled code on disk: compile the runtime on every start.
+	#[arg(long, conflicts_with = "wasm_cache_dir")]
+	pub no_wasm_cache: bool,
+}
+
+impl WasmCacheParams {
+	/// The cache directory for a node with this configuration, if it keeps one.
+	pub fn dir(&self, config: &Configuration) -> Option<PathBuf> {
+		if self.no_wasm_cache {
+			return None;
+		}
+		Some(
+			self.wasm_cache_dir
+				.clone()
+				.unwrap_or_else(|| config.base_path.path().join("wasm-cache")),
+		)
+	}
+}
+
+/// The executor sc-service's `new_wasm_executor` builds from `config`, with the compiled
+/// code cached in `cache` when given.
+pub fn new_executor<H: HostFunctions>(
+	config: &ExecutorConfiguration,
+	cache: Option<PathBuf>,
+) -> WasmExecutor<H> {
+	let strategy = config
+		.default_heap_pages
+		.map_or(DEFAULT_HEAP_ALLOC_STRATEGY, |p| HeapAllocStrategy::Static { extra_pages: p as _ });
+	let builder = WasmExecutor::<H>::builder()
+		.with_execution_method(config.wasm_method)
+		.with_onchain_heap_alloc_strategy(strategy)
+		.with_offchain_heap_alloc_strategy(strategy)
+		.with_max_runtime_instances(config.max_runtime_instances)
+		.with_runtime_cache_size(config.runtime_cache_size);
+	match cache {
+		Some(dir) => builder.with_cache_path(dir).build(),
+		None => builder.build(),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn the_flags_parse() {
+		use clap::Parser;
+		#[derive(clap::Parser)]
+		struct Cmd {
+			#[clap(flatten)]
+			cache: WasmCacheParams,
+		}
+		let cmd = Cmd::parse_from(["node", "--wasm-cache-dir", "/var/cache/zerog"]);
+		assert_eq!(cmd.cache.wasm_cache_dir, Some(PathBuf::from("/var/cache/zerog")));
+		assert!(Cmd::parse_from(["node", "--no-wasm-cache"]).cache.no_wasm_cache);
+		assert!(Cmd::try_parse_from(["node", "--no-wasm-cache", "--wasm-cache-dir", "/x"]).is_err());
+	}
+}
