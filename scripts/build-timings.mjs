@@ -22,15 +22,19 @@ function reportArray(html, name) {
   return JSON.parse(html.slice(start, end));
 }
 
-const units = reportArray(readFileSync(file, 'utf8'), 'UNIT_DATA');
+// The report lists every unit of the build, the fresh ones (up to date, not compiled)
+// with a duration of 0: only the compiled ones are counted.
+const all = reportArray(readFileSync(file, 'utf8'), 'UNIT_DATA');
+const units = all.filter((u) => u.duration > 0);
 if (units.length === 0) {
-  console.log('build timings: nothing was compiled');
+  console.log(`build timings: nothing was compiled (${all.length} units up to date)`);
   process.exit(0);
 }
 const wall = Math.max(...units.map((u) => u.start + u.duration));
 const busy = units.reduce((sum, u) => sum + u.duration, 0);
 const label = (u) => `${u.name} ${u.version}${u.target ? ` ${u.target.trim()}` : ''}`;
-console.log(`build timings: ${units.length} units in ${(wall / 60).toFixed(1)} min; `
+console.log(`build timings: ${units.length} units compiled (${all.length - units.length} up to date) `
+  + `in ${(wall / 60).toFixed(1)} min; `
   + `${(busy / 60).toFixed(1)} min of unit time (${(busy / wall).toFixed(2)} units at once on average)`);
 for (const u of [...units].sort((a, b) => b.duration - a.duration).slice(0, top)) {
   console.log(`  ${u.duration.toFixed(1).padStart(7)} s  from ${(u.start / 60).toFixed(1).padStart(5)} min  ${label(u)}`);
