@@ -249,11 +249,24 @@ describe('storage mining: 4 nodes', () => {
   test('coverage: a node registered without a shard fills the least-covered one; the last replica cannot leave', async () => {
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     const alice = keyring.addFromUri('//Alice');
-    const send = (tx, who) => new Promise((ok, fail) => {
+    const sendOnce = (tx, who) => new Promise((ok, fail) => {
       tx.signAndSend(who, (r) => {
         if (r.status.isInBlock) ok(r);
       }).catch(fail);
     });
+    // Miner1's own node submits its proofs from the same account: when one of them takes
+    // the nonce first, the pool refuses ours as a replacement of lower priority (1014),
+    // and a wallet signs again with the next nonce.
+    const send = async (tx, who) => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await sendOnce(tx, who);
+        } catch (e) {
+          if (attempt === 3 || !/^1014:/.test(e.message)) throw e;
+          await sleep(2500);
+        }
+      }
+    };
     await send(api.tx.sudo.sudo(api.tx.storageMarket.setCoverage({ shards: 4, minReplicas: 1 })), alice);
     let r = await zg(['storage', 'coverage', '--json', ...chainArgs()]);
     assert.equal(r.code, 0, r.stderr);
