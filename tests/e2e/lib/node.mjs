@@ -51,6 +51,15 @@ export async function rpc(url, method, params = []) {
 }
 
 /**
+ * `--wasm-cache-dir` for every node of this run: run.mjs sets ZEROG_E2E_WASM_CACHE to one
+ * directory for all suites, so only the first node compiles the runtime and the rest
+ * load its machine code. A suite run alone keeps the cache in each node's base path,
+ * the node's default.
+ */
+const wasmCacheArgs = () =>
+  process.env.ZEROG_E2E_WASM_CACHE ? ['--wasm-cache-dir', process.env.ZEROG_E2E_WASM_CACHE] : [];
+
+/**
  * Starts `zerog-node` with the given extra arguments on free ports and a temporary base
  * path, and waits until its RPC answers. Returns handles and an idempotent `stop()`
  * (SIGTERM, SIGKILL after 20 s, then the base path is removed).
@@ -79,6 +88,7 @@ export async function startNode(extraArgs = ['--dev'], { readyTimeoutMs = 120_00
       '--eth-rpc-port', String(ethPort),
       '--no-telemetry',
       '--no-mdns',
+      ...wasmCacheArgs(),
     ],
     ready: async () => (await rpc(httpUrl, 'system_health')) !== undefined,
     readyTimeoutMs,
