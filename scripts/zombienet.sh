@@ -20,6 +20,9 @@ zg_npm "$ZG_ROOT/zombienet"
 
 work="$(mktemp -d -t zerog-zombienet-XXXXXX)"
 trap 'rm -rf "$work"' EXIT
+# One cache of the runtime's compiled code for every node (the tomls' --wasm-cache-dir):
+# zombienet starts them one after another, and only the first compiles.
+export ZEROG_WASM_CACHE="$work/wasm-cache"
 export PATH="$(dirname "$ZEROG_NODE"):$PATH"
 cd "$ZG_ROOT/zombienet"
 # The network runs the `local` preset's genesis as it is (local-testnet.toml).

@@ -41,11 +41,11 @@ impl SubstrateCli for Cli {
 
 	fn load_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 		// `build-spec` and `export-chain-spec` write the preset for tools to edit (zombienet
-		// sets keys in it); every other command only needs the genesis storage.
-		let genesis = match self.subcommand {
-			Some(Subcommand::BuildSpec(_) | Subcommand::ExportChainSpec(_)) => {
-				chain_spec::Genesis::Preset
-			}
+		// sets keys in it); `build-spec --raw` and every other command need only the
+		// genesis storage.
+		let genesis = match &self.subcommand {
+			Some(Subcommand::BuildSpec(cmd)) if !cmd.raw => chain_spec::Genesis::Preset,
+			Some(Subcommand::ExportChainSpec(cmd)) if !cmd.raw => chain_spec::Genesis::Preset,
 			_ => chain_spec::Genesis::Storage,
 		};
 		Ok(match id {
