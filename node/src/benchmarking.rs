@@ -35,12 +35,14 @@ pub fn run(cli: &Cli, cmd: &BenchmarkCmd, pool: &PoolSettings) -> Result<()> {
 				))
 			},
 			BenchmarkCmd::Block(cmd) => {
-				let PartialComponents { client, .. } = service::new_partial(&config, pool, &cli.wasm_cache)?;
+				let PartialComponents { client, .. } =
+					service::new_partial(&config, pool, &cli.wasm_cache)?;
 				cmd.run(client)
 			},
 			#[cfg(feature = "runtime-benchmarks")]
 			BenchmarkCmd::Storage(cmd) => {
-				let PartialComponents { client, backend, .. } = service::new_partial(&config, pool, &cli.wasm_cache)?;
+				let PartialComponents { client, backend, .. } =
+					service::new_partial(&config, pool, &cli.wasm_cache)?;
 				let db = backend.expose_db();
 				let storage = backend.expose_storage();
 				let shared_cache = backend.expose_shared_trie_cache();
@@ -51,7 +53,8 @@ pub fn run(cli: &Cli, cmd: &BenchmarkCmd, pool: &PoolSettings) -> Result<()> {
 				feature: cargo build --release -p zerog-node --features runtime-benchmarks"
 				.into()),
 			BenchmarkCmd::Overhead(cmd) => {
-				let PartialComponents { client, .. } = service::new_partial(&config, pool, &cli.wasm_cache)?;
+				let PartialComponents { client, .. } =
+					service::new_partial(&config, pool, &cli.wasm_cache)?;
 				let ext_builder = RemarkBuilder::new(client.clone());
 				cmd.run(
 					config.chain_spec.name().into(),
@@ -63,7 +66,8 @@ pub fn run(cli: &Cli, cmd: &BenchmarkCmd, pool: &PoolSettings) -> Result<()> {
 				)
 			},
 			BenchmarkCmd::Extrinsic(cmd) => {
-				let PartialComponents { client, .. } = service::new_partial(&config, pool, &cli.wasm_cache)?;
+				let PartialComponents { client, .. } =
+					service::new_partial(&config, pool, &cli.wasm_cache)?;
 				let ext_factory = ExtrinsicFactory(vec![
 					Box::new(RemarkBuilder::new(client.clone())),
 					Box::new(TransferKeepAliveBuilder::new(

@@ -4,10 +4,10 @@
 //! preset's name and the Wasm, as Substrate's tools expect, and the Wasm's genesis
 //! builder turns it into storage when asked. A starting node only needs the storage:
 //! it takes it from the same preset through the runtime linked into this binary
-//! ([`native_genesis`]), which saves compiling the Wasm three times (the preset, the
-//! default config it patches, the state it builds: seconds of both cores each) before
-//! the node's own executor compiles it once more to run it. A unit test holds the two
-//! forms to the same storage, byte for byte.
+//! ([`native_genesis`]). That saves compiling the Wasm twice on every start (once to
+//! resolve the preset, once to build the state from it: seconds of both cores each)
+//! before the node's own executor compiles it to run it. A unit test holds the two
+//! forms to the same state root for every preset.
 
 use polkadot_sdk::{
 	sc_service::{self, ChainSpec as _},
@@ -188,7 +188,7 @@ mod tests {
 
 	/// For every preset, the storage a node starts from ([`native_genesis`]) is the storage
 	/// the Wasm's genesis builder builds from the preset (what `build-spec --raw` writes
-	/// and what a node built before it started from): same state root, same keys.
+	/// and what a node built before it started from): the same state root.
 	#[test]
 	fn the_native_genesis_is_the_wasm_genesis_for_every_preset() {
 		// One executor: the Wasm is compiled once, not once per call.

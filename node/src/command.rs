@@ -159,7 +159,10 @@ pub fn run() -> sc_cli::Result<()> {
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
 			let eth = cli.eth.clone();
-			let wasm_cache = cli.wasm_cache.clone();
+			let mut wasm_cache = cli.wasm_cache.clone();
+			// sc-cli's rule: `--tmp`, or `--dev` without `--base-path`.
+			wasm_cache.temporary_base_path = cli.run.tmp
+				|| (cli.run.shared_params.is_dev() && cli.run.shared_params.base_path.is_none());
 			runner.run_node_until_exit(|config| async move {
 				crate::essential::watch_signals();
 				match config.network.network_backend {

@@ -5,7 +5,9 @@
 //! again for each runtime a chain upgrades to. wasmtime can keep the compiled code on
 //! disk, keyed by the Wasm, the compiler's settings and wasmtime's own version, so that a
 //! restart loads it instead of compiling. sc-service's executor keeps no such cache; the
-//! node's keeps one in its base path unless told otherwise, and nodes on one machine may
+//! node's keeps one in its base path unless told otherwise, or in the user's cache
+//! directory when the base path is temporary (`--tmp`, or `--dev` without
+//! `--base-path`), so that those starts gain from it too. Nodes on one machine may
 //! share one (the files are written whole and renamed into place).
 
 use std::path::PathBuf;
@@ -19,27 +21,43 @@ use polkadot_sdk::{
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct WasmCacheParams {
 	/// Where to keep the runtime's compiled machine code between starts
-	/// [default: `wasm-cache` in the base path]. Nodes on one machine may share one.
+	/// [default: `wasm-cache` in the base path; with a temporary base path,
+	/// `$XDG_CACHE_HOME/zerog-node/wasm-cache` or `~/.cache/zerog-node/wasm-cache`].
+	/// Nodes on one machine may share one.
 	#[arg(long, value_name = "PATH")]
 	pub wasm_cache_dir: Option<PathBuf>,
 
 	/// Keep no compiled code on disk: compile the runtime on every start.
 	#[arg(long, conflicts_with = "wasm_cache_dir")]
 	pub no_wasm_cache: bool,
+
+	/// Whether the node's base path is a temporary directory, deleted at exit (set by the
+	/// command line's dispatch, not a flag).
+	#[arg(skip)]
+	pub temporary_base_path: bool,
 }
 
 impl WasmCacheParams {
 	/// The cache directory for a node with this configuration, if it keeps one.
 	pub fn dir(&self, config: &Configuration) -> Option<PathBuf> {
 		if self.no_wasm_cache {
-			return None;
+			None
+		} else if let Some(dir) = &self.wasm_cache_dir {
+			Some(dir.clone())
+		} else if self.temporary_base_path {
+			user_cache_dir(|name| std::env::var_os(name))
+		} else {
+			Some(config.base_path.path().join("wasm-cache"))
 		}
-		Some(
-			self.wasm_cache_dir
-				.clone()
-				.unwrap_or_else(|| config.base_path.path().join("wasm-cache")),
-		)
 	}
+}
+
+/// `zerog-node/wasm-cache` in the user's cache directory (XDG), if there is a home.
+fn user_cache_dir(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+	let non_empty = |name| var(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+	let cache =
+		non_empty("XDG_CACHE_HOME").or_else(|| non_empty("HOME").map(|h| h.join(".cache")))?;
+	Some(cache.join("zerog-node").join("wasm-cache"))
 }
 
 /// The executor sc-service's `new_wasm_executor` builds from `config`, with the compiled
@@ -79,5 +97,21 @@ mod tests {
 		assert_eq!(cmd.cache.wasm_cache_dir, Some(PathBuf::from("/var/cache/zerog")));
 		assert!(Cmd::parse_from(["node", "--no-wasm-cache"]).cache.no_wasm_cache);
 		assert!(Cmd::try_parse_from(["node", "--no-wasm-cache", "--wasm-cache-dir", "/x"]).is_err());
+	}
+
+	#[test]
+	fn a_temporary_base_path_caches_in_the_users_cache_directory() {
+		let env = |vars: &'static [(&'static str, &'static str)]| {
+			move |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.into())
+		};
+		assert_eq!(
+			user_cache_dir(env(&[("XDG_CACHE_HOME", "/c"), ("HOME", "/h")])),
+			Some(PathBuf::from("/c/zerog-node/wasm-cache"))
+		);
+		assert_eq!(
+			user_cache_dir(env(&[("XDG_CACHE_HOME", ""), ("HOME", "/h")])),
+			Some(PathBuf::from("/h/.cache/zerog-node/wasm-cache"))
+		);
+		assert_eq!(user_cache_dir(env(&[])), None);
 	}
 }
