@@ -6,8 +6,9 @@
 // Cases, each on a fresh base path unless said:
 //   wasm genesis, no cache   `--chain <the dev preset written by build-spec>` with
 //                            `--no-wasm-cache`: the genesis built by the Wasm's genesis
-//                            builder and the runtime compiled on every start (how every
-//                            node started before; the baseline)
+//                            builder and the runtime compiled on every start (the
+//                            baseline: how a chain spec file still starts, and one
+//                            compilation fewer than `--dev` took before)
 //   native genesis, no cache `--dev --no-wasm-cache`
 //   first start              `--dev`: the cache in the base path is empty
 //   restart                  `--dev` again on the same base path: the cache holds the code
