@@ -9,14 +9,32 @@
 //! 64 senders while an epoch-change block fills a slot) overflows it, and the evicted
 //! transactions strand every later nonce of their senders. ZeroG's future queue is as
 //! large as its ready queue by default (`--pool-future-limit`, `--pool-future-kbytes`).
+//!
+//! The fork-aware pool validates transactions on threads of lower CPU priority than the
+//! rest of the node ([`BackgroundValidation`]): under a burst, validating what arrives and
+//! re-validating what waits must not take the cores from authoring and importing blocks.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+	sync::{mpsc, Arc, Mutex},
+	time::Duration,
+};
 
 use polkadot_sdk::{
-	sc_cli, sc_service::Configuration, sc_transaction_pool, sp_core::traits::SpawnEssentialNamed,
+	sc_cli,
+	sc_client_api::UsageProvider,
+	sc_service::Configuration,
+	sc_transaction_pool, sp_blockchain,
+	sp_blockchain::TreeRoute,
+	sp_core::traits::SpawnEssentialNamed,
+	sp_runtime::{
+		generic::BlockId,
+		traits::{Block as BlockT, NumberFor},
+		transaction_validity::{TransactionSource, TransactionValidity},
+	},
 };
 use sc_transaction_pool::{
-	BasicPool, ForkAwareTxPool, Options, PoolLimit, TransactionPoolHandle, TransactionPoolWrapper,
+	BasicPool, ChainApi, ForkAwareTxPool, FullChainApi, Options, PoolLimit, TransactionPoolHandle,
+	TransactionPoolWrapper, ValidateTransactionPriority,
 };
 use zerog_runtime::opaque::Block;
 
@@ -107,18 +125,185 @@ impl PoolSettings {
 		let prometheus = config.prometheus_registry();
 		match self.kind {
 			sc_transaction_pool::TransactionPoolType::ForkAware => {
-				TransactionPoolWrapper(Box::new(ForkAwareTxPool::new_full(
+				let api = BackgroundValidation::new(
+					FullChainApi::new(client.clone(), prometheus, &spawner),
+					VALIDATION_THREADS,
+				);
+				let chain = client.usage_info().chain;
+				TransactionPoolWrapper(Box::new(ForkAwareTxPool::new_with_background_worker(
 					options,
 					is_validator,
+					Arc::new(api),
 					prometheus,
 					spawner,
-					client,
+					chain.best_hash,
+					chain.finalized_hash,
 				)))
 			}
+			// `BasicPool` submits local transactions only through `FullChainApi` itself,
+			// so the single-state pool validates at the node's priority.
 			sc_transaction_pool::TransactionPoolType::SingleState => TransactionPoolWrapper(
 				Box::new(BasicPool::new_full(options, is_validator, prometheus, spawner, client)),
 			),
 		}
+	}
+}
+
+/// Threads that validate transactions for the fork-aware pool (as many as `FullChainApi`
+/// runs).
+const VALIDATION_THREADS: usize = 2;
+
+/// The nice value of those threads. Linux's scheduler gives a thread at nice 10 about a
+/// tenth of the CPU share of one at 0 when both want the same core, and all of an idle
+/// core.
+const VALIDATION_NICE: i32 = 10;
+
+type FullApi = FullChainApi<FullClient, Block>;
+type ApiError = <FullApi as ChainApi>::Error;
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Substrate's chain API for the pool, with validation moved to threads of lower CPU
+/// priority.
+///
+/// Validation is a runtime call per transaction: when a burst arrives, and when the
+/// fork-aware pool re-validates every ready transaction of each new block's view, it can
+/// keep both of a small machine's cores busy. The block author then runs out of its
+/// proposing time with the block half full (`HitDeadline`), and imports run late. On
+/// these threads validation still has every core that authoring and import leave idle.
+pub struct BackgroundValidation {
+	inner: Arc<FullApi>,
+	jobs: mpsc::Sender<Job>,
+}
+
+impl BackgroundValidation {
+	/// Wraps `inner`, validating on `threads` threads at nice [`VALIDATION_NICE`].
+	pub fn new(inner: FullApi, threads: usize) -> Self {
+		let (jobs, queue) = mpsc::channel::<Job>();
+		let queue = Arc::new(Mutex::new(queue));
+		for i in 0..threads.max(1) {
+			let queue = queue.clone();
+			let spawned =
+				std::thread::Builder::new().name(format!("tx-validate-{i}")).spawn(move || {
+					lower_priority(VALIDATION_NICE);
+					loop {
+						// The lock is held only while waiting for the next job.
+						let job = match queue.lock() {
+							Ok(queue) => queue.recv(),
+							Err(_) => return,
+						};
+						match job {
+							Ok(job) => job(),
+							// The pool is gone.
+							Err(_) => return,
+						}
+					}
+				});
+			if let Err(e) = spawned {
+				log::error!(target: "txpool", "Cannot start a validation thread: {e}");
+			}
+		}
+		Self { inner: Arc::new(inner), jobs }
+	}
+}
+
+/// Lowers the calling thread's CPU priority to `nice` (Linux: a thread is a task of its
+/// own, so `setpriority` on its id leaves the rest of the process alone).
+fn lower_priority(nice: i32) {
+	#[cfg(target_os = "linux")]
+	{
+		// SAFETY: plain system calls on the calling thread's own id.
+		let rc = unsafe {
+			let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+			libc::setpriority(libc::PRIO_PROCESS, tid, nice)
+		};
+		if rc != 0 {
+			log::warn!(
+				target: "txpool",
+				"Cannot lower a validation thread's priority: {}",
+				std::io::Error::last_os_error()
+			);
+		}
+	}
+	#[cfg(not(target_os = "linux"))]
+	let _ = nice;
+}
+
+fn pool_down() -> ApiError {
+	sp_blockchain::Error::Backend("the transaction pool's validation threads are gone".into())
+		.into()
+}
+
+#[async_trait::async_trait]
+impl ChainApi for BackgroundValidation {
+	type Block = Block;
+	type Error = ApiError;
+
+	async fn validate_transaction(
+		&self,
+		at: <Block as BlockT>::Hash,
+		source: TransactionSource,
+		uxt: Arc<<Block as BlockT>::Extrinsic>,
+		_priority: ValidateTransactionPriority,
+	) -> Result<TransactionValidity, Self::Error> {
+		let (tx, rx) = futures::channel::oneshot::channel();
+		let inner = self.inner.clone();
+		let job: Job = Box::new(move || {
+			let _ = tx.send(inner.validate_transaction_blocking(at, source, uxt));
+		});
+		self.jobs.send(job).map_err(|_| pool_down())?;
+		rx.await.map_err(|_| pool_down())?
+	}
+
+	fn validate_transaction_blocking(
+		&self,
+		at: <Block as BlockT>::Hash,
+		source: TransactionSource,
+		uxt: Arc<<Block as BlockT>::Extrinsic>,
+	) -> Result<TransactionValidity, Self::Error> {
+		self.inner.validate_transaction_blocking(at, source, uxt)
+	}
+
+	fn block_id_to_number(
+		&self,
+		at: &BlockId<Block>,
+	) -> Result<Option<NumberFor<Block>>, Self::Error> {
+		self.inner.block_id_to_number(at)
+	}
+
+	fn block_id_to_hash(
+		&self,
+		at: &BlockId<Block>,
+	) -> Result<Option<<Block as BlockT>::Hash>, Self::Error> {
+		self.inner.block_id_to_hash(at)
+	}
+
+	fn hash_and_length(
+		&self,
+		uxt: &<Block as BlockT>::Extrinsic,
+	) -> (<Block as BlockT>::Hash, usize) {
+		self.inner.hash_and_length(uxt)
+	}
+
+	async fn block_body(
+		&self,
+		at: <Block as BlockT>::Hash,
+	) -> Result<Option<Vec<<Block as BlockT>::Extrinsic>>, Self::Error> {
+		self.inner.block_body(at).await
+	}
+
+	fn block_header(
+		&self,
+		at: <Block as BlockT>::Hash,
+	) -> Result<Option<<Block as BlockT>::Header>, Self::Error> {
+		self.inner.block_header(at)
+	}
+
+	fn tree_route(
+		&self,
+		from: <Block as BlockT>::Hash,
+		to: <Block as BlockT>::Hash,
+	) -> Result<TreeRoute<Block>, Self::Error> {
+		self.inner.tree_route(from, to)
 	}
 }
 
@@ -130,6 +315,31 @@ mod tests {
 	fn settings(args: &[&str]) -> PoolSettings {
 		let cli = Cli::parse_from_iter(std::iter::once("zerog-node").chain(args.iter().copied()));
 		PoolSettings::new(&cli.run.pool_config, &cli.pool, cli.run.shared_params.is_dev())
+	}
+
+	/// This thread's nice value.
+	#[cfg(target_os = "linux")]
+	fn nice() -> i32 {
+		// SAFETY: plain system calls on the calling thread's own id.
+		unsafe {
+			libc::getpriority(libc::PRIO_PROCESS, libc::syscall(libc::SYS_gettid) as libc::id_t)
+		}
+	}
+
+	#[cfg(target_os = "linux")]
+	#[test]
+	fn a_validation_thread_runs_below_the_rest_of_the_node() {
+		let before = nice();
+		let inside = std::thread::spawn(|| {
+			lower_priority(VALIDATION_NICE);
+			nice()
+		})
+		.join()
+		.expect("the thread ran");
+		if before <= VALIDATION_NICE {
+			assert_eq!(inside, VALIDATION_NICE);
+		}
+		assert_eq!(nice(), before, "only the validation thread's priority changes");
 	}
 
 	#[test]

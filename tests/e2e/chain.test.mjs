@@ -2,12 +2,13 @@
 //
 // Covers finality, a signed balance transfer with its event, balances and fee, bad
 // transactions rejected over RPC while the node keeps running, transactions that arrive
-// before an earlier nonce kept by the pool and included, and a forkless runtime upgrade
+// before an earlier nonce kept by the pool and included, the pool's validation threads
+// below the node's CPU priority, and a forkless runtime upgrade
 // through sudo + system.set_code that keeps state and keeps finalizing.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 import { u8aToHex, hexToU8a, compactAddLength } from '@polkadot/util';
@@ -74,6 +75,22 @@ describe('zerog-node --dev', () => {
     const keys = await rpc(node.httpUrl, 'author_rotateKeys');
     // 32-byte BABE (sr25519) + 32-byte GRANDPA (ed25519) public keys.
     assert.match(typeof keys === 'string' ? keys : keys.keys, /^0x[0-9a-f]{128}$/);
+  });
+
+  test('the pool validates transactions on two threads below the node\'s CPU priority', () => {
+    // What `ps -L -o tid,ni,comm` shows: a thread's name and nice value, from /proc
+    // (the nice value is the 19th field of its stat line).
+    const pid = node.proc.pid;
+    const threads = readdirSync(`/proc/${pid}/task`).map((tid) => {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      return { tid: Number(tid), name: stat.slice(stat.indexOf('(') + 1, close), nice: Number(fields[16]) };
+    });
+    const validators = threads.filter((t) => t.name.startsWith('tx-validate'));
+    assert.equal(validators.length, 2, JSON.stringify(threads));
+    for (const t of validators) assert.equal(t.nice, 10, `${t.name} runs at nice ${t.nice}`);
+    assert.equal(threads.find((t) => t.tid === pid).nice, 0, 'the rest of the node keeps its priority');
   });
 
   test('web pages of other origins cannot call the dev node\'s RPC', async () => {
