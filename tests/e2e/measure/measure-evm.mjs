@@ -12,6 +12,8 @@
 // Sustained TPS = transactions / (timestamp of the last block holding one - timestamp of
 // the block before the first), so block production, not the submit speed, is measured
 // as long as submission outpaces it (submitSeconds in the output shows that it does).
+// `builtUntil` groups each kind's blocks by why the author stopped filling them (out of
+// time, full, or no more transactions), from the node's log.
 // Then the node is stopped and the fullest block of each kind is executed again on one
 // core (`taskset -c 0 zerog-node benchmark block`, 10 runs), without the trie cache and
 // with it: its import time against the 2 s slot, and against the weight it was charged.
@@ -62,6 +64,7 @@ async function waitIncluded(api, fromBlock, count, isOurs) {
   let first = null;
   let last = null;
   const perBlock = [];
+  const blocks = [];
   let fullest = { number: 0, count: 0 };
   let lastProgress = Date.now();
   while (seen < count) {
@@ -86,6 +89,7 @@ async function waitIncluded(api, fromBlock, count, isOurs) {
       }
       last = now;
       perBlock.push(ours);
+      blocks.push({ number, count: ours });
       if (ours > fullest.count) fullest = { number, count: ours };
     }
     seen += ours;
@@ -95,7 +99,27 @@ async function waitIncluded(api, fromBlock, count, isOurs) {
     }
     number += 1;
   }
-  return { seconds: (last - first) / 1000, perBlock, nextBlock: number, fullest: fullest.number };
+  return { seconds: (last - first) / 1000, perBlock, blocks, nextBlock: number, fullest: fullest.number };
+}
+
+/**
+ * The blocks that held the measured transactions, grouped by why their author stopped
+ * adding more (its "Prepared block ... end: REASON" log line): `HitDeadline` (out of
+ * proposing time), `HitBlockWeightLimit` (full), `NoMoreTransactions` (pool empty).
+ */
+function buildEnds(log, r) {
+  const ends = new Map();
+  for (const m of log.matchAll(/Prepared block for proposing at (\d+) \((\d+) ms\).*?end: (\w+);/g)) {
+    ends.set(Number(m[1]), m[3]);
+  }
+  const out = {};
+  for (const { number, count } of r.blocks) {
+    const e = (out[ends.get(number) ?? 'unknown'] ??= { blocks: 0, transactions: 0 });
+    e.blocks += 1;
+    e.transactions += count;
+  }
+  for (const e of Object.values(out)) e.meanPerBlock = Math.round(e.transactions / e.blocks);
+  return out;
 }
 
 // Extra node flags (e.g. `-ltxpool=debug`) from ZEROG_MEASURE_NODE_ARGS; the node's last
@@ -199,6 +223,9 @@ try {
   await api.disconnect();
   // The fullest block of each kind, imported again on one core.
   await node.halt();
+  // Read after the node exited, so its last log lines are flushed.
+  result.erc20.builtUntil = buildEnds(node.log(), erc20);
+  result.native.builtUntil = buildEnds(node.log(), native);
   // ZEROG_MEASURE_KEEP_DB=DIR keeps a copy of the chain database (for profiling a block).
   if (process.env.ZEROG_MEASURE_KEEP_DB) {
     cpSync(node.basePath, process.env.ZEROG_MEASURE_KEEP_DB, { recursive: true });
