@@ -32,6 +32,7 @@ use polkadot_sdk::{
 		transaction_validity::{TransactionSource, TransactionValidity},
 	},
 };
+use prometheus_endpoint::{register, Counter, PrometheusError, Registry, U64};
 use sc_transaction_pool::{
 	BasicPool, ChainApi, ForkAwareTxPool, FullChainApi, Options, PoolLimit, TransactionPoolHandle,
 	TransactionPoolWrapper, ValidateTransactionPriority,
@@ -125,9 +126,12 @@ impl PoolSettings {
 		let prometheus = config.prometheus_registry();
 		match self.kind {
 			sc_transaction_pool::TransactionPoolType::ForkAware => {
+				// The wrapper counts validations under Substrate's metric names instead of
+				// `FullChainApi`, whose counters no longer see them.
 				let api = BackgroundValidation::new(
-					FullChainApi::new(client.clone(), prometheus, &spawner),
+					FullChainApi::new(client.clone(), None, &spawner),
 					VALIDATION_THREADS,
+					prometheus,
 				);
 				let chain = client.usage_info().chain;
 				TransactionPoolWrapper(Box::new(ForkAwareTxPool::new_with_background_worker(
@@ -173,11 +177,48 @@ type Job = Box<dyn FnOnce() + Send>;
 pub struct BackgroundValidation {
 	inner: Arc<FullApi>,
 	jobs: mpsc::Sender<Job>,
+	metrics: Option<Arc<ValidationMetrics>>,
+}
+
+/// Substrate's counters of the pool's validations, under its names, for the dashboards
+/// that read them.
+struct ValidationMetrics {
+	scheduled: Counter<U64>,
+	finished: Counter<U64>,
+}
+
+impl ValidationMetrics {
+	fn register(registry: &Registry) -> Result<Self, PrometheusError> {
+		Ok(Self {
+			scheduled: register(
+				Counter::new(
+					"substrate_sub_txpool_validations_scheduled",
+					"Total number of transactions scheduled for validation",
+				)?,
+				registry,
+			)?,
+			finished: register(
+				Counter::new(
+					"substrate_sub_txpool_validations_finished",
+					"Total number of transactions that finished validation",
+				)?,
+				registry,
+			)?,
+		})
+	}
 }
 
 impl BackgroundValidation {
-	/// Wraps `inner`, validating on `threads` threads at nice [`VALIDATION_NICE`].
-	pub fn new(inner: FullApi, threads: usize) -> Self {
+	/// Wraps `inner`, validating on `threads` threads at nice [`VALIDATION_NICE`], and
+	/// counting validations in `prometheus`.
+	pub fn new(inner: FullApi, threads: usize, prometheus: Option<&Registry>) -> Self {
+		let metrics = prometheus.and_then(|registry| match ValidationMetrics::register(registry) {
+			Ok(metrics) => Some(Arc::new(metrics)),
+			Err(e) => {
+				log::warn!(target: "txpool", "Cannot register the validation metrics: {e}");
+				None
+			}
+		});
 		let (jobs, queue) = mpsc::channel::<Job>();
 		let queue = Arc::new(Mutex::new(queue));
 		for i in 0..threads.max(1) {
@@ -202,7 +243,7 @@ impl BackgroundValidation {
 				log::error!(target: "txpool", "Cannot start a validation thread: {e}");
 			}
 		}
-		Self { inner: Arc::new(inner), jobs }
+		Self { inner: Arc::new(inner), jobs, metrics }
 	}
 }
 
@@ -247,9 +288,16 @@ impl ChainApi for BackgroundValidation {
 	) -> Result<TransactionValidity, Self::Error> {
 		let (tx, rx) = futures::channel::oneshot::channel();
 		let inner = self.inner.clone();
+		let metrics = self.metrics.clone();
 		let job: Job = Box::new(move || {
 			let _ = tx.send(inner.validate_transaction_blocking(at, source, uxt));
+			if let Some(m) = metrics {
+				m.finished.inc();
+			}
 		});
+		if let Some(m) = &self.metrics {
+			m.scheduled.inc();
+		}
 		self.jobs.send(job).map_err(|_| pool_down())?;
 		rx.await.map_err(|_| pool_down())?
 	}

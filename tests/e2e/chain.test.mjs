@@ -139,6 +139,16 @@ describe('zerog-node --dev', () => {
     assert.ok(authorShare >= expected - 1n && authorShare <= expected + 1n, `${authorShare} of ${fee}`);
   });
 
+  test('the pool\'s validations are counted under Substrate\'s Prometheus names', async () => {
+    // After the transfer above: what an operator's dashboard reads.
+    const text = await (await fetch(node.promUrl)).text();
+    const value = (name) => Number(text.match(new RegExp(`^${name}(\\{[^}]*\\})? (\\d+)$`, 'm'))?.[2]);
+    const scheduled = value('substrate_sub_txpool_validations_scheduled');
+    const finished = value('substrate_sub_txpool_validations_finished');
+    assert.ok(finished >= 1, `validations finished: ${finished}`);
+    assert.ok(scheduled >= finished, `scheduled ${scheduled}, finished ${finished}`);
+  });
+
   describe('bad input is rejected over RPC and the node keeps running', () => {
     test('bad signature', async () => {
       const tx = await api.tx.balances.transferKeepAlive(bob.address, UNIT).signAsync(alice);
