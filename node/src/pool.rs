@@ -252,11 +252,8 @@ impl BackgroundValidation {
 fn lower_priority(nice: i32) {
 	#[cfg(target_os = "linux")]
 	{
-		// SAFETY: plain system calls on the calling thread's own id.
-		let rc = unsafe {
-			let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-			libc::setpriority(libc::PRIO_PROCESS, tid, nice)
-		};
+		// SAFETY: a plain system call on the calling thread's own id.
+		let rc = unsafe { libc::setpriority(libc::PRIO_PROCESS, thread_id(), nice) };
 		if rc != 0 {
 			log::warn!(
 				target: "txpool",
@@ -267,6 +264,13 @@ fn lower_priority(nice: i32) {
 	}
 	#[cfg(not(target_os = "linux"))]
 	let _ = nice;
+}
+
+/// The calling thread's id, what `setpriority` and `getpriority` take on Linux.
+#[cfg(target_os = "linux")]
+fn thread_id() -> libc::id_t {
+	// SAFETY: `gettid` takes no arguments and cannot fail.
+	unsafe { libc::syscall(libc::SYS_gettid) as libc::id_t }
 }
 
 fn pool_down() -> ApiError {
@@ -368,10 +372,8 @@ mod tests {
 	/// This thread's nice value.
 	#[cfg(target_os = "linux")]
 	fn nice() -> i32 {
-		// SAFETY: plain system calls on the calling thread's own id.
-		unsafe {
-			libc::getpriority(libc::PRIO_PROCESS, libc::syscall(libc::SYS_gettid) as libc::id_t)
-		}
+		// SAFETY: a plain system call on the calling thread's own id.
+		unsafe { libc::getpriority(libc::PRIO_PROCESS, thread_id()) }
 	}
 
 	#[cfg(target_os = "linux")]

@@ -63,7 +63,6 @@ async function waitIncluded(api, fromBlock, count, isOurs) {
   let number = fromBlock;
   let first = null;
   let last = null;
-  const perBlock = [];
   const blocks = [];
   let fullest = { number: 0, count: 0 };
   let lastProgress = Date.now();
@@ -88,7 +87,6 @@ async function waitIncluded(api, fromBlock, count, isOurs) {
         first = (await parent.query.timestamp.now()).toNumber();
       }
       last = now;
-      perBlock.push(ours);
       blocks.push({ number, count: ours });
       if (ours > fullest.count) fullest = { number, count: ours };
     }
@@ -99,7 +97,7 @@ async function waitIncluded(api, fromBlock, count, isOurs) {
     }
     number += 1;
   }
-  return { seconds: (last - first) / 1000, perBlock, blocks, nextBlock: number, fullest: fullest.number };
+  return { seconds: (last - first) / 1000, perBlock: blocks.map((b) => b.count), blocks, nextBlock: number, fullest: fullest.number };
 }
 
 /**
@@ -109,8 +107,8 @@ async function waitIncluded(api, fromBlock, count, isOurs) {
  */
 function buildEnds(log, r) {
   const ends = new Map();
-  for (const m of log.matchAll(/Prepared block for proposing at (\d+) \((\d+) ms\).*?end: (\w+);/g)) {
-    ends.set(Number(m[1]), m[3]);
+  for (const m of log.matchAll(/Prepared block for proposing at (\d+) .*?end: (\w+);/g)) {
+    ends.set(Number(m[1]), m[2]);
   }
   const out = {};
   for (const { number, count } of r.blocks) {
