@@ -11,9 +11,11 @@
 //!   `zerog::runtime_apis().da_commitments_api().blob(id)`, `zerog::storage()`, and event
 //!   types such as `zerog::storage_market::events::Submitted`);
 //! - **transactions** are mortal ([`MORTALITY`] blocks from the finalized block, so a
-//!   fork cannot invalidate them), signed with sr25519 and watched
-//!   through the node's transaction subscription until they are in a block, or final
-//!   ([`Chain::submit`]); there is no polling loop;
+//!   fork cannot invalidate them), signed with sr25519 and watched through the node's
+//!   transaction subscription until they are in a block, or final ([`Chain::submit`]);
+//!   one that a loaded node refused for a stale view, dropped or stopped reporting on is
+//!   signed again or followed on the finalized chain until the client knows whether it
+//!   executed (module `submit`);
 //! - **every pallet's errors** are named from the metadata (`StorageMarket::BondTooLow`,
 //!   `Balances::InsufficientBalance`);
 //! - **a client built for another runtime refuses** with one line that names the pallet or
@@ -38,11 +40,11 @@ use polkadot_sdk::{
 	sp_core::{crypto::Ss58Codec, sr25519, Pair, H256},
 	sp_runtime::AccountId32,
 };
-use subxt::{
-	config::PolkadotExtrinsicParamsBuilder, events::DecodeAsEvent, transactions::TransactionStatus,
-	OnlineClient, PolkadotConfig,
-};
+use subxt::{events::DecodeAsEvent, OnlineClient, PolkadotConfig};
 use tokio::sync::OnceCell;
+
+mod submit;
+pub use submit::*;
 
 pub use polkadot_sdk::sp_core::sr25519::Pair as Sr25519Pair;
 pub use subxt::transactions::Payload;
@@ -81,41 +83,6 @@ pub const RUNTIME_APIS: &[&str] =
 /// BLAKE2-256 hashes and `u32` block numbers, as on Polkadot.
 pub type Config = PolkadotConfig;
 
-/// Blocks a signed transaction stays valid (a power of two): about two minutes of
-/// 2-second blocks.
-pub const MORTALITY: u64 = 64;
-
-/// A transaction's mortality starts at the finalized block, which no fork can retract,
-/// unless finality lags the best block by more than this many blocks (then at the best
-/// block, so the window is not spent before it opens). A transaction anchored at a best
-/// block that a reorganisation then retracts fails its signature check: the pool drops
-/// it as invalid. Polkadot.js makes the same choice.
-pub const MAX_FINALITY_LAG: u64 = 16;
-
-/// How many times [`Chain::submit`] signs and sends a transaction that a node refused for
-/// a transient reason ([`is_transient_refusal`]), one block apart, before it reports the
-/// refusal.
-pub const SUBMIT_ATTEMPTS: u32 = 4;
-
-/// How long [`Chain::submit`] waits before it signs again after a transient refusal: one
-/// 2 s slot, so the node's pool has moved on by a block.
-pub const SUBMIT_RETRY_DELAY: Duration = Duration::from_secs(2);
-
-/// Whether a node's refusal of a transaction says only that its pool validated it
-/// against a state it no longer has or does not have yet, not that the transaction is
-/// wrong: under load, a pool's view may be a block behind the node's finality
-/// (`ancient birth block`: the transaction's first block is newer than the view), or
-/// one the node has just pruned (`State already discarded`). The same transaction
-/// signed again, at the same nonce, passes once the pool catches up; at the same nonce
-/// it cannot execute twice.
-pub fn is_transient_refusal(message: &str) -> bool {
-	message.contains("ancient birth block") || message.contains("State already discarded")
-}
-
-/// How long [`Chain::submit`] waits for a transaction to reach a block (and, when asked,
-/// finality) before it reports [`ChainError::Timeout`].
-pub const SUBMIT_TIMEOUT: Duration = Duration::from_secs(2 * 60 + 2 * MORTALITY);
-
 /// A failure talking to the chain, or a refused transaction.
 #[derive(Debug, thiserror::Error)]
 pub enum ChainError {
@@ -139,15 +106,18 @@ pub enum ChainError {
 	/// Nothing happened in time.
 	#[error("timed out: {0}")]
 	Timeout(String),
-	/// The node dropped the transaction from its pool before a block took it. Another node
-	/// may still include it until block `until`, the end of its mortality window.
-	#[error("transaction {hash:?} dropped by the node ({why}); it may still execute until block {until}, so do not send it again before then")]
-	Dropped {
-		/// The transaction's hash.
+	/// None of the transaction's signatures reached a finalized block before its
+	/// mortality window closed: it did not execute, can no longer, and may be sent again.
+	#[error("transaction not executed: none of its {signatures} signature(s), the last {hash:?}, was in a finalized block by block {until}, where its window closed ({why}); it can be sent again")]
+	Expired {
+		/// The hash of its last signature.
 		hash: H256,
-		/// The node's reason.
+		/// How many times it was signed (each signature has its own hash).
+		signatures: usize,
+		/// Why the node stopped following it (its pool dropped it, or refused a later
+		/// signature because an earlier one held the account's nonce).
 		why: String,
-		/// Last block of its mortality window.
+		/// The last block of the latest window.
 		until: u64,
 	},
 	/// A reply we could not read.
@@ -476,115 +446,6 @@ impl Chain {
 		self.at_best_block().await?.storage(address, keys).await
 	}
 
-	/// Signs `call` with `signer` (mortal for [`MORTALITY`] blocks from the finalized
-	/// block, see [`MAX_FINALITY_LAG`]), submits it and
-	/// watches it until it is in a block (and, with `finalized`, until that block is
-	/// final); returns its events, or why it did not succeed.
-	pub async fn submit<Call: Payload>(
-		&self,
-		call: &Call,
-		signer: &sr25519::Pair,
-		finalized: bool,
-	) -> Result<Included, ChainError> {
-		// The next nonce counting the account's transactions still in the pool, which a
-		// nonce read from block state would reuse. Every attempt signs at this nonce.
-		let who = AccountId32::from(signer.public()).to_ss58check();
-		let nonce: u64 = self
-			.rpc
-			.request("system_accountNextIndex", jsonrpsee::core::rpc_params![who])
-			.await
-			.map_err(|e| ChainError::rpc("system_accountNextIndex", e))?;
-		let mut attempt = 1;
-		let in_block = loop {
-			match self.submit_once(call, signer, nonce, finalized).await {
-				Err(ChainError::Refused(why))
-					if attempt < SUBMIT_ATTEMPTS && is_transient_refusal(&why) =>
-				{
-					attempt += 1;
-					tokio::time::sleep(SUBMIT_RETRY_DELAY).await;
-				}
-				result => break result?,
-			}
-		};
-		let block = in_block.block_hash();
-		let number =
-			in_block.at().await.map_err(|e| ChainError::rpc("block", e))?.block_number() as u32;
-		let events = in_block.wait_for_success().await.map_err(|e| match e {
-			subxt::error::TransactionEventsError::ExtrinsicFailed(e) => {
-				ChainError::Failed { block, error: describe(&e) }
-			}
-			e => ChainError::rpc("events", e),
-		})?;
-		Ok(Included { block, number, events })
-	}
-
-	/// One attempt of [`Chain::submit`]: signs `call` at `nonce`, sends it and watches
-	/// it until it is in a block (or final).
-	async fn submit_once<Call: Payload>(
-		&self,
-		call: &Call,
-		signer: &sr25519::Pair,
-		nonce: u64,
-		finalized: bool,
-	) -> Result<
-		subxt::transactions::TransactionInBlock<
-			Config,
-			subxt::client::OnlineClientAtBlockImpl<Config>,
-		>,
-		ChainError,
-	> {
-		let best = self.at_best().await?;
-		let last_final = self
-			.api()
-			.await?
-			.at_current_block()
-			.await
-			.map_err(|e| ChainError::rpc("finalized block", e))?;
-		let at =
-			if best.block_number().saturating_sub(last_final.block_number()) <= MAX_FINALITY_LAG {
-				last_final
-			} else {
-				best
-			};
-		let until = at.block_number() + MORTALITY;
-		let params =
-			PolkadotExtrinsicParamsBuilder::<Config>::new().mortal(MORTALITY).nonce(nonce).build();
-		let tx = at
-			.transactions()
-			.create_signed(call, &KeySigner(signer), params)
-			.await
-			.map_err(|e| ChainError::Refused(e.to_string()))?;
-		let hash = tx.hash();
-		let mut progress =
-			tx.submit_and_watch().await.map_err(|e| ChainError::Refused(e.to_string()))?;
-		let watch = async {
-			while let Some(status) = progress.next().await {
-				let status = status.map_err(|e| ChainError::rpc("transaction watch", e))?;
-				match status {
-					TransactionStatus::InBestBlock(b) if !finalized => return Ok(b),
-					TransactionStatus::InFinalizedBlock(b) => return Ok(b),
-					TransactionStatus::Invalid { message } => {
-						return Err(ChainError::Refused(message))
-					}
-					TransactionStatus::Error { message }
-					| TransactionStatus::Dropped { message } => {
-						return Err(ChainError::Dropped { hash, why: message, until })
-					}
-					_ => {}
-				}
-			}
-			Err(ChainError::Dropped { hash, why: "the node closed the watch".into(), until })
-		};
-		tokio::time::timeout(SUBMIT_TIMEOUT, watch).await.map_err(|_| {
-			ChainError::Timeout(format!(
-				"transaction {hash:?} not in a{} block after {} s; it may still execute until \
-				 block {until}, so do not send it again before then",
-				if finalized { " finalized" } else { "" },
-				SUBMIT_TIMEOUT.as_secs()
-			))
-		})?
-	}
-
 	/// Whether the `Twox64Concat`-keyed map `pallet`.`item` holds an entry for `key` at
 	/// the best block. A typed read of a map with a default value cannot tell an absent
 	/// entry from a default one; this can.
@@ -686,27 +547,6 @@ mod tests {
 		}
 		for a in RUNTIME_APIS {
 			assert!(m.runtime_api_trait_by_name(a).is_some(), "{a} is in the metadata");
-		}
-	}
-
-	#[test]
-	fn only_a_pool_behind_or_past_its_state_is_a_transient_refusal() {
-		// As the node words them (seen under load on four validators).
-		assert!(is_transient_refusal(
-			"Invalid transaction: Transaction has an ancient birth block"
-		));
-		assert!(is_transient_refusal(
-			"Verification error: Runtime error: Api called for an unknown Block: State already \
-			 discarded for 0x25e2b1898698508531832dedbc4eac9bd39aced8658dd62844e5891c33b53047"
-		));
-		// What signing again cannot change is reported at once.
-		for final_refusal in [
-			"Invalid transaction: Transaction is outdated",
-			"Invalid transaction: Inability to pay some fees (e.g. account balance too low)",
-			"Invalid transaction: Transaction has a bad signature",
-			"Transaction is temporarily banned",
-		] {
-			assert!(!is_transient_refusal(final_refusal), "{final_refusal}");
 		}
 	}
 
