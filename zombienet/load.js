@@ -123,6 +123,7 @@ async function run(_nodeName, networkInfo, args = []) {
   const chainHttp = http('alice');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zerog-load-'));
   const daemons = [];
+  let servicesOutcome = 'not started';
   const api = await ApiPromise.create({ provider: new WsProvider(nodes.alice.wsUri), noInitWarn: true });
   const sr = new Keyring({ type: 'sr25519', ss58Format: 42 });
   try {
@@ -227,6 +228,10 @@ async function run(_nodeName, networkInfo, args = []) {
         .then((out) => ({ out, seconds: (Date.now() - t) / 1000 }));
       return Promise.all([upload, blob]);
     });
+    // Their outcome is reported even when a check before it fails (and a failure of
+    // theirs does not end the script before the transfers are counted).
+    servicesOutcome = 'still running';
+    services.then(() => (servicesOutcome = 'completed'), (e) => (servicesOutcome = `failed: ${e.message}`));
     const sent = senders.map(() => 0);
     for (let tick = 0, next = 0; next < total; tick++) {
       const wait = loadStart + tick * 100 - Date.now();
@@ -298,6 +303,7 @@ async function run(_nodeName, networkInfo, args = []) {
   } catch (e) {
     for (const d of daemons) if (!d.alive()) log(`a service exited early:\n${d.log()}`);
     log(`the validators' pools: ${JSON.stringify(await poolStats(nodes).catch(() => ({})))}`);
+    log(`the storage upload and the DA blob: ${servicesOutcome}`);
     throw e;
   } finally {
     await Promise.all(daemons.map((d) => d.stop()));
