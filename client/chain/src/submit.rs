@@ -179,6 +179,13 @@ impl Chain {
 				Err(ChainError::Refused(why))
 					if attempt < SUBMIT_ATTEMPTS && is_transient_refusal(&why) =>
 				{
+					tracing::warn!(
+						target: "chain",
+						"transaction refused for a stale pool view ({why}); signing it again, \
+						 {} blocks further back (attempt {} of {SUBMIT_ATTEMPTS})",
+						ANCHOR_STEP * u64::from(attempt),
+						attempt + 1
+					);
 					attempt += 1;
 					tokio::time::sleep(SUBMIT_RETRY_DELAY).await;
 				}
@@ -280,6 +287,11 @@ impl Chain {
 		why: String,
 		started: Instant,
 	) -> Result<Included, ChainError> {
+		tracing::info!(
+			target: "chain",
+			"following {} signature(s) of nonce {nonce} on the finalized chain: {why}",
+			signatures.0.len()
+		);
 		let api = self.api().await?;
 		let mut next = signatures.first_block();
 		let until = signatures.until();
