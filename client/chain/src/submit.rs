@@ -73,14 +73,16 @@ pub fn is_transient_refusal(message: &str) -> bool {
 	message.contains("ancient birth block") || message.contains("State already discarded")
 }
 
-/// Whether a node's refusal says its pool holds another transaction of the account at
-/// the same nonce, at least as urgent. After an earlier signature of the same
-/// transaction, that is most likely the earlier one: a node that refused or dropped it
-/// can receive it again from a peer that had already taken it.
+/// Whether a node's refusal says another transaction of the account holds the same
+/// nonce: in its pool, at least as urgent (`priority ... too low`), or already in a block
+/// (`outdated`). After an earlier signature of the same transaction, that is most
+/// likely the earlier one: a node that refused or dropped it can receive it again from a
+/// peer that had already taken it, and a block can include it.
 pub fn is_nonce_taken(message: &str) -> bool {
 	let message = message.to_ascii_lowercase();
 	message.contains("priority of the transaction is too low")
 		|| message.contains("priority is too low")
+		|| message.contains("transaction is outdated")
 }
 
 /// One signature of a transaction: its hash and the window it may execute in.
@@ -146,7 +148,8 @@ impl Chain {
 	///
 	/// A transient refusal ([`is_transient_refusal`]) signs it again at the same nonce,
 	/// up to [`SUBMIT_ATTEMPTS`] times. If a later signature meets an earlier one in the
-	/// pool ([`is_nonce_taken`]), or the node stops reporting on it, its signatures are
+	/// pool or in a block ([`is_nonce_taken`]), or the node stops reporting on it (a drop,
+	/// a broken watch, no block in [`SUBMIT_TIMEOUT`]), its signatures are
 	/// followed on the finalized chain: the result is then its finalized block, or
 	/// [`ChainError::Expired`] once every window has closed without it, or
 	/// [`ChainError::Refused`] if another transaction of the account took the nonce.
@@ -251,7 +254,12 @@ impl Chain {
 		}
 		let watch = async {
 			while let Some(status) = progress.next().await {
-				let status = status.map_err(|e| ChainError::rpc("transaction watch", e))?;
+				let status = match status {
+					Ok(status) => status,
+					// The subscription broke (a restart, a dropped connection): the
+					// transaction may still execute.
+					Err(e) => return Ok(Watched::Lost(format!("the watch failed: {e}"))),
+				};
 				match status {
 					TransactionStatus::InBestBlock(b) if !finalized => {
 						return Ok(Watched::InBlock(b))
@@ -422,9 +430,11 @@ mod tests {
 			"The priority of the transaction is too low (pool 2324 > current 2324)"
 		));
 		assert!(is_nonce_taken("Priority is too low: (2324 vs 2324)"));
+		// And when one is already in a block.
+		assert!(is_nonce_taken("Invalid transaction: Transaction is outdated"));
 		for other in [
 			"Invalid transaction: Transaction has an ancient birth block",
-			"Invalid transaction: Transaction is outdated",
+			"Invalid transaction: Inability to pay some fees (e.g. account balance too low)",
 			"Transaction is temporarily banned",
 		] {
 			assert!(!is_nonce_taken(other), "{other}");
