@@ -91,8 +91,6 @@ struct Signed {
 	hash: H256,
 	/// The block its mortality is anchored at: it can only be in a later block.
 	anchor: u64,
-	/// The first block past its window.
-	until: u64,
 	/// Whether the node's pool took it (and may have passed it to its peers), even if
 	/// the node then reported it invalid.
 	accepted: bool,
@@ -108,9 +106,9 @@ impl Signatures {
 		self.0.iter().map(|s| s.anchor + 1).min().unwrap_or(0)
 	}
 
-	/// The first block past every window.
+	/// The first block past every window ([`MORTALITY`] blocks from each anchor).
 	fn until(&self) -> u64 {
-		self.0.iter().map(|s| s.until).max().unwrap_or(0)
+		self.0.iter().map(|s| s.anchor + MORTALITY).max().unwrap_or(0)
 	}
 
 	fn contains(&self, hash: &H256) -> bool {
@@ -237,7 +235,6 @@ impl Chain {
 				.map_err(|e| ChainError::rpc("anchor block", e))?
 		};
 		let anchor = at.block_number();
-		let until = anchor + MORTALITY;
 		let params =
 			PolkadotExtrinsicParamsBuilder::<Config>::new().mortal(MORTALITY).nonce(nonce).build();
 		let tx = at
@@ -246,7 +243,7 @@ impl Chain {
 			.await
 			.map_err(|e| ChainError::Refused(e.to_string()))?;
 		let hash = tx.hash();
-		signatures.0.push(Signed { hash, anchor, until, accepted: false });
+		signatures.0.push(Signed { hash, anchor, accepted: false });
 		let mut progress =
 			tx.submit_and_watch().await.map_err(|e| ChainError::Refused(e.to_string()))?;
 		if let Some(last) = signatures.0.last_mut() {
@@ -443,12 +440,8 @@ mod tests {
 
 	#[test]
 	fn signatures_cover_every_window() {
-		let signed = |byte, anchor| Signed {
-			hash: H256::repeat_byte(byte),
-			anchor,
-			until: anchor + MORTALITY,
-			accepted: false,
-		};
+		let signed =
+			|byte, anchor| Signed { hash: H256::repeat_byte(byte), anchor, accepted: false };
 		let mut all = Signatures::default();
 		assert_eq!((all.first_block(), all.until(), all.last_hash()), (0, 0, H256::zero()));
 		// Each attempt anchors further back: the follow starts after the oldest anchor
