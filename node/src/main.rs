@@ -17,6 +17,7 @@ mod equivocation;
 mod essential;
 mod eth;
 mod pool;
+mod proposer;
 mod rpc;
 mod service;
 mod wasm_cache;

@@ -339,12 +339,11 @@ pub fn new_full<
 	})?;
 
 	if role.is_authority() {
-		let proposer_factory = polkadot_sdk::sc_basic_authorship::ProposerFactory::new(
+		let proposer_factory = crate::proposer::ProposerFactory::new(
 			task_manager.spawn_handle(),
 			client.clone(),
 			transaction_pool.clone(),
 			prometheus_registry.as_ref(),
-			telemetry.as_ref().map(|x| x.handle()),
 		);
 
 		let slot_duration = babe_link.config().slot_duration();

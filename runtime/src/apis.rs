@@ -124,6 +124,12 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		}
 	}
 
+	impl zerog_block_builder_primitives::BatchBlockBuilder<Block> for Runtime {
+		fn apply_extrinsics(extrinsics: Vec<<Block as BlockT>::Extrinsic>) -> Vec<ApplyExtrinsicResult> {
+			zerog_block_builder_primitives::apply_each(extrinsics, Executive::apply_extrinsic)
+		}
+	}
+
 	impl sp_transaction_pool::runtime_api::TaggedTransactionQueue<Block> for Runtime {
 		fn validate_transaction(
 			source: TransactionSource,

@@ -1,6 +1,7 @@
 //! Runtime unit tests: presets build, transfers work, fees are charged; [`staking`]
 //! drives blocks through BABE, sessions, eras, payouts and slashes.
 
+mod block_building;
 mod staking;
 
 use crate::*;

@@ -47,7 +47,7 @@ fn begin_block(number: BlockNumber, parent: Hash, slot: u64, author: u32) {
 }
 
 /// Block 1, authored by `author`, a validator of the genesis set.
-fn start(author: Sr25519Keyring) {
+pub(super) fn start(author: Sr25519Keyring) {
 	System::set_block_number(0);
 	let index = index_of(&author.to_account_id());
 	begin_block(1, System::parent_hash(), GENESIS_SLOT, index);
