@@ -13,7 +13,8 @@
 //! - the deadline (the slot's proposing time less a tenth, for sealing and import);
 //! - the block size limit, the skipped transactions past a full block
 //!   ([`MAX_SKIPPED_TRANSACTIONS`], then none after the soft deadline, half the time);
-//! - the transactions reported invalid to the pool, the log line, the metrics.
+//! - the transactions reported invalid to the pool, the log line, the metrics and the
+//!   telemetry message.
 //!
 //! A batch is sized from the time the last one took a transaction, so that it ends
 //! within half the time left; batches shrink as the deadline nears, and after the
@@ -30,6 +31,7 @@ use futures::{channel::oneshot, future, Future, FutureExt};
 use log::{debug, error, info, warn};
 use polkadot_sdk::{
 	sc_proposer_metrics::{EndProposingReason, MetricsLink},
+	sc_telemetry::{telemetry, TelemetryHandle, CONSENSUS_INFO},
 	sc_transaction_pool_api::{InPoolTransaction, TransactionPool, TxInvalidityReportMap},
 	sp_api::{ApiExt, ApiRef, CallApiAt, Core, ProvideRuntimeApi, TransactionOutcome},
 	sp_block_builder::BlockBuilder as BlockBuilderApi,
@@ -70,22 +72,26 @@ pub struct ProposerFactory<A, C> {
 	client: Arc<C>,
 	transaction_pool: Arc<A>,
 	metrics: MetricsLink,
+	telemetry: Option<TelemetryHandle>,
 	block_size_limit: usize,
 }
 
 impl<A, C> ProposerFactory<A, C> {
-	/// A factory whose proposers take from `transaction_pool` and report to `prometheus`.
+	/// A factory whose proposers take from `transaction_pool` and report to `prometheus`
+	/// and `telemetry`.
 	pub fn new(
 		spawn_handle: impl SpawnNamed + 'static,
 		client: Arc<C>,
 		transaction_pool: Arc<A>,
 		prometheus: Option<&Registry>,
+		telemetry: Option<TelemetryHandle>,
 	) -> Self {
 		Self {
 			spawn_handle: Box::new(spawn_handle),
 			client,
 			transaction_pool,
 			metrics: MetricsLink::new(prometheus),
+			telemetry,
 			block_size_limit: DEFAULT_BLOCK_SIZE_LIMIT,
 		}
 	}
@@ -114,6 +120,7 @@ where
 			client: self.client.clone(),
 			transaction_pool: self.transaction_pool.clone(),
 			metrics: self.metrics.clone(),
+			telemetry: self.telemetry.clone(),
 			block_size_limit: self.block_size_limit,
 			parent_hash,
 			parent_number: *parent_header.number(),
@@ -127,6 +134,7 @@ pub struct Proposer<A, B: BlockT, C> {
 	client: Arc<C>,
 	transaction_pool: Arc<A>,
 	metrics: MetricsLink,
+	telemetry: Option<TelemetryHandle>,
 	block_size_limit: usize,
 	parent_hash: B::Hash,
 	parent_number: <B::Header as HeaderT>::Number,
@@ -252,13 +260,15 @@ where
 			.map_err(|e| Error::Application(Box::new(e)))
 	}
 
-	/// Offers `batch` to the block, in order: one outcome per extrinsic.
-	fn apply(&mut self, batch: Vec<B::Extrinsic>) -> Vec<Outcome> {
+	/// Offers `batch` to the block, in order: one outcome per extrinsic. The runtime
+	/// call takes its own copy of the batch; the block copies those it includes.
+	fn apply(&mut self, batch: &[&B::Extrinsic]) -> Vec<Outcome> {
 		if self.batches && batch.len() > 1 {
 			let parent_hash = self.parent_hash;
 			let offered = batch.len();
-			let results = self.api.execute_in_transaction(|api| {
-				match api.apply_extrinsics(parent_hash, batch.clone()) {
+			let owned = batch.iter().map(|xt| (*xt).clone()).collect();
+			let results = self.api.execute_in_transaction(move |api| {
+				match api.apply_extrinsics(parent_hash, owned) {
 					Ok(results) if results.len() == offered => {
 						TransactionOutcome::Commit(Ok(results))
 					}
@@ -271,24 +281,21 @@ where
 			});
 			match results {
 				Ok(results) => {
-					return batch
-						.into_iter()
-						.zip(results)
-						.map(|(xt, r)| self.record(xt, r))
-						.collect()
+					return batch.iter().zip(results).map(|(xt, r)| self.record(xt, r)).collect()
 				}
 				Err(e) => {
 					warn!(target: "proposer", "A batch of {offered} failed as a whole ({e}); applying them one by one");
 				}
 			}
 		}
-		batch.into_iter().map(|xt| self.apply_one(xt)).collect()
+		batch.iter().map(|xt| self.apply_one(xt)).collect()
 	}
 
-	fn apply_one(&mut self, xt: B::Extrinsic) -> Outcome {
+	fn apply_one(&mut self, xt: &B::Extrinsic) -> Outcome {
 		let parent_hash = self.parent_hash;
-		let result = self.api.execute_in_transaction(|api| {
-			match api.apply_extrinsic(parent_hash, xt.clone()) {
+		let owned = xt.clone();
+		let result = self.api.execute_in_transaction(move |api| {
+			match api.apply_extrinsic(parent_hash, owned) {
 				Ok(Ok(applied)) => TransactionOutcome::Commit(Ok(Ok(applied))),
 				Ok(Err(refused)) => TransactionOutcome::Rollback(Ok(Err(refused))),
 				Err(e) => TransactionOutcome::Rollback(Err(e.to_string())),
@@ -300,11 +307,11 @@ where
 		}
 	}
 
-	fn record(&mut self, xt: B::Extrinsic, result: ApplyExtrinsicResult) -> Outcome {
+	fn record(&mut self, xt: &B::Extrinsic, result: ApplyExtrinsicResult) -> Outcome {
 		match result {
 			Ok(_) => {
 				self.extrinsics_bytes += xt.encoded_size();
-				self.extrinsics.push(xt);
+				self.extrinsics.push(xt.clone());
 				Outcome::Included
 			}
 			Err(refused) => Outcome::Refused(refused),
@@ -359,7 +366,7 @@ where
 		let inherents = builder.create_inherents(data)?;
 		self.metrics.report(|m| m.create_inherents_time.observe(started.elapsed().as_secs_f64()));
 		for inherent in inherents {
-			match builder.apply_one(inherent) {
+			match builder.apply_one(&inherent) {
 				Outcome::Included => {}
 				Outcome::Refused(e) if e.exhausted_resources() => {
 					warn!("⚠️  Dropping non-mandatory inherent from overweight block.")
@@ -404,7 +411,7 @@ where
 		let mut per_transaction: Option<time::Duration> = None;
 		let mut pushed = false;
 
-		let end = 'block: loop {
+		let end = loop {
 			let now = time::Instant::now();
 			if now > deadline {
 				break limit_hit.unwrap_or(EndProposingReason::HitDeadline);
@@ -445,9 +452,9 @@ where
 			}
 
 			if !batch.is_empty() {
-				let extrinsics = batch.iter().map(|tx| (**tx.data()).clone()).collect::<Vec<_>>();
+				let extrinsics = batch.iter().map(|tx| &**tx.data()).collect::<Vec<_>>();
 				let started = time::Instant::now();
-				let outcomes = builder.apply(extrinsics);
+				let outcomes = builder.apply(&extrinsics);
 				per_transaction = Some(started.elapsed() / batch.len() as u32);
 				for (tx, outcome) in batch.iter().zip(outcomes) {
 					match outcome {
@@ -485,7 +492,7 @@ where
 				}
 			}
 			if let Some(reason) = stop {
-				break 'block reason;
+				break reason;
 			}
 			if pool_dry {
 				break limit_hit.unwrap_or(EndProposingReason::NoMoreTransactions);
@@ -517,6 +524,13 @@ where
 			block.header().parent_hash(),
 			end,
 			count,
+		);
+		telemetry!(
+			self.telemetry;
+			CONSENSUS_INFO;
+			"prepared_block_for_proposing";
+			"number" => ?block.header().number(),
+			"hash" => ?block.header().hash(),
 		);
 	}
 }

@@ -344,6 +344,7 @@ pub fn new_full<
 			client.clone(),
 			transaction_pool.clone(),
 			prometheus_registry.as_ref(),
+			telemetry.as_ref().map(|x| x.handle()),
 		);
 
 		let slot_duration = babe_link.config().slot_duration();
