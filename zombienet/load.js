@@ -69,7 +69,8 @@ async function until(what, probe, timeoutMs, everyMs = 1000) {
 /**
  * Each validator's transaction-pool counters, from its Prometheus endpoint: transactions
  * it dropped or found invalid, how many it re-submitted from its mempool to new views,
- * and the time it spent maintaining the pool (seconds over how many blocks).
+ * the time it spent maintaining the pool (seconds over how many blocks), and the
+ * transactions it validated with the runtime calls that took (a batch is one call).
  */
 async function poolStats(nodes) {
   const metrics = {
@@ -78,6 +79,8 @@ async function poolStats(nodes) {
     fromMempool: 'substrate_sub_txpool_submitted_from_mempool_txs_total',
     maintainSeconds: 'substrate_sub_txpool_maintain_duration_seconds_sum',
     maintains: 'substrate_sub_txpool_maintain_duration_seconds_count',
+    validations: 'substrate_sub_txpool_validations_finished',
+    validationCalls: 'zerog_txpool_validation_calls',
   };
   const stats = {};
   for (const [name, node] of Object.entries(nodes)) {

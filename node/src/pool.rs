@@ -13,17 +13,22 @@
 //! The fork-aware pool validates transactions on threads of lower CPU priority than the
 //! rest of the node ([`BackgroundValidation`]): under a burst, validating what arrives and
 //! re-validating what waits must not take the cores from authoring and importing blocks.
+//! What queues up for those threads is validated in batches, one runtime call each
+//! (`BatchTransactionValidation`).
 
 use std::{
 	sync::{mpsc, Arc, Mutex},
 	time::Duration,
 };
 
+use futures::channel::oneshot;
 use polkadot_sdk::{
 	sc_cli,
 	sc_client_api::UsageProvider,
 	sc_service::Configuration,
-	sc_transaction_pool, sp_blockchain,
+	sc_transaction_pool,
+	sp_api::{ApiExt, ProvideRuntimeApi},
+	sp_blockchain,
 	sp_blockchain::TreeRoute,
 	sp_core::traits::SpawnEssentialNamed,
 	sp_runtime::{
@@ -37,6 +42,7 @@ use sc_transaction_pool::{
 	BasicPool, ChainApi, ForkAwareTxPool, FullChainApi, Options, PoolLimit, TransactionPoolHandle,
 	TransactionPoolWrapper, ValidateTransactionPriority,
 };
+use zerog_block_builder_primitives::BatchTransactionValidation;
 use zerog_runtime::opaque::Block;
 
 use crate::service::FullClient;
@@ -130,6 +136,7 @@ impl PoolSettings {
 				// `FullChainApi`, whose counters no longer see them.
 				let api = BackgroundValidation::new(
 					FullChainApi::new(client.clone(), None, &spawner),
+					client.clone(),
 					VALIDATION_THREADS,
 					prometheus,
 				);
@@ -157,6 +164,10 @@ impl PoolSettings {
 /// runs).
 const VALIDATION_THREADS: usize = 2;
 
+/// The most transactions one runtime call validates. Under a burst a thread takes
+/// everything queued up to this, leaving the rest to the other thread.
+const MAX_VALIDATION_BATCH: usize = 64;
+
 /// The nice value of those threads. Linux's scheduler gives a thread at nice 10 about a
 /// tenth of the CPU share of one at 0 when both want the same core, and all of an idle
 /// core.
@@ -164,7 +175,17 @@ const VALIDATION_NICE: i32 = 10;
 
 type FullApi = FullChainApi<FullClient, Block>;
 type ApiError = <FullApi as ChainApi>::Error;
-type Job = Box<dyn FnOnce() + Send>;
+type Extrinsic = <Block as BlockT>::Extrinsic;
+type Hash = <Block as BlockT>::Hash;
+type Validated = Result<TransactionValidity, ApiError>;
+
+/// A transaction waiting for a validation thread, and where its answer goes.
+struct Request {
+	at: Hash,
+	source: TransactionSource,
+	uxt: Arc<Extrinsic>,
+	reply: oneshot::Sender<Validated>,
+}
 
 /// Substrate's chain API for the pool, with validation moved to threads of lower CPU
 /// priority.
@@ -174,17 +195,103 @@ type Job = Box<dyn FnOnce() + Send>;
 /// keep both of a small machine's cores busy. The block author then runs out of its
 /// proposing time with the block half full (`HitDeadline`), and imports run late. On
 /// these threads validation still has every core that authoring and import leave idle.
+///
+/// A thread takes every request queued (up to [`MAX_VALIDATION_BATCH`]) and validates
+/// those at the same block in one runtime call (`BatchTransactionValidation`), where
+/// each call would instantiate the runtime and reset its memory afterwards. A lone
+/// request, a runtime without that API, or a batch whose call fails as a whole (a
+/// transaction that traps the runtime, a pruned block) is validated one call each, as
+/// `FullChainApi` does, so every transaction gets the answer a call of its own gives.
 pub struct BackgroundValidation {
 	inner: Arc<FullApi>,
-	jobs: mpsc::Sender<Job>,
+	requests: mpsc::Sender<Request>,
 	metrics: Option<Arc<ValidationMetrics>>,
 }
 
+/// What a validation thread holds.
+struct Validator {
+	inner: Arc<FullApi>,
+	client: Arc<FullClient>,
+	metrics: Option<Arc<ValidationMetrics>>,
+}
+
+impl Validator {
+	/// Answers every request of `batch`.
+	fn validate(&self, batch: Vec<Request>) {
+		for (at, requests) in by_block(batch, |r| r.at) {
+			let results = self.validate_at(at, &requests);
+			for (request, result) in requests.into_iter().zip(results) {
+				let _ = request.reply.send(result);
+				if let Some(m) = &self.metrics {
+					m.finished.inc();
+				}
+			}
+		}
+	}
+
+	fn count_calls(&self, calls: u64) {
+		if let Some(m) = &self.metrics {
+			m.calls.inc_by(calls);
+		}
+	}
+
+	/// One result per request, all at `at`.
+	fn validate_at(&self, at: Hash, requests: &[Request]) -> Vec<Validated> {
+		if requests.len() > 1 {
+			match self.validate_batch(at, requests) {
+				Ok(results) => return results.into_iter().map(Ok).collect(),
+				Err(e) => log::debug!(
+					target: "txpool",
+					"Validating {} transactions one by one at {at:?}: {e}",
+					requests.len()
+				),
+			}
+		}
+		self.count_calls(requests.len() as u64);
+		requests
+			.iter()
+			.map(|r| self.inner.validate_transaction_blocking(at, r.source, r.uxt.clone()))
+			.collect()
+	}
+
+	fn validate_batch(
+		&self,
+		at: Hash,
+		requests: &[Request],
+	) -> Result<Vec<TransactionValidity>, String> {
+		let api = self.client.runtime_api();
+		if !api.has_api::<dyn BatchTransactionValidation<Block>>(at).map_err(|e| e.to_string())? {
+			return Err("the runtime has no batch validation".into());
+		}
+		let transactions = requests.iter().map(|r| (r.source, (*r.uxt).clone())).collect();
+		self.count_calls(1);
+		let results = api.validate_transactions(at, transactions, at).map_err(|e| e.to_string())?;
+		if results.len() != requests.len() {
+			return Err(format!("{} results for {} transactions", results.len(), requests.len()));
+		}
+		Ok(results)
+	}
+}
+
+/// `items` grouped by `key`, in the order each key first appears, each group in order.
+fn by_block<T, K: PartialEq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<(K, Vec<T>)> {
+	let mut groups: Vec<(K, Vec<T>)> = Vec::new();
+	for item in items {
+		let k = key(&item);
+		match groups.iter_mut().find(|(g, _)| *g == k) {
+			Some((_, group)) => group.push(item),
+			None => groups.push((k, vec![item])),
+		}
+	}
+	groups
+}
+
 /// Substrate's counters of the pool's validations, under its names, for the dashboards
-/// that read them.
+/// that read them, and the runtime calls they took.
 struct ValidationMetrics {
 	scheduled: Counter<U64>,
 	finished: Counter<U64>,
+	calls: Counter<U64>,
 }
 
 impl ValidationMetrics {
@@ -204,14 +311,26 @@ impl ValidationMetrics {
 				)?,
 				registry,
 			)?,
+			calls: register(
+				Counter::new(
+					"zerog_txpool_validation_calls",
+					"Runtime calls the pool's validation threads made: a batch is one",
+				)?,
+				registry,
+			)?,
 		})
 	}
 }
 
 impl BackgroundValidation {
-	/// Wraps `inner`, validating on `threads` threads at nice [`VALIDATION_NICE`], and
-	/// counting validations in `prometheus`.
-	pub fn new(inner: FullApi, threads: usize, prometheus: Option<&Registry>) -> Self {
+	/// Wraps `inner`, validating on `threads` threads at nice [`VALIDATION_NICE`] through
+	/// `client`'s runtime, and counting validations in `prometheus`.
+	pub fn new(
+		inner: FullApi,
+		client: Arc<FullClient>,
+		threads: usize,
+		prometheus: Option<&Registry>,
+	) -> Self {
 		let metrics = prometheus.and_then(|registry| match ValidationMetrics::register(registry) {
 			Ok(metrics) => Some(Arc::new(metrics)),
 			Err(e) => {
@@ -219,23 +338,29 @@ impl BackgroundValidation {
 				None
 			}
 		});
-		let (jobs, queue) = mpsc::channel::<Job>();
+		let inner = Arc::new(inner);
+		let (requests, queue) = mpsc::channel::<Request>();
 		let queue = Arc::new(Mutex::new(queue));
 		for i in 0..threads.max(1) {
 			let queue = queue.clone();
+			let validator = Validator {
+				inner: inner.clone(),
+				client: client.clone(),
+				metrics: metrics.clone(),
+			};
 			let spawned =
 				std::thread::Builder::new().name(format!("tx-validate-{i}")).spawn(move || {
 					lower_priority(VALIDATION_NICE);
 					loop {
-						// The lock is held only while waiting for the next job.
-						let job = match queue.lock() {
-							Ok(queue) => queue.recv(),
+						// The lock is held only while waiting for requests and taking them.
+						let batch = match queue.lock() {
+							Ok(queue) => take_batch(&queue),
 							Err(_) => return,
 						};
-						match job {
-							Ok(job) => job(),
+						match batch {
+							Some(batch) => validator.validate(batch),
 							// The pool is gone.
-							Err(_) => return,
+							None => return,
 						}
 					}
 				});
@@ -243,8 +368,22 @@ impl BackgroundValidation {
 				log::error!(target: "txpool", "Cannot start a validation thread: {e}");
 			}
 		}
-		Self { inner: Arc::new(inner), jobs, metrics }
+		Self { inner, requests, metrics }
 	}
+}
+
+/// Waits for a request, then takes those queued behind it, [`MAX_VALIDATION_BATCH`] in
+/// all at most; `None` once the pool is gone.
+fn take_batch<T>(queue: &mpsc::Receiver<T>) -> Option<Vec<T>> {
+	let first = queue.recv().ok()?;
+	let mut batch = vec![first];
+	while batch.len() < MAX_VALIDATION_BATCH {
+		match queue.try_recv() {
+			Ok(next) => batch.push(next),
+			Err(_) => break,
+		}
+	}
+	Some(batch)
 }
 
 /// Lowers the calling thread's CPU priority to `nice` (Linux: a thread is a task of its
@@ -290,19 +429,11 @@ impl ChainApi for BackgroundValidation {
 		uxt: Arc<<Block as BlockT>::Extrinsic>,
 		_priority: ValidateTransactionPriority,
 	) -> Result<TransactionValidity, Self::Error> {
-		let (tx, rx) = futures::channel::oneshot::channel();
-		let inner = self.inner.clone();
-		let metrics = self.metrics.clone();
-		let job: Job = Box::new(move || {
-			let _ = tx.send(inner.validate_transaction_blocking(at, source, uxt));
-			if let Some(m) = metrics {
-				m.finished.inc();
-			}
-		});
+		let (reply, rx) = oneshot::channel();
 		if let Some(m) = &self.metrics {
 			m.scheduled.inc();
 		}
-		self.jobs.send(job).map_err(|_| pool_down())?;
+		self.requests.send(Request { at, source, uxt, reply }).map_err(|_| pool_down())?;
 		rx.await.map_err(|_| pool_down())?
 	}
 
@@ -390,6 +521,32 @@ mod tests {
 			assert_eq!(inside, VALIDATION_NICE);
 		}
 		assert_eq!(nice(), before, "only the validation thread's priority changes");
+	}
+
+	#[test]
+	fn a_thread_takes_what_is_queued_up_to_a_batch() {
+		let (tx, rx) = mpsc::channel();
+		for i in 0..MAX_VALIDATION_BATCH + 3 {
+			tx.send(i).expect("open");
+		}
+		let first = take_batch(&rx).expect("requests");
+		assert_eq!(first, (0..MAX_VALIDATION_BATCH).collect::<Vec<_>>());
+		assert_eq!(
+			take_batch(&rx),
+			Some(vec![MAX_VALIDATION_BATCH, MAX_VALIDATION_BATCH + 1, MAX_VALIDATION_BATCH + 2])
+		);
+		drop(tx);
+		assert_eq!(take_batch(&rx), None, "the pool is gone");
+	}
+
+	#[test]
+	fn requests_at_different_blocks_go_in_separate_calls_in_order() {
+		let groups = by_block(vec![(1, 'a'), (2, 'b'), (1, 'c'), (3, 'd'), (2, 'e')], |r| r.0);
+		let groups: Vec<_> = groups
+			.into_iter()
+			.map(|(at, rs)| (at, rs.into_iter().map(|r| r.1).collect::<String>()))
+			.collect();
+		assert_eq!(groups, vec![(1, "ac".into()), (2, "be".into()), (3, "d".into())]);
 	}
 
 	#[test]

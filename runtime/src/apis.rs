@@ -130,6 +130,15 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		}
 	}
 
+	impl zerog_block_builder_primitives::BatchTransactionValidation<Block> for Runtime {
+		fn validate_transactions(
+			transactions: Vec<(TransactionSource, <Block as BlockT>::Extrinsic)>,
+			block_hash: <Block as BlockT>::Hash,
+		) -> Vec<TransactionValidity> {
+			zerog_block_builder_primitives::validate_each(transactions, block_hash, Executive::validate_transaction)
+		}
+	}
+
 	impl sp_transaction_pool::runtime_api::TaggedTransactionQueue<Block> for Runtime {
 		fn validate_transaction(
 			source: TransactionSource,

@@ -1,6 +1,7 @@
-//! The batch block-building API the node's proposer fills blocks through: a batch
-//! leaves the block exactly as the extrinsics it accepted would, one call each, and a
-//! refused extrinsic leaves no trace.
+//! The batch APIs of the node's proposer and pool. A batch applied leaves the block
+//! exactly as the extrinsics it accepted would, one call each, and a refused extrinsic
+//! leaves no trace; a batch validated answers for each transaction what a call of its
+//! own would, and changes nothing.
 
 use super::{ext_from_preset, staking::start};
 use crate::*;
@@ -13,23 +14,36 @@ use polkadot_sdk::{
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::{
 		generic,
-		transaction_validity::{InvalidTransaction, TransactionValidityError},
+		transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
 		StateVersion,
 	},
 };
-use zerog_block_builder_primitives::runtime_decl_for_batch_block_builder::BatchBlockBuilderV1;
+use zerog_block_builder_primitives::{
+	runtime_decl_for_batch_block_builder::BatchBlockBuilderV1,
+	runtime_decl_for_batch_transaction_validation::BatchTransactionValidationV1,
+};
 
 fn transfer(from: &sr25519::Pair, nonce: Nonce, value: Balance) -> UncheckedExtrinsic {
+	signed_as(from, from, nonce, value)
+}
+
+/// A transfer from `sender`'s account signed with `signer`'s key.
+fn signed_as(
+	sender: &sr25519::Pair,
+	signer: &sr25519::Pair,
+	nonce: Nonce,
+	value: Balance,
+) -> UncheckedExtrinsic {
 	let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
 		dest: Sr25519Keyring::Charlie.to_account_id().into(),
 		value,
 	});
 	let extension = tx_extension(nonce, generic::Era::Immortal, 0);
 	let payload = SignedPayload::new(call.clone(), extension.clone()).expect("implicit data");
-	let signature = payload.using_encoded(|bytes| from.sign(bytes));
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
 	SubstrateExtrinsic::new_signed(
 		call,
-		AccountId::from(from.public()).into(),
+		AccountId::from(sender.public()).into(),
 		Signature::Sr25519(signature),
 		extension,
 	)
@@ -90,4 +104,51 @@ fn a_batch_keeps_what_it_accepts_and_leaves_no_trace_of_what_it_refuses() {
 	});
 	assert_eq!(batched.1, one_by_one.1, "the same events");
 	assert_eq!(batched.0, one_by_one.0, "the same state: no trace of the refused extrinsics");
+}
+
+#[test]
+fn a_batch_validates_each_transaction_as_a_call_of_its_own_would() {
+	let alice = Sr25519Keyring::Alice.pair();
+	let bob = Sr25519Keyring::Bob.pair();
+	let nobody = sr25519::Pair::from_string("//Nobody", None).expect("a dev seed");
+	let mut ext = ext_from_preset(DEV_RUNTIME_PRESET);
+	let (transactions, genesis) = ext.execute_with(|| {
+		let transactions = vec![
+			(TransactionSource::External, transfer(&alice, 0, UNIT)),
+			// The same nonce again: valid alone, so valid here too; only a block or the
+			// pool may pick one of the two.
+			(TransactionSource::Local, transfer(&alice, 0, 2 * UNIT)),
+			// Ahead of Bob's nonce: valid, waiting for the nonces before it.
+			(TransactionSource::External, transfer(&bob, 3, UNIT)),
+			(TransactionSource::External, transfer(&nobody, 0, UNIT)),
+			// Alice's transfer signed with Bob's key.
+			(TransactionSource::InBlock, signed_as(&alice, &bob, 1, UNIT)),
+		];
+		(transactions, System::block_hash(0))
+	});
+
+	let (batched, root_before, root_after) = ext.execute_with(|| {
+		let before = sp_io::storage::root(StateVersion::V1);
+		let batched = Runtime::validate_transactions(transactions.clone(), genesis);
+		(batched, before, sp_io::storage::root(StateVersion::V1))
+	});
+	assert_eq!(root_after, root_before, "validation leaves the state as it was");
+	assert_eq!(batched.len(), transactions.len());
+
+	// Each alone, on a state of its own, as the pool's single calls see it.
+	let alone: Vec<_> = transactions
+		.iter()
+		.map(|(source, xt)| {
+			ext_from_preset(DEV_RUNTIME_PRESET)
+				.execute_with(|| Executive::validate_transaction(*source, xt.clone(), genesis))
+		})
+		.collect();
+	assert_eq!(batched, alone);
+
+	let valid = |i: usize| batched[i].clone().expect("valid");
+	assert!(valid(0).requires.is_empty());
+	assert_eq!(valid(0).provides, valid(1).provides, "the same nonce provides the same tag");
+	assert_eq!(valid(2).requires.len(), 1, "waits for Bob's nonce 2");
+	assert_eq!(batched[3], Err(TransactionValidityError::Invalid(InvalidTransaction::Payment)));
+	assert_eq!(batched[4], Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof)));
 }

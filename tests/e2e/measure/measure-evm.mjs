@@ -14,6 +14,9 @@
 // as long as submission outpaces it (submitSeconds in the output shows that it does).
 // `builtUntil` groups each kind's blocks by why the author stopped filling them (out of
 // time, full, or no more transactions), from the node's log.
+// Each kind also reports what it cost the node: its CPU time (user + system, /proc) per
+// transaction from the first submission to the last inclusion, and the pool's
+// validations with the runtime calls they took (its Prometheus counters).
 // Then the node is stopped and the fullest block of each kind is executed again on one
 // core (`taskset -c 0 zerog-node benchmark block`, 10 runs), without the trie cache and
 // with it: its import time against the 2 s slot, and against the weight it was charged.
@@ -21,7 +24,7 @@
 // `benchmark block` is in node builds with the `benchmark-cli` feature:
 //   cargo build --release -p zerog-node --features benchmark-cli
 import { spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream } from 'node:fs';
+import { cpSync, createWriteStream, readFileSync } from 'node:fs';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { ContractFactory, JsonRpcProvider, Wallet, keccak256, parseEther, toUtf8Bytes } from 'ethers';
 import { nodeBinary, rpc, startNode } from '../lib/node.mjs';
@@ -51,6 +54,37 @@ function importTime(basePath, number, trieCache) {
 }
 
 /** Submits each sender's queue in order, one at a time; all senders in parallel. */
+// The node's CPU time so far (user + system), in ms, from /proc.
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((+fields[11] + +fields[12]) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = +(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+
+// The pool's validation counters from the node's Prometheus endpoint: transactions
+// validated, and the runtime calls that took (a batch is one; absent on nodes that
+// validate one call each).
+async function validationCounters(url) {
+  const text = await (await fetch(url)).text();
+  const read = (name) => {
+    const m = text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm'));
+    return m ? +m[1] : undefined;
+  };
+  return { validations: read('substrate_sub_txpool_validations_finished'), calls: read('zerog_txpool_validation_calls') };
+}
+
+// What a phase cost the node: CPU ms per transaction, and validations per runtime call.
+function phaseCost(before, after, n) {
+  const validations = after.v.validations - before.v.validations;
+  const calls = after.v.calls === undefined ? validations : after.v.calls - before.v.calls;
+  return {
+    nodeCpuMsPerTx: +((after.cpu - before.cpu) / n).toFixed(3),
+    validations,
+    validationCalls: calls,
+    validationsPerCall: +(validations / Math.max(calls, 1)).toFixed(1),
+  };
+}
+
 async function submitInOrder(queues, submit) {
   await Promise.all(queues.map(async (queue) => {
     for (const tx of queue) await submit(tx);
@@ -176,11 +210,14 @@ try {
     }));
   }
   const startBlock = (await api.rpc.chain.getHeader()).number.toNumber() + 1;
+  const snapshot = async () => ({ cpu: cpuMs(node.proc.pid), v: await validationCounters(node.promUrl) });
+  const erc20Before = await snapshot();
   const t0 = Date.now();
   await submitInOrder(ethQueues, (raw) => rpc(node.ethUrl, 'eth_sendRawTransaction', [raw]));
   const submitErc20 = (Date.now() - t0) / 1000;
   const isEth = (xt) => xt.method.section === 'revive' && xt.method.method === 'ethTransact';
   const erc20 = await waitIncluded(api, startBlock, N, isEth);
+  const erc20Cost = phaseCost(erc20Before, await snapshot(), N);
 
   // Fresh sr25519 senders, funded by //Alice in one go.
   const keyring = new Keyring({ type: 'sr25519' });
@@ -202,18 +239,20 @@ try {
     nativeQueues[s].push(xt.toHex());
   }
   const start2 = (await api.rpc.chain.getHeader()).number.toNumber() + 1;
+  const nativeBefore = await snapshot();
   const t1 = Date.now();
   await submitInOrder(nativeQueues, (hex) => rpc(node.httpUrl, 'author_submitExtrinsic', [hex]));
   const submitNative = (Date.now() - t1) / 1000;
   const isTransfer = (xt) => xt.method.section === 'balances' && xt.isSigned;
   const native = await waitIncluded(api, start2, N, isTransfer);
+  const nativeCost = phaseCost(nativeBefore, await snapshot(), N);
 
   const tps = (r) => N / r.seconds;
   const result = {
     transactions: N,
     senders: SENDERS,
-    erc20: { tps: +tps(erc20).toFixed(1), seconds: erc20.seconds, blocks: erc20.perBlock.length, maxPerBlock: Math.max(...erc20.perBlock), submitSeconds: submitErc20 },
-    native: { tps: +tps(native).toFixed(1), seconds: native.seconds, blocks: native.perBlock.length, maxPerBlock: Math.max(...native.perBlock), submitSeconds: submitNative },
+    erc20: { tps: +tps(erc20).toFixed(1), seconds: erc20.seconds, blocks: erc20.perBlock.length, maxPerBlock: Math.max(...erc20.perBlock), submitSeconds: submitErc20, ...erc20Cost },
+    native: { tps: +tps(native).toFixed(1), seconds: native.seconds, blocks: native.perBlock.length, maxPerBlock: Math.max(...native.perBlock), submitSeconds: submitNative, ...nativeCost },
     ratio: +(tps(erc20) / tps(native)).toFixed(3),
     erc20GasPerTransfer: gasLimit / 2n,
   };
