@@ -17,7 +17,7 @@
 //! (`BatchTransactionValidation`).
 
 use std::{
-	sync::{mpsc, Arc, Mutex},
+	sync::{mpsc, Arc, Mutex, Weak},
 	time::Duration,
 };
 
@@ -208,18 +208,34 @@ pub struct BackgroundValidation {
 	metrics: Option<Arc<ValidationMetrics>>,
 }
 
-/// What a validation thread holds.
+/// What a validation thread holds: the chain API and the client only weakly, so that an
+/// idle thread never keeps the client, and with it the database, open past the node's
+/// shutdown (RocksDB aborts the process if it is closed while the process exits).
 struct Validator {
+	inner: Weak<FullApi>,
+	client: Weak<FullClient>,
+	metrics: Option<Arc<ValidationMetrics>>,
+}
+
+/// The chain API and the client, for the time of one batch.
+struct Chain {
 	inner: Arc<FullApi>,
 	client: Arc<FullClient>,
-	metrics: Option<Arc<ValidationMetrics>>,
 }
 
 impl Validator {
 	/// Answers every request of `batch`.
 	fn validate(&self, batch: Vec<Request>) {
+		let (Some(inner), Some(client)) = (self.inner.upgrade(), self.client.upgrade()) else {
+			// The node is stopping.
+			for request in batch {
+				let _ = request.reply.send(Err(pool_down()));
+			}
+			return;
+		};
+		let chain = Chain { inner, client };
 		for (at, requests) in by_block(batch, |r| r.at) {
-			let results = self.validate_at(at, &requests);
+			let results = self.validate_at(&chain, at, &requests);
 			for (request, result) in requests.into_iter().zip(results) {
 				let _ = request.reply.send(result);
 				if let Some(m) = &self.metrics {
@@ -236,9 +252,9 @@ impl Validator {
 	}
 
 	/// One result per request, all at `at`.
-	fn validate_at(&self, at: Hash, requests: &[Request]) -> Vec<Validated> {
+	fn validate_at(&self, chain: &Chain, at: Hash, requests: &[Request]) -> Vec<Validated> {
 		if requests.len() > 1 {
-			match self.validate_batch(at, requests) {
+			match self.validate_batch(chain, at, requests) {
 				Ok(results) => return results.into_iter().map(Ok).collect(),
 				Err(e) => log::debug!(
 					target: "txpool",
@@ -250,16 +266,17 @@ impl Validator {
 		self.count_calls(requests.len() as u64);
 		requests
 			.iter()
-			.map(|r| self.inner.validate_transaction_blocking(at, r.source, r.uxt.clone()))
+			.map(|r| chain.inner.validate_transaction_blocking(at, r.source, r.uxt.clone()))
 			.collect()
 	}
 
 	fn validate_batch(
 		&self,
+		chain: &Chain,
 		at: Hash,
 		requests: &[Request],
 	) -> Result<Vec<TransactionValidity>, String> {
-		let api = self.client.runtime_api();
+		let api = chain.client.runtime_api();
 		if !api.has_api::<dyn BatchTransactionValidation<Block>>(at).map_err(|e| e.to_string())? {
 			return Err("the runtime has no batch validation".into());
 		}
@@ -344,8 +361,8 @@ impl BackgroundValidation {
 		for i in 0..threads.max(1) {
 			let queue = queue.clone();
 			let validator = Validator {
-				inner: inner.clone(),
-				client: client.clone(),
+				inner: Arc::downgrade(&inner),
+				client: Arc::downgrade(&client),
 				metrics: metrics.clone(),
 			};
 			let spawned =
