@@ -68,12 +68,31 @@ const MAX_BATCH: usize = 512;
 
 /// Builds a [`Proposer`] on each new parent; what BABE is given as its environment.
 pub struct ProposerFactory<A, C> {
+	shared: Shared<A, C>,
+}
+
+/// What the factory hands each proposer it builds.
+struct Shared<A, C> {
 	spawn_handle: Box<dyn SpawnNamed>,
 	client: Arc<C>,
 	transaction_pool: Arc<A>,
 	metrics: MetricsLink,
 	telemetry: Option<TelemetryHandle>,
 	block_size_limit: usize,
+}
+
+// Not derived: `A` and `C` are behind `Arc`s and need not be `Clone` themselves.
+impl<A, C> Clone for Shared<A, C> {
+	fn clone(&self) -> Self {
+		Self {
+			spawn_handle: self.spawn_handle.clone(),
+			client: self.client.clone(),
+			transaction_pool: self.transaction_pool.clone(),
+			metrics: self.metrics.clone(),
+			telemetry: self.telemetry.clone(),
+			block_size_limit: self.block_size_limit,
+		}
+	}
 }
 
 impl<A, C> ProposerFactory<A, C> {
@@ -86,14 +105,15 @@ impl<A, C> ProposerFactory<A, C> {
 		prometheus: Option<&Registry>,
 		telemetry: Option<TelemetryHandle>,
 	) -> Self {
-		Self {
+		let shared = Shared {
 			spawn_handle: Box::new(spawn_handle),
 			client,
 			transaction_pool,
 			metrics: MetricsLink::new(prometheus),
 			telemetry,
 			block_size_limit: DEFAULT_BLOCK_SIZE_LIMIT,
-		}
+		};
+		Self { shared }
 	}
 }
 
@@ -116,12 +136,7 @@ where
 			parent_header.number()
 		);
 		future::ready(Ok(Proposer {
-			spawn_handle: self.spawn_handle.clone(),
-			client: self.client.clone(),
-			transaction_pool: self.transaction_pool.clone(),
-			metrics: self.metrics.clone(),
-			telemetry: self.telemetry.clone(),
-			block_size_limit: self.block_size_limit,
+			shared: self.shared.clone(),
 			parent_hash,
 			parent_number: *parent_header.number(),
 		}))
@@ -130,12 +145,7 @@ where
 
 /// Proposes one block on one parent.
 pub struct Proposer<A, B: BlockT, C> {
-	spawn_handle: Box<dyn SpawnNamed>,
-	client: Arc<C>,
-	transaction_pool: Arc<A>,
-	metrics: MetricsLink,
-	telemetry: Option<TelemetryHandle>,
-	block_size_limit: usize,
+	shared: Shared<A, C>,
 	parent_hash: B::Hash,
 	parent_number: <B::Header as HeaderT>::Number,
 }
@@ -152,7 +162,7 @@ where
 
 	fn propose(self, args: ProposeArgs<B>) -> Self::Proposal {
 		let (tx, rx) = oneshot::channel();
-		let spawn_handle = self.spawn_handle.clone();
+		let spawn_handle = self.shared.spawn_handle.clone();
 		// Building a block blocks its thread: not on the async executor's.
 		spawn_handle.spawn_blocking(
 			"block-proposer",
@@ -341,13 +351,18 @@ where
 		// A tenth of the time is left for sealing and importing the block.
 		let deadline = started + args.max_duration - args.max_duration / 10;
 		let digests = std::mem::take(&mut args.inherent_digests);
-		let mut builder =
-			Builder::new(&*self.client, self.parent_hash, self.parent_number, digests, &mut args)?;
+		let mut builder = Builder::new(
+			&*self.shared.client,
+			self.parent_hash,
+			self.parent_number,
+			digests,
+			&mut args,
+		)?;
 
 		self.apply_inherents(&mut builder, std::mem::take(&mut args.inherent_data))?;
 		let end = match builder.mode {
 			ExtrinsicInclusionMode::AllExtrinsics => {
-				let limit = args.block_size_limit.unwrap_or(self.block_size_limit);
+				let limit = args.block_size_limit.unwrap_or(self.shared.block_size_limit);
 				self.apply_transactions(&mut builder, deadline, limit).await
 			}
 			ExtrinsicInclusionMode::OnlyInherents => EndProposingReason::TransactionForbidden,
@@ -364,7 +379,9 @@ where
 	) -> Result<(), Error> {
 		let started = time::Instant::now();
 		let inherents = builder.create_inherents(data)?;
-		self.metrics.report(|m| m.create_inherents_time.observe(started.elapsed().as_secs_f64()));
+		self.shared
+			.metrics
+			.report(|m| m.create_inherents_time.observe(started.elapsed().as_secs_f64()));
 		for inherent in inherents {
 			match builder.apply_one(&inherent) {
 				Outcome::Included => {}
@@ -402,7 +419,7 @@ where
 				SOFT_DEADLINE_PERCENT.mul_floor(left.as_micros().saturated_into::<u64>()),
 			);
 		let mut pending =
-			self.transaction_pool.ready_at_with_timeout(self.parent_hash, left / 8).await;
+			self.shared.transaction_pool.ready_at_with_timeout(self.parent_hash, left / 8).await;
 
 		let mut skipped = 0;
 		let mut invalid = TxInvalidityReportMap::new();
@@ -504,13 +521,13 @@ where
 				"Hit block size limit of `{block_size_limit}` without including any transaction!"
 			);
 		}
-		self.transaction_pool.report_invalid(Some(self.parent_hash), invalid).await;
+		self.shared.transaction_pool.report_invalid(Some(self.parent_hash), invalid).await;
 		end
 	}
 
 	fn summarise(&self, block: &B, end: EndProposingReason, took: time::Duration) {
 		let count = block.extrinsics().len();
-		self.metrics.report(|m| {
+		self.shared.metrics.report(|m| {
 			m.number_of_transactions.set(count as u64);
 			m.block_constructed.observe(took.as_secs_f64());
 			m.report_end_proposing_reason(end);
@@ -526,7 +543,7 @@ where
 			count,
 		);
 		telemetry!(
-			self.telemetry;
+			self.shared.telemetry;
 			CONSENSUS_INFO;
 			"prepared_block_for_proposing";
 			"number" => ?block.header().number(),
