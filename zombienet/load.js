@@ -69,8 +69,9 @@ async function until(what, probe, timeoutMs, everyMs = 1000) {
 /**
  * Each validator's transaction-pool counters, from its Prometheus endpoint: transactions
  * it dropped or found invalid, how many it re-submitted from its mempool to new views,
- * the time it spent maintaining the pool (seconds over how many blocks), and the
- * transactions it validated with the runtime calls that took (a batch is one call).
+ * the time it spent maintaining the pool (seconds over how many blocks), the
+ * transactions it validated with the runtime calls that took (a batch is one call), and
+ * what its journal put back in the pool after the pool dropped it.
  */
 async function poolStats(nodes) {
   const metrics = {
@@ -81,6 +82,7 @@ async function poolStats(nodes) {
     maintains: 'substrate_sub_txpool_maintain_duration_seconds_count',
     validations: 'substrate_sub_txpool_validations_finished',
     validationCalls: 'zerog_txpool_validation_calls',
+    journalReturned: 'zerog_txpool_journal_returned',
   };
   const stats = {};
   for (const [name, node] of Object.entries(nodes)) {

@@ -79,9 +79,10 @@ pub struct Cli {
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
 
-	/// The transaction pool's future queue ([`crate::pool`]).
+	/// The transaction pool's future queue and journal ([`crate::pool`],
+	/// [`crate::journal`]).
 	#[clap(flatten)]
-	pub pool: crate::pool::FutureQueueParams,
+	pub pool: crate::pool::PoolParams,
 
 	/// Options of the Ethereum JSON-RPC server.
 	#[clap(flatten)]

@@ -16,6 +16,7 @@ mod command;
 mod equivocation;
 mod essential;
 mod eth;
+mod journal;
 mod pool;
 mod proposer;
 mod rpc;

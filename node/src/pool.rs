@@ -45,7 +45,7 @@ use sc_transaction_pool::{
 use zerog_block_builder_primitives::BatchTransactionValidation;
 use zerog_runtime::opaque::Block;
 
-use crate::service::FullClient;
+use crate::{journal::JournalLimit, service::FullClient};
 
 /// Default `--pool-limit`: transactions the ready queue keeps. Substrate's 8,192 is
 /// smaller than one burst a wallet or an exchange sends.
@@ -62,9 +62,10 @@ pub const POOL_FUTURE_KBYTES: usize = 32_768;
 /// otherwise (as `sc-cli`: none on a `--dev` chain, 30 minutes on any other).
 const BAN_TIME: Duration = Duration::from_secs(30 * 60);
 
-/// The future queue's size, beside `sc-cli`'s `--pool-*` flags.
+/// ZeroG's pool flags beside `sc-cli`'s `--pool-*`: the future queue's size and the
+/// local transactions journal ([`crate::journal`]).
 #[derive(Debug, Clone, clap::Args)]
-pub struct FutureQueueParams {
+pub struct PoolParams {
 	/// Transactions the pool keeps while they wait for an earlier nonce of their sender.
 	#[arg(long, value_name = "COUNT", default_value_t = POOL_FUTURE_LIMIT)]
 	pub pool_future_limit: usize,
@@ -72,6 +73,11 @@ pub struct FutureQueueParams {
 	/// Kilobytes of transactions the pool keeps while they wait for an earlier nonce.
 	#[arg(long, value_name = "COUNT", default_value_t = POOL_FUTURE_KBYTES)]
 	pub pool_future_kbytes: usize,
+
+	/// Transactions this node's RPC accepted that it keeps offering to the pool until they
+	/// are finalized or void, within `--pool-kbytes`; 0 turns the journal off.
+	#[arg(long, value_name = "COUNT", default_value_t = crate::journal::JOURNAL_LIMIT)]
+	pub pool_journal_limit: usize,
 }
 
 /// What the node builds its transaction pool with.
@@ -81,16 +87,15 @@ pub struct PoolSettings {
 	pub options: Options,
 	/// Fork-aware (the default) or single-state.
 	pub kind: sc_transaction_pool::TransactionPoolType,
+	/// What the local transactions journal holds.
+	pub journal: JournalLimit,
 }
 
 impl PoolSettings {
 	/// The settings the command line asks for: `sc-cli`'s `--pool-limit`,
-	/// `--pool-kbytes`, `--tx-ban-seconds` and `--pool-type`, with ZeroG's future queue.
-	pub fn new(
-		params: &sc_cli::TransactionPoolParams,
-		future: &FutureQueueParams,
-		is_dev: bool,
-	) -> Self {
+	/// `--pool-kbytes`, `--tx-ban-seconds` and `--pool-type`, with ZeroG's future queue
+	/// and journal.
+	pub fn new(params: &sc_cli::TransactionPoolParams, flags: &PoolParams, is_dev: bool) -> Self {
 		let ban_time = match params.tx_ban_seconds {
 			Some(seconds) => Duration::from_secs(seconds),
 			None if is_dev => Duration::ZERO,
@@ -103,13 +108,17 @@ impl PoolSettings {
 					total_bytes: params.pool_kbytes.saturating_mul(1024),
 				},
 				future: PoolLimit {
-					count: future.pool_future_limit,
-					total_bytes: future.pool_future_kbytes.saturating_mul(1024),
+					count: flags.pool_future_limit,
+					total_bytes: flags.pool_future_kbytes.saturating_mul(1024),
 				},
 				reject_future_transactions: false,
 				ban_time,
 			},
 			kind: params.pool_type.into(),
+			journal: JournalLimit {
+				count: flags.pool_journal_limit,
+				bytes: params.pool_kbytes.saturating_mul(1024),
+			},
 		}
 	}
 
@@ -575,6 +584,7 @@ mod tests {
 		assert_eq!(s.options.future.total_bytes, 32 << 20);
 		assert!(!s.options.reject_future_transactions);
 		assert!(matches!(s.kind, sc_transaction_pool::TransactionPoolType::ForkAware));
+		assert_eq!(s.journal, JournalLimit { count: 65_536, bytes: 128 << 20 });
 	}
 
 	#[test]
@@ -590,10 +600,13 @@ mod tests {
 			"3",
 			"--pool-type",
 			"single-state",
+			"--pool-journal-limit",
+			"0",
 		]);
 		assert_eq!((s.options.ready.count, s.options.ready.total_bytes), (100, 7 * 1024));
 		assert_eq!((s.options.future.count, s.options.future.total_bytes), (30, 3 * 1024));
 		assert!(matches!(s.kind, sc_transaction_pool::TransactionPoolType::SingleState));
+		assert_eq!(s.journal, JournalLimit { count: 0, bytes: 7 * 1024 });
 		// Not a dev chain: invalid transactions stay banned for 30 minutes.
 		assert_eq!(s.options.ban_time, BAN_TIME);
 		assert_eq!(settings(&["--dev"]).options.ban_time, Duration::ZERO);

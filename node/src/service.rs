@@ -101,6 +101,11 @@ fn slot_inherents(slot_duration: sp_consensus_babe::SlotDuration) -> SlotInheren
 	})
 }
 
+/// The pool as the RPC servers see it: what they submit without a watch is journaled
+/// ([`crate::journal`]).
+pub type RpcPool =
+	crate::journal::Journaled<sc_transaction_pool::TransactionPoolHandle<Block, FullClient>>;
+
 /// The parts of a node that the sub-commands share with the running node.
 pub type Service = sc_service::PartialComponents<
 	FullClient,
@@ -300,13 +305,26 @@ pub fn new_full<
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
+	// The RPC servers submit through the journal (crate::journal); the network, the
+	// proposer and the pool's maintenance use the pool itself.
+	let rpc_pool = Arc::new(crate::journal::Journaled::new(
+		transaction_pool.clone(),
+		pool.journal,
+		config.prometheus_registry(),
+	));
+	task_manager.spawn_handle().spawn(
+		"txpool-journal",
+		Some("transaction-pool"),
+		crate::journal::run(client.clone(), rpc_pool.clone()),
+	);
+
 	let eth_shared = {
 		let sync = sync_service.clone();
 		crate::eth::EthShared::new(move || sync.num_connected_peers())
 	};
 	let rpc_extensions_builder = {
 		let client = client.clone();
-		let pool = transaction_pool.clone();
+		let pool = rpc_pool.clone();
 		let eth = eth_shared.clone();
 
 		Box::new(move |_| {
@@ -319,7 +337,7 @@ pub fn new_full<
 		})
 	};
 
-	crate::eth::spawn(&eth, client.clone(), transaction_pool.clone(), eth_shared, &task_manager)
+	crate::eth::spawn(&eth, client.clone(), rpc_pool.clone(), eth_shared, &task_manager)
 		.map_err(ServiceError::Other)?;
 
 	let _rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {
@@ -327,7 +345,7 @@ pub fn new_full<
 		client: client.clone(),
 		keystore: keystore_container.keystore(),
 		task_manager: &mut task_manager,
-		transaction_pool: transaction_pool.clone(),
+		transaction_pool: rpc_pool,
 		rpc_builder: rpc_extensions_builder,
 		backend,
 		system_rpc_tx,

@@ -2,7 +2,8 @@
 //
 // Covers finality, a signed balance transfer with its event, balances and fee, bad
 // transactions rejected over RPC while the node keeps running, transactions that arrive
-// before an earlier nonce kept by the pool and included, the pool's validation threads
+// before an earlier nonce kept by the pool and included, transfers the pool dropped put
+// back by the node's journal and included, the pool's validation threads
 // below the node's CPU priority, and a forkless runtime upgrade
 // through sudo + system.set_code that keeps state and keeps finalizing.
 
@@ -36,6 +37,9 @@ function waitFinalized(cond, timeoutMs = 60_000) {
     }).then((u) => { unsub = u; });
   });
 }
+
+/** A metric's value in a Prometheus text page (the node labels each with its chain). */
+const metric = (text, name) => Number(text.match(new RegExp(`^${name}(\\{[^}]*\\})? (\\d+)$`, 'm'))?.[2]);
 
 const free = async (who) => (await api.query.system.account(who)).data.free.toBigInt();
 
@@ -142,7 +146,7 @@ describe('zerog-node --dev', () => {
   test('the pool\'s validations are counted under Substrate\'s Prometheus names', async () => {
     // After the transfer above: what an operator's dashboard reads.
     const text = await (await fetch(node.promUrl)).text();
-    const value = (name) => Number(text.match(new RegExp(`^${name}(\\{[^}]*\\})? (\\d+)$`, 'm'))?.[2]);
+    const value = (name) => metric(text, name);
     const scheduled = value('substrate_sub_txpool_validations_scheduled');
     const finished = value('substrate_sub_txpool_validations_finished');
     assert.ok(finished >= 1, `validations finished: ${finished}`);
@@ -263,37 +267,72 @@ describe('zerog-node --dev', () => {
     );
   });
 
+  /**
+   * Runs `body` against a dev node of its own started with `args`: `body` gets the node,
+   * an API on it, `signed(nonce)` (an immortal transfer of one UNIT from `who` to Charlie,
+   * signed, as hex) and `nonceReaches(n, ms)` (waits until `who`'s nonce on chain reaches
+   * n or `ms` pass, and returns it).
+   */
+  async function onOwnNode(args, who, body) {
+    const own = await startNode(['--dev', ...args]);
+    const api2 = await ApiPromise.create({ provider: new WsProvider(own.wsUrl), noInitWarn: true });
+    const sender = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(who);
+    const signed = async (nonce) =>
+      (await api2.tx.balances.transferKeepAlive(charlie.address, UNIT).signAsync(sender, { nonce, era: 0 })).toHex();
+    const nonce = async () => (await api2.query.system.account(sender.address)).nonce.toNumber();
+    const nonceReaches = async (n, ms) => {
+      for (const deadline = Date.now() + ms; (await nonce()) < n && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      return nonce();
+    };
+    try {
+      await body({ own, api2, first: await nonce(), signed, nonceReaches });
+    } finally {
+      await api2.disconnect().catch(() => {});
+      await own.stop();
+    }
+  }
+
   test('transactions waiting for an earlier nonce are kept until it comes, then all included', async () => {
     // A node whose ready queue holds 1,000: sc-cli would keep a tenth of that (100)
     // waiting for an earlier nonce and drop the rest without telling the sender.
     // ZeroG's future queue has its own limit (65,536 by default, crate::pool).
-    const small = await startNode(['--dev', '--pool-limit', '1000']);
-    const api2 = await ApiPromise.create({ provider: new WsProvider(small.wsUrl), noInitWarn: true });
-    try {
-      const dave = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Dave');
-      const first = (await api2.rpc.system.accountNextIndex(dave.address)).toNumber();
-      const signed = async (nonce) =>
-        (await api2.tx.balances.transferKeepAlive(charlie.address, UNIT).signAsync(dave, { nonce, era: 0 })).toHex();
+    await onOwnNode(['--pool-limit', '1000'], '//Dave', async ({ own, first, signed, nonceReaches }) => {
       const WAITING = 300;
       // Nonces first+1 ... first+300 arrive before first: each waits for its predecessor.
       for (let i = 1; i <= WAITING; i++) {
-        const hash = await rpc(small.httpUrl, 'author_submitExtrinsic', [await signed(first + i)]);
+        const hash = await rpc(own.httpUrl, 'author_submitExtrinsic', [await signed(first + i)]);
         assert.match(hash, /^0x[0-9a-f]{64}$/);
       }
       await new Promise((r) => setTimeout(r, 4000)); // two blocks: none of them can go in yet
-      assert.equal((await api2.rpc.system.accountNextIndex(dave.address)).toNumber(), first,
-        'no transaction is included before the gap is filled');
-      await rpc(small.httpUrl, 'author_submitExtrinsic', [await signed(first)]);
-      const next = async () => (await api2.query.system.account(dave.address)).nonce.toNumber();
-      const deadline = Date.now() + 60_000;
-      while ((await next()) < first + WAITING + 1 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(await nonceReaches(first + 1, 0), first, 'no transaction is included before the gap is filled');
+      await rpc(own.httpUrl, 'author_submitExtrinsic', [await signed(first)]);
+      assert.equal(await nonceReaches(first + WAITING + 1, 60_000), first + WAITING + 1,
+        'every transfer the pool accepted was included');
+    });
+  });
+
+  test('transfers the pool dropped after accepting them are offered again until included', async () => {
+    // A future queue of 8: of 40 transfers that arrive before their sender's first nonce,
+    // the pool keeps 8 and drops the others after it accepted them, telling no one (the
+    // sender holds a hash for each). The node's journal (crate::journal) offers what its
+    // RPC accepted to the pool again after finalized blocks, until it is included.
+    await onOwnNode(['--pool-future-limit', '8'], '//Eve', async ({ own, first, signed, nonceReaches }) => {
+      const WAITING = 40;
+      for (let i = 1; i <= WAITING; i++) {
+        const hash = await rpc(own.httpUrl, 'author_submitExtrinsic', [await signed(first + i)]);
+        assert.match(hash, /^0x[0-9a-f]{64}$/, 'accepted');
       }
-      assert.equal(await next(), first + WAITING + 1, 'every transfer the pool accepted was included');
-    } finally {
-      await api2.disconnect().catch(() => {});
-      await small.stop();
-    }
+      await rpc(own.httpUrl, 'author_submitExtrinsic', [await signed(first)]);
+      assert.equal(await nonceReaches(first + WAITING + 1, 90_000), first + WAITING + 1,
+        'every transfer the pool accepted was included');
+      const text = await (await fetch(own.promUrl)).text();
+      const value = (name) => metric(text, name);
+      const returned = value('zerog_txpool_journal_returned');
+      assert.ok(returned >= WAITING - 8, `the pool dropped at least ${WAITING - 8} and the journal put them back: ${returned}`);
+      assert.equal(value('zerog_txpool_journal_evicted'), 0);
+    });
   });
 
   test('a validator stops cleanly on SIGTERM, every time', async () => {

@@ -60,11 +60,8 @@ pub use index::EthIndex;
 
 pub(crate) use crate::service::FullClient;
 
-/// The transaction pool the Ethereum RPC submits to.
-pub type FullPool = polkadot_sdk::sc_transaction_pool::TransactionPoolHandle<
-	zerog_runtime::opaque::Block,
-	FullClient,
->;
+/// The transaction pool the Ethereum RPC submits to: the node's, with a journal.
+pub type FullPool = crate::service::RpcPool;
 
 /// Where and whether to serve the Ethereum JSON-RPC.
 #[derive(Debug, Clone, clap::Args)]

@@ -1,0 +1,648 @@
+//! The local transactions journal: what this node's RPC accepted stays with the node
+//! until it is finalized or known to be void.
+//!
+//! A transaction submitted without a watch (`author_submitExtrinsic`,
+//! `eth_sendRawTransaction`) has no one to hear that the pool dropped it, and Substrate's
+//! pools drop accepted transactions: the fork-aware pool drops a transaction waiting for
+//! an earlier nonce once every view that held it is gone, and a queue over its limit
+//! drops its oldest. The submitter saw the hash and waits for a block that never comes.
+//! Ethereum clients keep "local" transactions for the same reason (geth's journal).
+//!
+//! [`Journaled`] wraps the pool that the RPC servers use and journals each transaction
+//! that they submit without a watch and the pool accepts. After each finalized block,
+//! [`run`] forgets what the finalized blocks included, and offers the pool again what
+//! has waited [`RETRY_BLOCKS`] finalized blocks since it was last offered:
+//! - one still in the pool answers "already imported" at the cost of a hash look-up;
+//! - one the pool dropped goes back in (counted in `zerog_txpool_journal_returned`);
+//! - one the pool banned (it evicted it over its limits, or found it invalid) waits for
+//!   the ban to end (`--tx-ban-seconds`: 30 minutes, none on a `--dev` chain);
+//! - one that became invalid (its nonce used, its era over, its sender unable to pay)
+//!   is forgotten.
+//!
+//! The journal holds at most `--pool-journal-limit` transactions and `--pool-kbytes` of
+//! them (the oldest go first), each for at most [`LIFETIME_BLOCKS`] finalized blocks;
+//! `--pool-journal-limit 0` turns it off. Watched submissions are not journaled: their
+//! watchers are told `dropped`, and they decide. Transactions from peers are not either:
+//! the peer that took them from a user journals them.
+
+use std::{
+	collections::{BTreeMap, HashMap},
+	hash::Hash,
+	pin::Pin,
+	sync::{Arc, Mutex, MutexGuard},
+};
+
+use async_trait::async_trait;
+use codec::Encode;
+use futures::StreamExt;
+use polkadot_sdk::{
+	sc_client_api::{BlockBackend, BlockchainEvents, HeaderBackend},
+	sc_transaction_pool_api::{
+		error::{Error as PoolError, IntoPoolError},
+		ChainEvent, ImportNotificationStream, MaintainedTransactionPool, PoolStatus,
+		ReadyTransactions, TransactionFor, TransactionPool, TransactionSource,
+		TransactionStatusStreamFor, TxHash, TxInvalidityReportMap,
+	},
+	sp_runtime::traits::{Block as BlockT, Header as _, UniqueSaturatedInto},
+};
+use prometheus_endpoint::{register, Counter, Gauge, PrometheusError, Registry, U64};
+
+/// Default `--pool-journal-limit`: as many transactions as the ready queue holds.
+pub const JOURNAL_LIMIT: usize = 65_536;
+
+/// Finalized blocks a journaled transaction waits before it is offered to the pool again.
+pub const RETRY_BLOCKS: u64 = 2;
+
+/// Finalized blocks after which a journaled transaction is given up: 40 minutes of 2 s
+/// blocks, past any mortal transaction's era and past the 30 minutes for which the pool
+/// bans what it evicted over its limits (`--tx-ban-seconds`; none on a `--dev` chain).
+pub const LIFETIME_BLOCKS: u64 = 1_200;
+
+/// The most transactions offered again after one finalized block; the rest wait a block.
+pub const MAX_PER_ROUND: usize = 8_192;
+
+/// How much the journal holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JournalLimit {
+	/// Transactions; 0 turns the journal off.
+	pub count: usize,
+	/// Bytes of encoded transactions.
+	pub bytes: usize,
+}
+
+/// What the pool answered a transaction offered again, for the journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+	/// It went back into the pool: the pool had dropped it.
+	Returned,
+	/// The pool still holds it, or could not take it now (full, or behind its node):
+	/// kept, to be offered again.
+	Kept,
+	/// It can no longer be included (invalid, banned, replaced): forgotten.
+	Void,
+}
+
+impl Outcome {
+	/// The journal's reading of a pool's answer.
+	pub fn of<H, E: IntoPoolError>(answer: Result<H, E>) -> Self {
+		match answer {
+			Ok(_) => Outcome::Returned,
+			Err(e) => match e.into_pool_error() {
+				Ok(e) => Self::of_pool_error(&e),
+				// Not the pool's verdict on the transaction (a runtime API error, a pruned
+				// block): try again later.
+				Err(_) => Outcome::Kept,
+			},
+		}
+	}
+
+	fn of_pool_error(e: &PoolError) -> Self {
+		match e {
+			// Banned: found invalid (it may become valid, or its nonce used: then the
+			// pool says so once the ban is over), or evicted over the pool's limits.
+			PoolError::AlreadyImported(_)
+			| PoolError::TemporarilyBanned
+			| PoolError::ImmediatelyDropped
+			| PoolError::InvalidBlockId(_)
+			| PoolError::UnknownTransaction(_) => Outcome::Kept,
+			PoolError::InvalidTransaction(_)
+			| PoolError::TooLowPriority { .. }
+			| PoolError::CycleDetected
+			| PoolError::NoTagsProvided
+			| PoolError::Unactionable
+			| PoolError::RejectedFutureTransaction => Outcome::Void,
+		}
+	}
+}
+
+struct Entry<X> {
+	seq: u64,
+	xt: X,
+	bytes: usize,
+	/// Finalized block number when it was journaled.
+	since: u64,
+	/// Finalized block number when it was last offered to the pool.
+	offered: u64,
+}
+
+/// What happened to the journal in one call, for the metrics.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Changes {
+	/// Entries given up: over the limits or past their lifetime.
+	pub evicted: u64,
+	/// Entries forgotten: included, or void.
+	pub forgotten: u64,
+	/// Entries the pool took back.
+	pub returned: u64,
+}
+
+/// Transactions by hash, oldest first, within a [`JournalLimit`].
+pub struct Journal<H, X> {
+	limit: JournalLimit,
+	entries: HashMap<H, Entry<X>>,
+	order: BTreeMap<u64, H>,
+	next_seq: u64,
+	bytes: usize,
+	/// The last finalized block number seen.
+	now: u64,
+}
+
+impl<H: Hash + Eq + Clone, X: Clone> Journal<H, X> {
+	/// An empty journal.
+	pub fn new(limit: JournalLimit) -> Self {
+		Self {
+			limit,
+			entries: HashMap::new(),
+			order: BTreeMap::new(),
+			next_seq: 0,
+			bytes: 0,
+			now: 0,
+		}
+	}
+
+	/// Transactions held.
+	pub fn len(&self) -> usize {
+		self.entries.len()
+	}
+
+	/// Whether it holds nothing.
+	pub fn is_empty(&self) -> bool {
+		self.entries.is_empty()
+	}
+
+	/// Bytes held.
+	#[cfg(test)]
+	pub fn bytes(&self) -> usize {
+		self.bytes
+	}
+
+	/// Journals a transaction the pool accepted, evicting the oldest over the limits.
+	/// One larger than the byte limit by itself is not journaled.
+	pub fn insert(&mut self, hash: H, xt: X, bytes: usize) -> Changes {
+		let mut changes = Changes::default();
+		if self.limit.count == 0 || bytes > self.limit.bytes || self.entries.contains_key(&hash) {
+			return changes;
+		}
+		while self.entries.len() >= self.limit.count || self.bytes + bytes > self.limit.bytes {
+			let Some((_, oldest)) = self.order.pop_first() else { break };
+			if let Some(e) = self.entries.remove(&oldest) {
+				self.bytes -= e.bytes;
+				changes.evicted += 1;
+			}
+		}
+		let seq = self.next_seq;
+		self.next_seq += 1;
+		self.order.insert(seq, hash.clone());
+		self.bytes += bytes;
+		self.entries.insert(hash, Entry { seq, xt, bytes, since: self.now, offered: self.now });
+		changes
+	}
+
+	fn remove(&mut self, hash: &H) -> bool {
+		match self.entries.remove(hash) {
+			Some(e) => {
+				self.order.remove(&e.seq);
+				self.bytes -= e.bytes;
+				true
+			}
+			None => false,
+		}
+	}
+
+	/// Forgets transactions a finalized block included.
+	pub fn forget<'a>(&mut self, included: impl IntoIterator<Item = &'a H>) -> Changes
+	where
+		H: 'a,
+	{
+		let mut changes = Changes::default();
+		for hash in included {
+			if self.remove(hash) {
+				changes.forgotten += 1;
+			}
+		}
+		changes
+	}
+
+	/// Moves to finalized block `number`: gives up what outlived [`LIFETIME_BLOCKS`], and
+	/// returns, oldest first, up to [`MAX_PER_ROUND`] transactions last offered at least
+	/// [`RETRY_BLOCKS`] ago, marked as offered now.
+	pub fn due(&mut self, number: u64) -> (Vec<(H, X)>, Changes) {
+		self.now = self.now.max(number);
+		let now = self.now;
+		let mut changes = Changes::default();
+		let expired: Vec<H> = self
+			.order
+			.values()
+			.filter(|h| self.entries.get(*h).is_some_and(|e| now >= e.since + LIFETIME_BLOCKS))
+			.cloned()
+			.collect();
+		for hash in &expired {
+			self.remove(hash);
+			changes.evicted += 1;
+		}
+		let mut due = Vec::new();
+		for hash in self.order.values() {
+			if due.len() == MAX_PER_ROUND {
+				break;
+			}
+			if let Some(e) = self.entries.get_mut(hash) {
+				if now >= e.offered + RETRY_BLOCKS {
+					e.offered = now;
+					due.push((hash.clone(), e.xt.clone()));
+				}
+			}
+		}
+		(due, changes)
+	}
+
+	/// Records the pool's answer to a transaction offered again.
+	pub fn settle(&mut self, hash: &H, outcome: Outcome) -> Changes {
+		let mut changes = Changes::default();
+		match outcome {
+			Outcome::Returned if self.entries.contains_key(hash) => changes.returned += 1,
+			Outcome::Void if self.remove(hash) => changes.forgotten += 1,
+			_ => {}
+		}
+		changes
+	}
+}
+
+/// The journal's counters in the node's Prometheus registry.
+struct Metrics {
+	held: Gauge<U64>,
+	returned: Counter<U64>,
+	evicted: Counter<U64>,
+}
+
+impl Metrics {
+	fn register(registry: &Registry) -> Result<Self, PrometheusError> {
+		Ok(Self {
+			held: register(
+				Gauge::new(
+					"zerog_txpool_journal_transactions",
+					"Transactions this node's RPC accepted that are not finalized yet",
+				)?,
+				registry,
+			)?,
+			returned: register(
+				Counter::new(
+					"zerog_txpool_journal_returned",
+					"Journaled transactions the pool had dropped and took back",
+				)?,
+				registry,
+			)?,
+			evicted: register(
+				Counter::new(
+					"zerog_txpool_journal_evicted",
+					"Journaled transactions given up: over the journal's limits or lifetime",
+				)?,
+				registry,
+			)?,
+		})
+	}
+
+	fn record(&self, changes: Changes, held: usize) {
+		self.returned.inc_by(changes.returned);
+		self.evicted.inc_by(changes.evicted);
+		self.held.set(held as u64);
+	}
+}
+
+type JournalOf<P> = Journal<TxHash<P>, TransactionFor<P>>;
+
+/// Transactions due to be offered again, by hash.
+type Due<P> = Vec<(TxHash<P>, TransactionFor<P>)>;
+
+/// A transaction pool whose unwatched submissions are journaled (see the module docs).
+pub struct Journaled<P: TransactionPool> {
+	inner: Arc<P>,
+	journal: Option<Mutex<JournalOf<P>>>,
+	metrics: Option<Metrics>,
+}
+
+impl<P: TransactionPool> Journaled<P> {
+	/// Wraps `inner`; `limit.count == 0` only delegates.
+	pub fn new(inner: Arc<P>, limit: JournalLimit, registry: Option<&Registry>) -> Self {
+		let journal = (limit.count > 0).then(|| Mutex::new(Journal::new(limit)));
+		let metrics = journal.as_ref().and(registry).and_then(|r| {
+			Metrics::register(r)
+				.map_err(|e| log::warn!(target: "txpool", "journal metrics not registered: {e}"))
+				.ok()
+		});
+		Self { inner, journal, metrics }
+	}
+
+	fn journal(&self) -> Option<MutexGuard<'_, JournalOf<P>>> {
+		self.journal.as_ref().map(|j| j.lock().unwrap_or_else(|e| e.into_inner()))
+	}
+
+	fn record(&self, changes: Changes, held: usize) {
+		if let Some(m) = &self.metrics {
+			m.record(changes, held);
+		}
+	}
+
+	fn note_accepted(&self, hash: &TxHash<P>, xt: &TransactionFor<P>) {
+		if let Some(mut j) = self.journal() {
+			let changes = j.insert(hash.clone(), xt.clone(), xt.encoded_size());
+			let held = j.len();
+			drop(j);
+			self.record(changes, held);
+		}
+	}
+
+	/// Forgets `included` and takes what is due after finalized block `number`.
+	fn take_due(&self, number: u64, included: &[TxHash<P>]) -> Option<(Due<P>, Changes)> {
+		let mut j = self.journal()?;
+		let mut changes = j.forget(included);
+		let (due, expired) = j.due(number);
+		changes.evicted += expired.evicted;
+		Some((due, changes))
+	}
+
+	/// Records the pool's answers to what [`Self::take_due`] offered.
+	fn settle_all(
+		&self,
+		hashes: &[TxHash<P>],
+		answers: Vec<Result<TxHash<P>, P::Error>>,
+		changes: &mut Changes,
+	) {
+		if let Some(mut j) = self.journal() {
+			for (hash, answer) in hashes.iter().zip(answers) {
+				if let Err(e) = &answer {
+					log::trace!(target: "txpool", "journal: {hash:?} offered again: {e}");
+				}
+				let c = j.settle(hash, Outcome::of(answer));
+				changes.returned += c.returned;
+				changes.forgotten += c.forgotten;
+			}
+		}
+	}
+
+	/// One round after finalized block `number`, whose newly finalized blocks included
+	/// `included`: forgets those, and offers the pool again what is due.
+	pub async fn after_finalized(
+		&self,
+		number: u64,
+		best: <P::Block as BlockT>::Hash,
+		included: &[TxHash<P>],
+	) {
+		let Some((due, mut changes)) = self.take_due(number, included) else { return };
+		if !due.is_empty() {
+			let (hashes, xts): (Vec<_>, Vec<_>) = due.into_iter().unzip();
+			match self.inner.submit_at(best, TransactionSource::External, xts).await {
+				Ok(answers) => self.settle_all(&hashes, answers, &mut changes),
+				Err(e) => log::debug!(target: "txpool", "journal: the pool refused a batch: {e}"),
+			}
+			if changes.returned > 0 {
+				log::debug!(
+					target: "txpool",
+					"journal: {} dropped transactions back in the pool",
+					changes.returned,
+				);
+			}
+		}
+		let held = self.journal().map_or(0, |j| j.len());
+		self.record(changes, held);
+	}
+}
+
+/// Follows finality for `pool`'s journal until the node stops (see the module docs).
+pub async fn run<B, C, P>(client: Arc<C>, pool: Arc<Journaled<P>>)
+where
+	B: BlockT,
+	C: BlockchainEvents<B> + BlockBackend<B> + HeaderBackend<B> + 'static,
+	P: TransactionPool<Block = B> + 'static,
+{
+	if pool.journal.is_none() {
+		return;
+	}
+	let mut finality = client.finality_notification_stream();
+	while let Some(n) = finality.next().await {
+		let number: u64 = (*n.header.number()).unique_saturated_into();
+		let empty = pool.journal().is_none_or(|j| j.is_empty());
+		let mut included = Vec::new();
+		if !empty {
+			for hash in n.tree_route.iter().chain(std::iter::once(&n.hash)) {
+				if let Ok(Some(body)) = client.block_body(*hash) {
+					included.extend(body.iter().map(|xt| pool.inner.hash_of(xt)));
+				}
+			}
+		}
+		pool.after_finalized(number, client.info().best_hash, &included).await;
+	}
+}
+
+#[async_trait]
+impl<P: TransactionPool + 'static> TransactionPool for Journaled<P> {
+	type Block = P::Block;
+	type Hash = P::Hash;
+	type InPoolTransaction = P::InPoolTransaction;
+	type Error = P::Error;
+
+	async fn submit_at(
+		&self,
+		at: <Self::Block as BlockT>::Hash,
+		source: TransactionSource,
+		xts: Vec<TransactionFor<Self>>,
+	) -> Result<Vec<Result<TxHash<Self>, Self::Error>>, Self::Error> {
+		if self.journal.is_none() {
+			return self.inner.submit_at(at, source, xts).await;
+		}
+		let copies = xts.clone();
+		let answers = self.inner.submit_at(at, source, xts).await?;
+		for (xt, answer) in copies.iter().zip(&answers) {
+			if let Ok(hash) = answer {
+				self.note_accepted(hash, xt);
+			}
+		}
+		Ok(answers)
+	}
+
+	async fn submit_one(
+		&self,
+		at: <Self::Block as BlockT>::Hash,
+		source: TransactionSource,
+		xt: TransactionFor<Self>,
+	) -> Result<TxHash<Self>, Self::Error> {
+		if self.journal.is_none() {
+			return self.inner.submit_one(at, source, xt).await;
+		}
+		let hash = self.inner.submit_one(at, source, xt.clone()).await?;
+		self.note_accepted(&hash, &xt);
+		Ok(hash)
+	}
+
+	async fn submit_and_watch(
+		&self,
+		at: <Self::Block as BlockT>::Hash,
+		source: TransactionSource,
+		xt: TransactionFor<Self>,
+	) -> Result<Pin<Box<TransactionStatusStreamFor<Self>>>, Self::Error> {
+		self.inner.submit_and_watch(at, source, xt).await
+	}
+
+	async fn ready_at(
+		&self,
+		at: <Self::Block as BlockT>::Hash,
+	) -> Box<dyn ReadyTransactions<Item = Arc<Self::InPoolTransaction>> + Send> {
+		self.inner.ready_at(at).await
+	}
+
+	fn ready(&self) -> Box<dyn ReadyTransactions<Item = Arc<Self::InPoolTransaction>> + Send> {
+		self.inner.ready()
+	}
+
+	async fn report_invalid(
+		&self,
+		at: Option<<Self::Block as BlockT>::Hash>,
+		invalid_tx_errors: TxInvalidityReportMap<TxHash<Self>>,
+	) -> Vec<Arc<Self::InPoolTransaction>> {
+		self.inner.report_invalid(at, invalid_tx_errors).await
+	}
+
+	fn futures(&self) -> Vec<Self::InPoolTransaction> {
+		self.inner.futures()
+	}
+
+	fn status(&self) -> PoolStatus {
+		self.inner.status()
+	}
+
+	fn import_notification_stream(&self) -> ImportNotificationStream<TxHash<Self>> {
+		self.inner.import_notification_stream()
+	}
+
+	fn on_broadcasted(&self, propagations: HashMap<TxHash<Self>, Vec<String>>) {
+		self.inner.on_broadcasted(propagations)
+	}
+
+	fn hash_of(&self, xt: &TransactionFor<Self>) -> TxHash<Self> {
+		self.inner.hash_of(xt)
+	}
+
+	fn ready_transaction(&self, hash: &TxHash<Self>) -> Option<Arc<Self::InPoolTransaction>> {
+		self.inner.ready_transaction(hash)
+	}
+
+	async fn ready_at_with_timeout(
+		&self,
+		at: <Self::Block as BlockT>::Hash,
+		timeout: std::time::Duration,
+	) -> Box<dyn ReadyTransactions<Item = Arc<Self::InPoolTransaction>> + Send> {
+		self.inner.ready_at_with_timeout(at, timeout).await
+	}
+}
+
+#[async_trait]
+impl<P: MaintainedTransactionPool + 'static> MaintainedTransactionPool for Journaled<P> {
+	async fn maintain(&self, event: ChainEvent<Self::Block>) {
+		self.inner.maintain(event).await
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use polkadot_sdk::sp_runtime::transaction_validity::{InvalidTransaction, UnknownTransaction};
+
+	const ROOMY: JournalLimit = JournalLimit { count: 100, bytes: 10_000 };
+
+	fn journal(limit: JournalLimit) -> Journal<u32, &'static str> {
+		Journal::new(limit)
+	}
+
+	fn hashes(due: &[(u32, &'static str)]) -> Vec<u32> {
+		due.iter().map(|(h, _)| *h).collect()
+	}
+
+	#[test]
+	fn a_transaction_is_offered_again_every_few_finalized_blocks_oldest_first() {
+		let mut j = journal(ROOMY);
+		j.insert(2, "b", 10);
+		j.insert(1, "a", 10);
+		j.insert(2, "b again", 10); // the same hash twice is one entry
+		assert_eq!((j.len(), j.bytes()), (2, 20));
+		assert!(j.due(RETRY_BLOCKS - 1).0.is_empty(), "too early");
+		let (due, _) = j.due(RETRY_BLOCKS);
+		assert_eq!(due, vec![(2, "b"), (1, "a")], "in the order the RPC accepted them");
+		assert!(j.due(RETRY_BLOCKS + 1).0.is_empty(), "just offered");
+		assert_eq!(hashes(&j.due(2 * RETRY_BLOCKS).0), vec![2, 1]);
+	}
+
+	#[test]
+	fn finalized_inclusions_and_void_answers_are_forgotten_the_rest_kept() {
+		let mut j = journal(ROOMY);
+		for h in 1..=5 {
+			j.insert(h, "x", 10);
+		}
+		assert_eq!(j.forget(&[1, 9]).forgotten, 1, "9 was never journaled");
+		let due = hashes(&j.due(RETRY_BLOCKS).0);
+		assert_eq!(due, vec![2, 3, 4, 5]);
+		assert_eq!(j.settle(&2, Outcome::Returned).returned, 1);
+		assert_eq!(j.settle(&3, Outcome::Kept), Changes::default());
+		assert_eq!(j.settle(&4, Outcome::Void).forgotten, 1);
+		assert_eq!(j.settle(&4, Outcome::Void).forgotten, 0, "already gone");
+		assert_eq!(hashes(&j.due(2 * RETRY_BLOCKS).0), vec![2, 3, 5]);
+		assert_eq!((j.len(), j.bytes()), (3, 30));
+	}
+
+	#[test]
+	fn the_oldest_go_first_over_the_count_and_byte_limits() {
+		let mut j = journal(JournalLimit { count: 3, bytes: 100 });
+		for h in 1..=3 {
+			assert_eq!(j.insert(h, "x", 10).evicted, 0);
+		}
+		assert_eq!(j.insert(4, "x", 10).evicted, 1, "1 goes: 3 is the count");
+		assert_eq!(j.insert(5, "x", 85).evicted, 2, "2 for the count, 3 for the bytes");
+		assert_eq!((j.len(), j.bytes()), (2, 95));
+		assert_eq!(j.insert(6, "x", 101).evicted, 0, "larger than the limit: not journaled");
+		assert_eq!(hashes(&j.due(RETRY_BLOCKS).0), vec![4, 5]);
+	}
+
+	#[test]
+	fn a_limit_of_zero_journals_nothing() {
+		let mut j = journal(JournalLimit { count: 0, bytes: 100 });
+		j.insert(1, "x", 10);
+		assert!(j.is_empty());
+	}
+
+	#[test]
+	fn entries_are_given_up_after_their_lifetime() {
+		let mut j = journal(ROOMY);
+		j.insert(1, "x", 10);
+		j.due(LIFETIME_BLOCKS / 2);
+		j.insert(2, "x", 10);
+		let (due, changes) = j.due(LIFETIME_BLOCKS);
+		assert_eq!((hashes(&due), changes.evicted), (vec![2], 1));
+		assert_eq!((j.len(), j.bytes()), (1, 10));
+	}
+
+	#[test]
+	fn a_round_offers_at_most_its_share() {
+		let mut j =
+			Journal::<u32, ()>::new(JournalLimit { count: 2 * MAX_PER_ROUND, bytes: usize::MAX });
+		for h in 0..(MAX_PER_ROUND as u32 + 5) {
+			j.insert(h, (), 1);
+		}
+		assert_eq!(j.due(RETRY_BLOCKS).0.len(), MAX_PER_ROUND);
+		let (rest, _) = j.due(RETRY_BLOCKS + 1);
+		assert_eq!(rest.len(), 5, "the rest, a block later");
+	}
+
+	#[test]
+	fn the_pools_answers_are_read_as_a_wallet_would() {
+		let pool = |e: PoolError| Outcome::of::<(), _>(Err(e));
+		assert_eq!(Outcome::of::<u8, PoolError>(Ok(1)), Outcome::Returned);
+		assert_eq!(pool(PoolError::AlreadyImported(Box::new(()))), Outcome::Kept);
+		assert_eq!(pool(PoolError::ImmediatelyDropped), Outcome::Kept, "full: later");
+		assert_eq!(
+			pool(PoolError::UnknownTransaction(UnknownTransaction::CannotLookup)),
+			Outcome::Kept
+		);
+		assert_eq!(pool(PoolError::InvalidTransaction(InvalidTransaction::Stale)), Outcome::Void);
+		assert_eq!(pool(PoolError::InvalidTransaction(InvalidTransaction::Payment)), Outcome::Void);
+		assert_eq!(pool(PoolError::TemporarilyBanned), Outcome::Kept, "evicted: banned a while");
+		assert_eq!(pool(PoolError::TooLowPriority { old: 2, new: 1 }), Outcome::Void);
+	}
+}
