@@ -230,15 +230,16 @@ impl<H: Hash + Eq + Clone, X: Clone> Journal<H, X> {
 		self.now = self.now.max(number);
 		let now = self.now;
 		let mut changes = Changes::default();
-		let expired: Vec<H> = self
-			.order
-			.values()
-			.filter(|h| self.entries.get(*h).is_some_and(|e| now >= e.since + LIFETIME_BLOCKS))
-			.cloned()
-			.collect();
-		for hash in &expired {
-			self.remove(hash);
-			changes.evicted += 1;
+		// Entries are journaled in order of `since`, so the expired ones lead `order`.
+		while let Some((_, oldest)) = self.order.first_key_value() {
+			if self.entries.get(oldest).is_some_and(|e| now < e.since + LIFETIME_BLOCKS) {
+				break;
+			}
+			let Some((_, oldest)) = self.order.pop_first() else { break };
+			if let Some(e) = self.entries.remove(&oldest) {
+				self.bytes -= e.bytes;
+				changes.evicted += 1;
+			}
 		}
 		let mut due = Vec::new();
 		for hash in self.order.values() {
