@@ -270,6 +270,24 @@ describe('EVM: Solidity and Ethereum tooling on zerog-node --dev', () => {
     const broke = await pauper.signTransaction({ ...base, nonce: 0 });
     const e4 = await rpcError(provider.broadcastTransaction(broke));
     assert.equal(e4.code, 'INSUFFICIENT_FUNDS');
+    assert.match(e4.message, /insufficient funds for gas \* price \+ value: address .* have 0 want/);
+
+    // A fee cap under the base fee is refused by name, with both prices.
+    const cheap = await alith.signTransaction({ ...base, maxFeePerGas: 1n });
+    const e7 = await rpcError(rpc(node.ethUrl, 'eth_sendRawTransaction', [cheap]));
+    assert.match(e7.message, /max fee per gas less than block base fee: .*maxFeePerGas: 1, baseFee: \d+/);
+
+    // Value beyond the balance is refused before the pool, though the fee alone is
+    // affordable: the runtime's validation weighs only the fee.
+    const small = Wallet.createRandom(provider);
+    await (await baltathar.sendTransaction({ to: small.address, value: 10n ** 18n })).wait();
+    const spend = await small.signTransaction({
+      to: baltathar.address, value: 2n * 10n ** 18n, gasLimit: 21_000n,
+      maxFeePerGas: feeData.maxFeePerGas, maxPriorityFeePerGas: 0n, chainId: ZEROG_CHAIN_ID, nonce: 0, type: 2,
+    });
+    const e8 = await rpcError(provider.broadcastTransaction(spend));
+    assert.equal(e8.code, 'INSUFFICIENT_FUNDS');
+    assert.equal(await provider.getTransactionCount(small.address, 'pending'), 0);
 
     const e5 = await rpcError(rpc(node.ethUrl, 'eth_sendRawTransaction', ['0x1234']));
     assert.equal(e5.e.rpc.code, -32602);

@@ -45,6 +45,7 @@ use super::{
 /// Largest raw transaction accepted, in bytes (a block holds at most 3.75 MiB of
 /// ordinary transactions).
 const MAX_RAW_TX: usize = 3 * 1024 * 1024;
+
 /// Most blocks one `eth_feeHistory` request covers.
 const MAX_FEE_HISTORY: u64 = 1024;
 /// Most reward percentiles one `eth_feeHistory` request asks for (geth's limit), so a
@@ -55,6 +56,16 @@ const MAX_FEE_PERCENTILES: usize = 100;
 const INTRINSIC_GAS: u64 = 21_000;
 
 type RpcResult = Result<Value, ErrorObjectOwned>;
+
+/// A raw transaction read for the pool: its Ethereum hash, the extrinsic that carries it,
+/// the best block it goes to the pool at, and the transaction itself (to name the cause
+/// should the pool refuse it).
+struct RawTransaction {
+	hash: H256,
+	xt: OpaqueExtrinsic,
+	best: H256,
+	signed: TransactionSigned,
+}
 
 /// Where a filter resumes polling after [`EthApi::rewind`].
 struct Resume {
@@ -306,12 +317,13 @@ impl EthApi {
 		Ok(json!(hex(&self.runtime().storage(at, address, slot).map_err(internal)?)))
 	}
 
-	/// Checks a raw transaction the way geth does before it enters the pool, so that
-	/// each refusal names its cause; returns the extrinsic that carries it.
-	fn check_raw_transaction(
-		&self,
-		p: &[Value],
-	) -> Result<(H256, OpaqueExtrinsic, H256), ErrorObjectOwned> {
+	/// Reads a raw transaction without the chain's state and returns the extrinsic that
+	/// carries it. What needs the state (the signer's nonce and balance, the base fee) the
+	/// runtime's validation checks anyway, when the pool takes the transaction: the state is
+	/// read here only to name the cause of a refusal ([`Self::explain_refusal`]), and for a
+	/// transaction that moves value, which that validation does not weigh against the
+	/// balance.
+	fn check_raw_transaction(&self, p: &[Value]) -> Result<RawTransaction, ErrorObjectOwned> {
 		let payload = parse_bytes(required(p, 0, "raw transaction")?, "raw transaction")?;
 		if payload.len() > MAX_RAW_TX {
 			return Err(server(format!(
@@ -324,14 +336,8 @@ impl EthApi {
 		if matches!(tx_type(&signed), 3 | 4) {
 			return Err(server("transaction type not supported"));
 		}
-		let from = signed
-			.recover_eth_address()
-			.map_err(|_| server("invalid sender: the signature does not recover a signer"))?;
-		let best = self.client.info().best_hash;
-		let runtime = self.runtime();
-		let base_fee = runtime.gas_price(best).map_err(internal)?;
-		let tx = GenericTransaction::from_signed(signed, base_fee, Some(from));
-
+		// The base fee only sets the effective gas price, which is not read here.
+		let tx = GenericTransaction::from_signed(signed.clone(), U256::zero(), None);
 		match tx.chain_id {
 			None => {
 				return Err(server("only replay-protected (EIP-155) transactions allowed over RPC"))
@@ -343,8 +349,34 @@ impl EthApi {
 			}
 			Some(_) => {}
 		}
+		let best = self.client.info().best_hash;
+		if !tx.value.unwrap_or_default().is_zero() {
+			self.check_against_state(&signed, best)?;
+		}
+
+		let hash = H256(keccak_256(&payload));
+		let call = RuntimeCall::Revive(pallet_revive::Call::eth_transact { payload });
+		let xt: UncheckedExtrinsic = SubstrateExtrinsic::new_bare(call).into();
+		let xt = OpaqueExtrinsic::decode(&mut &xt.encode()[..]).map_err(internal)?;
+		Ok(RawTransaction { hash, xt, best, signed })
+	}
+
+	/// geth's checks of a transaction against the state at `at`, each refusal naming its
+	/// cause: the signer, its nonce, the fee cap against the base fee, and the balance
+	/// against gas × price + value.
+	fn check_against_state(
+		&self,
+		signed: &TransactionSigned,
+		at: H256,
+	) -> Result<(), ErrorObjectOwned> {
+		let from = signed
+			.recover_eth_address()
+			.map_err(|_| server("invalid sender: the signature does not recover a signer"))?;
+		let runtime = self.runtime();
+		let base_fee = runtime.gas_price(at).map_err(internal)?;
+		let tx = GenericTransaction::from_signed(signed.clone(), base_fee, Some(from));
 		let nonce = tx.nonce.unwrap_or_default();
-		let state_nonce = runtime.nonce(best, from).map_err(internal)?;
+		let state_nonce = runtime.nonce(at, from).map_err(internal)?;
 		if nonce < U256::from(state_nonce) {
 			return Err(server(format!(
 				"nonce too low: address {from:?}, tx: {nonce} state: {state_nonce}"
@@ -359,28 +391,44 @@ impl EthApi {
 		}
 		let gas = tx.gas.unwrap_or_default();
 		let cost = gas.saturating_mul(price).saturating_add(tx.value.unwrap_or_default());
-		let balance = runtime.balance(best, from).map_err(internal)?;
+		let balance = runtime.balance(at, from).map_err(internal)?;
 		if cost > balance {
 			return Err(server(format!(
 				"insufficient funds for gas * price + value: address {from:?} have {balance} want {cost}"
 			)));
 		}
+		Ok(())
+	}
 
-		let hash = H256(keccak_256(&payload));
-		let call = RuntimeCall::Revive(pallet_revive::Call::eth_transact { payload });
-		let xt: UncheckedExtrinsic = SubstrateExtrinsic::new_bare(call).into();
-		let opaque = OpaqueExtrinsic::decode(&mut &xt.encode()[..]).map_err(internal)?;
-		Ok((hash, opaque, best))
+	/// The JSON-RPC error for a transaction the pool refused. Where the runtime's answer
+	/// is one of geth's checks against the state (a stale nonce, a fee it cannot pay, a
+	/// signature with no signer), the check runs again here to name the numbers, as geth's
+	/// message does; otherwise the pool's error is mapped as it is.
+	fn explain_refusal(
+		&self,
+		signed: &TransactionSigned,
+		at: H256,
+		e: Result<PoolError, impl std::fmt::Debug>,
+	) -> ErrorObjectOwned {
+		if let Ok(PoolError::InvalidTransaction(
+			InvalidTransaction::Stale | InvalidTransaction::Payment | InvalidTransaction::BadProof,
+		)) = &e
+		{
+			if let Err(named) = self.check_against_state(signed, at) {
+				return named;
+			}
+		}
+		pool_error(e)
 	}
 
 	async fn send_raw_transaction(&self, p: Vec<Value>) -> RpcResult {
-		let (hash, xt, best) = self.check_raw_transaction(&p)?;
+		let RawTransaction { hash, xt, best, signed } = self.check_raw_transaction(&p)?;
 		match self.pool.submit_one(best, TransactionSource::External, xt).await {
 			Ok(pool) => {
 				self.shared.pending.note_submitted(super::filters::PendingTx { eth: hash, pool });
 				Ok(json!(hash))
 			}
-			Err(e) => Err(pool_error(e.into_pool_error())),
+			Err(e) => Err(self.explain_refusal(&signed, best, e.into_pool_error())),
 		}
 	}
 
