@@ -23,6 +23,7 @@
 // ZEROG_MEASURE_KEEP_DB=DIR keeps a copy of the node's database there, with the blocks.
 // `benchmark block` is in node builds with the `benchmark-cli` feature:
 //   cargo build --release -p zerog-node --features benchmark-cli
+// ZEROG_MEASURE_IMPORT=0 leaves that step out, for any release node (the CI build).
 import { spawnSync } from 'node:child_process';
 import { cpSync, createWriteStream, readFileSync } from 'node:fs';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
@@ -34,6 +35,7 @@ const N = Number(process.argv[2] ?? 4000);
 const SENDERS = Number(process.argv[3] ?? 16);
 const STALL_MS = 30_000;
 const SLOT_MS = 2000;
+const IMPORT = process.env.ZEROG_MEASURE_IMPORT !== '0';
 
 /**
  * Executes block `number` of the stopped node's database 10 times on one core; returns
@@ -160,7 +162,7 @@ const extra = (process.env.ZEROG_MEASURE_NODE_ARGS ?? '').split(' ').filter(Bool
 // The node runs with its default pool (65,536 transactions, 128 MiB): the burst must be
 // held without pool flags, as a validator runs.
 // Before the minutes of load: the import-time step needs `benchmark block`.
-{
+if (IMPORT) {
   const r = spawnSync(nodeBinary(), ['benchmark', 'block', '--help'], { encoding: 'utf8' });
   if (r.status !== 0 || !r.stdout.includes('--from')) {
     throw new Error(`${nodeBinary()} has no \`benchmark block\`: ${r.stderr.trim()}`);
@@ -268,7 +270,7 @@ try {
     cpSync(node.basePath, process.env.ZEROG_MEASURE_KEEP_DB, { recursive: true });
     result.keptDatabase = process.env.ZEROG_MEASURE_KEEP_DB;
   }
-  for (const [kind, r] of [['native', native], ['erc20', erc20]]) {
+  for (const [kind, r] of IMPORT ? [['native', native], ['erc20', erc20]] : []) {
     for (const [name, trieCache] of [['fullestBlock', false], ['fullestBlockTrieCache', true]]) {
       const t = importTime(node.basePath, r.fullest, trieCache);
       result[kind][name] = { ...t, ofSlot: +(t.importMs / SLOT_MS).toFixed(3), ofWeight: +(t.importMs / t.weightMs).toFixed(3) };
