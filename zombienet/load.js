@@ -256,6 +256,52 @@ async function run(_nodeName, networkInfo, args = []) {
     log(`${total} transfers sent in ${scheduleSeconds.toFixed(1)} s (largest lag behind the schedule ${lagMs} ms), ` +
       `all accepted after ${submitSeconds.toFixed(1)} s (${resent} sent again after a transient refusal, ${alreadyIn} of them already in the pool or a block)`);
 
+    // Where transfers are missing: for each sender short of its last transfer, the first
+    // one the finalized chain lacks, whether each validator's best chain holds it, how each
+    // validator's pool answers it when it is sent again (1013: it holds it, 1012: it
+    // banned it, a hash: it had lost it, 1010: invalid). The answers tell a transaction
+    // the pools dropped from one their views refuse.
+    const stranded = async (finalized) => {
+      const best = await api.query.system.account.multi(senders.map((p) => p.address));
+      const heads = [];
+      finalized.forEach((n, s) => {
+        if (n - start[s] < queues[s].length) heads.push({ s, n, best: best[s].nonce.toNumber() });
+      });
+      // Each validator's view of the chain: its best and finalized heights, and how many of
+      // those senders are further on its own best chain than on the finalized one.
+      const chains = {};
+      for (const name of validators) {
+        const url = http(name);
+        const height = async (hash) => parseInt((await rpc(url, 'chain_getHeader', hash ? [hash] : [])).number, 16);
+        const keys = heads.map(({ s }) => api.query.system.account.key(senders[s].address));
+        const stored = await rpc(url, 'state_queryStorageAt', [keys]);
+        const nonceOf = new Map((stored[0]?.changes ?? []).map(([k, v]) => [k, v ? api.createType('AccountInfo', v).nonce.toNumber() : 0]));
+        chains[name] = {
+          best: await height(), finalized: await height(await rpc(url, 'chain_getFinalizedHead')),
+          furtherOnBest: heads.filter(({ s, n }, i) => (nonceOf.get(keys[i]) ?? 0) > n).length,
+        };
+      }
+      const answers = {};
+      for (const name of validators) {
+        const tally = (answers[name] = {});
+        for (const { s, n } of heads) {
+          const answer = await rpc(http(name), 'author_submitExtrinsic', [queues[s][n - start[s]]])
+            .then(() => 'accepted', (e) => (/"code":(\d+)/.exec(e.message) ?? [, 'other'])[1]);
+          tally[answer] = (tally[answer] ?? 0) + 1;
+        }
+      }
+      const origin = {};
+      for (const { s } of heads) origin[validators[s % validators.length]] = (origin[validators[s % validators.length]] ?? 0) + 1;
+      const aheadOnBest = heads.filter((h) => h.best > h.n).length;
+      // Whether the probe itself moved them: the finalized count 30 s later.
+      await sleep(30_000);
+      const after = (await finalNonces()).reduce((sum, x, i) => sum + x - start[i], 0);
+      return `stranded senders ${heads.length} (by the validator they send to: ${JSON.stringify(origin)}), ` +
+        `${aheadOnBest} of them further on the best chain; their first missing transfer sent again, ` +
+        `answers by validator: ${JSON.stringify(answers)}; chains by validator: ${JSON.stringify(chains)}; ` +
+        `${after} finalized 30 s after the probe`;
+    };
+
     // Every transfer included: the senders' nonces on the finalized chain.
     const finalNonces = async () => {
       const hash = await api.rpc.chain.getFinalizedHead();
@@ -268,7 +314,10 @@ async function run(_nodeName, networkInfo, args = []) {
       const n = await finalNonces();
       included = n.reduce((sum, x, i) => sum + x - start[i], 0);
       return included === total;
-    }, 120_000, 2000).catch((e) => { throw new Error(`${e.message}: ${included} of ${total} finalized`); });
+    }, 120_000, 2000).catch(async (e) => {
+      const why = await stranded(await finalNonces()).catch((d) => `(not diagnosed: ${d.message})`);
+      throw new Error(`${e.message}: ${included} of ${total} finalized; ${why}`);
+    });
     watching = false;
     unsubHeads();
 
