@@ -252,20 +252,24 @@ describe('storage mining: 4 nodes', () => {
   test('coverage: a node registered without a shard fills the least-covered one; the last replica cannot leave', async () => {
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     const alice = keyring.addFromUri('//Alice');
+    // Miner1's own node submits its proofs from the same account. When one of them takes
+    // the nonce first, the pool refuses ours as a replacement of lower priority (1014);
+    // when one takes it after ours was accepted, ours is replaced, or found stale, and
+    // leaves the pool. Either way a wallet signs again with the next nonce.
     const sendOnce = (tx, who) => new Promise((ok, fail) => {
       tx.signAndSend(who, (r) => {
         if (r.status.isInBlock) ok(r);
+        else if (r.status.isUsurped || r.status.isInvalid || r.status.isDropped) {
+          fail(Object.assign(new Error(`left the pool: ${r.status.type}`), { signAgain: true }));
+        }
       }).catch(fail);
     });
-    // Miner1's own node submits its proofs from the same account: when one of them takes
-    // the nonce first, the pool refuses ours as a replacement of lower priority (1014),
-    // and a wallet signs again with the next nonce.
     const send = async (tx, who) => {
       for (let attempt = 1; ; attempt += 1) {
         try {
           return await sendOnce(tx, who);
         } catch (e) {
-          if (attempt === 3 || !/^1014:/.test(e.message)) throw e;
+          if (attempt === 3 || !(e.signAgain || /^1014:/.test(e.message))) throw e;
           await sleep(2500);
         }
       }

@@ -53,8 +53,12 @@ process.env.ZEROG_E2E_WASM_CACHE = wasmCache;
 process.on('exit', () => rmSync(wasmCache, { recursive: true, force: true }));
 
 const concurrency = Number(process.env.ZEROG_E2E_JOBS ?? 2);
+// A suite that hangs (a transaction whose watch never ends, a daemon that never answers)
+// fails after this long instead of holding its slot until CI's own limit: the longest
+// suite takes about 5 minutes.
+const SUITE_TIMEOUT_MS = 20 * 60_000;
 console.log(`e2e: ${files.length} suites, ${concurrency} at a time: ${files.join(' ')}`);
-run({ files: files.map((f) => join(here, f)), concurrency })
+run({ files: files.map((f) => join(here, f)), concurrency, timeout: SUITE_TIMEOUT_MS })
   .on('test:fail', () => {
     process.exitCode = 1;
   })
