@@ -235,10 +235,12 @@ impl<H: Hash + Eq + Clone, X: Clone> Journal<H, X> {
 			if self.entries.get(oldest).is_some_and(|e| now < e.since + LIFETIME_BLOCKS) {
 				break;
 			}
-			let Some((_, oldest)) = self.order.pop_first() else { break };
-			if let Some(e) = self.entries.remove(&oldest) {
-				self.bytes -= e.bytes;
+			let oldest = oldest.clone();
+			if self.remove(&oldest) {
 				changes.evicted += 1;
+			} else {
+				// An order entry without its journal entry; drop it so the loop moves on.
+				self.order.pop_first();
 			}
 		}
 		let mut due = Vec::new();

@@ -333,12 +333,25 @@ impl EthApi {
 		}
 		let signed = TransactionSigned::decode(&payload)
 			.map_err(|e| invalid(format!("transaction could not be decoded: {e:?}")))?;
-		if matches!(tx_type(&signed), 3 | 4) {
-			return Err(server("transaction type not supported"));
-		}
-		// The base fee only sets the effective gas price, which is not read here.
-		let tx = GenericTransaction::from_signed(signed.clone(), U256::zero(), None);
-		match tx.chain_id {
+		let (chain_id, value) = match &signed {
+			TransactionSigned::TransactionLegacySigned(t) => {
+				let t = &t.transaction_legacy_unsigned;
+				(t.chain_id, t.value)
+			}
+			TransactionSigned::Transaction2930Signed(t) => {
+				let t = &t.transaction_2930_unsigned;
+				(Some(t.chain_id), t.value)
+			}
+			TransactionSigned::Transaction1559Signed(t) => {
+				let t = &t.transaction_1559_unsigned;
+				(Some(t.chain_id), t.value)
+			}
+			TransactionSigned::Transaction4844Signed(_)
+			| TransactionSigned::Transaction7702Signed(_) => {
+				return Err(server("transaction type not supported"))
+			}
+		};
+		match chain_id {
 			None => {
 				return Err(server("only replay-protected (EIP-155) transactions allowed over RPC"))
 			}
@@ -350,7 +363,7 @@ impl EthApi {
 			Some(_) => {}
 		}
 		let best = self.client.info().best_hash;
-		if !tx.value.unwrap_or_default().is_zero() {
+		if !value.is_zero() {
 			self.check_against_state(&signed, best)?;
 		}
 
