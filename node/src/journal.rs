@@ -15,7 +15,8 @@
 //! - one still in the pool answers "already imported" at the cost of a hash look-up;
 //! - one the pool dropped goes back in (counted in `zerog_txpool_journal_returned`);
 //! - one the pool banned (it evicted it over its limits, or found it invalid) waits for
-//!   the ban to end (`--tx-ban-seconds`: 30 minutes, none on a `--dev` chain);
+//!   the ban to end (`--tx-ban-seconds`: one slot, none on a `--dev` chain, so it is
+//!   over by the next offer);
 //! - one that became invalid (its nonce used, its era over, its sender unable to pay)
 //!   is forgotten.
 //!
@@ -54,8 +55,8 @@ pub const JOURNAL_LIMIT: usize = 65_536;
 pub const RETRY_BLOCKS: u64 = 2;
 
 /// Finalized blocks after which a journaled transaction is given up: 40 minutes of 2 s
-/// blocks, past any mortal transaction's era and past the 30 minutes for which the pool
-/// bans what it evicted over its limits (`--tx-ban-seconds`; none on a `--dev` chain).
+/// blocks, past any mortal transaction's era and past `sc-cli`'s 30-minute ban for
+/// a node that sets `--tx-ban-seconds 1800`.
 pub const LIFETIME_BLOCKS: u64 = 1_200;
 
 /// The most transactions offered again after one finalized block; the rest wait a block.

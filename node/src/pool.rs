@@ -58,9 +58,20 @@ pub const POOL_FUTURE_LIMIT: usize = 65_536;
 /// Default `--pool-future-kbytes`: the future queue's size in KiB (32 MiB, room for
 /// 200,000 transfers; the count binds first).
 pub const POOL_FUTURE_KBYTES: usize = 32_768;
-/// How long a transaction found invalid stays banned, unless `--tx-ban-seconds` says
-/// otherwise (as `sc-cli`: none on a `--dev` chain, 30 minutes on any other).
-const BAN_TIME: Duration = Duration::from_secs(30 * 60);
+/// How long the pool bans a transaction it found invalid or dropped, unless
+/// `--tx-ban-seconds` says otherwise: one slot (none on a `--dev` chain).
+///
+/// `sc-cli` bans for 30 minutes, and that loses accepted transactions under load. When a
+/// burst's backlog is larger than the 7,000 transactions the fork-aware pool moves from
+/// its mempool into a new block's view, a transaction waiting for an earlier nonce can be
+/// held by old views only; once the last of them is gone the pool drops it as if over
+/// its limits, and bans it with every later nonce of its sender. The journal
+/// ([`crate::journal`]) offers it again two finalized blocks later, and a 30-minute ban
+/// keeps it and its sender out for that long (four validators at 1,000 transfers a
+/// second, docs/performance.md). A ban of one slot still turns away a transaction that a
+/// block included or that failed validation while peers re-send it, and is over when the
+/// journal comes back.
+pub const BAN_TIME: Duration = Duration::from_secs(2);
 
 /// ZeroG's pool flags beside `sc-cli`'s `--pool-*`: the future queue's size and the
 /// local transactions journal ([`crate::journal`]).
@@ -607,8 +618,9 @@ mod tests {
 		assert_eq!((s.options.future.count, s.options.future.total_bytes), (30, 3 * 1024));
 		assert!(matches!(s.kind, sc_transaction_pool::TransactionPoolType::SingleState));
 		assert_eq!(s.journal, JournalLimit { count: 0, bytes: 7 * 1024 });
-		// Not a dev chain: invalid transactions stay banned for 30 minutes.
+		// Not a dev chain: banned for one slot, less than the journal waits to offer again.
 		assert_eq!(s.options.ban_time, BAN_TIME);
+		assert!(BAN_TIME < Duration::from_secs(2 * crate::journal::RETRY_BLOCKS));
 		assert_eq!(settings(&["--dev"]).options.ban_time, Duration::ZERO);
 		assert_eq!(
 			settings(&["--dev", "--tx-ban-seconds", "9"]).options.ban_time,
