@@ -13,6 +13,11 @@
 //! [`run`] forgets what the finalized blocks included, and offers the pool again what
 //! has waited [`RETRY_BLOCKS`] finalized blocks since it was last offered:
 //! - one still in the pool answers "already imported" at the cost of a hash look-up;
+//!   one that has answered so [`HELD_OFFERS`] times in a row is taken out of the pool's
+//!   best view (not out of the pool, and not banned), so that the next block's view
+//!   validates it afresh: the fork-aware pool can keep a transaction in its views as
+//!   waiting for an earlier nonce that a block has since included, and then no author
+//!   offers it (four validators at 1,000 transfers a second, docs/performance.md);
 //! - one the pool dropped goes back in (counted in `zerog_txpool_journal_returned`);
 //! - one the pool banned (it evicted it over its limits, or found it invalid) waits for
 //!   the ban to end (`--tx-ban-seconds`: one slot, none on a `--dev` chain, so it is
@@ -44,7 +49,10 @@ use polkadot_sdk::{
 		ReadyTransactions, TransactionFor, TransactionPool, TransactionSource,
 		TransactionStatusStreamFor, TxHash, TxInvalidityReportMap,
 	},
-	sp_runtime::traits::{Block as BlockT, Header as _, UniqueSaturatedInto},
+	sp_runtime::{
+		traits::{Block as BlockT, Header as _, UniqueSaturatedInto},
+		transaction_validity::{InvalidTransaction, TransactionValidityError},
+	},
 };
 use prometheus_endpoint::{register, Counter, Gauge, PrometheusError, Registry, U64};
 
@@ -62,6 +70,11 @@ pub const LIFETIME_BLOCKS: u64 = 1_200;
 /// The most transactions offered again after one finalized block; the rest wait a block.
 pub const MAX_PER_ROUND: usize = 8_192;
 
+/// Offers in a row that the pool answers "already imported" before the journal has the
+/// pool's best view validate the transaction afresh: about 32 s of 2 s blocks, longer
+/// than a full backlog of the load measurement waits.
+pub const HELD_OFFERS: u32 = 8;
+
 /// How much the journal holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JournalLimit {
@@ -76,8 +89,10 @@ pub struct JournalLimit {
 pub enum Outcome {
 	/// It went back into the pool: the pool had dropped it.
 	Returned,
-	/// The pool still holds it, or could not take it now (full, or behind its node):
-	/// kept, to be offered again.
+	/// The pool still holds it ("already imported"): kept, to be offered again.
+	Held,
+	/// The pool could not take it now (banned a while, full, or behind its node): kept,
+	/// to be offered again.
 	Kept,
 	/// It can no longer be included (invalid, banned, replaced): forgotten.
 	Void,
@@ -101,8 +116,8 @@ impl Outcome {
 		match e {
 			// Banned: found invalid (it may become valid, or its nonce used: then the
 			// pool says so once the ban is over), or evicted over the pool's limits.
-			PoolError::AlreadyImported(_)
-			| PoolError::TemporarilyBanned
+			PoolError::AlreadyImported(_) => Outcome::Held,
+			PoolError::TemporarilyBanned
 			| PoolError::ImmediatelyDropped
 			| PoolError::InvalidBlockId(_)
 			| PoolError::UnknownTransaction(_) => Outcome::Kept,
@@ -124,6 +139,8 @@ struct Entry<X> {
 	since: u64,
 	/// Finalized block number when it was last offered to the pool.
 	offered: u64,
+	/// Offers in a row the pool answered "already imported".
+	held: u32,
 }
 
 /// What happened to the journal in one call, for the metrics.
@@ -135,6 +152,8 @@ pub struct Changes {
 	pub forgotten: u64,
 	/// Entries the pool took back.
 	pub returned: u64,
+	/// Entries the pool held for [`HELD_OFFERS`] offers in a row, to be validated afresh.
+	pub refreshed: u64,
 }
 
 /// Transactions by hash, oldest first, within a [`JournalLimit`].
@@ -195,7 +214,8 @@ impl<H: Hash + Eq + Clone, X: Clone> Journal<H, X> {
 		self.next_seq += 1;
 		self.order.insert(seq, hash.clone());
 		self.bytes += bytes;
-		self.entries.insert(hash, Entry { seq, xt, bytes, since: self.now, offered: self.now });
+		self.entries
+			.insert(hash, Entry { seq, xt, bytes, since: self.now, offered: self.now, held: 0 });
 		changes
 	}
 
@@ -259,13 +279,30 @@ impl<H: Hash + Eq + Clone, X: Clone> Journal<H, X> {
 		(due, changes)
 	}
 
-	/// Records the pool's answer to a transaction offered again.
+	/// Records the pool's answer to a transaction offered again; `refreshed` is 1 when the
+	/// pool has now held it for [`HELD_OFFERS`] offers in a row.
 	pub fn settle(&mut self, hash: &H, outcome: Outcome) -> Changes {
 		let mut changes = Changes::default();
+		if outcome == Outcome::Void {
+			if self.remove(hash) {
+				changes.forgotten += 1;
+			}
+			return changes;
+		}
+		let Some(e) = self.entries.get_mut(hash) else { return changes };
 		match outcome {
-			Outcome::Returned if self.entries.contains_key(hash) => changes.returned += 1,
-			Outcome::Void if self.remove(hash) => changes.forgotten += 1,
-			_ => {}
+			Outcome::Held => {
+				e.held += 1;
+				if e.held >= HELD_OFFERS {
+					e.held = 0;
+					changes.refreshed += 1;
+				}
+			}
+			Outcome::Returned => {
+				e.held = 0;
+				changes.returned += 1;
+			}
+			Outcome::Kept | Outcome::Void => e.held = 0,
 		}
 		changes
 	}
@@ -275,6 +312,7 @@ impl<H: Hash + Eq + Clone, X: Clone> Journal<H, X> {
 struct Metrics {
 	held: Gauge<U64>,
 	returned: Counter<U64>,
+	refreshed: Counter<U64>,
 	evicted: Counter<U64>,
 }
 
@@ -295,6 +333,13 @@ impl Metrics {
 				)?,
 				registry,
 			)?,
+			refreshed: register(
+				Counter::new(
+					"zerog_txpool_journal_refreshed",
+					"Journaled transactions the pool held for many offers, validated afresh",
+				)?,
+				registry,
+			)?,
 			evicted: register(
 				Counter::new(
 					"zerog_txpool_journal_evicted",
@@ -307,6 +352,7 @@ impl Metrics {
 
 	fn record(&self, changes: Changes, held: usize) {
 		self.returned.inc_by(changes.returned);
+		self.refreshed.inc_by(changes.refreshed);
 		self.evicted.inc_by(changes.evicted);
 		self.held.set(held as u64);
 	}
@@ -364,13 +410,15 @@ impl<P: TransactionPool> Journaled<P> {
 		Some((due, changes))
 	}
 
-	/// Records the pool's answers to what [`Self::take_due`] offered.
+	/// Records the pool's answers to what [`Self::take_due`] offered, and returns those
+	/// the pool has held for [`HELD_OFFERS`] offers in a row.
 	fn settle_all(
 		&self,
 		hashes: &[TxHash<P>],
 		answers: Vec<Result<TxHash<P>, P::Error>>,
 		changes: &mut Changes,
-	) {
+	) -> Vec<TxHash<P>> {
+		let mut refresh = Vec::new();
 		if let Some(mut j) = self.journal() {
 			for (hash, answer) in hashes.iter().zip(answers) {
 				if let Err(e) = &answer {
@@ -379,8 +427,13 @@ impl<P: TransactionPool> Journaled<P> {
 				let c = j.settle(hash, Outcome::of(answer));
 				changes.returned += c.returned;
 				changes.forgotten += c.forgotten;
+				if c.refreshed > 0 {
+					changes.refreshed += c.refreshed;
+					refresh.push(hash.clone());
+				}
 			}
 		}
+		refresh
 	}
 
 	/// One round after finalized block `number`, whose newly finalized blocks included
@@ -395,7 +448,23 @@ impl<P: TransactionPool> Journaled<P> {
 		if !due.is_empty() {
 			let (hashes, xts): (Vec<_>, Vec<_>) = due.into_iter().unzip();
 			match self.inner.submit_at(best, TransactionSource::External, xts).await {
-				Ok(answers) => self.settle_all(&hashes, answers, &mut changes),
+				Ok(answers) => {
+					let refresh = self.settle_all(&hashes, answers, &mut changes);
+					if !refresh.is_empty() {
+						log::debug!(
+							target: "txpool",
+							"journal: {} transactions held for {HELD_OFFERS} offers, validated afresh",
+							refresh.len(),
+						);
+						// "Future" takes each out of the best view only (with what waits
+						// for it), not out of the pool, and does not ban it; the next
+						// block's view then takes it from the mempool and validates it.
+						let stale =
+							Some(TransactionValidityError::Invalid(InvalidTransaction::Future));
+						let report = refresh.into_iter().map(|h| (h, stale.clone())).collect();
+						self.inner.report_invalid(Some(best), report).await;
+					}
+				}
 				Err(e) => log::debug!(target: "txpool", "journal: the pool refused a batch: {e}"),
 			}
 			if changes.returned > 0 {
@@ -548,7 +617,7 @@ impl<P: MaintainedTransactionPool + 'static> MaintainedTransactionPool for Journ
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use polkadot_sdk::sp_runtime::transaction_validity::{InvalidTransaction, UnknownTransaction};
+	use polkadot_sdk::sp_runtime::transaction_validity::UnknownTransaction;
 
 	const ROOMY: JournalLimit = JournalLimit { count: 100, bytes: 10_000 };
 
@@ -589,6 +658,29 @@ mod tests {
 		assert_eq!(j.settle(&4, Outcome::Void).forgotten, 0, "already gone");
 		assert_eq!(hashes(&j.due(2 * RETRY_BLOCKS).0), vec![2, 3, 5]);
 		assert_eq!((j.len(), j.bytes()), (3, 30));
+	}
+
+	#[test]
+	fn a_transaction_held_for_many_offers_in_a_row_is_refreshed_once_per_run() {
+		let mut j = journal(ROOMY);
+		j.insert(1, "a", 10);
+		j.insert(2, "b", 10);
+		for _ in 1..HELD_OFFERS {
+			assert_eq!(j.settle(&1, Outcome::Held).refreshed, 0);
+			assert_eq!(j.settle(&2, Outcome::Held).refreshed, 0);
+		}
+		// A dropped one that went back in starts its count again.
+		assert_eq!(j.settle(&2, Outcome::Returned).returned, 1);
+		assert_eq!(j.settle(&1, Outcome::Held).refreshed, 1, "held for HELD_OFFERS offers");
+		assert_eq!(j.settle(&2, Outcome::Held).refreshed, 0);
+		// The count starts again after a refresh, and it is kept in the journal.
+		for _ in 1..HELD_OFFERS {
+			assert_eq!(j.settle(&1, Outcome::Held).refreshed, 0);
+		}
+		assert_eq!(j.settle(&1, Outcome::Held).refreshed, 1);
+		assert_eq!(j.len(), 2);
+		// An answer about a transaction the journal no longer holds changes nothing.
+		assert_eq!(j.settle(&3, Outcome::Held), Changes::default());
 	}
 
 	#[test]
@@ -638,7 +730,7 @@ mod tests {
 	fn the_pools_answers_are_read_as_a_wallet_would() {
 		let pool = |e: PoolError| Outcome::of::<(), _>(Err(e));
 		assert_eq!(Outcome::of::<u8, PoolError>(Ok(1)), Outcome::Returned);
-		assert_eq!(pool(PoolError::AlreadyImported(Box::new(()))), Outcome::Kept);
+		assert_eq!(pool(PoolError::AlreadyImported(Box::new(()))), Outcome::Held);
 		assert_eq!(pool(PoolError::ImmediatelyDropped), Outcome::Kept, "full: later");
 		assert_eq!(
 			pool(PoolError::UnknownTransaction(UnknownTransaction::CannotLookup)),
