@@ -11,9 +11,8 @@
 //             blocks. An honest node reports it with a key-ownership proof; Dave is
 //             disabled at once and authors nothing more in that era (unless the report
 //             lands after the era turned: pallet-staking then leaves him enabled); the
-//             slash lands
-//             after the deferral, exactly the reported fraction of his own stake; and
-//             finality keeps rising.
+//             slash lands after the deferral, exactly the reported fraction of his own
+//             stake; and finality keeps rising.
 //
 // `with "kill:NAME"` instead kills validator NAME with SIGKILL (kill-validator.sh) and
 // checks that finality still rises by 20 blocks on every other validator.

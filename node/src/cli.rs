@@ -4,7 +4,7 @@
 use clap::{CommandFactory, FromArgMatches};
 use polkadot_sdk::{sc_cli, sc_cli::SubstrateCli};
 
-use crate::pool::{POOL_KBYTES, POOL_LIMIT};
+use crate::pool::{BAN_TIME, POOL_KBYTES, POOL_LIMIT};
 
 /// Sub-commands beside running the node.
 #[derive(Debug, clap::Subcommand)]
@@ -96,8 +96,7 @@ pub struct Cli {
 impl Cli {
 	/// Parses the process's arguments like [`SubstrateCli::from_args`], with ZeroG's
 	/// transaction-pool defaults ([`POOL_LIMIT`], [`POOL_KBYTES`], and the ban time of
-	/// [`crate::pool::BAN_TIME`] in `--tx-ban-seconds`'s help); the flags still override
-	/// them.
+	/// [`BAN_TIME`] in `--tx-ban-seconds`'s help); the flags still override them.
 	pub fn parse_args() -> Self {
 		Self::parse_from_iter(std::env::args_os())
 	}
@@ -112,9 +111,12 @@ impl Cli {
 			.mut_arg("pool_limit", |a| a.default_value(POOL_LIMIT))
 			.mut_arg("pool_kbytes", |a| a.default_value(POOL_KBYTES))
 			.mut_arg("tx_ban_seconds", |a| {
-				let help = "How long the pool bans a transaction it found invalid or dropped \
-					[default: 2, one slot; 0 on a --dev chain]";
-				a.help(help).long_help(help)
+				let help = format!(
+					"How long the pool bans a transaction it found invalid or dropped \
+					 [default: {}, one slot; 0 on a --dev chain]",
+					BAN_TIME.as_secs()
+				);
+				a.help(help.clone()).long_help(help)
 			});
 		let matches = command.try_get_matches_from(args).unwrap_or_else(|e| e.exit());
 		Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())

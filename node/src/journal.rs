@@ -117,9 +117,9 @@ impl Outcome {
 
 	fn of_pool_error(e: &PoolError) -> Self {
 		match e {
+			PoolError::AlreadyImported(_) => Outcome::Held,
 			// Banned: found invalid (it may become valid, or its nonce used: then the
 			// pool says so once the ban is over), or evicted over the pool's limits.
-			PoolError::AlreadyImported(_) => Outcome::Held,
 			PoolError::TemporarilyBanned
 			| PoolError::ImmediatelyDropped
 			| PoolError::InvalidBlockId(_)
