@@ -9,7 +9,10 @@
 //! Ethereum clients keep "local" transactions for the same reason (geth's journal).
 //!
 //! [`Journaled`] wraps the pool that the RPC servers use and journals each transaction
-//! that they submit without a watch and the pool accepts. After each finalized block,
+//! that they submit without a watch and the pool accepts. One the pool refuses for a
+//! passing reason (a view at a block whose state was discarded in a reorganization, not a
+//! verdict on the transaction) is offered again after [`TRANSIENT_RETRY`], and journaled
+//! unless the pool then finds it invalid. After each finalized block,
 //! [`run`] forgets what the finalized blocks included, and offers the pool again what
 //! has waited [`RETRY_BLOCKS`] finalized blocks since it was last offered:
 //! - one still in the pool answers "already imported" at the cost of a hash look-up;
@@ -70,6 +73,15 @@ pub const LIFETIME_BLOCKS: u64 = 1_200;
 
 /// The most transactions offered again after one finalized block; the rest wait a block.
 pub const MAX_PER_ROUND: usize = 8_192;
+
+/// How long a submission waits before it is offered again when the pool refused it for a
+/// passing reason rather than as its verdict on the transaction. After a reorganization,
+/// the pool can validate against a view whose block's state was just discarded and answer
+/// "State already discarded", while a view it is building at that moment keeps the
+/// transaction and its mempool drops it: nothing would then offer that transaction again,
+/// and its sender's later transactions wait for it forever (docs/performance.md, "Under
+/// load"). The view is gone by the next maintenance.
+pub const TRANSIENT_RETRY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Offers in a row that the pool answers "already imported", each after finalized blocks
 /// that included none of the journal's transactions, before the journal has the pool's
@@ -409,6 +421,37 @@ impl<P: TransactionPool> Journaled<P> {
 		}
 	}
 
+	/// The answer to a transaction offered again [`TRANSIENT_RETRY`] after the pool refused
+	/// it for a passing reason; journals it unless the pool's answer is a verdict against it.
+	fn after_transient(
+		&self,
+		xt: TransactionFor<P>,
+		answer: Result<TxHash<P>, P::Error>,
+	) -> Result<TxHash<P>, P::Error> {
+		match answer {
+			Ok(hash) => {
+				self.note_accepted(&hash, &xt);
+				Ok(hash)
+			}
+			Err(e) => match e.into_pool_error() {
+				// The first offer's insertion stayed in the pool.
+				Ok(PoolError::AlreadyImported(_)) => {
+					let hash = self.inner.hash_of(&xt);
+					self.note_accepted(&hash, &xt);
+					Ok(hash)
+				}
+				Ok(verdict) => Err(verdict.into()),
+				// Refused for a passing reason twice: the journal offers it again with the
+				// rest, and the caller hears the refusal (a wallet sends it again).
+				Err(e) => {
+					let hash = self.inner.hash_of(&xt);
+					self.note_accepted(&hash, &xt);
+					Err(e)
+				}
+			},
+		}
+	}
+
 	/// Forgets `included` and takes what is due after finalized block `number`.
 	fn take_due(&self, number: u64, included: &[TxHash<P>]) -> Option<(Due<P>, Changes)> {
 		let mut j = self.journal()?;
@@ -429,10 +472,16 @@ impl<P: TransactionPool> Journaled<P> {
 		let mut refresh = Vec::new();
 		if let Some(mut j) = self.journal() {
 			for (hash, answer) in hashes.iter().zip(answers) {
-				if let Err(e) = &answer {
-					log::trace!(target: "txpool", "journal: {hash:?} offered again: {e}");
+				let error = answer.as_ref().err().map(|e| e.to_string());
+				let outcome = Outcome::of(answer);
+				if let Some(e) = error {
+					if outcome == Outcome::Void {
+						log::debug!(target: "txpool", "journal: {hash:?} forgotten, the pool answered: {e}");
+					} else {
+						log::trace!(target: "txpool", "journal: {hash:?} offered again: {e}");
+					}
 				}
-				let c = j.settle(hash, Outcome::of(answer));
+				let c = j.settle(hash, outcome);
 				changes.returned += c.returned;
 				changes.forgotten += c.forgotten;
 				if c.refreshed > 0 {
@@ -532,12 +581,38 @@ impl<P: TransactionPool + 'static> TransactionPool for Journaled<P> {
 		}
 		let copies = xts.clone();
 		let answers = self.inner.submit_at(at, source, xts).await?;
-		for (xt, answer) in copies.iter().zip(&answers) {
-			if let Ok(hash) = answer {
-				self.note_accepted(hash, xt);
+		let mut out = Vec::with_capacity(answers.len());
+		let mut again = Vec::new();
+		for (xt, answer) in copies.into_iter().zip(answers) {
+			match answer {
+				Ok(hash) => {
+					self.note_accepted(&hash, &xt);
+					out.push(Ok(hash));
+				}
+				Err(e) => match e.into_pool_error() {
+					Ok(verdict) => out.push(Err(verdict.into())),
+					Err(e) => {
+						again.push((out.len(), xt));
+						out.push(Err(e));
+					}
+				},
 			}
 		}
-		Ok(answers)
+		if !again.is_empty() {
+			log::debug!(
+				target: "txpool",
+				"journal: {} transactions refused for a passing reason, offered again",
+				again.len(),
+			);
+			tokio::time::sleep(TRANSIENT_RETRY).await;
+			let (slots, xts): (Vec<_>, Vec<_>) = again.into_iter().unzip();
+			if let Ok(answers) = self.inner.submit_at(at, source, xts.clone()).await {
+				for ((slot, xt), answer) in slots.into_iter().zip(xts).zip(answers) {
+					out[slot] = self.after_transient(xt, answer);
+				}
+			}
+		}
+		Ok(out)
 	}
 
 	async fn submit_one(
@@ -549,9 +624,21 @@ impl<P: TransactionPool + 'static> TransactionPool for Journaled<P> {
 		if self.journal.is_none() {
 			return self.inner.submit_one(at, source, xt).await;
 		}
-		let hash = self.inner.submit_one(at, source, xt.clone()).await?;
-		self.note_accepted(&hash, &xt);
-		Ok(hash)
+		match self.inner.submit_one(at, source, xt.clone()).await {
+			Ok(hash) => {
+				self.note_accepted(&hash, &xt);
+				Ok(hash)
+			}
+			Err(e) => match e.into_pool_error() {
+				Ok(verdict) => Err(verdict.into()),
+				Err(e) => {
+					log::debug!(target: "txpool", "journal: refused for a passing reason ({e}), offered again");
+					tokio::time::sleep(TRANSIENT_RETRY).await;
+					let answer = self.inner.submit_one(at, source, xt.clone()).await;
+					self.after_transient(xt, answer)
+				}
+			},
+		}
 	}
 
 	async fn submit_and_watch(
@@ -761,5 +848,261 @@ mod tests {
 		assert_eq!(pool(PoolError::InvalidTransaction(InvalidTransaction::Payment)), Outcome::Void);
 		assert_eq!(pool(PoolError::TemporarilyBanned), Outcome::Kept, "evicted: banned a while");
 		assert_eq!(pool(PoolError::TooLowPriority { old: 2, new: 1 }), Outcome::Void);
+	}
+}
+
+/// [`Journaled`] over a pool whose answers a test scripts.
+#[cfg(test)]
+mod transient {
+	use super::*;
+	use polkadot_sdk::{
+		sc_transaction_pool_api::InPoolTransaction,
+		sp_core::H256,
+		sp_runtime::{transaction_validity::TransactionTag, OpaqueExtrinsic},
+	};
+	use std::collections::VecDeque;
+	use zerog_runtime::opaque::Block;
+
+	/// What the scripted pool answers one transaction.
+	#[derive(Clone, Copy, Debug)]
+	enum Answer {
+		Accepted,
+		AlreadyImported,
+		/// "State already discarded": not the pool's verdict on the transaction.
+		Discarded,
+		Stale,
+	}
+
+	#[derive(Debug)]
+	enum MockError {
+		Pool(PoolError),
+		Api(String),
+	}
+
+	impl std::fmt::Display for MockError {
+		fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+			match self {
+				MockError::Pool(e) => write!(f, "{e}"),
+				MockError::Api(e) => write!(f, "{e}"),
+			}
+		}
+	}
+
+	impl std::error::Error for MockError {}
+
+	impl From<PoolError> for MockError {
+		fn from(e: PoolError) -> Self {
+			MockError::Pool(e)
+		}
+	}
+
+	impl IntoPoolError for MockError {
+		fn into_pool_error(self) -> Result<PoolError, Self> {
+			match self {
+				MockError::Pool(e) => Ok(e),
+				e => Err(e),
+			}
+		}
+	}
+
+	struct Tx(H256, Arc<OpaqueExtrinsic>);
+
+	impl InPoolTransaction for Tx {
+		type Transaction = Arc<OpaqueExtrinsic>;
+		type Hash = H256;
+		fn data(&self) -> &Self::Transaction {
+			&self.1
+		}
+		fn hash(&self) -> &H256 {
+			&self.0
+		}
+		fn priority(&self) -> &u64 {
+			&0
+		}
+		fn longevity(&self) -> &u64 {
+			&0
+		}
+		fn requires(&self) -> &[TransactionTag] {
+			&[]
+		}
+		fn provides(&self) -> &[TransactionTag] {
+			&[]
+		}
+		fn is_propagable(&self) -> bool {
+			true
+		}
+	}
+
+	/// Answers each offer of a transaction with the next answer scripted for it, and
+	/// counts the offers.
+	#[derive(Default)]
+	struct Scripted {
+		answers: Mutex<HashMap<H256, VecDeque<Answer>>>,
+		offers: Mutex<u32>,
+	}
+
+	impl Scripted {
+		fn answer(&self, xt: &OpaqueExtrinsic) -> Result<H256, MockError> {
+			*self.offers.lock().unwrap() += 1;
+			let hash = self.hash_of(xt);
+			let answer = self.answers.lock().unwrap().get_mut(&hash).and_then(|a| a.pop_front());
+			match answer.expect("an answer scripted for every offer") {
+				Answer::Accepted => Ok(hash),
+				Answer::AlreadyImported => Err(PoolError::AlreadyImported(Box::new(hash)).into()),
+				Answer::Discarded => Err(MockError::Api("State already discarded".into())),
+				Answer::Stale => {
+					Err(PoolError::InvalidTransaction(InvalidTransaction::Stale).into())
+				}
+			}
+		}
+	}
+
+	#[async_trait]
+	impl TransactionPool for Scripted {
+		type Block = Block;
+		type Hash = H256;
+		type InPoolTransaction = Tx;
+		type Error = MockError;
+
+		async fn submit_at(
+			&self,
+			_: H256,
+			_: TransactionSource,
+			xts: Vec<OpaqueExtrinsic>,
+		) -> Result<Vec<Result<H256, MockError>>, MockError> {
+			Ok(xts.iter().map(|xt| self.answer(xt)).collect())
+		}
+		async fn submit_one(
+			&self,
+			_: H256,
+			_: TransactionSource,
+			xt: OpaqueExtrinsic,
+		) -> Result<H256, MockError> {
+			self.answer(&xt)
+		}
+		async fn submit_and_watch(
+			&self,
+			_: H256,
+			_: TransactionSource,
+			_: OpaqueExtrinsic,
+		) -> Result<Pin<Box<TransactionStatusStreamFor<Self>>>, MockError> {
+			unimplemented!("not journaled")
+		}
+		async fn ready_at(&self, _: H256) -> Box<dyn ReadyTransactions<Item = Arc<Tx>> + Send> {
+			unimplemented!("not journaled")
+		}
+		fn ready(&self) -> Box<dyn ReadyTransactions<Item = Arc<Tx>> + Send> {
+			unimplemented!("not journaled")
+		}
+		async fn report_invalid(
+			&self,
+			_: Option<H256>,
+			_: TxInvalidityReportMap<H256>,
+		) -> Vec<Arc<Tx>> {
+			Vec::new()
+		}
+		fn futures(&self) -> Vec<Tx> {
+			Vec::new()
+		}
+		fn status(&self) -> PoolStatus {
+			PoolStatus { ready: 0, ready_bytes: 0, future: 0, future_bytes: 0 }
+		}
+		fn import_notification_stream(&self) -> ImportNotificationStream<H256> {
+			unimplemented!("not journaled")
+		}
+		fn on_broadcasted(&self, _: HashMap<H256, Vec<String>>) {}
+		fn hash_of(&self, xt: &OpaqueExtrinsic) -> H256 {
+			H256(polkadot_sdk::sp_io::hashing::blake2_256(&xt.encode()))
+		}
+		fn ready_transaction(&self, _: &H256) -> Option<Arc<Tx>> {
+			None
+		}
+		async fn ready_at_with_timeout(
+			&self,
+			_: H256,
+			_: std::time::Duration,
+		) -> Box<dyn ReadyTransactions<Item = Arc<Tx>> + Send> {
+			unimplemented!("not journaled")
+		}
+	}
+
+	fn xt(n: u8) -> OpaqueExtrinsic {
+		OpaqueExtrinsic::from_blob(vec![n; 4])
+	}
+
+	/// The journal over `script`, one list of answers per transaction `xt(i)`.
+	fn pool(script: &[&[Answer]]) -> Journaled<Scripted> {
+		let inner = Scripted::default();
+		for (i, answers) in script.iter().enumerate() {
+			let hash = inner.hash_of(&xt(i as u8));
+			inner.answers.lock().unwrap().insert(hash, answers.iter().copied().collect());
+		}
+		Journaled::new(Arc::new(inner), JournalLimit { count: 16, bytes: 1 << 20 }, None)
+	}
+
+	fn journaled(pool: &Journaled<Scripted>) -> usize {
+		pool.journal().map_or(0, |j| j.len())
+	}
+
+	fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+		tokio::runtime::Builder::new_current_thread()
+			.enable_time()
+			.build()
+			.expect("a runtime")
+			.block_on(f)
+	}
+
+	#[test]
+	fn a_transient_refusal_is_offered_again_and_journaled() {
+		use Answer::*;
+		run(async {
+			// Taken on the second offer.
+			let p = pool(&[&[Discarded, Accepted]]);
+			let hash = p.submit_one(H256::zero(), TransactionSource::External, xt(0)).await;
+			assert_eq!(hash.ok(), Some(p.hash_of(&xt(0))));
+			assert_eq!((*p.inner.offers.lock().unwrap(), journaled(&p)), (2, 1));
+
+			// The first offer's insertion stayed in the pool: "already imported" the second
+			// time is the pool holding it, so the caller hears its hash.
+			let p = pool(&[&[Discarded, AlreadyImported]]);
+			let hash = p.submit_one(H256::zero(), TransactionSource::External, xt(0)).await;
+			assert_eq!(hash.ok(), Some(p.hash_of(&xt(0))));
+			assert_eq!(journaled(&p), 1);
+
+			// Refused as invalid the second time: the caller hears it, nothing is journaled.
+			let p = pool(&[&[Discarded, Stale]]);
+			let answer = p.submit_one(H256::zero(), TransactionSource::External, xt(0)).await;
+			assert!(matches!(answer, Err(MockError::Pool(PoolError::InvalidTransaction(_)))));
+			assert_eq!(journaled(&p), 0);
+
+			// Refused for a passing reason twice: the caller hears the refusal, and the
+			// journal keeps it to offer it again after the next finalized blocks.
+			let p = pool(&[&[Discarded, Discarded]]);
+			let answer = p.submit_one(H256::zero(), TransactionSource::External, xt(0)).await;
+			assert!(matches!(answer, Err(MockError::Api(_))));
+			assert_eq!(journaled(&p), 1);
+
+			// A verdict the first time is not offered again.
+			let p = pool(&[&[AlreadyImported]]);
+			let answer = p.submit_one(H256::zero(), TransactionSource::External, xt(0)).await;
+			assert!(matches!(answer, Err(MockError::Pool(PoolError::AlreadyImported(_)))));
+			assert_eq!((*p.inner.offers.lock().unwrap(), journaled(&p)), (1, 0));
+		});
+	}
+
+	#[test]
+	fn a_batch_offers_again_only_its_transient_refusals() {
+		use Answer::*;
+		run(async {
+			let p = pool(&[&[Accepted], &[Discarded, Accepted], &[Stale], &[Discarded, Stale]]);
+			let xts = (0..4).map(xt).collect();
+			let answers = p.submit_at(H256::zero(), TransactionSource::External, xts).await;
+			let answers = answers.expect("the batch is answered");
+			let taken: Vec<bool> = answers.iter().map(Result::is_ok).collect();
+			assert_eq!(taken, [true, true, false, false]);
+			// Each answer stays in its transaction's place.
+			assert_eq!(answers[1].as_ref().ok(), Some(&p.hash_of(&xt(1))));
+			assert_eq!((*p.inner.offers.lock().unwrap(), journaled(&p)), (6, 2));
+		});
 	}
 }
