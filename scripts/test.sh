@@ -5,7 +5,8 @@
 #   1. Rust unit tests (runtime, pallets, clients)  cargo test --release --workspace,
 #      and the pallet benchmarks run as tests         (--features runtime-benchmarks)
 #   2. end-to-end tests with real clients           node tests/e2e/run.mjs (two suites at a time)
-#   3. the four-validator zombienet test            scripts/zombienet.sh (ZEROG_SKIP_ZOMBIENET=1 skips)
+#   3. zombienet: 1,000 transfers/s on four validators, then the network test
+#                                                   scripts/zombienet.sh (ZEROG_SKIP_ZOMBIENET=1 skips)
 # and prints how long the build and each stage took.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -50,7 +51,7 @@ zg_log "end-to-end tests (zerog-node + @polkadot/api, ethers + solc, viem, web3.
 t_e2e=$(date +%s)
 
 if [ "${ZEROG_SKIP_ZOMBIENET:-0}" != 1 ]; then
-	zg_log "zombienet: four validators"
+	zg_log "zombienet: the load on four validators, then the network test"
 	"$ZG_ROOT/scripts/zombienet.sh"
 fi
 t_zombie=$(date +%s)
