@@ -31,11 +31,21 @@ export function ok(r) {
 
 /**
  * Signs and submits `tx`; resolves with `{ blockHash, events }` once it is in a block, and
- * rejects with `dispatch failed: pallet.Error` when it fails.
+ * rejects with `dispatch failed: pallet.Error` when it fails, or when no block has included
+ * it after `timeoutMs` (with the statuses seen until then: a watch that stalls fails the
+ * test that made it instead of timing out its whole suite).
  */
-export function submitInBlock(tx, signer, options = {}) {
+export function submitInBlock(tx, signer, options = {}, timeoutMs = 120_000) {
+  const seen = [];
+  let timer;
+  let unsubscribe = () => {};
   return new Promise((resolve, fail) => {
+    timer = setTimeout(() => fail(new Error(
+      `no block included ${tx.method.section}.${tx.method.method} (${tx.hash.toHex()}) after ` +
+      `${timeoutMs / 1000} s; statuses seen: ${seen.join(', ') || 'none'}`,
+    )), timeoutMs);
     tx.signAndSend(signer, options, (result) => {
+      seen.push(result.status.type);
       if (result.dispatchError) {
         let msg = result.dispatchError.toString();
         if (result.dispatchError.isModule) {
@@ -48,7 +58,10 @@ export function submitInBlock(tx, signer, options = {}) {
       } else if (result.isError) {
         fail(new Error(`transaction failed: ${result.status.toString()}`));
       }
-    }).catch(fail);
+    }).then((u) => { unsubscribe = u; }, fail);
+  }).finally(() => {
+    clearTimeout(timer);
+    try { unsubscribe(); } catch { /* the connection is gone */ }
   });
 }
 
