@@ -83,7 +83,6 @@ async function poolStats(nodes) {
     validations: 'substrate_sub_txpool_validations_finished',
     validationCalls: 'zerog_txpool_validation_calls',
     journalReturned: 'zerog_txpool_journal_returned',
-    journalRefreshed: 'zerog_txpool_journal_refreshed',
   };
   const stats = {};
   for (const [name, node] of Object.entries(nodes)) {

@@ -16,12 +16,6 @@
 //! [`run`] forgets what the finalized blocks included, and offers the pool again what
 //! has waited [`RETRY_BLOCKS`] finalized blocks since it was last offered:
 //! - one still in the pool answers "already imported" at the cost of a hash look-up;
-//!   one that has answered so [`HELD_OFFERS`] times in a row while the finalized blocks
-//!   included none of the journal's transactions is taken out of the pool's best view
-//!   (not out of the pool, and not banned), so that the next block's view validates it
-//!   afresh: the fork-aware pool can keep a transaction in its views as waiting for an
-//!   earlier nonce that a block has since included, and then no author offers it (four
-//!   validators at 1,000 transfers a second, docs/performance.md);
 //! - one the pool dropped goes back in (counted in `zerog_txpool_journal_returned`);
 //! - one the pool banned (it evicted it over its limits, or found it invalid) waits for
 //!   the ban to end (`--tx-ban-seconds`: one slot, none on a `--dev` chain, so it is
@@ -53,10 +47,7 @@ use polkadot_sdk::{
 		ReadyTransactions, TransactionFor, TransactionPool, TransactionSource,
 		TransactionStatusStreamFor, TxHash, TxInvalidityReportMap,
 	},
-	sp_runtime::{
-		traits::{Block as BlockT, Header as _, UniqueSaturatedInto},
-		transaction_validity::{InvalidTransaction, TransactionValidityError},
-	},
+	sp_runtime::traits::{Block as BlockT, Header as _, UniqueSaturatedInto},
 };
 use prometheus_endpoint::{register, Counter, Gauge, PrometheusError, Registry, U64};
 
@@ -83,12 +74,14 @@ pub const MAX_PER_ROUND: usize = 8_192;
 /// load"). The view is gone by the next maintenance.
 pub const TRANSIENT_RETRY: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// Offers in a row that the pool answers "already imported", each after finalized blocks
-/// that included none of the journal's transactions, before the journal has the pool's
-/// best view validate the transaction afresh: about 16 s of 2 s blocks in which nothing
-/// this node took from its users made progress. While the chain works through a backlog,
-/// every finalized block includes some of them, and nothing is refreshed.
-pub const HELD_OFFERS: u32 = 4;
+/// Whether a refusal that is not the pool's verdict came from the moment rather than from
+/// the transaction: validation at a block whose state is gone. Anything else (bytes the
+/// runtime cannot decode, say) is answered as it is, and never journaled: otherwise bad
+/// input would fill the journal and be validated again every few blocks.
+fn passing(e: &impl std::fmt::Display) -> bool {
+	let message = e.to_string().to_ascii_lowercase();
+	["state already discarded", "unknown block", "unknownblock"].iter().any(|m| message.contains(m))
+}
 
 /// How much the journal holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,10 +97,8 @@ pub struct JournalLimit {
 pub enum Outcome {
 	/// It went back into the pool: the pool had dropped it.
 	Returned,
-	/// The pool still holds it ("already imported"): kept, to be offered again.
-	Held,
-	/// The pool could not take it now (banned a while, full, or behind its node): kept,
-	/// to be offered again.
+	/// The pool still holds it ("already imported") or could not take it now (banned a
+	/// while, full, or behind its node): kept, to be offered again.
 	Kept,
 	/// It can no longer be included (invalid, banned, replaced): forgotten.
 	Void,
@@ -129,10 +120,10 @@ impl Outcome {
 
 	fn of_pool_error(e: &PoolError) -> Self {
 		match e {
-			PoolError::AlreadyImported(_) => Outcome::Held,
 			// Banned: found invalid (it may become valid, or its nonce used: then the
 			// pool says so once the ban is over), or evicted over the pool's limits.
-			PoolError::TemporarilyBanned
+			PoolError::AlreadyImported(_)
+			| PoolError::TemporarilyBanned
 			| PoolError::ImmediatelyDropped
 			| PoolError::InvalidBlockId(_)
 			| PoolError::UnknownTransaction(_) => Outcome::Kept,
@@ -154,8 +145,6 @@ struct Entry<X> {
 	since: u64,
 	/// Finalized block number when it was last offered to the pool.
 	offered: u64,
-	/// Offers in a row the pool answered "already imported".
-	held: u32,
 }
 
 /// What happened to the journal in one call, for the metrics.
@@ -167,8 +156,6 @@ pub struct Changes {
 	pub forgotten: u64,
 	/// Entries the pool took back.
 	pub returned: u64,
-	/// Entries the pool held for [`HELD_OFFERS`] offers in a row, to be validated afresh.
-	pub refreshed: u64,
 }
 
 /// Transactions by hash, oldest first, within a [`JournalLimit`].
@@ -180,8 +167,6 @@ pub struct Journal<H, X> {
 	bytes: usize,
 	/// The last finalized block number seen.
 	now: u64,
-	/// Whether the last finalized blocks included none of the journaled transactions.
-	stalled: bool,
 }
 
 impl<H: Hash + Eq + Clone, X: Clone> Journal<H, X> {
@@ -194,7 +179,6 @@ impl<H: Hash + Eq + Clone, X: Clone> Journal<H, X> {
 			next_seq: 0,
 			bytes: 0,
 			now: 0,
-			stalled: false,
 		}
 	}
 
@@ -232,8 +216,7 @@ impl<H: Hash + Eq + Clone, X: Clone> Journal<H, X> {
 		self.next_seq += 1;
 		self.order.insert(seq, hash.clone());
 		self.bytes += bytes;
-		self.entries
-			.insert(hash, Entry { seq, xt, bytes, since: self.now, offered: self.now, held: 0 });
+		self.entries.insert(hash, Entry { seq, xt, bytes, since: self.now, offered: self.now });
 		changes
 	}
 
@@ -259,7 +242,6 @@ impl<H: Hash + Eq + Clone, X: Clone> Journal<H, X> {
 				changes.forgotten += 1;
 			}
 		}
-		self.stalled = changes.forgotten == 0;
 		changes
 	}
 
@@ -298,31 +280,13 @@ impl<H: Hash + Eq + Clone, X: Clone> Journal<H, X> {
 		(due, changes)
 	}
 
-	/// Records the pool's answer to a transaction offered again; `refreshed` is 1 when the
-	/// pool has now held it for [`HELD_OFFERS`] offers in a row, each after finalized blocks
-	/// ([`Self::forget`]) that included none of the journal's transactions.
+	/// Records the pool's answer to a transaction offered again.
 	pub fn settle(&mut self, hash: &H, outcome: Outcome) -> Changes {
 		let mut changes = Changes::default();
-		if outcome == Outcome::Void {
-			if self.remove(hash) {
-				changes.forgotten += 1;
-			}
-			return changes;
-		}
-		let Some(e) = self.entries.get_mut(hash) else { return changes };
 		match outcome {
-			Outcome::Held if self.stalled => {
-				e.held += 1;
-				if e.held >= HELD_OFFERS {
-					e.held = 0;
-					changes.refreshed += 1;
-				}
-			}
-			Outcome::Returned => {
-				e.held = 0;
-				changes.returned += 1;
-			}
-			Outcome::Held | Outcome::Kept | Outcome::Void => e.held = 0,
+			Outcome::Returned if self.entries.contains_key(hash) => changes.returned += 1,
+			Outcome::Void if self.remove(hash) => changes.forgotten += 1,
+			_ => {}
 		}
 		changes
 	}
@@ -332,7 +296,6 @@ impl<H: Hash + Eq + Clone, X: Clone> Journal<H, X> {
 struct Metrics {
 	held: Gauge<U64>,
 	returned: Counter<U64>,
-	refreshed: Counter<U64>,
 	evicted: Counter<U64>,
 }
 
@@ -353,13 +316,6 @@ impl Metrics {
 				)?,
 				registry,
 			)?,
-			refreshed: register(
-				Counter::new(
-					"zerog_txpool_journal_refreshed",
-					"Journaled transactions the pool held for many offers, validated afresh",
-				)?,
-				registry,
-			)?,
 			evicted: register(
 				Counter::new(
 					"zerog_txpool_journal_evicted",
@@ -372,7 +328,6 @@ impl Metrics {
 
 	fn record(&self, changes: Changes, held: usize) {
 		self.returned.inc_by(changes.returned);
-		self.refreshed.inc_by(changes.refreshed);
 		self.evicted.inc_by(changes.evicted);
 		self.held.set(held as u64);
 	}
@@ -422,33 +377,33 @@ impl<P: TransactionPool> Journaled<P> {
 	}
 
 	/// The answer to a transaction offered again [`TRANSIENT_RETRY`] after the pool refused
-	/// it for a passing reason; journals it unless the pool's answer is a verdict against it.
+	/// it for a passing reason (`first`). It is journaled when the pool took it, holds it,
+	/// banned it for that refusal, or refused it in passing again; the caller hears the
+	/// pool's verdict when there is one, and `first` otherwise.
 	fn after_transient(
 		&self,
 		xt: TransactionFor<P>,
+		first: P::Error,
 		answer: Result<TxHash<P>, P::Error>,
 	) -> Result<TxHash<P>, P::Error> {
-		match answer {
-			Ok(hash) => {
+		let hash = self.inner.hash_of(&xt);
+		match answer.map_err(IntoPoolError::into_pool_error) {
+			// Taken now, or the first offer's insertion stayed in the pool.
+			Ok(_) | Err(Ok(PoolError::AlreadyImported(_))) => {
 				self.note_accepted(&hash, &xt);
 				Ok(hash)
 			}
-			Err(e) => match e.into_pool_error() {
-				// The first offer's insertion stayed in the pool.
-				Ok(PoolError::AlreadyImported(_)) => {
-					let hash = self.inner.hash_of(&xt);
-					self.note_accepted(&hash, &xt);
-					Ok(hash)
-				}
-				Ok(verdict) => Err(verdict.into()),
-				// Refused for a passing reason twice: the journal offers it again with the
-				// rest, and the caller hears the refusal (a wallet sends it again).
-				Err(e) => {
-					let hash = self.inner.hash_of(&xt);
-					self.note_accepted(&hash, &xt);
-					Err(e)
-				}
-			},
+			// The journal offers it again once the ban (one slot) or the moment is over.
+			Err(Ok(PoolError::TemporarilyBanned)) => {
+				self.note_accepted(&hash, &xt);
+				Err(first)
+			}
+			Err(Ok(verdict)) => Err(verdict.into()),
+			Err(Err(e)) if passing(&e) => {
+				self.note_accepted(&hash, &xt);
+				Err(first)
+			}
+			Err(Err(e)) => Err(e),
 		}
 	}
 
@@ -461,15 +416,13 @@ impl<P: TransactionPool> Journaled<P> {
 		Some((due, changes))
 	}
 
-	/// Records the pool's answers to what [`Self::take_due`] offered, and returns those
-	/// the pool has held for [`HELD_OFFERS`] offers in a row.
+	/// Records the pool's answers to what [`Self::take_due`] offered.
 	fn settle_all(
 		&self,
 		hashes: &[TxHash<P>],
 		answers: Vec<Result<TxHash<P>, P::Error>>,
 		changes: &mut Changes,
-	) -> Vec<TxHash<P>> {
-		let mut refresh = Vec::new();
+	) {
 		if let Some(mut j) = self.journal() {
 			for (hash, answer) in hashes.iter().zip(answers) {
 				let error = answer.as_ref().err().map(|e| e.to_string());
@@ -484,13 +437,8 @@ impl<P: TransactionPool> Journaled<P> {
 				let c = j.settle(hash, outcome);
 				changes.returned += c.returned;
 				changes.forgotten += c.forgotten;
-				if c.refreshed > 0 {
-					changes.refreshed += c.refreshed;
-					refresh.push(hash.clone());
-				}
 			}
 		}
-		refresh
 	}
 
 	/// One round after finalized block `number`, whose newly finalized blocks included
@@ -505,23 +453,7 @@ impl<P: TransactionPool> Journaled<P> {
 		if !due.is_empty() {
 			let (hashes, xts): (Vec<_>, Vec<_>) = due.into_iter().unzip();
 			match self.inner.submit_at(best, TransactionSource::External, xts).await {
-				Ok(answers) => {
-					let refresh = self.settle_all(&hashes, answers, &mut changes);
-					if !refresh.is_empty() {
-						log::debug!(
-							target: "txpool",
-							"journal: {} transactions held through {HELD_OFFERS} stalled offers, validated afresh",
-							refresh.len(),
-						);
-						// "Future" takes each out of the best view only (with what waits
-						// for it), not out of the pool, and does not ban it; the next
-						// block's view then takes it from the mempool and validates it.
-						let stale =
-							Some(TransactionValidityError::Invalid(InvalidTransaction::Future));
-						let report = refresh.into_iter().map(|h| (h, stale)).collect();
-						self.inner.report_invalid(Some(best), report).await;
-					}
-				}
+				Ok(answers) => self.settle_all(&hashes, answers, &mut changes),
 				Err(e) => log::debug!(target: "txpool", "journal: the pool refused a batch: {e}"),
 			}
 			if changes.returned > 0 {
@@ -581,20 +513,23 @@ impl<P: TransactionPool + 'static> TransactionPool for Journaled<P> {
 		}
 		let copies = xts.clone();
 		let answers = self.inner.submit_at(at, source, xts).await?;
+		// Each transaction's answer in its place; those refused in passing are answered
+		// after they are offered again.
 		let mut out = Vec::with_capacity(answers.len());
 		let mut again = Vec::new();
 		for (xt, answer) in copies.into_iter().zip(answers) {
 			match answer {
 				Ok(hash) => {
 					self.note_accepted(&hash, &xt);
-					out.push(Ok(hash));
+					out.push(Some(Ok(hash)));
 				}
 				Err(e) => match e.into_pool_error() {
-					Ok(verdict) => out.push(Err(verdict.into())),
-					Err(e) => {
-						again.push((out.len(), xt));
-						out.push(Err(e));
+					Ok(verdict) => out.push(Some(Err(verdict.into()))),
+					Err(e) if passing(&e) => {
+						again.push((out.len(), xt, e));
+						out.push(None);
 					}
+					Err(e) => out.push(Some(Err(e))),
 				},
 			}
 		}
@@ -605,14 +540,19 @@ impl<P: TransactionPool + 'static> TransactionPool for Journaled<P> {
 				again.len(),
 			);
 			tokio::time::sleep(TRANSIENT_RETRY).await;
-			let (slots, xts): (Vec<_>, Vec<_>) = again.into_iter().unzip();
-			if let Ok(answers) = self.inner.submit_at(at, source, xts.clone()).await {
-				for ((slot, xt), answer) in slots.into_iter().zip(xts).zip(answers) {
-					out[slot] = self.after_transient(xt, answer);
-				}
+			let xts = again.iter().map(|(_, xt, _)| xt.clone()).collect();
+			let mut answers = match self.inner.submit_at(at, source, xts).await {
+				Ok(answers) => answers.into_iter(),
+				Err(_) => Vec::new().into_iter(),
+			};
+			for (slot, xt, first) in again {
+				out[slot] = Some(match answers.next() {
+					Some(answer) => self.after_transient(xt, first, answer),
+					None => Err(first),
+				});
 			}
 		}
-		Ok(out)
+		Ok(out.into_iter().flatten().collect())
 	}
 
 	async fn submit_one(
@@ -631,12 +571,13 @@ impl<P: TransactionPool + 'static> TransactionPool for Journaled<P> {
 			}
 			Err(e) => match e.into_pool_error() {
 				Ok(verdict) => Err(verdict.into()),
-				Err(e) => {
+				Err(e) if passing(&e) => {
 					log::debug!(target: "txpool", "journal: refused for a passing reason ({e}), offered again");
 					tokio::time::sleep(TRANSIENT_RETRY).await;
 					let answer = self.inner.submit_one(at, source, xt.clone()).await;
-					self.after_transient(xt, answer)
+					self.after_transient(xt, e, answer)
 				}
+				Err(e) => Err(e),
 			},
 		}
 	}
@@ -712,7 +653,7 @@ impl<P: MaintainedTransactionPool + 'static> MaintainedTransactionPool for Journ
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use polkadot_sdk::sp_runtime::transaction_validity::UnknownTransaction;
+	use polkadot_sdk::sp_runtime::transaction_validity::{InvalidTransaction, UnknownTransaction};
 
 	const ROOMY: JournalLimit = JournalLimit { count: 100, bytes: 10_000 };
 
@@ -753,42 +694,6 @@ mod tests {
 		assert_eq!(j.settle(&4, Outcome::Void).forgotten, 0, "already gone");
 		assert_eq!(hashes(&j.due(2 * RETRY_BLOCKS).0), vec![2, 3, 5]);
 		assert_eq!((j.len(), j.bytes()), (3, 30));
-	}
-
-	#[test]
-	fn a_transaction_held_for_many_stalled_offers_in_a_row_is_refreshed_once_per_run() {
-		let mut j = journal(ROOMY);
-		j.insert(1, "a", 10);
-		j.insert(2, "b", 10);
-		j.insert(5, "e", 10);
-		// While finalized blocks include journaled transactions, holding them is no stall.
-		for _ in 0..2 * HELD_OFFERS {
-			j.forget(&[]);
-			assert_eq!(j.settle(&1, Outcome::Held).refreshed, 0);
-			j.insert(9, "i", 10);
-			j.forget(&[9]);
-			assert_eq!(j.settle(&1, Outcome::Held).refreshed, 0, "the chain moved");
-		}
-		j.forget(&[]);
-		for _ in 1..HELD_OFFERS {
-			assert_eq!(j.settle(&1, Outcome::Held).refreshed, 0);
-			assert_eq!(j.settle(&2, Outcome::Held).refreshed, 0);
-		}
-		// A dropped one that went back in starts its count again.
-		assert_eq!(j.settle(&2, Outcome::Returned).returned, 1);
-		assert_eq!(j.settle(&1, Outcome::Held).refreshed, 1, "held for HELD_OFFERS offers");
-		assert_eq!(j.settle(&2, Outcome::Held).refreshed, 0);
-		// The count starts again after a refresh, and it is kept in the journal.
-		j.forget(&[5]);
-		assert_eq!(j.settle(&1, Outcome::Held).refreshed, 0, "the chain moved");
-		j.forget(&[]);
-		for _ in 1..HELD_OFFERS {
-			assert_eq!(j.settle(&1, Outcome::Held).refreshed, 0);
-		}
-		assert_eq!(j.settle(&1, Outcome::Held).refreshed, 1);
-		assert_eq!(j.len(), 2);
-		// An answer about a transaction the journal no longer holds changes nothing.
-		assert_eq!(j.settle(&3, Outcome::Held), Changes::default());
 	}
 
 	#[test]
@@ -838,7 +743,7 @@ mod tests {
 	fn the_pools_answers_are_read_as_a_wallet_would() {
 		let pool = |e: PoolError| Outcome::of::<(), _>(Err(e));
 		assert_eq!(Outcome::of::<u8, PoolError>(Ok(1)), Outcome::Returned);
-		assert_eq!(pool(PoolError::AlreadyImported(Box::new(()))), Outcome::Held);
+		assert_eq!(pool(PoolError::AlreadyImported(Box::new(()))), Outcome::Kept);
 		assert_eq!(pool(PoolError::ImmediatelyDropped), Outcome::Kept, "full: later");
 		assert_eq!(
 			pool(PoolError::UnknownTransaction(UnknownTransaction::CannotLookup)),
@@ -858,7 +763,10 @@ mod transient {
 	use polkadot_sdk::{
 		sc_transaction_pool_api::InPoolTransaction,
 		sp_core::H256,
-		sp_runtime::{transaction_validity::TransactionTag, OpaqueExtrinsic},
+		sp_runtime::{
+			transaction_validity::{InvalidTransaction, TransactionTag},
+			OpaqueExtrinsic,
+		},
 	};
 	use std::collections::VecDeque;
 	use zerog_runtime::opaque::Block;
@@ -870,6 +778,9 @@ mod transient {
 		AlreadyImported,
 		/// "State already discarded": not the pool's verdict on the transaction.
 		Discarded,
+		/// Bytes the runtime cannot decode: not a verdict either, and not passing.
+		Undecodable,
+		Banned,
 		Stale,
 	}
 
@@ -949,7 +860,13 @@ mod transient {
 			match answer.expect("an answer scripted for every offer") {
 				Answer::Accepted => Ok(hash),
 				Answer::AlreadyImported => Err(PoolError::AlreadyImported(Box::new(hash)).into()),
-				Answer::Discarded => Err(MockError::Api("State already discarded".into())),
+				Answer::Discarded => Err(MockError::Api(
+					"Api called for an unknown Block: State already discarded for 0x01".into(),
+				)),
+				Answer::Undecodable => Err(MockError::Api(
+					"Bad input data provided to validate_transaction: Codec error".into(),
+				)),
+				Answer::Banned => Err(PoolError::TemporarilyBanned.into()),
 				Answer::Stale => {
 					Err(PoolError::InvalidTransaction(InvalidTransaction::Stale).into())
 				}
@@ -1075,12 +992,21 @@ mod transient {
 			assert!(matches!(answer, Err(MockError::Pool(PoolError::InvalidTransaction(_)))));
 			assert_eq!(journaled(&p), 0);
 
-			// Refused for a passing reason twice: the caller hears the refusal, and the
-			// journal keeps it to offer it again after the next finalized blocks.
-			let p = pool(&[&[Discarded, Discarded]]);
+			// Refused in passing twice, or banned for the first refusal: the caller hears
+			// the first refusal, and the journal offers it again after the next finalized
+			// blocks.
+			for second in [Discarded, Banned] {
+				let p = pool(&[&[Discarded, second]]);
+				let answer = p.submit_one(H256::zero(), TransactionSource::External, xt(0)).await;
+				assert!(matches!(answer, Err(MockError::Api(m)) if m.contains("discarded")));
+				assert_eq!(journaled(&p), 1);
+			}
+
+			// What the runtime cannot decode is answered as it is, once, and not journaled.
+			let p = pool(&[&[Undecodable]]);
 			let answer = p.submit_one(H256::zero(), TransactionSource::External, xt(0)).await;
-			assert!(matches!(answer, Err(MockError::Api(_))));
-			assert_eq!(journaled(&p), 1);
+			assert!(matches!(answer, Err(MockError::Api(m)) if m.contains("Codec error")));
+			assert_eq!((*p.inner.offers.lock().unwrap(), journaled(&p)), (1, 0));
 
 			// A verdict the first time is not offered again.
 			let p = pool(&[&[AlreadyImported]]);
@@ -1094,15 +1020,23 @@ mod transient {
 	fn a_batch_offers_again_only_its_transient_refusals() {
 		use Answer::*;
 		run(async {
-			let p = pool(&[&[Accepted], &[Discarded, Accepted], &[Stale], &[Discarded, Stale]]);
-			let xts = (0..4).map(xt).collect();
+			let p = pool(&[
+				&[Accepted],
+				&[Discarded, Accepted],
+				&[Stale],
+				&[Discarded, Stale],
+				&[Undecodable],
+			]);
+			let xts = (0..5).map(xt).collect();
 			let answers = p.submit_at(H256::zero(), TransactionSource::External, xts).await;
 			let answers = answers.expect("the batch is answered");
 			let taken: Vec<bool> = answers.iter().map(Result::is_ok).collect();
-			assert_eq!(taken, [true, true, false, false]);
+			assert_eq!(taken, [true, true, false, false, false]);
 			// Each answer stays in its transaction's place.
 			assert_eq!(answers[1].as_ref().ok(), Some(&p.hash_of(&xt(1))));
-			assert_eq!((*p.inner.offers.lock().unwrap(), journaled(&p)), (6, 2));
+			assert!(matches!(&answers[3], Err(MockError::Pool(PoolError::InvalidTransaction(_)))));
+			assert!(matches!(&answers[4], Err(MockError::Api(m)) if m.contains("Codec error")));
+			assert_eq!((*p.inner.offers.lock().unwrap(), journaled(&p)), (7, 2));
 		});
 	}
 }
