@@ -16,7 +16,7 @@ import { u8aToHex, hexToU8a, compactAddLength } from '@polkadot/util';
 import { keccakAsU8a as keccak256 } from '@polkadot/util-crypto';
 
 import { startNode, rpc } from './lib/node.mjs';
-import { submitInBlock } from './lib/util.mjs';
+import { connect, submitInBlock, withTimeout } from './lib/util.mjs';
 import { upgradeWasmPath } from './lib/wasm.mjs';
 
 const UNIT = 10n ** 18n;
@@ -353,16 +353,19 @@ describe('zerog-node --dev', () => {
     const code = readFileSync(upgradeWasmPath());
 
     // The block that applies set_code is where this client's registry switches to the
-    // new runtime's metadata, so the events it decodes for that block are unreliable.
-    // Take only the block hash from the subscription and read the events through a
-    // fresh client at that block, which decodes them with that block's own metadata.
-    const blockHash = await new Promise((ok, fail) => {
-      api.tx.sudo.sudo(api.tx.system.setCode(u8aToHex(code))).signAndSend(alice, (result) => {
-        if (result.status.isInBlock) ok(result.status.asInBlock);
-        else if (result.isError) fail(new Error(`transaction failed: ${result.status.toString()}`));
-      }).catch(fail);
-    });
-    const reader = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
+    // new runtime's metadata, so the events it decodes for that block are unreliable (and
+    // `signAndSend`, which decodes them before it reports the block, may never report it).
+    // Watch only the transaction's status, and read the events through a fresh client at
+    // that block, which decodes them with that block's own metadata.
+    const setCode = await api.tx.sudo.sudo(api.tx.system.setCode(u8aToHex(code))).signAsync(alice);
+    let unwatch = () => {};
+    const blockHash = await withTimeout(new Promise((ok, fail) => {
+      api.rpc.author.submitAndWatchExtrinsic(setCode, (status) => {
+        if (status.isInBlock) ok(status.asInBlock);
+        else if (status.isInvalid || status.isDropped || status.isUsurped) fail(new Error(`set_code: ${status.type}`));
+      }).then((u) => { unwatch = u; }, fail);
+    }), 120_000, 'set_code in a block').finally(() => unwatch());
+    const reader = await connect(ApiPromise, WsProvider, node.wsUrl);
     let events;
     try {
       events = await (await reader.at(blockHash)).query.system.events();
@@ -392,7 +395,7 @@ describe('zerog-node --dev', () => {
     await waitFinalized((h) => h.number.toNumber() >= finalized + 3, 90_000);
 
     // And it still accepts transactions under the new spec_version.
-    const api2 = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
+    const api2 = await connect(ApiPromise, WsProvider, node.wsUrl);
     try {
       const bobMid = await (await api2.query.system.account(bob.address)).data.free.toBigInt();
       await submitInBlock(api2.tx.balances.transferKeepAlive(bob.address, UNIT), alice);

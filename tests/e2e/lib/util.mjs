@@ -29,6 +29,29 @@ export function ok(r) {
   return r;
 }
 
+/** `promise`, or a rejection naming `what` once `ms` have passed without an answer. */
+export function withTimeout(promise, ms, what) {
+  let timer;
+  const late = new Promise((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${what}: no answer after ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A Polkadot.js client of `wsUrl` (ready), or a rejection after `ms`; the connection is
+ * closed when it does not get ready in time.
+ */
+export async function connect(ApiPromise, WsProvider, wsUrl, ms = 60_000) {
+  const provider = new WsProvider(wsUrl);
+  try {
+    return await withTimeout(ApiPromise.create({ provider, noInitWarn: true }), ms, `a client of ${wsUrl}`);
+  } catch (e) {
+    await provider.disconnect().catch(() => {});
+    throw e;
+  }
+}
+
 /**
  * Signs and submits `tx`; resolves with `{ blockHash, events }` once it is in a block, and
  * rejects with `dispatch failed: pallet.Error` when it fails, or when no block has included
