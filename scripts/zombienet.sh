@@ -8,7 +8,7 @@
 #      validator joining by staking with its nominator paid exactly, an equivocating
 #      validator reported, disabled and slashed (pos.js), and finality continuing after
 #      one validator is killed (SIGKILL).
-# Takes about 7 minutes once zerog-node is built.
+# Takes about 5 minutes once zerog-node is built.
 #
 #   scripts/zombienet.sh              both
 #   scripts/zombienet.sh load [SECONDS [RATE]]
