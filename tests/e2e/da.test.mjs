@@ -48,8 +48,15 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), 'zg-da-e2e-'));
   for (let i = 1; i <= 6; i += 1) signers.push(await daSigner({ chainHttp: chain.httpUrl, index: i }));
   await Promise.all(signers.map((s) => s.start()));
-  // They registered; the next epoch (every 15 blocks) draws a quorum of all six.
-  await until('a quorum of six', async () => (await rpc(chain.httpUrl, 'da_quorum', []))?.members.length === 6, 120_000);
+  // They registered; the next epoch (every 15 blocks) draws a quorum of all six. Should
+  // it not come, the failure says how far the quorum got and what each signer logged.
+  await until('a quorum of six', async () => (await rpc(chain.httpUrl, 'da_quorum', []))?.members.length === 6, 180_000)
+    .catch(async (e) => {
+      const quorum = await rpc(chain.httpUrl, 'da_quorum', []).catch((d) => `unread (${d.message})`);
+      const height = await rpc(chain.httpUrl, 'chain_getHeader', []).then((h) => parseInt(h.number, 16), () => '?');
+      const logs = signers.map((s, i) => `--- signer ${i + 1}:\n${s.log().slice(-1500)}`).join('\n');
+      throw new Error(`${e.message}: at block ${height}, quorum ${JSON.stringify(quorum)?.slice(0, 600)}\n${logs}`);
+    });
 });
 
 after(async () => {
