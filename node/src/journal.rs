@@ -338,6 +338,14 @@ type JournalOf<P> = Journal<TxHash<P>, TransactionFor<P>>;
 /// Transactions due to be offered again, by hash.
 type Due<P> = Vec<(TxHash<P>, TransactionFor<P>)>;
 
+/// The pool's first answer to a submission, as [`Journaled`] reads it.
+enum First<P: TransactionPool> {
+	/// The caller's answer.
+	Answer(Result<TxHash<P>, P::Error>),
+	/// Refused in passing: offered again after [`TRANSIENT_RETRY`].
+	Again(P::Error),
+}
+
 /// A transaction pool whose unwatched submissions are journaled (see the module docs).
 pub struct Journaled<P: TransactionPool> {
 	inner: Arc<P>,
@@ -376,6 +384,22 @@ impl<P: TransactionPool> Journaled<P> {
 		}
 	}
 
+	/// Reads the pool's first answer to a submission: journals what it took, and tells
+	/// a refusal in passing (to be offered again) from an answer for the caller.
+	fn first(&self, xt: &TransactionFor<P>, answer: Result<TxHash<P>, P::Error>) -> First<P> {
+		match answer {
+			Ok(hash) => {
+				self.note_accepted(&hash, xt);
+				First::Answer(Ok(hash))
+			}
+			Err(e) => match e.into_pool_error() {
+				Ok(verdict) => First::Answer(Err(verdict.into())),
+				Err(e) if passing(&e) => First::Again(e),
+				Err(e) => First::Answer(Err(e)),
+			},
+		}
+	}
+
 	/// The answer to a transaction offered again [`TRANSIENT_RETRY`] after the pool refused
 	/// it for a passing reason (`first`). It is journaled when the pool took it, holds it,
 	/// banned it for that refusal, or refused it in passing again; the caller hears the
@@ -387,24 +411,19 @@ impl<P: TransactionPool> Journaled<P> {
 		answer: Result<TxHash<P>, P::Error>,
 	) -> Result<TxHash<P>, P::Error> {
 		let hash = self.inner.hash_of(&xt);
-		match answer.map_err(IntoPoolError::into_pool_error) {
+		let (journal, answer) = match answer.map_err(IntoPoolError::into_pool_error) {
 			// Taken now, or the first offer's insertion stayed in the pool.
-			Ok(_) | Err(Ok(PoolError::AlreadyImported(_))) => {
-				self.note_accepted(&hash, &xt);
-				Ok(hash)
-			}
+			Ok(_) | Err(Ok(PoolError::AlreadyImported(_))) => (true, Ok(hash.clone())),
 			// The journal offers it again once the ban (one slot) or the moment is over.
-			Err(Ok(PoolError::TemporarilyBanned)) => {
-				self.note_accepted(&hash, &xt);
-				Err(first)
-			}
-			Err(Ok(verdict)) => Err(verdict.into()),
-			Err(Err(e)) if passing(&e) => {
-				self.note_accepted(&hash, &xt);
-				Err(first)
-			}
-			Err(Err(e)) => Err(e),
+			Err(Ok(PoolError::TemporarilyBanned)) => (true, Err(first)),
+			Err(Ok(verdict)) => (false, Err(verdict.into())),
+			Err(Err(e)) if passing(&e) => (true, Err(first)),
+			Err(Err(e)) => (false, Err(e)),
+		};
+		if journal {
+			self.note_accepted(&hash, &xt);
 		}
+		answer
 	}
 
 	/// Forgets `included` and takes what is due after finalized block `number`.
@@ -425,7 +444,11 @@ impl<P: TransactionPool> Journaled<P> {
 	) {
 		if let Some(mut j) = self.journal() {
 			for (hash, answer) in hashes.iter().zip(answers) {
-				let error = answer.as_ref().err().map(|e| e.to_string());
+				// Formatted only when it can be logged: most answers are "already imported",
+				// and this runs under the journal's lock.
+				let error = log::log_enabled!(target: "txpool", log::Level::Debug)
+					.then(|| answer.as_ref().err().map(|e| e.to_string()))
+					.flatten();
 				let outcome = Outcome::of(answer);
 				if let Some(e) = error {
 					if outcome == Outcome::Void {
@@ -518,19 +541,12 @@ impl<P: TransactionPool + 'static> TransactionPool for Journaled<P> {
 		let mut out = Vec::with_capacity(answers.len());
 		let mut again = Vec::new();
 		for (xt, answer) in copies.into_iter().zip(answers) {
-			match answer {
-				Ok(hash) => {
-					self.note_accepted(&hash, &xt);
-					out.push(Some(Ok(hash)));
+			match self.first(&xt, answer) {
+				First::Answer(answer) => out.push(Some(answer)),
+				First::Again(e) => {
+					again.push((out.len(), xt, e));
+					out.push(None);
 				}
-				Err(e) => match e.into_pool_error() {
-					Ok(verdict) => out.push(Some(Err(verdict.into()))),
-					Err(e) if passing(&e) => {
-						again.push((out.len(), xt, e));
-						out.push(None);
-					}
-					Err(e) => out.push(Some(Err(e))),
-				},
 			}
 		}
 		if !again.is_empty() {
@@ -564,21 +580,15 @@ impl<P: TransactionPool + 'static> TransactionPool for Journaled<P> {
 		if self.journal.is_none() {
 			return self.inner.submit_one(at, source, xt).await;
 		}
-		match self.inner.submit_one(at, source, xt.clone()).await {
-			Ok(hash) => {
-				self.note_accepted(&hash, &xt);
-				Ok(hash)
+		let answer = self.inner.submit_one(at, source, xt.clone()).await;
+		match self.first(&xt, answer) {
+			First::Answer(answer) => answer,
+			First::Again(e) => {
+				log::debug!(target: "txpool", "journal: refused for a passing reason ({e}), offered again");
+				tokio::time::sleep(TRANSIENT_RETRY).await;
+				let answer = self.inner.submit_one(at, source, xt.clone()).await;
+				self.after_transient(xt, e, answer)
 			}
-			Err(e) => match e.into_pool_error() {
-				Ok(verdict) => Err(verdict.into()),
-				Err(e) if passing(&e) => {
-					log::debug!(target: "txpool", "journal: refused for a passing reason ({e}), offered again");
-					tokio::time::sleep(TRANSIENT_RETRY).await;
-					let answer = self.inner.submit_one(at, source, xt.clone()).await;
-					self.after_transient(xt, e, answer)
-				}
-				Err(e) => Err(e),
-			},
 		}
 	}
 

@@ -365,7 +365,7 @@ describe('zerog-node --dev', () => {
         else if (status.isInvalid || status.isDropped || status.isUsurped) fail(new Error(`set_code: ${status.type}`));
       }).then((u) => { unwatch = u; }, fail);
     }), 120_000, 'set_code in a block').finally(() => unwatch());
-    const reader = await connect(ApiPromise, WsProvider, node.wsUrl);
+    const reader = await connect(node.wsUrl);
     let events;
     try {
       events = await (await reader.at(blockHash)).query.system.events();
@@ -395,7 +395,7 @@ describe('zerog-node --dev', () => {
     await waitFinalized((h) => h.number.toNumber() >= finalized + 3, 90_000);
 
     // And it still accepts transactions under the new spec_version.
-    const api2 = await connect(ApiPromise, WsProvider, node.wsUrl);
+    const api2 = await connect(node.wsUrl);
     try {
       const bobMid = await (await api2.query.system.account(bob.address)).data.free.toBigInt();
       await submitInBlock(api2.tx.balances.transferKeepAlive(bob.address, UNIT), alice);

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 
+import { ApiPromise, WsProvider } from '@polkadot/api';
 import { compactFromU8a } from '@polkadot/util';
 
 /** Resolves after `ms` milliseconds. */
@@ -29,11 +30,15 @@ export function ok(r) {
   return r;
 }
 
-/** `promise`, or a rejection naming `what` once `ms` have passed without an answer. */
+/**
+ * `promise`, or a rejection once `ms` have passed without an answer, with the message
+ * `what()` gives then (or `what: no answer after N s` for a string).
+ */
 export function withTimeout(promise, ms, what) {
   let timer;
+  const message = () => (typeof what === 'function' ? what() : `${what}: no answer after ${ms / 1000} s`);
   const late = new Promise((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`${what}: no answer after ${ms / 1000} s`)), ms);
+    timer = setTimeout(() => fail(new Error(message())), ms);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
@@ -42,7 +47,7 @@ export function withTimeout(promise, ms, what) {
  * A Polkadot.js client of `wsUrl` (ready), or a rejection after `ms`; the connection is
  * closed when it does not get ready in time.
  */
-export async function connect(ApiPromise, WsProvider, wsUrl, ms = 60_000) {
+export async function connect(wsUrl, ms = 60_000) {
   const provider = new WsProvider(wsUrl);
   try {
     return await withTimeout(ApiPromise.create({ provider, noInitWarn: true }), ms, `a client of ${wsUrl}`);
@@ -60,13 +65,8 @@ export async function connect(ApiPromise, WsProvider, wsUrl, ms = 60_000) {
  */
 export function submitInBlock(tx, signer, options = {}, timeoutMs = 120_000) {
   const seen = [];
-  let timer;
   let unsubscribe = () => {};
-  return new Promise((resolve, fail) => {
-    timer = setTimeout(() => fail(new Error(
-      `no block included ${tx.method.section}.${tx.method.method} (${tx.hash.toHex()}) after ` +
-      `${timeoutMs / 1000} s; statuses seen: ${seen.join(', ') || 'none'}`,
-    )), timeoutMs);
+  const included = new Promise((resolve, fail) => {
     tx.signAndSend(signer, options, (result) => {
       seen.push(result.status.type);
       if (result.dispatchError) {
@@ -82,8 +82,10 @@ export function submitInBlock(tx, signer, options = {}, timeoutMs = 120_000) {
         fail(new Error(`transaction failed: ${result.status.toString()}`));
       }
     }).then((u) => { unsubscribe = u; }, fail);
-  }).finally(() => {
-    clearTimeout(timer);
+  });
+  const stalled = () => `no block included ${tx.method.section}.${tx.method.method} (${tx.hash.toHex()}) after ` +
+    `${timeoutMs / 1000} s; statuses seen: ${seen.join(', ') || 'none'}`;
+  return withTimeout(included, timeoutMs, stalled).finally(() => {
     try { unsubscribe(); } catch { /* the connection is gone */ }
   });
 }
