@@ -11,8 +11,8 @@
 //! [`Journaled`] wraps the pool that the RPC servers use and journals each transaction
 //! that they submit without a watch and the pool accepts. One the pool refuses for a
 //! passing reason (a view at a block whose state was discarded in a reorganization, not a
-//! verdict on the transaction) is offered again after [`TRANSIENT_RETRY`], and journaled
-//! unless the pool then finds it invalid. After each finalized block,
+//! verdict on the transaction) is offered again after [`TRANSIENT_RETRY`], up to
+//! [`TRANSIENT_TRIES`] times, and journaled unless the pool then finds it invalid. After each finalized block,
 //! [`run`] forgets what the finalized blocks included, and offers the pool again what
 //! has waited [`RETRY_BLOCKS`] finalized blocks since it was last offered:
 //! - one still in the pool answers "already imported" at the cost of a hash look-up;
@@ -74,6 +74,12 @@ pub const MAX_PER_ROUND: usize = 8_192;
 /// load"). The view is gone by the next maintenance.
 pub const TRANSIENT_RETRY: std::time::Duration = std::time::Duration::from_millis(250);
 
+/// How many times a submission refused in passing is offered again before its caller
+/// hears the refusal: after [`TRANSIENT_RETRY`], then twice and four times as long (1.75 s
+/// in all, within one slot). A view whose state was discarded is usually gone by the next
+/// maintenance, but under load that can take more than one try (docs/performance.md).
+pub const TRANSIENT_TRIES: u32 = 3;
+
 /// Whether a refusal that is not the pool's verdict came from the moment rather than from
 /// the transaction: validation at a block whose state is gone. Anything else (bytes the
 /// runtime cannot decode, say) is answered as it is, and never journaled: otherwise bad
@@ -81,6 +87,19 @@ pub const TRANSIENT_RETRY: std::time::Duration = std::time::Duration::from_milli
 fn passing(e: &impl std::fmt::Display) -> bool {
 	let message = e.to_string().to_ascii_lowercase();
 	["state already discarded", "unknown block", "unknownblock"].iter().any(|m| message.contains(m))
+}
+
+/// `Ok(e)` when `e` is a refusal in passing ([`passing`], not a pool verdict); `Err(e)`,
+/// the same error, otherwise.
+fn in_passing<E>(e: E) -> Result<E, E>
+where
+	E: IntoPoolError + From<PoolError> + std::fmt::Display,
+{
+	match e.into_pool_error() {
+		Ok(verdict) => Err(verdict.into()),
+		Err(e) if passing(&e) => Ok(e),
+		Err(e) => Err(e),
+	}
 }
 
 /// How much the journal holds.
@@ -392,18 +411,73 @@ impl<P: TransactionPool> Journaled<P> {
 				self.note_accepted(&hash, xt);
 				First::Answer(Ok(hash))
 			}
-			Err(e) => match e.into_pool_error() {
-				Ok(verdict) => First::Answer(Err(verdict.into())),
-				Err(e) if passing(&e) => First::Again(e),
+			Err(e) => match in_passing(e) {
+				Ok(e) => First::Again(e),
 				Err(e) => First::Answer(Err(e)),
 			},
 		}
 	}
 
-	/// The answer to a transaction offered again [`TRANSIENT_RETRY`] after the pool refused
-	/// it for a passing reason (`first`). It is journaled when the pool took it, holds it,
-	/// banned it for that refusal, or refused it in passing again; the caller hears the
-	/// pool's verdict when there is one, and `first` otherwise.
+	/// Offers `pending` (each with its slot in the caller's answers and the pool's first
+	/// refusal) again, up to [`TRANSIENT_TRIES`] times while the pool keeps refusing them
+	/// in passing, and answers each slot ([`Self::after_transient`]).
+	async fn offer_again(
+		&self,
+		at: <P::Block as BlockT>::Hash,
+		source: TransactionSource,
+		mut pending: Vec<(usize, TransactionFor<P>, P::Error)>,
+	) -> Vec<(usize, Result<TxHash<P>, P::Error>)> {
+		let mut answered = Vec::with_capacity(pending.len());
+		let mut wait = TRANSIENT_RETRY;
+		for round in 1..=TRANSIENT_TRIES {
+			if pending.is_empty() {
+				break;
+			}
+			log::debug!(
+				target: "txpool",
+				"journal: {} transactions refused for a passing reason, offered again in {wait:?}",
+				pending.len(),
+			);
+			tokio::time::sleep(wait).await;
+			wait *= 2;
+			let xts = pending.iter().map(|(_, xt, _)| xt.clone()).collect();
+			// A refusal of the whole batch counts as each transaction's refusal in passing.
+			let mut answers =
+				self.inner.submit_at(at, source, xts).await.unwrap_or_default().into_iter();
+			let last = round == TRANSIENT_TRIES;
+			let mut refused = Vec::new();
+			for (slot, xt, first) in pending {
+				let answer = match answers.next() {
+					Some(Err(e)) => match in_passing(e) {
+						Ok(_) if !last => {
+							refused.push((slot, xt, first));
+							continue;
+						}
+						Ok(e) | Err(e) => Err(e),
+					},
+					Some(answer) => answer,
+					None if !last => {
+						refused.push((slot, xt, first));
+						continue;
+					}
+					None => {
+						// Refused in passing to the last: kept, as after_transient keeps it.
+						self.note_accepted(&self.inner.hash_of(&xt), &xt);
+						answered.push((slot, Err(first)));
+						continue;
+					}
+				};
+				answered.push((slot, self.after_transient(xt, first, answer)));
+			}
+			pending = refused;
+		}
+		answered
+	}
+
+	/// The answer to a transaction offered again after the pool refused it for a passing
+	/// reason (`first`; [`Self::offer_again`]). It is journaled when the pool took it, holds
+	/// it, banned it for that refusal, or refused it in passing on the last try; the caller
+	/// hears the pool's verdict when there is one, and `first` otherwise.
 	fn after_transient(
 		&self,
 		xt: TransactionFor<P>,
@@ -549,24 +623,8 @@ impl<P: TransactionPool + 'static> TransactionPool for Journaled<P> {
 				}
 			}
 		}
-		if !again.is_empty() {
-			log::debug!(
-				target: "txpool",
-				"journal: {} transactions refused for a passing reason, offered again",
-				again.len(),
-			);
-			tokio::time::sleep(TRANSIENT_RETRY).await;
-			let xts = again.iter().map(|(_, xt, _)| xt.clone()).collect();
-			let mut answers = match self.inner.submit_at(at, source, xts).await {
-				Ok(answers) => answers.into_iter(),
-				Err(_) => Vec::new().into_iter(),
-			};
-			for (slot, xt, first) in again {
-				out[slot] = Some(match answers.next() {
-					Some(answer) => self.after_transient(xt, first, answer),
-					None => Err(first),
-				});
-			}
+		for (slot, answer) in self.offer_again(at, source, again).await {
+			out[slot] = Some(answer);
 		}
 		Ok(out.into_iter().flatten().collect())
 	}
@@ -584,10 +642,8 @@ impl<P: TransactionPool + 'static> TransactionPool for Journaled<P> {
 		match self.first(&xt, answer) {
 			First::Answer(answer) => answer,
 			First::Again(e) => {
-				log::debug!(target: "txpool", "journal: refused for a passing reason ({e}), offered again");
-				tokio::time::sleep(TRANSIENT_RETRY).await;
-				let answer = self.inner.submit_one(at, source, xt.clone()).await;
-				self.after_transient(xt, e, answer)
+				let mut answers = self.offer_again(at, source, vec![(0, xt, e)]).await;
+				answers.pop().expect("one answer for each transaction offered again").1
 			}
 		}
 	}
@@ -1002,15 +1058,24 @@ mod transient {
 			assert!(matches!(answer, Err(MockError::Pool(PoolError::InvalidTransaction(_)))));
 			assert_eq!(journaled(&p), 0);
 
-			// Refused in passing twice, or banned for the first refusal: the caller hears
-			// the first refusal, and the journal offers it again after the next finalized
-			// blocks.
-			for second in [Discarded, Banned] {
-				let p = pool(&[&[Discarded, second]]);
+			// Refused in passing on every try, or banned for the first refusal: the caller
+			// hears the first refusal, and the journal offers it again after the next
+			// finalized blocks.
+			let every_try = [Discarded; 1 + TRANSIENT_TRIES as usize];
+			for (script, offers) in
+				[(&every_try[..], 1 + TRANSIENT_TRIES), (&[Discarded, Banned], 2)]
+			{
+				let p = pool(&[script]);
 				let answer = p.submit_one(H256::zero(), TransactionSource::External, xt(0)).await;
 				assert!(matches!(answer, Err(MockError::Api(m)) if m.contains("discarded")));
-				assert_eq!(journaled(&p), 1);
+				assert_eq!((*p.inner.offers.lock().unwrap(), journaled(&p)), (offers, 1));
 			}
+
+			// Refused in passing more than once, then taken: the caller hears the hash.
+			let p = pool(&[&[Discarded, Discarded, Discarded, Accepted]]);
+			let hash = p.submit_one(H256::zero(), TransactionSource::External, xt(0)).await;
+			assert_eq!(hash.ok(), Some(p.hash_of(&xt(0))));
+			assert_eq!((*p.inner.offers.lock().unwrap(), journaled(&p)), (4, 1));
 
 			// What the runtime cannot decode is answered as it is, once, and not journaled.
 			let p = pool(&[&[Undecodable]]);
@@ -1036,17 +1101,20 @@ mod transient {
 				&[Stale],
 				&[Discarded, Stale],
 				&[Undecodable],
+				&[Discarded, Discarded, Accepted],
 			]);
-			let xts = (0..5).map(xt).collect();
+			let xts = (0..6).map(xt).collect();
 			let answers = p.submit_at(H256::zero(), TransactionSource::External, xts).await;
 			let answers = answers.expect("the batch is answered");
 			let taken: Vec<bool> = answers.iter().map(Result::is_ok).collect();
-			assert_eq!(taken, [true, true, false, false, false]);
+			assert_eq!(taken, [true, true, false, false, false, true]);
 			// Each answer stays in its transaction's place.
 			assert_eq!(answers[1].as_ref().ok(), Some(&p.hash_of(&xt(1))));
 			assert!(matches!(&answers[3], Err(MockError::Pool(PoolError::InvalidTransaction(_)))));
 			assert!(matches!(&answers[4], Err(MockError::Api(m)) if m.contains("Codec error")));
-			assert_eq!((*p.inner.offers.lock().unwrap(), journaled(&p)), (7, 2));
+			assert_eq!(answers[5].as_ref().ok(), Some(&p.hash_of(&xt(5))));
+			// Only the refusals in passing were offered again, and only while refused so.
+			assert_eq!((*p.inner.offers.lock().unwrap(), journaled(&p)), (10, 3));
 		});
 	}
 }

@@ -1,14 +1,16 @@
 // Throughput of ERC-20 transfers through eth_sendRawTransaction next to native balance
 // transfers through author_submitExtrinsic, on one dev chain in one run.
 //
-//   node tests/e2e/measure/measure-evm.mjs [transactions per kind, default 4000] [senders, default 16]
+//   node tests/e2e/measure/measure-evm.mjs [transactions per kind, default 4000] [senders, default 16] [in flight per sender, default 1]
 //
 // Starts a release zerog-node --dev on free ports, deploys the ERC-20 of
 // contracts/ZeroGToken.sol, funds SENDERS fresh Ethereum accounts (ZG and tokens) and
 // SENDERS fresh sr25519 accounts, pre-signs N token transfers and N balance transfers
 // round-robin over them, and submits as wallets do: each sender's transactions in nonce
 // order, one at a time, all senders in parallel. It counts the transactions per block
-// until all are included.
+// until all are included. With IN_FLIGHT above 1, each sender sends its next transaction
+// before the node has answered the last, as an exchange's hot wallet does, keeping up to
+// IN_FLIGHT requests open (sent in nonce order; they may arrive out of it).
 // Sustained TPS = transactions / (timestamp of the last block holding one - timestamp of
 // the block before the first), so block production, not the submit speed, is measured
 // as long as submission outpaces it (submitSeconds in the output shows that it does).
@@ -33,6 +35,7 @@ import { DEV_KEYS, ZEROG_CHAIN_ID, compile } from '../lib/evm.mjs';
 
 const N = Number(process.argv[2] ?? 4000);
 const SENDERS = Number(process.argv[3] ?? 16);
+const IN_FLIGHT = Number(process.argv[4] ?? 1);
 const STALL_MS = 30_000;
 const SLOT_MS = 2000;
 const IMPORT = process.env.ZEROG_MEASURE_IMPORT !== '0';
@@ -55,7 +58,6 @@ function importTime(basePath, number, trieCache) {
   return { block: number, extrinsics: Number(m[1]), importMs: +ms(m[2]).toFixed(1), weightMs: +ms(m[3]).toFixed(1) };
 }
 
-/** Submits each sender's queue in order, one at a time; all senders in parallel. */
 // The node's CPU time so far (user + system), in ms, from /proc.
 function cpuMs(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -87,9 +89,17 @@ function phaseCost(before, after, n) {
   };
 }
 
+/**
+ * Submits each sender's queue in nonce order, with up to IN_FLIGHT requests of a sender
+ * open at once (one at a time by default); all senders in parallel.
+ */
 async function submitInOrder(queues, submit) {
   await Promise.all(queues.map(async (queue) => {
-    for (const tx of queue) await submit(tx);
+    let next = 0;
+    const lane = async () => {
+      while (next < queue.length) await submit(queue[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, IN_FLIGHT) }, lane));
   }));
 }
 
@@ -253,6 +263,7 @@ try {
   const result = {
     transactions: N,
     senders: SENDERS,
+    inFlightPerSender: IN_FLIGHT,
     erc20: { tps: +tps(erc20).toFixed(1), seconds: erc20.seconds, blocks: erc20.perBlock.length, maxPerBlock: Math.max(...erc20.perBlock), submitSeconds: submitErc20, ...erc20Cost },
     native: { tps: +tps(native).toFixed(1), seconds: native.seconds, blocks: native.perBlock.length, maxPerBlock: Math.max(...native.perBlock), submitSeconds: submitNative, ...nativeCost },
     ratio: +(tps(erc20) / tps(native)).toFixed(3),
