@@ -9,8 +9,10 @@
 // round-robin over them, and submits as wallets do: each sender's transactions in nonce
 // order, one at a time, all senders in parallel. It counts the transactions per block
 // until all are included. With IN_FLIGHT above 1, each sender sends its next transaction
-// before the node has answered the last, as an exchange's hot wallet does, keeping up to
-// IN_FLIGHT requests open (sent in nonce order; they may arrive out of it).
+// before the node has answered the last, as an exchange's hot wallet does: each sender
+// has a WebSocket connection of its own (HTTP/1.1 answers one request at a time per
+// connection, and the node takes at most 100 connections) and keeps up to IN_FLIGHT
+// requests open on it, sent in nonce order.
 // Sustained TPS = transactions / (timestamp of the last block holding one - timestamp of
 // the block before the first), so block production, not the submit speed, is measured
 // as long as submission outpaces it (submitSeconds in the output shows that it does).
@@ -30,6 +32,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, createWriteStream, readFileSync } from 'node:fs';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { ContractFactory, JsonRpcProvider, Wallet, keccak256, parseEther, toUtf8Bytes } from 'ethers';
+import WebSocket from 'ws';
 import { nodeBinary, rpc, startNode } from '../lib/node.mjs';
 import { DEV_KEYS, ZEROG_CHAIN_ID, compile } from '../lib/evm.mjs';
 
@@ -89,17 +92,53 @@ function phaseCost(before, after, n) {
   };
 }
 
+/** A JSON-RPC client on one WebSocket connection, with any number of requests open. */
+async function wsClient(url) {
+  const socket = new WebSocket(url, { maxPayload: 64 << 20 });
+  await new Promise((resolve, fail) => { socket.once('open', resolve); socket.once('error', fail); });
+  const open = new Map();
+  let id = 0;
+  socket.on('message', (data) => {
+    const body = JSON.parse(data.toString());
+    const { resolve, fail, method } = open.get(body.id) ?? {};
+    open.delete(body.id);
+    if (body.error) fail?.(new Error(`${method}: ${body.error.message}`));
+    else resolve?.(body.result);
+  });
+  socket.on('close', () => {
+    for (const { fail } of open.values()) fail(new Error('connection closed'));
+    open.clear();
+  });
+  return {
+    call: (method, params) => new Promise((resolve, fail) => {
+      open.set(++id, { resolve, fail, method });
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+    }),
+    close: () => socket.close(),
+  };
+}
+
 /**
- * Submits each sender's queue in nonce order, with up to IN_FLIGHT requests of a sender
- * open at once (one at a time by default); all senders in parallel.
+ * Submits each sender's queue in nonce order, all senders in parallel: one request at a
+ * time over HTTP (IN_FLIGHT 1), or up to IN_FLIGHT open at once on the sender's own
+ * WebSocket connection to `wsUrl`.
  */
-async function submitInOrder(queues, submit) {
+async function submitInOrder(queues, httpUrl, wsUrl, method) {
   await Promise.all(queues.map(async (queue) => {
-    let next = 0;
-    const lane = async () => {
-      while (next < queue.length) await submit(queue[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.max(1, IN_FLIGHT) }, lane));
+    if (IN_FLIGHT <= 1) {
+      for (const tx of queue) await rpc(httpUrl, method, [tx]);
+      return;
+    }
+    const client = await wsClient(wsUrl);
+    try {
+      let next = 0;
+      const lane = async () => {
+        while (next < queue.length) await client.call(method, [queue[next++]]);
+      };
+      await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+    } finally {
+      client.close();
+    }
   }));
 }
 
@@ -225,7 +264,7 @@ try {
   const snapshot = async () => ({ cpu: cpuMs(node.proc.pid), v: await validationCounters(node.promUrl) });
   const erc20Before = await snapshot();
   const t0 = Date.now();
-  await submitInOrder(ethQueues, (raw) => rpc(node.ethUrl, 'eth_sendRawTransaction', [raw]));
+  await submitInOrder(ethQueues, node.ethUrl, node.ethUrl.replace('http:', 'ws:'), 'eth_sendRawTransaction');
   const submitErc20 = (Date.now() - t0) / 1000;
   const isEth = (xt) => xt.method.section === 'revive' && xt.method.method === 'ethTransact';
   const erc20 = await waitIncluded(api, startBlock, N, isEth);
@@ -253,7 +292,7 @@ try {
   const start2 = (await api.rpc.chain.getHeader()).number.toNumber() + 1;
   const nativeBefore = await snapshot();
   const t1 = Date.now();
-  await submitInOrder(nativeQueues, (hex) => rpc(node.httpUrl, 'author_submitExtrinsic', [hex]));
+  await submitInOrder(nativeQueues, node.httpUrl, node.wsUrl, 'author_submitExtrinsic');
   const submitNative = (Date.now() - t1) / 1000;
   const isTransfer = (xt) => xt.method.section === 'balances' && xt.isSigned;
   const native = await waitIncluded(api, start2, N, isTransfer);
