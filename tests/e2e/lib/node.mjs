@@ -5,6 +5,8 @@ import { rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
+import WebSocket from 'ws';
+
 import { daemon, tempDir } from './process.mjs';
 
 /** The node binary: $ZEROG_NODE, or the release build in the cargo target dir. */
@@ -48,6 +50,32 @@ export async function rpc(url, method, params = []) {
     throw err;
   }
   return body.result;
+}
+
+/** A JSON-RPC client on one WebSocket connection, with any number of requests open. */
+export async function wsClient(url) {
+  const socket = new WebSocket(url, { maxPayload: 64 << 20 });
+  await new Promise((resolve, fail) => { socket.once('open', resolve); socket.once('error', fail); });
+  const open = new Map();
+  let id = 0;
+  socket.on('message', (data) => {
+    const body = JSON.parse(data.toString());
+    const { resolve, fail, method } = open.get(body.id) ?? {};
+    open.delete(body.id);
+    if (body.error) fail?.(new Error(`${method}: ${body.error.message}`));
+    else resolve?.(body.result);
+  });
+  socket.on('close', () => {
+    for (const { fail } of open.values()) fail(new Error('connection closed'));
+    open.clear();
+  });
+  return {
+    call: (method, params) => new Promise((resolve, fail) => {
+      open.set(++id, { resolve, fail, method });
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+    }),
+    close: () => socket.close(),
+  };
 }
 
 /**

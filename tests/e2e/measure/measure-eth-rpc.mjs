@@ -17,8 +17,7 @@ import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
 import { createEVM } from '@ethereumjs/evm';
 import { createAddressFromString, hexToBytes } from '@ethereumjs/util';
 import { ContractFactory, Interface, JsonRpcProvider, Wallet, keccak256, parseEther, toUtf8Bytes } from 'ethers';
-import WebSocket from 'ws';
-import { rpc, startNode } from '../lib/node.mjs';
+import { rpc, startNode, wsClient } from '../lib/node.mjs';
 import { DEV_KEYS, ZEROG_CHAIN_ID, compile } from '../lib/evm.mjs';
 
 const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 400);
@@ -224,21 +223,12 @@ try {
   const sockets = [];
   let accepted = 0;
   for (let c = 0; c < 8; c++) {
-    const ws = new WebSocket(wsUrl);
-    await new Promise((ok, fail) => { ws.once('open', ok); ws.once('error', fail); });
+    const ws = await wsClient(wsUrl);
     sockets.push(ws);
-    const answers = new Map();
-    ws.on('message', (m) => {
-      const msg = JSON.parse(m);
-      if (msg.id !== undefined) answers.get(msg.id)?.(msg);
-    });
-    const ask = (id, params) => new Promise((ok) => {
-      answers.set(id, ok);
-      ws.send(JSON.stringify({ jsonrpc: '2.0', id, method: 'eth_subscribe', params }));
-    });
     const results = await Promise.all(Array.from({ length: 125 }, (_, i) =>
-      ask(i, ['logs', { address: `0x${(c * 1000 + i + 1).toString(16).padStart(40, '0')}` }])));
-    accepted += results.filter((r) => r.result).length;
+      ws.call('eth_subscribe', ['logs', { address: `0x${(c * 1000 + i + 1).toString(16).padStart(40, '0')}` }])
+        .then((id) => Boolean(id), () => false)));
+    accepted += results.filter(Boolean).length;
   }
   await new Promise((r) => setTimeout(r, 10_000));
   const after = rssKiB(node.proc.pid);

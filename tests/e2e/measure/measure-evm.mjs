@@ -32,8 +32,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, createWriteStream, readFileSync } from 'node:fs';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { ContractFactory, JsonRpcProvider, Wallet, keccak256, parseEther, toUtf8Bytes } from 'ethers';
-import WebSocket from 'ws';
-import { nodeBinary, rpc, startNode } from '../lib/node.mjs';
+import { nodeBinary, rpc, startNode, wsClient } from '../lib/node.mjs';
 import { DEV_KEYS, ZEROG_CHAIN_ID, compile } from '../lib/evm.mjs';
 
 const N = Number(process.argv[2] ?? 4000);
@@ -89,32 +88,6 @@ function phaseCost(before, after, n) {
     validations,
     validationCalls: calls,
     validationsPerCall: +(validations / Math.max(calls, 1)).toFixed(1),
-  };
-}
-
-/** A JSON-RPC client on one WebSocket connection, with any number of requests open. */
-async function wsClient(url) {
-  const socket = new WebSocket(url, { maxPayload: 64 << 20 });
-  await new Promise((resolve, fail) => { socket.once('open', resolve); socket.once('error', fail); });
-  const open = new Map();
-  let id = 0;
-  socket.on('message', (data) => {
-    const body = JSON.parse(data.toString());
-    const { resolve, fail, method } = open.get(body.id) ?? {};
-    open.delete(body.id);
-    if (body.error) fail?.(new Error(`${method}: ${body.error.message}`));
-    else resolve?.(body.result);
-  });
-  socket.on('close', () => {
-    for (const { fail } of open.values()) fail(new Error('connection closed'));
-    open.clear();
-  });
-  return {
-    call: (method, params) => new Promise((resolve, fail) => {
-      open.set(++id, { resolve, fail, method });
-      socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
-    }),
-    close: () => socket.close(),
   };
 }
 
