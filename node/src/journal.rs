@@ -12,9 +12,10 @@
 //! that they submit without a watch and the pool accepts. One the pool refuses for a
 //! passing reason (a view at a block whose state was discarded in a reorganization, not a
 //! verdict on the transaction) is offered again after [`TRANSIENT_RETRY`], up to
-//! [`TRANSIENT_TRIES`] times, and journaled unless the pool then finds it invalid. After each finalized block,
-//! [`run`] forgets what the finalized blocks included, and offers the pool again what
-//! has waited [`RETRY_BLOCKS`] finalized blocks since it was last offered:
+//! [`TRANSIENT_TRIES`] times, and journaled unless the pool then finds it invalid. After
+//! each finalized block, [`run`] forgets what the finalized blocks included, and offers
+//! the pool again what has waited [`RETRY_BLOCKS`] finalized blocks since it was last
+//! offered:
 //! - one still in the pool answers "already imported" at the cost of a hash look-up;
 //! - one the pool dropped goes back in (counted in `zerog_txpool_journal_returned`);
 //! - one the pool banned (it evicted it over its limits, or found it invalid) waits for
@@ -460,27 +461,10 @@ impl<P: TransactionPool> Journaled<P> {
 			let last = round == TRANSIENT_TRIES;
 			let mut refused = Vec::new();
 			for (slot, xt, first) in pending {
-				let answer = match answers.next() {
-					Some(Err(e)) => match in_passing(e) {
-						Ok(_) if !last => {
-							refused.push((slot, xt, first));
-							continue;
-						}
-						Ok(e) | Err(e) => Err(e),
-					},
-					Some(answer) => answer,
-					None if !last => {
-						refused.push((slot, xt, first));
-						continue;
-					}
-					None => {
-						// Refused in passing to the last: kept, as after_transient keeps it.
-						self.note_accepted(&self.inner.hash_of(&xt), &xt);
-						answered.push((slot, Err(first)));
-						continue;
-					}
-				};
-				answered.push((slot, self.after_transient(xt, first, answer)));
+				match self.after_transient(xt, first, answers.next(), last) {
+					Ok(answer) => answered.push((slot, answer)),
+					Err((xt, first)) => refused.push((slot, xt, first)),
+				}
 			}
 			pending = refused;
 		}
@@ -488,29 +472,43 @@ impl<P: TransactionPool> Journaled<P> {
 	}
 
 	/// The answer to a transaction offered again after the pool refused it for a passing
-	/// reason (`first`; [`Self::offer_again`]). It is journaled when the pool took it, holds
-	/// it, banned it for that refusal, or refused it in passing on the last try; the caller
-	/// hears the pool's verdict when there is one, and `first` otherwise.
+	/// reason (`first`; [`Self::offer_again`]); `answer` is `None` when the pool refused
+	/// the whole batch. Refused in passing again, it comes back with `first` for another
+	/// try, unless this was the `last`. It is journaled when the pool took it, holds it,
+	/// banned it for that refusal, or refused it in passing to the last; the caller hears
+	/// the pool's verdict when there is one, and `first` otherwise.
+	#[allow(clippy::type_complexity)]
 	fn after_transient(
 		&self,
 		xt: TransactionFor<P>,
 		first: P::Error,
-		answer: Result<TxHash<P>, P::Error>,
-	) -> Result<TxHash<P>, P::Error> {
+		answer: Option<Result<TxHash<P>, P::Error>>,
+		last: bool,
+	) -> Result<Result<TxHash<P>, P::Error>, (TransactionFor<P>, P::Error)> {
+		let answer = answer.map(|a| a.map_err(IntoPoolError::into_pool_error));
+		let again = match &answer {
+			None => true,
+			Some(Err(Err(e))) => passing(e),
+			Some(_) => false,
+		};
+		if again && !last {
+			return Err((xt, first));
+		}
 		let hash = self.inner.hash_of(&xt);
-		let (journal, answer) = match answer.map_err(IntoPoolError::into_pool_error) {
+		let (journal, answer) = match answer {
 			// Taken now, or the first offer's insertion stayed in the pool.
-			Ok(_) | Err(Ok(PoolError::AlreadyImported(_))) => (true, Ok(hash.clone())),
+			Some(Ok(_)) | Some(Err(Ok(PoolError::AlreadyImported(_)))) => (true, Ok(hash.clone())),
 			// The journal offers it again once the ban (one slot) or the moment is over.
-			Err(Ok(PoolError::TemporarilyBanned)) => (true, Err(first)),
-			Err(Ok(verdict)) => (false, Err(verdict.into())),
-			Err(Err(e)) if passing(&e) => (true, Err(first)),
-			Err(Err(e)) => (false, Err(e)),
+			Some(Err(Ok(PoolError::TemporarilyBanned))) => (true, Err(first)),
+			Some(Err(Ok(verdict))) => (false, Err(verdict.into())),
+			Some(Err(Err(e))) if !again => (false, Err(e)),
+			// Refused in passing to the last try.
+			_ => (true, Err(first)),
 		};
 		if journal {
 			self.note_accepted(&hash, &xt);
 		}
-		answer
+		Ok(answer)
 	}
 
 	/// Forgets `included` and takes what is due after finalized block `number`.
