@@ -13,6 +13,9 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	// the fee charge, priced at this machine's database weights.
 	[frame_system_extensions, polkadot_sdk::frame_system_benchmarking::extensions::Pallet::<crate::Runtime>]
 	[pallet_transaction_payment, crate::TransactionPayment]
+	// Contract calls, host functions and EVM opcodes: what every Ethereum transaction
+	// is charged (`scripts/benchmark-weights.sh revive`).
+	[pallet_revive, crate::Revive]
 );
 
 /// Fees go to the treasury and the block's author ([`crate::configs::staking::DealWithFees`]),
