@@ -73,7 +73,8 @@ impl pallet_revive::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type RuntimeOrigin = RuntimeOrigin;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type WeightInfo = pallet_revive::weights::SubstrateWeight<Self>;
+	/// Measured on this machine (`scripts/benchmark-weights.sh revive`).
+	type WeightInfo = crate::weights::pallet_revive::WeightInfo<Self>;
 	type Precompiles = (ZeroGPrecompile, InftPrecompile, StakingPrecompile);
 	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Babe>;
 	type DepositPerByte = DepositPerByte;
