@@ -67,7 +67,8 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 			use polkadot_sdk::frame_support::traits::WhitelistedStorageKeys;
 			use polkadot_sdk::sp_storage::TrackedStorageKey;
 
-			let whitelist: Vec<TrackedStorageKey> = super::AllPalletsWithSystem::whitelisted_storage_keys();
+			let mut whitelist: Vec<TrackedStorageKey> = super::AllPalletsWithSystem::whitelisted_storage_keys();
+			whitelist.extend(super::benchmarks::block_shared_keys());
 			let mut batches = Vec::<BenchmarkBatch>::new();
 			let params = (&config, &whitelist);
 			add_benchmarks!(params, batches);
