@@ -371,10 +371,16 @@ type JournalOf<P> = Journal<TxHash<P>, TransactionFor<P>>;
 /// Transactions due to be offered again, by hash.
 type Due<P> = Vec<(TxHash<P>, TransactionFor<P>)>;
 
+/// The pool's answer to one submission.
+type Answer<P> = Result<TxHash<P>, <P as TransactionPool>::Error>;
+
+/// A transaction refused in passing, with its first refusal, to be offered again.
+type Retry<P> = (TransactionFor<P>, <P as TransactionPool>::Error);
+
 /// The pool's first answer to a submission, as [`Journaled`] reads it.
 enum First<P: TransactionPool> {
 	/// The caller's answer.
-	Answer(Result<TxHash<P>, P::Error>),
+	Answer(Answer<P>),
 	/// Refused in passing: offered again after [`TRANSIENT_RETRY`].
 	Again(P::Error),
 }
@@ -419,7 +425,7 @@ impl<P: TransactionPool> Journaled<P> {
 
 	/// Reads the pool's first answer to a submission: journals what it took, and tells
 	/// a refusal in passing (to be offered again) from an answer for the caller.
-	fn first(&self, xt: &TransactionFor<P>, answer: Result<TxHash<P>, P::Error>) -> First<P> {
+	fn first(&self, xt: &TransactionFor<P>, answer: Answer<P>) -> First<P> {
 		match answer {
 			Ok(hash) => {
 				self.note_accepted(&hash, xt);
@@ -440,7 +446,7 @@ impl<P: TransactionPool> Journaled<P> {
 		at: <P::Block as BlockT>::Hash,
 		source: TransactionSource,
 		mut pending: Vec<(usize, TransactionFor<P>, P::Error)>,
-	) -> Vec<(usize, Result<TxHash<P>, P::Error>)> {
+	) -> Vec<(usize, Answer<P>)> {
 		let mut answered = Vec::with_capacity(pending.len());
 		let mut wait = TRANSIENT_RETRY;
 		for round in 1..=TRANSIENT_TRIES {
@@ -477,14 +483,13 @@ impl<P: TransactionPool> Journaled<P> {
 	/// try, unless this was the `last`. It is journaled when the pool took it, holds it,
 	/// banned it for that refusal, or refused it in passing to the last; the caller hears
 	/// the pool's verdict when there is one, and `first` otherwise.
-	#[allow(clippy::type_complexity)]
 	fn after_transient(
 		&self,
 		xt: TransactionFor<P>,
 		first: P::Error,
-		answer: Option<Result<TxHash<P>, P::Error>>,
+		answer: Option<Answer<P>>,
 		last: bool,
-	) -> Result<Result<TxHash<P>, P::Error>, (TransactionFor<P>, P::Error)> {
+	) -> Result<Answer<P>, Retry<P>> {
 		let answer = answer.map(|a| a.map_err(IntoPoolError::into_pool_error));
 		let again = match &answer {
 			None => true,
@@ -521,12 +526,7 @@ impl<P: TransactionPool> Journaled<P> {
 	}
 
 	/// Records the pool's answers to what [`Self::take_due`] offered.
-	fn settle_all(
-		&self,
-		hashes: &[TxHash<P>],
-		answers: Vec<Result<TxHash<P>, P::Error>>,
-		changes: &mut Changes,
-	) {
+	fn settle_all(&self, hashes: &[TxHash<P>], answers: Vec<Answer<P>>, changes: &mut Changes) {
 		if let Some(mut j) = self.journal() {
 			for (hash, answer) in hashes.iter().zip(answers) {
 				// Formatted only when it can be logged: most answers are "already imported",
