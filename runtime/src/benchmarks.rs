@@ -42,14 +42,15 @@ impl polkadot_sdk::pallet_transaction_payment::BenchmarkConfig for crate::Runtim
 	}
 }
 
-/// Keys every transaction of a block after the first finds in the block's overlay, whose
-/// database access the block pays for once elsewhere, so benchmarks do not price them per
-/// transaction (as frame-system's whitelist does for `System::Events`):
-/// - `Timestamp::Now`, written by every block's timestamp inherent before any transaction;
+/// Keys every transaction of a block after the first finds in the block's overlay, so
+/// benchmarks do not price them per transaction (as frame-system's whitelist does for
+/// `System::Events`); the block pays their database access once:
+/// - `Timestamp::Now`, written by every block's timestamp inherent (whose weight prices
+///   it) before any transaction;
 /// - pallet-revive's Ethereum block builder (`EthBlockBuilderIR`,
-///   `EthBlockBuilderFirstValues`), read and written by every Ethereum transaction, and
-///   read, written and cleared once a block in `on_finalize`, whose database accesses
-///   `on_initialize` charges (`on_finalize_block_fixed`).
+///   `EthBlockBuilderFirstValues`), read and written by every Ethereum transaction and
+///   cleared in `on_finalize`: the block's base weight adds their two reads and two
+///   writes (`configs::BlockSharedAccess`).
 ///
 /// Without this an ERC-20 transfer was charged two reads and two writes (about 99 µs at
 /// this machine's database weights) that only the block's first Ethereum transaction can

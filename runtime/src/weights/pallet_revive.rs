@@ -44,11 +44,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::DeletionQueueCounter` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `Measured`)
 	fn deletion_queue_batch() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `109`
-		//  Estimated: `1594`
-		// Minimum execution time: 2_334_000 picoseconds.
-		Weight::from_parts(2_724_000, 0)
-			.saturating_add(Weight::from_parts(0, 1594))
+		//  Measured:  `0`
+		//  Estimated: `1485`
+		// Minimum execution time: 871_000 picoseconds.
+		Weight::from_parts(1_002_000, 0)
+			.saturating_add(Weight::from_parts(0, 1485))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
 	/// Storage: `Revive::DeletionQueueCounter` (r:1 w:1)
@@ -57,11 +57,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::DeletionQueue` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `Measured`)
 	fn deletion_queue_per_entry() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `286`
-		//  Estimated: `3751`
-		// Minimum execution time: 15_153_000 picoseconds.
-		Weight::from_parts(16_634_000, 0)
-			.saturating_add(Weight::from_parts(0, 3751))
+		//  Measured:  `41`
+		//  Estimated: `3506`
+		// Minimum execution time: 13_049_000 picoseconds.
+		Weight::from_parts(14_271_000, 0)
+			.saturating_add(Weight::from_parts(0, 3506))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -70,13 +70,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// The range of component `k` is `[0, 1024]`.
 	fn deletion_queue_per_trie_key(k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `399 + k * (69 ±0)`
-		//  Estimated: `386 + k * (70 ±0)`
-		// Minimum execution time: 15_824_000 picoseconds.
-		Weight::from_parts(1_928_316, 0)
-			.saturating_add(Weight::from_parts(0, 386))
-			// Standard Error: 2_067
-			.saturating_add(Weight::from_parts(1_257_127, 0).saturating_mul(k.into()))
+		//  Measured:  `154 + k * (69 ±0)`
+		//  Estimated: `141 + k * (70 ±0)`
+		// Minimum execution time: 13_540_000 picoseconds.
+		Weight::from_parts(14_812_000, 0)
+			.saturating_add(Weight::from_parts(0, 141))
+			// Standard Error: 1_361
+			.saturating_add(Weight::from_parts(1_226_132, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -88,13 +88,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// The range of component `k` is `[0, 1024]`.
 	fn deletion_queue_per_native_deposit_key(k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `369 + k * (52 ±0)`
-		//  Estimated: `364 + k * (53 ±0)`
-		// Minimum execution time: 16_275_000 picoseconds.
-		Weight::from_parts(17_035_000, 0)
-			.saturating_add(Weight::from_parts(0, 364))
-			// Standard Error: 1_544
-			.saturating_add(Weight::from_parts(1_175_729, 0).saturating_mul(k.into()))
+		//  Measured:  `123 + k * (52 ±0)`
+		//  Estimated: `115 + k * (53 ±0)`
+		// Minimum execution time: 13_850_000 picoseconds.
+		Weight::from_parts(4_134_627, 0)
+			.saturating_add(Weight::from_parts(0, 115))
+			// Standard Error: 1_314
+			.saturating_add(Weight::from_parts(1_160_871, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -109,21 +109,19 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::CodeInfoOf` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `Measured`)
 	/// Storage: `Revive::PristineCode` (r:1 w:0)
 	/// Proof: `Revive::PristineCode` (`max_values`: None, `max_size`: None, mode: `Measured`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `Measured`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `Measured`)
 	/// The range of component `c` is `[0, 102400]`.
 	fn call_with_pvm_code_per_byte(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1049 + c * (1 ±0)`
-		//  Estimated: `6992 + c * (1 ±0)`
-		// Minimum execution time: 91_246_000 picoseconds.
-		Weight::from_parts(126_154_334, 0)
-			.saturating_add(Weight::from_parts(0, 6992))
-			// Standard Error: 28
-			.saturating_add(Weight::from_parts(1_935, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(8))
+		//  Measured:  `864 + c * (1 ±0)`
+		//  Estimated: `6807 + c * (1 ±0)`
+		// Minimum execution time: 91_867_000 picoseconds.
+		Weight::from_parts(112_400_652, 0)
+			.saturating_add(Weight::from_parts(0, 6807))
+			// Standard Error: 16
+			.saturating_add(Weight::from_parts(1_826, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(2))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(c.into()))
 	}
@@ -135,21 +133,19 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::CodeInfoOf` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `Measured`)
 	/// Storage: `Revive::PristineCode` (r:1 w:0)
 	/// Proof: `Revive::PristineCode` (`max_values`: None, `max_size`: None, mode: `Measured`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `Measured`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `Measured`)
 	/// The range of component `c` is `[1, 10240]`.
 	fn call_with_evm_code_per_byte(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1034 + c * (1 ±0)`
-		//  Estimated: `6954 + c * (1 ±0)`
-		// Minimum execution time: 84_916_000 picoseconds.
-		Weight::from_parts(90_676_561, 0)
-			.saturating_add(Weight::from_parts(0, 6954))
-			// Standard Error: 8
-			.saturating_add(Weight::from_parts(1_601, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(8))
+		//  Measured:  `849 + c * (1 ±0)`
+		//  Estimated: `6769 + c * (1 ±0)`
+		// Minimum execution time: 85_947_000 picoseconds.
+		Weight::from_parts(90_909_536, 0)
+			.saturating_add(Weight::from_parts(0, 6769))
+			// Standard Error: 7
+			.saturating_add(Weight::from_parts(1_858, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(2))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(c.into()))
 	}
@@ -161,19 +157,19 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::CodeInfoOf` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `Measured`)
 	/// Storage: `Revive::PristineCode` (r:1 w:0)
 	/// Proof: `Revive::PristineCode` (`max_values`: None, `max_size`: None, mode: `Measured`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `Measured`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `Measured`)
 	/// The range of component `b` is `[0, 1]`.
-	fn basic_block_compilation(_b: u32, ) -> Weight {
+	fn basic_block_compilation(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4422`
-		//  Estimated: `10362`
-		// Minimum execution time: 126_207_000 picoseconds.
-		Weight::from_parts(133_330_328, 0)
-			.saturating_add(Weight::from_parts(0, 10362))
-			.saturating_add(T::DbWeight::get().reads(8))
+		//  Measured:  `4237`
+		//  Estimated: `10177`
+		// Minimum execution time: 126_789_000 picoseconds.
+		Weight::from_parts(133_728_009, 0)
+			.saturating_add(Weight::from_parts(0, 10177))
+			// Standard Error: 223_232
+			.saturating_add(Weight::from_parts(30_162, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:2 w:1)
@@ -186,8 +182,6 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::OriginalAccount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `Measured`)
 	/// Storage: `Revive::NativeDepositOf` (r:1 w:0)
 	/// Proof: `Revive::NativeDepositOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `Measured`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `Measured`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `Measured`)
 	/// Storage: `Revive::PristineCode` (r:0 w:1)
@@ -196,16 +190,16 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// The range of component `i` is `[0, 131072]`.
 	fn instantiate_with_code(c: u32, i: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `677`
-		//  Estimated: `6606`
-		// Minimum execution time: 606_841_000 picoseconds.
-		Weight::from_parts(194_812_315, 0)
-			.saturating_add(Weight::from_parts(0, 6606))
-			// Standard Error: 71
-			.saturating_add(Weight::from_parts(16_162, 0).saturating_mul(c.into()))
-			// Standard Error: 56
-			.saturating_add(Weight::from_parts(3_477, 0).saturating_mul(i.into()))
-			.saturating_add(T::DbWeight::get().reads(9))
+		//  Measured:  `562`
+		//  Estimated: `6491`
+		// Minimum execution time: 621_022_000 picoseconds.
+		Weight::from_parts(206_265_441, 0)
+			.saturating_add(Weight::from_parts(0, 6491))
+			// Standard Error: 61
+			.saturating_add(Weight::from_parts(15_863, 0).saturating_mul(c.into()))
+			// Standard Error: 47
+			.saturating_add(Weight::from_parts(3_380, 0).saturating_mul(i.into()))
+			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:2 w:1)
@@ -220,39 +214,31 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::OriginalAccount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `Measured`)
 	/// Storage: `Revive::NativeDepositOf` (r:1 w:0)
 	/// Proof: `Revive::NativeDepositOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `Measured`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `Measured`)
-	/// Storage: `Revive::EthBlockBuilderIR` (r:1 w:1)
-	/// Proof: `Revive::EthBlockBuilderIR` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
-	/// Storage: `Revive::EthBlockBuilderFirstValues` (r:0 w:1)
-	/// Proof: `Revive::EthBlockBuilderFirstValues` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Revive::PristineCode` (r:0 w:1)
 	/// Proof: `Revive::PristineCode` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	/// The range of component `c` is `[0, 102400]`.
 	/// The range of component `i` is `[0, 131072]`.
 	/// The range of component `d` is `[0, 1]`.
-	fn eth_instantiate_with_code(c: u32, i: u32, d: u32, ) -> Weight {
+	fn eth_instantiate_with_code(c: u32, i: u32, _d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `812`
-		//  Estimated: `6752`
-		// Minimum execution time: 353_976_000 picoseconds.
-		Weight::from_parts(298_266_881, 0)
-			.saturating_add(Weight::from_parts(0, 6752))
-			// Standard Error: 87
-			.saturating_add(Weight::from_parts(13_057, 0).saturating_mul(c.into()))
-			// Standard Error: 68
-			.saturating_add(Weight::from_parts(602, 0).saturating_mul(i.into()))
-			// Standard Error: 5_998_275
-			.saturating_add(Weight::from_parts(1_730_761, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(11))
-			.saturating_add(T::DbWeight::get().writes(9))
+		//  Measured:  `697`
+		//  Estimated: `6637`
+		// Minimum execution time: 366_264_000 picoseconds.
+		Weight::from_parts(330_941_477, 0)
+			.saturating_add(Weight::from_parts(0, 6637))
+			// Standard Error: 110
+			.saturating_add(Weight::from_parts(12_514, 0).saturating_mul(c.into()))
+			// Standard Error: 86
+			.saturating_add(Weight::from_parts(382, 0).saturating_mul(i.into()))
+			.saturating_add(T::DbWeight::get().reads(9))
+			.saturating_add(T::DbWeight::get().writes(7))
 	}
 	fn deposit_eth_extrinsic_revert_event() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_694_000 picoseconds.
-		Weight::from_parts(3_214_000, 0)
+		// Minimum execution time: 2_784_000 picoseconds.
+		Weight::from_parts(3_285_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:2 w:1)
@@ -265,8 +251,6 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::OriginalAccount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `Measured`)
 	/// Storage: `Revive::NativeDepositOf` (r:1 w:0)
 	/// Proof: `Revive::NativeDepositOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `Measured`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `Measured`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `Measured`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -274,14 +258,14 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// The range of component `i` is `[0, 131072]`.
 	fn instantiate(i: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1307`
-		//  Estimated: `7264`
-		// Minimum execution time: 156_513_000 picoseconds.
-		Weight::from_parts(167_683_195, 0)
-			.saturating_add(Weight::from_parts(0, 7264))
+		//  Measured:  `1122`
+		//  Estimated: `7079`
+		// Minimum execution time: 158_154_000 picoseconds.
+		Weight::from_parts(167_798_517, 0)
+			.saturating_add(Weight::from_parts(0, 7079))
 			// Standard Error: 8
-			.saturating_add(Weight::from_parts(3_442, 0).saturating_mul(i.into()))
-			.saturating_add(T::DbWeight::get().reads(9))
+			.saturating_add(Weight::from_parts(3_470, 0).saturating_mul(i.into()))
+			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:2 w:1)
@@ -292,18 +276,16 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::CodeInfoOf` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `Measured`)
 	/// Storage: `Revive::PristineCode` (r:1 w:0)
 	/// Proof: `Revive::PristineCode` (`max_values`: None, `max_size`: None, mode: `Measured`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `Measured`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `Measured`)
 	fn call() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1532`
-		//  Estimated: `7472`
-		// Minimum execution time: 90_123_000 picoseconds.
-		Weight::from_parts(94_861_000, 0)
-			.saturating_add(Weight::from_parts(0, 7472))
-			.saturating_add(T::DbWeight::get().reads(8))
+		//  Measured:  `1347`
+		//  Estimated: `7287`
+		// Minimum execution time: 90_415_000 picoseconds.
+		Weight::from_parts(95_502_000, 0)
+			.saturating_add(Weight::from_parts(0, 7287))
+			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:2 w:1)
@@ -314,45 +296,34 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::CodeInfoOf` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `Measured`)
 	/// Storage: `Revive::PristineCode` (r:1 w:0)
 	/// Proof: `Revive::PristineCode` (`max_values`: None, `max_size`: None, mode: `Measured`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `Measured`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `Measured`)
-	/// Storage: `Revive::EthBlockBuilderIR` (r:1 w:1)
-	/// Proof: `Revive::EthBlockBuilderIR` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
-	/// Storage: `Revive::EthBlockBuilderFirstValues` (r:0 w:1)
-	/// Proof: `Revive::EthBlockBuilderFirstValues` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// The range of component `d` is `[0, 1]`.
 	fn eth_call(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1532`
-		//  Estimated: `7472`
-		// Minimum execution time: 150_213_000 picoseconds.
-		Weight::from_parts(158_939_311, 0)
-			.saturating_add(Weight::from_parts(0, 7472))
-			// Standard Error: 212_137
-			.saturating_add(Weight::from_parts(69_950, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(9))
-			.saturating_add(T::DbWeight::get().writes(4))
+		//  Measured:  `1347`
+		//  Estimated: `7287`
+		// Minimum execution time: 150_634_000 picoseconds.
+		Weight::from_parts(159_048_819, 0)
+			.saturating_add(Weight::from_parts(0, 7287))
+			// Standard Error: 186_797
+			.saturating_add(Weight::from_parts(384_343, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:1 w:0)
 	/// Proof: `Revive::AccountInfoOf` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `Measured`)
-	/// Storage: `Revive::EthBlockBuilderIR` (r:1 w:1)
-	/// Proof: `Revive::EthBlockBuilderIR` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
-	/// Storage: `Revive::EthBlockBuilderFirstValues` (r:0 w:1)
-	/// Proof: `Revive::EthBlockBuilderFirstValues` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// The range of component `c` is `[0, 102400]`.
 	fn eth_substrate_call(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `132`
-		//  Estimated: `3597`
-		// Minimum execution time: 20_360_000 picoseconds.
-		Weight::from_parts(26_615_922, 0)
-			.saturating_add(Weight::from_parts(0, 3597))
-			// Standard Error: 11
-			.saturating_add(Weight::from_parts(4_854, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(2))
-			.saturating_add(T::DbWeight::get().writes(2))
+		//  Measured:  `23`
+		//  Estimated: `3488`
+		// Minimum execution time: 18_818_000 picoseconds.
+		Weight::from_parts(23_450_624, 0)
+			.saturating_add(Weight::from_parts(0, 3488))
+			// Standard Error: 8
+			.saturating_add(Weight::from_parts(4_926, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(1))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:1 w:0)
 	/// Proof: `Revive::AccountInfoOf` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `Measured`)
@@ -365,13 +336,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// The range of component `c` is `[0, 102400]`.
 	fn upload_code(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `187`
-		//  Estimated: `3652`
-		// Minimum execution time: 50_825_000 picoseconds.
-		Weight::from_parts(57_521_731, 0)
-			.saturating_add(Weight::from_parts(0, 3652))
-			// Standard Error: 29
-			.saturating_add(Weight::from_parts(11_875, 0).saturating_mul(c.into()))
+		//  Measured:  `78`
+		//  Estimated: `3543`
+		// Minimum execution time: 49_924_000 picoseconds.
+		Weight::from_parts(57_332_775, 0)
+			.saturating_add(Weight::from_parts(0, 3543))
+			// Standard Error: 27
+			.saturating_add(Weight::from_parts(12_028, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -383,11 +354,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::PristineCode` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	fn remove_code() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `319`
-		//  Estimated: `3784`
-		// Minimum execution time: 43_425_000 picoseconds.
-		Weight::from_parts(46_429_000, 0)
-			.saturating_add(Weight::from_parts(0, 3784))
+		//  Measured:  `165`
+		//  Estimated: `3630`
+		// Minimum execution time: 44_766_000 picoseconds.
+		Weight::from_parts(47_640_000, 0)
+			.saturating_add(Weight::from_parts(0, 3630))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -403,11 +374,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::PristineCode` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	fn set_code() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `764`
-		//  Estimated: `6704`
-		// Minimum execution time: 60_159_000 picoseconds.
-		Weight::from_parts(63_444_000, 0)
-			.saturating_add(Weight::from_parts(0, 6704))
+		//  Measured:  `610`
+		//  Estimated: `6550`
+		// Minimum execution time: 59_689_000 picoseconds.
+		Weight::from_parts(62_873_000, 0)
+			.saturating_add(Weight::from_parts(0, 6550))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -419,11 +390,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `Measured`)
 	fn map_account() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `556`
-		//  Estimated: `4021`
-		// Minimum execution time: 50_716_000 picoseconds.
-		Weight::from_parts(54_030_000, 0)
-			.saturating_add(Weight::from_parts(0, 4021))
+		//  Measured:  `447`
+		//  Estimated: `3912`
+		// Minimum execution time: 49_974_000 picoseconds.
+		Weight::from_parts(53_209_000, 0)
+			.saturating_add(Weight::from_parts(0, 3912))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -435,8 +406,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `93`
 		//  Estimated: `3558`
-		// Minimum execution time: 35_904_000 picoseconds.
-		Weight::from_parts(38_548_000, 0)
+		// Minimum execution time: 36_534_000 picoseconds.
+		Weight::from_parts(39_028_000, 0)
 			.saturating_add(Weight::from_parts(0, 3558))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -452,13 +423,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// The range of component `a` is `[0, 1024]`.
 	fn batch_map_accounts(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1045 + a * (159 ±0)`
-		//  Estimated: `4265 + a * (2634 ±0)`
-		// Minimum execution time: 7_702_000 picoseconds.
-		Weight::from_parts(8_042_000, 0)
-			.saturating_add(Weight::from_parts(0, 4265))
-			// Standard Error: 188_808
-			.saturating_add(Weight::from_parts(44_190_142, 0).saturating_mul(a.into()))
+		//  Measured:  `936 + a * (159 ±0)`
+		//  Estimated: `4156 + a * (2634 ±0)`
+		// Minimum execution time: 6_409_000 picoseconds.
+		Weight::from_parts(7_050_000, 0)
+			.saturating_add(Weight::from_parts(0, 4156))
+			// Standard Error: 178_241
+			.saturating_add(Weight::from_parts(48_184_105, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(a.into())))
@@ -468,11 +439,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::AccountInfoOf` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `Measured`)
 	fn dispatch_as_fallback_account() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `132`
-		//  Estimated: `3597`
-		// Minimum execution time: 9_895_000 picoseconds.
-		Weight::from_parts(11_197_000, 0)
-			.saturating_add(Weight::from_parts(0, 3597))
+		//  Measured:  `23`
+		//  Estimated: `3488`
+		// Minimum execution time: 8_844_000 picoseconds.
+		Weight::from_parts(10_125_000, 0)
+			.saturating_add(Weight::from_parts(0, 3488))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
 	/// The range of component `r` is `[0, 1600]`.
@@ -480,26 +451,26 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_309_000 picoseconds.
-		Weight::from_parts(8_738_263, 0)
+		// Minimum execution time: 6_119_000 picoseconds.
+		Weight::from_parts(9_166_827, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 48
-			.saturating_add(Weight::from_parts(128_304, 0).saturating_mul(r.into()))
+			// Standard Error: 96
+			.saturating_add(Weight::from_parts(133_726, 0).saturating_mul(r.into()))
 	}
 	fn seal_caller() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(371_000, 0)
+		// Minimum execution time: 210_000 picoseconds.
+		Weight::from_parts(430_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_origin() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(331_000, 0)
+		// Minimum execution time: 210_000 picoseconds.
+		Weight::from_parts(410_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `Revive::OriginalAccount` (r:1 w:0)
@@ -508,8 +479,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `365`
 		//  Estimated: `3830`
-		// Minimum execution time: 6_609_000 picoseconds.
-		Weight::from_parts(7_782_000, 0)
+		// Minimum execution time: 6_610_000 picoseconds.
+		Weight::from_parts(7_491_000, 0)
 			.saturating_add(Weight::from_parts(0, 3830))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -519,8 +490,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `124`
 		//  Estimated: `3589`
-		// Minimum execution time: 3_545_000 picoseconds.
-		Weight::from_parts(4_266_000, 0)
+		// Minimum execution time: 3_575_000 picoseconds.
+		Weight::from_parts(4_277_000, 0)
 			.saturating_add(Weight::from_parts(0, 3589))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -528,8 +499,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_975_000 picoseconds.
-		Weight::from_parts(3_706_000, 0)
+		// Minimum execution time: 3_145_000 picoseconds.
+		Weight::from_parts(3_785_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:1 w:0)
@@ -540,8 +511,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `196`
 		//  Estimated: `3661`
-		// Minimum execution time: 6_560_000 picoseconds.
-		Weight::from_parts(7_471_000, 0)
+		// Minimum execution time: 6_630_000 picoseconds.
+		Weight::from_parts(7_501_000, 0)
 			.saturating_add(Weight::from_parts(0, 3661))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
@@ -549,56 +520,56 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_131_000 picoseconds.
-		Weight::from_parts(1_412_000, 0)
+		// Minimum execution time: 1_182_000 picoseconds.
+		Weight::from_parts(1_493_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn caller_is_root() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_111_000 picoseconds.
-		Weight::from_parts(1_392_000, 0)
+		// Minimum execution time: 1_142_000 picoseconds.
+		Weight::from_parts(1_452_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn origin_is_root() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_021_000 picoseconds.
-		Weight::from_parts(1_282_000, 0)
+		// Minimum execution time: 1_091_000 picoseconds.
+		Weight::from_parts(1_382_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_address() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 200_000 picoseconds.
-		Weight::from_parts(370_000, 0)
+		// Minimum execution time: 220_000 picoseconds.
+		Weight::from_parts(401_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn weight_left() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_012_000 picoseconds.
-		Weight::from_parts(1_472_000, 0)
+		// Minimum execution time: 1_112_000 picoseconds.
+		Weight::from_parts(1_402_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_ref_time_left() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_293_000 picoseconds.
-		Weight::from_parts(2_804_000, 0)
+		// Minimum execution time: 2_423_000 picoseconds.
+		Weight::from_parts(2_885_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_balance() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_756_000 picoseconds.
-		Weight::from_parts(4_527_000, 0)
+		// Minimum execution time: 3_685_000 picoseconds.
+		Weight::from_parts(4_307_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `Revive::OriginalAccount` (r:1 w:0)
@@ -611,8 +582,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `539`
 		//  Estimated: `4004`
-		// Minimum execution time: 12_449_000 picoseconds.
-		Weight::from_parts(14_391_000, 0)
+		// Minimum execution time: 12_208_000 picoseconds.
+		Weight::from_parts(13_480_000, 0)
 			.saturating_add(Weight::from_parts(0, 4004))
 			.saturating_add(T::DbWeight::get().reads(3))
 	}
@@ -623,11 +594,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `13 + n * (1 ±0)`
 		//  Estimated: `3477 + n * (1 ±0)`
-		// Minimum execution time: 3_465_000 picoseconds.
-		Weight::from_parts(4_427_813, 0)
+		// Minimum execution time: 3_274_000 picoseconds.
+		Weight::from_parts(4_138_860, 0)
 			.saturating_add(Weight::from_parts(0, 3477))
 			// Standard Error: 5
-			.saturating_add(Weight::from_parts(769, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(857, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(n.into()))
 	}
@@ -638,59 +609,59 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_374_000 picoseconds.
-		Weight::from_parts(2_995_364, 0)
+		// Minimum execution time: 2_213_000 picoseconds.
+		Weight::from_parts(2_990_530, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 3
-			.saturating_add(Weight::from_parts(546, 0).saturating_mul(n.into()))
+			// Standard Error: 5
+			.saturating_add(Weight::from_parts(561, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	fn seal_value_transferred() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 230_000 picoseconds.
-		Weight::from_parts(351_000, 0)
+		// Minimum execution time: 210_000 picoseconds.
+		Weight::from_parts(410_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn minimum_balance() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_242_000 picoseconds.
-		Weight::from_parts(1_542_000, 0)
+		// Minimum execution time: 1_302_000 picoseconds.
+		Weight::from_parts(1_612_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_return_data_size() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 190_000 picoseconds.
-		Weight::from_parts(330_000, 0)
+		// Minimum execution time: 180_000 picoseconds.
+		Weight::from_parts(331_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_call_data_size() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 190_000 picoseconds.
-		Weight::from_parts(301_000, 0)
+		// Minimum execution time: 170_000 picoseconds.
+		Weight::from_parts(330_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_gas_limit() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 190_000 picoseconds.
-		Weight::from_parts(290_000, 0)
+		// Minimum execution time: 200_000 picoseconds.
+		Weight::from_parts(361_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_gas_price() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 922_000 picoseconds.
-		Weight::from_parts(1_372_000, 0)
+		// Minimum execution time: 981_000 picoseconds.
+		Weight::from_parts(1_322_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_base_fee() -> Weight {
@@ -698,15 +669,15 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		//  Measured:  `0`
 		//  Estimated: `0`
 		// Minimum execution time: 961_000 picoseconds.
-		Weight::from_parts(1_392_000, 0)
+		Weight::from_parts(1_352_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_block_number() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 210_000 picoseconds.
-		Weight::from_parts(330_000, 0)
+		// Minimum execution time: 201_000 picoseconds.
+		Weight::from_parts(311_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `Session::Validators` (r:1 w:0)
@@ -715,8 +686,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `141`
 		//  Estimated: `1626`
-		// Minimum execution time: 12_639_000 picoseconds.
-		Weight::from_parts(13_930_000, 0)
+		// Minimum execution time: 12_728_000 picoseconds.
+		Weight::from_parts(13_861_000, 0)
 			.saturating_add(Weight::from_parts(0, 1626))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -726,8 +697,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `22`
 		//  Estimated: `3487`
-		// Minimum execution time: 2_824_000 picoseconds.
-		Weight::from_parts(3_465_000, 0)
+		// Minimum execution time: 2_714_000 picoseconds.
+		Weight::from_parts(3_244_000, 0)
 			.saturating_add(Weight::from_parts(0, 3487))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -735,8 +706,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 210_000 picoseconds.
-		Weight::from_parts(381_000, 0)
+		// Minimum execution time: 201_000 picoseconds.
+		Weight::from_parts(391_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// The range of component `n` is `[0, 1048572]`.
@@ -744,18 +715,18 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 281_000 picoseconds.
-		Weight::from_parts(655_619, 0)
+		// Minimum execution time: 261_000 picoseconds.
+		Weight::from_parts(599_686, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(226, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(203, 0).saturating_mul(n.into()))
 	}
 	fn seal_call_data_load() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 260_000 picoseconds.
-		Weight::from_parts(431_000, 0)
+		// Minimum execution time: 271_000 picoseconds.
+		Weight::from_parts(420_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// The range of component `n` is `[0, 1048576]`.
@@ -763,22 +734,22 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 301_000 picoseconds.
-		Weight::from_parts(510_985, 0)
+		// Minimum execution time: 330_000 picoseconds.
+		Weight::from_parts(574_357, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(90, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(135, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 131072]`.
 	fn seal_return(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 281_000 picoseconds.
-		Weight::from_parts(505_654, 0)
+		// Minimum execution time: 300_000 picoseconds.
+		Weight::from_parts(602_558, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(227, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(205, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `Revive::OriginalAccount` (r:2 w:0)
 	/// Proof: `Revive::OriginalAccount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `Measured`)
@@ -787,8 +758,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `332`
 		//  Estimated: `6272`
-		// Minimum execution time: 10_495_000 picoseconds.
-		Weight::from_parts(11_555_414, 0)
+		// Minimum execution time: 10_215_000 picoseconds.
+		Weight::from_parts(11_390_298, 0)
 			.saturating_add(Weight::from_parts(0, 6272))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
@@ -810,8 +781,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `409`
 		//  Estimated: `6349`
-		// Minimum execution time: 196_672_000 picoseconds.
-		Weight::from_parts(203_713_000, 0)
+		// Minimum execution time: 201_178_000 picoseconds.
+		Weight::from_parts(208_289_000, 0)
 			.saturating_add(Weight::from_parts(0, 6349))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(9))
@@ -822,13 +793,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_007_000 picoseconds.
-		Weight::from_parts(5_369_410, 0)
+		// Minimum execution time: 4_887_000 picoseconds.
+		Weight::from_parts(6_136_780, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 68_251
-			.saturating_add(Weight::from_parts(147_360, 0).saturating_mul(t.into()))
+			// Standard Error: 71_723
+			.saturating_add(Weight::from_parts(71_737, 0).saturating_mul(t.into()))
 			// Standard Error: 4
-			.saturating_add(Weight::from_parts(611, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(628, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
 	/// Proof: `Skipped::Metadata` (`max_values`: None, `max_size`: None, mode: `Measured`)
@@ -836,8 +807,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `648`
 		//  Estimated: `648`
-		// Minimum execution time: 6_079_000 picoseconds.
-		Weight::from_parts(6_971_000, 0)
+		// Minimum execution time: 8_162_000 picoseconds.
+		Weight::from_parts(9_133_000, 0)
 			.saturating_add(Weight::from_parts(0, 648))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -847,8 +818,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `10658`
 		//  Estimated: `10658`
-		// Minimum execution time: 35_102_000 picoseconds.
-		Weight::from_parts(37_525_000, 0)
+		// Minimum execution time: 34_381_000 picoseconds.
+		Weight::from_parts(36_624_000, 0)
 			.saturating_add(Weight::from_parts(0, 10658))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -858,8 +829,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `648`
 		//  Estimated: `648`
-		// Minimum execution time: 7_502_000 picoseconds.
-		Weight::from_parts(8_593_000, 0)
+		// Minimum execution time: 9_114_000 picoseconds.
+		Weight::from_parts(10_235_000, 0)
 			.saturating_add(Weight::from_parts(0, 648))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -870,8 +841,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `10658`
 		//  Estimated: `10658`
-		// Minimum execution time: 36_044_000 picoseconds.
-		Weight::from_parts(39_078_000, 0)
+		// Minimum execution time: 35_573_000 picoseconds.
+		Weight::from_parts(38_847_000, 0)
 			.saturating_add(Weight::from_parts(0, 10658))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -883,11 +854,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 937_141_000 picoseconds.
-		Weight::from_parts(1_035_534_973, 0)
+		// Minimum execution time: 1_074_405_000 picoseconds.
+		Weight::from_parts(1_382_833_053, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 34_977
-			.saturating_add(Weight::from_parts(1_205_360, 0).saturating_mul(n.into()))
+			// Standard Error: 55_946
+			.saturating_add(Weight::from_parts(1_240_459, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().writes(2048))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -897,11 +868,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 722_000 picoseconds.
-		Weight::from_parts(12_516_483, 0)
+		// Minimum execution time: 691_000 picoseconds.
+		Weight::from_parts(20_124_188, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 19_754
-			.saturating_add(Weight::from_parts(941_115, 0).saturating_mul(n.into()))
+			// Standard Error: 23_275
+			.saturating_add(Weight::from_parts(1_001_773, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
 	/// Proof: `Skipped::Metadata` (`max_values`: None, `max_size`: None, mode: `Measured`)
@@ -911,13 +882,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `248 + o * (1 ±0)`
 		//  Estimated: `246 + o * (1 ±0)`
-		// Minimum execution time: 9_363_000 picoseconds.
-		Weight::from_parts(10_520_420, 0)
+		// Minimum execution time: 9_674_000 picoseconds.
+		Weight::from_parts(10_742_985, 0)
 			.saturating_add(Weight::from_parts(0, 246))
-			// Standard Error: 40
-			.saturating_add(Weight::from_parts(414, 0).saturating_mul(n.into()))
-			// Standard Error: 40
-			.saturating_add(Weight::from_parts(382, 0).saturating_mul(o.into()))
+			// Standard Error: 31
+			.saturating_add(Weight::from_parts(462, 0).saturating_mul(n.into()))
+			// Standard Error: 31
+			.saturating_add(Weight::from_parts(263, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(o.into()))
@@ -926,15 +897,17 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Skipped::Metadata` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	/// The range of component `n` is `[0, 416]`.
 	/// The range of component `o` is `[0, 416]`.
-	fn seal_set_storage_hot(n: u32, _o: u32, ) -> Weight {
+	fn seal_set_storage_hot(n: u32, o: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_306_000 picoseconds.
-		Weight::from_parts(5_171_851, 0)
+		// Minimum execution time: 4_546_000 picoseconds.
+		Weight::from_parts(5_215_273, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 25
-			.saturating_add(Weight::from_parts(393, 0).saturating_mul(n.into()))
+			// Standard Error: 19
+			.saturating_add(Weight::from_parts(348, 0).saturating_mul(n.into()))
+			// Standard Error: 19
+			.saturating_add(Weight::from_parts(26, 0).saturating_mul(o.into()))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
 	/// Proof: `Skipped::Metadata` (`max_values`: None, `max_size`: None, mode: `Measured`)
@@ -943,11 +916,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `248 + n * (1 ±0)`
 		//  Estimated: `247 + n * (1 ±0)`
-		// Minimum execution time: 10_406_000 picoseconds.
-		Weight::from_parts(12_151_087, 0)
+		// Minimum execution time: 10_506_000 picoseconds.
+		Weight::from_parts(12_339_581, 0)
 			.saturating_add(Weight::from_parts(0, 247))
-			// Standard Error: 111
-			.saturating_add(Weight::from_parts(567, 0).saturating_mul(n.into()))
+			// Standard Error: 130
+			.saturating_add(Weight::from_parts(599, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(n.into()))
@@ -955,13 +928,15 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
 	/// Proof: `Skipped::Metadata` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	/// The range of component `n` is `[0, 416]`.
-	fn clear_storage_hot(_n: u32, ) -> Weight {
+	fn clear_storage_hot(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_558_000 picoseconds.
-		Weight::from_parts(6_980_501, 0)
+		// Minimum execution time: 5_618_000 picoseconds.
+		Weight::from_parts(6_712_069, 0)
 			.saturating_add(Weight::from_parts(0, 0))
+			// Standard Error: 75
+			.saturating_add(Weight::from_parts(250, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
 	/// Proof: `Skipped::Metadata` (`max_values`: None, `max_size`: None, mode: `Measured`)
@@ -970,11 +945,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `248 + n * (1 ±0)`
 		//  Estimated: `247 + n * (1 ±0)`
-		// Minimum execution time: 7_731_000 picoseconds.
-		Weight::from_parts(9_285_329, 0)
+		// Minimum execution time: 7_872_000 picoseconds.
+		Weight::from_parts(9_314_929, 0)
 			.saturating_add(Weight::from_parts(0, 247))
-			// Standard Error: 36
-			.saturating_add(Weight::from_parts(1_085, 0).saturating_mul(n.into()))
+			// Standard Error: 29
+			.saturating_add(Weight::from_parts(979, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(n.into()))
 	}
@@ -985,11 +960,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_684_000 picoseconds.
-		Weight::from_parts(3_260_090, 0)
+		// Minimum execution time: 2_824_000 picoseconds.
+		Weight::from_parts(3_358_348, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 13
-			.saturating_add(Weight::from_parts(541, 0).saturating_mul(n.into()))
+			// Standard Error: 14
+			.saturating_add(Weight::from_parts(577, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
 	/// Proof: `Skipped::Metadata` (`max_values`: None, `max_size`: None, mode: `Measured`)
@@ -998,11 +973,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `248 + n * (1 ±0)`
 		//  Estimated: `247 + n * (1 ±0)`
-		// Minimum execution time: 8_553_000 picoseconds.
-		Weight::from_parts(11_265_065, 0)
+		// Minimum execution time: 8_603_000 picoseconds.
+		Weight::from_parts(10_184_073, 0)
 			.saturating_add(Weight::from_parts(0, 247))
-			// Standard Error: 208
-			.saturating_add(Weight::from_parts(286, 0).saturating_mul(n.into()))
+			// Standard Error: 79
+			.saturating_add(Weight::from_parts(260, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(n.into()))
 	}
@@ -1013,11 +988,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_815_000 picoseconds.
-		Weight::from_parts(5_086_240, 0)
+		// Minimum execution time: 3_856_000 picoseconds.
+		Weight::from_parts(4_823_878, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 99
-			.saturating_add(Weight::from_parts(157, 0).saturating_mul(n.into()))
+			// Standard Error: 78
+			.saturating_add(Weight::from_parts(150, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
 	/// Proof: `Skipped::Metadata` (`max_values`: None, `max_size`: None, mode: `Measured`)
@@ -1026,11 +1001,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `248 + n * (1 ±0)`
 		//  Estimated: `247 + n * (1 ±0)`
-		// Minimum execution time: 10_776_000 picoseconds.
-		Weight::from_parts(13_773_568, 0)
+		// Minimum execution time: 10_966_000 picoseconds.
+		Weight::from_parts(12_995_920, 0)
 			.saturating_add(Weight::from_parts(0, 247))
-			// Standard Error: 203
-			.saturating_add(Weight::from_parts(1_615, 0).saturating_mul(n.into()))
+			// Standard Error: 127
+			.saturating_add(Weight::from_parts(1_446, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(n.into()))
@@ -1042,34 +1017,34 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_609_000 picoseconds.
-		Weight::from_parts(6_997_808, 0)
+		// Minimum execution time: 5_578_000 picoseconds.
+		Weight::from_parts(6_908_884, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 101
-			.saturating_add(Weight::from_parts(839, 0).saturating_mul(n.into()))
+			// Standard Error: 88
+			.saturating_add(Weight::from_parts(747, 0).saturating_mul(n.into()))
 	}
 	fn access_list_touch_cold_full() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_714_000 picoseconds.
-		Weight::from_parts(3_495_000, 0)
+		// Minimum execution time: 2_724_000 picoseconds.
+		Weight::from_parts(3_365_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn access_list_touch_hot_full() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_844_000 picoseconds.
-		Weight::from_parts(3_836_000, 0)
+		// Minimum execution time: 2_845_000 picoseconds.
+		Weight::from_parts(3_606_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn access_list_touch_cold_empty() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(311_000, 0)
+		// Minimum execution time: 260_000 picoseconds.
+		Weight::from_parts(331_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn access_list_touch_hot_single_element() -> Weight {
@@ -1077,55 +1052,55 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		//  Measured:  `0`
 		//  Estimated: `0`
 		// Minimum execution time: 270_000 picoseconds.
-		Weight::from_parts(360_000, 0)
+		Weight::from_parts(370_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn access_list_rollback_amortization() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_944_000 picoseconds.
-		Weight::from_parts(4_246_000, 0)
+		// Minimum execution time: 2_864_000 picoseconds.
+		Weight::from_parts(3_706_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn set_transient_storage_empty() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_022_000 picoseconds.
-		Weight::from_parts(1_292_000, 0)
+		// Minimum execution time: 1_112_000 picoseconds.
+		Weight::from_parts(1_412_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn set_transient_storage_full() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_342_000 picoseconds.
-		Weight::from_parts(1_653_000, 0)
+		// Minimum execution time: 1_402_000 picoseconds.
+		Weight::from_parts(1_743_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn get_transient_storage_empty() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 962_000 picoseconds.
-		Weight::from_parts(1_201_000, 0)
+		// Minimum execution time: 1_071_000 picoseconds.
+		Weight::from_parts(1_352_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn get_transient_storage_full() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_161_000 picoseconds.
-		Weight::from_parts(1_412_000, 0)
+		// Minimum execution time: 1_231_000 picoseconds.
+		Weight::from_parts(1_532_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn rollback_transient_storage() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 931_000 picoseconds.
-		Weight::from_parts(1_242_000, 0)
+		// Minimum execution time: 992_000 picoseconds.
+		Weight::from_parts(1_212_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// The range of component `n` is `[0, 416]`.
@@ -1134,54 +1109,54 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_763_000 picoseconds.
-		Weight::from_parts(1_932_348, 0)
+		// Minimum execution time: 2_093_000 picoseconds.
+		Weight::from_parts(2_340_883, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 28
-			.saturating_add(Weight::from_parts(656, 0).saturating_mul(n.into()))
-			// Standard Error: 28
-			.saturating_add(Weight::from_parts(801, 0).saturating_mul(o.into()))
+			// Standard Error: 13
+			.saturating_add(Weight::from_parts(364, 0).saturating_mul(n.into()))
+			// Standard Error: 13
+			.saturating_add(Weight::from_parts(494, 0).saturating_mul(o.into()))
 	}
 	/// The range of component `n` is `[0, 416]`.
 	fn seal_clear_transient_storage(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_994_000 picoseconds.
-		Weight::from_parts(3_791_166, 0)
+		// Minimum execution time: 3_105_000 picoseconds.
+		Weight::from_parts(3_904_661, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 54
-			.saturating_add(Weight::from_parts(367, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(330, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 416]`.
 	fn seal_get_transient_storage(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_473_000 picoseconds.
-		Weight::from_parts(1_884_895, 0)
+		// Minimum execution time: 1_572_000 picoseconds.
+		Weight::from_parts(1_944_386, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 12
-			.saturating_add(Weight::from_parts(236, 0).saturating_mul(n.into()))
+			// Standard Error: 9
+			.saturating_add(Weight::from_parts(359, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 416]`.
 	fn seal_contains_transient_storage(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_614_000 picoseconds.
-		Weight::from_parts(3_468_590, 0)
+		// Minimum execution time: 2_623_000 picoseconds.
+		Weight::from_parts(3_276_365, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 70
-			.saturating_add(Weight::from_parts(216, 0).saturating_mul(n.into()))
+			// Standard Error: 44
+			.saturating_add(Weight::from_parts(224, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 416]`.
 	fn seal_take_transient_storage(_n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_305_000 picoseconds.
-		Weight::from_parts(4_177_118, 0)
+		// Minimum execution time: 3_415_000 picoseconds.
+		Weight::from_parts(4_190_169, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:1 w:1)
@@ -1194,13 +1169,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + d * (213 ±0)`
 		//  Estimated: `1839 + d * (1839 ±0)`
-		// Minimum execution time: 17_787_000 picoseconds.
-		Weight::from_parts(9_143_777, 0)
+		// Minimum execution time: 18_017_000 picoseconds.
+		Weight::from_parts(9_011_151, 0)
 			.saturating_add(Weight::from_parts(0, 1839))
-			// Standard Error: 19_524
-			.saturating_add(Weight::from_parts(10_861_581, 0).saturating_mul(d.into()))
+			// Standard Error: 17_084
+			.saturating_add(Weight::from_parts(10_782_736, 0).saturating_mul(d.into()))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(338, 0).saturating_mul(i.into()))
+			.saturating_add(Weight::from_parts(362, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 1839).saturating_mul(d.into()))
@@ -1213,11 +1188,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::PristineCode` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	fn seal_delegate_call() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `749`
-		//  Estimated: `4214`
-		// Minimum execution time: 24_797_000 picoseconds.
-		Weight::from_parts(27_061_000, 0)
-			.saturating_add(Weight::from_parts(0, 4214))
+		//  Measured:  `724`
+		//  Estimated: `4189`
+		// Minimum execution time: 25_248_000 picoseconds.
+		Weight::from_parts(27_250_000, 0)
+			.saturating_add(Weight::from_parts(0, 4189))
 			.saturating_add(T::DbWeight::get().reads(3))
 	}
 	/// Storage: `Revive::CodeInfoOf` (r:1 w:1)
@@ -1233,15 +1208,17 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// The range of component `t` is `[0, 1]`.
 	/// The range of component `d` is `[0, 1]`.
 	/// The range of component `i` is `[0, 131072]`.
-	fn seal_instantiate(_t: u32, _d: u32, i: u32, ) -> Weight {
+	fn seal_instantiate(t: u32, _d: u32, i: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `686`
-		//  Estimated: `4222`
-		// Minimum execution time: 102_362_000 picoseconds.
-		Weight::from_parts(109_953_816, 0)
-			.saturating_add(Weight::from_parts(0, 4222))
-			// Standard Error: 15
-			.saturating_add(Weight::from_parts(3_314, 0).saturating_mul(i.into()))
+		//  Measured:  `661`
+		//  Estimated: `4197`
+		// Minimum execution time: 103_764_000 picoseconds.
+		Weight::from_parts(109_483_304, 0)
+			.saturating_add(Weight::from_parts(0, 4197))
+			// Standard Error: 1_321_728
+			.saturating_add(Weight::from_parts(27_751, 0).saturating_mul(t.into()))
+			// Standard Error: 14
+			.saturating_add(Weight::from_parts(3_302, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -1264,15 +1241,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `397`
 		//  Estimated: `6328 + d * (1 ±1) + t * (1 ±1)`
-		// Minimum execution time: 294_247_000 picoseconds.
-		Weight::from_parts(246_763_513, 0)
+		// Minimum execution time: 302_469_000 picoseconds.
+		Weight::from_parts(262_453_502, 0)
 			.saturating_add(Weight::from_parts(0, 6328))
-			// Standard Error: 1_218_055
-			.saturating_add(Weight::from_parts(1_773_573, 0).saturating_mul(t.into()))
-			// Standard Error: 1_218_055
-			.saturating_add(Weight::from_parts(670_880, 0).saturating_mul(d.into()))
-			// Standard Error: 46
-			.saturating_add(Weight::from_parts(5_680, 0).saturating_mul(i.into()))
+			// Standard Error: 40
+			.saturating_add(Weight::from_parts(6_314, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(6))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(d.into()))
@@ -1283,108 +1256,108 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_422_000 picoseconds.
-		Weight::from_parts(2_109_822, 0)
+		// Minimum execution time: 1_372_000 picoseconds.
+		Weight::from_parts(2_722_369, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(694, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(739, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1048576]`.
 	fn identity(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 771_000 picoseconds.
-		Weight::from_parts(1_147_527, 0)
+		// Minimum execution time: 791_000 picoseconds.
+		Weight::from_parts(1_166_185, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(95, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(141, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1048576]`.
 	fn ripemd_160(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_282_000 picoseconds.
-		Weight::from_parts(7_026_863, 0)
+		// Minimum execution time: 1_222_000 picoseconds.
+		Weight::from_parts(5_767_570, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 1
-			.saturating_add(Weight::from_parts(3_353, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(3_405, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1048576]`.
 	fn seal_hash_keccak_256(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_072_000 picoseconds.
-		Weight::from_parts(1_201_000, 0)
+		// Minimum execution time: 1_172_000 picoseconds.
+		Weight::from_parts(1_312_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(2_786, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(2_758, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1048576]`.
 	fn hash_blake2_256(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_833_000 picoseconds.
-		Weight::from_parts(1_777_465, 0)
+		// Minimum execution time: 1_923_000 picoseconds.
+		Weight::from_parts(672_176, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(962, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(1_012, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1048576]`.
 	fn hash_blake2_128(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_843_000 picoseconds.
-		Weight::from_parts(1_658_818, 0)
+		// Minimum execution time: 1_943_000 picoseconds.
+		Weight::from_parts(2_925_955, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(962, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(1_003, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1048321]`.
 	fn seal_sr25519_verify(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 45_678_000 picoseconds.
-		Weight::from_parts(55_320_439, 0)
+		// Minimum execution time: 40_490_000 picoseconds.
+		Weight::from_parts(49_601_852, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 3
-			.saturating_add(Weight::from_parts(4_387, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(4_342, 0).saturating_mul(n.into()))
 	}
 	fn ecdsa_recover() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 40_600_000 picoseconds.
-		Weight::from_parts(41_872_000, 0)
+		// Minimum execution time: 40_560_000 picoseconds.
+		Weight::from_parts(41_532_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn p256_verify() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_466_317_000 picoseconds.
-		Weight::from_parts(1_489_722_000, 0)
+		// Minimum execution time: 1_473_578_000 picoseconds.
+		Weight::from_parts(1_494_659_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn bn128_add() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 12_328_000 picoseconds.
-		Weight::from_parts(13_310_000, 0)
+		// Minimum execution time: 12_478_000 picoseconds.
+		Weight::from_parts(13_450_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn bn128_mul() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 898_103_000 picoseconds.
-		Weight::from_parts(916_791_000, 0)
+		// Minimum execution time: 887_398_000 picoseconds.
+		Weight::from_parts(902_750_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// The range of component `n` is `[0, 20]`.
@@ -1392,29 +1365,29 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 851_000 picoseconds.
-		Weight::from_parts(2_622_299_689, 0)
+		// Minimum execution time: 972_000 picoseconds.
+		Weight::from_parts(3_958_786_576, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 104_981_773
-			.saturating_add(Weight::from_parts(6_371_834_282, 0).saturating_mul(n.into()))
+			// Standard Error: 39_256_398
+			.saturating_add(Weight::from_parts(5_749_982_419, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1200]`.
 	fn blake2f(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 902_000 picoseconds.
-		Weight::from_parts(1_513_367, 0)
+		// Minimum execution time: 941_000 picoseconds.
+		Weight::from_parts(1_290_811, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 50
-			.saturating_add(Weight::from_parts(21_652, 0).saturating_mul(n.into()))
+			// Standard Error: 24
+			.saturating_add(Weight::from_parts(21_461, 0).saturating_mul(n.into()))
 	}
 	fn seal_ecdsa_to_eth_address() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 11_707_000 picoseconds.
-		Weight::from_parts(12_669_000, 0)
+		// Minimum execution time: 11_757_000 picoseconds.
+		Weight::from_parts(12_348_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// The range of component `r` is `[0, 10000]`.
@@ -1422,55 +1395,55 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 270_000 picoseconds.
-		Weight::from_parts(411_000, 0)
+		// Minimum execution time: 280_000 picoseconds.
+		Weight::from_parts(543_173, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 14
-			.saturating_add(Weight::from_parts(9_062, 0).saturating_mul(r.into()))
+			// Standard Error: 0
+			.saturating_add(Weight::from_parts(6_169, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 1024]`.
 	fn evm_pop_opcode(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 221_000 picoseconds.
-		Weight::from_parts(762_600, 0)
+		// Minimum execution time: 220_000 picoseconds.
+		Weight::from_parts(481_775, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 23
-			.saturating_add(Weight::from_parts(6_761, 0).saturating_mul(r.into()))
+			// Standard Error: 5
+			.saturating_add(Weight::from_parts(6_638, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_div_opcode(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 221_000 picoseconds.
-		Weight::from_parts(1_941_049, 0)
+		// Minimum execution time: 270_000 picoseconds.
+		Weight::from_parts(1_271_718, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 154
-			.saturating_add(Weight::from_parts(358_355, 0).saturating_mul(r.into()))
+			// Standard Error: 84
+			.saturating_add(Weight::from_parts(376_581, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_div_opcode_one_limb_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(1_228_824, 0)
+		// Minimum execution time: 231_000 picoseconds.
+		Weight::from_parts(1_066_596, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 84
-			.saturating_add(Weight::from_parts(217_014, 0).saturating_mul(r.into()))
+			// Standard Error: 63
+			.saturating_add(Weight::from_parts(214_761, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_div_opcode_mixed_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 231_000 picoseconds.
-		Weight::from_parts(2_956_127, 0)
+		// Minimum execution time: 220_000 picoseconds.
+		Weight::from_parts(2_363_881, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 240
-			.saturating_add(Weight::from_parts(295_732, 0).saturating_mul(r.into()))
+			// Standard Error: 172
+			.saturating_add(Weight::from_parts(304_564, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_div_opcode_fixed_knuth_variant(r: u32, ) -> Weight {
@@ -1478,21 +1451,21 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		//  Measured:  `0`
 		//  Estimated: `0`
 		// Minimum execution time: 230_000 picoseconds.
-		Weight::from_parts(1_686_260, 0)
+		Weight::from_parts(929_340, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 141
-			.saturating_add(Weight::from_parts(364_714, 0).saturating_mul(r.into()))
+			// Standard Error: 88
+			.saturating_add(Weight::from_parts(391_911, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_sdiv_opcode(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 240_000 picoseconds.
-		Weight::from_parts(1_964_434, 0)
+		// Minimum execution time: 230_000 picoseconds.
+		Weight::from_parts(1_180_593, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 139
-			.saturating_add(Weight::from_parts(369_039, 0).saturating_mul(r.into()))
+			// Standard Error: 92
+			.saturating_add(Weight::from_parts(389_271, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_sdiv_opcode_one_limb_variant(r: u32, ) -> Weight {
@@ -1500,109 +1473,109 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		//  Measured:  `0`
 		//  Estimated: `0`
 		// Minimum execution time: 210_000 picoseconds.
-		Weight::from_parts(1_092_135, 0)
+		Weight::from_parts(1_002_618, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 86
-			.saturating_add(Weight::from_parts(226_023, 0).saturating_mul(r.into()))
+			// Standard Error: 74
+			.saturating_add(Weight::from_parts(228_997, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_sdiv_opcode_mixed_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 200_000 picoseconds.
-		Weight::from_parts(2_112_803, 0)
+		// Minimum execution time: 220_000 picoseconds.
+		Weight::from_parts(1_863_586, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 157
-			.saturating_add(Weight::from_parts(298_534, 0).saturating_mul(r.into()))
+			// Standard Error: 136
+			.saturating_add(Weight::from_parts(313_035, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_sdiv_opcode_fixed_knuth_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 191_000 picoseconds.
-		Weight::from_parts(1_150_484, 0)
+		// Minimum execution time: 220_000 picoseconds.
+		Weight::from_parts(1_113_502, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 79
-			.saturating_add(Weight::from_parts(367_190, 0).saturating_mul(r.into()))
+			// Standard Error: 130
+			.saturating_add(Weight::from_parts(396_272, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_mod_opcode(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 200_000 picoseconds.
-		Weight::from_parts(1_655_823, 0)
+		// Minimum execution time: 270_000 picoseconds.
+		Weight::from_parts(1_368_485, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 115
-			.saturating_add(Weight::from_parts(354_829, 0).saturating_mul(r.into()))
+			// Standard Error: 107
+			.saturating_add(Weight::from_parts(377_661, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_mod_opcode_one_limb_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 211_000 picoseconds.
-		Weight::from_parts(1_171_151, 0)
+		// Minimum execution time: 240_000 picoseconds.
+		Weight::from_parts(967_955, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 77
-			.saturating_add(Weight::from_parts(215_323, 0).saturating_mul(r.into()))
+			// Standard Error: 56
+			.saturating_add(Weight::from_parts(215_516, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_mod_opcode_mixed_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(2_498_736, 0)
+		// Minimum execution time: 210_000 picoseconds.
+		Weight::from_parts(2_334_074, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 201
-			.saturating_add(Weight::from_parts(293_777, 0).saturating_mul(r.into()))
+			// Standard Error: 176
+			.saturating_add(Weight::from_parts(305_195, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_mod_opcode_fixed_knuth_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 200_000 picoseconds.
-		Weight::from_parts(1_294_003, 0)
+		// Minimum execution time: 230_000 picoseconds.
+		Weight::from_parts(951_581, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 95
-			.saturating_add(Weight::from_parts(362_805, 0).saturating_mul(r.into()))
+			// Standard Error: 102
+			.saturating_add(Weight::from_parts(391_656, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_smod_opcode(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(1_688_050, 0)
+		// Minimum execution time: 211_000 picoseconds.
+		Weight::from_parts(1_482_951, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 118
-			.saturating_add(Weight::from_parts(363_414, 0).saturating_mul(r.into()))
+			// Standard Error: 169
+			.saturating_add(Weight::from_parts(402_012, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_smod_opcode_one_limb_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 221_000 picoseconds.
-		Weight::from_parts(1_325_266, 0)
+		// Minimum execution time: 220_000 picoseconds.
+		Weight::from_parts(881_162, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 98
-			.saturating_add(Weight::from_parts(219_303, 0).saturating_mul(r.into()))
+			// Standard Error: 59
+			.saturating_add(Weight::from_parts(222_435, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_smod_opcode_mixed_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(2_095_037, 0)
+		// Minimum execution time: 240_000 picoseconds.
+		Weight::from_parts(1_771_614, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 157
-			.saturating_add(Weight::from_parts(293_716, 0).saturating_mul(r.into()))
+			// Standard Error: 137
+			.saturating_add(Weight::from_parts(315_837, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_smod_opcode_fixed_knuth_variant(r: u32, ) -> Weight {
@@ -1610,87 +1583,87 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		//  Measured:  `0`
 		//  Estimated: `0`
 		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(1_510_432, 0)
+		Weight::from_parts(1_322_656, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 109
-			.saturating_add(Weight::from_parts(368_240, 0).saturating_mul(r.into()))
+			// Standard Error: 120
+			.saturating_add(Weight::from_parts(409_093, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 341]`.
 	fn evm_addmod_opcode(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 200_000 picoseconds.
-		Weight::from_parts(2_100_702, 0)
+		// Minimum execution time: 240_000 picoseconds.
+		Weight::from_parts(2_129_167, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 228
-			.saturating_add(Weight::from_parts(706_346, 0).saturating_mul(r.into()))
+			// Standard Error: 408
+			.saturating_add(Weight::from_parts(821_387, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 341]`.
 	fn evm_addmod_opcode_one_limb_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 230_000 picoseconds.
-		Weight::from_parts(1_431_701, 0)
+		// Minimum execution time: 231_000 picoseconds.
+		Weight::from_parts(1_514_886, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 149
-			.saturating_add(Weight::from_parts(427_095, 0).saturating_mul(r.into()))
+			// Standard Error: 204
+			.saturating_add(Weight::from_parts(456_020, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 341]`.
 	fn evm_addmod_opcode_mixed_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 211_000 picoseconds.
-		Weight::from_parts(3_078_765, 0)
+		// Minimum execution time: 210_000 picoseconds.
+		Weight::from_parts(2_570_134, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 350
-			.saturating_add(Weight::from_parts(591_306, 0).saturating_mul(r.into()))
+			// Standard Error: 320
+			.saturating_add(Weight::from_parts(666_438, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 341]`.
 	fn evm_addmod_opcode_fixed_knuth_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 210_000 picoseconds.
-		Weight::from_parts(1_545_958, 0)
+		// Minimum execution time: 230_000 picoseconds.
+		Weight::from_parts(1_238_860, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 185
-			.saturating_add(Weight::from_parts(728_742, 0).saturating_mul(r.into()))
+			// Standard Error: 228
+			.saturating_add(Weight::from_parts(787_681, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 341]`.
 	fn evm_mulmod_opcode(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(1_865_522, 0)
+		// Minimum execution time: 240_000 picoseconds.
+		Weight::from_parts(1_335_807, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 224
-			.saturating_add(Weight::from_parts(464_813, 0).saturating_mul(r.into()))
+			// Standard Error: 145
+			.saturating_add(Weight::from_parts(461_594, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 10000]`.
 	fn instr(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 20_170_000 picoseconds.
-		Weight::from_parts(109_988_541, 0)
+		// Minimum execution time: 20_530_000 picoseconds.
+		Weight::from_parts(139_327_609, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 1_667
-			.saturating_add(Weight::from_parts(150_214, 0).saturating_mul(r.into()))
+			// Standard Error: 1_914
+			.saturating_add(Weight::from_parts(164_660, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 10000]`.
 	fn instr_empty_loop(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_253_000 picoseconds.
-		Weight::from_parts(2_460_105, 0)
+		// Minimum execution time: 2_133_000 picoseconds.
+		Weight::from_parts(2_699_519, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 15
-			.saturating_add(Weight::from_parts(25_721, 0).saturating_mul(r.into()))
+			// Standard Error: 2
+			.saturating_add(Weight::from_parts(25_219, 0).saturating_mul(r.into()))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:1 w:0)
 	/// Proof: `Revive::AccountInfoOf` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `Measured`)
@@ -1701,13 +1674,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// The range of component `n` is `[1000, 102400]`.
 	fn extcodecopy(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `368 + n * (1 ±0)`
-		//  Estimated: `3831 + n * (1 ±0)`
-		// Minimum execution time: 17_025_000 picoseconds.
-		Weight::from_parts(14_013_970, 0)
-			.saturating_add(Weight::from_parts(0, 3831))
+		//  Measured:  `343 + n * (1 ±0)`
+		//  Estimated: `3806 + n * (1 ±0)`
+		// Minimum execution time: 16_855_000 picoseconds.
+		Weight::from_parts(13_505_821, 0)
+			.saturating_add(Weight::from_parts(0, 3806))
 			// Standard Error: 10
-			.saturating_add(Weight::from_parts(1_081, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(1_219, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(n.into()))
 	}
@@ -1717,11 +1690,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::AccountInfoOf` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn v1_migration_step() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `278`
-		//  Estimated: `6218`
-		// Minimum execution time: 9_063_000 picoseconds.
-		Weight::from_parts(10_065_000, 0)
-			.saturating_add(Weight::from_parts(0, 6218))
+		//  Measured:  `136`
+		//  Estimated: `6076`
+		// Minimum execution time: 8_102_000 picoseconds.
+		Weight::from_parts(9_133_000, 0)
+			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -1733,10 +1706,10 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn v2_migration_step() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `402`
+		//  Measured:  `260`
 		//  Estimated: `6542`
-		// Minimum execution time: 51_917_000 picoseconds.
-		Weight::from_parts(55_332_000, 0)
+		// Minimum execution time: 51_386_000 picoseconds.
+		Weight::from_parts(54_701_000, 0)
 			.saturating_add(Weight::from_parts(0, 6542))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -1749,10 +1722,10 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn v3_migration_step() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `525`
+		//  Measured:  `416`
 		//  Estimated: `6196`
-		// Minimum execution time: 34_671_000 picoseconds.
-		Weight::from_parts(37_325_000, 0)
+		// Minimum execution time: 33_310_000 picoseconds.
+		Weight::from_parts(35_733_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -1763,10 +1736,10 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::NativeDepositOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn v4_code_upload_step() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `381`
+		//  Measured:  `206`
 		//  Estimated: `6134`
-		// Minimum execution time: 10_996_000 picoseconds.
-		Weight::from_parts(12_108_000, 0)
+		// Minimum execution time: 10_105_000 picoseconds.
+		Weight::from_parts(11_277_000, 0)
 			.saturating_add(Weight::from_parts(0, 6134))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -1779,10 +1752,10 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn v4_contract_step() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `821`
+		//  Measured:  `712`
 		//  Estimated: `6434`
-		// Minimum execution time: 17_947_000 picoseconds.
-		Weight::from_parts(19_649_000, 0)
+		// Minimum execution time: 17_887_000 picoseconds.
+		Weight::from_parts(19_780_000, 0)
 			.saturating_add(Weight::from_parts(0, 6434))
 			.saturating_add(T::DbWeight::get().reads(4))
 	}
@@ -1790,48 +1763,35 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Proof: `Revive::DeletionQueue` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
 	fn v4_deletion_queue_step() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `209`
+		//  Measured:  `13`
 		//  Estimated: `6288`
-		// Minimum execution time: 8_583_000 picoseconds.
-		Weight::from_parts(9_414_000, 0)
+		// Minimum execution time: 6_680_000 picoseconds.
+		Weight::from_parts(7_492_000, 0)
 			.saturating_add(Weight::from_parts(0, 6288))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
-	/// Storage: `Revive::EthBlockBuilderIR` (r:1 w:1)
-	/// Proof: `Revive::EthBlockBuilderIR` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Revive::BlockHash` (r:1 w:1)
 	/// Proof: `Revive::BlockHash` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `Measured`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `Measured`)
 	/// Storage: `Revive::EthereumBlock` (r:0 w:1)
 	/// Proof: `Revive::EthereumBlock` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Revive::ReceiptInfoData` (r:0 w:1)
 	/// Proof: `Revive::ReceiptInfoData` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
-	/// Storage: `Revive::EthBlockBuilderFirstValues` (r:1 w:1)
-	/// Proof: `Revive::EthBlockBuilderFirstValues` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// The range of component `n` is `[0, 200]`.
 	fn on_finalize_per_transaction(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2436 + n * (99 ±0)`
-		//  Estimated: `5289 + n * (118 ±1)`
-		// Minimum execution time: 22_263_000 picoseconds.
-		Weight::from_parts(44_704_385, 0)
-			.saturating_add(Weight::from_parts(0, 5289))
-			// Standard Error: 11_719
-			.saturating_add(Weight::from_parts(215_352, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(5))
-			.saturating_add(Weight::from_parts(0, 118).saturating_mul(n.into()))
+		//  Measured:  `60`
+		//  Estimated: `3525`
+		// Minimum execution time: 17_717_000 picoseconds.
+		Weight::from_parts(40_184_981, 0)
+			.saturating_add(Weight::from_parts(0, 3525))
+			// Standard Error: 12_198
+			.saturating_add(Weight::from_parts(238_060, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	/// Storage: `Revive::EthBlockBuilderIR` (r:1 w:1)
-	/// Proof: `Revive::EthBlockBuilderIR` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Revive::BlockHash` (r:1 w:1)
 	/// Proof: `Revive::BlockHash` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `Measured`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `Measured`)
-	/// Storage: `Revive::EthBlockBuilderFirstValues` (r:1 w:1)
-	/// Proof: `Revive::EthBlockBuilderFirstValues` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Revive::EthereumBlock` (r:0 w:1)
 	/// Proof: `Revive::EthereumBlock` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Revive::ReceiptInfoData` (r:0 w:1)
@@ -1839,52 +1799,41 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// The range of component `d` is `[0, 1000]`.
 	fn on_finalize_per_transaction_data(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3315 + d * (3 ±0)`
-		//  Estimated: `6777 + d * (3 ±0)`
-		// Minimum execution time: 51_617_000 picoseconds.
-		Weight::from_parts(54_278_683, 0)
-			.saturating_add(Weight::from_parts(0, 6777))
-			// Standard Error: 104
-			.saturating_add(Weight::from_parts(15_148, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(5))
-			.saturating_add(Weight::from_parts(0, 3).saturating_mul(d.into()))
+		//  Measured:  `60`
+		//  Estimated: `3525`
+		// Minimum execution time: 42_884_000 picoseconds.
+		Weight::from_parts(45_239_868, 0)
+			.saturating_add(Weight::from_parts(0, 3525))
+			// Standard Error: 95
+			.saturating_add(Weight::from_parts(15_760, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(1))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `System::Account` (r:1 w:0)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `Measured`)
-	/// Storage: `Revive::EthBlockBuilderIR` (r:1 w:1)
-	/// Proof: `Revive::EthBlockBuilderIR` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Revive::BlockHash` (r:1 w:1)
 	/// Proof: `Revive::BlockHash` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `Measured`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `Measured`)
-	/// Storage: `Revive::EthBlockBuilderFirstValues` (r:1 w:1)
-	/// Proof: `Revive::EthBlockBuilderFirstValues` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Revive::EthereumBlock` (r:0 w:1)
 	/// Proof: `Revive::EthereumBlock` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Revive::ReceiptInfoData` (r:0 w:1)
 	/// Proof: `Revive::ReceiptInfoData` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// The range of component `e` is `[0, 100]`.
-	fn on_finalize_per_event(_e: u32, ) -> Weight {
+	fn on_finalize_per_event(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1301`
-		//  Estimated: `4766`
-		// Minimum execution time: 38_367_000 picoseconds.
-		Weight::from_parts(41_476_583, 0)
-			.saturating_add(Weight::from_parts(0, 4766))
-			.saturating_add(T::DbWeight::get().reads(5))
-			.saturating_add(T::DbWeight::get().writes(5))
+		//  Measured:  `111`
+		//  Estimated: `3576`
+		// Minimum execution time: 30_285_000 picoseconds.
+		Weight::from_parts(33_524_336, 0)
+			.saturating_add(Weight::from_parts(0, 3576))
+			// Standard Error: 772
+			.saturating_add(Weight::from_parts(449, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `System::Account` (r:1 w:0)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `Measured`)
-	/// Storage: `Revive::EthBlockBuilderIR` (r:1 w:1)
-	/// Proof: `Revive::EthBlockBuilderIR` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Revive::BlockHash` (r:1 w:1)
 	/// Proof: `Revive::BlockHash` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `Measured`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `Measured`)
-	/// Storage: `Revive::EthBlockBuilderFirstValues` (r:1 w:1)
-	/// Proof: `Revive::EthBlockBuilderFirstValues` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Revive::EthereumBlock` (r:0 w:1)
 	/// Proof: `Revive::EthereumBlock` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Revive::ReceiptInfoData` (r:0 w:1)
@@ -1892,15 +1841,15 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// The range of component `d` is `[0, 16384]`.
 	fn on_finalize_per_event_data(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1301`
-		//  Estimated: `4766`
-		// Minimum execution time: 38_437_000 picoseconds.
-		Weight::from_parts(41_727_796, 0)
-			.saturating_add(Weight::from_parts(0, 4766))
-			// Standard Error: 5
-			.saturating_add(Weight::from_parts(1, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(5))
-			.saturating_add(T::DbWeight::get().writes(5))
+		//  Measured:  `111`
+		//  Estimated: `3576`
+		// Minimum execution time: 30_936_000 picoseconds.
+		Weight::from_parts(34_298_392, 0)
+			.saturating_add(Weight::from_parts(0, 3576))
+			// Standard Error: 6
+			.saturating_add(Weight::from_parts(12, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
 
 	/// Not measured on this machine (`scripts/benchmark-weights.sh` says why):
