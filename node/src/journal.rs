@@ -372,7 +372,7 @@ type JournalOf<P> = Journal<TxHash<P>, TransactionFor<P>>;
 type Due<P> = Vec<(TxHash<P>, TransactionFor<P>)>;
 
 /// The pool's answer to one submission.
-type Answer<P> = Result<TxHash<P>, <P as TransactionPool>::Error>;
+type PoolAnswer<P> = Result<TxHash<P>, <P as TransactionPool>::Error>;
 
 /// A transaction refused in passing, with its first refusal, to be offered again.
 type Retry<P> = (TransactionFor<P>, <P as TransactionPool>::Error);
@@ -380,7 +380,7 @@ type Retry<P> = (TransactionFor<P>, <P as TransactionPool>::Error);
 /// The pool's first answer to a submission, as [`Journaled`] reads it.
 enum First<P: TransactionPool> {
 	/// The caller's answer.
-	Answer(Answer<P>),
+	Answer(PoolAnswer<P>),
 	/// Refused in passing: offered again after [`TRANSIENT_RETRY`].
 	Again(P::Error),
 }
@@ -425,7 +425,7 @@ impl<P: TransactionPool> Journaled<P> {
 
 	/// Reads the pool's first answer to a submission: journals what it took, and tells
 	/// a refusal in passing (to be offered again) from an answer for the caller.
-	fn first(&self, xt: &TransactionFor<P>, answer: Answer<P>) -> First<P> {
+	fn first(&self, xt: &TransactionFor<P>, answer: PoolAnswer<P>) -> First<P> {
 		match answer {
 			Ok(hash) => {
 				self.note_accepted(&hash, xt);
@@ -446,7 +446,7 @@ impl<P: TransactionPool> Journaled<P> {
 		at: <P::Block as BlockT>::Hash,
 		source: TransactionSource,
 		mut pending: Vec<(usize, TransactionFor<P>, P::Error)>,
-	) -> Vec<(usize, Answer<P>)> {
+	) -> Vec<(usize, PoolAnswer<P>)> {
 		let mut answered = Vec::with_capacity(pending.len());
 		let mut wait = TRANSIENT_RETRY;
 		for round in 1..=TRANSIENT_TRIES {
@@ -487,9 +487,9 @@ impl<P: TransactionPool> Journaled<P> {
 		&self,
 		xt: TransactionFor<P>,
 		first: P::Error,
-		answer: Option<Answer<P>>,
+		answer: Option<PoolAnswer<P>>,
 		last: bool,
-	) -> Result<Answer<P>, Retry<P>> {
+	) -> Result<PoolAnswer<P>, Retry<P>> {
 		let answer = answer.map(|a| a.map_err(IntoPoolError::into_pool_error));
 		let again = match &answer {
 			None => true,
@@ -526,7 +526,7 @@ impl<P: TransactionPool> Journaled<P> {
 	}
 
 	/// Records the pool's answers to what [`Self::take_due`] offered.
-	fn settle_all(&self, hashes: &[TxHash<P>], answers: Vec<Answer<P>>, changes: &mut Changes) {
+	fn settle_all(&self, hashes: &[TxHash<P>], answers: Vec<PoolAnswer<P>>, changes: &mut Changes) {
 		if let Some(mut j) = self.journal() {
 			for (hash, answer) in hashes.iter().zip(answers) {
 				// Formatted only when it can be logged: most answers are "already imported",
