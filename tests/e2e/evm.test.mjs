@@ -532,7 +532,9 @@ describe('EVM: Solidity and Ethereum tooling on zerog-node --dev', () => {
     for (const value of [parseEther('1'), 1n]) {
       const sent = await (await alith.sendTransaction({ to: fresh, value, gasLimit: 21_000n })).wait();
       assert.equal(sent.status, 1);
-      assert.ok(sent.gasUsed > 15_000n && sent.gasUsed <= 21_000n, `transfer used ${sent.gasUsed}`);
+      // Gas is the fee over the gas price, and the fee follows this machine's weights:
+      // about 14,200 since the block-shared keys are priced once a block (18,500 before).
+      assert.ok(sent.gasUsed > 10_000n && sent.gasUsed <= 21_000n, `transfer used ${sent.gasUsed}`);
     }
     // Estimates never go below Ethereum's intrinsic 21,000 (tools add their buffers to it).
     const estimate = await provider.estimateGas({ from: alith.address, to: fresh, value: 1n });

@@ -279,7 +279,7 @@ impl EthApi {
 
 	/// The lowest gas limit at which the call succeeds, but never below Ethereum's
 	/// intrinsic 21,000: tools assume that floor (web3.py adds its buffer to it, wallets
-	/// show it), and a transfer, which uses about 18,500 here, succeeds with it.
+	/// show it), and a transfer, which uses about 14,200 here, succeeds with it.
 	fn floored_estimate(&self, p: &[Value]) -> Result<U256, ErrorObjectOwned> {
 		let tx = Self::transaction_param(p)?;
 		let at = self.state_at(param(p, 1))?;

@@ -9,8 +9,9 @@
 //! - Fees: an Ethereum transaction pays exactly the fee a Substrate transaction of the
 //!   same weight and length pays; gas is that fee divided by the gas price,
 //!   [`GAS_PRICE_WEI`] (37.5 gwei). The price is set so that gas units read like
-//!   Ethereum's: a plain value transfer uses about 18,500 gas (a hard-coded 21,000
-//!   limit works), an ERC-20 transfer 26,000 to 44,000.
+//!   Ethereum's: a plain value transfer uses about 14,200 gas (a hard-coded 21,000
+//!   limit works), an ERC-20 transfer about 39,000 to a new holder and less to an
+//!   existing one.
 //! - Storage deposits are held from the sender for the bytes and items a contract
 //!   stores and returned when it frees them.
 
@@ -40,10 +41,12 @@ pub const EVM_CHAIN_ID: u64 = 16_900;
 pub const GAS_SCALE: u32 = 1_500_000_000;
 
 /// The gas price, in wei: 37.5 gwei. A plain value transfer's fee (weight and length,
-/// about 0.00069 ZG with the measured weights of `crate::weights`, its extensions
-/// charged once) divided by it is about 18,500 gas: under Ethereum's 21,000, with room
+/// about 0.00053 ZG with the measured weights of `crate::weights`, its extensions
+/// charged once) divided by it is about 14,200 gas: under Ethereum's 21,000, with room
 /// for a longer transaction or one that creates its recipient. (It was 50 gwei while the
-/// extensions' execution was charged twice, and fees with it.)
+/// extensions' execution was charged twice, and fees with it; a transfer was about
+/// 18,500 gas before pallet-revive's weights were measured here with the block-shared
+/// keys priced once a block.)
 pub const GAS_PRICE_WEI: u128 = super::FEE_MULTIPLIER * GAS_SCALE as u128;
 
 /// Storage deposit for `items` storage items holding `bytes` bytes: 0.001 ZG per item
