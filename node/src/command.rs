@@ -163,7 +163,10 @@ pub fn run() -> sc_cli::Result<()> {
 			// sc-cli's rule: `--tmp`, or `--dev` without `--base-path`.
 			wasm_cache.temporary_base_path = cli.run.tmp
 				|| (cli.run.shared_params.is_dev() && cli.run.shared_params.base_path.is_none());
-			runner.run_node_until_exit(|config| async move {
+			// The backend, so that the database closes here before the process exits.
+			let database = crate::shutdown::LastReference::default();
+			let keep = database.clone();
+			let result = runner.run_node_until_exit(|config| async move {
 				crate::essential::watch_signals();
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => {
@@ -172,17 +175,30 @@ pub fn run() -> sc_cli::Result<()> {
 								Block,
 								<Block as sp_runtime::traits::Block>::Hash,
 							>,
-						>(config, eth, pool, wasm_cache)
+						>(config, eth, pool, wasm_cache, &keep)
 						.map_err(sc_cli::Error::Service)
 					}
 					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(
-							config, eth, pool, wasm_cache,
+							config, eth, pool, wasm_cache, &keep,
 						)
 						.map_err(sc_cli::Error::Service)
 					}
 				}
-			})
+			});
+			match database.release(crate::shutdown::RELEASE_TIMEOUT) {
+				crate::shutdown::Released::StillHeld { others } => log::warn!(
+					"The database was still in use ({others} references) {} s after the node \
+					 stopped; exiting without closing it",
+					crate::shutdown::RELEASE_TIMEOUT.as_secs()
+				),
+				crate::shutdown::Released::DroppedHere { waited } => log::debug!(
+					target: "shutdown",
+					"Closed the database after other threads held it for {waited:?}"
+				),
+				crate::shutdown::Released::NothingKept => {}
+			}
+			result
 		}
 	}
 }

@@ -21,6 +21,7 @@ mod pool;
 mod proposer;
 mod rpc;
 mod service;
+mod shutdown;
 mod wasm_cache;
 
 fn main() -> polkadot_sdk::sc_cli::Result<()> {

@@ -40,7 +40,7 @@ pub type HostFunctions = (
 /// The full client: native node, runtime executed from its on-chain Wasm.
 pub(crate) type FullClient =
 	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
-type FullBackend = sc_service::TFullBackend<Block>;
+pub(crate) type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 
 /// How often (in blocks) GRANDPA justifications are generated and imported.
@@ -217,7 +217,8 @@ pub fn new_partial(
 	})
 }
 
-/// Builds and starts a full node.
+/// Builds and starts a full node. `database` keeps a reference to its backend, so that
+/// the database is closed on the main thread when the node stops ([`crate::shutdown`]).
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
@@ -225,6 +226,7 @@ pub fn new_full<
 	eth: crate::eth::EthRpcParams,
 	pool: crate::pool::PoolSettings,
 	wasm_cache: crate::wasm_cache::WasmCacheParams,
+	database: &crate::shutdown::LastReference<FullBackend>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -236,6 +238,7 @@ pub fn new_full<
 		transaction_pool,
 		other: (block_import, babe_link, grandpa_link, mut telemetry),
 	} = new_partial(&config, &pool, &wasm_cache)?;
+	database.keep(backend.clone());
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
