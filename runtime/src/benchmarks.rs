@@ -47,19 +47,20 @@ impl polkadot_sdk::pallet_transaction_payment::BenchmarkConfig for crate::Runtim
 /// `System::Events`); the block pays their database access once:
 /// - `Timestamp::Now`, written by every block's timestamp inherent (whose weight prices
 ///   it) before any transaction;
-/// - pallet-revive's Ethereum block builder (`EthBlockBuilderIR`,
-///   `EthBlockBuilderFirstValues`), read and written by every Ethereum transaction and
-///   cleared in `on_finalize`: the block's base weight adds their two reads and two
-///   writes (`configs::BlockSharedAccess`).
+/// - pallet-revive's Ethereum block builder ([`crate::configs::ETH_BLOCK_BUILDER_ITEMS`]),
+///   read and written by every Ethereum transaction and cleared in `on_finalize`: the
+///   block's base weight adds a read and a write of each
+///   (`configs::BlockSharedAccess`, derived from the same list).
 ///
 /// Without this an ERC-20 transfer was charged two reads and two writes (about 99 µs at
 /// this machine's database weights) that only the block's first Ethereum transaction can
 /// incur.
 pub fn block_shared_keys() -> alloc::vec::Vec<polkadot_sdk::sp_storage::TrackedStorageKey> {
 	use polkadot_sdk::frame_support::storage::storage_prefix;
-	alloc::vec![
-		polkadot_sdk::pallet_timestamp::Now::<crate::Runtime>::hashed_key().to_vec().into(),
-		storage_prefix(b"Revive", b"EthBlockBuilderIR").to_vec().into(),
-		storage_prefix(b"Revive", b"EthBlockBuilderFirstValues").to_vec().into(),
-	]
+	let now = polkadot_sdk::pallet_timestamp::Now::<crate::Runtime>::hashed_key();
+	core::iter::once(now.to_vec().into())
+		.chain(crate::configs::ETH_BLOCK_BUILDER_ITEMS.iter().map(|(pallet, item)| {
+			storage_prefix(pallet.as_bytes(), item.as_bytes()).to_vec().into()
+		}))
+		.collect()
 }

@@ -51,13 +51,26 @@ const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(WEIGHT_REF_TIME_PER_SECO
 /// Largest block, in bytes, of all dispatch classes together.
 const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
 
+/// pallet-revive's Ethereum block builder, as (pallet, storage item): values that every
+/// Ethereum transaction of a block reads and writes and `on_finalize` clears. After the
+/// block's first Ethereum transaction they are in the block's overlay, so the runtime's
+/// benchmarks whitelist them (`benchmarks::block_shared_keys`) and the block's base
+/// weight pays their database access once ([`BlockSharedAccess`]). A unit test checks
+/// that Revive still declares each as a storage value.
+pub const ETH_BLOCK_BUILDER_ITEMS: [(&str, &str); 2] =
+	[("Revive", "EthBlockBuilderIR"), ("Revive", "EthBlockBuilderFirstValues")];
+
+/// The number of [`ETH_BLOCK_BUILDER_ITEMS`].
+const ETH_BLOCK_BUILDER_VALUES: u64 = ETH_BLOCK_BUILDER_ITEMS.len() as u64;
+
 parameter_types! {
 	/// The database accesses a block makes once for keys its transactions share, which the
-	/// runtime's benchmarks whitelist (`benchmarks::block_shared_keys`): pallet-revive's
-	/// Ethereum block builder's two values, each read and cleared once a block however
-	/// many Ethereum transactions use it. (`Timestamp::Now`, the third, is priced by the
-	/// timestamp inherent that writes it first in every block.)
-	pub BlockSharedAccess: Weight = RocksDbWeight::get().reads_writes(2, 2);
+	/// runtime's benchmarks whitelist (`benchmarks::block_shared_keys`): a read and a
+	/// write of each of [`ETH_BLOCK_BUILDER_ITEMS`], however many Ethereum transactions
+	/// use them. (`Timestamp::Now`, also whitelisted, is priced by the timestamp inherent
+	/// that writes it first in every block.)
+	pub BlockSharedAccess: Weight =
+		RocksDbWeight::get().reads_writes(ETH_BLOCK_BUILDER_VALUES, ETH_BLOCK_BUILDER_VALUES);
 	pub const BlockHashCount: BlockNumber = 4096;
 	pub const Version: RuntimeVersion = VERSION;
 

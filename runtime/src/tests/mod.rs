@@ -197,6 +197,26 @@ fn next_spec_version_blob_is_a_distinct_runtime() {
 	assert_ne!(current, next, "the upgrade rehearsal blob must differ from the genesis runtime");
 }
 
+/// The block's base weight pays once for pallet-revive's Ethereum block builder, and the
+/// benchmarks whitelist it, by the names in `configs::ETH_BLOCK_BUILDER_ITEMS`. Were
+/// pallet-revive to rename or remodel those items, the whitelist would miss them, and
+/// their accesses would be charged to every Ethereum transaction and once more a block.
+#[test]
+fn the_block_shared_items_are_revives_storage_values() {
+	use polkadot_sdk::frame_support::{storage::storage_prefix, traits::StorageInfoTrait};
+	let declared = <Revive as StorageInfoTrait>::storage_info();
+	for (pallet, item) in configs::ETH_BLOCK_BUILDER_ITEMS {
+		let info = declared
+			.iter()
+			.find(|info| {
+				info.pallet_name == pallet.as_bytes() && info.storage_name == item.as_bytes()
+			})
+			.unwrap_or_else(|| panic!("{pallet} declares no storage item {item}"));
+		assert_eq!(info.max_values, Some(1), "{pallet}::{item} is a single value");
+		assert_eq!(info.prefix, storage_prefix(pallet.as_bytes(), item.as_bytes()).to_vec());
+	}
+}
+
 #[test]
 fn storage_submission_pays_the_genesis_price_into_the_market() {
 	use zerog_storage_primitives::FlowEntry;
