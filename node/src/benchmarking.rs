@@ -19,8 +19,13 @@ use zerog_runtime::{self as runtime, opaque::Block, EXISTENTIAL_DEPOSIT};
 
 use crate::{cli::Cli, pool::PoolSettings, service, service::FullClient};
 
-/// Runs one `benchmark` sub-command.
-pub fn run(cli: &Cli, cmd: &BenchmarkCmd, pool: &PoolSettings) -> Result<()> {
+/// Runs one `benchmark` sub-command; `database` keeps the backend of those that open one.
+pub fn run(
+	cli: &Cli,
+	cmd: &BenchmarkCmd,
+	pool: &PoolSettings,
+	database: &service::Database,
+) -> Result<()> {
 	let runner = cli.create_runner(cmd)?;
 
 	runner.sync_run(|config| match cmd {
@@ -36,13 +41,13 @@ pub fn run(cli: &Cli, cmd: &BenchmarkCmd, pool: &PoolSettings) -> Result<()> {
 			},
 			BenchmarkCmd::Block(cmd) => {
 				let PartialComponents { client, .. } =
-					service::new_partial(&config, pool, &cli.wasm_cache)?;
+					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
 				cmd.run(client)
 			},
 			#[cfg(feature = "runtime-benchmarks")]
 			BenchmarkCmd::Storage(cmd) => {
 				let PartialComponents { client, backend, .. } =
-					service::new_partial(&config, pool, &cli.wasm_cache)?;
+					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
 				let db = backend.expose_db();
 				let storage = backend.expose_storage();
 				let shared_cache = backend.expose_shared_trie_cache();
@@ -54,7 +59,7 @@ pub fn run(cli: &Cli, cmd: &BenchmarkCmd, pool: &PoolSettings) -> Result<()> {
 				.into()),
 			BenchmarkCmd::Overhead(cmd) => {
 				let PartialComponents { client, .. } =
-					service::new_partial(&config, pool, &cli.wasm_cache)?;
+					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
 				let ext_builder = RemarkBuilder::new(client.clone());
 				cmd.run(
 					config.chain_spec.name().into(),
@@ -67,7 +72,7 @@ pub fn run(cli: &Cli, cmd: &BenchmarkCmd, pool: &PoolSettings) -> Result<()> {
 			},
 			BenchmarkCmd::Extrinsic(cmd) => {
 				let PartialComponents { client, .. } =
-					service::new_partial(&config, pool, &cli.wasm_cache)?;
+					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
 				let ext_factory = ExtrinsicFactory(vec![
 					Box::new(RemarkBuilder::new(client.clone())),
 					Box::new(TransferKeepAliveBuilder::new(

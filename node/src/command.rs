@@ -90,8 +90,22 @@ pub fn run() -> sc_cli::Result<()> {
 		cli.run.shared_params.is_dev(),
 	);
 
+	// The backend of whatever the command opens, so that the database closes here, on the
+	// main thread, before the process exits.
+	let database = service::Database::default();
+	let result = dispatch(&cli, &pool, &database);
+	database.close();
+	result
+}
+
+/// Runs the node, or the sub-command `cli` names.
+fn dispatch(
+	cli: &Cli,
+	pool: &crate::pool::PoolSettings,
+	database: &service::Database,
+) -> sc_cli::Result<()> {
 	match &cli.subcommand {
-		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
+		Some(Subcommand::Key(cmd)) => cmd.run(cli),
 		Some(Subcommand::BuildSpec(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
@@ -104,7 +118,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config, &pool, &cli.wasm_cache)?;
+					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		}
@@ -112,7 +126,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, .. } =
-					service::new_partial(&config, &pool, &cli.wasm_cache)?;
+					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
 				Ok((cmd.run(client, config.database), task_manager))
 			})
 		}
@@ -120,7 +134,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, .. } =
-					service::new_partial(&config, &pool, &cli.wasm_cache)?;
+					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
 				Ok((cmd.run(client, config.chain_spec), task_manager))
 			})
 		}
@@ -128,7 +142,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config, &pool, &cli.wasm_cache)?;
+					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		}
@@ -140,7 +154,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, backend, .. } =
-					service::new_partial(&config, &pool, &cli.wasm_cache)?;
+					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
 				let aux_revert = Box::new(|client, _, blocks| {
 					sc_consensus_grandpa::revert(client, blocks)?;
 					Ok(())
@@ -149,7 +163,7 @@ pub fn run() -> sc_cli::Result<()> {
 			})
 		}
 		#[cfg(feature = "benchmark-cli")]
-		Some(Subcommand::Benchmark(cmd)) => crate::benchmarking::run(&cli, cmd, &pool),
+		Some(Subcommand::Benchmark(cmd)) => crate::benchmarking::run(cli, cmd, pool, database),
 		#[cfg(not(feature = "benchmark-cli"))]
 		Some(Subcommand::Benchmark(_)) => Err(crate::cli::NO_BENCHMARK_CLI.into()),
 		Some(Subcommand::ChainInfo(cmd)) => {
@@ -163,10 +177,9 @@ pub fn run() -> sc_cli::Result<()> {
 			// sc-cli's rule: `--tmp`, or `--dev` without `--base-path`.
 			wasm_cache.temporary_base_path = cli.run.tmp
 				|| (cli.run.shared_params.is_dev() && cli.run.shared_params.base_path.is_none());
-			// The backend, so that the database closes here before the process exits.
-			let database = crate::shutdown::LastReference::default();
-			let keep = database.clone();
-			let result = runner.run_node_until_exit(|config| async move {
+			let pool = pool.clone();
+			let database = database.clone();
+			runner.run_node_until_exit(|config| async move {
 				crate::essential::watch_signals();
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => {
@@ -175,30 +188,17 @@ pub fn run() -> sc_cli::Result<()> {
 								Block,
 								<Block as sp_runtime::traits::Block>::Hash,
 							>,
-						>(config, eth, pool, wasm_cache, &keep)
+						>(config, eth, pool, wasm_cache, &database)
 						.map_err(sc_cli::Error::Service)
 					}
 					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(
-							config, eth, pool, wasm_cache, &keep,
+							config, eth, pool, wasm_cache, &database,
 						)
 						.map_err(sc_cli::Error::Service)
 					}
 				}
-			});
-			match database.release(crate::shutdown::RELEASE_TIMEOUT) {
-				crate::shutdown::Released::StillHeld { others } => log::warn!(
-					"The database was still in use ({others} references) {} s after the node \
-					 stopped; exiting without closing it",
-					crate::shutdown::RELEASE_TIMEOUT.as_secs()
-				),
-				crate::shutdown::Released::DroppedHere { waited } => log::debug!(
-					target: "shutdown",
-					"Closed the database after other threads held it for {waited:?}"
-				),
-				crate::shutdown::Released::NothingKept => {}
-			}
-			result
+			})
 		}
 	}
 }

@@ -123,11 +123,16 @@ pub type Service = sc_service::PartialComponents<
 	),
 >;
 
-/// Builds the client, backend, pool and import queue.
+/// The one reference to the backend that a command drops last ([`crate::shutdown`]).
+pub type Database = crate::shutdown::LastReference<FullBackend>;
+
+/// Builds the client, backend, pool and import queue. `database` keeps a reference to the
+/// backend, so that the command closes the database on the main thread when it ends.
 pub fn new_partial(
 	config: &Configuration,
 	pool: &crate::pool::PoolSettings,
 	wasm_cache: &crate::wasm_cache::WasmCacheParams,
+	database: &Database,
 ) -> Result<Service, ServiceError> {
 	let telemetry = config
 		.telemetry_endpoints
@@ -149,6 +154,7 @@ pub fn new_partial(
 			executor,
 			Vec::new(),
 		)?;
+	database.keep(backend.clone());
 	let client = Arc::new(client);
 
 	let telemetry = telemetry.map(|(worker, telemetry)| {
@@ -226,7 +232,7 @@ pub fn new_full<
 	eth: crate::eth::EthRpcParams,
 	pool: crate::pool::PoolSettings,
 	wasm_cache: crate::wasm_cache::WasmCacheParams,
-	database: &crate::shutdown::LastReference<FullBackend>,
+	database: &Database,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -237,8 +243,7 @@ pub fn new_full<
 		select_chain,
 		transaction_pool,
 		other: (block_import, babe_link, grandpa_link, mut telemetry),
-	} = new_partial(&config, &pool, &wasm_cache)?;
-	database.keep(backend.clone());
+	} = new_partial(&config, &pool, &wasm_cache, database)?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,

@@ -11,9 +11,11 @@
 //! still hold the client, and through it the database: the offchain workers' thread pool
 //! and the transaction pool's validation threads, each until it finishes what it is
 //! running. The node keeps one reference to the backend in a [`LastReference`]; once the
-//! runner returns, [`LastReference::release`] waits until every other holder has let
-//! go, at most [`RELEASE_TIMEOUT`], and drops the last reference itself, on the main
-//! thread, which closes the database before `main` returns.
+//! runner returns, [`LastReference::close`] waits until every other holder has let go,
+//! at most [`RELEASE_TIMEOUT`], and drops the last reference itself, on the main thread,
+//! which closes the database before `main` returns. Every command that opens the
+//! database (the node, `import-blocks`, `export-blocks`, `export-state`, `check-block`,
+//! `revert`, `benchmark`) ends this way.
 
 use std::{
 	sync::{Arc, Mutex},
@@ -63,6 +65,25 @@ impl<T> LastReference<T> {
 	/// Keeps `value` until [`Self::release`].
 	pub fn keep(&self, value: Arc<T>) {
 		*self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(value);
+	}
+
+	/// [`Self::release`] with [`RELEASE_TIMEOUT`], and a log line on what it did: a
+	/// warning when the value was still held elsewhere.
+	pub fn close(&self) -> Released {
+		let released = self.release(RELEASE_TIMEOUT);
+		match &released {
+			Released::StillHeld { others } => log::warn!(
+				"The database was still in use ({others} references) {} s after the command \
+				 stopped; exiting without closing it",
+				RELEASE_TIMEOUT.as_secs()
+			),
+			Released::DroppedHere { waited } => log::debug!(
+				target: "shutdown",
+				"Closed the database after other threads held it for {waited:?}"
+			),
+			Released::NothingKept => {}
+		}
+		released
 	}
 
 	/// Waits, at most `timeout`, until the kept reference is the only one left, and drops
