@@ -36,6 +36,10 @@ zg_npm "$ZG_ROOT/scripts/benchmark/compilers"
 export PATH="$ZG_ROOT/scripts/benchmark/compilers/bin:$PATH"
 export PALLET_REVIVE_FIXTURES_RUSTUP_TOOLCHAIN="$(sed -n 's/^channel = "\(.*\)"/\1/p' "$ZG_ROOT/rust-toolchain.toml")"
 unset SKIP_PALLET_REVIVE_FIXTURES
+# frame-benchmarking-cli's storage-access test runtime serves only `benchmark storage
+# --mode validate-block` (a parachain's proof of validity), which this chain has no use
+# for; its Wasm build cannot find its package in this workspace's metadata.
+export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
 if [ -z "${ZG_SKIP_BUILD:-}" ]; then
 	zg_log "building zerog-node with --features runtime-benchmarks"
 	(cd "$ZG_ROOT" && cargo build --release --locked -p zerog-node --features runtime-benchmarks) \

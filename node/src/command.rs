@@ -1,8 +1,10 @@
 //! Dispatch of the command line: run the node or one of its sub-commands.
 
+use std::sync::Arc;
+
 use polkadot_sdk::{
 	sc_cli::{self, SubstrateCli},
-	sc_consensus_grandpa, sc_network, sc_service,
+	sc_consensus_babe, sc_consensus_grandpa, sc_network, sc_service,
 	sc_service::PartialComponents,
 	sp_runtime,
 };
@@ -98,6 +100,20 @@ pub fn run() -> sc_cli::Result<()> {
 	result
 }
 
+/// A sub-command's work, holding `queue` (the import queue, when the command does not
+/// take it) until the work is done, and then noting that the process is stopping: the
+/// queue's worker, an essential task, ends when the queue is dropped, and would otherwise
+/// report a failure ([`crate::essential`]).
+async fn to_the_end<Q>(
+	queue: Q,
+	work: impl std::future::Future<Output = sc_cli::Result<()>>,
+) -> sc_cli::Result<()> {
+	let result = work.await;
+	crate::essential::note_stopping();
+	drop(queue);
+	result
+}
+
 /// Runs the node, or the sub-command `cli` names.
 fn dispatch(
 	cli: &Cli,
@@ -119,23 +135,23 @@ fn dispatch(
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
 					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
-				Ok((cmd.run(client, import_queue), task_manager))
+				Ok((to_the_end((), cmd.run(client, import_queue)), task_manager))
 			})
 		}
 		Some(Subcommand::ExportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } =
+				let PartialComponents { client, task_manager, import_queue, .. } =
 					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
-				Ok((cmd.run(client, config.database), task_manager))
+				Ok((to_the_end(import_queue, cmd.run(client, config.database)), task_manager))
 			})
 		}
 		Some(Subcommand::ExportState(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } =
+				let PartialComponents { client, task_manager, import_queue, .. } =
 					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
-				Ok((cmd.run(client, config.chain_spec), task_manager))
+				Ok((to_the_end(import_queue, cmd.run(client, config.chain_spec)), task_manager))
 			})
 		}
 		Some(Subcommand::ImportBlocks(cmd)) => {
@@ -143,7 +159,7 @@ fn dispatch(
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
 					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
-				Ok((cmd.run(client, import_queue), task_manager))
+				Ok((to_the_end((), cmd.run(client, import_queue)), task_manager))
 			})
 		}
 		Some(Subcommand::PurgeChain(cmd)) => {
@@ -153,13 +169,17 @@ fn dispatch(
 		Some(Subcommand::Revert(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, backend, .. } =
+				let PartialComponents { client, task_manager, backend, import_queue, .. } =
 					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
-				let aux_revert = Box::new(|client, _, blocks| {
+				// BABE's epoch changes and GRANDPA's authority sets are kept beside the
+				// blocks, and go back with them.
+				let aux_revert = Box::new(|client: Arc<service::FullClient>, backend, blocks| {
+					sc_consensus_babe::revert(client.clone(), backend, blocks)?;
 					sc_consensus_grandpa::revert(client, blocks)?;
 					Ok(())
 				});
-				Ok((cmd.run(client, backend, Some(aux_revert)), task_manager))
+				let revert = cmd.run(client, backend, Some(aux_revert));
+				Ok((to_the_end(import_queue, revert), task_manager))
 			})
 		}
 		#[cfg(feature = "benchmark-cli")]

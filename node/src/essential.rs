@@ -7,6 +7,8 @@
 //! validator logged failures. [`Guarded`] tells the two apart: when a task ends, it
 //! waits [`GRACE`] before reporting; a stopping node drops it in that time, silently.
 //! A task that ends while the node keeps running is still reported, [`GRACE`] later.
+//! The sub-commands that open the database note their own end ([`note_stopping`]), so
+//! that the import queue's worker, which ends when they drop the queue, does not report.
 
 use std::{
 	sync::atomic::{AtomicBool, Ordering},
@@ -35,8 +37,14 @@ pub fn watch_signals() {
 			_ = term.recv() => {},
 			_ = int.recv() => {},
 		}
-		STOPPING.store(true, Ordering::SeqCst);
+		note_stopping();
 	});
+}
+
+/// Notes that the process is stopping: a sub-command that has done its work, say, whose
+/// import queue ends with it.
+pub fn note_stopping() {
+	STOPPING.store(true, Ordering::SeqCst);
 }
 
 /// Resolves after `d`, on a thread of its own: Tokio's timer panics when it is asked for

@@ -203,7 +203,7 @@ pub fn new_partial(
 			justification_import: Some(Box::new(grandpa_block_import)),
 			client: client.clone(),
 			slot_duration,
-			spawner: &task_manager.spawn_essential_handle(),
+			spawner: &crate::essential::Guarded(task_manager.spawn_essential_handle()),
 			registry: config.prometheus_registry(),
 			telemetry: telemetry.as_ref().map(|x| x.handle()),
 		})?;

@@ -5,17 +5,21 @@
 // before an earlier nonce kept by the pool and included, transfers the pool dropped put
 // back by the node's journal and included, the pool's validation threads
 // below the node's CPU priority, and a forkless runtime upgrade
-// through sudo + system.set_code that keeps state and keeps finalizing.
+// through sudo + system.set_code that keeps state and keeps finalizing; a validator's
+// clean stops, and its blocks exported and imported into a fresh database.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 import { u8aToHex, hexToU8a, compactAddLength } from '@polkadot/util';
 import { keccakAsU8a as keccak256 } from '@polkadot/util-crypto';
 
-import { startNode, rpc } from './lib/node.mjs';
+import { nodeBinary, startNode, rpc } from './lib/node.mjs';
+import { tempDir } from './lib/process.mjs';
 import { connect, submitInBlock, withTimeout } from './lib/util.mjs';
 import { upgradeWasmPath } from './lib/wasm.mjs';
 
@@ -345,6 +349,60 @@ describe('zerog-node --dev', () => {
       assert.deepEqual(v.exited, { code: 0, signal: null }, `stop ${i + 1}: ${JSON.stringify(v.exited)}\n${log.slice(-3000)}`);
       assert.match(log, /Imported #[1-9]/, 'it was producing blocks');
       assert.doesNotMatch(log, /Essential task|pthread|panicked|Detected running/, `stop ${i + 1} logged a failure:\n${log.slice(-2000)}`);
+    }
+  });
+
+  test('blocks exported from a stopped validator import into a fresh database', async () => {
+    // An operator's backup and restore: every sub-command that opens the database exits
+    // 0 and closes it cleanly, as the node does on SIGTERM.
+    const cache = process.env.ZEROG_E2E_WASM_CACHE ? ['--wasm-cache-dir', process.env.ZEROG_E2E_WASM_CACHE] : [];
+    const cli = (args) => new Promise((ok) => {
+      execFile(nodeBinary(), [...cache, ...args, '--chain', 'dev'], { timeout: 120_000, maxBuffer: 16 << 20 },
+        (error, stdout, stderr) => ok({ code: error ? error.code ?? error.signal : 0, out: `${stdout}${stderr}` }));
+    });
+    const clean = (name, r) => {
+      assert.equal(r.code, 0, `${name} exited ${r.code}:\n${r.out.slice(-2000)}`);
+      assert.doesNotMatch(r.out, /pthread|panicked|Essential task/, `${name}:\n${r.out.slice(-2000)}`);
+    };
+    const v = await startNode(['--dev']);
+    const dir = tempDir('zerog-e2e-blocks');
+    try {
+      const deadline = Date.now() + 60_000;
+      while (parseInt((await rpc(v.httpUrl, 'chain_getHeader')).number, 16) < 3) {
+        assert.ok(Date.now() < deadline, 'block 3 within 60 s');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const third = await rpc(v.httpUrl, 'chain_getBlockHash', [3]);
+      await v.halt();
+      const file = join(dir, 'blocks.bin');
+      const restored = join(dir, 'restored');
+      clean('export-blocks', await cli(['export-blocks', '--base-path', v.basePath, '--to', '3', '--binary', file]));
+      const imported = await cli(['import-blocks', '--base-path', restored, '--binary', file]);
+      clean('import-blocks', imported);
+      assert.match(imported.out, /Imported 3 blocks\. Best: #3/);
+      // The restored database holds the validator's block 3 (re-executed by check-block).
+      clean('check-block', await cli(['check-block', '--base-path', restored, third]));
+      const unknown = await cli(['check-block', '--base-path', restored, `0x${'11'.repeat(32)}`]);
+      assert.notEqual(unknown.code, 0, 'a block the database does not hold is an error');
+      assert.doesNotMatch(unknown.out, /pthread|panicked/, unknown.out.slice(-2000));
+      // Reverted, block 3 is gone (with BABE's and GRANDPA's data for it), and it imports
+      // again from the same file.
+      const reverted = await cli(['revert', '--base-path', restored, '1']);
+      clean('revert', reverted);
+      assert.match(reverted.out, /Reverted 1 blocks\. Best: #2/);
+      assert.notEqual((await cli(['check-block', '--base-path', restored, third])).code, 0, 'block 3 reverted');
+      const again = await cli(['import-blocks', '--base-path', restored, '--binary', file]);
+      clean('import-blocks again', again);
+      assert.match(again.out, /Best: #3/);
+      clean('check-block again', await cli(['check-block', '--base-path', restored, third]));
+      // The state at the best block, as a chain spec a new network could start from.
+      const state = await cli(['export-state', '--base-path', restored]);
+      assert.equal(state.code, 0, state.out.slice(-2000));
+      assert.match(state.out, /"top":\s*\{/, 'the exported spec holds the raw state');
+      assert.doesNotMatch(state.out, /pthread|panicked|Essential task/);
+    } finally {
+      await v.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -25,8 +25,11 @@
 // core (`taskset -c 0 zerog-node benchmark block`, 10 runs), without the trie cache and
 // with it: its import time against the 2 s slot, and against the weight it was charged.
 // ZEROG_MEASURE_KEEP_DB=DIR keeps a copy of the node's database there, with the blocks.
-// `benchmark block` is in node builds with the `benchmark-cli` feature:
-//   cargo build --release -p zerog-node --features benchmark-cli
+// `benchmark block` is in node builds with the `benchmark-cli` feature (the Wasm of
+// frame-benchmarking-cli's storage-access test runtime, which `benchmark block` does not
+// use, is left out: its build cannot find its package in this workspace's metadata):
+//   SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 \
+//     cargo build --release -p zerog-node --features benchmark-cli
 // ZEROG_MEASURE_IMPORT=0 leaves that step out, for any release node (the CI build).
 import { spawnSync } from 'node:child_process';
 import { cpSync, createWriteStream, readFileSync } from 'node:fs';
