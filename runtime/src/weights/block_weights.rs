@@ -1,8 +1,8 @@
 //! Measured on the project's reference machine by `scripts/benchmark-weights.sh`.
 
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-12-03 (Y/M/D)
-//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! DATE: 2026-12-05 (Y/M/D)
+//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //!
 //! SHORT-NAME: `block`, LONG-NAME: `BlockExecution`, RUNTIME: `ZeroG Development`
 //! WARMUPS: `10`, REPEAT: `100`
@@ -28,17 +28,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 305_759, 543_696
-	///   Average:  329_373
-	///   Median:   316_324
-	///   Std-Dev:  40445.67
+	///   Min, Max: 315_565, 413_947
+	///   Average:  356_809
+	///   Median:   356_256
+	///   Std-Dev:  12628.02
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 526_029
-	///   95th: 409_975
-	///   75th: 322_774
+	///   99th: 382_492
+	///   95th: 376_562
+	///   75th: 362_680
 	pub const BlockExecutionWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(329_373), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(356_809), 0);
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Measured on the project's reference machine by `scripts/benchmark-weights.sh`.
 
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-12-03 (Y/M/D)
-//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! DATE: 2026-12-05 (Y/M/D)
+//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //!
 //! SHORT-NAME: `extrinsic`, LONG-NAME: `ExtrinsicBase`, RUNTIME: `ZeroG Development`
 //! WARMUPS: `10`, REPEAT: `100`
@@ -28,17 +28,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 105_526, 112_439
-	///   Average:  107_536
-	///   Median:   107_367
-	///   Std-Dev:  1467.11
+	///   Min, Max: 120_617, 161_602
+	///   Average:  135_369
+	///   Median:   133_681
+	///   Std-Dev:  8699.02
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 111_496
-	///   95th: 110_791
-	///   75th: 108_129
+	///   99th: 152_687
+	///   95th: 151_746
+	///   75th: 142_037
 	pub const ExtrinsicBaseWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(107_536), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(135_369), 0);
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
 //! Measured on the project's reference machine by `scripts/benchmark-weights.sh`.
 
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-12-03 (Y/M/D)
-//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! DATE: 2026-12-05 (Y/M/D)
+//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //!
 //! DATABASE: `RocksDb`, RUNTIME: `ZeroG Development`
-//! BLOCK-NUM: `Number(5)`
+//! BLOCK-NUM: `Number(6)`
 //! SKIP-WRITE: `false`, SKIP-READ: `false`, WARMUPS: `1`
 //! STATE-VERSION: `V1`, STATE-CACHE-SIZE: ``
 //! WEIGHT-PATH: `runtime/src/weights/`
@@ -16,9 +16,9 @@
 //   benchmark
 //   storage
 //   --chain
-//   /tmp/tmp.eMGVzjcwrZ/raw.json
+//   /tmp/tmp.D8f2grd5cV/raw.json
 //   --base-path
-//   /tmp/tmp.eMGVzjcwrZ/db
+//   /tmp/tmp.D8f2grd5cV/db
 //   --database
 //   rocksdb
 //   --state-version
@@ -44,31 +44,31 @@ pub mod constants {
 			/// Calculated by multiplying the *Average* of all values with `1.0` and adding `0`.
 			///
 			/// Stats nanoseconds:
-			///   Min, Max: 1_492, 13_879_449
-			///   Average:  19_695
-			///   Median:   18_298
-			///   Std-Dev:  55653.88
+			///   Min, Max: 1_561, 8_639_344
+			///   Average:  15_384
+			///   Median:   14_846
+			///   Std-Dev:  35581.0
 			///
 			/// Percentiles nanoseconds:
-			///   99th: 33_310
-			///   95th: 26_150
-			///   75th: 20_580
-			read: 19_695 * constants::WEIGHT_REF_TIME_PER_NANOS,
+			///   99th: 23_191
+			///   95th: 17_955
+			///   75th: 15_852
+			read: 15_384 * constants::WEIGHT_REF_TIME_PER_NANOS,
 
 			/// Time to write one storage item.
 			/// Calculated by multiplying the *Average* of all values with `1.0` and adding `0`.
 			///
 			/// Stats nanoseconds:
-			///   Min, Max: 25_374, 33_883
-			///   Average:  29_628
-			///   Median:   25_374
-			///   Std-Dev:  4254.5
+			///   Min, Max: 19_247, 19_871
+			///   Average:  19_559
+			///   Median:   19_247
+			///   Std-Dev:  312.0
 			///
 			/// Percentiles nanoseconds:
-			///   99th: 33_883
-			///   95th: 33_883
-			///   75th: 33_883
-			write: 29_628 * constants::WEIGHT_REF_TIME_PER_NANOS,
+			///   99th: 19_871
+			///   95th: 19_871
+			///   75th: 19_871
+			write: 19_559 * constants::WEIGHT_REF_TIME_PER_NANOS,
 		};
 	}
 
