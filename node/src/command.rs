@@ -100,16 +100,24 @@ pub fn run() -> sc_cli::Result<()> {
 	result
 }
 
-/// A sub-command's work, holding `queue` (the import queue, when the command does not
-/// take it) until the work is done, and then noting that the process is stopping: the
-/// queue's worker, an essential task, ends when the queue is dropped, and would otherwise
-/// report a failure ([`crate::essential`]).
-async fn to_the_end<Q>(
-	queue: Q,
+/// A sub-command's work, then a note that the process is stopping: the import queue's
+/// worker, an essential task, ends when the queue is dropped, and would otherwise report
+/// a failure ([`crate::essential`]).
+async fn to_the_end(
 	work: impl std::future::Future<Output = sc_cli::Result<()>>,
 ) -> sc_cli::Result<()> {
 	let result = work.await;
 	crate::essential::note_stopping();
+	result
+}
+
+/// [`to_the_end`] for a sub-command that does not take the import queue: the queue is held
+/// until the work is done, so that its worker does not end before.
+async fn holding_queue<Q>(
+	queue: Q,
+	work: impl std::future::Future<Output = sc_cli::Result<()>>,
+) -> sc_cli::Result<()> {
+	let result = to_the_end(work).await;
 	drop(queue);
 	result
 }
@@ -135,7 +143,7 @@ fn dispatch(
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
 					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
-				Ok((to_the_end((), cmd.run(client, import_queue)), task_manager))
+				Ok((to_the_end(cmd.run(client, import_queue)), task_manager))
 			})
 		}
 		Some(Subcommand::ExportBlocks(cmd)) => {
@@ -143,7 +151,7 @@ fn dispatch(
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
 					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
-				Ok((to_the_end(import_queue, cmd.run(client, config.database)), task_manager))
+				Ok((holding_queue(import_queue, cmd.run(client, config.database)), task_manager))
 			})
 		}
 		Some(Subcommand::ExportState(cmd)) => {
@@ -151,7 +159,7 @@ fn dispatch(
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
 					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
-				Ok((to_the_end(import_queue, cmd.run(client, config.chain_spec)), task_manager))
+				Ok((holding_queue(import_queue, cmd.run(client, config.chain_spec)), task_manager))
 			})
 		}
 		Some(Subcommand::ImportBlocks(cmd)) => {
@@ -159,7 +167,7 @@ fn dispatch(
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
 					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
-				Ok((to_the_end((), cmd.run(client, import_queue)), task_manager))
+				Ok((to_the_end(cmd.run(client, import_queue)), task_manager))
 			})
 		}
 		Some(Subcommand::PurgeChain(cmd)) => {
@@ -179,7 +187,7 @@ fn dispatch(
 					Ok(())
 				});
 				let revert = cmd.run(client, backend, Some(aux_revert));
-				Ok((to_the_end(import_queue, revert), task_manager))
+				Ok((holding_queue(import_queue, revert), task_manager))
 			})
 		}
 		#[cfg(feature = "benchmark-cli")]

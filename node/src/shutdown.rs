@@ -69,9 +69,8 @@ impl<T> LastReference<T> {
 
 	/// [`Self::release`] with [`RELEASE_TIMEOUT`], and a log line on what it did: a
 	/// warning when the value was still held elsewhere.
-	pub fn close(&self) -> Released {
-		let released = self.release(RELEASE_TIMEOUT);
-		match &released {
+	pub fn close(&self) {
+		match self.release(RELEASE_TIMEOUT) {
 			Released::StillHeld { others } => log::warn!(
 				"The database was still in use ({others} references) {} s after the command \
 				 stopped; exiting without closing it",
@@ -83,7 +82,6 @@ impl<T> LastReference<T> {
 			),
 			Released::NothingKept => {}
 		}
-		released
 	}
 
 	/// Waits, at most `timeout`, until the kept reference is the only one left, and drops
