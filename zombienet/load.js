@@ -24,7 +24,6 @@
 const { spawn } = require('node:child_process');
 const { createHash, randomBytes } = require('node:crypto');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -35,17 +34,9 @@ const UNIT = 10n ** 18n;
 const log = logger('load');
 const sha = (b) => createHash('sha256').update(b).digest('hex');
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
+// Ports below the kernel's ephemeral range, which outgoing connections cannot take
+// between the probe and the daemon's bind (tests/e2e/lib/ports.mjs).
+const freePort = async () => (await import('../tests/e2e/lib/ports.mjs')).freePort();
 
 async function rpc(url, method, params = []) {
   const r = await fetch(url, {

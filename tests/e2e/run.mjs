@@ -50,7 +50,13 @@ const files = [...chosen].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)
 // compiling it takes a node about 6 s of both cores, and the suites start about twenty.
 const wasmCache = mkdtempSync(join(tmpdir(), 'zerog-e2e-wasm-cache-'));
 process.env.ZEROG_E2E_WASM_CACHE = wasmCache;
-process.on('exit', () => rmSync(wasmCache, { recursive: true, force: true }));
+// Every port a suite takes is claimed here (lib/ports.mjs), so two suites never pick one.
+const portDir = mkdtempSync(join(tmpdir(), 'zerog-e2e-ports-'));
+process.env.ZEROG_E2E_PORT_DIR = portDir;
+process.on('exit', () => {
+  rmSync(wasmCache, { recursive: true, force: true });
+  rmSync(portDir, { recursive: true, force: true });
+});
 
 const concurrency = Number(process.env.ZEROG_E2E_JOBS ?? 2);
 // A suite that hangs (a transaction whose watch never ends, a daemon that never answers)

@@ -2,12 +2,14 @@
 // RocksDB base path, readiness by RPC, and a stop that always runs.
 
 import { rmSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 import WebSocket from 'ws';
 
+import { freePort } from './ports.mjs';
 import { daemon, tempDir } from './process.mjs';
+
+export { freePort };
 
 /** The node binary: $ZEROG_NODE, or the release build in the cargo target dir. */
 export function nodeBinary() {
@@ -21,19 +23,6 @@ export function nodeBinary() {
     throw new Error(`zerog-node not found (looked in ${candidates.join(', ')}); build it with scripts/test.sh or set ZEROG_NODE`);
   }
   return found;
-}
-
-/** A TCP port nobody listens on right now. */
-export function freePort() {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-  });
 }
 
 /** JSON-RPC over HTTP, for probing readiness without a client library. */
