@@ -10,7 +10,6 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,7 +18,7 @@ import { u8aToHex, hexToU8a, compactAddLength } from '@polkadot/util';
 import { keccakAsU8a as keccak256 } from '@polkadot/util-crypto';
 
 import { nodeBinary, startNode, rpc } from './lib/node.mjs';
-import { tempDir } from './lib/process.mjs';
+import { runOnce, tempDir } from './lib/process.mjs';
 import { connect, submitInBlock, withTimeout } from './lib/util.mjs';
 import { upgradeWasmPath } from './lib/wasm.mjs';
 
@@ -357,10 +356,10 @@ describe('zerog-node --dev', () => {
     // 0 and closes it cleanly, as the node does on SIGTERM.
     // (The sub-commands keep the runtime's compiled code in their base path; the node's
     // `--wasm-cache-dir` is not theirs.)
-    const cli = (args) => new Promise((ok) => {
-      execFile(nodeBinary(), [...args, '--chain', 'dev'], { timeout: 120_000, maxBuffer: 16 << 20 },
-        (error, stdout, stderr) => ok({ code: error ? error.code ?? error.signal : 0, out: `${stdout}${stderr}` }));
-    });
+    const cli = async (args) => {
+      const r = await runOnce(nodeBinary(), [...args, '--chain', 'dev'], { timeoutMs: 120_000 });
+      return { code: r.code, out: `${r.stdout}${r.stderr}` };
+    };
     const clean = (name, r) => {
       assert.equal(r.code, 0, `${name} exited ${r.code}:\n${r.out.slice(-2000)}`);
       assert.doesNotMatch(r.out, /pthread|panicked|Essential task/, `${name}:\n${r.out.slice(-2000)}`);

@@ -1,7 +1,7 @@
 // The one process helper of the end-to-end suites: every binary (zerog-node, zgs-node,
 // zg-da-signer, zg-provider) is spawned, watched, stopped and restarted through it.
 
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,4 +68,21 @@ export function daemon(d, { name, binary, args, ready, readyTimeoutMs = 60_000, 
 /** Whether `url` answers an HTTP GET with a 2xx status. */
 export async function httpOk(url) {
   return (await fetch(url)).ok;
+}
+
+/**
+ * Runs `binary` once to its end and resolves with `{ code, stdout, stderr }`. Fails when
+ * it could not be started or ended on a signal (killed at `timeoutMs`, for one), so a
+ * hang or a crash never passes for an expected non-zero exit.
+ */
+export function runOnce(binary, args, { timeoutMs = 300_000 } = {}) {
+  return new Promise((ok, fail) => {
+    execFile(binary, args, { timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') {
+        fail(new Error(`${binary} ${args.join(' ')}: ${err.signal ?? err.message}\n${`${stdout}${stderr}`.slice(-2000)}`));
+        return;
+      }
+      ok({ code: err ? err.code : 0, stdout, stderr });
+    });
+  });
 }

@@ -1,14 +1,13 @@
 // Storage nodes (zgs-node) and the zg CLI for end-to-end tests: spawned on free ports
 // with their own RocksDB directories, stopped (or SIGKILLed) and restarted on demand.
 
-import { execFile } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 
 import { freePort, nodeBinary, rpc, startNode } from './node.mjs';
-import { daemon, tempDir } from './process.mjs';
+import { daemon, runOnce, tempDir } from './process.mjs';
 
 /** A binary next to zerog-node in the release dir (zg, zgs-node, examples/tamper). */
 export function binary(name) {
@@ -55,12 +54,9 @@ export function zg(args, { timeoutMs = 300_000 } = {}) {
   const [cmd, argv] = useTime
     ? ['/usr/bin/time', ['-f', 'zg-maxrss-kb=%M', binary('zg'), '--quiet', ...args]]
     : [binary('zg'), ['--quiet', ...args]];
-  return new Promise((ok, fail) => {
-    execFile(cmd, argv, { timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') { fail(err); return; }
-      const m = /zg-maxrss-kb=(\d+)/.exec(stderr);
-      ok({ code: err ? err.code : 0, stdout, stderr, maxRssKb: m ? Number(m[1]) : null });
-    });
+  return runOnce(cmd, argv, { timeoutMs }).then((r) => {
+    const m = /zg-maxrss-kb=(\d+)/.exec(r.stderr);
+    return { ...r, maxRssKb: m ? Number(m[1]) : null };
   });
 }
 
