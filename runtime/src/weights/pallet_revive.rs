@@ -5,7 +5,7 @@
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
 //! DATE: 2026-12-05, STEPS: `10`, REPEAT: `4`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
-//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
 
 // Executed Command:
@@ -46,8 +46,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `1485`
-		// Minimum execution time: 871_000 picoseconds.
-		Weight::from_parts(1_002_000, 0)
+		// Minimum execution time: 922_000 picoseconds.
+		Weight::from_parts(1_249_000, 0)
 			.saturating_add(Weight::from_parts(0, 1485))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -59,8 +59,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `41`
 		//  Estimated: `3506`
-		// Minimum execution time: 13_049_000 picoseconds.
-		Weight::from_parts(14_271_000, 0)
+		// Minimum execution time: 12_020_000 picoseconds.
+		Weight::from_parts(16_973_000, 0)
 			.saturating_add(Weight::from_parts(0, 3506))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -72,11 +72,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `154 + k * (69 ±0)`
 		//  Estimated: `141 + k * (70 ±0)`
-		// Minimum execution time: 13_540_000 picoseconds.
-		Weight::from_parts(14_812_000, 0)
+		// Minimum execution time: 13_010_000 picoseconds.
+		Weight::from_parts(16_707_568, 0)
 			.saturating_add(Weight::from_parts(0, 141))
-			// Standard Error: 1_361
-			.saturating_add(Weight::from_parts(1_226_132, 0).saturating_mul(k.into()))
+			// Standard Error: 2_561
+			.saturating_add(Weight::from_parts(1_250_847, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -90,11 +90,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `123 + k * (52 ±0)`
 		//  Estimated: `115 + k * (53 ±0)`
-		// Minimum execution time: 13_850_000 picoseconds.
-		Weight::from_parts(4_134_627, 0)
+		// Minimum execution time: 13_804_000 picoseconds.
+		Weight::from_parts(10_693_178, 0)
 			.saturating_add(Weight::from_parts(0, 115))
-			// Standard Error: 1_314
-			.saturating_add(Weight::from_parts(1_160_871, 0).saturating_mul(k.into()))
+			// Standard Error: 2_726
+			.saturating_add(Weight::from_parts(1_248_662, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -116,11 +116,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `864 + c * (1 ±0)`
 		//  Estimated: `6807 + c * (1 ±0)`
-		// Minimum execution time: 91_867_000 picoseconds.
-		Weight::from_parts(112_400_652, 0)
+		// Minimum execution time: 90_833_000 picoseconds.
+		Weight::from_parts(132_306_735, 0)
 			.saturating_add(Weight::from_parts(0, 6807))
-			// Standard Error: 16
-			.saturating_add(Weight::from_parts(1_826, 0).saturating_mul(c.into()))
+			// Standard Error: 17
+			.saturating_add(Weight::from_parts(1_573, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(2))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(c.into()))
@@ -140,11 +140,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `849 + c * (1 ±0)`
 		//  Estimated: `6769 + c * (1 ±0)`
-		// Minimum execution time: 85_947_000 picoseconds.
-		Weight::from_parts(90_909_536, 0)
+		// Minimum execution time: 85_589_000 picoseconds.
+		Weight::from_parts(103_032_233, 0)
 			.saturating_add(Weight::from_parts(0, 6769))
-			// Standard Error: 7
-			.saturating_add(Weight::from_parts(1_858, 0).saturating_mul(c.into()))
+			// Standard Error: 15
+			.saturating_add(Weight::from_parts(1_630, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(2))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(c.into()))
@@ -164,11 +164,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `4237`
 		//  Estimated: `10177`
-		// Minimum execution time: 126_789_000 picoseconds.
-		Weight::from_parts(133_728_009, 0)
+		// Minimum execution time: 120_010_000 picoseconds.
+		Weight::from_parts(151_327_924, 0)
 			.saturating_add(Weight::from_parts(0, 10177))
-			// Standard Error: 223_232
-			.saturating_add(Weight::from_parts(30_162, 0).saturating_mul(b.into()))
+			// Standard Error: 244_354
+			.saturating_add(Weight::from_parts(644_960, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -192,13 +192,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `562`
 		//  Estimated: `6491`
-		// Minimum execution time: 621_022_000 picoseconds.
-		Weight::from_parts(206_265_441, 0)
+		// Minimum execution time: 562_891_000 picoseconds.
+		Weight::from_parts(242_507_160, 0)
 			.saturating_add(Weight::from_parts(0, 6491))
-			// Standard Error: 61
-			.saturating_add(Weight::from_parts(15_863, 0).saturating_mul(c.into()))
-			// Standard Error: 47
-			.saturating_add(Weight::from_parts(3_380, 0).saturating_mul(i.into()))
+			// Standard Error: 108
+			.saturating_add(Weight::from_parts(14_805, 0).saturating_mul(c.into()))
+			// Standard Error: 85
+			.saturating_add(Weight::from_parts(3_273, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -223,13 +223,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `697`
 		//  Estimated: `6637`
-		// Minimum execution time: 366_264_000 picoseconds.
-		Weight::from_parts(330_941_477, 0)
+		// Minimum execution time: 389_236_000 picoseconds.
+		Weight::from_parts(362_603_168, 0)
 			.saturating_add(Weight::from_parts(0, 6637))
-			// Standard Error: 110
-			.saturating_add(Weight::from_parts(12_514, 0).saturating_mul(c.into()))
-			// Standard Error: 86
-			.saturating_add(Weight::from_parts(382, 0).saturating_mul(i.into()))
+			// Standard Error: 95
+			.saturating_add(Weight::from_parts(12_122, 0).saturating_mul(c.into()))
+			// Standard Error: 74
+			.saturating_add(Weight::from_parts(643, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
@@ -237,8 +237,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_784_000 picoseconds.
-		Weight::from_parts(3_285_000, 0)
+		// Minimum execution time: 3_600_000 picoseconds.
+		Weight::from_parts(4_766_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:2 w:1)
@@ -260,11 +260,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `1122`
 		//  Estimated: `7079`
-		// Minimum execution time: 158_154_000 picoseconds.
-		Weight::from_parts(167_798_517, 0)
+		// Minimum execution time: 166_364_000 picoseconds.
+		Weight::from_parts(201_044_972, 0)
 			.saturating_add(Weight::from_parts(0, 7079))
-			// Standard Error: 8
-			.saturating_add(Weight::from_parts(3_470, 0).saturating_mul(i.into()))
+			// Standard Error: 6
+			.saturating_add(Weight::from_parts(3_646, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -282,8 +282,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `1347`
 		//  Estimated: `7287`
-		// Minimum execution time: 90_415_000 picoseconds.
-		Weight::from_parts(95_502_000, 0)
+		// Minimum execution time: 95_454_000 picoseconds.
+		Weight::from_parts(118_840_000, 0)
 			.saturating_add(Weight::from_parts(0, 7287))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -303,11 +303,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `1347`
 		//  Estimated: `7287`
-		// Minimum execution time: 150_634_000 picoseconds.
-		Weight::from_parts(159_048_819, 0)
+		// Minimum execution time: 168_409_000 picoseconds.
+		Weight::from_parts(197_844_204, 0)
 			.saturating_add(Weight::from_parts(0, 7287))
-			// Standard Error: 186_797
-			.saturating_add(Weight::from_parts(384_343, 0).saturating_mul(d.into()))
+			// Standard Error: 341_770
+			.saturating_add(Weight::from_parts(21_641, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -318,11 +318,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `23`
 		//  Estimated: `3488`
-		// Minimum execution time: 18_818_000 picoseconds.
-		Weight::from_parts(23_450_624, 0)
+		// Minimum execution time: 20_945_000 picoseconds.
+		Weight::from_parts(28_185_336, 0)
 			.saturating_add(Weight::from_parts(0, 3488))
-			// Standard Error: 8
-			.saturating_add(Weight::from_parts(4_926, 0).saturating_mul(c.into()))
+			// Standard Error: 6
+			.saturating_add(Weight::from_parts(5_804, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:1 w:0)
@@ -338,11 +338,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `78`
 		//  Estimated: `3543`
-		// Minimum execution time: 49_924_000 picoseconds.
-		Weight::from_parts(57_332_775, 0)
+		// Minimum execution time: 55_274_000 picoseconds.
+		Weight::from_parts(72_335_063, 0)
 			.saturating_add(Weight::from_parts(0, 3543))
-			// Standard Error: 27
-			.saturating_add(Weight::from_parts(12_028, 0).saturating_mul(c.into()))
+			// Standard Error: 16
+			.saturating_add(Weight::from_parts(11_683, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -356,8 +356,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `165`
 		//  Estimated: `3630`
-		// Minimum execution time: 44_766_000 picoseconds.
-		Weight::from_parts(47_640_000, 0)
+		// Minimum execution time: 46_314_000 picoseconds.
+		Weight::from_parts(61_391_000, 0)
 			.saturating_add(Weight::from_parts(0, 3630))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -376,8 +376,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `610`
 		//  Estimated: `6550`
-		// Minimum execution time: 59_689_000 picoseconds.
-		Weight::from_parts(62_873_000, 0)
+		// Minimum execution time: 66_684_000 picoseconds.
+		Weight::from_parts(80_509_000, 0)
 			.saturating_add(Weight::from_parts(0, 6550))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -392,8 +392,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `447`
 		//  Estimated: `3912`
-		// Minimum execution time: 49_974_000 picoseconds.
-		Weight::from_parts(53_209_000, 0)
+		// Minimum execution time: 56_557_000 picoseconds.
+		Weight::from_parts(69_501_000, 0)
 			.saturating_add(Weight::from_parts(0, 3912))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -406,8 +406,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `93`
 		//  Estimated: `3558`
-		// Minimum execution time: 36_534_000 picoseconds.
-		Weight::from_parts(39_028_000, 0)
+		// Minimum execution time: 41_314_000 picoseconds.
+		Weight::from_parts(50_917_000, 0)
 			.saturating_add(Weight::from_parts(0, 3558))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -425,11 +425,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `936 + a * (159 ±0)`
 		//  Estimated: `4156 + a * (2634 ±0)`
-		// Minimum execution time: 6_409_000 picoseconds.
-		Weight::from_parts(7_050_000, 0)
+		// Minimum execution time: 8_387_000 picoseconds.
+		Weight::from_parts(9_191_000, 0)
 			.saturating_add(Weight::from_parts(0, 4156))
-			// Standard Error: 178_241
-			.saturating_add(Weight::from_parts(48_184_105, 0).saturating_mul(a.into()))
+			// Standard Error: 240_444
+			.saturating_add(Weight::from_parts(52_037_341, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(a.into())))
@@ -441,8 +441,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `23`
 		//  Estimated: `3488`
-		// Minimum execution time: 8_844_000 picoseconds.
-		Weight::from_parts(10_125_000, 0)
+		// Minimum execution time: 10_126_000 picoseconds.
+		Weight::from_parts(13_370_000, 0)
 			.saturating_add(Weight::from_parts(0, 3488))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -451,26 +451,26 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_119_000 picoseconds.
-		Weight::from_parts(9_166_827, 0)
+		// Minimum execution time: 6_117_000 picoseconds.
+		Weight::from_parts(9_321_155, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 96
-			.saturating_add(Weight::from_parts(133_726, 0).saturating_mul(r.into()))
+			// Standard Error: 70
+			.saturating_add(Weight::from_parts(118_230, 0).saturating_mul(r.into()))
 	}
 	fn seal_caller() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 210_000 picoseconds.
-		Weight::from_parts(430_000, 0)
+		// Minimum execution time: 275_000 picoseconds.
+		Weight::from_parts(473_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_origin() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 210_000 picoseconds.
-		Weight::from_parts(410_000, 0)
+		// Minimum execution time: 228_000 picoseconds.
+		Weight::from_parts(431_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `Revive::OriginalAccount` (r:1 w:0)
@@ -479,8 +479,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `365`
 		//  Estimated: `3830`
-		// Minimum execution time: 6_610_000 picoseconds.
-		Weight::from_parts(7_491_000, 0)
+		// Minimum execution time: 7_697_000 picoseconds.
+		Weight::from_parts(9_743_000, 0)
 			.saturating_add(Weight::from_parts(0, 3830))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -490,8 +490,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `124`
 		//  Estimated: `3589`
-		// Minimum execution time: 3_575_000 picoseconds.
-		Weight::from_parts(4_277_000, 0)
+		// Minimum execution time: 4_295_000 picoseconds.
+		Weight::from_parts(5_542_000, 0)
 			.saturating_add(Weight::from_parts(0, 3589))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -499,8 +499,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_145_000 picoseconds.
-		Weight::from_parts(3_785_000, 0)
+		// Minimum execution time: 3_012_000 picoseconds.
+		Weight::from_parts(4_418_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:1 w:0)
@@ -511,8 +511,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `196`
 		//  Estimated: `3661`
-		// Minimum execution time: 6_630_000 picoseconds.
-		Weight::from_parts(7_501_000, 0)
+		// Minimum execution time: 7_817_000 picoseconds.
+		Weight::from_parts(9_803_000, 0)
 			.saturating_add(Weight::from_parts(0, 3661))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
@@ -520,56 +520,56 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_182_000 picoseconds.
-		Weight::from_parts(1_493_000, 0)
+		// Minimum execution time: 928_000 picoseconds.
+		Weight::from_parts(1_496_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn caller_is_root() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_142_000 picoseconds.
-		Weight::from_parts(1_452_000, 0)
+		// Minimum execution time: 927_000 picoseconds.
+		Weight::from_parts(1_442_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn origin_is_root() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_091_000 picoseconds.
-		Weight::from_parts(1_382_000, 0)
+		// Minimum execution time: 951_000 picoseconds.
+		Weight::from_parts(1_418_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_address() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(401_000, 0)
+		// Minimum execution time: 259_000 picoseconds.
+		Weight::from_parts(435_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn weight_left() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_112_000 picoseconds.
-		Weight::from_parts(1_402_000, 0)
+		// Minimum execution time: 910_000 picoseconds.
+		Weight::from_parts(1_368_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_ref_time_left() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_423_000 picoseconds.
-		Weight::from_parts(2_885_000, 0)
+		// Minimum execution time: 2_195_000 picoseconds.
+		Weight::from_parts(3_216_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_balance() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_685_000 picoseconds.
-		Weight::from_parts(4_307_000, 0)
+		// Minimum execution time: 3_829_000 picoseconds.
+		Weight::from_parts(5_321_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `Revive::OriginalAccount` (r:1 w:0)
@@ -582,8 +582,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `539`
 		//  Estimated: `4004`
-		// Minimum execution time: 12_208_000 picoseconds.
-		Weight::from_parts(13_480_000, 0)
+		// Minimum execution time: 13_583_000 picoseconds.
+		Weight::from_parts(17_202_000, 0)
 			.saturating_add(Weight::from_parts(0, 4004))
 			.saturating_add(T::DbWeight::get().reads(3))
 	}
@@ -594,11 +594,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `13 + n * (1 ±0)`
 		//  Estimated: `3477 + n * (1 ±0)`
-		// Minimum execution time: 3_274_000 picoseconds.
-		Weight::from_parts(4_138_860, 0)
+		// Minimum execution time: 3_611_000 picoseconds.
+		Weight::from_parts(5_108_459, 0)
 			.saturating_add(Weight::from_parts(0, 3477))
 			// Standard Error: 5
-			.saturating_add(Weight::from_parts(857, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(975, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(n.into()))
 	}
@@ -609,75 +609,75 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_213_000 picoseconds.
-		Weight::from_parts(2_990_530, 0)
+		// Minimum execution time: 2_355_000 picoseconds.
+		Weight::from_parts(3_473_072, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 5
-			.saturating_add(Weight::from_parts(561, 0).saturating_mul(n.into()))
+			// Standard Error: 3
+			.saturating_add(Weight::from_parts(612, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	fn seal_value_transferred() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 210_000 picoseconds.
-		Weight::from_parts(410_000, 0)
+		// Minimum execution time: 281_000 picoseconds.
+		Weight::from_parts(487_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn minimum_balance() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_302_000 picoseconds.
-		Weight::from_parts(1_612_000, 0)
+		// Minimum execution time: 944_000 picoseconds.
+		Weight::from_parts(1_543_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_return_data_size() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 180_000 picoseconds.
-		Weight::from_parts(331_000, 0)
+		// Minimum execution time: 204_000 picoseconds.
+		Weight::from_parts(389_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_call_data_size() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 170_000 picoseconds.
-		Weight::from_parts(330_000, 0)
+		// Minimum execution time: 225_000 picoseconds.
+		Weight::from_parts(412_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_gas_limit() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 200_000 picoseconds.
-		Weight::from_parts(361_000, 0)
+		// Minimum execution time: 212_000 picoseconds.
+		Weight::from_parts(370_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_gas_price() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 981_000 picoseconds.
-		Weight::from_parts(1_322_000, 0)
+		// Minimum execution time: 1_083_000 picoseconds.
+		Weight::from_parts(1_620_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_base_fee() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 961_000 picoseconds.
-		Weight::from_parts(1_352_000, 0)
+		// Minimum execution time: 1_161_000 picoseconds.
+		Weight::from_parts(1_690_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn seal_block_number() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 201_000 picoseconds.
-		Weight::from_parts(311_000, 0)
+		// Minimum execution time: 237_000 picoseconds.
+		Weight::from_parts(419_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `Session::Validators` (r:1 w:0)
@@ -686,8 +686,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `141`
 		//  Estimated: `1626`
-		// Minimum execution time: 12_728_000 picoseconds.
-		Weight::from_parts(13_861_000, 0)
+		// Minimum execution time: 11_852_000 picoseconds.
+		Weight::from_parts(15_597_000, 0)
 			.saturating_add(Weight::from_parts(0, 1626))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -697,8 +697,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `22`
 		//  Estimated: `3487`
-		// Minimum execution time: 2_714_000 picoseconds.
-		Weight::from_parts(3_244_000, 0)
+		// Minimum execution time: 2_903_000 picoseconds.
+		Weight::from_parts(4_031_000, 0)
 			.saturating_add(Weight::from_parts(0, 3487))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -706,8 +706,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 201_000 picoseconds.
-		Weight::from_parts(391_000, 0)
+		// Minimum execution time: 239_000 picoseconds.
+		Weight::from_parts(410_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// The range of component `n` is `[0, 1048572]`.
@@ -715,18 +715,18 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 261_000 picoseconds.
-		Weight::from_parts(599_686, 0)
+		// Minimum execution time: 289_000 picoseconds.
+		Weight::from_parts(379_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(203, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(236, 0).saturating_mul(n.into()))
 	}
 	fn seal_call_data_load() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 271_000 picoseconds.
-		Weight::from_parts(420_000, 0)
+		// Minimum execution time: 240_000 picoseconds.
+		Weight::from_parts(474_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// The range of component `n` is `[0, 1048576]`.
@@ -734,33 +734,35 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 330_000 picoseconds.
-		Weight::from_parts(574_357, 0)
+		// Minimum execution time: 323_000 picoseconds.
+		Weight::from_parts(455_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(135, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(104, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 131072]`.
 	fn seal_return(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 300_000 picoseconds.
-		Weight::from_parts(602_558, 0)
+		// Minimum execution time: 329_000 picoseconds.
+		Weight::from_parts(608_641, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(205, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(257, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `Revive::OriginalAccount` (r:2 w:0)
 	/// Proof: `Revive::OriginalAccount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `Measured`)
 	/// The range of component `r` is `[0, 1]`.
-	fn seal_terminate(_r: u32, ) -> Weight {
+	fn seal_terminate(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `332`
 		//  Estimated: `6272`
-		// Minimum execution time: 10_215_000 picoseconds.
-		Weight::from_parts(11_390_298, 0)
+		// Minimum execution time: 11_708_000 picoseconds.
+		Weight::from_parts(14_772_832, 0)
 			.saturating_add(Weight::from_parts(0, 6272))
+			// Standard Error: 18_804
+			.saturating_add(Weight::from_parts(718, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `Balances::Holds` (r:2 w:2)
@@ -781,8 +783,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `409`
 		//  Estimated: `6349`
-		// Minimum execution time: 201_178_000 picoseconds.
-		Weight::from_parts(208_289_000, 0)
+		// Minimum execution time: 220_913_000 picoseconds.
+		Weight::from_parts(252_515_000, 0)
 			.saturating_add(Weight::from_parts(0, 6349))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(9))
@@ -793,13 +795,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_887_000 picoseconds.
-		Weight::from_parts(6_136_780, 0)
+		// Minimum execution time: 5_564_000 picoseconds.
+		Weight::from_parts(7_476_407, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 71_723
-			.saturating_add(Weight::from_parts(71_737, 0).saturating_mul(t.into()))
-			// Standard Error: 4
-			.saturating_add(Weight::from_parts(628, 0).saturating_mul(n.into()))
+			// Standard Error: 43_564
+			.saturating_add(Weight::from_parts(38_805, 0).saturating_mul(t.into()))
+			// Standard Error: 3
+			.saturating_add(Weight::from_parts(680, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
 	/// Proof: `Skipped::Metadata` (`max_values`: None, `max_size`: None, mode: `Measured`)
@@ -807,8 +809,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `648`
 		//  Estimated: `648`
-		// Minimum execution time: 8_162_000 picoseconds.
-		Weight::from_parts(9_133_000, 0)
+		// Minimum execution time: 9_052_000 picoseconds.
+		Weight::from_parts(11_627_000, 0)
 			.saturating_add(Weight::from_parts(0, 648))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -818,8 +820,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `10658`
 		//  Estimated: `10658`
-		// Minimum execution time: 34_381_000 picoseconds.
-		Weight::from_parts(36_624_000, 0)
+		// Minimum execution time: 36_292_000 picoseconds.
+		Weight::from_parts(43_119_000, 0)
 			.saturating_add(Weight::from_parts(0, 10658))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -829,8 +831,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `648`
 		//  Estimated: `648`
-		// Minimum execution time: 9_114_000 picoseconds.
-		Weight::from_parts(10_235_000, 0)
+		// Minimum execution time: 10_381_000 picoseconds.
+		Weight::from_parts(13_593_000, 0)
 			.saturating_add(Weight::from_parts(0, 648))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -841,8 +843,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `10658`
 		//  Estimated: `10658`
-		// Minimum execution time: 35_573_000 picoseconds.
-		Weight::from_parts(38_847_000, 0)
+		// Minimum execution time: 38_854_000 picoseconds.
+		Weight::from_parts(45_564_000, 0)
 			.saturating_add(Weight::from_parts(0, 10658))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -854,11 +856,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_074_405_000 picoseconds.
-		Weight::from_parts(1_382_833_053, 0)
+		// Minimum execution time: 1_134_854_000 picoseconds.
+		Weight::from_parts(1_177_189_738, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 55_946
-			.saturating_add(Weight::from_parts(1_240_459, 0).saturating_mul(n.into()))
+			// Standard Error: 18_730
+			.saturating_add(Weight::from_parts(965_607, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().writes(2048))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -868,11 +870,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 691_000 picoseconds.
-		Weight::from_parts(20_124_188, 0)
+		// Minimum execution time: 570_000 picoseconds.
+		Weight::from_parts(24_382_420, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 23_275
-			.saturating_add(Weight::from_parts(1_001_773, 0).saturating_mul(n.into()))
+			// Standard Error: 11_857
+			.saturating_add(Weight::from_parts(842_005, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
 	/// Proof: `Skipped::Metadata` (`max_values`: None, `max_size`: None, mode: `Measured`)
@@ -882,13 +884,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `248 + o * (1 ±0)`
 		//  Estimated: `246 + o * (1 ±0)`
-		// Minimum execution time: 9_674_000 picoseconds.
-		Weight::from_parts(10_742_985, 0)
+		// Minimum execution time: 9_095_000 picoseconds.
+		Weight::from_parts(10_957_973, 0)
 			.saturating_add(Weight::from_parts(0, 246))
-			// Standard Error: 31
-			.saturating_add(Weight::from_parts(462, 0).saturating_mul(n.into()))
-			// Standard Error: 31
-			.saturating_add(Weight::from_parts(263, 0).saturating_mul(o.into()))
+			// Standard Error: 48
+			.saturating_add(Weight::from_parts(510, 0).saturating_mul(n.into()))
+			// Standard Error: 48
+			.saturating_add(Weight::from_parts(770, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(o.into()))
@@ -901,13 +903,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_546_000 picoseconds.
-		Weight::from_parts(5_215_273, 0)
+		// Minimum execution time: 3_976_000 picoseconds.
+		Weight::from_parts(5_070_211, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 19
-			.saturating_add(Weight::from_parts(348, 0).saturating_mul(n.into()))
-			// Standard Error: 19
-			.saturating_add(Weight::from_parts(26, 0).saturating_mul(o.into()))
+			// Standard Error: 30
+			.saturating_add(Weight::from_parts(477, 0).saturating_mul(n.into()))
+			// Standard Error: 30
+			.saturating_add(Weight::from_parts(223, 0).saturating_mul(o.into()))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
 	/// Proof: `Skipped::Metadata` (`max_values`: None, `max_size`: None, mode: `Measured`)
@@ -916,11 +918,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `248 + n * (1 ±0)`
 		//  Estimated: `247 + n * (1 ±0)`
-		// Minimum execution time: 10_506_000 picoseconds.
-		Weight::from_parts(12_339_581, 0)
+		// Minimum execution time: 9_612_000 picoseconds.
+		Weight::from_parts(12_505_415, 0)
 			.saturating_add(Weight::from_parts(0, 247))
-			// Standard Error: 130
-			.saturating_add(Weight::from_parts(599, 0).saturating_mul(n.into()))
+			// Standard Error: 60
+			.saturating_add(Weight::from_parts(949, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(n.into()))
@@ -932,11 +934,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_618_000 picoseconds.
-		Weight::from_parts(6_712_069, 0)
+		// Minimum execution time: 4_634_000 picoseconds.
+		Weight::from_parts(6_592_471, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 75
-			.saturating_add(Weight::from_parts(250, 0).saturating_mul(n.into()))
+			// Standard Error: 42
+			.saturating_add(Weight::from_parts(61, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
 	/// Proof: `Skipped::Metadata` (`max_values`: None, `max_size`: None, mode: `Measured`)
@@ -945,11 +947,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `248 + n * (1 ±0)`
 		//  Estimated: `247 + n * (1 ±0)`
-		// Minimum execution time: 7_872_000 picoseconds.
-		Weight::from_parts(9_314_929, 0)
+		// Minimum execution time: 7_278_000 picoseconds.
+		Weight::from_parts(9_450_027, 0)
 			.saturating_add(Weight::from_parts(0, 247))
-			// Standard Error: 29
-			.saturating_add(Weight::from_parts(979, 0).saturating_mul(n.into()))
+			// Standard Error: 39
+			.saturating_add(Weight::from_parts(1_509, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(n.into()))
 	}
@@ -960,11 +962,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_824_000 picoseconds.
-		Weight::from_parts(3_358_348, 0)
+		// Minimum execution time: 2_476_000 picoseconds.
+		Weight::from_parts(3_394_306, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 14
-			.saturating_add(Weight::from_parts(577, 0).saturating_mul(n.into()))
+			// Standard Error: 20
+			.saturating_add(Weight::from_parts(569, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
 	/// Proof: `Skipped::Metadata` (`max_values`: None, `max_size`: None, mode: `Measured`)
@@ -973,11 +975,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `248 + n * (1 ±0)`
 		//  Estimated: `247 + n * (1 ±0)`
-		// Minimum execution time: 8_603_000 picoseconds.
-		Weight::from_parts(10_184_073, 0)
+		// Minimum execution time: 8_053_000 picoseconds.
+		Weight::from_parts(10_327_917, 0)
 			.saturating_add(Weight::from_parts(0, 247))
-			// Standard Error: 79
-			.saturating_add(Weight::from_parts(260, 0).saturating_mul(n.into()))
+			// Standard Error: 48
+			.saturating_add(Weight::from_parts(866, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(n.into()))
 	}
@@ -988,11 +990,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_856_000 picoseconds.
-		Weight::from_parts(4_823_878, 0)
+		// Minimum execution time: 3_289_000 picoseconds.
+		Weight::from_parts(4_738_918, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 78
-			.saturating_add(Weight::from_parts(150, 0).saturating_mul(n.into()))
+			// Standard Error: 32
+			.saturating_add(Weight::from_parts(96, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
 	/// Proof: `Skipped::Metadata` (`max_values`: None, `max_size`: None, mode: `Measured`)
@@ -1001,11 +1003,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `248 + n * (1 ±0)`
 		//  Estimated: `247 + n * (1 ±0)`
-		// Minimum execution time: 10_966_000 picoseconds.
-		Weight::from_parts(12_995_920, 0)
+		// Minimum execution time: 9_741_000 picoseconds.
+		Weight::from_parts(13_010_843, 0)
 			.saturating_add(Weight::from_parts(0, 247))
-			// Standard Error: 127
-			.saturating_add(Weight::from_parts(1_446, 0).saturating_mul(n.into()))
+			// Standard Error: 67
+			.saturating_add(Weight::from_parts(1_701, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(n.into()))
@@ -1017,90 +1019,90 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_578_000 picoseconds.
-		Weight::from_parts(6_908_884, 0)
+		// Minimum execution time: 4_771_000 picoseconds.
+		Weight::from_parts(6_679_402, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 88
-			.saturating_add(Weight::from_parts(747, 0).saturating_mul(n.into()))
+			// Standard Error: 43
+			.saturating_add(Weight::from_parts(738, 0).saturating_mul(n.into()))
 	}
 	fn access_list_touch_cold_full() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_724_000 picoseconds.
-		Weight::from_parts(3_365_000, 0)
+		// Minimum execution time: 2_530_000 picoseconds.
+		Weight::from_parts(2_983_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn access_list_touch_hot_full() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_845_000 picoseconds.
-		Weight::from_parts(3_606_000, 0)
+		// Minimum execution time: 2_697_000 picoseconds.
+		Weight::from_parts(3_068_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn access_list_touch_cold_empty() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 260_000 picoseconds.
-		Weight::from_parts(331_000, 0)
+		// Minimum execution time: 218_000 picoseconds.
+		Weight::from_parts(335_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn access_list_touch_hot_single_element() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 270_000 picoseconds.
-		Weight::from_parts(370_000, 0)
+		// Minimum execution time: 255_000 picoseconds.
+		Weight::from_parts(353_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn access_list_rollback_amortization() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_864_000 picoseconds.
-		Weight::from_parts(3_706_000, 0)
+		// Minimum execution time: 2_689_000 picoseconds.
+		Weight::from_parts(3_194_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn set_transient_storage_empty() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_112_000 picoseconds.
-		Weight::from_parts(1_412_000, 0)
+		// Minimum execution time: 999_000 picoseconds.
+		Weight::from_parts(1_396_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn set_transient_storage_full() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_402_000 picoseconds.
-		Weight::from_parts(1_743_000, 0)
+		// Minimum execution time: 1_336_000 picoseconds.
+		Weight::from_parts(1_698_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn get_transient_storage_empty() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_071_000 picoseconds.
-		Weight::from_parts(1_352_000, 0)
+		// Minimum execution time: 1_127_000 picoseconds.
+		Weight::from_parts(1_471_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn get_transient_storage_full() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_231_000 picoseconds.
-		Weight::from_parts(1_532_000, 0)
+		// Minimum execution time: 1_262_000 picoseconds.
+		Weight::from_parts(1_592_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn rollback_transient_storage() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 992_000 picoseconds.
-		Weight::from_parts(1_212_000, 0)
+		// Minimum execution time: 725_000 picoseconds.
+		Weight::from_parts(1_030_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// The range of component `n` is `[0, 416]`.
@@ -1109,54 +1111,54 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_093_000 picoseconds.
-		Weight::from_parts(2_340_883, 0)
+		// Minimum execution time: 1_575_000 picoseconds.
+		Weight::from_parts(2_018_908, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 13
-			.saturating_add(Weight::from_parts(364, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(310, 0).saturating_mul(n.into()))
 			// Standard Error: 13
-			.saturating_add(Weight::from_parts(494, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(308, 0).saturating_mul(o.into()))
 	}
 	/// The range of component `n` is `[0, 416]`.
 	fn seal_clear_transient_storage(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_105_000 picoseconds.
-		Weight::from_parts(3_904_661, 0)
+		// Minimum execution time: 2_289_000 picoseconds.
+		Weight::from_parts(3_564_267, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 54
-			.saturating_add(Weight::from_parts(330, 0).saturating_mul(n.into()))
+			// Standard Error: 25
+			.saturating_add(Weight::from_parts(264, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 416]`.
 	fn seal_get_transient_storage(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_572_000 picoseconds.
-		Weight::from_parts(1_944_386, 0)
+		// Minimum execution time: 1_504_000 picoseconds.
+		Weight::from_parts(2_125_449, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 9
-			.saturating_add(Weight::from_parts(359, 0).saturating_mul(n.into()))
+			// Standard Error: 10
+			.saturating_add(Weight::from_parts(326, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 416]`.
 	fn seal_contains_transient_storage(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_623_000 picoseconds.
-		Weight::from_parts(3_276_365, 0)
+		// Minimum execution time: 2_359_000 picoseconds.
+		Weight::from_parts(3_315_205, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 44
-			.saturating_add(Weight::from_parts(224, 0).saturating_mul(n.into()))
+			// Standard Error: 21
+			.saturating_add(Weight::from_parts(285, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 416]`.
 	fn seal_take_transient_storage(_n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_415_000 picoseconds.
-		Weight::from_parts(4_190_169, 0)
+		// Minimum execution time: 2_756_000 picoseconds.
+		Weight::from_parts(4_107_872, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:1 w:1)
@@ -1169,13 +1171,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + d * (213 ±0)`
 		//  Estimated: `1839 + d * (1839 ±0)`
-		// Minimum execution time: 18_017_000 picoseconds.
-		Weight::from_parts(9_011_151, 0)
+		// Minimum execution time: 18_767_000 picoseconds.
+		Weight::from_parts(10_676_853, 0)
 			.saturating_add(Weight::from_parts(0, 1839))
-			// Standard Error: 17_084
-			.saturating_add(Weight::from_parts(10_782_736, 0).saturating_mul(d.into()))
+			// Standard Error: 56_825
+			.saturating_add(Weight::from_parts(12_719_272, 0).saturating_mul(d.into()))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(362, 0).saturating_mul(i.into()))
+			.saturating_add(Weight::from_parts(359, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 1839).saturating_mul(d.into()))
@@ -1190,8 +1192,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `724`
 		//  Estimated: `4189`
-		// Minimum execution time: 25_248_000 picoseconds.
-		Weight::from_parts(27_250_000, 0)
+		// Minimum execution time: 26_213_000 picoseconds.
+		Weight::from_parts(31_938_000, 0)
 			.saturating_add(Weight::from_parts(0, 4189))
 			.saturating_add(T::DbWeight::get().reads(3))
 	}
@@ -1208,17 +1210,15 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// The range of component `t` is `[0, 1]`.
 	/// The range of component `d` is `[0, 1]`.
 	/// The range of component `i` is `[0, 131072]`.
-	fn seal_instantiate(t: u32, _d: u32, i: u32, ) -> Weight {
+	fn seal_instantiate(_t: u32, _d: u32, i: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `661`
 		//  Estimated: `4197`
-		// Minimum execution time: 103_764_000 picoseconds.
-		Weight::from_parts(109_483_304, 0)
+		// Minimum execution time: 103_533_000 picoseconds.
+		Weight::from_parts(126_031_234, 0)
 			.saturating_add(Weight::from_parts(0, 4197))
-			// Standard Error: 1_321_728
-			.saturating_add(Weight::from_parts(27_751, 0).saturating_mul(t.into()))
-			// Standard Error: 14
-			.saturating_add(Weight::from_parts(3_302, 0).saturating_mul(i.into()))
+			// Standard Error: 10
+			.saturating_add(Weight::from_parts(3_321, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -1241,11 +1241,15 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `397`
 		//  Estimated: `6328 + d * (1 ±1) + t * (1 ±1)`
-		// Minimum execution time: 302_469_000 picoseconds.
-		Weight::from_parts(262_453_502, 0)
+		// Minimum execution time: 284_921_000 picoseconds.
+		Weight::from_parts(260_492_211, 0)
 			.saturating_add(Weight::from_parts(0, 6328))
-			// Standard Error: 40
-			.saturating_add(Weight::from_parts(6_314, 0).saturating_mul(i.into()))
+			// Standard Error: 879_516
+			.saturating_add(Weight::from_parts(880_539, 0).saturating_mul(t.into()))
+			// Standard Error: 879_516
+			.saturating_add(Weight::from_parts(377_349, 0).saturating_mul(d.into()))
+			// Standard Error: 33
+			.saturating_add(Weight::from_parts(5_558, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(6))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(d.into()))
@@ -1256,108 +1260,108 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_372_000 picoseconds.
-		Weight::from_parts(2_722_369, 0)
+		// Minimum execution time: 1_163_000 picoseconds.
+		Weight::from_parts(1_489_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(739, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(827, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1048576]`.
 	fn identity(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 791_000 picoseconds.
-		Weight::from_parts(1_166_185, 0)
+		// Minimum execution time: 751_000 picoseconds.
+		Weight::from_parts(355_652, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(141, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(101, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1048576]`.
 	fn ripemd_160(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_222_000 picoseconds.
-		Weight::from_parts(5_767_570, 0)
+		// Minimum execution time: 1_170_000 picoseconds.
+		Weight::from_parts(189_556, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 1
-			.saturating_add(Weight::from_parts(3_405, 0).saturating_mul(n.into()))
+			// Standard Error: 2
+			.saturating_add(Weight::from_parts(3_706, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1048576]`.
 	fn seal_hash_keccak_256(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_172_000 picoseconds.
-		Weight::from_parts(1_312_000, 0)
+		// Minimum execution time: 1_073_000 picoseconds.
+		Weight::from_parts(602_003, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 0
-			.saturating_add(Weight::from_parts(2_758, 0).saturating_mul(n.into()))
+			// Standard Error: 2
+			.saturating_add(Weight::from_parts(2_882, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1048576]`.
 	fn hash_blake2_256(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_923_000 picoseconds.
-		Weight::from_parts(672_176, 0)
+		// Minimum execution time: 1_577_000 picoseconds.
+		Weight::from_parts(2_034_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(1_012, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(1_146, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1048576]`.
 	fn hash_blake2_128(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_943_000 picoseconds.
-		Weight::from_parts(2_925_955, 0)
+		// Minimum execution time: 1_524_000 picoseconds.
+		Weight::from_parts(2_021_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(1_003, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(1_151, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1048321]`.
 	fn seal_sr25519_verify(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 40_490_000 picoseconds.
-		Weight::from_parts(49_601_852, 0)
+		// Minimum execution time: 42_264_000 picoseconds.
+		Weight::from_parts(54_093_934, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 3
-			.saturating_add(Weight::from_parts(4_342, 0).saturating_mul(n.into()))
+			// Standard Error: 4
+			.saturating_add(Weight::from_parts(3_096, 0).saturating_mul(n.into()))
 	}
 	fn ecdsa_recover() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 40_560_000 picoseconds.
-		Weight::from_parts(41_532_000, 0)
+		// Minimum execution time: 33_885_000 picoseconds.
+		Weight::from_parts(40_358_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn p256_verify() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_473_578_000 picoseconds.
-		Weight::from_parts(1_494_659_000, 0)
+		// Minimum execution time: 1_173_145_000 picoseconds.
+		Weight::from_parts(1_309_367_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn bn128_add() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 12_478_000 picoseconds.
-		Weight::from_parts(13_450_000, 0)
+		// Minimum execution time: 11_924_000 picoseconds.
+		Weight::from_parts(15_206_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn bn128_mul() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 887_398_000 picoseconds.
-		Weight::from_parts(902_750_000, 0)
+		// Minimum execution time: 678_284_000 picoseconds.
+		Weight::from_parts(806_921_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// The range of component `n` is `[0, 20]`.
@@ -1365,29 +1369,29 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 972_000 picoseconds.
-		Weight::from_parts(3_958_786_576, 0)
+		// Minimum execution time: 901_000 picoseconds.
+		Weight::from_parts(3_373_377_333, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 39_256_398
-			.saturating_add(Weight::from_parts(5_749_982_419, 0).saturating_mul(n.into()))
+			// Standard Error: 31_052_085
+			.saturating_add(Weight::from_parts(4_879_511_440, 0).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1200]`.
 	fn blake2f(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 941_000 picoseconds.
-		Weight::from_parts(1_290_811, 0)
+		// Minimum execution time: 837_000 picoseconds.
+		Weight::from_parts(1_240_712, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 24
-			.saturating_add(Weight::from_parts(21_461, 0).saturating_mul(n.into()))
+			// Standard Error: 10
+			.saturating_add(Weight::from_parts(18_820, 0).saturating_mul(n.into()))
 	}
 	fn seal_ecdsa_to_eth_address() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 11_757_000 picoseconds.
-		Weight::from_parts(12_348_000, 0)
+		// Minimum execution time: 10_944_000 picoseconds.
+		Weight::from_parts(12_484_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// The range of component `r` is `[0, 10000]`.
@@ -1395,275 +1399,275 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 280_000 picoseconds.
-		Weight::from_parts(543_173, 0)
+		// Minimum execution time: 262_000 picoseconds.
+		Weight::from_parts(527_818, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 0
-			.saturating_add(Weight::from_parts(6_169, 0).saturating_mul(r.into()))
+			// Standard Error: 3
+			.saturating_add(Weight::from_parts(5_425, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 1024]`.
 	fn evm_pop_opcode(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(481_775, 0)
+		// Minimum execution time: 386_000 picoseconds.
+		Weight::from_parts(735_551, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 5
-			.saturating_add(Weight::from_parts(6_638, 0).saturating_mul(r.into()))
+			// Standard Error: 10
+			.saturating_add(Weight::from_parts(6_062, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_div_opcode(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 270_000 picoseconds.
-		Weight::from_parts(1_271_718, 0)
+		// Minimum execution time: 422_000 picoseconds.
+		Weight::from_parts(1_341_693, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 84
-			.saturating_add(Weight::from_parts(376_581, 0).saturating_mul(r.into()))
+			// Standard Error: 349
+			.saturating_add(Weight::from_parts(304_721, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_div_opcode_one_limb_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 231_000 picoseconds.
-		Weight::from_parts(1_066_596, 0)
+		// Minimum execution time: 427_000 picoseconds.
+		Weight::from_parts(1_475_719, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 63
-			.saturating_add(Weight::from_parts(214_761, 0).saturating_mul(r.into()))
+			// Standard Error: 207
+			.saturating_add(Weight::from_parts(175_323, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_div_opcode_mixed_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(2_363_881, 0)
+		// Minimum execution time: 410_000 picoseconds.
+		Weight::from_parts(2_606_565, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 172
-			.saturating_add(Weight::from_parts(304_564, 0).saturating_mul(r.into()))
+			// Standard Error: 327
+			.saturating_add(Weight::from_parts(240_345, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_div_opcode_fixed_knuth_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 230_000 picoseconds.
-		Weight::from_parts(929_340, 0)
+		// Minimum execution time: 418_000 picoseconds.
+		Weight::from_parts(1_387_941, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 88
-			.saturating_add(Weight::from_parts(391_911, 0).saturating_mul(r.into()))
+			// Standard Error: 311
+			.saturating_add(Weight::from_parts(300_295, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_sdiv_opcode(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 230_000 picoseconds.
-		Weight::from_parts(1_180_593, 0)
+		// Minimum execution time: 409_000 picoseconds.
+		Weight::from_parts(1_296_724, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 92
-			.saturating_add(Weight::from_parts(389_271, 0).saturating_mul(r.into()))
+			// Standard Error: 298
+			.saturating_add(Weight::from_parts(298_410, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_sdiv_opcode_one_limb_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 210_000 picoseconds.
-		Weight::from_parts(1_002_618, 0)
+		// Minimum execution time: 426_000 picoseconds.
+		Weight::from_parts(1_380_285, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 74
-			.saturating_add(Weight::from_parts(228_997, 0).saturating_mul(r.into()))
+			// Standard Error: 273
+			.saturating_add(Weight::from_parts(181_835, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_sdiv_opcode_mixed_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(1_863_586, 0)
+		// Minimum execution time: 407_000 picoseconds.
+		Weight::from_parts(2_238_911, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 136
-			.saturating_add(Weight::from_parts(313_035, 0).saturating_mul(r.into()))
+			// Standard Error: 369
+			.saturating_add(Weight::from_parts(247_857, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_sdiv_opcode_fixed_knuth_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(1_113_502, 0)
+		// Minimum execution time: 411_000 picoseconds.
+		Weight::from_parts(973_804, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 130
-			.saturating_add(Weight::from_parts(396_272, 0).saturating_mul(r.into()))
+			// Standard Error: 372
+			.saturating_add(Weight::from_parts(312_798, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_mod_opcode(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 270_000 picoseconds.
-		Weight::from_parts(1_368_485, 0)
+		// Minimum execution time: 426_000 picoseconds.
+		Weight::from_parts(1_716_216, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 107
-			.saturating_add(Weight::from_parts(377_661, 0).saturating_mul(r.into()))
+			// Standard Error: 447
+			.saturating_add(Weight::from_parts(296_287, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_mod_opcode_one_limb_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 240_000 picoseconds.
-		Weight::from_parts(967_955, 0)
+		// Minimum execution time: 427_000 picoseconds.
+		Weight::from_parts(1_230_777, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 56
-			.saturating_add(Weight::from_parts(215_516, 0).saturating_mul(r.into()))
+			// Standard Error: 365
+			.saturating_add(Weight::from_parts(181_729, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_mod_opcode_mixed_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 210_000 picoseconds.
-		Weight::from_parts(2_334_074, 0)
+		// Minimum execution time: 555_000 picoseconds.
+		Weight::from_parts(2_973_168, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 176
-			.saturating_add(Weight::from_parts(305_195, 0).saturating_mul(r.into()))
+			// Standard Error: 295
+			.saturating_add(Weight::from_parts(281_158, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_mod_opcode_fixed_knuth_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 230_000 picoseconds.
-		Weight::from_parts(951_581, 0)
+		// Minimum execution time: 500_000 picoseconds.
+		Weight::from_parts(1_241_228, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 102
-			.saturating_add(Weight::from_parts(391_656, 0).saturating_mul(r.into()))
+			// Standard Error: 257
+			.saturating_add(Weight::from_parts(338_657, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_smod_opcode(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 211_000 picoseconds.
-		Weight::from_parts(1_482_951, 0)
+		// Minimum execution time: 501_000 picoseconds.
+		Weight::from_parts(2_067_800, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 169
-			.saturating_add(Weight::from_parts(402_012, 0).saturating_mul(r.into()))
+			// Standard Error: 243
+			.saturating_add(Weight::from_parts(343_063, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_smod_opcode_one_limb_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(881_162, 0)
+		// Minimum execution time: 517_000 picoseconds.
+		Weight::from_parts(1_343_253, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 59
-			.saturating_add(Weight::from_parts(222_435, 0).saturating_mul(r.into()))
+			// Standard Error: 127
+			.saturating_add(Weight::from_parts(202_552, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_smod_opcode_mixed_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 240_000 picoseconds.
-		Weight::from_parts(1_771_614, 0)
+		// Minimum execution time: 524_000 picoseconds.
+		Weight::from_parts(2_653_142, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 137
-			.saturating_add(Weight::from_parts(315_837, 0).saturating_mul(r.into()))
+			// Standard Error: 251
+			.saturating_add(Weight::from_parts(275_610, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 512]`.
 	fn evm_smod_opcode_fixed_knuth_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 220_000 picoseconds.
-		Weight::from_parts(1_322_656, 0)
+		// Minimum execution time: 499_000 picoseconds.
+		Weight::from_parts(1_601_051, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 120
-			.saturating_add(Weight::from_parts(409_093, 0).saturating_mul(r.into()))
+			// Standard Error: 197
+			.saturating_add(Weight::from_parts(335_897, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 341]`.
 	fn evm_addmod_opcode(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 240_000 picoseconds.
-		Weight::from_parts(2_129_167, 0)
+		// Minimum execution time: 538_000 picoseconds.
+		Weight::from_parts(2_605_816, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 408
-			.saturating_add(Weight::from_parts(821_387, 0).saturating_mul(r.into()))
+			// Standard Error: 546
+			.saturating_add(Weight::from_parts(669_209, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 341]`.
 	fn evm_addmod_opcode_one_limb_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 231_000 picoseconds.
-		Weight::from_parts(1_514_886, 0)
+		// Minimum execution time: 512_000 picoseconds.
+		Weight::from_parts(1_820_524, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 204
-			.saturating_add(Weight::from_parts(456_020, 0).saturating_mul(r.into()))
+			// Standard Error: 246
+			.saturating_add(Weight::from_parts(377_046, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 341]`.
 	fn evm_addmod_opcode_mixed_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 210_000 picoseconds.
-		Weight::from_parts(2_570_134, 0)
+		// Minimum execution time: 506_000 picoseconds.
+		Weight::from_parts(4_066_186, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 320
-			.saturating_add(Weight::from_parts(666_438, 0).saturating_mul(r.into()))
+			// Standard Error: 541
+			.saturating_add(Weight::from_parts(555_046, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 341]`.
 	fn evm_addmod_opcode_fixed_knuth_variant(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 230_000 picoseconds.
-		Weight::from_parts(1_238_860, 0)
+		// Minimum execution time: 550_000 picoseconds.
+		Weight::from_parts(1_852_811, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 228
-			.saturating_add(Weight::from_parts(787_681, 0).saturating_mul(r.into()))
+			// Standard Error: 431
+			.saturating_add(Weight::from_parts(666_243, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 341]`.
 	fn evm_mulmod_opcode(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 240_000 picoseconds.
-		Weight::from_parts(1_335_807, 0)
+		// Minimum execution time: 515_000 picoseconds.
+		Weight::from_parts(2_313_601, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 145
-			.saturating_add(Weight::from_parts(461_594, 0).saturating_mul(r.into()))
+			// Standard Error: 446
+			.saturating_add(Weight::from_parts(482_173, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 10000]`.
 	fn instr(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 20_530_000 picoseconds.
-		Weight::from_parts(139_327_609, 0)
+		// Minimum execution time: 19_160_000 picoseconds.
+		Weight::from_parts(78_513_099, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 1_914
-			.saturating_add(Weight::from_parts(164_660, 0).saturating_mul(r.into()))
+			// Standard Error: 985
+			.saturating_add(Weight::from_parts(144_482, 0).saturating_mul(r.into()))
 	}
 	/// The range of component `r` is `[0, 10000]`.
 	fn instr_empty_loop(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_133_000 picoseconds.
-		Weight::from_parts(2_699_519, 0)
+		// Minimum execution time: 2_165_000 picoseconds.
+		Weight::from_parts(2_851_422, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 2
-			.saturating_add(Weight::from_parts(25_219, 0).saturating_mul(r.into()))
+			// Standard Error: 12
+			.saturating_add(Weight::from_parts(33_127, 0).saturating_mul(r.into()))
 	}
 	/// Storage: `Revive::AccountInfoOf` (r:1 w:0)
 	/// Proof: `Revive::AccountInfoOf` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `Measured`)
@@ -1676,11 +1680,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `343 + n * (1 ±0)`
 		//  Estimated: `3806 + n * (1 ±0)`
-		// Minimum execution time: 16_855_000 picoseconds.
-		Weight::from_parts(13_505_821, 0)
+		// Minimum execution time: 22_756_000 picoseconds.
+		Weight::from_parts(20_397_052, 0)
 			.saturating_add(Weight::from_parts(0, 3806))
-			// Standard Error: 10
-			.saturating_add(Weight::from_parts(1_219, 0).saturating_mul(n.into()))
+			// Standard Error: 8
+			.saturating_add(Weight::from_parts(1_239, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(n.into()))
 	}
@@ -1692,8 +1696,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `136`
 		//  Estimated: `6076`
-		// Minimum execution time: 8_102_000 picoseconds.
-		Weight::from_parts(9_133_000, 0)
+		// Minimum execution time: 9_502_000 picoseconds.
+		Weight::from_parts(12_249_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -1708,8 +1712,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `260`
 		//  Estimated: `6542`
-		// Minimum execution time: 51_386_000 picoseconds.
-		Weight::from_parts(54_701_000, 0)
+		// Minimum execution time: 58_133_000 picoseconds.
+		Weight::from_parts(70_318_000, 0)
 			.saturating_add(Weight::from_parts(0, 6542))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -1724,8 +1728,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `416`
 		//  Estimated: `6196`
-		// Minimum execution time: 33_310_000 picoseconds.
-		Weight::from_parts(35_733_000, 0)
+		// Minimum execution time: 38_360_000 picoseconds.
+		Weight::from_parts(46_998_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -1738,8 +1742,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `206`
 		//  Estimated: `6134`
-		// Minimum execution time: 10_105_000 picoseconds.
-		Weight::from_parts(11_277_000, 0)
+		// Minimum execution time: 11_833_000 picoseconds.
+		Weight::from_parts(14_315_000, 0)
 			.saturating_add(Weight::from_parts(0, 6134))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -1754,8 +1758,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `712`
 		//  Estimated: `6434`
-		// Minimum execution time: 17_887_000 picoseconds.
-		Weight::from_parts(19_780_000, 0)
+		// Minimum execution time: 20_586_000 picoseconds.
+		Weight::from_parts(24_318_000, 0)
 			.saturating_add(Weight::from_parts(0, 6434))
 			.saturating_add(T::DbWeight::get().reads(4))
 	}
@@ -1765,8 +1769,8 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `13`
 		//  Estimated: `6288`
-		// Minimum execution time: 6_680_000 picoseconds.
-		Weight::from_parts(7_492_000, 0)
+		// Minimum execution time: 7_395_000 picoseconds.
+		Weight::from_parts(9_280_000, 0)
 			.saturating_add(Weight::from_parts(0, 6288))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -1782,11 +1786,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `60`
 		//  Estimated: `3525`
-		// Minimum execution time: 17_717_000 picoseconds.
-		Weight::from_parts(40_184_981, 0)
+		// Minimum execution time: 19_400_000 picoseconds.
+		Weight::from_parts(41_421_635, 0)
 			.saturating_add(Weight::from_parts(0, 3525))
-			// Standard Error: 12_198
-			.saturating_add(Weight::from_parts(238_060, 0).saturating_mul(n.into()))
+			// Standard Error: 9_937
+			.saturating_add(Weight::from_parts(202_534, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -1801,11 +1805,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `60`
 		//  Estimated: `3525`
-		// Minimum execution time: 42_884_000 picoseconds.
-		Weight::from_parts(45_239_868, 0)
+		// Minimum execution time: 44_116_000 picoseconds.
+		Weight::from_parts(49_565_625, 0)
 			.saturating_add(Weight::from_parts(0, 3525))
-			// Standard Error: 95
-			.saturating_add(Weight::from_parts(15_760, 0).saturating_mul(d.into()))
+			// Standard Error: 167
+			.saturating_add(Weight::from_parts(16_277, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -1822,11 +1826,11 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `111`
 		//  Estimated: `3576`
-		// Minimum execution time: 30_285_000 picoseconds.
-		Weight::from_parts(33_524_336, 0)
+		// Minimum execution time: 31_517_000 picoseconds.
+		Weight::from_parts(38_810_444, 0)
 			.saturating_add(Weight::from_parts(0, 3576))
 			// Standard Error: 772
-			.saturating_add(Weight::from_parts(449, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(787, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -1839,15 +1843,13 @@ impl<T: polkadot_sdk::frame_system::Config> polkadot_sdk::pallet_revive::WeightI
 	/// Storage: `Revive::ReceiptInfoData` (r:0 w:1)
 	/// Proof: `Revive::ReceiptInfoData` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// The range of component `d` is `[0, 16384]`.
-	fn on_finalize_per_event_data(d: u32, ) -> Weight {
+	fn on_finalize_per_event_data(_d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `111`
 		//  Estimated: `3576`
-		// Minimum execution time: 30_936_000 picoseconds.
-		Weight::from_parts(34_298_392, 0)
+		// Minimum execution time: 32_786_000 picoseconds.
+		Weight::from_parts(40_604_128, 0)
 			.saturating_add(Weight::from_parts(0, 3576))
-			// Standard Error: 6
-			.saturating_add(Weight::from_parts(12, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
