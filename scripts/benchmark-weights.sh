@@ -15,6 +15,7 @@
 #
 #   scripts/benchmark-weights.sh               # everything; STEPS=50 REPEAT=20 by default
 #   scripts/benchmark-weights.sh chain         # only the database and base weights
+#   scripts/benchmark-weights.sh overhead      # only the base weights
 #   scripts/benchmark-weights.sh pallets       # only the pallets' weights
 #   scripts/benchmark-weights.sh pallet_storage_market   # one pallet
 #   scripts/benchmark-weights.sh extensions    # the transaction extensions' weights
@@ -127,20 +128,29 @@ chain() {
 		--header "$ZG_ROOT/scripts/benchmark/header-runtime.txt" \
 		--weight-path "$weights/"
 	sdk_paths "$weights/rocksdb_weights.rs"
-	zg_log "benchmark overhead"
-	(cd "$work" && "$ZEROG_NODE" benchmark overhead --chain dev \
-		--header "$ZG_ROOT/scripts/benchmark/header-runtime.txt" --weight-path "$weights/")
-	sdk_paths "$weights/block_weights.rs"
-	sdk_paths "$weights/extrinsic_weights.rs"
+	overhead
 	zg_log "benchmark machine"
 	"$ZEROG_NODE" benchmark machine --chain dev --base-path "$work/db" --allow-fail
 }
 
+# The base weights of an empty block and of an extrinsic (a signed `remark`, every
+# transaction extension and the fee charge run).
+overhead() {
+	zg_log "benchmark overhead"
+	local dir
+	dir="$(mktemp -d)"
+	(cd "$dir" && "$ZEROG_NODE" benchmark overhead --chain dev \
+		--header "$ZG_ROOT/scripts/benchmark/header-runtime.txt" --weight-path "$weights/")
+	rm -rf "$dir"
+	sdk_paths "$weights/block_weights.rs"
+	sdk_paths "$weights/extrinsic_weights.rs"
+}
 pallets() {
 	bench pallet_storage_market pallets/storage-market
 	bench pallet_compute_market pallets/compute-market
 	bench pallet_da_commitments pallets/da-commitments
 	bench pallet_inft pallets/inft
+	bench pallet_zerog_staking pallets/staking
 	bench_sdk pallet_balances
 	extensions
 }
@@ -187,8 +197,10 @@ case "$what" in
 	chain) chain ;;
 	pallets) pallets ;;
 	pallet_balances) bench_sdk pallet_balances ;;
+	pallet_zerog_staking) bench pallet_zerog_staking pallets/staking ;;
+	overhead) overhead ;;
 	extensions) extensions ;;
 	revive) revive ;;
 	pallet_*) d="${what#pallet_}"; bench "$what" "pallets/${d//_/-}" ;;
-	*) zg_die "unknown target $what (all, chain, pallets, extensions, revive, or one pallet)" ;;
+	*) zg_die "unknown target $what (all, chain, overhead, pallets, extensions, revive, or one pallet)" ;;
 esac

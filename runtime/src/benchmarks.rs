@@ -7,6 +7,8 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_compute_market, crate::ComputeMarket]
 	[pallet_da_commitments, crate::DaCommitments]
 	[pallet_inft, crate::Inft]
+	// The block's fee payout, reserved in every block's `on_initialize`.
+	[pallet_zerog_staking, crate::ZgStaking]
 	// The yardstick the pallets' weights are compared with in docs/performance.md.
 	[pallet_balances, crate::Balances]
 	// What every signed transaction pays besides its call: frame-system's checks and
@@ -18,27 +20,26 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_revive, crate::Revive]
 );
 
-/// Fees go to the treasury and the block's author ([`crate::configs::staking::DealWithFees`]),
-/// so the fee charge is measured with an author set, as in every real block. Both
-/// accounts are credited by every transaction that pays a fee: after a block's first,
-/// they are in its overlay, not read from the database, so like `System::Events` they are
-/// whitelisted (not priced as database accesses). The payer's account is priced.
+/// A transaction's fee is held for the block in `ZgStaking::BlockFees`
+/// ([`pallet_zerog_staking::fees`]), which every fee-paying transaction reads and writes:
+/// after a block's first, it is in the block's overlay, not read from the database, so
+/// like `System::Events` it is whitelisted (not priced as a database access). The block
+/// pays for it once, in the payout's weight. The payer's account is priced.
 impl polkadot_sdk::pallet_transaction_payment::BenchmarkConfig for crate::Runtime {
 	fn setup_benchmark_environment() {
-		use polkadot_sdk::{
-			frame_benchmarking::benchmarking::add_to_whitelist,
-			frame_support::{storage, traits::fungible::Mutate},
-		};
-		let author: crate::AccountId = polkadot_sdk::frame_benchmarking::account("author", 0, 0);
-		let treasury = crate::configs::governance::TreasuryAccount::get();
-		for who in [&author, &treasury] {
-			let _ = crate::Balances::mint_into(who, crate::EXISTENTIAL_DEPOSIT * 1_000);
-			add_to_whitelist(
-				polkadot_sdk::frame_system::Account::<crate::Runtime>::hashed_key_for(who).into(),
-			);
-		}
-		// pallet-authorship keeps the author it found in the digest private to itself.
-		storage::unhashed::put(&storage::storage_prefix(b"Authorship", b"Author"), &author);
+		use polkadot_sdk::frame_benchmarking::benchmarking::add_to_whitelist;
+		add_to_whitelist(
+			pallet_zerog_staking::BlockFees::<crate::Runtime>::hashed_key().to_vec().into(),
+		);
+	}
+}
+
+/// Sets the block's author where pallet-authorship keeps the one it found in the digest.
+pub struct SetAuthor;
+impl pallet_zerog_staking::BenchmarkHelper<crate::AccountId> for SetAuthor {
+	fn set_author(who: &crate::AccountId) {
+		use polkadot_sdk::frame_support::storage;
+		storage::unhashed::put(&storage::storage_prefix(b"Authorship", b"Author"), who);
 	}
 }
 

@@ -179,9 +179,11 @@ pub type WeightToFee =
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	/// Fees are withdrawn from the sender; a share feeds the treasury, the rest pays
-	/// the block's author ([`staking::DealWithFees`]).
-	type OnChargeTransaction = FungibleAdapter<Balances, staking::DealWithFees>;
+	/// Fees are withdrawn from the sender and held for the block; at its end a share
+	/// feeds the treasury and the rest pays the block's author
+	/// ([`pallet_zerog_staking::fees`]).
+	type OnChargeTransaction =
+		FungibleAdapter<Balances, pallet_zerog_staking::CollectFees<Runtime>>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	type WeightToFee = WeightToFee;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;

@@ -15,11 +15,7 @@ use polkadot_sdk::{
 	},
 	frame_support::{
 		parameter_types,
-		traits::{
-			fungible::{Balanced, Credit},
-			tokens::imbalance::ResolveTo,
-			ConstBool, ConstU32, Imbalance, Nothing, OnUnbalanced,
-		},
+		traits::{tokens::imbalance::ResolveTo, ConstBool, ConstU32, Nothing},
 	},
 	pallet_authorship, pallet_babe, pallet_grandpa, pallet_offences, pallet_session,
 	pallet_staking,
@@ -142,7 +138,30 @@ impl pallet_offences::Config for Runtime {
 	type OnOffenceHandler = Staking;
 }
 
-impl pallet_zerog_staking::Config for Runtime {}
+parameter_types! {
+	pub const TreasuryFeeShare: Perbill = TREASURY_FEE_SHARE;
+}
+
+/// The block's author as pallet-authorship finds it in the BABE pre-digest.
+pub struct BlockAuthor;
+impl polkadot_sdk::frame_support::traits::Get<Option<AccountId>> for BlockAuthor {
+	fn get() -> Option<AccountId> {
+		pallet_authorship::Pallet::<Runtime>::author()
+	}
+}
+
+/// Transaction fees: held for the block and paid out in its `on_finalize`,
+/// [`TREASURY_FEE_SHARE`] of each fee to the treasury, the rest and every tip to the
+/// block's author ([`pallet_zerog_staking::fees`]).
+impl pallet_zerog_staking::Config for Runtime {
+	type Currency = Balances;
+	type TreasuryAccount = TreasuryAccount;
+	type TreasuryFeeShare = TreasuryFeeShare;
+	type BlockAuthor = BlockAuthor;
+	type WeightInfo = pallet_zerog_staking::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::SetAuthor;
+}
 
 /// The on-chain election: sequential Phragmén over the bounded snapshot.
 pub struct OnChainSeqPhragmen;
@@ -204,34 +223,6 @@ impl pallet_staking::Config for Runtime {
 	type Filter = Nothing;
 	type BenchmarkingConfig = StakingBenchmarkingConfig;
 	type WeightInfo = pallet_staking::weights::SubstrateWeight<Runtime>;
-}
-
-/// Pays the block author what it is owed; a credit it cannot take (no author, as in a
-/// dry run) is burned.
-pub struct ToAuthor;
-impl OnUnbalanced<Credit<AccountId, Balances>> for ToAuthor {
-	fn on_nonzero_unbalanced(amount: Credit<AccountId, Balances>) {
-		if let Some(author) = pallet_authorship::Pallet::<Runtime>::author() {
-			let _ = <Balances as Balanced<AccountId>>::resolve(&author, amount);
-		}
-	}
-}
-
-/// Splits every transaction fee: [`TREASURY_FEE_SHARE`] of the fee to the treasury,
-/// the rest of it and the whole tip to the block's author.
-pub struct DealWithFees;
-impl OnUnbalanced<Credit<AccountId, Balances>> for DealWithFees {
-	fn on_unbalanceds(mut fees: impl Iterator<Item = Credit<AccountId, Balances>>) {
-		if let Some(fee) = fees.next() {
-			let to_treasury = TREASURY_FEE_SHARE * fee.peek();
-			let (treasury, mut author) = fee.split(to_treasury);
-			if let Some(tip) = fees.next() {
-				tip.merge_into(&mut author);
-			}
-			<ResolveTo<TreasuryAccount, Balances> as OnUnbalanced<_>>::on_unbalanced(treasury);
-			ToAuthor::on_unbalanced(author);
-		}
-	}
 }
 
 /// BABE's configuration as the node reads it: the epoch length from the chain's

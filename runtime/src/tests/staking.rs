@@ -225,7 +225,7 @@ fn a_validator_that_bonds_sets_keys_and_validates_is_elected_at_the_next_era() {
 }
 
 #[test]
-fn fees_pay_the_author_and_the_treasury_nothing_is_burned() {
+fn fees_pay_the_author_and_the_treasury_at_the_blocks_end_nothing_is_burned() {
 	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
 		start(Sr25519Keyring::Alice);
 		let alice = Sr25519Keyring::Alice.to_account_id();
@@ -238,18 +238,40 @@ fn fees_pay_the_author_and_the_treasury_nothing_is_burned() {
 		let (author_before, treasury_before, issuance_before) =
 			(Balances::balance(&alice), Balances::balance(&treasury), Balances::total_issuance());
 		let tip = 1_000_000_000;
-		assert_ok!(ChargeTransactionPayment::<Runtime>::from(tip)
-			.test_run(signed(Sr25519Keyring::Bob), &call, &info, 150, 0, |origin| call
-				.clone()
-				.dispatch(origin))
-			.expect("valid transaction"));
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let mut paid = 0;
+		for _ in 0..3 {
+			let bob_before = Balances::balance(&bob);
+			assert_ok!(ChargeTransactionPayment::<Runtime>::from(tip)
+				.test_run(signed(Sr25519Keyring::Bob), &call, &info, 150, 0, |origin| call
+					.clone()
+					.dispatch(origin))
+				.expect("valid transaction"));
+			paid += bob_before - Balances::balance(&bob) - UNIT;
+		}
+		// Held for the block: neither account is credited yet, nothing is burned.
+		let (to_treasury, to_author) = ZgStaking::held_fees();
+		assert_eq!(to_treasury + to_author, paid);
+		assert_eq!(Balances::balance(&treasury), treasury_before);
+		assert_eq!(Balances::balance(&alice), author_before);
+		assert_eq!(Balances::total_issuance(), issuance_before);
+
+		AllPalletsWithSystem::on_finalize(System::block_number());
 		let fee = Balances::balance(&treasury) - treasury_before;
-		let to_author = Balances::balance(&alice) - author_before;
-		assert!(fee > 0);
+		let to_alice = Balances::balance(&alice) - author_before;
+		assert_eq!((fee, to_alice), (to_treasury, to_author));
 		assert_eq!(Balances::total_issuance(), issuance_before, "nothing burned");
-		// 20 % of the fee to the treasury, 80 % and the whole tip to the author.
-		let total_fee = to_author - tip + fee;
-		assert_eq!(fee, configs::governance::TREASURY_FEE_SHARE * total_fee);
+		// 20 % of each fee to the treasury, 80 % and the whole tip to the author.
+		let each = (to_alice - 3 * tip + fee) / 3;
+		assert_eq!(fee, 3 * (configs::governance::TREASURY_FEE_SHARE * each));
+		// One payout each for the block's three transactions.
+		let deposits_to = |who: &AccountId| {
+			System::events()
+				.iter()
+				.filter(|r| matches!(&r.event, RuntimeEvent::Balances(polkadot_sdk::pallet_balances::Event::Deposit { who: w, .. }) if w == who))
+				.count()
+		};
+		assert_eq!((deposits_to(&treasury), deposits_to(&alice)), (1, 1));
 	});
 }
 

@@ -5,7 +5,7 @@
 //! `benchmark overhead`, which fills blocks with signed `system.remark`s built with the
 //! runtime's full [`TxExtension`](crate::TxExtension): every one of them checks its
 //! signature and runs frame-system's seven checks and the fee charge (withdrawal, refund,
-//! the treasury's and the author's shares, their events). The extensions' execution is
+//! the fee held for the block in `ZgStaking::BlockFees`, its event). The extensions' execution is
 //! inside the base weight. Their own benchmarks (`frame_system_extensions.rs`,
 //! `pallet_transaction_payment.rs`, kept as `benchmark pallet` wrote them) measure that
 //! same execution a second time; charging both counted it twice.
@@ -15,9 +15,11 @@
 //! account is in the block's overlay. A transaction from an account the block has not
 //! touched yet reads and writes it from the database: that read and write are charged
 //! here, to the nonce check, at this machine's prices (`rocksdb_weights.rs`), with the
-//! account's proof size. The fee charge withdraws from the same account, and credits the
-//! treasury's and the author's, which the block's first fee-paying transaction already
-//! brought into the overlay (its benchmark whitelists them for that reason).
+//! account's proof size. The fee charge withdraws from the same account and adds the fee
+//! to `ZgStaking::BlockFees`, which the block's first fee-paying transaction already
+//! brought into the overlay (its benchmark whitelists it for that reason); the treasury
+//! and the author are paid once a block, in `on_finalize`, whose weight
+//! `ZgStaking::on_initialize` reserves.
 //!
 //! A balance transfer is charged 242.1 µs with these (base 107.5, the signer's account
 //! 49.3, the call 85.3) instead of 387.3 µs; one core imports it in 157 µs inside a full

@@ -1,4 +1,5 @@
 //! Unit tests, by topic.
 
+mod fees;
 mod payout;
 mod timing;
