@@ -21,9 +21,9 @@
 //! and the author are paid once a block, in `on_finalize`, whose weight
 //! `ZgStaking::on_initialize` reserves.
 //!
-//! A balance transfer is charged 242.1 µs with these (base 107.5, the signer's account
-//! 49.3, the call 85.3) instead of 387.3 µs; one core imports it in 157 µs inside a full
-//! block (docs/performance.md, "EVM throughput").
+//! A balance transfer is charged 235.3 µs with these (base 115.8, the signer's account
+//! 35.0, the call 84.4); docs/performance.md ("EVM throughput") has the import time of
+//! a full block of them on one core.
 
 use core::marker::PhantomData;
 use polkadot_sdk::{
