@@ -158,8 +158,15 @@ impl ExtendedRow {
 	}
 }
 
-/// Runs `work(row)` for rows `0..rows` on up to `threads` threads, handing results to
-/// `sink` in row order; at most `threads` rows are in memory at once beyond the sink.
+/// Runs `work(row, data)` for rows `0..rows` on `threads` worker threads and hands the
+/// results to `sink` in row order, as a pipeline: the calling thread loads rows (`load`)
+/// and sinks results while the workers compute, and a worker takes the next row as soon
+/// as it is free, so no row waits for a slower one beside it. At most `2 × threads`
+/// rows are loaded or finished and not yet sunk at once, whatever `rows` is.
+///
+/// The first error (from `load`, `work` or `sink`) stops it: no row is loaded after it,
+/// the rows in flight finish and are dropped, and the error is returned. A `work` that
+/// panics is an error too.
 fn rows_in_order<T: Send>(
 	rows: u32,
 	threads: usize,
@@ -167,25 +174,53 @@ fn rows_in_order<T: Send>(
 	work: impl Fn(u32, &[u8]) -> Result<T, DaError> + Sync,
 	mut sink: impl FnMut(u32, T) -> Result<(), DaError>,
 ) -> Result<(), DaError> {
-	let threads = threads.max(1) as u32;
-	let mut row = 0u32;
-	while row < rows {
-		let batch: Vec<(u32, Vec<u8>)> = (row..rows.min(row + threads))
-			.map(|r| load(r).map(|d| (r, d)))
-			.collect::<Result<_, _>>()?;
-		let results: Vec<Result<T, DaError>> = std::thread::scope(|s| {
-			let handles: Vec<_> = batch.iter().map(|(r, d)| s.spawn(|| work(*r, d))).collect();
-			handles
-				.into_iter()
-				.map(|h| h.join().unwrap_or_else(|_| Err(DaError::Kzg("worker panicked".into()))))
-				.collect()
-		});
-		for (result, (r, _)) in results.into_iter().zip(&batch) {
-			sink(*r, result?)?;
+	use std::{
+		panic::{catch_unwind, AssertUnwindSafe},
+		sync::{mpsc, Mutex},
+	};
+	let threads = threads.max(1);
+	let window = 2 * threads as u32;
+	let stopped = || DaError::Kzg("the encoding workers stopped".into());
+	let (job_tx, job_rx) = mpsc::sync_channel::<(u32, Vec<u8>)>(threads);
+	let job_rx = Mutex::new(job_rx);
+	std::thread::scope(|s| {
+		let (done_tx, done_rx) = mpsc::channel::<(u32, Result<T, DaError>)>();
+		for _ in 0..threads.min(rows as usize) {
+			let (job_rx, done_tx, work) = (&job_rx, done_tx.clone(), &work);
+			s.spawn(move || loop {
+				// The lock is held while waiting for a row, never while working on one.
+				let next = job_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
+				let Ok((row, data)) = next else { return };
+				let result = catch_unwind(AssertUnwindSafe(|| work(row, &data)))
+					.unwrap_or_else(|_| Err(DaError::Kzg("worker panicked".into())));
+				if done_tx.send((row, result)).is_err() {
+					return;
+				}
+			});
 		}
-		row += threads;
-	}
-	Ok(())
+		drop(done_tx);
+		let outcome = (|| {
+			let mut finished: BTreeMap<u32, T> = BTreeMap::new();
+			let (mut loaded, mut next_out) = (0u32, 0u32);
+			while next_out < rows {
+				// Keep the workers fed, within the window.
+				while loaded < rows && loaded < next_out + window {
+					job_tx.send((loaded, load(loaded)?)).map_err(|_| stopped())?;
+					loaded += 1;
+				}
+				let (row, result) = done_rx.recv().map_err(|_| stopped())?;
+				finished.insert(row, result?);
+				while let Some(t) = finished.remove(&next_out) {
+					sink(next_out, t)?;
+					next_out += 1;
+				}
+			}
+			Ok(())
+		})();
+		// No more rows: the workers finish what they hold and stop.
+		drop(job_tx);
+		outcome
+	})
 }
 
 fn reader_rows<R: Read>(mut reader: R, size: u64) -> impl FnMut(u32) -> Result<Vec<u8>, DaError> {
@@ -221,7 +256,7 @@ pub fn commit<R: Read>(reader: R, size: u64, threads: usize) -> Result<Vec<Commi
 }
 
 /// Encodes `size` bytes read from `reader`: each row committed and extended, handed to
-/// `sink(row, extended)` in row order. Peak memory is about `threads` extended rows
+/// `sink(row, extended)` in row order. Peak memory is about `2 × threads` extended rows
 /// (~300 KiB each), whatever the blob's size.
 pub fn encode_rows<R: Read>(
 	reader: R,

@@ -208,3 +208,88 @@ fn the_pallet_cell_fixture_is_this_encoders_output_and_verifies_on_the_host() {
 	assert!(!spec::kzg::verify_cell(&commitment, 500, &cell, &proof));
 	assert!(!spec::kzg::verify_cell(&[0xff; 48], 5, &cell, &proof));
 }
+
+/// The row pipeline under the encoder: results reach the sink in row order whatever
+/// order the workers finish in, and no more than twice the workers' rows are ever loaded
+/// and not yet sunk.
+#[test]
+fn rows_reach_the_sink_in_order_within_the_window() {
+	use std::cell::Cell as Counter;
+	for threads in [1usize, 2, 3, 8] {
+		let (loaded, sunk, most) = (Counter::new(0u32), Counter::new(0u32), Counter::new(0u32));
+		let mut order = Vec::new();
+		rows_in_order(
+			40,
+			threads,
+			|row| {
+				assert_eq!(row, loaded.get(), "rows are loaded once each, in order");
+				loaded.set(row + 1);
+				most.set(most.get().max(loaded.get() - sunk.get()));
+				Ok(vec![row as u8; 3])
+			},
+			|row, data| {
+				// Later rows of a batch finish first.
+				std::thread::sleep(std::time::Duration::from_micros(((row % 4) * 300) as u64));
+				Ok((row, data.to_vec()))
+			},
+			|row, (worked, data)| {
+				assert_eq!((row, data), (worked, vec![row as u8; 3]));
+				order.push(row);
+				sunk.set(row + 1);
+				Ok(())
+			},
+		)
+		.unwrap();
+		assert_eq!(order, (0..40).collect::<Vec<_>>(), "{threads} threads");
+		assert!(
+			most.get() <= 2 * threads as u32,
+			"{} rows in flight, {threads} threads",
+			most.get()
+		);
+	}
+}
+
+/// An error from loading, working or sinking ends the run with that error; the sink
+/// never sees the failed row or any after it, and a worker's panic is an error, not a
+/// panic of the caller.
+#[test]
+fn the_first_error_stops_the_rows() {
+	let fail = |what: &str| DaError::Kzg(what.into());
+	let run = |load_fails: Option<u32>, work_fails: Option<u32>, sink_fails: Option<u32>| {
+		let mut sunk = Vec::new();
+		let result = rows_in_order(
+			50,
+			2,
+			|row| if Some(row) == load_fails { Err(fail("load")) } else { Ok(vec![0; 1]) },
+			|row, _| {
+				if Some(row) == work_fails {
+					if row % 2 == 0 {
+						return Err(fail("work"));
+					}
+					panic!("row {row}");
+				}
+				Ok(row)
+			},
+			|row, _| {
+				if Some(row) == sink_fails {
+					return Err(fail("sink"));
+				}
+				sunk.push(row);
+				Ok(())
+			},
+		);
+		(result.map_err(|e| e.to_string()), sunk)
+	};
+	let prefix = |sunk: &[u32], below: u32| {
+		sunk.iter().enumerate().all(|(i, &r)| r == i as u32) && sunk.len() as u32 <= below
+	};
+	let (result, sunk) = run(Some(17), None, None);
+	assert!(result.unwrap_err().contains("load") && prefix(&sunk, 17));
+	let (result, sunk) = run(None, Some(20), None);
+	assert!(result.unwrap_err().contains("work") && prefix(&sunk, 20));
+	let (result, sunk) = run(None, Some(21), None);
+	assert!(result.unwrap_err().contains("worker panicked") && prefix(&sunk, 21));
+	let (result, sunk) = run(None, None, Some(5));
+	assert!(result.unwrap_err().contains("sink") && sunk == vec![0, 1, 2, 3, 4]);
+	assert_eq!(run(None, None, None), (Ok(()), (0..50).collect()));
+}
