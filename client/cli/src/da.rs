@@ -4,8 +4,10 @@
 //!   commitments with the fee, then extends the file again row by row against those
 //!   commitments (second pass; each row's first cell proof is checked against its
 //!   commitment instead of recommitting) and sends each quorum member its columns'
-//!   cells and proofs, and follows the blob to
-//!   confirmed. Memory stays at a few extended rows whatever the file size.
+//!   cells and proofs, and follows the blob to confirmed. The second pass starts as
+//!   the commitments go to the chain and runs up to [`ROWS_AHEAD`] rows ahead of the
+//!   network, so the encoder does not idle while the chain includes them. Memory stays
+//!   at a few dozen extended rows whatever the file size.
 //! - `disperse ID FILE`: the second pass alone, to (re)send a submitted blob's cells.
 //! - `status ID`, `quorum`: what the chain says.
 //! - `retrieve ID -o FILE`: row by row (a few rows in flight), fetches the cells every
@@ -33,9 +35,9 @@ use zerog_chain_client::Chain;
 use zerog_da_encoding::{
 	commit, confidence, extend_rows, rebuild_verified_row, samples_for,
 	spec::{rows_for, COLUMNS, COLUMNS_TO_RECOVER, MAX_BLOB_SIZE},
-	verify_cells, CellRef, DaError,
+	verify_cells, CellRef, DaError, ExtendedRow,
 };
-use zerog_da_primitives::{BlobId, BlobStatus};
+use zerog_da_primitives::{BlobId, BlobStatus, Commitment};
 use zerog_da_signer::{
 	chain::{Blob, DaChain, Quorum},
 	http::SignerClient,
@@ -78,6 +80,37 @@ pub struct Dispersal {
 	pub failed: Vec<(String, String)>,
 }
 
+/// Rows wait this many at most for the network when extension runs ahead of it: while
+/// `submit` waits for the chain to include the commitments, the encoder keeps going
+/// instead of idling (about 262 KiB a row, so 6 MiB whatever the file's size).
+const ROWS_AHEAD: usize = 24;
+
+/// A file being extended against known commitments, on a blocking thread: its rows as
+/// they come, in order.
+struct Extension {
+	rows: tokio::sync::mpsc::Receiver<(u32, ExtendedRow)>,
+	encoder: tokio::task::JoinHandle<Result<(), DaError>>,
+	size: u64,
+}
+
+impl Extension {
+	/// Starts extending `path` against `commitments`; up to `ahead` rows wait for the
+	/// reader. Dropping the extension stops the encoder at its next row.
+	fn start(path: &Path, commitments: Vec<Commitment>, ahead: usize) -> Result<Self, String> {
+		let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+		let size = file.metadata().map_err(|e| e.to_string())?.len();
+		let (tx, rows) = tokio::sync::mpsc::channel(ahead.max(1));
+		// Each row is extended against its commitment (not recomputed); a row of another
+		// file fails there and ends the dispersal.
+		let encoder = tokio::task::spawn_blocking(move || {
+			extend_rows(BufReader::new(file), size, threads(), &commitments, |row, ext| {
+				tx.blocking_send((row, ext)).map_err(|_| DaError::Kzg("dispersal stopped".into()))
+			})
+		});
+		Ok(Self { rows, encoder, size })
+	}
+}
+
 /// Sends each member of blob `id`'s quorum its columns of `path`, row by row.
 pub async fn disperse(
 	da: &DaChain,
@@ -91,29 +124,32 @@ pub async fn disperse(
 		.await
 		.map_err(|e| e.to_string())?
 		.ok_or("the blob has no commitments on chain")?;
-	let quorum = quorum_of(da, &blob).await?;
-	let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-	let size = file.metadata().map_err(|e| e.to_string())?.len();
-	if size != blob.size {
+	let extension = Extension::start(path, commitments, 2)?;
+	send_rows(da, id, &blob, extension, path, quiet).await
+}
+
+/// Sends each member of blob `id`'s quorum its columns from `extension`, row by row.
+async fn send_rows(
+	da: &DaChain,
+	id: BlobId,
+	blob: &Blob,
+	mut extension: Extension,
+	path: &Path,
+	quiet: bool,
+) -> Result<Dispersal, String> {
+	if extension.size != blob.size {
 		return Err(format!(
-			"{} is {size} bytes; blob {id} is {} bytes",
+			"{} is {} bytes; blob {id} is {} bytes",
 			path.display(),
+			extension.size,
 			blob.size
 		));
 	}
-	let (tx, mut rx) = tokio::sync::mpsc::channel(2);
-	let known = commitments;
-	// Each row is extended against its on-chain commitment (not recomputed); a row of
-	// another file fails there and ends the dispersal.
-	let encoder = tokio::task::spawn_blocking(move || {
-		extend_rows(BufReader::new(file), size, threads(), &known, |row, ext| {
-			tx.blocking_send((row, ext)).map_err(|_| DaError::Kzg("dispersal stopped".into()))
-		})
-	});
+	let quorum = quorum_of(da, blob).await?;
 	let client = SignerClient::default();
 	let mut failed: HashMap<usize, String> = HashMap::new();
-	let rows = rows_for(size);
-	while let Some((row, ext)) = rx.recv().await {
+	let rows = rows_for(blob.size);
+	while let Some((row, ext)) = extension.rows.recv().await {
 		let sends = quorum.members.iter().enumerate().filter(|(i, _)| !failed.contains_key(i)).map(
 			|(i, m)| {
 				let records: Vec<CellRecord> = (m.first_column..m.first_column + m.columns)
@@ -137,7 +173,7 @@ pub async fn disperse(
 			eprintln!("dispersed {}/{rows} rows", row + 1);
 		}
 	}
-	encoder.await.map_err(|e| e.to_string())?.map_err(|e| match e {
+	extension.encoder.await.map_err(|e| e.to_string())?.map_err(|e| match e {
 		DaError::CommitmentMismatch(row) => format!(
 			"{} does not match blob {id}'s on-chain commitment at row {row}: it is not the file that was submitted",
 			path.display()
@@ -194,6 +230,8 @@ pub async fn submit(
 			.map_err(|e| e.to_string())?;
 	let commit_secs = started.elapsed().as_secs_f64();
 	let rows = commitments.len();
+	// The second pass starts now and runs ahead while the chain includes the commitments.
+	let extension = Extension::start(path, commitments.clone(), ROWS_AHEAD)?;
 	let (id, included) = da.submit(signer, size, commitments).await.map_err(|e| e.to_string())?;
 	let blob = blob_of(&da, id).await?;
 	if !json {
@@ -205,7 +243,7 @@ pub async fn submit(
 		);
 	}
 	let t = Instant::now();
-	let dispersal = disperse(&da, id, path, quiet || json).await?;
+	let dispersal = send_rows(&da, id, &blob, extension, path, quiet || json).await?;
 	let disperse_secs = t.elapsed().as_secs_f64();
 	for (who, why) in &dispersal.failed {
 		eprintln!("signer {who}: {why}");
@@ -427,7 +465,7 @@ struct RowRebuilt {
 fn rebuild_row(
 	size: u64,
 	row: u32,
-	commitments: &[zerog_da_primitives::Commitment],
+	commitments: &[Commitment],
 	spans: &[(u16, u16)],
 	fetched: Vec<(usize, Result<Vec<CellRecord>, String>)>,
 ) -> RowRebuilt {
