@@ -38,10 +38,6 @@ pub type CreditOf<T> =
 	codec::MaxEncodedLen,
 	scale_info::TypeInfo,
 	Default,
-	Debug,
-	Clone,
-	PartialEq,
-	Eq,
 )]
 pub struct FeeShares<C> {
 	/// [`Config::TreasuryFeeShare`] of every fee.

@@ -215,6 +215,8 @@ impl pallet_parameters::Config for Runtime {
 
 impl origins::Config for Runtime {}
 
-/// Share of each transaction fee the treasury receives; the rest, and every tip, goes to
-/// the block's author, paid once a block ([`pallet_zerog_staking::fees`]).
-pub const TREASURY_FEE_SHARE: Perbill = Perbill::from_percent(20);
+parameter_types! {
+	/// Share of each transaction fee the treasury receives; the rest, and every tip, goes
+	/// to the block's author, paid once a block ([`pallet_zerog_staking::fees`]).
+	pub const TreasuryFeeShare: Perbill = Perbill::from_percent(20);
+}

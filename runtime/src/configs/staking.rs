@@ -27,7 +27,7 @@ use polkadot_sdk::{
 	sp_staking::currency_to_vote::U128CurrencyToVote,
 };
 
-use super::governance::{TreasuryAccount, TREASURY_FEE_SHARE};
+use super::governance::{TreasuryAccount, TreasuryFeeShare};
 use crate::{
 	governance::origins::{RootOr, StakingAdmin},
 	AccountId, Babe, Balance, Balances, Historical, Offences, Runtime, RuntimeEvent,
@@ -138,10 +138,6 @@ impl pallet_offences::Config for Runtime {
 	type OnOffenceHandler = Staking;
 }
 
-parameter_types! {
-	pub const TreasuryFeeShare: Perbill = TREASURY_FEE_SHARE;
-}
-
 /// The block's author as pallet-authorship finds it in the BABE pre-digest.
 pub struct BlockAuthor;
 impl polkadot_sdk::frame_support::traits::Get<Option<AccountId>> for BlockAuthor {
@@ -151,7 +147,7 @@ impl polkadot_sdk::frame_support::traits::Get<Option<AccountId>> for BlockAuthor
 }
 
 /// Transaction fees: held for the block and paid out in its `on_finalize`,
-/// [`TREASURY_FEE_SHARE`] of each fee to the treasury, the rest and every tip to the
+/// [`TreasuryFeeShare`] of each fee to the treasury, the rest and every tip to the
 /// block's author ([`pallet_zerog_staking::fees`]).
 impl pallet_zerog_staking::Config for Runtime {
 	type Currency = Balances;

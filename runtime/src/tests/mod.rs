@@ -169,7 +169,7 @@ fn fees_are_charged_for_a_signed_transfer() {
 		assert!(paid > 0 && paid <= expected_fee, "paid {paid}, quoted {expected_fee}");
 		// A fifth of the fee feeds the treasury at the block's end; the rest pays the
 		// block's author (none here, outside a block, so the treasury takes it too).
-		assert_eq!(ZgStaking::held_fees().0, configs::governance::TREASURY_FEE_SHARE * paid);
+		assert_eq!(ZgStaking::held_fees().0, configs::governance::TreasuryFeeShare::get() * paid);
 		ZgStaking::pay_block_fees();
 		assert_eq!(Balances::balance(&treasury) - treasury_before, paid);
 		System::assert_has_event(

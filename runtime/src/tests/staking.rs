@@ -263,7 +263,7 @@ fn fees_pay_the_author_and_the_treasury_at_the_blocks_end_nothing_is_burned() {
 		assert_eq!(Balances::total_issuance(), issuance_before, "nothing burned");
 		// 20 % of each fee to the treasury, 80 % and the whole tip to the author.
 		let each = (to_alice - 3 * tip + fee) / 3;
-		assert_eq!(fee, 3 * (configs::governance::TREASURY_FEE_SHARE * each));
+		assert_eq!(fee, 3 * (configs::governance::TreasuryFeeShare::get() * each));
 		// One payout each for the block's three transactions.
 		let deposits_to = |who: &AccountId| {
 			System::events()
