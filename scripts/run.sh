@@ -102,7 +102,7 @@ ZeroG dev chain
   DA              $da_signers signer(s) on ports 7101..$((7100 + da_signers)) (//DaSigner1..; in the quorum from the next 30 s epoch; logs in $base_path)
   try             $bin/zg storage nodes
                   $bin/zg storage upload FILE
-                  $bin/zg storage download ROOT -o FILE
+                  $bin/zg storage download ID -o FILE     (the id upload printed)
                   $bin/zg compute services
                   $bin/zg compute deposit 10 && $bin/zg compute fund 0 5
                   $bin/zg compute chat --service 0 "What is ZeroG?" -o answer.json
