@@ -145,6 +145,7 @@ overhead() {
 	sdk_paths "$weights/block_weights.rs"
 	sdk_paths "$weights/extrinsic_weights.rs"
 }
+
 pallets() {
 	bench pallet_storage_market pallets/storage-market
 	bench pallet_compute_market pallets/compute-market
