@@ -91,6 +91,10 @@ pub struct Cli {
 	/// Where the runtime's compiled code is kept ([`crate::wasm_cache`]).
 	#[clap(flatten)]
 	pub wasm_cache: crate::wasm_cache::WasmCacheParams,
+
+	/// How many signature checks the node remembers ([`crate::verify_cache`]).
+	#[clap(flatten)]
+	pub signature_cache: crate::verify_cache::SignatureCacheParams,
 }
 
 impl Cli {

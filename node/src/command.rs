@@ -207,6 +207,9 @@ fn dispatch(
 				|| (cli.run.shared_params.is_dev() && cli.run.shared_params.base_path.is_none());
 			let pool = pool.clone();
 			let database = database.clone();
+			// Only a running node remembers signature checks: the sub-commands (the
+			// benchmarks above all) check every signature each time.
+			crate::verify_cache::enable(cli.signature_cache.signature_cache_entries);
 			runner.run_node_until_exit(|config| async move {
 				crate::essential::watch_signals();
 				match config.network.network_backend {

@@ -22,6 +22,7 @@ mod proposer;
 mod rpc;
 mod service;
 mod shutdown;
+mod verify_cache;
 mod wasm_cache;
 
 fn main() -> polkadot_sdk::sc_cli::Result<()> {

@@ -23,19 +23,24 @@ use polkadot_sdk::{
 };
 use zerog_runtime::{opaque::Block, RuntimeApi};
 
-/// The host functions the runtime may call: Substrate's, and the KZG cell check of
-/// ZeroG DA (`zerog_da_primitives::kzg`).
+/// The host functions the runtime may call: Substrate's, with its two signature checks
+/// answered from the node's cache ([`crate::verify_cache`], when enabled), and the KZG
+/// cell check of ZeroG DA (`zerog_da_primitives::kzg`).
 #[cfg(not(feature = "runtime-benchmarks"))]
-pub type HostFunctions = (sp_io::SubstrateHostFunctions, zerog_da_primitives::kzg::HostFunctions);
-/// The host functions the runtime may call: Substrate's, the KZG cell check of ZeroG DA,
-/// and (a runtime built with `runtime-benchmarks` imports them) the benchmarking ones,
-/// so that a benchmarking node can run a chain for `benchmark storage` and `overhead`.
+pub type HostFunctions = crate::verify_cache::HostFunctions<(
+	sp_io::SubstrateHostFunctions,
+	zerog_da_primitives::kzg::HostFunctions,
+)>;
+/// The host functions the runtime may call: Substrate's (the signature checks answered
+/// from the node's cache when enabled), the KZG cell check of ZeroG DA, and (a runtime
+/// built with `runtime-benchmarks` imports them) the benchmarking ones, so that a
+/// benchmarking node can run a chain for `benchmark storage` and `overhead`.
 #[cfg(feature = "runtime-benchmarks")]
-pub type HostFunctions = (
+pub type HostFunctions = crate::verify_cache::HostFunctions<(
 	sp_io::SubstrateHostFunctions,
 	zerog_da_primitives::kzg::HostFunctions,
 	polkadot_sdk::frame_benchmarking::benchmarking::HostFunctions,
-);
+)>;
 
 /// The full client: native node, runtime executed from its on-chain Wasm.
 pub(crate) type FullClient =
@@ -314,6 +319,11 @@ pub fn new_full<
 	let name = config.network.node_name.clone();
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
+	if let (Some(cache), Some(registry)) = (crate::verify_cache::cache(), &prometheus_registry) {
+		if let Err(e) = cache.register_metrics(registry) {
+			log::warn!("Cannot register the signature cache's metrics: {e}");
+		}
+	}
 
 	// The RPC servers submit through the journal (crate::journal); the network, the
 	// proposer and the pool's maintenance use the pool itself.

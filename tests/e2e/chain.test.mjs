@@ -156,6 +156,16 @@ describe('zerog-node --dev', () => {
     assert.ok(scheduled >= finished, `scheduled ${scheduled}, finished ${finished}`);
   });
 
+  test('a transfer\'s signature is verified once: the block finds the pool\'s check in the cache', async () => {
+    // The transfer above was verified by the pool (a miss, then kept), and again when
+    // Alice's block applied it: that second check is answered from the node's cache.
+    const text = await (await fetch(node.promUrl)).text();
+    const hits = metric(text, 'zerog_signature_cache_hits');
+    const misses = metric(text, 'zerog_signature_cache_misses');
+    assert.ok(misses >= 1, `signature checks computed: ${misses}`);
+    assert.ok(hits >= 1, `signature checks answered from the cache: ${hits}`);
+  });
+
   describe('bad input is rejected over RPC and the node keeps running', () => {
     test('bad signature', async () => {
       const tx = await api.tx.balances.transferKeepAlive(bob.address, UNIT).signAsync(alice);

@@ -17,7 +17,8 @@
 // the block before the first), so block production, not the submit speed, is measured
 // as long as submission outpaces it (submitSeconds in the output shows that it does).
 // `builtUntil` groups each kind's blocks by why the author stopped filling them (out of
-// time, full, or no more transactions), from the node's log.
+// time, full, or no more transactions), from the node's log, with the author's time to
+// build them per transaction they hold (`proposingUsPerTx`).
 // Each kind also reports what it cost the node: its CPU time (user + system, /proc) per
 // transaction from the first submission to the last inclusion, and the pool's
 // validations with the runtime calls they took (its Prometheus counters).
@@ -164,20 +165,27 @@ async function waitIncluded(api, fromBlock, count, isOurs) {
 /**
  * The blocks that held the measured transactions, grouped by why their author stopped
  * adding more (its "Prepared block ... end: REASON" log line): `HitDeadline` (out of
- * proposing time), `HitBlockWeightLimit` (full), `NoMoreTransactions` (pool empty).
+ * proposing time), `HitBlockWeightLimit` (full), `NoMoreTransactions` (pool empty),
+ * with how long the author took to build them.
  */
 function buildEnds(log, r) {
   const ends = new Map();
-  for (const m of log.matchAll(/Prepared block for proposing at (\d+) .*?end: (\w+);/g)) {
-    ends.set(Number(m[1]), m[2]);
+  for (const m of log.matchAll(/Prepared block for proposing at (\d+) \((\d+) ms\).*?end: (\w+);/g)) {
+    ends.set(Number(m[1]), { took: Number(m[2]), end: m[3] });
   }
   const out = {};
   for (const { number, count } of r.blocks) {
-    const e = (out[ends.get(number) ?? 'unknown'] ??= { blocks: 0, transactions: 0 });
+    const built = ends.get(number);
+    const e = (out[built?.end ?? 'unknown'] ??= { blocks: 0, transactions: 0, proposingMs: 0 });
     e.blocks += 1;
     e.transactions += count;
+    e.proposingMs += built?.took ?? 0;
   }
-  for (const e of Object.values(out)) e.meanPerBlock = Math.round(e.transactions / e.blocks);
+  // The author's time to build these blocks, per transaction they hold.
+  for (const e of Object.values(out)) {
+    e.meanPerBlock = Math.round(e.transactions / e.blocks);
+    e.proposingUsPerTx = +((e.proposingMs * 1000) / e.transactions).toFixed(1);
+  }
   return out;
 }
 
