@@ -20,8 +20,7 @@
 //! Memory is bounded: two generations of at most half the entries each; when the current
 //! one is full it becomes the previous one and the oldest generation is dropped. An entry
 //! found in the previous generation moves to the current one, so what is in use stays.
-//! At the default of [`DEFAULT_ENTRIES`] (the pool's ready and future limits together)
-//! the cache holds at most about 15 MiB.
+//! At the default of [`DEFAULT_ENTRIES`] the cache holds at most 12.3 MiB.
 //!
 //! The cache is off until [`enable`] is called, which the node does when it runs a chain
 //! (`--signature-cache-entries`); the `benchmark` sub-commands never turn it on, so that
@@ -40,16 +39,18 @@ use polkadot_sdk::{
 };
 use prometheus_endpoint::{register, Counter, PrometheusError, Registry, U64};
 
-/// Entries kept by default: the pool's ready and future queues at their limits
-/// ([`crate::pool::POOL_LIMIT`], [`crate::pool::POOL_FUTURE_LIMIT`]).
-pub const DEFAULT_ENTRIES: usize = 131_072;
+/// Entries kept by default: nearly the pool's ready and future queues at their limits
+/// (65,536 each, [`crate::pool::POOL_LIMIT`], [`crate::pool::POOL_FUTURE_LIMIT`]), and
+/// sized so that each generation fills its hash table to its load limit (7/8 of 65,536
+/// slots of 98 bytes): 12.3 MiB at most.
+pub const DEFAULT_ENTRIES: usize = 2 * 57_344;
 
 /// The cache's command-line option.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SignatureCacheParams {
 	/// How many successful signature checks the node remembers, so that a transaction the
 	/// pool has checked is not checked again when the pool revalidates it or a block
-	/// includes it (about 110 bytes each). 0 turns the cache off.
+	/// includes it (about 110 bytes each; 12.3 MiB at the default). 0 turns it off.
 	#[arg(long, value_name = "ENTRIES", default_value_t = DEFAULT_ENTRIES)]
 	pub signature_cache_entries: usize,
 }
@@ -439,6 +440,24 @@ mod tests {
 		let (_, misses) = cache.counts();
 		assert!(cache.sr25519_verify(&sig, &msgs[1], &public));
 		assert_eq!(cache.counts().1, misses + 1);
+	}
+
+	#[test]
+	fn the_default_size_holds_within_its_memory_bound() {
+		let cache = VerifyCache::new(DEFAULT_ENTRIES);
+		for i in 0..3 * DEFAULT_ENTRIES as u64 / 2 {
+			cache.insert(cache.key(Check::Sr25519, &[&i.to_le_bytes()]), Verified::Valid);
+		}
+		let entries = cache.lock();
+		assert_eq!(entries.current.len() + entries.previous.len(), DEFAULT_ENTRIES);
+		// Each generation's table never grew past 65,536 slots (57,344 at 7/8 load).
+		let slots = [entries.current.capacity(), entries.previous.capacity()].map(|c| {
+			assert_eq!(c, 57_344);
+			65_536
+		});
+		let slot = std::mem::size_of::<([u8; 32], Verified)>() + 1;
+		let bytes = slots.iter().sum::<usize>() * slot;
+		assert!(bytes as f64 / (1 << 20) as f64 <= 12.3, "{bytes} bytes");
 	}
 
 	#[test]
