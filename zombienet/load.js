@@ -61,8 +61,9 @@ async function until(what, probe, timeoutMs, everyMs = 1000) {
  * Each validator's transaction-pool counters, from its Prometheus endpoint: transactions
  * it dropped or found invalid, how many it re-submitted from its mempool to new views,
  * the time it spent maintaining the pool (seconds over how many blocks), the
- * transactions it validated with the runtime calls that took (a batch is one call), and
- * what its journal put back in the pool after the pool dropped it.
+ * transactions it validated with the runtime calls that took (a batch is one call),
+ * what its journal put back in the pool after the pool dropped it, and its signature
+ * checks answered from its cache and computed (node/src/verify_cache.rs).
  */
 async function poolStats(nodes) {
   const metrics = {
@@ -74,6 +75,8 @@ async function poolStats(nodes) {
     validations: 'substrate_sub_txpool_validations_finished',
     validationCalls: 'zerog_txpool_validation_calls',
     journalReturned: 'zerog_txpool_journal_returned',
+    signaturesCached: 'zerog_signature_cache_hits',
+    signaturesChecked: 'zerog_signature_cache_misses',
   };
   const stats = {};
   for (const [name, node] of Object.entries(nodes)) {

@@ -21,7 +21,8 @@
 // build them per transaction they hold (`proposingUsPerTx`).
 // Each kind also reports what it cost the node: its CPU time (user + system, /proc) per
 // transaction from the first submission to the last inclusion, and the pool's
-// validations with the runtime calls they took (its Prometheus counters).
+// validations with the runtime calls they took, and its signature checks answered from its
+// cache and computed (its Prometheus counters; a node with the cache off counts none).
 // Then the node is stopped and the fullest block of each kind is executed again on one
 // core (`taskset -c 0 zerog-node benchmark block`, 10 runs), without the trie cache and
 // with it: its import time against the 2 s slot, and against the weight it was charged.
@@ -80,18 +81,27 @@ async function validationCounters(url) {
     const m = text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm'));
     return m ? +m[1] : undefined;
   };
-  return { validations: read('substrate_sub_txpool_validations_finished'), calls: read('zerog_txpool_validation_calls') };
+  return {
+    validations: read('substrate_sub_txpool_validations_finished'),
+    calls: read('zerog_txpool_validation_calls'),
+    signaturesCached: read('zerog_signature_cache_hits') ?? 0,
+    signaturesChecked: read('zerog_signature_cache_misses') ?? 0,
+  };
 }
 
-// What a phase cost the node: CPU ms per transaction, and validations per runtime call.
+// What a phase cost the node: CPU ms per transaction, validations per runtime call, and
+// signature checks per transaction, answered from the node's cache and computed.
 function phaseCost(before, after, n) {
   const validations = after.v.validations - before.v.validations;
   const calls = after.v.calls === undefined ? validations : after.v.calls - before.v.calls;
+  const perTx = (k) => +((after.v[k] - before.v[k]) / n).toFixed(2);
   return {
     nodeCpuMsPerTx: +((after.cpu - before.cpu) / n).toFixed(3),
     validations,
     validationCalls: calls,
     validationsPerCall: +(validations / Math.max(calls, 1)).toFixed(1),
+    signaturesCachedPerTx: perTx('signaturesCached'),
+    signaturesCheckedPerTx: perTx('signaturesChecked'),
   };
 }
 
