@@ -4,33 +4,24 @@
 //   ZG_A=/path/to/old/zg ZG_B=/path/to/new/zg [ROUNDS=4] [MIB=32] node measure/measure-da-ab.mjs
 //
 // Starts a release zerog-node --dev ($ZEROG_NODE, or the release build in
-// $CARGO_TARGET_DIR, as the other measurements) and four zg-da-signer (the setup of measure-da.mjs),
+// $CARGO_TARGET_DIR, as the other measurements) and four zg-da-signer (da-network.mjs, as measure-da.mjs),
 // waits for their quorum, then ROUNDS times submits a fresh random MIB file with A, then
 // with B, each until confirmed. Prints one JSON line per submit: the build, the seconds
 // zg reports, the wall time and zg's peak RSS (GNU time).
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { rpc, startNode } from '../lib/node.mjs';
-import { daSigner } from '../lib/da.mjs';
+import { daNetwork } from './da-network.mjs';
 
 const builds = [['A', process.env.ZG_A], ['B', process.env.ZG_B]];
 if (builds.some(([, bin]) => !bin)) throw new Error('set ZG_A and ZG_B to the two zg binaries');
 const rounds = Number(process.env.ROUNDS || 4);
 const mib = Number(process.env.MIB || 32);
 
-const chain = await startNode(['--dev']);
-const work = mkdtempSync(join(tmpdir(), 'zg-da-ab-'));
-const signers = [];
+const { chain, work, stop } = await daNetwork('zg-da-ab-');
 try {
-  for (let i = 1; i <= 4; i += 1) signers.push(await daSigner({ chainHttp: chain.httpUrl, index: i }));
-  await Promise.all(signers.map((s) => s.start()));
-  while ((await rpc(chain.httpUrl, 'da_quorum', []))?.members.length !== 4) {
-    await new Promise((r) => setTimeout(r, 1000));
-  }
   for (let round = 1; round <= rounds; round += 1) {
     for (const [build, bin] of builds) {
       const file = join(work, 'blob.bin');
@@ -47,7 +38,5 @@ try {
     }
   }
 } finally {
-  for (const s of signers) await s.cleanup();
-  await chain.stop();
-  rmSync(work, { recursive: true, force: true });
+  await stop();
 }

@@ -12,19 +12,18 @@
 // process's peak RSS (GNU time) and the signers' largest peak RSS (VmHWM) as JSON
 // lines; the ratios 32 MiB / 8 MiB show how time and memory scale with the blob.
 import { randomBytes, createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** The largest peak resident set (VmHWM, MiB) of the running signers. */
 const signersPeakMiB = (signers) => Math.max(...signers.filter((s) => s.proc && !s.exited).map((s) => {
   const m = readFileSync(`/proc/${s.proc.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
   return m ? Number(m[1]) / 1024 : 0;
 }));
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { rpc, startNode } from '../lib/node.mjs';
+import { rpc } from '../lib/node.mjs';
 import { zg } from '../lib/storage.mjs';
-import { daSigner } from '../lib/da.mjs';
+import { daNetwork } from './da-network.mjs';
 
 const MiB = 1 << 20;
 const sha = (b) => createHash('sha256').update(b).digest('hex');
@@ -36,16 +35,8 @@ async function timed(args) {
   return { seconds: (Date.now() - t) / 1000, rssMiB: r.maxRssKb ? r.maxRssKb / 1024 : null, stdout: r.stdout };
 }
 
-const chain = await startNode(['--dev']);
-const work = mkdtempSync(join(tmpdir(), 'zg-da-measure-'));
-const signers = [];
+const { chain, work, signers, stop } = await daNetwork('zg-da-measure-');
 try {
-  for (let i = 1; i <= 4; i += 1) signers.push(await daSigner({ chainHttp: chain.httpUrl, index: i }));
-  await Promise.all(signers.map((s) => s.start()));
-  for (;;) {
-    if ((await rpc(chain.httpUrl, 'da_quorum', []))?.members.length === 4) break;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
   const c = ['--chain-rpc', chain.httpUrl];
   const results = {};
   for (const mib of [8, 32]) {
@@ -85,7 +76,5 @@ try {
     },
   }));
 } finally {
-  for (const s of signers) await s.cleanup();
-  await chain.stop();
-  rmSync(work, { recursive: true, force: true });
+  await stop();
 }
