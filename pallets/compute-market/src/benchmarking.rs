@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::Pallet as ComputeMarket;
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec::Vec};
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::{
@@ -256,7 +256,7 @@ mod benchmarks {
 		};
 		let caller: T::AccountId = account("caller", 0, 0);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), proof);
+		_(RawOrigin::Signed(caller), Box::new(proof));
 		assert!(Slashed::<T>::contains_key((id, user, 1)));
 	}
 

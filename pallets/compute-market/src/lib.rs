@@ -133,6 +133,7 @@ pub struct SettledReceipt<Balance, BlockNumber> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use alloc::boxed::Box;
 	use frame_support::{
 		pallet_prelude::*,
 		traits::fungible::{Inspect, Mutate, MutateHold},
@@ -546,9 +547,9 @@ pub mod pallet {
 		/// to the user. Anyone may submit the proof.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::dispute().saturating_add(past_signers_weight::<T>()))]
-		pub fn dispute(origin: OriginFor<T>, proof: DisputeProofOf<T>) -> DispatchResult {
+		pub fn dispute(origin: OriginFor<T>, proof: Box<DisputeProofOf<T>>) -> DispatchResult {
 			ensure_signed(origin)?;
-			Self::do_dispute(proof)
+			Self::do_dispute(*proof)
 		}
 
 		/// Removes a settled-receipt record whose dispute window has passed (anyone may;

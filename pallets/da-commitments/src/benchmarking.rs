@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::Pallet as DaCommitments;
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec::Vec};
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::{
@@ -220,7 +220,7 @@ mod benchmarks {
 		);
 		ChallengeDeadlines::<T>::insert(deadline, 0);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(submitter), 0, cell, proof);
+		_(RawOrigin::Signed(submitter), 0, Box::new(cell), proof);
 		assert!(Challenges::<T>::get(0).is_none());
 	}
 

@@ -153,7 +153,7 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_respond(
 		challenge: ChallengeId,
-		cell: [u8; CELL_BYTES],
+		cell: &[u8; CELL_BYTES],
 		proof: CellProof,
 	) -> DispatchResult {
 		let c = Challenges::<T>::get(challenge).ok_or(Error::<T>::UnknownChallenge)?;

@@ -114,6 +114,7 @@ pub struct QuorumMember<AccountId> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use alloc::boxed::Box;
 
 	use frame_support::{
 		pallet_prelude::*,
@@ -537,11 +538,11 @@ pub mod pallet {
 		pub fn respond(
 			origin: OriginFor<T>,
 			challenge: ChallengeId,
-			cell: [u8; CELL_BYTES],
+			cell: Box<[u8; CELL_BYTES]>,
 			proof: CellProof,
 		) -> DispatchResult {
 			ensure_signed(origin)?;
-			Self::do_respond(challenge, cell, proof)
+			Self::do_respond(challenge, &cell, proof)
 		}
 	}
 }

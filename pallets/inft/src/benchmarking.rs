@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::Pallet as Inft;
+use alloc::boxed::Box;
 use codec::Encode;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
@@ -115,7 +116,7 @@ fn grants<T: Config>(owner: &T::AccountId, secret: &SecretKey, count: u32) {
 			0,
 			who,
 			sealed,
-			proof,
+			Box::new(proof),
 		)
 		.unwrap();
 	}
@@ -174,7 +175,7 @@ mod benchmarks {
 		grants::<T>(&owner, &secret, T::MaxGrants::get());
 		let (sealed, proof) = reseal::<T>(&owner, &secret, Purpose::Transfer, &to, &to_secret);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), 0, 0, to.clone(), sealed, proof);
+		_(RawOrigin::Signed(owner), 0, 0, to.clone(), sealed, Box::new(proof));
 		assert_eq!(Tokens::<T>::get(0, 0).unwrap().owner, to);
 	}
 
@@ -185,7 +186,7 @@ mod benchmarks {
 		minted::<T>(&owner, &secret);
 		let (sealed, proof) = reseal::<T>(&owner, &secret, Purpose::Clone, &to, &to_secret);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), 0, 0, to.clone(), sealed, proof);
+		_(RawOrigin::Signed(owner), 0, 0, to.clone(), sealed, Box::new(proof));
 		assert_eq!(Tokens::<T>::get(0, 1).unwrap().owner, to);
 	}
 
@@ -198,7 +199,7 @@ mod benchmarks {
 		grants::<T>(&owner, &secret, T::MaxGrants::get().saturating_sub(1));
 		let (sealed, proof) = reseal::<T>(&owner, &secret, Purpose::Usage, &to, &to_secret);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), 0, 0, to, sealed, proof);
+		_(RawOrigin::Signed(owner), 0, 0, to, sealed, Box::new(proof));
 		assert_eq!(Grants::<T>::get((0, 0)).len() as u32, T::MaxGrants::get());
 	}
 
@@ -275,7 +276,7 @@ mod benchmarks {
 		let (sealed, proof) =
 			reseal::<T>(&owner, &secret, Purpose::Transfer, &buyer, &buyer_secret);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), 0, 0, sealed, proof);
+		_(RawOrigin::Signed(owner), 0, 0, sealed, Box::new(proof));
 		assert_eq!(Tokens::<T>::get(0, 0).unwrap().owner, buyer);
 	}
 

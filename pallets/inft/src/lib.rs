@@ -58,6 +58,7 @@ pub use zerog_inft_primitives::{
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use alloc::boxed::Box;
 
 	use frame_support::{
 		pallet_prelude::*,
@@ -311,6 +312,9 @@ pub mod pallet {
 		}
 	}
 
+	// Re-encryption proofs (160 bytes) are boxed: a runtime's call is as large as its
+	// largest variant, and every transaction's call is moved by value several times.
+	#[allow(clippy::boxed_local)]
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Registers (or replaces) the caller's encryption key, with a proof that the
@@ -370,10 +374,10 @@ pub mod pallet {
 			token: TokenId,
 			to: T::AccountId,
 			sealed: SealedKey,
-			proof: ReencryptionProof,
+			proof: Box<ReencryptionProof>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_transfer(who, collection, token, to, sealed, proof)
+			Self::do_transfer(who, collection, token, to, sealed, *proof)
 		}
 
 		/// Mints a copy of the caller's token (same data, same data key) for `to`, with
@@ -387,10 +391,10 @@ pub mod pallet {
 			token: TokenId,
 			to: T::AccountId,
 			sealed: SealedKey,
-			proof: ReencryptionProof,
+			proof: Box<ReencryptionProof>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_clone(who, collection, token, to, sealed, proof)
+			Self::do_clone(who, collection, token, to, sealed, *proof)
 		}
 
 		/// Grants `executor` the data key of the token's current version (replacing an
@@ -403,10 +407,10 @@ pub mod pallet {
 			token: TokenId,
 			executor: T::AccountId,
 			sealed: SealedKey,
-			proof: ReencryptionProof,
+			proof: Box<ReencryptionProof>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_authorize_usage(who, collection, token, executor, sealed, proof)
+			Self::do_authorize_usage(who, collection, token, executor, sealed, *proof)
 		}
 
 		/// Withdraws `executor`'s grant on the token.
@@ -497,10 +501,10 @@ pub mod pallet {
 			collection: CollectionId,
 			token: TokenId,
 			sealed: SealedKey,
-			proof: ReencryptionProof,
+			proof: Box<ReencryptionProof>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_deliver(who, collection, token, sealed, proof)
+			Self::do_deliver(who, collection, token, sealed, *proof)
 		}
 
 		/// Releases the buyer's payment once the delivery deadline has passed; the

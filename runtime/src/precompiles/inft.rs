@@ -9,6 +9,7 @@
 //! a token moved without its key would be a token its new owner cannot use.
 
 use super::*;
+use alloc::boxed::Box;
 use alloc::string::String;
 use codec::Decode;
 use polkadot_sdk::{
@@ -69,8 +70,9 @@ fn sealed(bytes: &Bytes) -> Result<SealedKey, Error> {
 	exact(bytes, "a sealed key is 64 bytes: two ristretto255 points")
 }
 
-fn proof(bytes: &Bytes) -> Result<ReencryptionProof, Error> {
-	exact(bytes, "a re-encryption proof is 160 bytes: three points and two scalars")
+/// Boxed, as the pallet's calls take it (a call's size is every call's size).
+fn proof(bytes: &Bytes) -> Result<Box<ReencryptionProof>, Error> {
+	exact(bytes, "a re-encryption proof is 160 bytes: three points and two scalars").map(Box::new)
 }
 
 fn exact<T: Decode + codec::MaxEncodedLen>(bytes: &Bytes, why: &str) -> Result<T, Error> {

@@ -15,12 +15,15 @@ fn a_contradicting_signed_response_slashes_the_bond() {
 			statement: served.clone(),
 		};
 		let alice_before = Balances::free_balance(account("Alice"));
-		assert_ok!(ComputeMarket::dispute(origin("Alice"), proof.clone()));
+		assert_ok!(ComputeMarket::dispute(origin("Alice"), Box::new(proof.clone())));
 		let slash = BOND / 2;
 		assert_eq!(Balances::free_balance(account("Alice")), alice_before + slash);
 		assert_eq!(held("Pat", HoldReason::ServiceBond), BOND - slash);
 		assert_eq!(Services::<Test>::get(id).unwrap().bond, BOND - slash);
-		assert_noop!(ComputeMarket::dispute(origin("Alice"), proof), Error::AlreadySlashed);
+		assert_noop!(
+			ComputeMarket::dispute(origin("Alice"), Box::new(proof)),
+			Error::AlreadySlashed
+		);
 	});
 }
 
@@ -38,21 +41,30 @@ fn disputes_need_a_real_contradiction_and_a_real_signature() {
 			signature: signed_statement(&honest, "PatSigner"),
 			statement: honest.clone(),
 		};
-		assert_noop!(ComputeMarket::dispute(origin("Alice"), agree), Error::NoContradiction);
+		assert_noop!(
+			ComputeMarket::dispute(origin("Alice"), Box::new(agree)),
+			Error::NoContradiction
+		);
 
 		let other = statement("Alice", id, 1, 0x11, 5);
 		let forged = DisputeProof::Contradiction {
 			signature: signed_statement(&other, "Eve"),
 			statement: other.clone(),
 		};
-		assert_noop!(ComputeMarket::dispute(origin("Alice"), forged), Error::BadSignature);
+		assert_noop!(
+			ComputeMarket::dispute(origin("Alice"), Box::new(forged)),
+			Error::BadSignature
+		);
 
 		let unsettled = statement("Alice", id, 2, 0x11, 5);
 		let nothing = DisputeProof::Contradiction {
 			signature: signed_statement(&unsettled, "PatSigner"),
 			statement: unsettled,
 		};
-		assert_noop!(ComputeMarket::dispute(origin("Alice"), nothing), Error::NothingToDispute);
+		assert_noop!(
+			ComputeMarket::dispute(origin("Alice"), Box::new(nothing)),
+			Error::NothingToDispute
+		);
 
 		let mut unknown = other.clone();
 		unknown.service = 42;
@@ -60,14 +72,20 @@ fn disputes_need_a_real_contradiction_and_a_real_signature() {
 			signature: signed_statement(&unknown, "PatSigner"),
 			statement: unknown,
 		};
-		assert_noop!(ComputeMarket::dispute(origin("Alice"), proof), Error::UnknownService);
+		assert_noop!(
+			ComputeMarket::dispute(origin("Alice"), Box::new(proof)),
+			Error::UnknownService
+		);
 
 		System::set_block_number(2 + DisputeWindow::get());
 		let late = DisputeProof::Contradiction {
 			signature: signed_statement(&other, "PatSigner"),
 			statement: other,
 		};
-		assert_noop!(ComputeMarket::dispute(origin("Alice"), late), Error::DisputeWindowPassed);
+		assert_noop!(
+			ComputeMarket::dispute(origin("Alice"), Box::new(late)),
+			Error::DisputeWindowPassed
+		);
 	});
 }
 
@@ -86,23 +104,23 @@ fn two_signed_responses_for_one_request_slash_once() {
 			second_signature: signed_statement(b, signer),
 		};
 		assert_noop!(
-			ComputeMarket::dispute(origin("Bob"), proof(&a, &a, "PatSigner")),
+			ComputeMarket::dispute(origin("Bob"), Box::new(proof(&a, &a, "PatSigner"))),
 			Error::NoContradiction
 		);
 		assert_noop!(
-			ComputeMarket::dispute(origin("Bob"), proof(&a, &b, "Eve")),
+			ComputeMarket::dispute(origin("Bob"), Box::new(proof(&a, &b, "Eve"))),
 			Error::BadSignature
 		);
 		let other_nonce = statement("Alice", id, 4, 0x02, 5);
 		assert_noop!(
-			ComputeMarket::dispute(origin("Bob"), proof(&a, &other_nonce, "PatSigner")),
+			ComputeMarket::dispute(origin("Bob"), Box::new(proof(&a, &other_nonce, "PatSigner"))),
 			Error::NothingToDispute
 		);
-		assert_ok!(ComputeMarket::dispute(origin("Bob"), proof(&a, &b, "PatSigner")));
+		assert_ok!(ComputeMarket::dispute(origin("Bob"), Box::new(proof(&a, &b, "PatSigner"))));
 		// The slash goes to the user of the request, not to whoever reported it.
 		assert_eq!(Balances::free_balance(account("Alice")), ENDOWMENT + BOND / 2);
 		assert_noop!(
-			ComputeMarket::dispute(origin("Bob"), proof(&a, &b, "PatSigner")),
+			ComputeMarket::dispute(origin("Bob"), Box::new(proof(&a, &b, "PatSigner"))),
 			Error::AlreadySlashed
 		);
 	});
@@ -165,7 +183,7 @@ fn a_rotated_key_still_answers_for_what_it_signed() {
 			account("Pat2")
 		));
 		assert_eq!(PastSigners::<Test>::get(id).to_vec(), vec![account("PatSigner")]);
-		assert_ok!(ComputeMarket::dispute(origin("Alice"), proof));
+		assert_ok!(ComputeMarket::dispute(origin("Alice"), Box::new(proof)));
 		assert_eq!(held("Pat", HoldReason::ServiceBond), BOND - BOND / 2);
 
 		// Equivocation across the rotation: one statement by the old key, one by the new.
@@ -177,7 +195,7 @@ fn a_rotated_key_still_answers_for_what_it_signed() {
 			second: b.clone(),
 			second_signature: signed_statement(&b, "Pat2"),
 		};
-		assert_ok!(ComputeMarket::dispute(origin("Bob"), proof));
+		assert_ok!(ComputeMarket::dispute(origin("Bob"), Box::new(proof)));
 		// A key the service never had is still no proof.
 		let c = statement("Alice", id, 8, 0x01, 5);
 		let d = statement("Alice", id, 8, 0x02, 5);
@@ -187,7 +205,7 @@ fn a_rotated_key_still_answers_for_what_it_signed() {
 			second: d.clone(),
 			second_signature: signed_statement(&d, "Pat2"),
 		};
-		assert_noop!(ComputeMarket::dispute(origin("Bob"), forged), Error::BadSignature);
+		assert_noop!(ComputeMarket::dispute(origin("Bob"), Box::new(forged)), Error::BadSignature);
 	});
 }
 
@@ -210,7 +228,7 @@ fn a_late_settlement_keeps_the_bond_until_its_dispute_window_ends() {
 			statement: served,
 		};
 		System::set_block_number(last + DisputeWindow::get());
-		assert_ok!(ComputeMarket::dispute(origin("Alice"), proof));
+		assert_ok!(ComputeMarket::dispute(origin("Alice"), Box::new(proof)));
 		assert_noop!(ComputeMarket::withdraw_bond(origin("Pat"), id), Error::DisputesOpen);
 		// Once the window has passed, what is left of the bond comes back.
 		System::set_block_number(last + DisputeWindow::get() + 1);
@@ -234,10 +252,10 @@ fn reaping_a_receipt_does_not_allow_a_second_slash() {
 			second: b.clone(),
 			second_signature: signed_statement(&b, "PatSigner"),
 		};
-		assert_ok!(ComputeMarket::dispute(origin("Bob"), proof.clone()));
+		assert_ok!(ComputeMarket::dispute(origin("Bob"), Box::new(proof.clone())));
 		System::set_block_number(2 + DisputeWindow::get());
 		assert_ok!(ComputeMarket::reap_receipt(origin("Eve"), account("Pat"), account("Alice"), 3));
-		assert_noop!(ComputeMarket::dispute(origin("Bob"), proof), Error::AlreadySlashed);
+		assert_noop!(ComputeMarket::dispute(origin("Bob"), Box::new(proof)), Error::AlreadySlashed);
 		assert_eq!(held("Pat", HoldReason::ServiceBond), BOND - BOND / 2);
 	});
 }

@@ -172,22 +172,22 @@ fn an_answered_challenge_is_checked_with_kzg_and_rewarded_from_the_pool() {
 		let mut tampered = cell;
 		tampered[7] ^= 0x10;
 		assert_noop!(
-			DaCommitments::respond(origin("Eve"), cid, tampered, proof),
+			DaCommitments::respond(origin("Eve"), cid, Box::new(tampered), proof),
 			Error::<Test>::BadCellProof
 		);
 		let mut wrong = proof;
 		wrong[47] ^= 1;
 		assert_noop!(
-			DaCommitments::respond(origin("Eve"), cid, cell, wrong),
+			DaCommitments::respond(origin("Eve"), cid, Box::new(cell), wrong),
 			Error::<Test>::BadCellProof
 		);
 		assert_noop!(
-			DaCommitments::respond(origin("Eve"), cid + 1, cell, proof),
+			DaCommitments::respond(origin("Eve"), cid + 1, Box::new(cell), proof),
 			Error::<Test>::UnknownChallenge
 		);
 		let before = Balances::free_balance(account("S1"));
 		// Anyone may relay the answer; the challenged signer is paid.
-		assert_ok!(DaCommitments::respond(origin("Eve"), cid, cell, proof));
+		assert_ok!(DaCommitments::respond(origin("Eve"), cid, Box::new(cell), proof));
 		System::assert_has_event(
 			Event::ChallengeAnswered { id: cid, signer: account("S1"), reward: 50 }.into(),
 		);
@@ -195,7 +195,7 @@ fn an_answered_challenge_is_checked_with_kzg_and_rewarded_from_the_pool() {
 		assert_eq!(RewardPool::<Test>::get(), 50);
 		assert!(Challenges::<Test>::get(cid).is_none());
 		assert_noop!(
-			DaCommitments::respond(origin("Eve"), cid, cell, proof),
+			DaCommitments::respond(origin("Eve"), cid, Box::new(cell), proof),
 			Error::<Test>::UnknownChallenge
 		);
 		// The answered challenge does not slash at its deadline.
@@ -226,7 +226,7 @@ fn an_unanswered_challenge_slashes_the_bond_into_the_pool() {
 		// Too late now.
 		let (_, cell, proof) = fixture();
 		assert_noop!(
-			DaCommitments::respond(origin("S1"), cid, cell, proof),
+			DaCommitments::respond(origin("S1"), cid, Box::new(cell), proof),
 			Error::<Test>::UnknownChallenge
 		);
 	});
@@ -260,7 +260,7 @@ fn an_open_challenge_keeps_the_bond_and_the_commitments_it_needs() {
 		assert_noop!(DaCommitments::withdraw_bond(origin("S1")), Error::<Test>::ChallengeOpen);
 		// So it can still be answered...
 		let (_, cell, proof) = fixture();
-		assert_ok!(DaCommitments::respond(origin("Eve"), cid, cell, proof));
+		assert_ok!(DaCommitments::respond(origin("Eve"), cid, Box::new(cell), proof));
 		// ...and then the commitments go and the bond comes back.
 		run_to(41);
 		assert!(BlobCommitments::<Test>::get(blob).is_none());

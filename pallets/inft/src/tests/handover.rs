@@ -8,7 +8,7 @@ fn a_transfer_hands_the_same_key_to_the_receiver() {
 		let m = minted("Alice");
 		register("Bob");
 		let (sealed, proof) = reseal("Alice", 0, Purpose::Transfer, "Bob");
-		assert_ok!(Inft::transfer(origin("Alice"), 0, 0, account("Bob"), sealed, proof));
+		assert_ok!(Inft::transfer(origin("Alice"), 0, 0, account("Bob"), sealed, Box::new(proof)));
 		let info = Tokens::<Test>::get(0, 0).unwrap();
 		assert_eq!((info.owner.clone(), info.nonce), (account("Bob"), 1));
 		assert_eq!(secret("Bob").open(&info.sealed).unwrap(), m);
@@ -36,18 +36,18 @@ fn forged_and_replayed_transfers_move_nothing() {
 		let (sealed, proof) = reseal("Alice", 0, Purpose::Transfer, "Bob");
 		// By a non-owner, with the owner's own proof.
 		assert_noop!(
-			Inft::transfer(origin("Bob"), 0, 0, account("Bob"), sealed, proof),
+			Inft::transfer(origin("Bob"), 0, 0, account("Bob"), sealed, Box::new(proof)),
 			Error::<Test>::NotOwner
 		);
 		// To someone else than the proof was made for.
 		assert_noop!(
-			Inft::transfer(origin("Alice"), 0, 0, account("Charlie"), sealed, proof),
+			Inft::transfer(origin("Alice"), 0, 0, account("Charlie"), sealed, Box::new(proof)),
 			Error::<Test>::BadProof
 		);
 		// A ciphertext swapped for another (the receiver would get a different key).
 		let (other, _) = reseal("Alice", 0, Purpose::Transfer, "Charlie");
 		assert_noop!(
-			Inft::transfer(origin("Alice"), 0, 0, account("Bob"), other, proof),
+			Inft::transfer(origin("Alice"), 0, 0, account("Bob"), other, Box::new(proof)),
 			Error::<Test>::BadProof
 		);
 		// Made with the wrong secret: Charlie proves over Alice's token.
@@ -67,31 +67,38 @@ fn forged_and_replayed_transfers_move_nothing() {
 			.reseal_with(&ctx, &info.sealed, &secret("Bob").public(), &mut rng())
 			.unwrap();
 		assert_noop!(
-			Inft::transfer(origin("Alice"), 0, 0, account("Bob"), wrong, wrong_proof),
+			Inft::transfer(origin("Alice"), 0, 0, account("Bob"), wrong, Box::new(wrong_proof)),
 			Error::<Test>::BadProof
 		);
 		// A usage proof is not a transfer proof.
 		let (usage, usage_proof) = reseal("Alice", 0, Purpose::Usage, "Bob");
 		assert_noop!(
-			Inft::transfer(origin("Alice"), 0, 0, account("Bob"), usage, usage_proof),
+			Inft::transfer(origin("Alice"), 0, 0, account("Bob"), usage, Box::new(usage_proof)),
 			Error::<Test>::BadProof
 		);
 		// A receiver without a key, an unknown token.
 		assert_noop!(
-			Inft::transfer(origin("Alice"), 0, 0, account("Dave"), sealed, proof),
+			Inft::transfer(origin("Alice"), 0, 0, account("Dave"), sealed, Box::new(proof)),
 			Error::<Test>::NoKey
 		);
 		assert_noop!(
-			Inft::transfer(origin("Alice"), 0, 7, account("Bob"), sealed, proof),
+			Inft::transfer(origin("Alice"), 0, 7, account("Bob"), sealed, Box::new(proof)),
 			Error::<Test>::UnknownToken
 		);
 		// The honest one goes through once; replayed after it (the nonce moved on) it
 		// fails, even handed back to the same owner.
-		assert_ok!(Inft::transfer(origin("Alice"), 0, 0, account("Bob"), sealed, proof));
+		assert_ok!(Inft::transfer(origin("Alice"), 0, 0, account("Bob"), sealed, Box::new(proof)));
 		let (back, back_proof) = reseal("Bob", 0, Purpose::Transfer, "Alice");
-		assert_ok!(Inft::transfer(origin("Bob"), 0, 0, account("Alice"), back, back_proof));
+		assert_ok!(Inft::transfer(
+			origin("Bob"),
+			0,
+			0,
+			account("Alice"),
+			back,
+			Box::new(back_proof)
+		));
 		assert_noop!(
-			Inft::transfer(origin("Alice"), 0, 0, account("Bob"), sealed, proof),
+			Inft::transfer(origin("Alice"), 0, 0, account("Bob"), sealed, Box::new(proof)),
 			Error::<Test>::BadProof
 		);
 	});
@@ -107,7 +114,7 @@ fn a_proof_for_one_token_does_not_move_another() {
 		register("Bob");
 		let (to_bob, proof) = reseal("Alice", 0, Purpose::Transfer, "Bob");
 		assert_noop!(
-			Inft::transfer(origin("Alice"), 0, 1, account("Bob"), to_bob, proof),
+			Inft::transfer(origin("Alice"), 0, 1, account("Bob"), to_bob, Box::new(proof)),
 			Error::<Test>::BadProof
 		);
 	});
@@ -120,10 +127,10 @@ fn a_clone_is_a_new_token_with_the_same_data_key() {
 		register("Bob");
 		let (sealed, proof) = reseal("Alice", 0, Purpose::Clone, "Bob");
 		assert_noop!(
-			Inft::clone(origin("Bob"), 0, 0, account("Bob"), sealed, proof),
+			Inft::clone(origin("Bob"), 0, 0, account("Bob"), sealed, Box::new(proof)),
 			Error::<Test>::NotOwner
 		);
-		assert_ok!(Inft::clone(origin("Alice"), 0, 0, account("Bob"), sealed, proof));
+		assert_ok!(Inft::clone(origin("Alice"), 0, 0, account("Bob"), sealed, Box::new(proof)));
 		assert_eq!(
 			last_event(),
 			Event::Cloned { collection: 0, token: 0, clone: 1, to: account("Bob") }
@@ -135,7 +142,7 @@ fn a_clone_is_a_new_token_with_the_same_data_key() {
 		assert_eq!(Collections::<Test>::get(0).unwrap().tokens, 2);
 		// The proof was for one clone.
 		assert_noop!(
-			Inft::clone(origin("Alice"), 0, 0, account("Bob"), sealed, proof),
+			Inft::clone(origin("Alice"), 0, 0, account("Bob"), sealed, Box::new(proof)),
 			Error::<Test>::BadProof
 		);
 	});
@@ -149,18 +156,39 @@ fn usage_grants_open_the_key_for_an_executor_until_revoked() {
 			register(name);
 		}
 		let (sealed, proof) = reseal("Alice", 0, Purpose::Usage, "Bob");
-		assert_ok!(Inft::authorize_usage(origin("Alice"), 0, 0, account("Bob"), sealed, proof));
+		assert_ok!(Inft::authorize_usage(
+			origin("Alice"),
+			0,
+			0,
+			account("Bob"),
+			sealed,
+			Box::new(proof)
+		));
 		let grants = Grants::<Test>::get((0, 0));
 		assert_eq!(grants.len(), 1);
 		assert_eq!(secret("Bob").open(&grants[0].sealed).unwrap(), m);
 		// Again to Bob replaces; Charlie fills the last place; Dave finds none.
 		let (sealed, proof) = reseal("Alice", 0, Purpose::Usage, "Bob");
-		assert_ok!(Inft::authorize_usage(origin("Alice"), 0, 0, account("Bob"), sealed, proof));
+		assert_ok!(Inft::authorize_usage(
+			origin("Alice"),
+			0,
+			0,
+			account("Bob"),
+			sealed,
+			Box::new(proof)
+		));
 		let (sealed, proof) = reseal("Alice", 0, Purpose::Usage, "Charlie");
-		assert_ok!(Inft::authorize_usage(origin("Alice"), 0, 0, account("Charlie"), sealed, proof));
+		assert_ok!(Inft::authorize_usage(
+			origin("Alice"),
+			0,
+			0,
+			account("Charlie"),
+			sealed,
+			Box::new(proof)
+		));
 		let (sealed, proof) = reseal("Alice", 0, Purpose::Usage, "Dave");
 		assert_noop!(
-			Inft::authorize_usage(origin("Alice"), 0, 0, account("Dave"), sealed, proof),
+			Inft::authorize_usage(origin("Alice"), 0, 0, account("Dave"), sealed, Box::new(proof)),
 			Error::<Test>::TooManyGrants
 		);
 		assert_noop!(
@@ -184,9 +212,16 @@ fn a_transfer_drops_the_previous_owners_grants() {
 		register("Bob");
 		register("Dave");
 		let (sealed, proof) = reseal("Alice", 0, Purpose::Usage, "Dave");
-		assert_ok!(Inft::authorize_usage(origin("Alice"), 0, 0, account("Dave"), sealed, proof));
+		assert_ok!(Inft::authorize_usage(
+			origin("Alice"),
+			0,
+			0,
+			account("Dave"),
+			sealed,
+			Box::new(proof)
+		));
 		let (sealed, proof) = reseal("Alice", 0, Purpose::Transfer, "Bob");
-		assert_ok!(Inft::transfer(origin("Alice"), 0, 0, account("Bob"), sealed, proof));
+		assert_ok!(Inft::transfer(origin("Alice"), 0, 0, account("Bob"), sealed, Box::new(proof)));
 		assert!(Grants::<Test>::get((0, 0)).is_empty());
 	});
 }
@@ -215,7 +250,14 @@ fn a_transfer_to_oneself_rotates_onto_a_new_key() {
 		};
 		let (sealed, proof) =
 			old.reseal_with(&ctx, &info.sealed, &new.public(), &mut rng()).unwrap();
-		assert_ok!(Inft::transfer(origin("Alice"), 0, 0, account("Alice"), sealed, proof));
+		assert_ok!(Inft::transfer(
+			origin("Alice"),
+			0,
+			0,
+			account("Alice"),
+			sealed,
+			Box::new(proof)
+		));
 		let info = Tokens::<Test>::get(0, 0).unwrap();
 		assert_eq!(info.key, new.public());
 		assert_eq!(new.open(&info.sealed).unwrap(), m);

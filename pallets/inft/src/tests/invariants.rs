@@ -40,7 +40,14 @@ fn a_grant_for_an_old_version_is_caught() {
 		minted("Alice");
 		register("Bob");
 		let (sealed, proof) = reseal("Alice", 0, Purpose::Usage, "Bob");
-		assert_ok!(Inft::authorize_usage(origin("Alice"), 0, 0, account("Bob"), sealed, proof));
+		assert_ok!(Inft::authorize_usage(
+			origin("Alice"),
+			0,
+			0,
+			account("Bob"),
+			sealed,
+			Box::new(proof)
+		));
 		Tokens::<Test>::mutate(0, 0, |t| t.as_mut().unwrap().version = 3);
 		assert!(Inft::do_try_state().is_err());
 	});

@@ -25,13 +25,16 @@ fn a_delivered_sale_pays_the_seller_and_gives_the_buyer_the_key() {
 		// While listed the token cannot move any other way.
 		let (sealed, proof) = reseal("Alice", 0, Purpose::Transfer, "Bob");
 		assert_noop!(
-			Inft::transfer(origin("Alice"), 0, 0, account("Bob"), sealed, proof),
+			Inft::transfer(origin("Alice"), 0, 0, account("Bob"), sealed, Box::new(proof)),
 			Error::<Test>::Listed
 		);
 		assert_noop!(Inft::burn(origin("Alice"), 0, 0), Error::<Test>::Listed);
-		assert_noop!(Inft::deliver(origin("Bob"), 0, 0, sealed, proof), Error::<Test>::NotSeller);
+		assert_noop!(
+			Inft::deliver(origin("Bob"), 0, 0, sealed, Box::new(proof)),
+			Error::<Test>::NotSeller
+		);
 		let alice_before = Balances::balance(&account("Alice"));
-		assert_ok!(Inft::deliver(origin("Alice"), 0, 0, sealed, proof));
+		assert_ok!(Inft::deliver(origin("Alice"), 0, 0, sealed, Box::new(proof)));
 		let info = Tokens::<Test>::get(0, 0).unwrap();
 		assert_eq!(info.owner, account("Bob"));
 		assert_eq!(secret("Bob").open(&info.sealed).unwrap(), m);
@@ -50,7 +53,10 @@ fn a_forged_delivery_keeps_the_escrow() {
 		assert_ok!(Inft::buy(origin("Bob"), 0, 0, 500));
 		// Sealed to Charlie, proof for Charlie: not what the buyer gets.
 		let (sealed, proof) = reseal("Alice", 0, Purpose::Transfer, "Charlie");
-		assert_noop!(Inft::deliver(origin("Alice"), 0, 0, sealed, proof), Error::<Test>::BadProof);
+		assert_noop!(
+			Inft::deliver(origin("Alice"), 0, 0, sealed, Box::new(proof)),
+			Error::<Test>::BadProof
+		);
 		assert_eq!(held("Bob", HoldReason::Escrow), 500);
 	});
 }
@@ -70,7 +76,7 @@ fn an_undelivered_sale_refunds_the_buyer_after_the_deadline() {
 		System::set_block_number(deadline + 1);
 		let (sealed, proof) = reseal("Alice", 0, Purpose::Transfer, "Bob");
 		assert_noop!(
-			Inft::deliver(origin("Alice"), 0, 0, sealed, proof),
+			Inft::deliver(origin("Alice"), 0, 0, sealed, Box::new(proof)),
 			Error::<Test>::DeadlinePassed
 		);
 		assert_ok!(Inft::refund(origin("Eve"), 0, 0));
@@ -94,13 +100,13 @@ fn a_listing_is_the_owners_to_make_and_cancel() {
 				0,
 				0,
 				SealedKey { c1: [0; 32], c2: [0; 32] },
-				ReencryptionProof {
+				Box::new(ReencryptionProof {
 					t1: [0; 32],
 					t2: [0; 32],
 					t3: [0; 32],
 					z1: [0; 32],
 					z2: [0; 32]
-				}
+				})
 			),
 			Error::<Test>::NotBought
 		);

@@ -57,7 +57,14 @@ fn an_update_brings_a_fresh_key_and_drops_grants() {
 		let old = minted("Bob");
 		register("Dave");
 		let (sealed, proof) = reseal("Bob", 0, Purpose::Usage, "Dave");
-		assert_ok!(Inft::authorize_usage(origin("Bob"), 0, 0, account("Dave"), sealed, proof));
+		assert_ok!(Inft::authorize_usage(
+			origin("Bob"),
+			0,
+			0,
+			account("Dave"),
+			sealed,
+			Box::new(proof)
+		));
 		let (new, sealed) =
 			new_sealed_key_with(&secret("Bob").public(), &mut StdRng::seed_from_u64(9)).unwrap();
 		assert_ne!(data_key(&new), data_key(&old));
