@@ -11,7 +11,7 @@ use polkadot_sdk::{
 		derive_impl,
 		dispatch::DispatchClass,
 		parameter_types,
-		traits::{ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+		traits::{ConstU128, ConstU32, ConstU64, ConstU8, Get, VariantCountOf},
 		weights::{constants::WEIGHT_REF_TIME_PER_SECOND, ConstantMultiplier, Weight},
 		PalletId,
 	},
@@ -24,6 +24,9 @@ use polkadot_sdk::{
 	sp_runtime::{FixedPointNumber, Perbill},
 	sp_version::RuntimeVersion,
 };
+
+use alloc::boxed::Box;
+use once_cell::race::OnceBox;
 
 use crate::weights::{
 	block_weights::BlockExecutionWeight, extrinsic_weights::ExtrinsicBaseWeight,
@@ -79,34 +82,84 @@ parameter_types! {
 	pub const BlockHashCount: BlockNumber = 4096;
 	pub const Version: RuntimeVersion = VERSION;
 
-	/// Half of the 2 s block time may be spent executing the block; the base weights of a
-	/// block and of an extrinsic are this machine's (`crate::weights`). The block's base
-	/// also pays, once, for the keys that benchmarks do not price per transaction because
-	/// a block's transactions share them ([`BlockSharedAccess`]).
-	pub RuntimeBlockWeights: BlockWeights = BlockWeights::builder()
-		.base_block(BlockExecutionWeight::get().saturating_add(BlockSharedAccess::get()))
-		.for_class(DispatchClass::all(), |weights| {
-			weights.base_extrinsic = ExtrinsicBaseWeight::get();
-		})
-		.for_class(DispatchClass::Normal, |weights| {
-			weights.max_total = Some(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
-		})
-		.for_class(DispatchClass::Operational, |weights| {
-			weights.max_total = Some(MAXIMUM_BLOCK_WEIGHT);
-			// Operational transactions may fill what normal ones leave.
-			weights.reserved =
-				Some(MAXIMUM_BLOCK_WEIGHT - NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
-		})
-		.avg_block_initialization(Perbill::from_percent(10))
-		.build_or_panic();
-	pub RuntimeBlockLength: BlockLength =
-		BlockLength::builder()
-			.max_length(MAX_BLOCK_LENGTH)
-			.modify_max_length_for_class(DispatchClass::Normal, |max| {
-				*max = NORMAL_DISPATCH_RATIO * MAX_BLOCK_LENGTH
-			})
-			.build();
 	pub const SS58Prefix: u16 = SS58_PREFIX;
+}
+
+/// Half of the 2 s block time may be spent executing the block; the base weights of a
+/// block and of an extrinsic are this machine's (`crate::weights`). The block's base
+/// also pays, once, for the keys that benchmarks do not price per transaction because
+/// a block's transactions share them ([`BlockSharedAccess`]).
+///
+/// Built once per runtime call and then copied: FRAME asks for the block's weights
+/// several times per transaction (the weight check, the fee, the dispatch), and building
+/// them (three classes, `Perbill` arithmetic, their validation) each time cost about as
+/// much as a storage read (docs/performance.md, "EVM throughput").
+pub struct RuntimeBlockWeights;
+
+impl RuntimeBlockWeights {
+	/// The value (an inherent function, as `parameter_types!` gives one).
+	pub fn get() -> BlockWeights {
+		static WEIGHTS: OnceBox<BlockWeights> = OnceBox::new();
+		WEIGHTS
+			.get_or_init(|| {
+				Box::new(
+					BlockWeights::builder()
+						.base_block(
+							BlockExecutionWeight::get().saturating_add(BlockSharedAccess::get()),
+						)
+						.for_class(DispatchClass::all(), |weights| {
+							weights.base_extrinsic = ExtrinsicBaseWeight::get();
+						})
+						.for_class(DispatchClass::Normal, |weights| {
+							weights.max_total = Some(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+						})
+						.for_class(DispatchClass::Operational, |weights| {
+							weights.max_total = Some(MAXIMUM_BLOCK_WEIGHT);
+							// Operational transactions may fill what normal ones leave.
+							weights.reserved = Some(
+								MAXIMUM_BLOCK_WEIGHT - NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT,
+							);
+						})
+						.avg_block_initialization(Perbill::from_percent(10))
+						.build_or_panic(),
+				)
+			})
+			.clone()
+	}
+}
+
+impl Get<BlockWeights> for RuntimeBlockWeights {
+	fn get() -> BlockWeights {
+		Self::get()
+	}
+}
+
+/// The block's length limits; built once per runtime call, as [`RuntimeBlockWeights`].
+pub struct RuntimeBlockLength;
+
+impl RuntimeBlockLength {
+	/// The value (an inherent function, as `parameter_types!` gives one).
+	pub fn get() -> BlockLength {
+		static LENGTH: OnceBox<BlockLength> = OnceBox::new();
+		LENGTH
+			.get_or_init(|| {
+				Box::new(
+					BlockLength::builder()
+						.max_length(MAX_BLOCK_LENGTH)
+						.modify_max_length_for_class(DispatchClass::Normal, |max| {
+							*max = NORMAL_DISPATCH_RATIO * MAX_BLOCK_LENGTH
+						})
+						.build(),
+				)
+			})
+			.clone()
+	}
+}
+
+impl Get<BlockLength> for RuntimeBlockLength {
+	fn get() -> BlockLength {
+		Self::get()
+	}
 }
 
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
