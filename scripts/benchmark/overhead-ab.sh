@@ -27,7 +27,8 @@ for round in $(seq 1 "$rounds"); do
 		out="$work/out"; rm -rf "$out"; mkdir -p "$out"
 		(cd "$out" && "$node" benchmark overhead --chain "$work/$(basename "$wasm").json" \
 			--weight-path "$out/" > "$out/log" 2>&1) || { echo "$wasm: failed" >&2; tail -5 "$out/log" >&2; exit 1; }
-		weight() { grep -o "Weight::from_parts([0-9_]*" "$out/$1" | head -1 | tr -dc 0-9; }
+		# The figure in ns, written `from_parts(N` or `from_parts(…NANOS.saturating_mul(N)`.
+		weight() { grep -o "Weight::from_parts([A-Z_.a-z]*(\?[0-9_]*" "$out/$1" | head -1 | grep -o "[0-9_]*$" | tr -dc 0-9; }
 		echo "$(basename "$wasm") round $round block_ns=$(weight block_weights.rs) extrinsic_ns=$(weight extrinsic_weights.rs)"
 	done
 done
