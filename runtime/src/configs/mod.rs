@@ -92,8 +92,9 @@ parameter_types! {
 ///
 /// Built once per runtime call and then copied: FRAME asks for the block's weights
 /// several times per transaction (the weight check, the fee, the dispatch), and building
-/// them (three classes, `Perbill` arithmetic, their validation) each time cost about as
-/// much as a storage read (docs/performance.md, "EVM throughput").
+/// them each time (three classes, `Perbill` arithmetic, their validation) was a tenth of
+/// the runtime's own Wasm execution in a profile of `benchmark overhead`
+/// (docs/performance.md, "Calls moved, not copied").
 pub struct RuntimeBlockWeights;
 
 impl RuntimeBlockWeights {

@@ -21,7 +21,7 @@
 //! and the author are paid once a block, in `on_finalize`, whose weight
 //! `ZgStaking::on_initialize` reserves.
 //!
-//! A balance transfer is charged 235.3 µs with these (base 115.8, the signer's account
+//! A balance transfer is charged 229.6 µs with these (base 110.2, the signer's account
 //! 35.0, the call 84.4); docs/performance.md ("EVM throughput") has the import time of
 //! a full block of them on one core.
 
