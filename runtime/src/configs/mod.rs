@@ -85,6 +85,11 @@ parameter_types! {
 	pub const SS58Prefix: u16 = SS58_PREFIX;
 }
 
+/// `build()`'s value, built the first time a runtime call asks for it and copied after.
+fn built_once<T: Clone>(cell: &'static OnceBox<T>, build: impl FnOnce() -> T) -> T {
+	cell.get_or_init(|| Box::new(build())).clone()
+}
+
 /// Half of the 2 s block time may be spent executing the block; the base weights of a
 /// block and of an extrinsic are this machine's (`crate::weights`). The block's base
 /// also pays, once, for the keys that benchmarks do not price per transaction because
@@ -101,31 +106,24 @@ impl RuntimeBlockWeights {
 	/// The value (an inherent function, as `parameter_types!` gives one).
 	pub fn get() -> BlockWeights {
 		static WEIGHTS: OnceBox<BlockWeights> = OnceBox::new();
-		WEIGHTS
-			.get_or_init(|| {
-				Box::new(
-					BlockWeights::builder()
-						.base_block(
-							BlockExecutionWeight::get().saturating_add(BlockSharedAccess::get()),
-						)
-						.for_class(DispatchClass::all(), |weights| {
-							weights.base_extrinsic = ExtrinsicBaseWeight::get();
-						})
-						.for_class(DispatchClass::Normal, |weights| {
-							weights.max_total = Some(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
-						})
-						.for_class(DispatchClass::Operational, |weights| {
-							weights.max_total = Some(MAXIMUM_BLOCK_WEIGHT);
-							// Operational transactions may fill what normal ones leave.
-							weights.reserved = Some(
-								MAXIMUM_BLOCK_WEIGHT - NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT,
-							);
-						})
-						.avg_block_initialization(Perbill::from_percent(10))
-						.build_or_panic(),
-				)
-			})
-			.clone()
+		built_once(&WEIGHTS, || {
+			BlockWeights::builder()
+				.base_block(BlockExecutionWeight::get().saturating_add(BlockSharedAccess::get()))
+				.for_class(DispatchClass::all(), |weights| {
+					weights.base_extrinsic = ExtrinsicBaseWeight::get();
+				})
+				.for_class(DispatchClass::Normal, |weights| {
+					weights.max_total = Some(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+				})
+				.for_class(DispatchClass::Operational, |weights| {
+					weights.max_total = Some(MAXIMUM_BLOCK_WEIGHT);
+					// Operational transactions may fill what normal ones leave.
+					weights.reserved =
+						Some(MAXIMUM_BLOCK_WEIGHT - NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+				})
+				.avg_block_initialization(Perbill::from_percent(10))
+				.build_or_panic()
+		})
 	}
 }
 
@@ -142,18 +140,14 @@ impl RuntimeBlockLength {
 	/// The value (an inherent function, as `parameter_types!` gives one).
 	pub fn get() -> BlockLength {
 		static LENGTH: OnceBox<BlockLength> = OnceBox::new();
-		LENGTH
-			.get_or_init(|| {
-				Box::new(
-					BlockLength::builder()
-						.max_length(MAX_BLOCK_LENGTH)
-						.modify_max_length_for_class(DispatchClass::Normal, |max| {
-							*max = NORMAL_DISPATCH_RATIO * MAX_BLOCK_LENGTH
-						})
-						.build(),
-				)
-			})
-			.clone()
+		built_once(&LENGTH, || {
+			BlockLength::builder()
+				.max_length(MAX_BLOCK_LENGTH)
+				.modify_max_length_for_class(DispatchClass::Normal, |max| {
+					*max = NORMAL_DISPATCH_RATIO * MAX_BLOCK_LENGTH
+				})
+				.build()
+		})
 	}
 }
 
