@@ -186,17 +186,11 @@ pub fn create_benchmark_extrinsic(
 	let raw_payload = runtime::SignedPayload::from_raw(
 		call.clone(),
 		tx_ext.clone(),
-		(
-			(),
+		crate::preverify::implicit(
 			runtime::VERSION.spec_version,
 			runtime::VERSION.transaction_version,
 			genesis_hash,
 			best_hash,
-			(),
-			(),
-			(),
-			None,
-			(),
 		),
 	);
 	let signature = raw_payload.using_encoded(|e| sender.sign(e));

@@ -30,7 +30,7 @@ pub enum Subcommand {
 	ExportState(sc_cli::ExportStateCmd),
 
 	/// Import blocks.
-	ImportBlocks(sc_cli::ImportBlocksCmd),
+	ImportBlocks(ImportBlocksCmd),
 
 	/// Remove the whole chain.
 	PurgeChain(sc_cli::PurgeChainCmd),
@@ -67,6 +67,19 @@ pub const NO_BENCHMARK_CLI: &str = "the benchmark sub-commands are not in this b
 	zerog-node: rebuild it with `cargo build --release -p zerog-node --features benchmark-cli` \
 	(block, overhead, extrinsic, machine) or `--features runtime-benchmarks` (also pallet and \
 	storage; scripts/benchmark-weights.sh does this)";
+
+/// `import-blocks`: sc-cli's, and the signature cache that the import fills in batches
+/// before each block executes ([`crate::preverify`]), as a syncing node does.
+#[derive(Debug, clap::Args)]
+pub struct ImportBlocksCmd {
+	/// sc-cli's command.
+	#[command(flatten)]
+	pub import: sc_cli::ImportBlocksCmd,
+
+	/// The signature cache's size.
+	#[command(flatten)]
+	pub signature_cache: crate::verify_cache::SignatureCacheParams,
+}
 
 /// The node's command line.
 #[derive(Debug, clap::Parser)]

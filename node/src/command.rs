@@ -162,8 +162,14 @@ fn dispatch(
 				Ok((holding_queue(import_queue, cmd.run(client, config.chain_spec)), task_manager))
 			})
 		}
-		Some(Subcommand::ImportBlocks(cmd)) => {
+		Some(Subcommand::ImportBlocks(crate::cli::ImportBlocksCmd {
+			import: cmd,
+			signature_cache,
+		})) => {
 			let runner = cli.create_runner(cmd)?;
+			// Blocks from a file import as a syncing node's do: their signatures verified
+			// in batches into the cache first (crate::preverify).
+			crate::verify_cache::enable(signature_cache.signature_cache_entries);
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
 					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
@@ -207,8 +213,8 @@ fn dispatch(
 				|| (cli.run.shared_params.is_dev() && cli.run.shared_params.base_path.is_none());
 			let pool = pool.clone();
 			let database = database.clone();
-			// Only a running node remembers signature checks: the sub-commands (the
-			// benchmarks above all) check every signature each time.
+			// A running node remembers signature checks, and `import-blocks` (above): the
+			// other sub-commands (the benchmarks above all) check every signature each time.
 			crate::verify_cache::enable(cli.signature_cache.signature_cache_entries);
 			runner.run_node_until_exit(|config| async move {
 				crate::essential::watch_signals();

@@ -18,6 +18,7 @@ mod essential;
 mod eth;
 mod journal;
 mod pool;
+mod preverify;
 mod proposer;
 mod rpc;
 mod service;

@@ -204,7 +204,8 @@ pub fn new_partial(
 	let (import_queue, babe_worker) =
 		sc_consensus_babe::import_queue(sc_consensus_babe::ImportQueueParams {
 			link: babe_link.clone(),
-			block_import: block_import.clone(),
+			// Blocks from peers and files: their signatures verified in batches first.
+			block_import: crate::preverify::PreVerify::new(block_import.clone(), client.clone()),
 			justification_import: Some(Box::new(grandpa_block_import)),
 			client: client.clone(),
 			slot_duration,

@@ -22,8 +22,13 @@
 //! found in the previous generation moves to the current one, so what is in use stays.
 //! At the default of [`DEFAULT_ENTRIES`] the cache holds at most 12.3 MiB.
 //!
+//! Before a block from a peer or a file executes, [`crate::preverify`] verifies the
+//! signatures of its transactions that the cache does not hold in batches, and puts them
+//! in ([`VerifyCache::insert_sr25519`]).
+//!
 //! The cache is off until [`enable`] is called, which the node does when it runs a chain
-//! (`--signature-cache-entries`); the `benchmark` sub-commands never turn it on, so that
+//! or imports blocks from a file (`--signature-cache-entries`); the `benchmark`
+//! sub-commands never turn it on, so that
 //! `benchmark overhead` and `benchmark block`, which execute the same block again and
 //! again, measure every signature check.
 
@@ -88,6 +93,7 @@ pub struct VerifyCache {
 	entries: Mutex<Generations>,
 	hits: Counter<U64>,
 	misses: Counter<U64>,
+	batched: Counter<U64>,
 }
 
 impl VerifyCache {
@@ -105,6 +111,11 @@ impl VerifyCache {
 			misses: Counter::new(
 				"zerog_signature_cache_misses",
 				"Signature checks the node computed (not in its cache)",
+			)
+			.expect("the name and help are valid; qed"),
+			batched: Counter::new(
+				"zerog_signature_cache_batched",
+				"Signature checks verified in batches before a block's import",
 			)
 			.expect("the name and help are valid; qed"),
 		}
@@ -126,6 +137,20 @@ impl VerifyCache {
 			self.insert(key, Verified::Valid);
 		}
 		valid
+	}
+
+	/// Whether the cache holds this sr25519 check; neither counted as a hit nor moved.
+	pub fn holds_sr25519(&self, sig: &[u8; 64], msg: &[u8], public: &[u8; 32]) -> bool {
+		let key = self.key(Check::Sr25519, &[sig, public, msg]);
+		let entries = self.lock();
+		entries.current.contains_key(&key) || entries.previous.contains_key(&key)
+	}
+
+	/// Keeps an sr25519 check that succeeded elsewhere: in a batch that
+	/// [`crate::preverify`] verified.
+	pub fn insert_sr25519(&self, sig: &[u8; 64], msg: &[u8], public: &[u8; 32]) {
+		self.insert(self.key(Check::Sr25519, &[sig, public, msg]), Verified::Valid);
+		self.batched.inc();
 	}
 
 	/// `sp_io::crypto::secp256k1_ecdsa_recover`, answered from the cache when it holds
@@ -150,12 +175,13 @@ impl VerifyCache {
 	pub fn register_metrics(&self, registry: &Registry) -> Result<(), PrometheusError> {
 		register(self.hits.clone(), registry)?;
 		register(self.misses.clone(), registry)?;
+		register(self.batched.clone(), registry)?;
 		Ok(())
 	}
 
 	/// Checks answered from the cache, and computed, so far.
 	#[cfg(test)]
-	fn counts(&self) -> (u64, u64) {
+	pub(crate) fn counts(&self) -> (u64, u64) {
 		(self.hits.get(), self.misses.get())
 	}
 

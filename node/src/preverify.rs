@@ -1,0 +1,539 @@
+//! The signatures of a block's transactions, verified together before the block executes.
+//!
+//! The runtime checks each Substrate transaction's sr25519 signature by itself, through a
+//! host function: 47.5 µs natively on the reference machine, a fifth of what a transfer is
+//! charged. When the node has seen a transaction in its pool, that check is answered from
+//! [`crate::verify_cache`]. When it has not (a node syncing or importing blocks from a
+//! file, a validator that has just started, transactions that reached the author alone),
+//! every check is computed, one after the other, on the import's one thread.
+//!
+//! schnorrkel verifies many signatures at once: one multiscalar multiplication over all
+//! of them, each weighted by a random scalar, so that the batch verifies only if every
+//! signature in it does (with failure probability 2^-128; Ristretto has no cofactor, so a
+//! batch and one-by-one checks accept the same signatures). A signature costs about a
+//! third of a check by itself in a batch of thousands.
+//!
+//! [`PreVerify`] wraps the import queue's block import. Before a block executes, it
+//! rebuilds the payload each signed transaction's signature covers, as the runtime will
+//! (the call, the extensions and their implicit data: the spec and transaction versions,
+//! the genesis hash and the hash of the era's birth block, read from the chain below the
+//! block), leaves out the checks the cache holds, and verifies the rest in batches, one
+//! per core. A batch that verifies puts its checks into the cache, where the runtime
+//! finds them; a batch that fails leaves nothing, and the runtime checks those signatures
+//! itself, as it would without this. The runtime's answer is the same either way: the
+//! cache only ever holds checks that succeeded, under keys that bind every input. When
+//! nearly all of a block's first [`SAMPLE`] checks are in the cache already (a validator
+//! has seen most of a peer's block in its pool), the rest are not rebuilt.
+//!
+//! It stands aside where its payloads could differ from the runtime's, so that no batch
+//! fails for want of the right message: a runtime whose transaction version or name is
+//! not the one this node was built with, a block whose parent is not on the canonical
+//! chain (the era's birth block is looked up there), and transactions signed with the
+//! metadata-hash check on, or by an address other than an account id.
+
+use std::sync::Arc;
+
+use codec::{Decode, Encode};
+use polkadot_sdk::{
+	sc_consensus::{BlockCheckParams, BlockImport, BlockImportParams, ImportResult, StateAction},
+	sp_blockchain::HeaderBackend,
+	sp_core::traits::CallContext,
+	sp_io::hashing::blake2_256,
+	sp_runtime::{
+		generic::{Era, Preamble},
+		traits::{Block as BlockT, Header as _, TransactionExtension},
+		MultiAddress, MultiSignature, OpaqueExtrinsic,
+	},
+};
+use zerog_runtime::{self as runtime, opaque::Block, BlockNumber, Hash};
+
+use crate::{service::FullClient, verify_cache::VerifyCache};
+
+const LOG_TARGET: &str = "zerog::preverify";
+
+/// sp-core's signing context of sr25519 signatures.
+const SIGNING_CONTEXT: &[u8] = b"substrate";
+
+/// The metadata-hash check's encoding when it is off: the payload's implicit part for it
+/// is then `None`, which this module can rebuild.
+const METADATA_HASH_OFF: [u8; 1] = [0];
+
+/// Checks rebuilt before deciding whether the rest are worth it. A validator has seen
+/// most transactions of a peer's block in its pool, and the cache holds their checks;
+/// rebuilding a check to find it there costs about 5 µs (decoding, the payload, the
+/// cache's key), 20 ms for a full block of transfers. When nearly all of the first
+/// checks are held, the rest are left to the runtime, which finds them in the cache
+/// or checks them one by one, as without this module.
+const SAMPLE: usize = 64;
+
+/// Fewest checks worth a thread of their own: below this, a batch's fixed cost (a
+/// multiscalar multiplication's set-up, a thread's start) is a large share.
+const MIN_BATCH: usize = 64;
+
+/// The data every signed payload includes without carrying it.
+pub type Implicit = <runtime::TxExtension as TransactionExtension<runtime::RuntimeCall>>::Implicit;
+
+/// [`Implicit`] of a transaction with the metadata-hash check off, in the extensions'
+/// order ([`runtime::TxExtension`]): the spec and transaction versions, the genesis hash
+/// and the hash of the block the transaction's era was born at.
+pub fn implicit(
+	spec_version: u32,
+	transaction_version: u32,
+	genesis_hash: Hash,
+	birth_hash: Hash,
+) -> Implicit {
+	((), spec_version, transaction_version, genesis_hash, birth_hash, (), (), (), None, ())
+}
+
+/// What the payloads of a block's transactions take from the chain below it.
+pub struct PayloadContext<F> {
+	/// The spec version of the runtime that executes the block (its parent's).
+	pub spec_version: u32,
+	/// That runtime's transaction version.
+	pub transaction_version: u32,
+	/// The chain's genesis hash.
+	pub genesis_hash: Hash,
+	/// The number of the block.
+	pub number: BlockNumber,
+	/// The hash of the block's ancestor at a number.
+	pub ancestor: F,
+}
+
+/// One sr25519 check, as the runtime will ask the host for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sr25519Check {
+	/// The signature.
+	pub signature: [u8; 64],
+	/// The signer's public key.
+	pub public: [u8; 32],
+	/// The signed payload, or its BLAKE2b-256 hash when longer than 256 bytes.
+	pub message: Vec<u8>,
+}
+
+/// The sr25519 check that the runtime will make for `extrinsic`, if it is a transaction
+/// signed with an sr25519 key whose payload this module can rebuild.
+pub fn sr25519_check<F>(
+	extrinsic: &OpaqueExtrinsic,
+	context: &PayloadContext<F>,
+) -> Option<Sr25519Check>
+where
+	F: Fn(BlockNumber) -> Option<Hash>,
+{
+	let extrinsic = runtime::UncheckedExtrinsic::decode(&mut &extrinsic.encode()[..]).ok()?.0;
+	let Preamble::Signed(MultiAddress::Id(signer), MultiSignature::Sr25519(signature), extension) =
+		extrinsic.preamble
+	else {
+		return None;
+	};
+	if extension.8.encode() != METADATA_HASH_OFF {
+		return None;
+	}
+	let era = Era::decode(&mut &extension.4.encode()[..]).ok()?;
+	let birth = BlockNumber::try_from(era.birth(context.number.into())).ok()?;
+	let birth_hash = match birth {
+		0 => context.genesis_hash,
+		_ => (context.ancestor)(birth)?,
+	};
+	let mut payload = extrinsic.encoded_call.unwrap_or_else(|| extrinsic.function.encode());
+	extension.encode_to(&mut payload);
+	implicit(context.spec_version, context.transaction_version, context.genesis_hash, birth_hash)
+		.encode_to(&mut payload);
+	let message = match payload.len() > 256 {
+		true => blake2_256(&payload).to_vec(),
+		false => payload,
+	};
+	Some(Sr25519Check { signature: signature.0, public: signer.into(), message })
+}
+
+/// The checks of `block`'s transactions that are not `held`, in the block's order; none
+/// once the first [`SAMPLE`] checks show that the node has seen nearly all of them (at
+/// most an eighth missing).
+pub fn checks_to_verify<F>(
+	block: &[OpaqueExtrinsic],
+	context: &PayloadContext<F>,
+	held: impl Fn(&Sr25519Check) -> bool,
+) -> Vec<Sr25519Check>
+where
+	F: Fn(BlockNumber) -> Option<Hash>,
+{
+	let mut checks = Vec::new();
+	let mut seen = 0;
+	for check in block.iter().filter_map(|extrinsic| sr25519_check(extrinsic, context)) {
+		seen += 1;
+		if !held(&check) {
+			checks.push(check);
+		}
+		if seen == SAMPLE && checks.len() <= SAMPLE / 8 {
+			return Vec::new();
+		}
+	}
+	checks
+}
+
+/// Whether every check of `checks` succeeds, verified as one batch. A malformed key or
+/// signature fails the batch, as it fails its check.
+pub fn verify_batch(checks: &[Sr25519Check]) -> bool {
+	let mut signatures = Vec::with_capacity(checks.len());
+	let mut publics = Vec::with_capacity(checks.len());
+	for check in checks {
+		let (Ok(signature), Ok(public)) = (
+			schnorrkel::Signature::from_bytes(&check.signature),
+			schnorrkel::PublicKey::from_bytes(&check.public),
+		) else {
+			return false;
+		};
+		signatures.push(signature);
+		publics.push(public);
+	}
+	let context = schnorrkel::signing_context(SIGNING_CONTEXT);
+	let transcripts = checks.iter().map(|check| context.bytes(&check.message));
+	schnorrkel::verify_batch(transcripts, &signatures, &publics, false).is_ok()
+}
+
+/// Verifies `checks` in one batch per thread, at most `threads` of them and none smaller
+/// than [`MIN_BATCH`] unless there are fewer checks; returns the batches that verified.
+pub fn verify_batches(checks: &[Sr25519Check], threads: usize) -> Vec<&[Sr25519Check]> {
+	if checks.is_empty() {
+		return Vec::new();
+	}
+	let batches = threads.min(checks.len().div_ceil(MIN_BATCH)).max(1);
+	let chunks: Vec<&[Sr25519Check]> = checks.chunks(checks.len().div_ceil(batches)).collect();
+	let verified: Vec<bool> = match chunks.len() {
+		1 => vec![verify_batch(chunks[0])],
+		_ => std::thread::scope(|scope| {
+			let handles: Vec<_> =
+				chunks[1..].iter().map(|chunk| scope.spawn(move || verify_batch(chunk))).collect();
+			let first = verify_batch(chunks[0]);
+			std::iter::once(first)
+				.chain(handles.into_iter().map(|handle| handle.join().unwrap_or(false)))
+				.collect()
+		}),
+	};
+	chunks.into_iter().zip(verified).filter_map(|(chunk, ok)| ok.then_some(chunk)).collect()
+}
+
+/// The import queue's block import: verifies the signatures of a block it is about to
+/// execute in batches, into the node's signature cache ([module docs](self)), then
+/// imports through `inner`.
+#[derive(Clone)]
+pub struct PreVerify<I> {
+	inner: I,
+	client: Arc<FullClient>,
+}
+
+impl<I> PreVerify<I> {
+	/// Wraps `inner`.
+	pub fn new(inner: I, client: Arc<FullClient>) -> Self {
+		Self { inner, client }
+	}
+
+	/// Verifies the signatures of `block` that `cache` does not hold, into it.
+	fn preverify(&self, cache: &VerifyCache, block: &BlockImportParams<Block>) {
+		let Some(body) = &block.body else { return };
+		if !matches!(block.state_action, StateAction::Execute | StateAction::ExecuteIfPossible) {
+			return;
+		}
+		let Some(context) = self.context(&block.header) else { return };
+		let started = std::time::Instant::now();
+		let checks = checks_to_verify(body, &context, |check| {
+			cache.holds_sr25519(&check.signature, &check.message, &check.public)
+		});
+		let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+		let verified = verify_batches(&checks, threads);
+		let mut kept = 0;
+		for check in verified.iter().flat_map(|batch| batch.iter()) {
+			cache.insert_sr25519(&check.signature, &check.message, &check.public);
+			kept += 1;
+		}
+		if !checks.is_empty() {
+			log::debug!(
+				target: LOG_TARGET,
+				"block #{}: {kept} signatures verified ahead, in {} batches, in {} ms",
+				block.header.number(),
+				verified.len(),
+				started.elapsed().as_millis(),
+			);
+		}
+		if kept < checks.len() {
+			log::debug!(
+				target: LOG_TARGET,
+				"block #{}: {} of {} signatures failed in a batch; the runtime checks them",
+				block.header.number(),
+				checks.len() - kept,
+				checks.len(),
+			);
+		}
+	}
+
+	/// The payload context of a block with `header`, if this module can rebuild its
+	/// payloads ([module docs](self)).
+	fn context(
+		&self,
+		header: &<Block as BlockT>::Header,
+	) -> Option<PayloadContext<impl Fn(BlockNumber) -> Option<Hash> + '_>> {
+		let parent = *header.parent_hash();
+		let parent_number = header.number().checked_sub(1)?;
+		if self.client.hash(parent_number).ok()?? != parent {
+			return None;
+		}
+		let version =
+			self.client.runtime_version_at(parent, CallContext::Onchain { import: true }).ok()?;
+		if version.spec_name != runtime::VERSION.spec_name
+			|| version.transaction_version != runtime::VERSION.transaction_version
+		{
+			return None;
+		}
+		Some(PayloadContext {
+			spec_version: version.spec_version,
+			transaction_version: version.transaction_version,
+			genesis_hash: self.client.info().genesis_hash,
+			number: *header.number(),
+			ancestor: move |number| self.client.hash(number).ok().flatten(),
+		})
+	}
+}
+
+#[async_trait::async_trait]
+impl<I> BlockImport<Block> for PreVerify<I>
+where
+	I: BlockImport<Block> + Send + Sync,
+{
+	type Error = I::Error;
+
+	async fn check_block(
+		&self,
+		block: BlockCheckParams<Block>,
+	) -> Result<ImportResult, Self::Error> {
+		self.inner.check_block(block).await
+	}
+
+	async fn import_block(
+		&self,
+		block: BlockImportParams<Block>,
+	) -> Result<ImportResult, Self::Error> {
+		if let Some(cache) = crate::verify_cache::cache() {
+			self.preverify(cache, &block);
+		}
+		self.inner.import_block(block).await
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use polkadot_sdk::{
+		frame_system,
+		sp_core::{sr25519, Pair, H256},
+		sp_io,
+	};
+	use runtime::{Runtime, RuntimeCall};
+
+	const GENESIS: H256 = H256::repeat_byte(0x11);
+	const NUMBER: BlockNumber = 100;
+
+	fn birth_hash(number: BlockNumber) -> H256 {
+		H256::repeat_byte(number as u8)
+	}
+
+	fn context() -> PayloadContext<impl Fn(BlockNumber) -> Option<Hash>> {
+		PayloadContext {
+			spec_version: runtime::VERSION.spec_version,
+			transaction_version: runtime::VERSION.transaction_version,
+			genesis_hash: GENESIS,
+			number: NUMBER,
+			ancestor: |number| (number < NUMBER).then(|| birth_hash(number)),
+		}
+	}
+
+	/// A transfer signed as a wallet signs it: over the payload the runtime itself builds,
+	/// in a state holding what its extensions read.
+	fn signed(seed: &str, era: Era, call: RuntimeCall, nonce: u32) -> OpaqueExtrinsic {
+		let pair = sr25519::Pair::from_string(seed, None).unwrap();
+		let extension = runtime::tx_extension(nonce, era, 0);
+		let payload = sp_io::TestExternalities::default().execute_with(|| {
+			frame_system::Pallet::<Runtime>::set_block_number(NUMBER);
+			frame_system::BlockHash::<Runtime>::insert(0, GENESIS);
+			for number in 1..NUMBER {
+				frame_system::BlockHash::<Runtime>::insert(number, birth_hash(number));
+			}
+			runtime::SignedPayload::new(call.clone(), extension.clone()).unwrap()
+		});
+		let signature = payload.using_encoded(|message| pair.sign(message));
+		let extrinsic: runtime::UncheckedExtrinsic = runtime::SubstrateExtrinsic::new_signed(
+			call,
+			polkadot_sdk::sp_runtime::AccountId32::from(pair.public()).into(),
+			MultiSignature::Sr25519(signature),
+			extension,
+		)
+		.into();
+		OpaqueExtrinsic::try_from_encoded_extrinsic(&extrinsic.encode()).unwrap()
+	}
+
+	fn transfer(value: u128) -> RuntimeCall {
+		let bob = sr25519::Pair::from_string("//Bob", None).unwrap().public();
+		RuntimeCall::Balances(polkadot_sdk::pallet_balances::Call::transfer_keep_alive {
+			dest: polkadot_sdk::sp_runtime::AccountId32::from(bob).into(),
+			value,
+		})
+	}
+
+	fn remark(len: usize) -> RuntimeCall {
+		RuntimeCall::System(frame_system::Call::remark { remark: vec![7; len] })
+	}
+
+	#[test]
+	fn payloads_are_the_runtimes() {
+		let context = context();
+		for (era, call) in [
+			(Era::Immortal, transfer(10)),
+			(Era::mortal(64, (NUMBER - 3).into()), transfer(10)),
+			// Longer than 256 bytes: the runtime signs its hash.
+			(Era::mortal(256, 60), remark(400)),
+		] {
+			let extrinsic = signed("//Alice", era, call, 5);
+			let check = sr25519_check(&extrinsic, &context).expect("a signed transfer");
+			let public = sr25519::Pair::from_string("//Alice", None).unwrap().public();
+			assert_eq!(check.public, public.0);
+			assert!(sp_io::crypto::sr25519_verify(
+				&sr25519::Signature::from_raw(check.signature),
+				&check.message,
+				&public,
+			));
+			assert!(verify_batch(std::slice::from_ref(&check)));
+		}
+	}
+
+	#[test]
+	fn payloads_it_cannot_rebuild_are_left_to_the_runtime() {
+		// The era's birth block is not an ancestor this context knows.
+		let known = context();
+		let unknown = PayloadContext {
+			spec_version: known.spec_version,
+			transaction_version: known.transaction_version,
+			genesis_hash: known.genesis_hash,
+			number: known.number,
+			ancestor: |_| None,
+		};
+		let mortal = signed("//Alice", Era::mortal(64, (NUMBER - 3).into()), transfer(1), 0);
+		assert!(sr25519_check(&mortal, &unknown).is_none());
+		// Unsigned: the timestamp inherent.
+		let now = polkadot_sdk::pallet_timestamp::Call::<Runtime>::set { now: 1 };
+		let bare: runtime::UncheckedExtrinsic =
+			runtime::SubstrateExtrinsic::new_bare(RuntimeCall::Timestamp(now)).into();
+		let bare = OpaqueExtrinsic::try_from_encoded_extrinsic(&bare.encode()).unwrap();
+		assert!(sr25519_check(&bare, &context()).is_none());
+		// Not a transaction at all.
+		assert!(sr25519_check(&OpaqueExtrinsic::from_blob(vec![0x84, 0, 1]), &context()).is_none());
+	}
+
+	#[test]
+	fn the_metadata_hash_check_off_encodes_as_this_module_expects() {
+		let off =
+			polkadot_sdk::frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false);
+		assert_eq!(off.encode(), METADATA_HASH_OFF);
+		let on =
+			polkadot_sdk::frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(true);
+		assert_ne!(on.encode(), METADATA_HASH_OFF);
+	}
+
+	fn checks(count: u32) -> Vec<Sr25519Check> {
+		let context = context();
+		let seeds = ["//Alice", "//Bob", "//Charlie"];
+		(0..count)
+			.map(|i| {
+				let extrinsic =
+					signed(seeds[i as usize % 3], Era::Immortal, transfer(i.into()), i / 3);
+				sr25519_check(&extrinsic, &context).unwrap()
+			})
+			.collect()
+	}
+
+	#[test]
+	fn a_block_the_node_has_seen_is_left_to_the_cache() {
+		let context = context();
+		let block: Vec<OpaqueExtrinsic> = (0..2 * SAMPLE as u32)
+			.map(|i| signed("//Alice", Era::Immortal, transfer(i.into()), i))
+			.collect();
+		let asked = std::cell::Cell::new(0);
+		let none_held = checks_to_verify(&block, &context, |_| {
+			asked.set(asked.get() + 1);
+			false
+		});
+		assert_eq!(none_held.len(), block.len());
+		assert_eq!(asked.get(), block.len());
+		// All held: the sample says so, and the rest are not rebuilt.
+		asked.set(0);
+		assert!(checks_to_verify(&block, &context, |_| {
+			asked.set(asked.get() + 1);
+			true
+		})
+		.is_empty());
+		assert_eq!(asked.get(), SAMPLE);
+		// An eighth of the sample missing still counts as seen; more does not.
+		let all: Vec<Sr25519Check> =
+			block.iter().map(|extrinsic| sr25519_check(extrinsic, &context).unwrap()).collect();
+		let one_in = |every: usize| {
+			let missing: Vec<Sr25519Check> = all.iter().step_by(every).cloned().collect();
+			move |check: &Sr25519Check| !missing.contains(check)
+		};
+		assert!(checks_to_verify(&block, &context, one_in(8)).is_empty());
+		let verify = checks_to_verify(&block, &context, one_in(4));
+		assert_eq!(verify, all.iter().step_by(4).cloned().collect::<Vec<_>>());
+	}
+
+	#[test]
+	fn a_batch_verifies_only_if_each_of_its_checks_does() {
+		let mut checks = checks(6);
+		assert!(verify_batch(&checks));
+		assert!(verify_batch(&[]));
+		// Another message, another key, a flipped bit: each fails the whole batch.
+		let mut wrong = checks.clone();
+		wrong[2].message.push(0);
+		assert!(!verify_batch(&wrong));
+		let mut wrong = checks.clone();
+		wrong[4].public = checks[3].public;
+		assert!(!verify_batch(&wrong));
+		checks[5].signature[3] ^= 1;
+		assert!(!verify_batch(&checks));
+		// A signature without schnorrkel's marker bit is malformed.
+		checks[5].signature[3] ^= 1;
+		checks[5].signature[63] &= 0x7f;
+		assert!(!verify_batch(&checks));
+	}
+
+	#[test]
+	fn batches_are_spread_over_threads_and_fail_alone() {
+		let mut checks = checks(4 * MIN_BATCH as u32);
+		let all = verify_batches(&checks, 4);
+		assert_eq!(all.len(), 4);
+		assert_eq!(all.iter().map(|batch| batch.len()).sum::<usize>(), checks.len());
+		// Few checks stay in one batch, whatever the threads.
+		assert_eq!(verify_batches(&checks[..MIN_BATCH], 4).len(), 1);
+		assert!(verify_batches(&[], 4).is_empty());
+		// A bad signature in the third quarter loses that quarter only.
+		checks[2 * MIN_BATCH + 1].signature[0] ^= 1;
+		let verified = verify_batches(&checks, 4);
+		assert_eq!(verified.len(), 3);
+		assert!(verified.iter().all(|batch| !batch.contains(&checks[2 * MIN_BATCH + 1])));
+	}
+
+	#[test]
+	fn verified_checks_are_answered_from_the_cache() {
+		let cache = VerifyCache::new(64);
+		let checks = checks(3);
+		for batch in verify_batches(&checks, 2) {
+			for check in batch {
+				assert!(!cache.holds_sr25519(&check.signature, &check.message, &check.public));
+				cache.insert_sr25519(&check.signature, &check.message, &check.public);
+			}
+		}
+		for check in &checks {
+			assert!(cache.holds_sr25519(&check.signature, &check.message, &check.public));
+			let public = sr25519::Public::from_raw(check.public);
+			let signature = sr25519::Signature::from_raw(check.signature);
+			assert!(cache.sr25519_verify(&signature, &check.message, &public));
+		}
+		// All three answered from the cache, none computed.
+		assert_eq!(cache.counts(), (3, 0));
+	}
+}
