@@ -6,7 +6,8 @@
 // back by the node's journal and included, the pool's validation threads
 // below the node's CPU priority, and a forkless runtime upgrade
 // through sudo + system.set_code that keeps state and keeps finalizing; a validator's
-// clean stops, and its blocks exported and imported into a fresh database.
+// clean stops, and its blocks exported and imported into a fresh database (their
+// transfers' signatures verified in batches first).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -376,34 +377,51 @@ describe('zerog-node --dev', () => {
     };
     const v = await startNode(['--dev']);
     const dir = tempDir('zerog-e2e-blocks');
+    let vApi;
     try {
+      // Signed transfers in the blocks: Polkadot.js's default mortal era and an immortal one.
+      vApi = await connect(v.wsUrl);
+      const first = (await vApi.query.system.account(alice.address)).nonce.toNumber();
+      const transfers = [];
+      for (let i = 0; i < 4; i++) {
+        transfers.push(vApi.tx.balances.transferKeepAlive(charlie.address, UNIT)
+          .signAsync(alice, { nonce: first + i, era: i === 3 ? 0 : undefined }));
+      }
+      for (const tx of await Promise.all(transfers)) await rpc(v.httpUrl, 'author_submitExtrinsic', [tx.toHex()]);
       const deadline = Date.now() + 60_000;
-      while (parseInt((await rpc(v.httpUrl, 'chain_getHeader')).number, 16) < 3) {
-        assert.ok(Date.now() < deadline, 'block 3 within 60 s');
+      while ((await vApi.query.system.account(alice.address)).nonce.toNumber() < first + 4 ||
+        parseInt((await rpc(v.httpUrl, 'chain_getHeader')).number, 16) < 3) {
+        assert.ok(Date.now() < deadline, 'the transfers and block 3 within 60 s');
         await new Promise((r) => setTimeout(r, 250));
       }
+      const best = parseInt((await rpc(v.httpUrl, 'chain_getHeader')).number, 16);
       const third = await rpc(v.httpUrl, 'chain_getBlockHash', [3]);
+      await vApi.disconnect();
       await v.halt();
       const file = join(dir, 'blocks.bin');
       const restored = join(dir, 'restored');
-      clean('export-blocks', await cli(['export-blocks', '--base-path', v.basePath, '--to', '3', '--binary', file]));
-      const imported = await cli(['import-blocks', '--base-path', restored, '--binary', file]);
+      clean('export-blocks', await cli(['export-blocks', '--base-path', v.basePath, '--to', String(best), '--binary', file]));
+      const imported = await cli(['import-blocks', '--base-path', restored, '--binary', file, '-l', 'zerog::preverify=debug']);
       clean('import-blocks', imported);
-      assert.match(imported.out, /Imported 3 blocks\. Best: #3/);
+      assert.match(imported.out, new RegExp(`Imported ${best} blocks\\. Best: #${best}`));
+      // Each transfer's signature was verified in a batch before its block executed, and
+      // the runtime accepted the block with it (the import re-executes every block).
+      const ahead = [...imported.out.matchAll(/(\d+) signatures verified ahead/g)].reduce((n, m) => n + Number(m[1]), 0);
+      assert.equal(ahead, 4, imported.out.slice(-2000));
       // The restored database holds the validator's block 3 (re-executed by check-block).
       clean('check-block', await cli(['check-block', '--base-path', restored, third]));
       const unknown = await cli(['check-block', '--base-path', restored, `0x${'11'.repeat(32)}`]);
       assert.notEqual(unknown.code, 0, 'a block the database does not hold is an error');
       assert.doesNotMatch(unknown.out, /pthread|panicked/, unknown.out.slice(-2000));
-      // Reverted, block 3 is gone (with BABE's and GRANDPA's data for it), and it imports
-      // again from the same file.
-      const reverted = await cli(['revert', '--base-path', restored, '1']);
+      // Reverted to block 2, block 3 is gone (with BABE's and GRANDPA's data for it), and
+      // it imports again from the same file.
+      const reverted = await cli(['revert', '--base-path', restored, String(best - 2)]);
       clean('revert', reverted);
-      assert.match(reverted.out, /Reverted 1 blocks\. Best: #2/);
+      assert.match(reverted.out, new RegExp(`Reverted ${best - 2} blocks\\. Best: #2`));
       assert.notEqual((await cli(['check-block', '--base-path', restored, third])).code, 0, 'block 3 reverted');
       const again = await cli(['import-blocks', '--base-path', restored, '--binary', file]);
       clean('import-blocks again', again);
-      assert.match(again.out, /Best: #3/);
+      assert.match(again.out, new RegExp(`Best: #${best}`));
       clean('check-block again', await cli(['check-block', '--base-path', restored, third]));
       // The state at the best block, as a chain spec a new network could start from.
       const state = await cli(['export-state', '--base-path', restored]);
@@ -411,6 +429,7 @@ describe('zerog-node --dev', () => {
       assert.match(state.out, /"top":\s*\{/, 'the exported spec holds the raw state');
       assert.doesNotMatch(state.out, /pthread|panicked|Essential task/);
     } finally {
+      await vApi?.disconnect().catch(() => {});
       await v.stop();
       rmSync(dir, { recursive: true, force: true });
     }
