@@ -63,7 +63,8 @@ async function until(what, probe, timeoutMs, everyMs = 1000) {
  * the time it spent maintaining the pool (seconds over how many blocks), the
  * transactions it validated with the runtime calls that took (a batch is one call),
  * what its journal put back in the pool after the pool dropped it, and its signature
- * checks answered from its cache and computed (node/src/verify_cache.rs).
+ * checks answered from its cache, computed, and verified in batches before a peer's
+ * block was imported (node/src/verify_cache.rs, node/src/preverify.rs).
  */
 async function poolStats(nodes) {
   const metrics = {
@@ -77,6 +78,7 @@ async function poolStats(nodes) {
     journalReturned: 'zerog_txpool_journal_returned',
     signaturesCached: 'zerog_signature_cache_hits',
     signaturesChecked: 'zerog_signature_cache_misses',
+    signaturesBatched: 'zerog_signature_cache_batched',
   };
   const stats = {};
   for (const [name, node] of Object.entries(nodes)) {
