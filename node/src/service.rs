@@ -2,6 +2,8 @@
 //! offchain workers and RPC. BABE's block import wraps GRANDPA's; BABE equivocations
 //! (checked on sealed headers, [`crate::equivocation`]) and GRANDPA's are reported to the
 //! runtime as unsigned extrinsics with key-ownership proofs, so the offender is slashed.
+//! The import queue's block import first verifies a block's signatures in batches
+//! ([`crate::preverify`]).
 
 use std::{sync::Arc, time::Duration};
 
