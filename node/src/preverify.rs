@@ -39,8 +39,9 @@
 
 use std::sync::Arc;
 
-use codec::{Decode, Encode};
+use codec::{Decode, DecodeLimit, Encode};
 use polkadot_sdk::{
+	frame_support::MAX_EXTRINSIC_DEPTH,
 	frame_system,
 	sc_consensus::{BlockCheckParams, BlockImport, BlockImportParams, ImportResult, StateAction},
 	sp_blockchain::HeaderBackend,
@@ -132,7 +133,14 @@ pub fn sr25519_check<F>(
 where
 	F: Fn(BlockNumber) -> Option<Hash>,
 {
-	let extrinsic = runtime::UncheckedExtrinsic::decode(&mut &extrinsic.encode()[..]).ok()?.0;
+	// Decoded as the runtime decodes it, with frame-support's depth limit: a peer's block
+	// can nest calls deeper than any stack, and the runtime refuses what is deeper.
+	let extrinsic = runtime::UncheckedExtrinsic::decode_all_with_depth_limit(
+		MAX_EXTRINSIC_DEPTH,
+		&mut &extrinsic.encode()[..],
+	)
+	.ok()?
+	.0;
 	let Preamble::Signed(MultiAddress::Id(signer), MultiSignature::Sr25519(signature), extension) =
 		extrinsic.preamble
 	else {
@@ -460,6 +468,67 @@ mod tests {
 		assert!(sr25519_check(&bare, &context()).is_none());
 		// Not a transaction at all.
 		assert!(sr25519_check(&OpaqueExtrinsic::from_blob(vec![0x84, 0, 1]), &context()).is_none());
+	}
+
+	/// A transaction signed over `remark(1)` whose call is that remark wrapped in `levels`
+	/// sudo calls. Built as bytes: the nested value's own encoding and drop would recurse
+	/// as deep as the decoding under test.
+	fn nested_in_sudo(levels: usize) -> OpaqueExtrinsic {
+		let inner = remark(1).encode();
+		let sudo = polkadot_sdk::pallet_sudo::Call::<Runtime>::sudo { call: Box::new(remark(1)) };
+		let once = RuntimeCall::Sudo(sudo).encode();
+		let wrapper = &once[..once.len() - inner.len()];
+		let signed = signed("//Alice", Era::Immortal, remark(1), 0);
+		let body = signed.inner();
+		let mut nested = body[..body.len() - inner.len()].to_vec();
+		for _ in 0..levels {
+			nested.extend_from_slice(wrapper);
+		}
+		nested.extend_from_slice(&inner);
+		OpaqueExtrinsic::from_blob(nested)
+	}
+
+	#[test]
+	fn calls_nested_deeper_than_the_runtime_decodes_are_left_to_it() {
+		// A peer's block can carry any bytes. The runtime decodes a transaction with
+		// frame-support's depth limit: it takes calls nested as deep as the limit and
+		// refuses one more (frame-executive's own test of the limit). Decoded natively
+		// without the limit, the deepest of these exhausted the import thread's stack.
+		let context = context();
+		let alice = sr25519::Pair::from_string("//Alice", None).unwrap().public().0;
+		let deepest = nested_in_sudo(MAX_EXTRINSIC_DEPTH as usize);
+		assert_eq!(sr25519_check(&deepest, &context).expect("within the limit").public, alice);
+		assert!(
+			sr25519_check(&nested_in_sudo(MAX_EXTRINSIC_DEPTH as usize + 1), &context).is_none()
+		);
+		assert!(sr25519_check(&nested_in_sudo(1_000_000), &context).is_none());
+	}
+
+	proptest::proptest! {
+		#![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+		/// Whatever bytes a peer's block carries, rebuilding their check returns, and a
+		/// check it does rebuild carries the bytes' own signature and signer.
+		#[test]
+		fn any_bytes_are_decoded_without_panicking(
+			flips in proptest::collection::vec((0usize..400, 1u8..=255), 0..8),
+			cut in 0usize..400,
+			noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512),
+		) {
+			let context = context();
+			let valid = signed("//Alice", Era::mortal(64, (NUMBER - 3).into()), transfer(10), 5);
+			let mut bytes = valid.inner().to_vec();
+			for (at, mask) in flips {
+				let at = at % bytes.len();
+				bytes[at] ^= mask;
+			}
+			bytes.truncate(bytes.len() - cut % bytes.len());
+			if let Some(check) = sr25519_check(&OpaqueExtrinsic::from_blob(bytes.clone()), &context) {
+				let at = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+				proptest::prop_assert!(at(&check.signature) && at(&check.public));
+			}
+			let _ = sr25519_check(&OpaqueExtrinsic::from_blob(noise), &context);
+		}
 	}
 
 	#[test]

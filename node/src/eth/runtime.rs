@@ -6,8 +6,9 @@
 
 use std::sync::Arc;
 
-use codec::{Decode, Encode};
+use codec::{Decode, DecodeLimit, Encode};
 use polkadot_sdk::{
+	frame_support::MAX_EXTRINSIC_DEPTH,
 	frame_system::{self, EventRecord, Phase},
 	pallet_revive::{
 		self,
@@ -190,7 +191,12 @@ pub fn block_events(
 
 /// The signed Ethereum transaction an extrinsic carries, if it is `Revive::eth_transact`.
 pub fn eth_payload(opaque: &polkadot_sdk::sp_runtime::OpaqueExtrinsic) -> Option<Vec<u8>> {
-	let xt = UncheckedExtrinsic::decode(&mut &opaque.encode()[..]).ok()?;
+	// With the runtime's depth limit: what it decodes, and no deeper.
+	let xt = UncheckedExtrinsic::decode_all_with_depth_limit(
+		MAX_EXTRINSIC_DEPTH,
+		&mut &opaque.encode()[..],
+	)
+	.ok()?;
 	match xt.0.function {
 		RuntimeCall::Revive(pallet_revive::Call::eth_transact { payload }) => Some(payload),
 		_ => None,
