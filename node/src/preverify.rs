@@ -13,18 +13,14 @@
 //! batch and one-by-one checks accept the same signatures). A signature costs about a
 //! third of a check by itself in a batch of thousands.
 //!
-//! [`PreVerify`] wraps the import queue's block import. It rebuilds the payload each
-//! signed transaction's signature covers, as the runtime will (the call, the extensions
-//! and their implicit data: the spec and transaction versions, the genesis hash and the
-//! hash of the era's birth block, read from the chain below the block), leaves out the
-//! checks the cache holds, and verifies the rest in batches, in the block's order. A batch
-//! that verifies puts its checks into the cache, where the runtime finds them; a batch
-//! that fails leaves nothing, and the runtime checks those signatures itself, as it would
-//! without this. On one core this is done before the block executes. With more, the block
-//! executes on the import's thread while the other cores verify, one batch each at a
-//! time: the runtime checks the first few signatures it reaches itself and finds the rest
-//! verified, so the import takes about the block's execution without its signature
-//! checks.
+//! [`PreVerify`] wraps the import queue's block import. Before a block executes, it
+//! rebuilds the payload each signed transaction's signature covers, as the runtime will
+//! (the call, the extensions and their implicit data: the spec and transaction versions,
+//! the genesis hash and the hash of the era's birth block, read from the chain below the
+//! block), leaves out the checks the cache holds, and verifies the rest in batches, in the
+//! block's order, one batch per core at a time. A batch that verifies puts its checks into
+//! the cache, where the runtime finds them; a batch that fails leaves nothing, and the
+//! runtime checks those signatures itself, as it would without this.
 //!
 //! Its extra work is bounded by what the runtime does with the block anyway: a body is
 //! verified ahead only if it is the one the block's header commits to (a peer can send a
@@ -216,30 +212,24 @@ pub fn verify_batch(checks: &[Sr25519Check]) -> bool {
 }
 
 /// Verifies `checks` in the block's order, in rounds of one batch per thread (batches
-/// of [`MIN_BATCH`] to [`MAX_BATCH`] checks), and hands each batch that verified to
-/// `verified` as its round ends, so that a block executing meanwhile finds them. It
+/// of [`MIN_BATCH`] to [`MAX_BATCH`] checks), and returns the batches that verified. It
 /// stops after a round in which a batch failed: the runtime refuses a block at its first
 /// bad signature, so what follows would be verified for nothing.
-pub fn verify_batches<'a>(
-	checks: &'a [Sr25519Check],
-	threads: usize,
-	mut verified: impl FnMut(&'a [Sr25519Check]),
-) {
+pub fn verify_batches(checks: &[Sr25519Check], threads: usize) -> Vec<&[Sr25519Check]> {
 	let threads = threads.max(1);
 	let size = checks.len().div_ceil(threads).clamp(MIN_BATCH, MAX_BATCH);
+	let mut verified = Vec::new();
 	for round in checks.chunks(size * threads) {
 		let batches: Vec<&[Sr25519Check]> = round.chunks(size).collect();
 		let results = verify_in_parallel(&batches);
 		let failed = results.contains(&false);
-		for (batch, ok) in batches.into_iter().zip(results) {
-			if ok {
-				verified(batch);
-			}
-		}
+		verified
+			.extend(batches.into_iter().zip(results).filter_map(|(batch, ok)| ok.then_some(batch)));
 		if failed {
 			break;
 		}
 	}
+	verified
 }
 
 /// [`verify_batch`] of each of `batches`, each on its own thread (the first on this one).
@@ -283,79 +273,68 @@ impl<I> PreVerify<I> {
 	pub fn new(inner: I, client: Arc<FullClient>) -> Self {
 		Self { inner, client }
 	}
-}
 
-/// A block's header.
-type Header = <Block as BlockT>::Header;
-
-/// Whether `extrinsic` says it is signed (its format's version byte), before any decoding:
-/// a block of inherents alone has nothing to verify.
-fn carries_signature(extrinsic: &OpaqueExtrinsic) -> bool {
-	extrinsic.inner().first().is_some_and(|version| version & 0b1000_0000 != 0)
-}
-
-/// Verifies the signatures of the block (`header`, `body`) that `cache` does not hold,
-/// into it, with `threads` threads.
-fn preverify(
-	client: &FullClient,
-	cache: &VerifyCache,
-	header: &Header,
-	body: &[OpaqueExtrinsic],
-	threads: usize,
-) {
-	let Some(version) = executing_version(client, header) else { return };
-	let context = PayloadContext {
-		spec_version: version.spec_version,
-		transaction_version: version.transaction_version,
-		genesis_hash: client.info().genesis_hash,
-		number: *header.number(),
-		ancestor: |number| client.hash(number).ok().flatten(),
-	};
-	let started = std::time::Instant::now();
-	let checks = checks_to_verify(body, &context, |check| {
-		cache.holds_sr25519(&check.signature, &check.message, &check.public)
-	});
-	if checks.is_empty() || !body_matches(header, body, &version) {
-		return;
-	}
-	let (mut kept, mut batches) = (0, 0);
-	verify_batches(&checks, threads, |batch| {
-		for check in batch {
-			cache.insert_sr25519(&check.signature, &check.message, &check.public);
+	/// Verifies the signatures of `block` that `cache` does not hold, into it.
+	fn preverify(&self, cache: &VerifyCache, block: &BlockImportParams<Block>) {
+		let Some(body) = &block.body else { return };
+		if !matches!(block.state_action, StateAction::Execute | StateAction::ExecuteIfPossible) {
+			return;
 		}
-		kept += batch.len();
-		batches += 1;
-	});
-	log::debug!(
-		target: LOG_TARGET,
-		"block #{}: {kept} signatures verified ahead, in {batches} batches, in {} ms",
-		header.number(),
-		started.elapsed().as_millis(),
-	);
-	if kept < checks.len() {
+		let Some(version) = self.executing_version(&block.header) else { return };
+		let context = PayloadContext {
+			spec_version: version.spec_version,
+			transaction_version: version.transaction_version,
+			genesis_hash: self.client.info().genesis_hash,
+			number: *block.header.number(),
+			ancestor: |number| self.client.hash(number).ok().flatten(),
+		};
+		let started = std::time::Instant::now();
+		let checks = checks_to_verify(body, &context, |check| {
+			cache.holds_sr25519(&check.signature, &check.message, &check.public)
+		});
+		if checks.is_empty() || !body_matches(&block.header, body, &version) {
+			return;
+		}
+		let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+		let verified = verify_batches(&checks, threads);
+		let mut kept = 0;
+		for check in verified.iter().flat_map(|batch| batch.iter()) {
+			cache.insert_sr25519(&check.signature, &check.message, &check.public);
+			kept += 1;
+		}
 		log::debug!(
 			target: LOG_TARGET,
-			"block #{}: {} of {} signatures not verified ahead (a batch failed); the runtime \
-			 checks them",
-			header.number(),
-			checks.len() - kept,
-			checks.len(),
+			"block #{}: {kept} signatures verified ahead, in {} batches, in {} ms",
+			block.header.number(),
+			verified.len(),
+			started.elapsed().as_millis(),
 		);
+		if kept < checks.len() {
+			log::debug!(
+				target: LOG_TARGET,
+				"block #{}: {} of {} signatures not verified ahead (a batch failed); the \
+				 runtime checks them",
+				block.header.number(),
+				checks.len() - kept,
+				checks.len(),
+			);
+		}
 	}
-}
 
-/// The version of the runtime that executes the block with `header` (its parent's), if
-/// this module can rebuild the block's payloads ([module docs](self)).
-fn executing_version(client: &FullClient, header: &Header) -> Option<RuntimeVersion> {
-	let parent = *header.parent_hash();
-	let parent_number = header.number().checked_sub(1)?;
-	if client.hash(parent_number).ok()?? != parent {
-		return None;
+	/// The version of the runtime that executes the block with `header` (its parent's), if
+	/// this module can rebuild the block's payloads ([module docs](self)).
+	fn executing_version(&self, header: &<Block as BlockT>::Header) -> Option<RuntimeVersion> {
+		let parent = *header.parent_hash();
+		let parent_number = header.number().checked_sub(1)?;
+		if self.client.hash(parent_number).ok()?? != parent {
+			return None;
+		}
+		let version =
+			self.client.runtime_version_at(parent, CallContext::Onchain { import: true }).ok()?;
+		(version.spec_name == runtime::VERSION.spec_name
+			&& version.transaction_version == runtime::VERSION.transaction_version)
+			.then_some(version)
 	}
-	let version = client.runtime_version_at(parent, CallContext::Onchain { import: true }).ok()?;
-	(version.spec_name == runtime::VERSION.spec_name
-		&& version.transaction_version == runtime::VERSION.transaction_version)
-		.then_some(version)
 }
 
 #[async_trait::async_trait]
@@ -376,36 +355,10 @@ where
 		&self,
 		block: BlockImportParams<Block>,
 	) -> Result<ImportResult, Self::Error> {
-		let executes =
-			matches!(block.state_action, StateAction::Execute | StateAction::ExecuteIfPossible);
-		let (Some(cache), Some(body), true) =
-			(crate::verify_cache::cache(), block.body.as_ref(), executes)
-		else {
-			return self.inner.import_block(block).await;
-		};
-		if !body.iter().any(carries_signature) {
-			return self.inner.import_block(block).await;
+		if let Some(cache) = crate::verify_cache::cache() {
+			self.preverify(cache, &block);
 		}
-		let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-		if cores < 2 {
-			preverify(&self.client, cache, &block.header, body, 1);
-			return self.inner.import_block(block).await;
-		}
-		// With a core to spare, the block executes on this thread while the others verify
-		// its signatures: the runtime finds each batch in the cache once it is verified, and
-		// checks what it reaches first itself.
-		let (client, header, body) = (self.client.clone(), block.header.clone(), body.clone());
-		let verifying = std::thread::Builder::new()
-			.name("preverify".into())
-			.spawn(move || preverify(&client, cache, &header, &body, cores - 1));
-		let imported = self.inner.import_block(block).await;
-		// Verifying a block's signatures in batches takes a fraction of executing it, so
-		// this waits for nothing in practice; joined so that no block's verification
-		// outlives its import.
-		if let Ok(verifying) = verifying {
-			let _ = verifying.join();
-		}
-		imported
+		self.inner.import_block(block).await
 	}
 }
 
@@ -515,11 +468,6 @@ mod tests {
 		assert!(sr25519_check(&bare, &context()).is_none());
 		// Not a transaction at all.
 		assert!(sr25519_check(&OpaqueExtrinsic::from_blob(vec![0x84, 0, 1]), &context()).is_none());
-		// What the import looks at before handing a block on: only transactions say they
-		// are signed.
-		assert!(carries_signature(&mortal));
-		assert!(!carries_signature(&bare));
-		assert!(!carries_signature(&OpaqueExtrinsic::from_blob(Vec::new())));
 	}
 
 	/// A transaction signed over `remark(1)` whose call is that remark wrapped in `levels`
@@ -658,25 +606,18 @@ mod tests {
 		assert!(!verify_batch(&checks));
 	}
 
-	/// The batches [`verify_batches`] hands on, in order.
-	fn verified(checks: &[Sr25519Check], threads: usize) -> Vec<&[Sr25519Check]> {
-		let mut verified = Vec::new();
-		verify_batches(checks, threads, |batch| verified.push(batch));
-		verified
-	}
-
 	#[test]
 	fn batches_are_spread_over_threads_and_fail_alone() {
 		let mut checks = checks(4 * MIN_BATCH as u32);
-		let all = verified(&checks, 4);
+		let all = verify_batches(&checks, 4);
 		assert_eq!(all.len(), 4);
 		assert_eq!(all.iter().map(|batch| batch.len()).sum::<usize>(), checks.len());
 		// Few checks stay in one batch, whatever the threads.
-		assert_eq!(verified(&checks[..MIN_BATCH], 4).len(), 1);
-		assert!(verified(&[], 4).is_empty());
+		assert_eq!(verify_batches(&checks[..MIN_BATCH], 4).len(), 1);
+		assert!(verify_batches(&[], 4).is_empty());
 		// A bad signature in the third quarter loses that quarter only.
 		checks[2 * MIN_BATCH + 1].signature[0] ^= 1;
-		let verified = verified(&checks, 4);
+		let verified = verify_batches(&checks, 4);
 		assert_eq!(verified.len(), 3);
 		assert!(verified.iter().all(|batch| !batch.contains(&checks[2 * MIN_BATCH + 1])));
 	}
@@ -700,13 +641,13 @@ mod tests {
 	fn verification_stops_after_a_round_with_a_failed_batch() {
 		// Two threads, batches of MAX_BATCH: two rounds, [0, 2 * MAX_BATCH) and the rest.
 		let mut checks = raw_checks(3 * MAX_BATCH as u32);
-		let all = verified(&checks, 2);
+		let all = verify_batches(&checks, 2);
 		assert_eq!(all.len(), 3);
 		assert!(all.iter().all(|batch| batch.len() == MAX_BATCH));
 		// A bad signature in the first batch: the second, in the same round, still counts;
 		// the third, in the next round, is not verified.
 		checks[7].signature[0] ^= 1;
-		let verified = verified(&checks, 2);
+		let verified = verify_batches(&checks, 2);
 		assert_eq!(verified.len(), 1);
 		assert_eq!(verified[0], &checks[MAX_BATCH..2 * MAX_BATCH]);
 	}
@@ -738,7 +679,7 @@ mod tests {
 	fn verified_checks_are_answered_from_the_cache() {
 		let cache = VerifyCache::new(64);
 		let checks = checks(3);
-		for batch in verified(&checks, 2) {
+		for batch in verify_batches(&checks, 2) {
 			for check in batch {
 				assert!(!cache.holds_sr25519(&check.signature, &check.message, &check.public));
 				cache.insert_sr25519(&check.signature, &check.message, &check.public);
