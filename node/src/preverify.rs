@@ -18,9 +18,17 @@
 //! (the call, the extensions and their implicit data: the spec and transaction versions,
 //! the genesis hash and the hash of the era's birth block, read from the chain below the
 //! block), leaves out the checks the cache holds, and verifies the rest in batches, in the
-//! block's order, one batch per core at a time. A batch that verifies puts its checks into
-//! the cache, where the runtime finds them; a batch that fails leaves nothing, and the
-//! runtime checks those signatures itself, as it would without this.
+//! block's order. A batch that verifies puts its checks into the cache, where the runtime
+//! finds them; a batch that fails leaves nothing, and the runtime checks those signatures
+//! itself, as it would without this.
+//!
+//! The checks to verify are settled before the block executes, and the first batch is
+//! verified then ([`head`]). On one core, so are all the rest. With more, the block then
+//! executes on the import's thread while the other cores verify the rest, one batch each
+//! at a time: the runtime reaches the signatures in the block's order, executing a
+//! transfer takes several times a signature's share of a batch, so the batches stay
+//! ahead of it, and the import takes about the block's execution without its signature
+//! checks.
 //!
 //! Its extra work is bounded by what the runtime does with the block anyway: a body is
 //! verified ahead only if it is the one the block's header commits to (a peer can send a
@@ -29,7 +37,8 @@
 //! a block at its first bad signature). The runtime's answer is the same either way: the
 //! cache only ever holds checks that succeeded, under keys that bind every input. When
 //! nearly all of a block's first [`SAMPLE`] checks are in the cache already (a validator
-//! has seen most of a peer's block in its pool), the rest are not rebuilt.
+//! has seen most of a peer's block in its pool), neither the rest nor the body's root are
+//! computed ([`checks_to_verify`]).
 //!
 //! It stands aside where its payloads could differ from the runtime's, so that no batch
 //! fails for want of the right message: a runtime whose transaction version or name is
@@ -83,6 +92,11 @@ const MIN_BATCH: usize = 64;
 /// one of 2,000 (and 19 to 26 in batches of 256 down to 64), while a batch that fails
 /// wastes at most 512 signatures' work.
 const MAX_BATCH: usize = 512;
+
+/// Checks verified before a block executes when the rest are verified beside its
+/// execution ([`head`]): a batch of [`MAX_BATCH`], about 9 ms on one core, in which the
+/// runtime would have checked only a few hundred signatures.
+const HEAD: usize = MAX_BATCH;
 
 /// The data every signed payload includes without carrying it.
 pub type Implicit = <runtime::TxExtension as TransactionExtension<runtime::RuntimeCall>>::Implicit;
@@ -168,18 +182,30 @@ where
 
 /// The checks of `block`'s transactions that are not `held`, in the block's order; none
 /// once the first [`SAMPLE`] checks show that the node has seen nearly all of them (at
-/// most an eighth missing).
+/// most an eighth missing), and none unless `committed` (whether the body is the one
+/// its header commits to).
+///
+/// The work is ordered by what it saves: the sample first (a block the node has seen
+/// costs [`SAMPLE`] rebuilt checks and nothing more), then `committed`, called at most
+/// once and before any transaction past the sample is decoded (a forged body costs the
+/// sample and the root), then the rest.
 pub fn checks_to_verify<F>(
 	block: &[OpaqueExtrinsic],
 	context: &PayloadContext<F>,
 	held: impl Fn(&Sr25519Check) -> bool,
+	committed: impl FnOnce() -> bool,
 ) -> Vec<Sr25519Check>
 where
 	F: Fn(BlockNumber) -> Option<Hash>,
 {
 	let mut checks = Vec::new();
 	let mut seen = 0;
-	for check in block.iter().filter_map(|extrinsic| sr25519_check(extrinsic, context)) {
+	let mut committed = Some(committed);
+	for extrinsic in block {
+		if seen == SAMPLE && committed.take().is_some_and(|committed| !committed()) {
+			return Vec::new();
+		}
+		let Some(check) = sr25519_check(extrinsic, context) else { continue };
 		seen += 1;
 		if !held(&check) {
 			checks.push(check);
@@ -188,7 +214,10 @@ where
 			return Vec::new();
 		}
 	}
-	checks
+	match checks.is_empty() || committed.take().is_none_or(|committed| committed()) {
+		true => checks,
+		false => Vec::new(),
+	}
 }
 
 /// Whether every check of `checks` succeeds, verified as one batch. A malformed key or
@@ -212,24 +241,32 @@ pub fn verify_batch(checks: &[Sr25519Check]) -> bool {
 }
 
 /// Verifies `checks` in the block's order, in rounds of one batch per thread (batches
-/// of [`MIN_BATCH`] to [`MAX_BATCH`] checks), and returns the batches that verified. It
-/// stops after a round in which a batch failed: the runtime refuses a block at its first
-/// bad signature, so what follows would be verified for nothing.
-pub fn verify_batches(checks: &[Sr25519Check], threads: usize) -> Vec<&[Sr25519Check]> {
+/// of [`MIN_BATCH`] to [`MAX_BATCH`] checks), and hands each batch that verified to
+/// `verified` as its round ends, so that a block executing meanwhile finds it. It stops
+/// after a round in which a batch failed: the runtime refuses a block at its first bad
+/// signature, so what follows would be verified for nothing. Whether every batch
+/// verified.
+pub fn verify_batches<'a>(
+	checks: &'a [Sr25519Check],
+	threads: usize,
+	mut verified: impl FnMut(&'a [Sr25519Check]),
+) -> bool {
 	let threads = threads.max(1);
 	let size = checks.len().div_ceil(threads).clamp(MIN_BATCH, MAX_BATCH);
-	let mut verified = Vec::new();
 	for round in checks.chunks(size * threads) {
 		let batches: Vec<&[Sr25519Check]> = round.chunks(size).collect();
 		let results = verify_in_parallel(&batches);
 		let failed = results.contains(&false);
-		verified
-			.extend(batches.into_iter().zip(results).filter_map(|(batch, ok)| ok.then_some(batch)));
+		for (batch, ok) in batches.into_iter().zip(results) {
+			if ok {
+				verified(batch);
+			}
+		}
 		if failed {
-			break;
+			return false;
 		}
 	}
-	verified
+	true
 }
 
 /// [`verify_batch`] of each of `batches`, each on its own thread (the first on this one).
@@ -274,56 +311,33 @@ impl<I> PreVerify<I> {
 		Self { inner, client }
 	}
 
-	/// Verifies the signatures of `block` that `cache` does not hold, into it.
-	fn preverify(&self, cache: &VerifyCache, block: &BlockImportParams<Block>) {
-		let Some(body) = &block.body else { return };
-		if !matches!(block.state_action, StateAction::Execute | StateAction::ExecuteIfPossible) {
-			return;
-		}
-		let Some(version) = self.executing_version(&block.header) else { return };
+	/// The checks of the block (`header`, `body`) worth verifying ahead: those `cache` does
+	/// not hold, of a body its header commits to ([`checks_to_verify`]).
+	fn checks(
+		&self,
+		cache: &VerifyCache,
+		header: &Header,
+		body: &[OpaqueExtrinsic],
+	) -> Vec<Sr25519Check> {
+		let Some(version) = self.executing_version(header) else { return Vec::new() };
 		let context = PayloadContext {
 			spec_version: version.spec_version,
 			transaction_version: version.transaction_version,
 			genesis_hash: self.client.info().genesis_hash,
-			number: *block.header.number(),
+			number: *header.number(),
 			ancestor: |number| self.client.hash(number).ok().flatten(),
 		};
-		let started = std::time::Instant::now();
-		let checks = checks_to_verify(body, &context, |check| {
-			cache.holds_sr25519(&check.signature, &check.message, &check.public)
-		});
-		if checks.is_empty() || !body_matches(&block.header, body, &version) {
-			return;
-		}
-		let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-		let verified = verify_batches(&checks, threads);
-		let mut kept = 0;
-		for check in verified.iter().flat_map(|batch| batch.iter()) {
-			cache.insert_sr25519(&check.signature, &check.message, &check.public);
-			kept += 1;
-		}
-		log::debug!(
-			target: LOG_TARGET,
-			"block #{}: {kept} signatures verified ahead, in {} batches, in {} ms",
-			block.header.number(),
-			verified.len(),
-			started.elapsed().as_millis(),
-		);
-		if kept < checks.len() {
-			log::debug!(
-				target: LOG_TARGET,
-				"block #{}: {} of {} signatures not verified ahead (a batch failed); the \
-				 runtime checks them",
-				block.header.number(),
-				checks.len() - kept,
-				checks.len(),
-			);
-		}
+		checks_to_verify(
+			body,
+			&context,
+			|check| cache.holds_sr25519(&check.signature, &check.message, &check.public),
+			|| body_matches(header, body, &version),
+		)
 	}
 
 	/// The version of the runtime that executes the block with `header` (its parent's), if
 	/// this module can rebuild the block's payloads ([module docs](self)).
-	fn executing_version(&self, header: &<Block as BlockT>::Header) -> Option<RuntimeVersion> {
+	fn executing_version(&self, header: &Header) -> Option<RuntimeVersion> {
 		let parent = *header.parent_hash();
 		let parent_number = header.number().checked_sub(1)?;
 		if self.client.hash(parent_number).ok()?? != parent {
@@ -334,6 +348,85 @@ impl<I> PreVerify<I> {
 		(version.spec_name == runtime::VERSION.spec_name
 			&& version.transaction_version == runtime::VERSION.transaction_version)
 			.then_some(version)
+	}
+}
+
+/// A block's header.
+type Header = <Block as BlockT>::Header;
+
+/// What verifying a block's checks into the cache did.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Tally {
+	/// Checks to verify.
+	checks: usize,
+	/// Checks verified on the import's thread before the block executed.
+	head: usize,
+	/// Batches that verified.
+	batches: usize,
+	/// Checks of those batches put into the cache.
+	ahead: usize,
+	/// Checks of those batches the cache held already: the runtime, executing the block
+	/// meanwhile, reached them first and checked them itself.
+	runtime_first: usize,
+	/// Whether every batch verified.
+	complete: bool,
+}
+
+impl Tally {
+	/// Verifies `checks` into `cache` with `threads` threads, counting what was done.
+	fn verify(&mut self, cache: &VerifyCache, checks: &[Sr25519Check], threads: usize) {
+		self.complete = verify_batches(checks, threads, |batch| {
+			self.batches += 1;
+			for check in batch {
+				match cache.insert_sr25519(&check.signature, &check.message, &check.public) {
+					true => self.ahead += 1,
+					false => self.runtime_first += 1,
+				}
+			}
+		});
+	}
+
+	fn log(&self, number: BlockNumber, started: std::time::Instant) {
+		log::debug!(
+			target: LOG_TARGET,
+			"block #{number}: {} signatures verified ahead, in {} batches, in {} ms ({} before \
+			 the block executed)",
+			self.ahead,
+			self.batches,
+			started.elapsed().as_millis(),
+			self.head,
+		);
+		if self.runtime_first > 0 {
+			log::debug!(
+				target: LOG_TARGET,
+				"block #{number}: the runtime reached {} signatures before their batch verified",
+				self.runtime_first,
+			);
+		}
+		let verified = self.ahead + self.runtime_first;
+		if !self.complete {
+			log::debug!(
+				target: LOG_TARGET,
+				"block #{number}: {} of {} signatures not verified ahead (a batch failed); the \
+				 runtime checks them",
+				self.checks - verified,
+				self.checks,
+			);
+		}
+	}
+}
+
+/// How many of `checks` checks are verified on the import's thread before the block
+/// executes, with `cores` cores; the rest are verified beside the execution.
+///
+/// On one core, all of them. With more, the first [`HEAD`]: the runtime reaches the
+/// block's signatures in order, executing a transfer takes several times a signature's
+/// share of a batch, so once the head is verified the other cores stay ahead of it. A
+/// block of at most [`HEAD`] checks is then verified whole before it executes.
+fn head(checks: usize, cores: usize) -> usize {
+	match cores {
+		0 | 1 => checks,
+		_ => checks.min(HEAD),
 	}
 }
 
@@ -355,10 +448,40 @@ where
 		&self,
 		block: BlockImportParams<Block>,
 	) -> Result<ImportResult, Self::Error> {
-		if let Some(cache) = crate::verify_cache::cache() {
-			self.preverify(cache, &block);
+		let executes =
+			matches!(block.state_action, StateAction::Execute | StateAction::ExecuteIfPossible);
+		let (Some(cache), Some(body), true) =
+			(crate::verify_cache::cache(), block.body.as_ref(), executes)
+		else {
+			return self.inner.import_block(block).await;
+		};
+		let started = std::time::Instant::now();
+		// The set of checks is fixed here, before the block executes and adds to the cache.
+		let checks = self.checks(cache, &block.header, body);
+		if checks.is_empty() {
+			return self.inner.import_block(block).await;
 		}
-		self.inner.import_block(block).await
+		let number = *block.header.number();
+		let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+		let head = head(checks.len(), cores);
+		let mut tally = Tally { checks: checks.len(), head, ..Default::default() };
+		tally.verify(cache, &checks[..head], cores);
+		if !tally.complete || head == checks.len() {
+			tally.log(number, started);
+			return self.inner.import_block(block).await;
+		}
+		// The block executes on this thread while the other cores verify the rest.
+		let verifying = std::thread::Builder::new().name("preverify".into()).spawn(move || {
+			tally.verify(cache, &checks[head..], cores - 1);
+			tally
+		});
+		let imported = self.inner.import_block(block).await;
+		// Verifying the rest takes a fraction of executing the block, so this waits for
+		// nothing in practice; joined so that no block's verification outlives its import.
+		if let Ok(Ok(tally)) = verifying.map(|verifying| verifying.join()) {
+			tally.log(number, started);
+		}
+		imported
 	}
 }
 
@@ -504,6 +627,16 @@ mod tests {
 		assert!(sr25519_check(&nested_in_sudo(1_000_000), &context).is_none());
 	}
 
+	/// A signed transfer's bytes, signed once for all the cases that mutate them.
+	fn valid_transfer() -> &'static [u8] {
+		static VALID: std::sync::OnceLock<OpaqueExtrinsic> = std::sync::OnceLock::new();
+		VALID
+			.get_or_init(|| {
+				signed("//Alice", Era::mortal(64, (NUMBER - 3).into()), transfer(10), 5)
+			})
+			.inner()
+	}
+
 	proptest::proptest! {
 		#![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
 
@@ -516,8 +649,7 @@ mod tests {
 			noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512),
 		) {
 			let context = context();
-			let valid = signed("//Alice", Era::mortal(64, (NUMBER - 3).into()), transfer(10), 5);
-			let mut bytes = valid.inner().to_vec();
+			let mut bytes = valid_transfer().to_vec();
 			for (at, mask) in flips {
 				let at = at % bytes.len();
 				bytes[at] ^= mask;
@@ -560,18 +692,29 @@ mod tests {
 			.map(|i| signed("//Alice", Era::Immortal, transfer(i.into()), i))
 			.collect();
 		let asked = std::cell::Cell::new(0);
-		let none_held = checks_to_verify(&block, &context, |_| {
-			asked.set(asked.get() + 1);
-			false
-		});
+		let none_held = checks_to_verify(
+			&block,
+			&context,
+			|_| {
+				asked.set(asked.get() + 1);
+				false
+			},
+			|| true,
+		);
 		assert_eq!(none_held.len(), block.len());
 		assert_eq!(asked.get(), block.len());
-		// All held: the sample says so, and the rest are not rebuilt.
+		// All held: the sample says so, and neither the rest nor the body's root are
+		// looked at.
 		asked.set(0);
-		assert!(checks_to_verify(&block, &context, |_| {
-			asked.set(asked.get() + 1);
-			true
-		})
+		assert!(checks_to_verify(
+			&block,
+			&context,
+			|_| {
+				asked.set(asked.get() + 1);
+				true
+			},
+			|| panic!("the root of a block the node has seen is not computed"),
+		)
 		.is_empty());
 		assert_eq!(asked.get(), SAMPLE);
 		// An eighth of the sample missing still counts as seen; more does not.
@@ -581,9 +724,48 @@ mod tests {
 			let missing: Vec<Sr25519Check> = all.iter().step_by(every).cloned().collect();
 			move |check: &Sr25519Check| !missing.contains(check)
 		};
-		assert!(checks_to_verify(&block, &context, one_in(8)).is_empty());
-		let verify = checks_to_verify(&block, &context, one_in(4));
+		assert!(checks_to_verify(&block, &context, one_in(8), || true).is_empty());
+		let verify = checks_to_verify(&block, &context, one_in(4), || true);
 		assert_eq!(verify, all.iter().step_by(4).cloned().collect::<Vec<_>>());
+	}
+
+	#[test]
+	fn a_forged_body_is_found_before_the_rest_of_it_is_decoded() {
+		let context = context();
+		let block: Vec<OpaqueExtrinsic> = (0..2 * SAMPLE as u32)
+			.map(|i| signed("//Alice", Era::Immortal, transfer(i.into()), i))
+			.collect();
+		// Past the sample, the body's root is asked for once, before anything more is
+		// decoded; a body its header does not commit to ends it there.
+		let asked = std::cell::Cell::new(0);
+		let rooted = std::cell::Cell::new(None);
+		let held = |_: &Sr25519Check| {
+			asked.set(asked.get() + 1);
+			false
+		};
+		let forged = || {
+			assert!(rooted.replace(Some(asked.get())).is_none(), "asked once");
+			false
+		};
+		assert!(checks_to_verify(&block, &context, held, forged).is_empty());
+		assert_eq!((rooted.get(), asked.get()), (Some(SAMPLE), SAMPLE));
+		// A block smaller than the sample: the root once its checks are rebuilt.
+		let (asked, rooted) = (std::cell::Cell::new(0), std::cell::Cell::new(None));
+		let held = |_: &Sr25519Check| {
+			asked.set(asked.get() + 1);
+			false
+		};
+		let committed = || rooted.replace(Some(asked.get())).is_none();
+		assert_eq!(checks_to_verify(&block[..3], &context, held, committed).len(), 3);
+		assert_eq!(rooted.get(), Some(3));
+		// Nothing to verify: no root.
+		let bare: runtime::UncheckedExtrinsic = runtime::SubstrateExtrinsic::new_bare(
+			RuntimeCall::Timestamp(polkadot_sdk::pallet_timestamp::Call::set { now: 1 }),
+		)
+		.into();
+		let bare = OpaqueExtrinsic::try_from_encoded_extrinsic(&bare.encode()).unwrap();
+		let nothing = checks_to_verify(&[bare], &context, |_| false, || panic!("no root"));
+		assert!(nothing.is_empty());
 	}
 
 	#[test]
@@ -606,18 +788,25 @@ mod tests {
 		assert!(!verify_batch(&checks));
 	}
 
+	/// The batches [`verify_batches`] hands on, in order.
+	fn verified(checks: &[Sr25519Check], threads: usize) -> Vec<&[Sr25519Check]> {
+		let mut verified = Vec::new();
+		verify_batches(checks, threads, |batch| verified.push(batch));
+		verified
+	}
+
 	#[test]
 	fn batches_are_spread_over_threads_and_fail_alone() {
 		let mut checks = checks(4 * MIN_BATCH as u32);
-		let all = verify_batches(&checks, 4);
+		let all = verified(&checks, 4);
 		assert_eq!(all.len(), 4);
 		assert_eq!(all.iter().map(|batch| batch.len()).sum::<usize>(), checks.len());
 		// Few checks stay in one batch, whatever the threads.
-		assert_eq!(verify_batches(&checks[..MIN_BATCH], 4).len(), 1);
-		assert!(verify_batches(&[], 4).is_empty());
+		assert_eq!(verified(&checks[..MIN_BATCH], 4).len(), 1);
+		assert!(verified(&[], 4).is_empty());
 		// A bad signature in the third quarter loses that quarter only.
 		checks[2 * MIN_BATCH + 1].signature[0] ^= 1;
-		let verified = verify_batches(&checks, 4);
+		let verified = verified(&checks, 4);
 		assert_eq!(verified.len(), 3);
 		assert!(verified.iter().all(|batch| !batch.contains(&checks[2 * MIN_BATCH + 1])));
 	}
@@ -641,13 +830,13 @@ mod tests {
 	fn verification_stops_after_a_round_with_a_failed_batch() {
 		// Two threads, batches of MAX_BATCH: two rounds, [0, 2 * MAX_BATCH) and the rest.
 		let mut checks = raw_checks(3 * MAX_BATCH as u32);
-		let all = verify_batches(&checks, 2);
+		let all = verified(&checks, 2);
 		assert_eq!(all.len(), 3);
 		assert!(all.iter().all(|batch| batch.len() == MAX_BATCH));
 		// A bad signature in the first batch: the second, in the same round, still counts;
 		// the third, in the next round, is not verified.
 		checks[7].signature[0] ^= 1;
-		let verified = verify_batches(&checks, 2);
+		let verified = verified(&checks, 2);
 		assert_eq!(verified.len(), 1);
 		assert_eq!(verified[0], &checks[MAX_BATCH..2 * MAX_BATCH]);
 	}
@@ -679,10 +868,12 @@ mod tests {
 	fn verified_checks_are_answered_from_the_cache() {
 		let cache = VerifyCache::new(64);
 		let checks = checks(3);
-		for batch in verify_batches(&checks, 2) {
+		for batch in verified(&checks, 2) {
 			for check in batch {
 				assert!(!cache.holds_sr25519(&check.signature, &check.message, &check.public));
-				cache.insert_sr25519(&check.signature, &check.message, &check.public);
+				assert!(cache.insert_sr25519(&check.signature, &check.message, &check.public));
+				// Held now: a second insert says so.
+				assert!(!cache.insert_sr25519(&check.signature, &check.message, &check.public));
 			}
 		}
 		for check in &checks {
@@ -693,5 +884,47 @@ mod tests {
 		}
 		// All three answered from the cache, none computed.
 		assert_eq!(cache.counts(), (3, 0));
+	}
+
+	#[test]
+	fn the_head_is_verified_before_the_block_executes() {
+		// One core: everything before the block executes.
+		assert_eq!(head(3_922, 1), 3_922);
+		// More: the first batch before, the rest beside the execution; a small block whole.
+		assert_eq!(head(3_922, 2), HEAD);
+		assert_eq!(head(4, 2), 4);
+		assert_eq!(head(HEAD, 8), HEAD);
+	}
+
+	#[test]
+	fn the_tally_tells_batches_verified_ahead_from_checks_the_runtime_made_first() {
+		let cache = VerifyCache::new(1_024);
+		let checks = raw_checks(2 * MIN_BATCH as u32);
+		// The runtime, executing the block, checks two of the second batch itself.
+		for check in &checks[MIN_BATCH..MIN_BATCH + 2] {
+			let public = sr25519::Public::from_raw(check.public);
+			let signature = sr25519::Signature::from_raw(check.signature);
+			assert!(cache.sr25519_verify(&signature, &check.message, &public));
+		}
+		let mut tally = Tally { checks: checks.len(), head: MIN_BATCH, ..Default::default() };
+		tally.verify(&cache, &checks[..MIN_BATCH], 2);
+		tally.verify(&cache, &checks[MIN_BATCH..], 1);
+		let expected = Tally {
+			checks: checks.len(),
+			head: MIN_BATCH,
+			batches: 2,
+			ahead: checks.len() - 2,
+			runtime_first: 2,
+			complete: true,
+		};
+		assert_eq!(tally, expected);
+		// A bad signature: its batch is not kept, and the tally says so.
+		let mut bad = raw_checks(MIN_BATCH as u32);
+		bad[5].signature[0] ^= 1;
+		let cache = VerifyCache::new(1_024);
+		let mut tally = Tally { checks: bad.len(), head: bad.len(), ..Default::default() };
+		tally.verify(&cache, &bad, 1);
+		assert_eq!((tally.batches, tally.ahead, tally.complete), (0, 0, false));
+		assert!(!cache.holds_sr25519(&bad[0].signature, &bad[0].message, &bad[0].public));
 	}
 }

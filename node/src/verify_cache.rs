@@ -147,10 +147,18 @@ impl VerifyCache {
 	}
 
 	/// Keeps an sr25519 check that succeeded elsewhere: in a batch that
-	/// [`crate::preverify`] verified.
-	pub fn insert_sr25519(&self, sig: &[u8; 64], msg: &[u8], public: &[u8; 32]) {
-		self.insert(self.key(Check::Sr25519, &[sig, public, msg]), Verified::Valid);
+	/// [`crate::preverify`] verified. Whether the cache did not hold it already (the
+	/// runtime, executing the block meanwhile, may have checked it first).
+	pub fn insert_sr25519(&self, sig: &[u8; 64], msg: &[u8], public: &[u8; 32]) -> bool {
+		let key = self.key(Check::Sr25519, &[sig, public, msg]);
+		let mut entries = self.lock();
+		if entries.current.contains_key(&key) || entries.previous.contains_key(&key) {
+			return false;
+		}
+		Self::push(&mut entries, self.generation, key, Verified::Valid);
+		drop(entries);
 		self.batched.inc();
+		true
 	}
 
 	/// `sp_io::crypto::secp256k1_ecdsa_recover`, answered from the cache when it holds
