@@ -463,26 +463,39 @@ where
 		}
 		let number = *block.header.number();
 		let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-		let head = head(checks.len(), cores);
-		let mut tally = Tally { checks: checks.len(), head, ..Default::default() };
-		tally.verify(cache, &checks[..head], cores);
-		if !tally.complete || head == checks.len() {
-			tally.log(number, started);
-			return self.inner.import_block(block).await;
-		}
-		// The block executes on this thread while the other cores verify the rest.
-		let verifying = std::thread::Builder::new().name("preverify".into()).spawn(move || {
-			tally.verify(cache, &checks[head..], cores - 1);
-			tally
-		});
-		let imported = self.inner.import_block(block).await;
-		// Verifying the rest takes a fraction of executing the block, so this waits for
-		// nothing in practice; joined so that no block's verification outlives its import.
-		if let Ok(Ok(tally)) = verifying.map(|verifying| verifying.join()) {
+		let (imported, tally) =
+			verify_around(cache, checks, cores, self.inner.import_block(block)).await;
+		if let Some(tally) = tally {
 			tally.log(number, started);
 		}
 		imported
 	}
+}
+
+/// Verifies `checks` into `cache` around `import`, the block's execution: the [`head`]
+/// before it starts, the rest on the other cores while it runs. `import`'s output, and
+/// what was verified (none if the verifying thread could not be started).
+async fn verify_around<F: std::future::Future>(
+	cache: &'static VerifyCache,
+	checks: Vec<Sr25519Check>,
+	cores: usize,
+	import: F,
+) -> (F::Output, Option<Tally>) {
+	let head = head(checks.len(), cores);
+	let mut tally = Tally { checks: checks.len(), head, ..Default::default() };
+	tally.verify(cache, &checks[..head], cores);
+	if !tally.complete || head == checks.len() {
+		return (import.await, Some(tally));
+	}
+	// The block executes on this thread while the other cores verify the rest.
+	let verifying = std::thread::Builder::new().name("preverify".into()).spawn(move || {
+		tally.verify(cache, &checks[head..], cores - 1);
+		tally
+	});
+	let imported = import.await;
+	// Verifying the rest takes a fraction of executing the block, so this waits for
+	// nothing in practice; joined so that no block's verification outlives its import.
+	(imported, verifying.ok().and_then(|verifying| verifying.join().ok()))
 }
 
 #[cfg(test)]
@@ -926,5 +939,77 @@ mod tests {
 		tally.verify(&cache, &bad, 1);
 		assert_eq!((tally.batches, tally.ahead, tally.complete), (0, 0, false));
 		assert!(!cache.holds_sr25519(&bad[0].signature, &bad[0].message, &bad[0].public));
+	}
+
+	/// How many of `checks` `cache` holds.
+	fn held(cache: &VerifyCache, checks: &[Sr25519Check]) -> usize {
+		checks
+			.iter()
+			.filter(|check| cache.holds_sr25519(&check.signature, &check.message, &check.public))
+			.count()
+	}
+
+	/// [`verify_around`] an import that sees how many of `checks` the cache holds when
+	/// the block starts executing; that count, and the tally.
+	fn around(checks: &[Sr25519Check], cores: usize) -> (&'static VerifyCache, usize, Tally) {
+		let cache: &'static VerifyCache = Box::leak(Box::new(VerifyCache::new(16_384)));
+		let import = async { held(cache, checks) };
+		let (seen, tally) =
+			futures::executor::block_on(verify_around(cache, checks.to_vec(), cores, import));
+		(cache, seen, tally.expect("the verifying thread started"))
+	}
+
+	#[test]
+	fn a_small_block_is_verified_whole_before_it_executes() {
+		// What failed CI in an earlier version: with two cores, a block's few signatures
+		// were verified beside its execution, and the runtime reached them first.
+		let checks = raw_checks(100);
+		for cores in [1, 2, 8] {
+			let (_, seen, tally) = around(&checks, cores);
+			assert_eq!(seen, checks.len(), "{cores} cores");
+			assert_eq!((tally.head, tally.ahead, tally.complete), (100, 100, true));
+		}
+	}
+
+	#[test]
+	fn a_full_block_executes_beside_the_verification_of_its_rest() {
+		let checks = raw_checks(3 * MAX_BATCH as u32);
+		// Two cores: the head (two batches, one a core) before the block executes, the
+		// rest (two batches on the other core) once it is imported.
+		let (cache, seen, tally) = around(&checks, 2);
+		assert!(seen >= HEAD, "the head is verified before the block executes: {seen}");
+		assert_eq!(held(cache, &checks), checks.len());
+		assert_eq!(tally.head, HEAD);
+		assert_eq!(
+			(tally.ahead + tally.runtime_first, tally.batches, tally.complete),
+			(1536, 4, true)
+		);
+		// One core: everything before.
+		let (_, seen, tally) = around(&checks, 1);
+		assert_eq!((seen, tally.head, tally.ahead), (checks.len(), checks.len(), checks.len()));
+	}
+
+	#[test]
+	fn a_bad_signature_in_the_head_leaves_the_rest_to_the_runtime() {
+		let mut checks = raw_checks(3 * MAX_BATCH as u32);
+		checks[3].signature[0] ^= 1;
+		let (cache, seen, tally) = around(&checks, 2);
+		// The head is two batches on two cores; the one with the bad signature is not
+		// kept, the other is, and no thread is started for the rest.
+		assert_eq!((seen, held(cache, &checks)), (HEAD / 2, HEAD / 2));
+		assert_eq!(held(cache, &checks[HEAD / 2..HEAD]), HEAD / 2);
+		assert_eq!((tally.head, tally.batches, tally.complete), (HEAD, 1, false));
+		// A bad one past the head: the head is kept, and the failed batch is not.
+		let mut checks = raw_checks(3 * MAX_BATCH as u32);
+		checks[HEAD + 3].signature[0] ^= 1;
+		let (cache, seen, tally) = around(&checks, 2);
+		assert!(seen >= HEAD);
+		assert_eq!(held(cache, &checks[..HEAD]), HEAD);
+		assert!(!cache.holds_sr25519(
+			&checks[HEAD].signature,
+			&checks[HEAD].message,
+			&checks[HEAD].public
+		));
+		assert!(!tally.complete);
 	}
 }
