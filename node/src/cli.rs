@@ -69,7 +69,7 @@ pub const NO_BENCHMARK_CLI: &str = "the benchmark sub-commands are not in this b
 	storage; scripts/benchmark-weights.sh does this)";
 
 /// `import-blocks`: sc-cli's, and the signature cache that the import fills in batches
-/// before each block executes ([`crate::preverify`]), as a syncing node does.
+/// ahead of each block's execution ([`crate::preverify`]), as a syncing node does.
 #[derive(Debug, clap::Args)]
 pub struct ImportBlocksCmd {
 	/// sc-cli's command.

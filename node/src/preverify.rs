@@ -1,4 +1,4 @@
-//! The signatures of a block's transactions, verified together before the block executes.
+//! The signatures of a block's transactions, verified together ahead of the runtime.
 //!
 //! The runtime checks each Substrate transaction's sr25519 signature by itself, through a
 //! host function: 47.5 µs natively on the reference machine, a fifth of what a transfer is

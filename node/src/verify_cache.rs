@@ -22,9 +22,9 @@
 //! found in the previous generation moves to the current one, so what is in use stays.
 //! At the default of [`DEFAULT_ENTRIES`] the cache holds at most 12.3 MiB.
 //!
-//! Before a block from a peer or a file executes, [`crate::preverify`] verifies the
-//! signatures of its transactions that the cache does not hold in batches, and puts them
-//! in ([`VerifyCache::insert_sr25519`]).
+//! Ahead of the runtime's checks of a block from a peer or a file, [`crate::preverify`]
+//! verifies the signatures of its transactions that the cache does not hold in batches,
+//! and puts them in ([`VerifyCache::insert_sr25519`]).
 //!
 //! The cache is off until [`enable`] is called, which the node does when it runs a chain
 //! or imports blocks from a file (`--signature-cache-entries`); the `benchmark`
