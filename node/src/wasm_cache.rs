@@ -10,7 +10,7 @@
 //! `--base-path`), so that those starts gain from it too. Nodes on one machine may
 //! share one (the files are written whole and renamed into place).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use polkadot_sdk::{
 	sc_executor::{HeapAllocStrategy, HostFunctions, WasmExecutor, DEFAULT_HEAP_ALLOC_STRATEGY},
@@ -40,15 +40,23 @@ pub struct WasmCacheParams {
 impl WasmCacheParams {
 	/// The cache directory for a node with this configuration, if it keeps one.
 	pub fn dir(&self, config: &Configuration) -> Option<PathBuf> {
-		if self.no_wasm_cache {
+		self.dir_under(config.base_path.path())
+	}
+
+	/// The cache directory for a node whose base path is `base`, made absolute: wasmtime
+	/// refuses a relative one, and the node would then compile the runtime again at every
+	/// start (`--base-path data` is a relative path).
+	fn dir_under(&self, base: &Path) -> Option<PathBuf> {
+		let dir = if self.no_wasm_cache {
 			None
 		} else if let Some(dir) = &self.wasm_cache_dir {
 			Some(dir.clone())
 		} else if self.temporary_base_path {
 			user_cache_dir(|name| std::env::var_os(name))
 		} else {
-			Some(config.base_path.path().join("wasm-cache"))
-		}
+			Some(base.join("wasm-cache"))
+		};
+		dir.map(|dir| std::path::absolute(&dir).unwrap_or(dir))
 	}
 }
 
@@ -97,6 +105,25 @@ mod tests {
 		assert_eq!(cmd.cache.wasm_cache_dir, Some(PathBuf::from("/var/cache/zerog")));
 		assert!(Cmd::parse_from(["node", "--no-wasm-cache"]).cache.no_wasm_cache);
 		assert!(Cmd::try_parse_from(["node", "--no-wasm-cache", "--wasm-cache-dir", "/x"]).is_err());
+	}
+
+	#[test]
+	fn a_relative_base_path_or_directory_gives_an_absolute_cache_directory() {
+		let cwd = std::env::current_dir().unwrap();
+		let params = |dir: Option<&str>| WasmCacheParams {
+			wasm_cache_dir: dir.map(PathBuf::from),
+			no_wasm_cache: false,
+			temporary_base_path: false,
+		};
+		let under_base = params(None).dir_under(Path::new("data")).unwrap();
+		assert_eq!(under_base, cwd.join("data").join("wasm-cache"));
+		let given = params(Some("cache/wasm")).dir_under(Path::new("/var/lib/zerog")).unwrap();
+		assert_eq!(given, cwd.join("cache/wasm"));
+		// Absolute paths are kept as they are.
+		let absolute = params(None).dir_under(Path::new("/var/lib/zerog")).unwrap();
+		assert_eq!(absolute, PathBuf::from("/var/lib/zerog/wasm-cache"));
+		let off = WasmCacheParams { no_wasm_cache: true, ..params(None) };
+		assert_eq!(off.dir_under(Path::new("data")), None);
 	}
 
 	#[test]
