@@ -303,12 +303,15 @@ fn body_matches(
 pub struct PreVerify<I> {
 	inner: I,
 	client: Arc<FullClient>,
+	/// The cores this process may run on, read once.
+	cores: usize,
 }
 
 impl<I> PreVerify<I> {
 	/// Wraps `inner`.
 	pub fn new(inner: I, client: Arc<FullClient>) -> Self {
-		Self { inner, client }
+		let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+		Self { inner, client, cores }
 	}
 
 	/// The checks of the block (`header`, `body`) worth verifying ahead: those `cache` does
@@ -377,12 +380,11 @@ impl Tally {
 	fn verify(&mut self, cache: &VerifyCache, checks: &[Sr25519Check], threads: usize) {
 		self.complete = verify_batches(checks, threads, |batch| {
 			self.batches += 1;
-			for check in batch {
-				match cache.insert_sr25519(&check.signature, &check.message, &check.public) {
-					true => self.ahead += 1,
-					false => self.runtime_first += 1,
-				}
-			}
+			let new = cache.insert_sr25519_batch(
+				batch.iter().map(|check| (&check.signature, &check.message[..], &check.public)),
+			);
+			self.ahead += new;
+			self.runtime_first += batch.len() - new;
 		});
 	}
 
@@ -462,9 +464,8 @@ where
 			return self.inner.import_block(block).await;
 		}
 		let number = *block.header.number();
-		let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
 		let (imported, tally) =
-			verify_around(cache, checks, cores, self.inner.import_block(block)).await;
+			verify_around(cache, checks, self.cores, self.inner.import_block(block)).await;
 		if let Some(tally) = tally {
 			tally.log(number, started);
 		}
@@ -698,6 +699,17 @@ mod tests {
 			.collect()
 	}
 
+	/// A `held` that answers `answer` and counts in `asked` how often it was asked.
+	fn counting(
+		asked: &std::cell::Cell<usize>,
+		answer: bool,
+	) -> impl Fn(&Sr25519Check) -> bool + '_ {
+		move |_| {
+			asked.set(asked.get() + 1);
+			answer
+		}
+	}
+
 	#[test]
 	fn a_block_the_node_has_seen_is_left_to_the_cache() {
 		let context = context();
@@ -705,29 +717,15 @@ mod tests {
 			.map(|i| signed("//Alice", Era::Immortal, transfer(i.into()), i))
 			.collect();
 		let asked = std::cell::Cell::new(0);
-		let none_held = checks_to_verify(
-			&block,
-			&context,
-			|_| {
-				asked.set(asked.get() + 1);
-				false
-			},
-			|| true,
-		);
+		let none_held = checks_to_verify(&block, &context, counting(&asked, false), || true);
 		assert_eq!(none_held.len(), block.len());
 		assert_eq!(asked.get(), block.len());
 		// All held: the sample says so, and neither the rest nor the body's root are
 		// looked at.
 		asked.set(0);
-		assert!(checks_to_verify(
-			&block,
-			&context,
-			|_| {
-				asked.set(asked.get() + 1);
-				true
-			},
-			|| panic!("the root of a block the node has seen is not computed"),
-		)
+		assert!(checks_to_verify(&block, &context, counting(&asked, true), || panic!(
+			"the root of a block the node has seen is not computed"
+		),)
 		.is_empty());
 		assert_eq!(asked.get(), SAMPLE);
 		// An eighth of the sample missing still counts as seen; more does not.
@@ -752,10 +750,7 @@ mod tests {
 		// decoded; a body its header does not commit to ends it there.
 		let asked = std::cell::Cell::new(0);
 		let rooted = std::cell::Cell::new(None);
-		let held = |_: &Sr25519Check| {
-			asked.set(asked.get() + 1);
-			false
-		};
+		let held = counting(&asked, false);
 		let forged = || {
 			assert!(rooted.replace(Some(asked.get())).is_none(), "asked once");
 			false
@@ -764,10 +759,7 @@ mod tests {
 		assert_eq!((rooted.get(), asked.get()), (Some(SAMPLE), SAMPLE));
 		// A block smaller than the sample: the root once its checks are rebuilt.
 		let (asked, rooted) = (std::cell::Cell::new(0), std::cell::Cell::new(None));
-		let held = |_: &Sr25519Check| {
-			asked.set(asked.get() + 1);
-			false
-		};
+		let held = counting(&asked, false);
 		let committed = || rooted.replace(Some(asked.get())).is_none();
 		assert_eq!(checks_to_verify(&block[..3], &context, held, committed).len(), 3);
 		assert_eq!(rooted.get(), Some(3));
@@ -882,12 +874,11 @@ mod tests {
 		let cache = VerifyCache::new(64);
 		let checks = checks(3);
 		for batch in verified(&checks, 2) {
-			for check in batch {
-				assert!(!cache.holds_sr25519(&check.signature, &check.message, &check.public));
-				assert!(cache.insert_sr25519(&check.signature, &check.message, &check.public));
-				// Held now: a second insert says so.
-				assert!(!cache.insert_sr25519(&check.signature, &check.message, &check.public));
-			}
+			let batch = || batch.iter().map(|c| (&c.signature, &c.message[..], &c.public));
+			assert!(batch().all(|(sig, msg, public)| !cache.holds_sr25519(sig, msg, public)));
+			assert_eq!(cache.insert_sr25519_batch(batch()), batch().count());
+			// Held now: a second insert says none was new.
+			assert_eq!(cache.insert_sr25519_batch(batch()), 0);
 		}
 		for check in &checks {
 			assert!(cache.holds_sr25519(&check.signature, &check.message, &check.public));

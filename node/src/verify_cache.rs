@@ -24,7 +24,7 @@
 //!
 //! Ahead of the runtime's checks of a block from a peer or a file, [`crate::preverify`]
 //! verifies the signatures of its transactions that the cache does not hold in batches,
-//! and puts them in ([`VerifyCache::insert_sr25519`]).
+//! and puts them in ([`VerifyCache::insert_sr25519_batch`]).
 //!
 //! The cache is off until [`enable`] is called, which the node does when it runs a chain
 //! or imports blocks from a file (`--signature-cache-entries`); the `benchmark`
@@ -84,6 +84,13 @@ struct Generations {
 	previous: HashMap<[u8; 32], Verified>,
 }
 
+impl Generations {
+	/// Whether either generation holds `key`.
+	fn holds(&self, key: &[u8; 32]) -> bool {
+		self.current.contains_key(key) || self.previous.contains_key(key)
+	}
+}
+
 /// Successful signature checks, bounded ([module docs](self)).
 pub struct VerifyCache {
 	/// The BLAKE2b key of the entries' keys, random per process.
@@ -141,24 +148,32 @@ impl VerifyCache {
 
 	/// Whether the cache holds this sr25519 check; neither counted as a hit nor moved.
 	pub fn holds_sr25519(&self, sig: &[u8; 64], msg: &[u8], public: &[u8; 32]) -> bool {
-		let key = self.key(Check::Sr25519, &[sig, public, msg]);
-		let entries = self.lock();
-		entries.current.contains_key(&key) || entries.previous.contains_key(&key)
+		self.lock().holds(&self.key(Check::Sr25519, &[sig, public, msg]))
 	}
 
-	/// Keeps an sr25519 check that succeeded elsewhere: in a batch that
-	/// [`crate::preverify`] verified. Whether the cache did not hold it already (the
-	/// runtime, executing the block meanwhile, may have checked it first).
-	pub fn insert_sr25519(&self, sig: &[u8; 64], msg: &[u8], public: &[u8; 32]) -> bool {
-		let key = self.key(Check::Sr25519, &[sig, public, msg]);
+	/// Keeps sr25519 checks (signature, message, public key) that succeeded elsewhere: a
+	/// batch that [`crate::preverify`] verified. How many the cache did not hold already
+	/// (the runtime, executing the block meanwhile, may have checked some first). The
+	/// keys are computed before the lock is taken, and the lock is taken once.
+	pub fn insert_sr25519_batch<'a>(
+		&self,
+		checks: impl IntoIterator<Item = (&'a [u8; 64], &'a [u8], &'a [u8; 32])>,
+	) -> usize {
+		let keys: Vec<[u8; 32]> = checks
+			.into_iter()
+			.map(|(sig, msg, public)| self.key(Check::Sr25519, &[sig, public, msg]))
+			.collect();
 		let mut entries = self.lock();
-		if entries.current.contains_key(&key) || entries.previous.contains_key(&key) {
-			return false;
+		let mut new = 0;
+		for key in keys {
+			if !entries.holds(&key) {
+				Self::push(&mut entries, self.generation, key, Verified::Valid);
+				new += 1;
+			}
 		}
-		Self::push(&mut entries, self.generation, key, Verified::Valid);
 		drop(entries);
-		self.batched.inc();
-		true
+		self.batched.inc_by(new as u64);
+		new
 	}
 
 	/// `sp_io::crypto::secp256k1_ecdsa_recover`, answered from the cache when it holds
@@ -398,6 +413,33 @@ mod tests {
 		assert!(cache.sr25519_verify(&sig, &msg, &public));
 		assert_eq!(cache.counts(), (2, 1));
 		assert_eq!(cache.len(), 1);
+	}
+
+	#[test]
+	fn a_batch_is_kept_and_what_was_held_is_counted_apart() {
+		let cache = VerifyCache::new(16);
+		let checks: Vec<(Vec<u8>, sr25519::Signature, sr25519::Public)> = (0..3u8)
+			.map(|i| {
+				let msg = vec![i; 40];
+				let (sig, public) = signed("//Alice", &msg);
+				(msg, sig, public)
+			})
+			.collect();
+		let batch = || checks.iter().map(|(msg, sig, public)| (&sig.0, &msg[..], &public.0));
+		// The runtime checked the second itself: only the other two are new.
+		assert!(cache.sr25519_verify(&checks[1].1, &checks[1].0, &checks[1].2));
+		assert_eq!(cache.insert_sr25519_batch(batch()), 2);
+		assert_eq!((cache.len(), cache.batched.get()), (3, 2));
+		assert!(batch().all(|(sig, msg, public)| cache.holds_sr25519(sig, msg, public)));
+		// All held: nothing new, nothing counted.
+		assert_eq!(cache.insert_sr25519_batch(batch()), 0);
+		assert_eq!((cache.len(), cache.batched.get()), (3, 2));
+		// Held without being hit or moved: the three checks are answered from the cache.
+		assert_eq!(cache.counts(), (0, 1));
+		for (msg, sig, public) in &checks {
+			assert!(cache.sr25519_verify(sig, msg, public));
+		}
+		assert_eq!(cache.counts(), (3, 1));
 	}
 
 	#[test]
