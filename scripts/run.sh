@@ -21,8 +21,10 @@ bin="$(dirname "$ZEROG_NODE")"
 storage_nodes="${ZEROG_STORAGE_NODES:-4}"
 base_path="${ZEROG_BASE_PATH:-$HOME/.local/share/zerog/dev}"
 args=(--dev --rpc-port 9944 --eth-rpc-port 8545 --prometheus-port 9615 --port 30333)
+throwaway=
 if [[ " $* " == *" --tmp "* ]]; then
 	base_path="$(mktemp -d -t zerog-run-XXXXXX)"
+	throwaway=1
 else
 	args+=(--base-path "$base_path")
 fi
@@ -33,6 +35,8 @@ cleanup() {
 	trap - EXIT INT TERM
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
+	# Throwaway state goes with the processes that kept it.
+	if [ -n "$throwaway" ]; then rm -rf "$base_path"; fi
 }
 trap cleanup EXIT INT TERM
 
