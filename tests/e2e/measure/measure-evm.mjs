@@ -37,33 +37,16 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, createWriteStream, readFileSync } from 'node:fs';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { ContractFactory, JsonRpcProvider, Wallet, keccak256, parseEther, toUtf8Bytes } from 'ethers';
-import { nodeBinary, rpc, startNode, wsClient } from '../lib/node.mjs';
+import { startNode } from '../lib/node.mjs';
+import {
+  buildEnds, importTime, requireBenchmarkBlock, submitInOrder, waitIncluded,
+} from '../lib/measure.mjs';
 import { DEV_KEYS, ZEROG_CHAIN_ID, compile } from '../lib/evm.mjs';
 
 const N = Number(process.argv[2] ?? 4000);
 const SENDERS = Number(process.argv[3] ?? 16);
 const IN_FLIGHT = Number(process.argv[4] ?? 1);
-const STALL_MS = 30_000;
-const SLOT_MS = 2000;
 const IMPORT = process.env.ZEROG_MEASURE_IMPORT !== '0';
-
-/**
- * Executes block `number` of the stopped node's database 10 times on one core; returns
- * its mean import time and the weight it was charged, in ms. `trieCache`: with the trie
- * cache a node runs with (1 GiB by default), or without it (every read of state not yet
- * written in the block goes to RocksDB: what the database weights price).
- */
-function importTime(basePath, number, trieCache) {
-  const r = spawnSync('taskset', ['-c', '0', nodeBinary(), 'benchmark', 'block', '--chain', 'dev',
-    '--base-path', basePath, '--from', String(number), '--to', String(number), '--repeat', '10',
-    ...(trieCache ? ['--enable-trie-cache'] : [])],
-  { encoding: 'utf8' });
-  const out = `${r.stdout}${r.stderr}`;
-  const m = /Block \d+ with\s+(\d+) tx used\s+[\d.]+% of its weight \(\s*([\d,]+) of\s+([\d,]+) ns\)/.exec(out);
-  if (!m) throw new Error(`benchmark block printed no result:\n${out}`);
-  const ms = (x) => Number(x.replaceAll(',', '')) / 1e6;
-  return { block: number, extrinsics: Number(m[1]), importMs: +ms(m[2]).toFixed(1), weightMs: +ms(m[3]).toFixed(1) };
-}
 
 // The node's CPU time so far (user + system), in ms, from /proc.
 function cpuMs(pid) {
@@ -105,112 +88,13 @@ function phaseCost(before, after, n) {
   };
 }
 
-/**
- * Submits each sender's queue in nonce order, all senders in parallel: one request at a
- * time over HTTP (IN_FLIGHT 1), or up to IN_FLIGHT open at once on the sender's own
- * WebSocket connection to `wsUrl`.
- */
-async function submitInOrder(queues, httpUrl, wsUrl, method) {
-  await Promise.all(queues.map(async (queue) => {
-    if (IN_FLIGHT <= 1) {
-      for (const tx of queue) await rpc(httpUrl, method, [tx]);
-      return;
-    }
-    const client = await wsClient(wsUrl);
-    try {
-      let next = 0;
-      const lane = async () => {
-        while (next < queue.length) await client.call(method, [queue[next++]]);
-      };
-      await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
-    } finally {
-      client.close();
-    }
-  }));
-}
-
-/** Waits until `count` matching extrinsics are included; returns the blocks' timestamps. */
-async function waitIncluded(api, fromBlock, count, isOurs) {
-  let seen = 0;
-  let number = fromBlock;
-  let first = null;
-  let last = null;
-  const blocks = [];
-  let fullest = { number: 0, count: 0 };
-  let lastProgress = Date.now();
-  while (seen < count) {
-    const best = (await api.rpc.chain.getHeader()).number.toNumber();
-    if (number > best) {
-      if (Date.now() - lastProgress > STALL_MS) {
-        const pending = (await api.rpc.author.pendingExtrinsics()).length;
-        throw new Error(`stalled: ${seen}/${count} included by block ${number - 1}, ${pending} in the pool`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-      continue;
-    }
-    const hash = await api.rpc.chain.getBlockHash(number);
-    const block = await api.rpc.chain.getBlock(hash);
-    const at = await api.at(hash);
-    const now = (await at.query.timestamp.now()).toNumber();
-    const ours = block.block.extrinsics.filter(isOurs).length;
-    if (ours > 0) {
-      if (first === null) {
-        const parent = await api.at(block.block.header.parentHash);
-        first = (await parent.query.timestamp.now()).toNumber();
-      }
-      last = now;
-      blocks.push({ number, count: ours });
-      if (ours > fullest.count) fullest = { number, count: ours };
-    }
-    seen += ours;
-    if (ours > 0) {
-      lastProgress = Date.now();
-      console.error(`block ${number}: ${ours} (${seen}/${count})`);
-    }
-    number += 1;
-  }
-  return { seconds: (last - first) / 1000, perBlock: blocks.map((b) => b.count), blocks, nextBlock: number, fullest: fullest.number };
-}
-
-/**
- * The blocks that held the measured transactions, grouped by why their author stopped
- * adding more (its "Prepared block ... end: REASON" log line): `HitDeadline` (out of
- * proposing time), `HitBlockWeightLimit` (full), `NoMoreTransactions` (pool empty),
- * with how long the author took to build them.
- */
-function buildEnds(log, r) {
-  const ends = new Map();
-  for (const m of log.matchAll(/Prepared block for proposing at (\d+) \((\d+) ms\).*?end: (\w+);/g)) {
-    ends.set(Number(m[1]), { took: Number(m[2]), end: m[3] });
-  }
-  const out = {};
-  for (const { number, count } of r.blocks) {
-    const built = ends.get(number);
-    const e = (out[built?.end ?? 'unknown'] ??= { blocks: 0, transactions: 0, proposingMs: 0 });
-    e.blocks += 1;
-    e.transactions += count;
-    e.proposingMs += built?.took ?? 0;
-  }
-  // The author's time to build these blocks, per transaction they hold.
-  for (const e of Object.values(out)) {
-    e.meanPerBlock = Math.round(e.transactions / e.blocks);
-    e.proposingUsPerTx = +((e.proposingMs * 1000) / e.transactions).toFixed(1);
-  }
-  return out;
-}
-
 // Extra node flags (e.g. `-ltxpool=debug`) from ZEROG_MEASURE_NODE_ARGS; the node's last
 // log lines are printed if the run fails.
 const extra = (process.env.ZEROG_MEASURE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 // The node runs with its default pool (65,536 transactions, 128 MiB): the burst must be
 // held without pool flags, as a validator runs.
 // Before the minutes of load: the import-time step needs `benchmark block`.
-if (IMPORT) {
-  const r = spawnSync(nodeBinary(), ['benchmark', 'block', '--help'], { encoding: 'utf8' });
-  if (r.status !== 0 || !r.stdout.includes('--from')) {
-    throw new Error(`${nodeBinary()} has no \`benchmark block\`: ${r.stderr.trim()}`);
-  }
-}
+if (IMPORT) requireBenchmarkBlock();
 const node = await startNode(['--dev', ...extra]);
 if (process.env.ZEROG_MEASURE_NODE_LOG) {
   const log = createWriteStream(process.env.ZEROG_MEASURE_NODE_LOG);
@@ -258,7 +142,7 @@ try {
   const snapshot = async () => ({ cpu: cpuMs(node.proc.pid), v: await validationCounters(node.promUrl) });
   const erc20Before = await snapshot();
   const t0 = Date.now();
-  await submitInOrder(ethQueues, node.ethUrl, node.ethUrl.replace('http:', 'ws:'), 'eth_sendRawTransaction');
+  await submitInOrder(ethQueues, node.ethUrl, node.ethUrl.replace('http:', 'ws:'), 'eth_sendRawTransaction', IN_FLIGHT);
   const submitErc20 = (Date.now() - t0) / 1000;
   const isEth = (xt) => xt.method.section === 'revive' && xt.method.method === 'ethTransact';
   const erc20 = await waitIncluded(api, startBlock, N, isEth);
@@ -286,7 +170,7 @@ try {
   const start2 = (await api.rpc.chain.getHeader()).number.toNumber() + 1;
   const nativeBefore = await snapshot();
   const t1 = Date.now();
-  await submitInOrder(nativeQueues, node.httpUrl, node.wsUrl, 'author_submitExtrinsic');
+  await submitInOrder(nativeQueues, node.httpUrl, node.wsUrl, 'author_submitExtrinsic', IN_FLIGHT);
   const submitNative = (Date.now() - t1) / 1000;
   const isTransfer = (xt) => xt.method.section === 'balances' && xt.isSigned;
   const native = await waitIncluded(api, start2, N, isTransfer);
@@ -316,8 +200,7 @@ try {
   }
   for (const [kind, r] of IMPORT ? [['native', native], ['erc20', erc20]] : []) {
     for (const [name, trieCache] of [['fullestBlock', false], ['fullestBlockTrieCache', true]]) {
-      const t = importTime(node.basePath, r.fullest, trieCache);
-      result[kind][name] = { ...t, ofSlot: +(t.importMs / SLOT_MS).toFixed(3), ofWeight: +(t.importMs / t.weightMs).toFixed(3) };
+      result[kind][name] = importTime(node.basePath, r.fullest, trieCache);
     }
   }
   console.log(JSON.stringify(result, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
