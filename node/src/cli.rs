@@ -108,6 +108,10 @@ pub struct Cli {
 	/// How many signature checks the node remembers ([`crate::verify_cache`]).
 	#[clap(flatten)]
 	pub signature_cache: crate::verify_cache::SignatureCacheParams,
+
+	/// What the blocks this node authors may hold ([`crate::proposer`]).
+	#[clap(flatten)]
+	pub proposer: crate::proposer::ProposerParams,
 }
 
 impl Cli {

@@ -207,6 +207,7 @@ fn dispatch(
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
 			let eth = cli.eth.clone();
+			let proposer = cli.proposer.clone();
 			let mut wasm_cache = cli.wasm_cache.clone();
 			// sc-cli's rule: `--tmp`, or `--dev` without `--base-path`.
 			wasm_cache.temporary_base_path = cli.run.tmp
@@ -225,12 +226,12 @@ fn dispatch(
 								Block,
 								<Block as sp_runtime::traits::Block>::Hash,
 							>,
-						>(config, eth, pool, wasm_cache, &database)
+						>(config, eth, pool, wasm_cache, proposer, &database)
 						.map_err(sc_cli::Error::Service)
 					}
 					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(
-							config, eth, pool, wasm_cache, &database,
+							config, eth, pool, wasm_cache, proposer, &database,
 						)
 						.map_err(sc_cli::Error::Service)
 					}

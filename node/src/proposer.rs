@@ -16,6 +16,18 @@
 //! - the transactions reported invalid to the pool, the log line, the metrics and the
 //!   telemetry message.
 //!
+//! One rule is this proposer's own: a block holds at most
+//! [`ProposerParams::max_ethereum_transactions`] Ethereum transactions; the rest wait in
+//! the pool for the next block. pallet-revive rewrites its Ethereum block (the hash and
+//! gas of each of the block's Ethereum transactions so far) whole for each one, a cost
+//! that grows with the block and that its weights do not price: about 0.118 µs per
+//! earlier Ethereum transaction on the reference machine, 0.059 µs × n² a block. Blocks
+//! of 3,800 cheap Ethereum transactions executed in 1.8 to 2.3 times their weight. At
+//! the default of [`MAX_ETHEREUM_TRANSACTIONS`] the unpriced part is at most 139 ms, a
+//! seventh of a full block's weight, and a block of ERC-20 transfers, full at about
+//! 1,370, is not limited (docs/performance.md, "Ethereum transactions that dispatch a
+//! runtime call").
+//!
 //! A batch is sized from the time the last one took a transaction, so that it ends
 //! within half the time left; batches shrink as the deadline nears, and after the
 //! block first refuses a transaction for its weight or size they are as small as the
@@ -66,6 +78,54 @@ const FIRST_BATCH: usize = 32;
 /// never holds much more than the deadline can take.
 const MAX_BATCH: usize = 512;
 
+/// The default bound on a block's Ethereum transactions ([module docs](self)).
+pub const MAX_ETHEREUM_TRANSACTIONS: usize = 1536;
+
+/// The proposer's command-line option.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ProposerParams {
+	/// At most this many Ethereum transactions (`eth_sendRawTransaction`) in a block this
+	/// node authors; the rest wait for the next block. pallet-revive's work per Ethereum
+	/// transaction grows with those before it in the block, beyond what its weights
+	/// charge: this bounds it.
+	#[arg(long, value_name = "COUNT", default_value_t = MAX_ETHEREUM_TRANSACTIONS)]
+	pub max_ethereum_transactions: usize,
+}
+
+/// Which transactions count as Ethereum transactions, and how many a block may hold.
+#[derive(Clone)]
+pub struct EthereumLimit {
+	/// At most this many a block.
+	pub max: usize,
+	/// Whether an encoded extrinsic is an Ethereum transaction.
+	pub is_ethereum: fn(&[u8]) -> bool,
+}
+
+impl EthereumLimit {
+	/// What the limit says of `xt`, offered to a block that holds or has been offered
+	/// `ethereum` Ethereum transactions.
+	fn check(&self, xt: &impl Encode, ethereum: usize) -> EthereumCheck {
+		if !xt.using_encoded(|bytes| (self.is_ethereum)(bytes)) {
+			EthereumCheck::NotEthereum
+		} else if ethereum < self.max {
+			EthereumCheck::Room
+		} else {
+			EthereumCheck::Full
+		}
+	}
+}
+
+/// What an [`EthereumLimit`] says of one transaction offered to a block.
+#[derive(Debug, PartialEq, Eq)]
+enum EthereumCheck {
+	/// Not an Ethereum transaction: not counted.
+	NotEthereum,
+	/// An Ethereum transaction the block has room for.
+	Room,
+	/// An Ethereum transaction past the block's bound: it waits for the next block.
+	Full,
+}
+
 /// Builds a [`Proposer`] on each new parent; what BABE is given as its environment.
 pub struct ProposerFactory<A, C> {
 	shared: Shared<A, C>,
@@ -79,6 +139,7 @@ struct Shared<A, C> {
 	metrics: MetricsLink,
 	telemetry: Option<TelemetryHandle>,
 	block_size_limit: usize,
+	ethereum: Option<EthereumLimit>,
 }
 
 // Not derived: `A` and `C` are behind `Arc`s and need not be `Clone` themselves.
@@ -91,6 +152,7 @@ impl<A, C> Clone for Shared<A, C> {
 			metrics: self.metrics.clone(),
 			telemetry: self.telemetry.clone(),
 			block_size_limit: self.block_size_limit,
+			ethereum: self.ethereum.clone(),
 		}
 	}
 }
@@ -112,8 +174,15 @@ impl<A, C> ProposerFactory<A, C> {
 			metrics: MetricsLink::new(prometheus),
 			telemetry,
 			block_size_limit: DEFAULT_BLOCK_SIZE_LIMIT,
+			ethereum: None,
 		};
 		Self { shared }
+	}
+
+	/// Blocks hold at most `limit.max` Ethereum transactions ([module docs](self)).
+	pub fn with_ethereum_limit(mut self, limit: EthereumLimit) -> Self {
+		self.shared.ethereum = Some(limit);
+		self
 	}
 }
 
@@ -427,6 +496,9 @@ where
 		let mut limit_hit: Option<EndProposingReason> = None;
 		let mut per_transaction: Option<time::Duration> = None;
 		let mut pushed = false;
+		// Ethereum transactions in the block, and those left for the next one.
+		let mut ethereum = 0;
+		let mut ethereum_deferred = 0;
 
 		let end = loop {
 			let now = time::Instant::now();
@@ -444,6 +516,8 @@ where
 
 			// Take the batch from the pool, checking the block's size as basic authorship does.
 			let mut batch = Vec::with_capacity(size);
+			let mut batch_ethereum = Vec::with_capacity(size);
+			let mut offered = 0;
 			let mut batch_bytes = 0;
 			let mut pool_dry = false;
 			let mut stop = None;
@@ -464,8 +538,25 @@ where
 					}
 					continue;
 				}
+				let is_ethereum = match self
+					.shared
+					.ethereum
+					.as_ref()
+					.map(|limit| limit.check(&**tx.data(), ethereum + offered))
+				{
+					None | Some(EthereumCheck::NotEthereum) => false,
+					Some(EthereumCheck::Room) => true,
+					Some(EthereumCheck::Full) => {
+						// Skipped with its sender's later transactions; the pool keeps them.
+						pending.report_invalid(&tx);
+						ethereum_deferred += 1;
+						continue;
+					}
+				};
 				batch_bytes += bytes;
 				batch.push(tx);
+				batch_ethereum.push(is_ethereum);
+				offered += usize::from(is_ethereum);
 			}
 
 			if !batch.is_empty() {
@@ -473,11 +564,12 @@ where
 				let started = time::Instant::now();
 				let outcomes = builder.apply(&extrinsics);
 				per_transaction = Some(started.elapsed() / batch.len() as u32);
-				for (tx, outcome) in batch.iter().zip(outcomes) {
+				for ((tx, is_ethereum), outcome) in batch.iter().zip(batch_ethereum).zip(outcomes) {
 					match outcome {
 						Outcome::Included => {
 							pushed = true;
 							limit_hit = None;
+							ethereum += usize::from(is_ethereum);
 						}
 						Outcome::Refused(e) if e.exhausted_resources() => {
 							pending.report_invalid(tx);
@@ -516,6 +608,13 @@ where
 			}
 		};
 
+		if ethereum_deferred > 0 {
+			debug!(
+				target: "proposer",
+				"{ethereum} Ethereum transactions in the block, the most it holds; {ethereum_deferred} \
+				 left for the next block",
+			);
+		}
 		if matches!(end, EndProposingReason::HitBlockSizeLimit) && !pushed {
 			warn!(
 				"Hit block size limit of `{block_size_limit}` without including any transaction!"
@@ -564,6 +663,22 @@ fn batch_size(left: time::Duration, per: time::Duration) -> usize {
 mod tests {
 	use super::*;
 	use std::time::Duration;
+
+	#[test]
+	fn ethereum_transactions_are_counted_up_to_the_bound() {
+		// Extrinsics here are byte vectors: 0xee first (after the length) marks an Ethereum one.
+		let limit = EthereumLimit { max: 2, is_ethereum: |bytes| bytes.get(1) == Some(&0xee) };
+		let (eth, other) = (vec![0xeeu8, 1], vec![0x01u8, 1]);
+		assert_eq!(limit.check(&other, 0), EthereumCheck::NotEthereum);
+		assert_eq!(limit.check(&eth, 0), EthereumCheck::Room);
+		assert_eq!(limit.check(&eth, 1), EthereumCheck::Room);
+		assert_eq!(limit.check(&eth, 2), EthereumCheck::Full);
+		// Others are never held back by it.
+		assert_eq!(limit.check(&other, 2), EthereumCheck::NotEthereum);
+		// The node's own test: an Ethereum transaction is `Revive::eth_transact`, bare.
+		let none = EthereumLimit { max: 0, is_ethereum: crate::eth::runtime::is_eth_transact };
+		assert_eq!(none.check(&other, 0), EthereumCheck::NotEthereum);
+	}
 
 	#[test]
 	fn batches_end_within_half_the_time_left() {

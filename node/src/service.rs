@@ -240,6 +240,7 @@ pub fn new_full<
 	eth: crate::eth::EthRpcParams,
 	pool: crate::pool::PoolSettings,
 	wasm_cache: crate::wasm_cache::WasmCacheParams,
+	proposer: crate::proposer::ProposerParams,
 	database: &Database,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
@@ -386,7 +387,11 @@ pub fn new_full<
 			transaction_pool.clone(),
 			prometheus_registry.as_ref(),
 			telemetry.as_ref().map(|x| x.handle()),
-		);
+		)
+		.with_ethereum_limit(crate::proposer::EthereumLimit {
+			max: proposer.max_ethereum_transactions,
+			is_ethereum: crate::eth::runtime::is_eth_transact,
+		});
 
 		let slot_duration = babe_link.config().slot_duration();
 		let babe = sc_consensus_babe::start_babe(sc_consensus_babe::BabeParams {

@@ -203,6 +203,33 @@ pub fn eth_payload(opaque: &polkadot_sdk::sp_runtime::OpaqueExtrinsic) -> Option
 	}
 }
 
+/// Whether an encoded extrinsic is `Revive::eth_transact` (an Ethereum transaction),
+/// read from its first bytes (the bare preamble and the call's indices) without decoding
+/// its payload: the block author asks this of every pool transaction it offers. On any
+/// bare extrinsic that decodes, the same answer as [`eth_payload`]; a signed one that
+/// carries the call is not an Ethereum transaction (pallet-revive takes it bare only,
+/// and never runs it).
+pub fn is_eth_transact(encoded: &[u8]) -> bool {
+	/// What follows the length of a bare `eth_transact`: its version byte, then the
+	/// pallet's and the call's indices.
+	static HEAD: std::sync::OnceLock<[u8; 3]> = std::sync::OnceLock::new();
+	let head = HEAD.get_or_init(|| {
+		let call = RuntimeCall::Revive(pallet_revive::Call::eth_transact { payload: Vec::new() });
+		let xt: UncheckedExtrinsic = zerog_runtime::SubstrateExtrinsic::new_bare(call).into();
+		let encoded = xt.encode();
+		let body = after_length(&encoded).expect("an encoded extrinsic starts with its length");
+		body[..3].try_into().expect("a version byte and a call's two indices")
+	});
+	after_length(encoded).is_some_and(|body| body.starts_with(head))
+}
+
+/// An encoded extrinsic past its compact length prefix.
+fn after_length(encoded: &[u8]) -> Option<&[u8]> {
+	let mut rest = encoded;
+	codec::Compact::<u32>::decode(&mut rest).ok()?;
+	Some(rest)
+}
+
 /// The `eth_transact` payloads of a block's extrinsics: (extrinsic index, payload).
 fn eth_payloads(client: &FullClient, at: H256) -> Result<Vec<(u32, Vec<u8>)>, String> {
 	let body = client
@@ -372,6 +399,41 @@ pub fn bloom_contains(bloom: &[u8], item: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use polkadot_sdk::sp_runtime::OpaqueExtrinsic;
+
+	#[test]
+	fn ethereum_transactions_are_told_by_their_first_bytes() {
+		let opaque = |xt: UncheckedExtrinsic| {
+			OpaqueExtrinsic::try_from_encoded_extrinsic(&xt.encode()).expect("encodes")
+		};
+		let bare = |call| opaque(zerog_runtime::SubstrateExtrinsic::new_bare(call).into());
+		let eth = bare(RuntimeCall::Revive(pallet_revive::Call::eth_transact {
+			payload: vec![0x02; 120],
+		}));
+		let timestamp =
+			bare(RuntimeCall::Timestamp(polkadot_sdk::pallet_timestamp::Call::set { now: 7 }));
+		let remark = bare(RuntimeCall::System(frame_system::Call::remark { remark: vec![1] }));
+		for (xt, expected) in [(&eth, true), (&timestamp, false), (&remark, false)] {
+			assert_eq!(is_eth_transact(&xt.encode()), expected);
+			assert_eq!(eth_payload(xt).is_some(), expected);
+		}
+		// A signed transaction of the same call, which pallet-revive does not run: its
+		// version byte has the signed bit.
+		let signed: UncheckedExtrinsic = zerog_runtime::SubstrateExtrinsic::new_signed(
+			RuntimeCall::Revive(pallet_revive::Call::eth_transact { payload: vec![0x02; 120] }),
+			polkadot_sdk::sp_runtime::AccountId32::new([7; 32]).into(),
+			polkadot_sdk::sp_runtime::MultiSignature::Sr25519(
+				polkadot_sdk::sp_core::sr25519::Signature::from_raw([1; 64]),
+			),
+			zerog_runtime::tx_extension(0, polkadot_sdk::sp_runtime::generic::Era::Immortal, 0),
+		)
+		.into();
+		assert!(!is_eth_transact(&opaque(signed).encode()));
+		// Too short, or no length at all.
+		for bytes in [&[][..], &[0x04][..], &[0xff, 0xff][..], &eth.encode()[..2]] {
+			assert!(!is_eth_transact(bytes));
+		}
+	}
 
 	#[test]
 	fn bloom_holds_what_was_added_and_rejects_most_else() {
