@@ -152,6 +152,7 @@ pallets() {
 	bench pallet_da_commitments pallets/da-commitments
 	bench pallet_inft pallets/inft
 	bench pallet_zerog_staking pallets/staking
+	bench pallet_eth_block pallets/eth-block
 	bench_sdk pallet_balances
 	extensions
 }

@@ -38,7 +38,7 @@ zg_log "Rust unit tests"
 (cd "$ZG_ROOT" && cargo test --release --locked --workspace "${ZG_FEATURES[@]}")
 # The pallets' benchmarks against their mocks: they compile only with this feature,
 # and `benchmark pallet` is useless if they have rotted.
-(cd "$ZG_ROOT" && cargo test --release --locked -p pallet-storage-market -p pallet-compute-market -p pallet-da-commitments -p pallet-inft -p pallet-zerog-staking --features runtime-benchmarks)
+(cd "$ZG_ROOT" && cargo test --release --locked -p pallet-storage-market -p pallet-compute-market -p pallet-da-commitments -p pallet-inft -p pallet-zerog-staking -p pallet-eth-block --features runtime-benchmarks)
 zg_stamp_build
 t_unit=$(date +%s)
 

@@ -110,7 +110,7 @@ pub fn implicit(
 	genesis_hash: Hash,
 	birth_hash: Hash,
 ) -> Implicit {
-	((), spec_version, transaction_version, genesis_hash, birth_hash, (), (), (), None, ())
+	((), spec_version, transaction_version, genesis_hash, birth_hash, (), (), (), None, (), ())
 }
 
 /// What the payloads of a block's transactions take from the chain below it.

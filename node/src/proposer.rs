@@ -18,16 +18,16 @@
 //!
 //! One rule is this proposer's own: a block holds at most
 //! [`ProposerParams::max_ethereum_transactions`] Ethereum transactions; the rest wait in
-//! the pool for the next block. pallet-revive rewrites its Ethereum block (the hash and
-//! gas of each of the block's Ethereum transactions so far) whole for each one, a cost
-//! that grows with the block and that its weights do not price: about 0.118 µs per
-//! earlier Ethereum transaction on the reference machine, 0.059 µs × n² a block. Blocks
-//! of 3,800 cheap Ethereum transactions executed in 1.8 to 2.3 times their weight. At
-//! the default of [`MAX_ETHEREUM_TRANSACTIONS`] the unpriced part is at most 139 ms, a
-//! seventh of a full block's weight, and a block of ERC-20 transfers, full at about
-//! 1,370, is not limited (docs/performance.md, "Ethereum transactions that dispatch a
-//! runtime call").
-//!
+//! the pool for the next block. The runtime bounds them too (`pallet_eth_block`: past its
+//! limit it refuses an Ethereum transaction as `ExhaustsResources`) and charges each its
+//! share of pallet-revive's Ethereum block builder, whose work per Ethereum transaction
+//! grows with those before it in the block. The default is the runtime's bound
+//! ([`MAX_ETHEREUM_TRANSACTIONS`]), so the proposer does not offer what the runtime would
+//! refuse. Should the runtime refuse one anyway (a lower bound after an upgrade, or a
+//! heavy one past the block's weight), the block's other Ethereum transactions wait for
+//! the next block and the others go on: the refusal does not count towards closing the
+//! block.
+
 //! A batch is sized from the time the last one took a transaction, so that it ends
 //! within half the time left; batches shrink as the deadline nears, and after the
 //! block first refuses a transaction for its weight or size they are as small as the
@@ -78,16 +78,17 @@ const FIRST_BATCH: usize = 32;
 /// never holds much more than the deadline can take.
 const MAX_BATCH: usize = 512;
 
-/// The default bound on a block's Ethereum transactions ([module docs](self)).
-pub const MAX_ETHEREUM_TRANSACTIONS: usize = 1536;
+/// The default bound on a block's Ethereum transactions: the runtime's
+/// ([module docs](self)).
+pub const MAX_ETHEREUM_TRANSACTIONS: usize =
+	zerog_runtime::configs::evm::MaxEthTransactions::get() as usize;
 
 /// The proposer's command-line option.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ProposerParams {
 	/// At most this many Ethereum transactions (`eth_sendRawTransaction`) in a block this
-	/// node authors; the rest wait for the next block. pallet-revive's work per Ethereum
-	/// transaction grows with those before it in the block, beyond what its weights
-	/// charge: this bounds it.
+	/// node authors; the rest wait for the next block. The default is the runtime's own
+	/// bound, past which it refuses them; a lower one leaves room for other transactions.
 	#[arg(long, value_name = "COUNT", default_value_t = MAX_ETHEREUM_TRANSACTIONS)]
 	pub max_ethereum_transactions: usize,
 }
@@ -499,6 +500,8 @@ where
 		// Ethereum transactions in the block, and those left for the next one.
 		let mut ethereum = 0;
 		let mut ethereum_deferred = 0;
+		// Whether the runtime refused an Ethereum transaction as the block's last.
+		let mut ethereum_closed = false;
 
 		let end = loop {
 			let now = time::Instant::now();
@@ -545,8 +548,8 @@ where
 					.map(|limit| limit.check(&**tx.data(), ethereum + offered))
 				{
 					None | Some(EthereumCheck::NotEthereum) => false,
-					Some(EthereumCheck::Room) => true,
-					Some(EthereumCheck::Full) => {
+					Some(EthereumCheck::Room) if !ethereum_closed => true,
+					Some(EthereumCheck::Room | EthereumCheck::Full) => {
 						// Skipped with its sender's later transactions; the pool keeps them.
 						pending.report_invalid(&tx);
 						ethereum_deferred += 1;
@@ -570,6 +573,14 @@ where
 							pushed = true;
 							limit_hit = None;
 							ethereum += usize::from(is_ethereum);
+						}
+						// The runtime's bound on Ethereum transactions, or the block's weight
+						// for a heavy one: the block's other Ethereum transactions wait, the
+						// rest go on, and the block is not closed for it.
+						Outcome::Refused(e) if e.exhausted_resources() && is_ethereum => {
+							pending.report_invalid(tx);
+							ethereum_closed = true;
+							ethereum_deferred += 1;
 						}
 						Outcome::Refused(e) if e.exhausted_resources() => {
 							pending.report_invalid(tx);

@@ -18,6 +18,8 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	// Contract calls, host functions and EVM opcodes: what every Ethereum transaction
 	// is charged (`scripts/benchmark-weights.sh revive`).
 	[pallet_revive, crate::Revive]
+	// The count that bounds a block's Ethereum transactions, checked by each of them.
+	[pallet_eth_block, crate::EthBlock]
 );
 
 /// A transaction's fee is held for the block in `ZgStaking::BlockFees`
@@ -51,7 +53,9 @@ impl pallet_zerog_staking::BenchmarkHelper<crate::AccountId> for SetAuthor {
 /// - pallet-revive's Ethereum block builder ([`crate::configs::ETH_BLOCK_BUILDER_ITEMS`]),
 ///   read and written by every Ethereum transaction and cleared in `on_finalize`: the
 ///   block's base weight adds a read and a write of each
-///   (`configs::BlockSharedAccess`, derived from the same list).
+///   (`configs::BlockSharedAccess`, derived from the same list);
+/// - the count of the block's Ethereum transactions ([`crate::configs::ETH_BLOCK_COUNT_ITEMS`]),
+///   likewise.
 ///
 /// Without this an ERC-20 transfer was charged two reads and two writes that only the
 /// block's first Ethereum transaction can incur: 70 µs at the database weights in
@@ -60,8 +64,13 @@ pub fn block_shared_keys() -> alloc::vec::Vec<polkadot_sdk::sp_storage::TrackedS
 	use polkadot_sdk::frame_support::storage::storage_prefix;
 	let now = polkadot_sdk::pallet_timestamp::Now::<crate::Runtime>::hashed_key();
 	core::iter::once(now.to_vec().into())
-		.chain(crate::configs::ETH_BLOCK_BUILDER_ITEMS.iter().map(|(pallet, item)| {
-			storage_prefix(pallet.as_bytes(), item.as_bytes()).to_vec().into()
-		}))
+		.chain(
+			crate::configs::ETH_BLOCK_BUILDER_ITEMS
+				.iter()
+				.chain(&crate::configs::ETH_BLOCK_COUNT_ITEMS)
+				.map(|(pallet, item)| {
+					storage_prefix(pallet.as_bytes(), item.as_bytes()).to_vec().into()
+				}),
+		)
 		.collect()
 }

@@ -140,9 +140,9 @@ macro_rules! zerog_runtime_version {
 // The runtime's version. A build with the `next-spec-version` feature reports one more,
 // which is what `system.set_code` requires of an upgrade.
 #[cfg(not(feature = "next-spec-version"))]
-zerog_runtime_version!(100);
-#[cfg(feature = "next-spec-version")]
 zerog_runtime_version!(101);
+#[cfg(feature = "next-spec-version")]
+zerog_runtime_version!(102);
 
 /// Block time: BABE's slot duration. 2 s, with GRANDPA finalizing behind it.
 pub const MILLI_SECS_PER_BLOCK: u64 = 2000;
@@ -211,6 +211,9 @@ pub type TxExtension = (
 	// Marks the origin of an Ethereum transaction, after every check that needs a signed
 	// origin; it encodes to nothing, so Substrate transactions are unchanged on the wire.
 	pallet_revive::evm::tx_extension::SetOrigin<Runtime>,
+	// Bounds a block's Ethereum transactions and charges each its share of pallet-revive's
+	// Ethereum block builder (`pallet_eth_block`); also encodes to nothing.
+	pallet_eth_block::CheckEthBlockLimit<Runtime>,
 );
 
 /// The extensions of a Substrate-signed transaction from `nonce`, valid during `era`,
@@ -228,6 +231,7 @@ pub fn tx_extension(nonce: Nonce, era: generic::Era, tip: Balance) -> TxExtensio
 		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
 		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
 		pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
+		pallet_eth_block::CheckEthBlockLimit::<Runtime>::new(),
 	)
 }
 
@@ -327,6 +331,11 @@ mod runtime {
 	// Ethereum-compatible smart contracts (EVM bytecode) and the Ethereum block view.
 	#[runtime::pallet_index(8)]
 	pub type Revive = polkadot_sdk::pallet_revive;
+
+	// How many Ethereum transactions a block holds, and their share of the Ethereum
+	// block builder's cost.
+	#[runtime::pallet_index(9)]
+	pub type EthBlock = pallet_eth_block;
 
 	// ZeroG's own pallets start at 10.
 	#[runtime::pallet_index(10)]

@@ -138,7 +138,7 @@ describe('governance without sudo (zerog-node --chain solo)', () => {
     assert.equal(approved.state, 'approved');
     // Anyone (Ferdie) installs the authorized Wasm with `zg gov apply-upgrade`.
     ok(await zg(['--chain', node.httpUrl, 'gov', 'apply-upgrade', upgradeWasmPath(), '--suri', '//Ferdie']));
-    const version = await until('spec version 101', async () => {
+    const version = await until('the next spec version', async () => {
       const v = await rpc(node.httpUrl, 'state_getRuntimeVersion');
       return v.specVersion > before.specVersion.toNumber() && v;
     }, 60_000, 500);

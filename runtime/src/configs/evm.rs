@@ -18,7 +18,8 @@
 use polkadot_sdk::{
 	frame_support::{
 		parameter_types,
-		traits::{ConstBool, ConstU32, ConstU64},
+		traits::{ConstBool, ConstU32, ConstU64, Contains},
+		weights::Weight,
 	},
 	frame_system::EnsureSigned,
 	pallet_revive,
@@ -99,6 +100,47 @@ impl pallet_revive::Config for Runtime {
 	type DebugEnabled = ConstBool<false>;
 	type AutoMap = ConstBool<false>;
 	type GasScale = ConstU32<GAS_SCALE>;
+}
+
+parameter_types! {
+	/// The most Ethereum transactions a block holds (`C` of [`pallet_eth_block`]). Each
+	/// is charged `k × C / 2` for pallet-revive's Ethereum block builder (73.8 µs, about
+	/// 5,900 gas at [`GAS_PRICE_WEI`]), so a full block of ERC-20 transfers (about 1,230
+	/// of them at their weight) is not cut by the bound, and a 21,000-gas transfer still
+	/// fits. The proposer's default bound (`--max-ethereum-transactions`) is this.
+	pub const MaxEthTransactions: u32 = 1_250;
+	/// `k`: what each Ethereum transaction of a block adds to the builder's work for
+	/// every one after it, 0.118 µs, fitted on the reference machine from blocks of
+	/// 1,366 and 876 ERC-20 transfers of one chain (`benchmark block`; pallet-revive's
+	/// benchmarks time the builder empty, so `benchmark pallet` cannot give it;
+	/// docs/performance.md, "Ethereum transactions that outrun their weight").
+	pub const BuilderWeightPerEarlier: Weight = Weight::from_parts(118_000, 0);
+}
+
+/// pallet-revive's calls that only an Ethereum transaction dispatches: each adds to the
+/// block's Ethereum block builder. (`eth_transact` itself never executes: it becomes one
+/// of these when it is checked.)
+pub struct EthTransactionCalls;
+impl Contains<RuntimeCall> for EthTransactionCalls {
+	fn contains(call: &RuntimeCall) -> bool {
+		use pallet_revive::Call;
+		matches!(
+			call,
+			RuntimeCall::Revive(
+				Call::eth_call { .. }
+					| Call::eth_instantiate_with_code { .. }
+					| Call::eth_substrate_call { .. }
+					| Call::eth_transact { .. }
+			)
+		)
+	}
+}
+
+impl pallet_eth_block::Config for Runtime {
+	type EthTransaction = EthTransactionCalls;
+	type MaxEthTransactions = MaxEthTransactions;
+	type BuilderWeightPerEarlier = BuilderWeightPerEarlier;
+	type WeightInfo = pallet_eth_block::weights::SubstrateWeight<Runtime>;
 }
 
 /// The extensions an Ethereum transaction is checked with once it is turned into a

@@ -68,13 +68,19 @@ const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
 pub const ETH_BLOCK_BUILDER_ITEMS: [(&str, &str); 2] =
 	[("Revive", "EthBlockBuilderIR"), ("Revive", "EthBlockBuilderFirstValues")];
 
-/// The number of [`ETH_BLOCK_BUILDER_ITEMS`].
-const ETH_BLOCK_BUILDER_VALUES: u64 = ETH_BLOCK_BUILDER_ITEMS.len() as u64;
+/// The count of the block's Ethereum transactions that [`pallet_eth_block`] keeps, as
+/// (pallet, storage item): read and written by every Ethereum transaction, cleared in
+/// `on_finalize`, so priced like [`ETH_BLOCK_BUILDER_ITEMS`].
+pub const ETH_BLOCK_COUNT_ITEMS: [(&str, &str); 1] = [("EthBlock", "EthTransactions")];
+
+/// The number of [`ETH_BLOCK_BUILDER_ITEMS`] and [`ETH_BLOCK_COUNT_ITEMS`].
+const ETH_BLOCK_BUILDER_VALUES: u64 =
+	(ETH_BLOCK_BUILDER_ITEMS.len() + ETH_BLOCK_COUNT_ITEMS.len()) as u64;
 
 parameter_types! {
 	/// The database accesses a block makes once for keys its transactions share, which the
 	/// runtime's benchmarks whitelist (`benchmarks::block_shared_keys`): a read and a
-	/// write of each of [`ETH_BLOCK_BUILDER_ITEMS`], however many Ethereum transactions
+	/// write of each of [`ETH_BLOCK_BUILDER_ITEMS`] and [`ETH_BLOCK_COUNT_ITEMS`], however many Ethereum transactions
 	/// use them. (`Timestamp::Now`, also whitelisted, is priced by the timestamp inherent
 	/// that writes it first in every block.)
 	pub BlockSharedAccess: Weight =

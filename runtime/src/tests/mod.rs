@@ -2,6 +2,7 @@
 //! drives blocks through BABE, sessions, eras, payouts and slashes.
 
 mod block_building;
+mod eth_block;
 mod staking;
 
 use crate::*;
@@ -186,8 +187,9 @@ fn fees_are_charged_for_a_signed_transfer() {
 #[test]
 fn version_is_the_documented_one() {
 	assert_eq!(VERSION.spec_name, "zerog");
+	// 101: Ethereum transactions bounded per block and charged for the block builder.
 	#[cfg(not(feature = "next-spec-version"))]
-	assert_eq!(VERSION.spec_version, 100);
+	assert_eq!(VERSION.spec_version, 101);
 }
 
 #[test]
@@ -206,6 +208,24 @@ fn the_block_shared_items_are_revives_storage_values() {
 	use polkadot_sdk::frame_support::{storage::storage_prefix, traits::StorageInfoTrait};
 	let declared = <Revive as StorageInfoTrait>::storage_info();
 	for (pallet, item) in configs::ETH_BLOCK_BUILDER_ITEMS {
+		let info = declared
+			.iter()
+			.find(|info| {
+				info.pallet_name == pallet.as_bytes() && info.storage_name == item.as_bytes()
+			})
+			.unwrap_or_else(|| panic!("{pallet} declares no storage item {item}"));
+		assert_eq!(info.max_values, Some(1), "{pallet}::{item} is a single value");
+		assert_eq!(info.prefix, storage_prefix(pallet.as_bytes(), item.as_bytes()).to_vec());
+	}
+}
+
+/// The same for the count of the block's Ethereum transactions, by the names in
+/// `configs::ETH_BLOCK_COUNT_ITEMS`.
+#[test]
+fn the_block_shared_count_is_eth_blocks_storage_value() {
+	use polkadot_sdk::frame_support::{storage::storage_prefix, traits::StorageInfoTrait};
+	let declared = <EthBlock as StorageInfoTrait>::storage_info();
+	for (pallet, item) in configs::ETH_BLOCK_COUNT_ITEMS {
 		let info = declared
 			.iter()
 			.find(|info| {

@@ -1,0 +1,5 @@
+//! Unit tests, by topic.
+
+mod extension;
+mod invariants;
+mod limit;
