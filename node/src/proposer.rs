@@ -615,7 +615,10 @@ where
 				break reason;
 			}
 			if pool_dry {
-				break limit_hit.unwrap_or(EndProposingReason::NoMoreTransactions);
+				// A block whose Ethereum transactions the runtime closed ended on its
+				// resources, though not on the limit that shrinks batches.
+				let exhausted = ethereum_closed.then_some(EndProposingReason::HitBlockWeightLimit);
+				break limit_hit.or(exhausted).unwrap_or(EndProposingReason::NoMoreTransactions);
 			}
 		};
 

@@ -9,7 +9,7 @@
 //! - Fees: an Ethereum transaction pays exactly the fee a Substrate transaction of the
 //!   same weight and length pays; gas is that fee divided by the gas price,
 //!   [`GAS_PRICE_WEI`] (37.5 gwei). The price is set so that gas units read like
-//!   Ethereum's: a plain value transfer uses about 14,200 gas (a hard-coded 21,000
+//!   Ethereum's: a plain value transfer uses about 15,500 gas (a hard-coded 21,000
 //!   limit works), an ERC-20 transfer about 39,000 to a new holder and less to an
 //!   existing one.
 //! - Storage deposits are held from the sender for the bytes and items a contract
@@ -42,9 +42,10 @@ pub const EVM_CHAIN_ID: u64 = 16_900;
 pub const GAS_SCALE: u32 = 1_500_000_000;
 
 /// The gas price, in wei: 37.5 gwei. A plain value transfer's fee (weight and length,
-/// about 0.00053 ZG with the measured weights of `crate::weights`, its extensions
-/// charged once) divided by it is about 14,200 gas: under Ethereum's 21,000, with room
-/// for a longer transaction or one that creates its recipient. (It was 50 gwei while the
+/// about 0.00058 ZG with the measured weights of `crate::weights`, its extensions
+/// charged once, its share of the Ethereum block builder included) divided by it is
+/// about 15,500 gas: under Ethereum's 21,000, with room for a longer transaction or one
+/// that creates its recipient. (It was 50 gwei while the
 /// extensions' execution was charged twice, and fees with it; a transfer was about
 /// 18,500 gas before pallet-revive's weights were measured here with the block-shared
 /// keys priced once a block.)
@@ -105,9 +106,10 @@ impl pallet_revive::Config for Runtime {
 parameter_types! {
 	/// The most Ethereum transactions a block holds (`C` of [`pallet_eth_block`]). Each
 	/// is charged `k × C / 2` for pallet-revive's Ethereum block builder (73.8 µs, about
-	/// 5,900 gas at [`GAS_PRICE_WEI`]), so a full block of ERC-20 transfers (about 1,230
-	/// of them at their weight) is not cut by the bound, and a 21,000-gas transfer still
-	/// fits. The proposer's default bound (`--max-ethereum-transactions`) is this.
+	/// 2,000 gas at [`GAS_PRICE_WEI`]). The bound sits where a full block of ERC-20
+	/// transfers, about 1,230 at their weight with the charge, is not cut by it: a lower
+	/// one would cut them, a higher one would charge them more. The proposer's default
+	/// bound (`--max-ethereum-transactions`) is this.
 	pub const MaxEthTransactions: u32 = 1_250;
 	/// `k`: what each Ethereum transaction of a block adds to the builder's work for
 	/// every one after it, 0.118 µs, fitted on the reference machine from blocks of
