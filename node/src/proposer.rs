@@ -27,7 +27,7 @@
 //! heavy one past the block's weight), the block's other Ethereum transactions wait for
 //! the next block and the others go on: the refusal does not count towards closing the
 //! block.
-
+//!
 //! A batch is sized from the time the last one took a transaction, so that it ends
 //! within half the time left; batches shrink as the deadline nears, and after the
 //! block first refuses a transaction for its weight or size they are as small as the

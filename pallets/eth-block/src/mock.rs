@@ -79,7 +79,6 @@ pub fn other_call() -> RuntimeCall {
 }
 
 /// Builds an empty chain at block 1.
-#[derive(Default)]
 pub struct ExtBuilder;
 
 impl ExtBuilder {

@@ -74,17 +74,17 @@ pub const ETH_BLOCK_BUILDER_ITEMS: [(&str, &str); 2] =
 pub const ETH_BLOCK_COUNT_ITEMS: [(&str, &str); 1] = [("EthBlock", "EthTransactions")];
 
 /// The number of [`ETH_BLOCK_BUILDER_ITEMS`] and [`ETH_BLOCK_COUNT_ITEMS`].
-const ETH_BLOCK_BUILDER_VALUES: u64 =
+const BLOCK_SHARED_VALUES: u64 =
 	(ETH_BLOCK_BUILDER_ITEMS.len() + ETH_BLOCK_COUNT_ITEMS.len()) as u64;
 
 parameter_types! {
 	/// The database accesses a block makes once for keys its transactions share, which the
 	/// runtime's benchmarks whitelist (`benchmarks::block_shared_keys`): a read and a
-	/// write of each of [`ETH_BLOCK_BUILDER_ITEMS`] and [`ETH_BLOCK_COUNT_ITEMS`], however many Ethereum transactions
-	/// use them. (`Timestamp::Now`, also whitelisted, is priced by the timestamp inherent
+	/// write of each of [`ETH_BLOCK_BUILDER_ITEMS`] and [`ETH_BLOCK_COUNT_ITEMS`], however
+	/// many Ethereum transactions use them. (`Timestamp::Now`, also whitelisted, is priced by the timestamp inherent
 	/// that writes it first in every block.)
 	pub BlockSharedAccess: Weight =
-		RocksDbWeight::get().reads_writes(ETH_BLOCK_BUILDER_VALUES, ETH_BLOCK_BUILDER_VALUES);
+		RocksDbWeight::get().reads_writes(BLOCK_SHARED_VALUES, BLOCK_SHARED_VALUES);
 	pub const BlockHashCount: BlockNumber = 4096;
 	pub const Version: RuntimeVersion = VERSION;
 

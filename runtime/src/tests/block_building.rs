@@ -23,7 +23,8 @@ use zerog_block_builder_primitives::{
 	runtime_decl_for_batch_transaction_validation::BatchTransactionValidationV1,
 };
 
-fn transfer(from: &sr25519::Pair, nonce: Nonce, value: Balance) -> UncheckedExtrinsic {
+/// A transfer of `value` to Charlie from `from`'s account, signed with its key.
+pub(super) fn transfer(from: &sr25519::Pair, nonce: Nonce, value: Balance) -> UncheckedExtrinsic {
 	signed_as(from, from, nonce, value)
 }
 

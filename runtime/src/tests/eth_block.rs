@@ -2,9 +2,8 @@
 //! Ethereum block builder (`pallet_eth_block`), with Ethereum-signed transfers applied as
 //! a block applies them.
 
-use super::{ext_from_preset, staking::start};
+use super::{block_building::transfer, ext_from_preset, staking::start};
 use crate::*;
-use codec::Encode;
 use polkadot_sdk::{
 	frame_support::traits::OnFinalize,
 	pallet_revive::evm::{Account, TransactionLegacyUnsigned},
@@ -45,26 +44,6 @@ fn eth_transfer(from: &Account, nonce: u32, to: H160) -> UncheckedExtrinsic {
 		.into()
 }
 
-/// A native transfer of 1 ZG from Alice.
-fn native_transfer(nonce: Nonce) -> UncheckedExtrinsic {
-	use polkadot_sdk::sp_core::Pair;
-	let alice = Sr25519Keyring::Alice.pair();
-	let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
-		dest: Sr25519Keyring::Charlie.to_account_id().into(),
-		value: UNIT,
-	});
-	let extension = tx_extension(nonce, generic::Era::Immortal, 0);
-	let payload = SignedPayload::new(call.clone(), extension.clone()).expect("implicit data");
-	let signature = payload.using_encoded(|bytes| alice.sign(bytes));
-	SubstrateExtrinsic::new_signed(
-		call,
-		AccountId::from(alice.public()).into(),
-		Signature::Sr25519(signature),
-		extension,
-	)
-	.into()
-}
-
 /// Applied through the batch API the node's proposer uses, which keeps what it accepts
 /// and leaves no trace of what it refuses.
 #[test]
@@ -76,7 +55,8 @@ fn a_block_takes_ethereum_transactions_up_to_the_bound_and_others_after_it() {
 		let max = configs::evm::MaxEthTransactions::get();
 		let first = Revive::evm_nonce(&sender.address());
 		let mut batch: Vec<_> = (0..=max).map(|i| eth_transfer(&sender, first + i, to)).collect();
-		batch.push(native_transfer(0));
+		// A native transfer of 1 ZG from Alice.
+		batch.push(transfer(&Sr25519Keyring::Alice.pair(), 0, UNIT));
 		let results = Runtime::apply_extrinsics(batch);
 
 		for (i, applied) in results[..max as usize].iter().enumerate() {

@@ -199,15 +199,14 @@ fn next_spec_version_blob_is_a_distinct_runtime() {
 	assert_ne!(current, next, "the upgrade rehearsal blob must differ from the genesis runtime");
 }
 
-/// The block's base weight pays once for pallet-revive's Ethereum block builder, and the
-/// benchmarks whitelist it, by the names in `configs::ETH_BLOCK_BUILDER_ITEMS`. Were
-/// pallet-revive to rename or remodel those items, the whitelist would miss them, and
-/// their accesses would be charged to every Ethereum transaction and once more a block.
-#[test]
-fn the_block_shared_items_are_revives_storage_values() {
-	use polkadot_sdk::frame_support::{storage::storage_prefix, traits::StorageInfoTrait};
-	let declared = <Revive as StorageInfoTrait>::storage_info();
-	for (pallet, item) in configs::ETH_BLOCK_BUILDER_ITEMS {
+/// Asserts that each (pallet, item) of `items` is a single storage value in `declared`
+/// (a pallet's storage info), at the key its names give.
+fn assert_storage_values(
+	declared: &[polkadot_sdk::frame_support::traits::StorageInfo],
+	items: &[(&str, &str)],
+) {
+	use polkadot_sdk::frame_support::storage::storage_prefix;
+	for (pallet, item) in items {
 		let info = declared
 			.iter()
 			.find(|info| {
@@ -219,22 +218,28 @@ fn the_block_shared_items_are_revives_storage_values() {
 	}
 }
 
+/// The block's base weight pays once for pallet-revive's Ethereum block builder, and the
+/// benchmarks whitelist it, by the names in `configs::ETH_BLOCK_BUILDER_ITEMS`. Were
+/// pallet-revive to rename or remodel those items, the whitelist would miss them, and
+/// their accesses would be charged to every Ethereum transaction and once more a block.
+#[test]
+fn the_block_shared_items_are_revives_storage_values() {
+	use polkadot_sdk::frame_support::traits::StorageInfoTrait;
+	assert_storage_values(
+		&<Revive as StorageInfoTrait>::storage_info(),
+		&configs::ETH_BLOCK_BUILDER_ITEMS,
+	);
+}
+
 /// The same for the count of the block's Ethereum transactions, by the names in
 /// `configs::ETH_BLOCK_COUNT_ITEMS`.
 #[test]
 fn the_block_shared_count_is_eth_blocks_storage_value() {
-	use polkadot_sdk::frame_support::{storage::storage_prefix, traits::StorageInfoTrait};
-	let declared = <EthBlock as StorageInfoTrait>::storage_info();
-	for (pallet, item) in configs::ETH_BLOCK_COUNT_ITEMS {
-		let info = declared
-			.iter()
-			.find(|info| {
-				info.pallet_name == pallet.as_bytes() && info.storage_name == item.as_bytes()
-			})
-			.unwrap_or_else(|| panic!("{pallet} declares no storage item {item}"));
-		assert_eq!(info.max_values, Some(1), "{pallet}::{item} is a single value");
-		assert_eq!(info.prefix, storage_prefix(pallet.as_bytes(), item.as_bytes()).to_vec());
-	}
+	use polkadot_sdk::frame_support::traits::StorageInfoTrait;
+	assert_storage_values(
+		&<EthBlock as StorageInfoTrait>::storage_info(),
+		&configs::ETH_BLOCK_COUNT_ITEMS,
+	);
 }
 
 #[test]
