@@ -19,15 +19,10 @@ use std::time::Instant;
 use zerog_da_encoding::row_blob;
 use zerog_da_primitives::ROW_DATA_BYTES;
 
+mod common;
+
 fn rss_kib() -> u64 {
-	std::fs::read_to_string("/proc/self/status")
-		.ok()
-		.and_then(|s| {
-			s.lines()
-				.find(|l| l.starts_with("VmRSS:"))
-				.map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0))
-		})
-		.unwrap_or(0)
+	common::status_kib("VmRSS:")
 }
 
 /// Mean seconds of `f` over `reps` runs.
