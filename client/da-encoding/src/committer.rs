@@ -62,9 +62,10 @@ pub fn row_committer() -> &'static RowCommitter {
 }
 
 impl RowCommitter {
-	/// Precomputes every window of `points` (`[τ^i]G` for `i` in `0..4096`).
-	pub fn new(points: &[G1Affine]) -> Self {
-		debug_assert_eq!(points.len(), ELEMENTS_PER_ROW);
+	/// Precomputes every window of `points`, the setup's `[τ^i]G` for `i` in `0..4096`
+	/// ([`row_committer`] is the one caller).
+	fn new(points: &[G1Affine]) -> Self {
+		assert_eq!(points.len(), ELEMENTS_PER_ROW, "the setup has a point per element");
 		let mut table = vec![G1Affine::identity(); points.len() * WINDOWS];
 		// 256 points' windows at a time, so that the projective points do not all wait at
 		// once (they are half again the table's size).
