@@ -11,7 +11,10 @@
 //! committer's one-off build and the memory it holds.
 
 use std::{
-	sync::atomic::{AtomicUsize, Ordering},
+	sync::{
+		atomic::{AtomicUsize, Ordering},
+		Mutex,
+	},
 	time::Instant,
 };
 
@@ -28,21 +31,18 @@ fn rss_kib() -> u64 {
 fn c_kzg_pass(data: &[u8], threads: usize) -> Vec<Commitment> {
 	let rows: Vec<&[u8]> = data.chunks(ROW_DATA_BYTES).collect();
 	let next = AtomicUsize::new(0);
-	let mut out = vec![[0u8; 48]; rows.len()];
-	let slots: Vec<std::sync::Mutex<&mut Commitment>> =
-		out.iter_mut().map(std::sync::Mutex::new).collect();
+	let out = Mutex::new(vec![[0u8; 48]; rows.len()]);
 	std::thread::scope(|s| {
 		for _ in 0..threads {
 			s.spawn(|| loop {
 				let r = next.fetch_add(1, Ordering::Relaxed);
 				let Some(row) = rows.get(r) else { return };
 				let c = settings().blob_to_kzg_commitment(&row_blob(row)).unwrap();
-				**slots[r].lock().unwrap() = c.to_bytes().into_inner();
+				out.lock().unwrap()[r] = c.to_bytes().into_inner();
 			});
 		}
 	});
-	drop(slots);
-	out
+	out.into_inner().unwrap()
 }
 
 fn main() {

@@ -355,40 +355,6 @@ fn pair_sum(p: &G1Affine, q: &G1Affine, kind: Pair, inverse: &Fp) -> Option<G1Af
 	Some(G1Affine::from_raw_unchecked(x, y, false))
 }
 
-/// `acc[k] += addends[k]` for every `k`, with one batched inversion (`None`: the
-/// identity).
-fn add_all(
-	acc: &mut [Option<G1Affine>],
-	addends: &[Option<G1Affine>],
-	kinds: &mut Vec<Pair>,
-	denominators: &mut Vec<Fp>,
-	scratch: &mut Vec<Fp>,
-) -> Result<(), DaError> {
-	kinds.clear();
-	denominators.clear();
-	for (a, b) in acc.iter().zip(addends) {
-		if let (Some(p), Some(q)) = (a, b) {
-			let (kind, denominator) = pair_kind(p, q);
-			kinds.push(kind);
-			denominators.push(denominator);
-		}
-	}
-	batch_invert(denominators, scratch)
-		.ok_or_else(|| DaError::Kzg("a zero slope denominator in the commitment's sum".into()))?;
-	let mut k = 0;
-	for (a, b) in acc.iter_mut().zip(addends) {
-		*a = match (*a, b) {
-			(None, b) => *b,
-			(a, None) => a,
-			(Some(p), Some(q)) => {
-				k += 1;
-				pair_sum(&p, q, kinds[k - 1], &denominators[k - 1])
-			}
-		};
-	}
-	Ok(())
-}
-
 /// Buckets summed in lockstep by [`weighted_sum`]: 256 groups of 16.
 const GROUP: usize = 16;
 
@@ -396,27 +362,34 @@ const GROUP: usize = 16;
 /// bucket down, add the bucket to a running total and the running total to the result)
 /// is sequential, so each of its 8192 additions would pay a projective addition. Split
 /// into groups of [`GROUP`] buckets, the groups' running sums advance in lockstep, and
-/// each step's additions across all groups share one inversion. Group `g` (buckets
+/// each step's additions across all groups share one inversion (a [`Chunk`], as the
+/// buckets' own sums do). Group `g` (buckets
 /// `16g..16g + 16`) ends with `S_g`, its buckets' sum, and `T_g = Σ_t (t + 1) · B_{16g+t}`;
 /// the whole is `Σ_g T_g + 16 · Σ_g g · S_g`.
 fn weighted_sum(sums: &[Option<G1Affine>]) -> Result<G1Projective, DaError> {
 	debug_assert_eq!(sums.len() % GROUP, 0);
 	let groups = sums.len() / GROUP;
-	let mut running: Vec<Option<G1Affine>> = vec![None; groups];
-	let mut total: Vec<Option<G1Affine>> = vec![None; groups];
-	let mut addends: Vec<Option<G1Affine>> = Vec::with_capacity(groups);
-	let (mut kinds, mut denominators, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+	// The identity stands for an empty sum; the chunk's pairs check for it.
+	let mut running = vec![G1Affine::identity(); groups];
+	let mut total = vec![G1Affine::identity(); groups];
+	let mut chunk = Chunk::default();
 	for t in (0..GROUP).rev() {
-		addends.clear();
-		addends.extend((0..groups).map(|g| sums[g * GROUP + t]));
-		add_all(&mut running, &addends, &mut kinds, &mut denominators, &mut scratch)?;
-		add_all(&mut total, &running, &mut kinds, &mut denominators, &mut scratch)?;
+		for (g, running) in running.iter().enumerate() {
+			let bucket = sums[g * GROUP + t].unwrap_or(G1Affine::identity());
+			chunk.push(*running, Some(bucket), g as u32, true);
+		}
+		chunk.flush(&mut running)?;
+		for (g, (total, running)) in total.iter().zip(&running).enumerate() {
+			chunk.push(*total, Some(*running), g as u32, true);
+		}
+		chunk.flush(&mut total)?;
 	}
+	let present = |p: &&G1Affine| !bool::from(p.is_identity());
 	// Σ_g g · S_g, by the running sum over the groups.
 	let mut acc = G1Projective::identity();
 	let mut weighted = G1Projective::identity();
 	for s in running.iter().skip(1).rev() {
-		if let Some(s) = s {
+		if present(&s) {
 			acc += s;
 		}
 		weighted += acc;
@@ -425,7 +398,7 @@ fn weighted_sum(sums: &[Option<G1Affine>]) -> Result<G1Projective, DaError> {
 	for _ in 0..GROUP.trailing_zeros() {
 		result = result.double();
 	}
-	for t in total.iter().flatten() {
+	for t in total.iter().filter(present) {
 		result += t;
 	}
 	Ok(result)
