@@ -94,34 +94,7 @@ chain() {
 	local work
 	work="$(mktemp -d)"
 	trap 'rm -rf "$work"' RETURN
-	zg_log "a dev chain spec with ${ACCOUNTS:-200000} more funded accounts"
-	"$ZEROG_NODE" build-spec --chain dev --disable-default-bootnode 2>/dev/null > "$work/spec.json"
-	# The dev spec names its runtime preset; its JSON comes from the runtime's
-	# GenesisBuilder API of a short-lived dev node.
-	local port=$((20000 + RANDOM % 20000))
-	"$ZEROG_NODE" --dev --tmp --rpc-port "$port" --port 0 --no-prometheus --no-telemetry \
-		>"$work/dev.log" 2>&1 &
-	local dev=$!
-	local preset=""
-	for _ in $(seq 60); do
-		preset="$(curl -s -H 'Content-Type: application/json' "http://127.0.0.1:$port" -d \
-			'{"id":1,"jsonrpc":"2.0","method":"state_call","params":["GenesisBuilder_get_preset","0x012c646576656c6f706d656e74"]}' \
-			2>/dev/null || true)"
-		[ -n "$preset" ] && break
-		sleep 1
-	done
-	kill "$dev" 2>/dev/null; wait "$dev" 2>/dev/null || true
-	[ -n "$preset" ] || zg_die "the dev node did not answer state_call"
-	python3 "$ZG_ROOT/scripts/benchmark/add-accounts.py" "$work/spec.json" "${ACCOUNTS:-200000}" "$preset"
-	"$ZEROG_NODE" build-spec --chain "$work/spec.json" --raw --disable-default-bootnode \
-		2>/dev/null > "$work/raw.json"
-	zg_log "writing its genesis to RocksDB"
-	# Ten seconds of authoring (Alice's keys) write the genesis state and a few blocks.
-	timeout 20 "$ZEROG_NODE" --chain "$work/raw.json" --base-path "$work/db" --alice \
-		--validator --database rocksdb --no-prometheus --no-telemetry --port 0 --rpc-port 0 \
-		--unsafe-force-node-key-generation >"$work/node.log" 2>&1 || true
-	grep -q "Imported #2\|Prepared block for proposing at 2" "$work/node.log" \
-		|| zg_die "the benchmark chain did not produce blocks: $(tail -5 "$work/node.log")"
+	"$ZG_ROOT/scripts/benchmark/accounts-chain.sh" "$ZEROG_NODE" "$work" "${ACCOUNTS:-200000}"
 	zg_log "benchmark storage (state version 1)"
 	"$ZEROG_NODE" benchmark storage --chain "$work/raw.json" --base-path "$work/db" \
 		--database rocksdb --state-version 1 --warmups 1 \
