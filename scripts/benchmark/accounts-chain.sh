@@ -10,11 +10,9 @@
 #   scripts/benchmark/accounts-chain.sh NODE DIR [ACCOUNTS]
 set -euo pipefail
 node="$1" work="$2" accounts="${3:-200000}"
-here="$(cd "$(dirname "$0")" && pwd)"
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+source "$(dirname "$0")/../common.sh"
 mkdir -p "$work"
-say "a dev chain spec with $accounts more funded accounts"
+zg_log "a dev chain spec with $accounts more funded accounts"
 "$node" build-spec --chain dev --disable-default-bootnode 2>/dev/null > "$work/spec.json"
 # The dev spec names its runtime preset; its JSON comes from the runtime's
 # GenesisBuilder API of a short-lived dev node.
@@ -31,14 +29,14 @@ for _ in $(seq 60); do
 	sleep 1
 done
 kill "$dev" 2>/dev/null; wait "$dev" 2>/dev/null || true
-[ -n "$preset" ] || die "the dev node did not answer state_call"
-python3 "$here/add-accounts.py" "$work/spec.json" "$accounts" "$preset"
+[ -n "$preset" ] || zg_die "the dev node did not answer state_call"
+python3 "$ZG_ROOT/scripts/benchmark/add-accounts.py" "$work/spec.json" "$accounts" "$preset"
 "$node" build-spec --chain "$work/spec.json" --raw --disable-default-bootnode \
 	2>/dev/null > "$work/raw.json"
-say "writing its genesis to RocksDB"
+zg_log "writing its genesis to RocksDB"
 # Ten seconds of authoring (Alice's keys) write the genesis state and a few blocks.
 timeout 20 "$node" --chain "$work/raw.json" --base-path "$work/db" --alice \
 	--validator --database rocksdb --no-prometheus --no-telemetry --port 0 --rpc-port 0 \
 	--unsafe-force-node-key-generation >"$work/node.log" 2>&1 || true
 grep -q "Imported #2\|Prepared block for proposing at 2" "$work/node.log" \
-	|| die "the chain did not produce blocks: $(tail -5 "$work/node.log")"
+	|| zg_die "the chain did not produce blocks: $(tail -5 "$work/node.log")"
