@@ -2,7 +2,14 @@
 // as wallets and exchanges do, reading why the author ended each block, and executing a
 // block of a stopped node's database again on one core.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { nodeBinary, rpc, wsClient } from './node.mjs';
+
+/** The peak resident set (VmHWM) of a running process so far, in MiB (0 if unknown). */
+export function peakRssMiB(pid) {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}
 
 /** The slot of the dev chain, in ms. */
 export const SLOT_MS = 2000;

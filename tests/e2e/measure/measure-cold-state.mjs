@@ -19,14 +19,15 @@
 // Reported per run, from the author's log: the time it took to build the blocks holding
 // them per transfer (all of them, and the blocks it ended full), the keys a warm-up read,
 // and the node's peak RSS (/proc). Prints one JSON line.
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { freePort, nodeBinary, rpc } from '../lib/node.mjs';
-import { buildEnds, submitInOrder, waitIncluded } from '../lib/measure.mjs';
+import { buildEnds, peakRssMiB, submitInOrder, waitIncluded } from '../lib/measure.mjs';
+import { daemon } from '../lib/process.mjs';
 
 const TRANSFERS = Number(process.argv[2] ?? 8000);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -47,33 +48,30 @@ function account(i) {
   return blake2AsU8a(Buffer.concat([Buffer.from('zerog-bench-account'), seed]), 256);
 }
 
-/** Peak RSS of a process so far, in MiB. */
-function peakRssMiB(pid) {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? +(Number(m[1]) / 1024).toFixed(1) : null;
-}
-
 async function run(variant, work) {
   const base = join(work, `db-${variant.name}`);
   rmSync(base, { recursive: true, force: true });
   cpSync(join(work, 'db'), base, { recursive: true });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let log = '';
-  const node = spawn(variant.binary, [
-    '--chain', join(work, 'raw.json'), '--base-path', base, '--alice', '--validator',
-    '--database', 'rocksdb', '--no-prometheus', '--no-telemetry', '--port', '0',
-    '--rpc-port', String(port), '--unsafe-force-node-key-generation',
-    // Its warm-up says at debug how many keys it read.
-    '-lsc_service::builder=debug', ...variant.args,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  node.stderr.on('data', (d) => { log += d; });
+  const node = {};
+  daemon(node, {
+    name: `zerog-node ${variant.name}`,
+    binary: variant.binary,
+    args: () => [
+      '--chain', join(work, 'raw.json'), '--base-path', base, '--alice', '--validator',
+      '--database', 'rocksdb', '--no-prometheus', '--no-telemetry', '--port', '0',
+      '--rpc-port', String(port), '--unsafe-force-node-key-generation',
+      // Its warm-up says at debug how many keys it read.
+      '-lsc_service::builder=debug', ...variant.args,
+    ],
+    ready: async () => (await rpc(url, 'system_health')) !== undefined,
+    readyTimeoutMs: 120_000,
+    pollMs: 250,
+    keepChunks: 20_000,
+  });
+  await node.start();
   try {
-    const answers = () => rpc(url, 'system_health').then((h) => h !== undefined, () => false);
-    for (let i = 0; !(await answers()); i += 1) {
-      if (i > 240) throw new Error(`node ${variant.name} did not answer:\n${log.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
     await new Promise((r) => setTimeout(r, WARM_SECONDS * 1000));
     const api = await ApiPromise.create({ provider: new WsProvider(`ws://127.0.0.1:${port}`), noInitWarn: true });
     try {
@@ -94,6 +92,7 @@ async function run(variant, work) {
       await submitInOrder(queues, url, `ws://127.0.0.1:${port}`, 'author_submitExtrinsic', 4);
       const submitSeconds = (Date.now() - t0) / 1000;
       const r = await waitIncluded(api, from, TRANSFERS, (xt) => hashes.has(xt.hash.toHex()));
+      const log = node.log();
       const ends = buildEnds(log, r);
       const all = Object.values(ends).reduce((a, e) => ({
         transactions: a.transactions + e.transactions, proposingMs: a.proposingMs + e.proposingMs,
@@ -105,14 +104,13 @@ async function run(variant, work) {
         builtUntil: ends,
         proposingUsPerTx: +((all.proposingMs * 1000) / all.transactions).toFixed(1),
         warmedUp: /Trie cache populated with (\d+) keys/.exec(log)?.[1] ?? null,
-        peakRssMiB: peakRssMiB(node.pid),
+        peakRssMiB: +peakRssMiB(node.proc.pid).toFixed(1),
       };
     } finally {
       await api.disconnect();
     }
   } finally {
-    node.kill('SIGINT');
-    await new Promise((r) => node.once('exit', r));
+    await node.stop();
     rmSync(base, { recursive: true, force: true });
   }
 }

@@ -15,12 +15,12 @@ import { randomBytes, createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 /** The largest peak resident set (VmHWM, MiB) of the running signers. */
-const signersPeakMiB = (signers) => Math.max(...signers.filter((s) => s.proc && !s.exited).map((s) => {
-  const m = readFileSync(`/proc/${s.proc.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
-  return m ? Number(m[1]) / 1024 : 0;
-}));
+const signersPeakMiB = (signers) => Math.max(
+  ...signers.filter((s) => s.proc && !s.exited).map((s) => peakRssMiB(s.proc.pid)),
+);
 import { join } from 'node:path';
 
+import { peakRssMiB } from '../lib/measure.mjs';
 import { rpc } from '../lib/node.mjs';
 import { zg } from '../lib/storage.mjs';
 import { daNetwork } from './da-network.mjs';
