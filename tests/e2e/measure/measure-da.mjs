@@ -13,17 +13,17 @@
 // lines; the ratios 32 MiB / 8 MiB show how time and memory scale with the blob.
 import { randomBytes, createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-
-/** The largest peak resident set (VmHWM, MiB) of the running signers. */
-const signersPeakMiB = (signers) => Math.max(
-  ...signers.filter((s) => s.proc && !s.exited).map((s) => peakRssMiB(s.proc.pid)),
-);
 import { join } from 'node:path';
 
 import { peakRssMiB } from '../lib/measure.mjs';
 import { rpc } from '../lib/node.mjs';
 import { zg } from '../lib/storage.mjs';
 import { daNetwork } from './da-network.mjs';
+
+/** The largest peak resident set (VmHWM, MiB) of the running signers. */
+const signersPeakMiB = (signers) => Math.max(
+  ...signers.filter((s) => s.proc && !s.exited).map((s) => peakRssMiB(s.proc.pid)),
+);
 
 const MiB = 1 << 20;
 const sha = (b) => createHash('sha256').update(b).digest('hex');
