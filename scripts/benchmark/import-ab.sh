@@ -9,11 +9,11 @@
 # BLOCKS.bin is `NODE export-blocks --binary` of a chain started from SPEC.json (a raw
 # spec). Each run imports all of them into a fresh database (`import-blocks --binary`,
 # `taskset -c 0`) and prints, for each listed block, its import time: from the previous
-# block's "Block imported successfully" to its own (the import queue's debug log, ms).
+# block's "Block imported successfully" to its own (the import queue's trace log, ms).
 # Nothing in the repository is written.
 set -euo pipefail
 [ $# -ge 7 ] || { echo "usage: $0 NODE SPEC.json BLOCKS.bin ROUNDS \"N1 N2 ...\" LABEL=DIR|LABEL=- LABEL=DIR|LABEL=- [...]" >&2; exit 2; }
-node="$1"; spec="$2"; blocks="$3"; rounds="$4"; numbers="$5"; shift 5
+node="$1"; spec="$2"; blocks="$3"; rounds="$4"; read -ra numbers <<< "$5"; shift 5
 work="$(mktemp -d -t zerog-import-ab-XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 for round in $(seq 1 "$rounds"); do
@@ -27,7 +27,7 @@ for round in $(seq 1 "$rounds"); do
 		if [ "$dir" != - ] && { ! grep -q 'Found wasm override' "$work/log" || grep -q 'Ignoring override' "$work/log"; }; then
 			echo "$label: the node did not take the override in $dir" >&2; exit 1
 		fi
-		python3 - "$work/log" "$label" "$round" $numbers <<'PY'
+		python3 - "$work/log" "$label" "$round" "${numbers[@]}" <<'PY'
 import re, sys
 from datetime import datetime
 log, label, rnd, wanted = sys.argv[1], sys.argv[2], sys.argv[3], [int(n) for n in sys.argv[4:]]
