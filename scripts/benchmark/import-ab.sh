@@ -6,10 +6,13 @@
 #
 #   scripts/benchmark/import-ab.sh NODE SPEC.json BLOCKS.bin ROUNDS "N1 N2 ..." LABEL=DIR|LABEL=- ...
 #
-# BLOCKS.bin is `NODE export-blocks --binary` of a chain started from SPEC.json (a raw
-# spec). Each run imports all of them into a fresh database (`import-blocks --binary`,
-# `taskset -c 0`) and prints, for each listed block, its import time: from the previous
-# block's "Block imported successfully" to its own (the import queue's trace log, ms).
+# SPEC.json is the raw spec of the chain (for a `--dev` chain: `NODE build-spec --chain
+# dev --raw`) and BLOCKS.bin its blocks (`NODE export-blocks --chain SPEC.json --base-path
+# DB --binary --from 1 BLOCKS.bin`; tests/e2e/measure/measure-evm.mjs keeps its database
+# with ZEROG_MEASURE_KEEP_DB=DB). Each run imports all of them into a fresh database
+# (`import-blocks --binary`, `taskset -c 0`) and prints, for each listed block, its import
+# time: from the previous block's "Block imported successfully" to its own (the import
+# queue's trace log, ms).
 # Nothing in the repository is written.
 set -euo pipefail
 [ $# -ge 7 ] || { echo "usage: $0 NODE SPEC.json BLOCKS.bin ROUNDS \"N1 N2 ...\" LABEL=DIR|LABEL=- LABEL=DIR|LABEL=- [...]" >&2; exit 2; }
@@ -22,7 +25,7 @@ for round in $(seq 1 "$rounds"); do
 		override=(); [ "$dir" = - ] || override=(--wasm-runtime-overrides "$dir")
 		rm -rf "$work/db"
 		taskset -c 0 "$node" import-blocks --chain "$spec" --base-path "$work/db" --binary \
-			"${override[@]}" -lsync::import-queue=trace,wasm_overrides=info "$blocks" > "$work/log" 2>&1 \
+			"${override[@]}" -lsync::import-queue=trace "$blocks" > "$work/log" 2>&1 \
 			|| { echo "$label: import failed" >&2; tail -5 "$work/log" >&2; exit 1; }
 		if [ "$dir" != - ] && { ! grep -q 'Found wasm override' "$work/log" || grep -q 'Ignoring override' "$work/log"; }; then
 			echo "$label: the node did not take the override in $dir" >&2; exit 1
