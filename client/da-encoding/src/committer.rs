@@ -55,10 +55,14 @@ pub struct RowCommitter {
 /// reading the setup's 4096 monomial points and doubling each 247 times).
 pub fn row_committer() -> &'static RowCommitter {
 	static COMMITTER: OnceLock<RowCommitter> = OnceLock::new();
-	COMMITTER.get_or_init(|| {
-		let setup = ekzg_trusted_setup::TrustedSetup::default();
-		RowCommitter::new(&setup.g1_monomial[..ELEMENTS_PER_ROW])
-	})
+	COMMITTER.get_or_init(|| RowCommitter::new(&ethereum_setup().g1_monomial[..ELEMENTS_PER_ROW]))
+}
+
+/// Ethereum's trusted setup as the pure-Rust KZG crates hold it, parsed once (the
+/// committer and the prover both build on it).
+pub(crate) fn ethereum_setup() -> &'static ekzg_trusted_setup::TrustedSetup {
+	static SETUP: OnceLock<ekzg_trusted_setup::TrustedSetup> = OnceLock::new();
+	SETUP.get_or_init(ekzg_trusted_setup::TrustedSetup::default)
 }
 
 impl RowCommitter {
@@ -91,24 +95,7 @@ impl RowCommitter {
 	/// The commitment to a row given as a c-kzg blob: 4096 big-endian field elements of
 	/// 32 bytes. The same bytes as `c_kzg::KzgSettings::blob_to_kzg_commitment`.
 	pub fn commit(&self, blob: &[u8]) -> Result<Commitment, DaError> {
-		if blob.len() != ELEMENTS_PER_ROW * 32 {
-			return Err(DaError::Kzg(format!(
-				"a row is {} bytes, not {}",
-				ELEMENTS_PER_ROW * 32,
-				blob.len()
-			)));
-		}
-		let mut elements = Vec::with_capacity(ELEMENTS_PER_ROW);
-		for (i, chunk) in blob.chunks_exact(32).enumerate() {
-			let bytes: &[u8; 32] = chunk.try_into().expect("chunks of 32");
-			let element =
-				Option::<Scalar>::from(Scalar::from_bytes_be(bytes)).ok_or_else(|| {
-					DaError::Kzg(format!("element {i} of the row is not a field element"))
-				})?;
-			elements.push(element);
-		}
-		bit_reverse(&mut elements);
-		let coefficients = self.domain.ifft_scalars(elements).0;
+		let coefficients = row_coefficients(&self.domain, blob)?;
 		Ok(self.msm(&coefficients)?.to_compressed())
 	}
 
@@ -147,13 +134,36 @@ impl RowCommitter {
 		// starts[b]..starts[b + 1] for b in 1..=BUCKETS, as segment (b - 1).
 		let mut bounds: Vec<u32> = starts[1..].to_vec();
 		bounds.push(total as u32);
-		let sums = sum_segments(points, bounds)?;
+		let sums = sum_segments(&mut points, bounds)?;
 		Ok(weighted_sum(&sums)?.to_affine())
 	}
 }
 
+/// The coefficients of the polynomial that takes a row's field elements (a c-kzg blob:
+/// 4096 big-endian elements of 32 bytes) on the domain of 4096 roots of unity in
+/// bit-reversed order, EIP-4844's layout: an inverse FFT over `domain` (of 4096).
+pub(crate) fn row_coefficients(domain: &Domain, blob: &[u8]) -> Result<Vec<Scalar>, DaError> {
+	if blob.len() != ELEMENTS_PER_ROW * 32 {
+		return Err(DaError::Kzg(format!(
+			"a row is {} bytes, not {}",
+			ELEMENTS_PER_ROW * 32,
+			blob.len()
+		)));
+	}
+	let mut elements = Vec::with_capacity(ELEMENTS_PER_ROW);
+	for (i, chunk) in blob.chunks_exact(32).enumerate() {
+		let bytes: &[u8; 32] = chunk.try_into().expect("chunks of 32");
+		let element = Option::<Scalar>::from(Scalar::from_bytes_be(bytes)).ok_or_else(|| {
+			DaError::Kzg(format!("element {i} of the row is not a field element"))
+		})?;
+		elements.push(element);
+	}
+	bit_reverse(&mut elements);
+	Ok(domain.ifft_scalars(elements).0)
+}
+
 /// Puts `a` (a power-of-two length) in bit-reversed order.
-fn bit_reverse<T>(a: &mut [T]) {
+pub(crate) fn bit_reverse<T>(a: &mut [T]) {
 	let bits = a.len().trailing_zeros();
 	if bits == 0 {
 		return;
@@ -289,8 +299,8 @@ impl Chunk {
 ///
 /// No denominator is zero (x differs, or y of a point of G1's prime order is not zero),
 /// so the inversion cannot fail; were it to, the error says so rather than a wrong sum.
-fn sum_segments(
-	mut points: Vec<G1Affine>,
+pub(crate) fn sum_segments(
+	points: &mut Vec<G1Affine>,
 	mut bounds: Vec<u32>,
 ) -> Result<Vec<Option<G1Affine>>, DaError> {
 	let mut chunk = Chunk::default();
@@ -310,12 +320,12 @@ fn sum_segments(
 				slot += 1;
 				r += 2;
 				if chunk.pairs.len() == CHUNK {
-					cancelled |= chunk.flush(&mut points)?;
+					cancelled |= chunk.flush(points)?;
 				}
 			}
 			next_bounds.push(slot);
 		}
-		cancelled |= chunk.flush(&mut points)?;
+		cancelled |= chunk.flush(points)?;
 		identities |= cancelled;
 		points.truncate(slot as usize);
 		std::mem::swap(&mut bounds, &mut next_bounds);
@@ -405,7 +415,7 @@ fn weighted_sum(sums: &[Option<G1Affine>]) -> Result<G1Projective, DaError> {
 }
 
 /// Inverts every element of `values` with one field inversion; `None` if one is zero.
-fn batch_invert(values: &mut [Fp], prefix: &mut Vec<Fp>) -> Option<()> {
+pub(crate) fn batch_invert(values: &mut [Fp], prefix: &mut Vec<Fp>) -> Option<()> {
 	prefix.clear();
 	let mut acc = Fp::ONE;
 	for v in values.iter() {
@@ -424,68 +434,28 @@ fn batch_invert(values: &mut [Fp], prefix: &mut Vec<Fp>) -> Option<()> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::test_rows::{blob_of, edge_rows, r, random_row};
 	use proptest::prelude::*;
-
-	/// The field's largest element, r - 1, big-endian.
-	const R_MINUS_ONE: [u8; 32] = [
-		0x73, 0xed, 0xa7, 0x53, 0x29, 0x9d, 0x7d, 0x48, 0x33, 0x39, 0xd8, 0x08, 0x09, 0xa1, 0xd8,
-		0x05, 0x53, 0xbd, 0xa4, 0x02, 0xff, 0xfe, 0x5b, 0xfe, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00,
-		0x00, 0x00,
-	];
 
 	fn c_kzg_commitment(blob: &[u8]) -> Result<Commitment, c_kzg::Error> {
 		let blob = c_kzg::Blob::from_bytes(blob)?;
 		Ok(crate::verifier().blob_to_kzg_commitment(&blob)?.to_bytes().into_inner())
 	}
 
-	fn blob_of(elements: impl FnMut(usize) -> [u8; 32]) -> Vec<u8> {
-		(0..ELEMENTS_PER_ROW).flat_map(elements).collect()
-	}
-
 	#[test]
 	fn commitments_are_c_kzgs_on_edge_rows() {
 		let committer = row_committer();
-		let one = |at: usize| {
-			blob_of(move |i| {
-				let mut e = [0u8; 32];
-				e[31] = (i == at) as u8;
-				e
-			})
-		};
-		let rows = [
-			// All zero: the identity's encoding.
-			blob_of(|_| [0; 32]),
-			// One element set: a single Lagrange point, at both ends and inside.
-			one(0),
-			one(1),
-			one(ELEMENTS_PER_ROW - 1),
-			// Every element the field's largest: every digit of every window in play.
-			blob_of(|_| R_MINUS_ONE),
-			// The same element everywhere (a constant polynomial: one coefficient).
-			blob_of(|_| [7; 32].map(|b| b & 0x3f)),
-			// Alternating largest and zero.
-			blob_of(|i| if i % 2 == 0 { R_MINUS_ONE } else { [0; 32] }),
-			// A row as the encoder lays out data.
-			row_blob_bytes(&(0..ROW_BYTES).map(|i| (i * 7 + 3) as u8).collect::<Vec<_>>()),
-		];
+		let rows = edge_rows();
 		for (n, row) in rows.iter().enumerate() {
 			assert_eq!(committer.commit(row).unwrap(), c_kzg_commitment(row).unwrap(), "row {n}");
 		}
 	}
 
-	const ROW_BYTES: usize = zerog_da_primitives::ROW_DATA_BYTES;
-
-	fn row_blob_bytes(data: &[u8]) -> Vec<u8> {
-		crate::row_blob(data)[..].to_vec()
-	}
-
 	#[test]
 	fn a_row_that_is_not_field_elements_is_an_error_as_in_c_kzg() {
 		let committer = row_committer();
-		// r itself (r - 1 plus one in the lowest byte) at element 100.
-		let mut r = R_MINUS_ONE;
-		r[31] += 1;
-		let row = blob_of(|i| if i == 100 { r } else { [0; 32] });
+		// r itself at element 100.
+		let row = blob_of(|i| if i == 100 { r() } else { [0; 32] });
 		assert!(c_kzg_commitment(&row).is_err());
 		let err = committer.commit(&row).unwrap_err().to_string();
 		assert!(err.contains("element 100"), "{err}");
@@ -513,7 +483,7 @@ mod tests {
 			points.extend_from_slice(s);
 			bounds.push(points.len() as u32);
 		}
-		let sums = sum_segments(points, bounds).unwrap();
+		let sums = sum_segments(&mut points, bounds).unwrap();
 		let expected: Vec<Option<G1Affine>> = segments
 			.iter()
 			.map(|s| {
@@ -555,24 +525,7 @@ mod tests {
 
 		#[test]
 		fn commitments_are_c_kzgs(seed in any::<u64>(), sparse in any::<bool>()) {
-			let mut state = seed | 1;
-			let mut next = move || {
-				state ^= state << 13;
-				state ^= state >> 7;
-				state ^= state << 17;
-				state
-			};
-			let row = blob_of(|_| {
-				let mut e = [0u8; 32];
-				if !sparse || next() % 16 == 0 {
-					for chunk in e.chunks_mut(8) {
-						chunk.copy_from_slice(&next().to_le_bytes());
-					}
-					// Below 2^254 < r: a field element.
-					e[0] &= 0x3f;
-				}
-				e
-			});
+			let row = random_row(seed, sparse);
 			prop_assert_eq!(row_committer().commit(&row).unwrap(), c_kzg_commitment(&row).unwrap());
 		}
 
