@@ -17,7 +17,8 @@
 //! EIP-7594), with Ethereum's public trusted setup, which c-kzg carries as data. Row
 //! commitments are [`RowCommitter`]'s and cells with their proofs [`CellProver`]'s:
 //! c-kzg's bytes (their tests compare them), in about four fifths and three quarters of
-//! its time. Verification and recovery are c-kzg's.
+//! its time. Verification and recovery are c-kzg's, with its setup without proving
+//! tables.
 //! The layout is [`zerog_da_primitives`]'s.
 
 use std::{collections::BTreeMap, io::Read};
@@ -29,7 +30,7 @@ pub use prover::{cell_prover, CellProver};
 #[cfg(test)]
 mod test_rows;
 
-use c_kzg::{Blob, Bytes48, Cell, KzgSettings, BYTES_PER_BLOB};
+use c_kzg::{Blob, Bytes48, Cell, KzgSettings, BYTES_PER_BLOB, CELLS_PER_EXT_BLOB};
 pub use zerog_da_primitives as spec;
 use zerog_da_primitives::{
 	rows_for, CellProof, ColumnIndex, Commitment, CELL_BYTES, COLUMNS, COLUMNS_TO_RECOVER,
@@ -38,7 +39,7 @@ use zerog_da_primitives::{
 
 /// Precomputation of the trusted setup's fixed-base tables: 8 is what Ethereum clients
 /// use. The tables take about 96 MiB (each step up doubles them, for diminishing gains
-/// in proving, c-kzg's authors measured); only recovery loads them.
+/// in proving, c-kzg's authors measured); only the benches and tests load them.
 pub const PRECOMPUTE: u64 = 8;
 
 /// Why encoding, verification or recovery failed.
@@ -98,9 +99,10 @@ fn kzg_err(e: c_kzg::Error) -> DaError {
 	DaError::Kzg(format!("{e:?}"))
 }
 
-/// Ethereum's trusted setup with the tables that speed up proving ([`PRECOMPUTE`]),
-/// loaded once, on first use: what recovery uses (it proves the cells it rebuilds; the
-/// encoder proves with [`CellProver`]).
+/// Ethereum's trusted setup with c-kzg's proving tables ([`PRECOMPUTE`]), loaded once, on
+/// first use: the baseline the benches and tests hold [`CellProver`] against. Nothing
+/// that encodes, verifies or recovers loads it: the encoder proves with [`CellProver`],
+/// and recovery asks c-kzg for cells without proofs.
 pub fn settings() -> &'static KzgSettings {
 	c_kzg::ethereum_kzg_settings(PRECOMPUTE)
 }
@@ -497,12 +499,62 @@ fn rebuild_blob(
 	} else {
 		let idx: Vec<u64> = picked.iter().map(|(c, _)| u64::from(*c)).collect();
 		let cells: Vec<Cell> = picked.iter().map(|(_, cell)| Cell::new(**cell)).collect();
-		let all = settings().recover_cells_and_kzg_proofs(&idx, &cells).map_err(kzg_err)?.0;
+		let all = recover_cells(&idx, &cells)?;
 		for (i, cell) in all.iter().take(BYTES_PER_BLOB / CELL_BYTES).enumerate() {
 			blob[i * CELL_BYTES..(i + 1) * CELL_BYTES].copy_from_slice(&cell.to_bytes());
 		}
 	}
 	Ok(blob)
+}
+
+/// Every cell of a row from any half of them (`indices` ascending): c-kzg's recovery,
+/// without the proofs its Rust binding always asks for. Those would be an FK20 over the
+/// whole row (about 190 ms, most of a recovery) that rebuilding the data throws away;
+/// c-kzg's C API leaves them out when given no place for them ("If recovered_proofs is
+/// NULL, they will not be recomputed"). Recovery needs no proving tables, so the setup
+/// is [`verifier`]'s.
+fn recover_cells(indices: &[u64], cells: &[Cell]) -> Result<Vec<Cell>, DaError> {
+	extern "C" {
+		// c-kzg 2's `C_KZG_RET recover_cells_and_kzg_proofs(Cell *recovered_cells,
+		// KZGProof *recovered_proofs, const uint64_t *cell_indices, const Cell *cells,
+		// uint64_t num_cells, const KZGSettings *s)`, which the c-kzg crate links. Its
+		// result, an enum of four values, is read as the integer it is.
+		fn recover_cells_and_kzg_proofs(
+			recovered_cells: *mut Cell,
+			recovered_proofs: *mut c_kzg::KzgProof,
+			cell_indices: *const u64,
+			cells: *const Cell,
+			num_cells: u64,
+			s: *const KzgSettings,
+		) -> u32;
+	}
+	if indices.len() != cells.len() {
+		return Err(DaError::Kzg(format!(
+			"{} cell indices for {} cells",
+			indices.len(),
+			cells.len()
+		)));
+	}
+	let mut out = vec![Cell::default(); CELLS_PER_EXT_BLOB];
+	// SAFETY: `out` holds the CELLS_PER_EXT_BLOB cells the function writes; `indices` and
+	// `cells` hold the `cells.len()` entries it reads (it refuses more than
+	// CELLS_PER_EXT_BLOB, fewer than half, and indices out of range or out of order before
+	// reading a cell); with a null `recovered_proofs` it writes no proof; the settings are
+	// c-kzg's own, loaded for the life of the program.
+	let ret = unsafe {
+		recover_cells_and_kzg_proofs(
+			out.as_mut_ptr(),
+			std::ptr::null_mut(),
+			indices.as_ptr(),
+			cells.as_ptr(),
+			cells.len() as u64,
+			verifier(),
+		)
+	};
+	match ret {
+		0 => Ok(out),
+		code => Err(DaError::Kzg(format!("c-kzg refused the cells for recovery (error {code})"))),
+	}
 }
 
 /// The data bytes of row `row` of a `size`-byte blob from its KZG blob.

@@ -137,6 +137,31 @@ fn recovery_needs_half_the_columns_and_checks_the_commitments() {
 }
 
 #[test]
+fn recovered_cells_are_c_kzgs_and_bad_picks_are_refused() {
+	let enc = encode(&data(ROW_DATA_BYTES, 9), 1).unwrap();
+	let row = &enc.rows[0];
+	// Every other column of one half and the whole other half, scattered.
+	let idx: Vec<u64> =
+		(0..128u64).filter(|c| c % 4 != 1 && (*c < 64 || c % 2 == 0)).take(64).collect();
+	let cells: Vec<Cell> = idx.iter().map(|&c| Cell::new(row.cell(c as ColumnIndex))).collect();
+	let ours = recover_cells(&idx, &cells).unwrap();
+	let (theirs, _) = settings().recover_cells_and_kzg_proofs(&idx, &cells).unwrap();
+	assert!(ours.iter().zip(theirs.iter()).all(|(a, b)| a.to_bytes() == b.to_bytes()));
+	assert!((0..COLUMNS).all(|c| ours[c as usize].to_bytes() == row.cell(c)));
+	// Too few cells, an index out of range, indices out of order, lengths that differ:
+	// errors, with nothing read past what was given.
+	assert!(recover_cells(&idx[..63], &cells[..63]).is_err());
+	let mut out_of_range = idx.clone();
+	out_of_range[63] = 128;
+	assert!(recover_cells(&out_of_range, &cells).is_err());
+	let mut unordered = idx.clone();
+	unordered.swap(0, 1);
+	assert!(recover_cells(&unordered, &cells).is_err());
+	assert!(recover_cells(&idx, &cells[..63]).is_err());
+	assert!(recover_cells(&[], &[]).is_err());
+}
+
+#[test]
 fn confidence_follows_the_sample_count() {
 	assert_eq!(samples_for(0.999), 10);
 	assert!(confidence(10) >= 0.999);
