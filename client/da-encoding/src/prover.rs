@@ -55,6 +55,8 @@ const COLUMNS_BELOW_TOP: usize = 255;
 /// Largest group of points behind one table: 11 gives tables of 5,120 points a frequency
 /// (63 MiB); 13 would give 18,432 (219 MiB) for about 7 % less time a row.
 const GROUP_BITS: usize = 11;
+/// The flag of a table place whose entry is taken negated (places are below 2^20).
+const NEGATE: u32 = 1 << 31;
 /// Columns summed in one batch: enough pairs that the inversions' share is small, few
 /// enough that a batch's points (about 2.4 MiB) stay in the cache.
 const COLUMNS_PER_BATCH: usize = 32;
@@ -238,7 +240,8 @@ impl CellProver {
 
 	/// The 128 cell proofs of the polynomial with coefficients `poly`, by column.
 	fn proofs(&self, poly: &[Scalar]) -> Result<Vec<CellProof>, DaError> {
-		// The comb's digits: m = k + 2^255 for k = w_i[j] / 256, as little-endian limbs.
+		// The comb's digits: m = k + 2^255 for k = w_i[j] / 256 (so 2k = w_i[j] / 128), as
+		// little-endian limbs.
 		let mut m = vec![[0u64; 4]; FREQUENCIES * CELL];
 		let last = ELEMENTS_PER_ROW - 1;
 		for i in 0..CELL {
@@ -273,8 +276,9 @@ impl CellProver {
 		Ok(affine.iter().map(|p| p.to_compressed()).collect())
 	}
 
-	/// `u_j = Σ_i k_ij · 256 · Q_ij / 256`... that is, `Σ_i (2k_ij + 1) · Q_ij − Σ_i Q_ij`
-	/// for the scalars whose `m` are given, for every frequency `j`.
+	/// `u_j = Σ_i 2k_ij · Q_ij` for every frequency `j`, given each scalar `k_ij` as
+	/// `m = k + 2^255` (little-endian limbs, `m[j * 64 + i]`): the comb's
+	/// `Σ_i (2k_ij + 1) · Q_ij`, less `Σ_i Q_ij`.
 	fn comb(&self, m: &[[u64; 4]]) -> Result<Vec<G1Projective>, DaError> {
 		let groups = self.starts.len() - 1;
 		// Each frequency's, group's and column's table entry: bit 0 the sign point's
@@ -306,8 +310,9 @@ impl CellProver {
 			let low = high.saturating_sub(COLUMNS_PER_BATCH);
 			let width = high - low;
 			points.clear();
-			// The entries' places first, then the points, each fetched ahead of its use:
-			// the table (63 MiB) is read at random, and its reads are what this pass waits on.
+			// The entries' places first (an index into the table, and whether to negate the
+			// entry), then the points, each fetched ahead of its use: the table (63 MiB) is
+			// read at random, and its reads are what this pass waits on.
 			places.clear();
 			for j in 0..FREQUENCIES {
 				let columns = &entries[j * groups * 256..(j + 1) * groups * 256];
@@ -320,7 +325,7 @@ impl CellProver {
 						places.push(if e & 1 == 1 {
 							(base + index) as u32
 						} else {
-							(base + (!index & (size - 1))) as u32 | 1 << 31
+							(base + (!index & (size - 1))) as u32 | NEGATE
 						});
 					}
 				}
@@ -328,10 +333,10 @@ impl CellProver {
 			const AHEAD: usize = 16;
 			for (k, place) in places.iter().enumerate() {
 				if let Some(next) = places.get(k + AHEAD) {
-					prefetch(&self.table[(next & !(1 << 31)) as usize]);
+					prefetch(&self.table[(next & !NEGATE) as usize]);
 				}
-				let p = &self.table[(place & !(1 << 31)) as usize];
-				points.push(if place >> 31 == 0 {
+				let p = &self.table[(place & !NEGATE) as usize];
+				points.push(if place & NEGATE == 0 {
 					*p
 				} else {
 					G1Affine::from_raw_unchecked(p.x(), -p.y(), false)
