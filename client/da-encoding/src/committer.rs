@@ -35,7 +35,10 @@ use ekzg_bls12_381::traits::*;
 use ekzg_polynomial::domain::Domain;
 use zerog_da_primitives::{Commitment, ELEMENTS_PER_ROW};
 
-use crate::DaError;
+use crate::{
+	affine::{batch_invert, finish, kind, Kind},
+	DaError,
+};
 
 /// Bits per signed digit.
 const WINDOW_BITS: usize = 13;
@@ -44,11 +47,10 @@ const WINDOWS: usize = 20;
 /// Buckets: digit magnitudes 1..=2^12.
 const BUCKETS: usize = 1 << (WINDOW_BITS - 1);
 
-/// The precomputed points and the inverse FFT's domain.
+/// The precomputed points.
 pub struct RowCommitter {
 	/// `table[i * WINDOWS + j] = 2^(13·j) · [τ^i]G`.
 	table: Vec<G1Affine>,
-	domain: Domain,
 }
 
 /// The committer for Ethereum's trusted setup, built on first use (about half a second:
@@ -89,14 +91,22 @@ impl RowCommitter {
 			}
 			G1Projective::batch_normalize(&projective, table);
 		}
-		Self { table, domain: Domain::new(ELEMENTS_PER_ROW) }
+		Self { table }
 	}
 
 	/// The commitment to a row given as a c-kzg blob: 4096 big-endian field elements of
 	/// 32 bytes. The same bytes as `c_kzg::KzgSettings::blob_to_kzg_commitment`.
 	pub fn commit(&self, blob: &[u8]) -> Result<Commitment, DaError> {
-		let coefficients = row_coefficients(&self.domain, blob)?;
-		Ok(self.msm(&coefficients)?.to_compressed())
+		self.commit_coefficients(&row_coefficients(blob)?)
+	}
+
+	/// The commitment to the polynomial with these 4096 coefficients ([`row_coefficients`]
+	/// of a row).
+	pub(crate) fn commit_coefficients(
+		&self,
+		coefficients: &[Scalar],
+	) -> Result<Commitment, DaError> {
+		Ok(self.msm(coefficients)?.to_compressed())
 	}
 
 	/// `Σ coefficients[i] · points[i]`.
@@ -141,8 +151,9 @@ impl RowCommitter {
 
 /// The coefficients of the polynomial that takes a row's field elements (a c-kzg blob:
 /// 4096 big-endian elements of 32 bytes) on the domain of 4096 roots of unity in
-/// bit-reversed order, EIP-4844's layout: an inverse FFT over `domain` (of 4096).
-pub(crate) fn row_coefficients(domain: &Domain, blob: &[u8]) -> Result<Vec<Scalar>, DaError> {
+/// bit-reversed order, EIP-4844's layout: an inverse FFT. The committer and the prover
+/// both start from it, so the encoder computes it once a row.
+pub(crate) fn row_coefficients(blob: &[u8]) -> Result<Vec<Scalar>, DaError> {
 	if blob.len() != ELEMENTS_PER_ROW * 32 {
 		return Err(DaError::Kzg(format!(
 			"a row is {} bytes, not {}",
@@ -159,7 +170,13 @@ pub(crate) fn row_coefficients(domain: &Domain, blob: &[u8]) -> Result<Vec<Scala
 		elements.push(element);
 	}
 	bit_reverse(&mut elements);
-	Ok(domain.ifft_scalars(elements).0)
+	Ok(row_domain().ifft_scalars(elements).0)
+}
+
+/// The domain of a row's 4096 roots of unity, built once.
+pub(crate) fn row_domain() -> &'static Domain {
+	static DOMAIN: OnceLock<Domain> = OnceLock::new();
+	DOMAIN.get_or_init(|| Domain::new(ELEMENTS_PER_ROW))
 }
 
 /// Puts `a` (a power-of-two length) in bit-reversed order.
@@ -205,19 +222,6 @@ fn signed_digits(scalar: &[u8; 32], out: &mut [i16]) {
 	debug_assert_eq!(carry, 0, "a scalar below 2^255 leaves no carry");
 }
 
-/// How a pair of points is summed in one round.
-#[derive(Clone, Copy)]
-enum Pair {
-	/// Different x: the chord's slope, `(y2 - y1) / (x2 - x1)`.
-	Add,
-	/// The same point: the tangent's slope, `3x² / 2y`.
-	Double,
-	/// Opposite points: the identity.
-	Cancel,
-	/// One of the two (or a segment's odd last point) is the identity: the other.
-	Keep,
-}
-
 /// Pairs summed with one batched inversion: enough to make the inversion's share small,
 /// few enough that the round's working set stays in the cache.
 const CHUNK: usize = 2048;
@@ -227,7 +231,7 @@ const CHUNK: usize = 2048;
 struct Chunk {
 	pairs: Vec<(G1Affine, G1Affine)>,
 	slots: Vec<u32>,
-	kinds: Vec<Pair>,
+	kinds: Vec<Kind>,
 	denominators: Vec<Fp>,
 	scratch: Vec<Fp>,
 }
@@ -237,50 +241,28 @@ impl Chunk {
 	/// be the identity only after a pair cancelled (`identities`), so only then are they
 	/// checked for it.
 	fn push(&mut self, p: G1Affine, q: Option<G1Affine>, slot: u32, identities: bool) {
-		let q = match q {
-			Some(q) => q,
-			None => {
-				self.kinds.push(Pair::Keep);
-				self.pairs.push((p, G1Affine::identity()));
-				self.slots.push(slot);
-				return;
-			}
-		};
-		let kind = if identities && (bool::from(p.is_identity()) || bool::from(q.is_identity())) {
-			Pair::Keep
-		} else {
-			let (kind, denominator) = pair_kind(&p, &q);
-			self.denominators.push(denominator);
-			kind
+		let is_identity = |p: &G1Affine| identities && bool::from(p.is_identity());
+		let (kind, denominator) = match q {
+			Some(q) => kind(&p, is_identity(&p), &q, is_identity(&q)),
+			None => kind(&p, is_identity(&p), &G1Affine::identity(), true),
 		};
 		self.kinds.push(kind);
-		self.pairs.push((p, q));
+		self.denominators.extend(denominator);
+		self.pairs.push((p, q.unwrap_or(G1Affine::identity())));
 		self.slots.push(slot);
 	}
 
 	/// Sums the queued pairs into `out` at their slots (the identity where they cancel);
 	/// whether any cancelled.
 	fn flush(&mut self, out: &mut [G1Affine]) -> Result<bool, DaError> {
-		batch_invert(&mut self.denominators, &mut self.scratch).ok_or_else(|| {
-			DaError::Kzg("a zero slope denominator in the commitment's sum".into())
-		})?;
-		let mut k = 0;
+		batch_invert(&mut self.denominators, &mut self.scratch)?;
+		let mut inverses = self.denominators.iter();
 		let mut cancelled = false;
 		for (((p, q), kind), slot) in self.pairs.iter().zip(&self.kinds).zip(&self.slots) {
-			let inverse = match kind {
-				Pair::Keep => &Fp::ONE,
-				_ => {
-					k += 1;
-					&self.denominators[k - 1]
-				}
-			};
-			out[*slot as usize] = match pair_sum(p, q, *kind, inverse) {
-				Some(sum) => sum,
-				None => {
-					cancelled = true;
-					G1Affine::identity()
-				}
-			};
+			let inverse = kind.has_slope().then(|| inverses.next()).flatten();
+			let (sum, identity) = finish(p, q, *kind, inverse);
+			cancelled |= identity;
+			out[*slot as usize] = sum;
 		}
 		self.pairs.clear();
 		self.slots.clear();
@@ -338,33 +320,6 @@ pub(crate) fn sum_segments(
 		.collect())
 }
 
-/// How `p + q` is computed, and its slope's denominator (one for [`Pair::Cancel`]).
-fn pair_kind(p: &G1Affine, q: &G1Affine) -> (Pair, Fp) {
-	if p.x() != q.x() {
-		(Pair::Add, q.x() - p.x())
-	} else if p.y() == q.y() {
-		(Pair::Double, p.y().double())
-	} else {
-		(Pair::Cancel, Fp::ONE)
-	}
-}
-
-/// `p + q` given how ([`pair_kind`], or [`Pair::Keep`]) and the inverse of the slope's
-/// denominator (unused but for [`Pair::Add`] and [`Pair::Double`]); `None` for the
-/// identity.
-fn pair_sum(p: &G1Affine, q: &G1Affine, kind: Pair, inverse: &Fp) -> Option<G1Affine> {
-	let slope = match kind {
-		Pair::Add => (q.y() - p.y()) * inverse,
-		Pair::Double => p.x().square().mul3() * inverse,
-		Pair::Cancel => return None,
-		Pair::Keep if bool::from(p.is_identity()) => return Some(*q),
-		Pair::Keep => return Some(*p),
-	};
-	let x = slope.square() - p.x() - q.x();
-	let y = slope * (p.x() - x) - p.y();
-	Some(G1Affine::from_raw_unchecked(x, y, false))
-}
-
 /// Buckets summed in lockstep by [`weighted_sum`]: 256 groups of 16.
 const GROUP: usize = 16;
 
@@ -412,23 +367,6 @@ fn weighted_sum(sums: &[Option<G1Affine>]) -> Result<G1Projective, DaError> {
 		result += t;
 	}
 	Ok(result)
-}
-
-/// Inverts every element of `values` with one field inversion; `None` if one is zero.
-pub(crate) fn batch_invert(values: &mut [Fp], prefix: &mut Vec<Fp>) -> Option<()> {
-	prefix.clear();
-	let mut acc = Fp::ONE;
-	for v in values.iter() {
-		prefix.push(acc);
-		acc *= v;
-	}
-	let mut inverse = Option::<Fp>::from(acc.invert())?;
-	for (v, before) in values.iter_mut().zip(prefix.iter()).rev() {
-		let value = *v;
-		*v = inverse * before;
-		inverse *= value;
-	}
-	Some(())
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@
 
 use std::{collections::BTreeMap, io::Read};
 
+mod affine;
 mod committer;
 pub use committer::{row_committer, RowCommitter};
 mod prover;
@@ -281,9 +282,9 @@ pub fn encode_rows<R: Read>(
 		threads,
 		reader_rows(reader, size),
 		|_, data| {
-			let blob = row_blob(data);
-			let commitment = committer.commit(&blob[..])?;
-			let (cells, proofs) = prover.extend(&blob[..])?;
+			let poly = committer::row_coefficients(&row_blob(data)[..])?;
+			let commitment = committer.commit_coefficients(&poly)?;
+			let (cells, proofs) = prover.extend_coefficients(poly)?;
 			Ok(ExtendedRow { commitment, cells, proofs })
 		},
 		sink,

@@ -39,7 +39,8 @@ use ekzg_polynomial::{domain::Domain, poly_coeff::PolyCoeff};
 use zerog_da_primitives::{CellProof, CELL_BYTES, COLUMNS, ELEMENTS_PER_ROW};
 
 use crate::{
-	committer::{batch_invert, bit_reverse, row_coefficients, sum_segments},
+	affine::{batch_invert, finish, kind, Kind},
+	committer::{bit_reverse, row_coefficients, sum_segments},
 	DaError,
 };
 
@@ -75,7 +76,6 @@ pub struct CellProver {
 	top: Vec<G1Projective>,
 	/// 1/256.
 	scale: Scalar,
-	row_domain: Domain,
 	extended_domain: Domain,
 	domain: Domain,
 }
@@ -98,28 +98,33 @@ impl CellProver {
 		let domain = Domain::new(FREQUENCIES);
 		// Q_ij: the FFT of the setup's slice for offset i, at frequency j (c-kzg's
 		// `x_ext_fft_columns`).
-		let mut q = vec![G1Projective::identity(); FREQUENCIES * CELL];
-		let offsets_of = |first: usize, q: &mut [G1Projective]| {
-			for offset in (first..CELL).step_by(2) {
-				let start = ELEMENTS_PER_ROW - CELL - 1 - offset;
-				let mut x: Vec<G1Projective> = (0..BLOCKS - 1)
-					.map(|i| G1Projective::from(&monomial[start - i * CELL]))
-					.collect();
-				x.push(G1Projective::identity());
-				for (j, p) in domain.fft_g1(x).into_iter().enumerate() {
-					q[j * CELL + offset] = p;
-				}
-			}
+		// The FFT of the setup's slice for each offset, the offsets shared between this
+		// thread (even) and one more (odd).
+		let ffts_of = |first: usize| -> Vec<(usize, Vec<G1Projective>)> {
+			(first..CELL)
+				.step_by(2)
+				.map(|offset| {
+					let start = ELEMENTS_PER_ROW - CELL - 1 - offset;
+					let mut x: Vec<G1Projective> = (0..BLOCKS - 1)
+						.map(|i| G1Projective::from(&monomial[start - i * CELL]))
+						.collect();
+					x.push(G1Projective::identity());
+					(offset, domain.fft_g1(x))
+				})
+				.collect()
 		};
-		let (mut even, mut odd) = (q.clone(), q.clone());
-		std::thread::scope(|s| {
-			s.spawn(|| offsets_of(0, &mut even));
-			offsets_of(1, &mut odd);
-		});
-		for (k, p) in q.iter_mut().enumerate() {
-			*p = if k % 2 == 0 { even[k] } else { odd[k] };
+		let ffts = std::thread::scope(|s| {
+			let odd = s.spawn(|| ffts_of(1));
+			let mut ffts = ffts_of(0);
+			ffts.extend(odd.join().map_err(|_| "the setup's FFT thread panicked".to_string())?);
+			Ok::<_, String>(ffts)
+		})?;
+		let mut q = vec![G1Projective::identity(); FREQUENCIES * CELL];
+		for (offset, fft) in ffts {
+			for (j, p) in fft.into_iter().enumerate() {
+				q[j * CELL + offset] = p;
+			}
 		}
-		drop((even, odd));
 		let mut points = vec![G1Affine::identity(); q.len()];
 		G1Projective::batch_normalize(&q, &mut points);
 
@@ -152,7 +157,6 @@ impl CellProver {
 			offsets,
 			top,
 			scale,
-			row_domain: Domain::new(ELEMENTS_PER_ROW),
 			extended_domain: Domain::new(2 * ELEMENTS_PER_ROW),
 			domain,
 		})
@@ -221,9 +225,18 @@ impl CellProver {
 	/// to its 128 cells, and their proofs, by column: c-kzg's
 	/// `compute_cells_and_kzg_proofs`, byte for byte.
 	pub fn extend(&self, blob: &[u8]) -> Result<(Vec<[u8; CELL_BYTES]>, Vec<CellProof>), DaError> {
-		let poly = row_coefficients(&self.row_domain, blob)?;
+		self.extend_coefficients(row_coefficients(blob)?)
+	}
+
+	/// [`CellProver::extend`] of the row whose polynomial has these 4096 coefficients
+	/// ([`row_coefficients`]).
+	pub(crate) fn extend_coefficients(
+		&self,
+		poly: Vec<Scalar>,
+	) -> Result<(Vec<[u8; CELL_BYTES]>, Vec<CellProof>), DaError> {
 		// The cells: the polynomial on twice the domain, in bit-reversed order.
-		let mut values = self.extended_domain.fft_scalars(PolyCoeff(poly.clone()));
+		let proofs = self.proofs(&poly)?;
+		let mut values = self.extended_domain.fft_scalars(PolyCoeff(poly));
 		bit_reverse(&mut values);
 		let cells = values
 			.chunks_exact(CELL)
@@ -235,7 +248,7 @@ impl CellProver {
 				bytes
 			})
 			.collect();
-		Ok((cells, self.proofs(&poly)?))
+		Ok((cells, proofs))
 	}
 
 	/// The 128 cell proofs of the polynomial with coefficients `poly`, by column.
@@ -377,65 +390,6 @@ struct Work {
 	prefix: Vec<Fp>,
 }
 
-/// How a sum `p + q` is made.
-#[derive(Clone, Copy)]
-enum Kind {
-	/// Different x: the chord.
-	Add,
-	/// The same point: the tangent.
-	Double,
-	/// Opposite points, or both the identity.
-	Identity,
-	/// `q` is the identity.
-	P,
-	/// `p` is the identity.
-	Q,
-}
-
-/// `p + q`'s kind, and the slope's denominator where it has one.
-#[inline]
-fn kind(p: &G1Affine, p_identity: bool, q: &G1Affine, q_identity: bool) -> (Kind, Option<Fp>) {
-	match (p_identity, q_identity) {
-		(true, true) => (Kind::Identity, None),
-		(false, true) => (Kind::P, None),
-		(true, false) => (Kind::Q, None),
-		(false, false) => {
-			let (px, qx) = (p.x(), q.x());
-			if px != qx {
-				(Kind::Add, Some(qx - px))
-			} else if p.y() == q.y() {
-				(Kind::Double, Some(p.y().double()))
-			} else {
-				(Kind::Identity, None)
-			}
-		}
-	}
-}
-
-/// `p + q` of the given kind, with the inverse of its denominator: the sum and whether it
-/// is the identity.
-#[inline]
-fn finish(p: &G1Affine, q: &G1Affine, kind: Kind, inverse: Option<&Fp>) -> (G1Affine, bool) {
-	let slope = match (kind, inverse) {
-		(Kind::Add, Some(inverse)) => (q.y() - p.y()) * inverse,
-		(Kind::Double, Some(inverse)) => p.x().square().mul3() * inverse,
-		(Kind::P, _) => return (*p, false),
-		(Kind::Q, _) => return (*q, false),
-		_ => return (G1Affine::identity(), true),
-	};
-	let (px, py) = (p.x(), p.y());
-	let x = slope.square() - px - q.x();
-	let y = slope * (px - x) - py;
-	(G1Affine::from_raw_unchecked(x, y, false), false)
-}
-
-/// Inverts the queued denominators (none is zero: x differs, or y of a point of G1's
-/// prime order is not zero; were one zero, the error says so rather than a wrong sum).
-fn invert(work: &mut Work) -> Result<(), DaError> {
-	batch_invert(&mut work.denominators, &mut work.prefix)
-		.ok_or_else(|| DaError::Kzg("a zero slope denominator in a proof's sum".into()))
-}
-
 /// `acc[k] += other(k)` for every `k`, with one inversion; identities are flagged beside
 /// the points (`identity`), and any pair sums exactly.
 fn add_into(
@@ -452,11 +406,11 @@ fn add_into(
 		work.kinds.push(kind);
 		work.denominators.extend(denominator);
 	}
-	invert(work)?;
+	batch_invert(&mut work.denominators, &mut work.prefix)?;
 	let mut inverses = work.denominators.iter();
 	for (k, (p, p_identity)) in acc.iter_mut().zip(identity.iter_mut()).enumerate() {
 		let kind = work.kinds[k];
-		let inverse = matches!(kind, Kind::Add | Kind::Double).then(|| inverses.next()).flatten();
+		let inverse = kind.has_slope().then(|| inverses.next()).flatten();
 		let (q, _) = other(k);
 		(*p, *p_identity) = finish(p, &q, kind, inverse);
 	}
@@ -487,15 +441,14 @@ fn sum_runs(
 				work.denominators.extend(denominator);
 			}
 		}
-		invert(work)?;
+		batch_invert(&mut work.denominators, &mut work.prefix)?;
 		let mut inverses = work.denominators.iter();
 		let mut kinds = work.kinds.iter();
 		for run in 0..runs {
 			for i in 0..half {
 				let (a, b) = (run * len + 2 * i, run * len + 2 * i + 1);
 				let kind = *kinds.next().expect("a kind per pair");
-				let inverse =
-					matches!(kind, Kind::Add | Kind::Double).then(|| inverses.next()).flatten();
+				let inverse = kind.has_slope().then(|| inverses.next()).flatten();
 				let slot = run * next + i;
 				(points[slot], identity[slot]) = finish(&points[a], &points[b], kind, inverse);
 			}
