@@ -6,6 +6,10 @@
 #
 #   scripts/benchmark/import-ab.sh NODE SPEC.json BLOCKS.bin ROUNDS "N1 N2 ..." LABEL=DIR|LABEL=- ...
 #
+# A build may carry flags for `import-blocks` after a `+`: `cold=-+--trie-cache-size 0`
+# imports with the chain's own code and no trie cache, so one run times the same blocks
+# with the state in memory and without it, alternated like two builds.
+#
 # SPEC.json is the raw spec of the chain (for a `--dev` chain: `NODE build-spec --chain
 # dev --raw`) and BLOCKS.bin its blocks (`NODE export-blocks --chain SPEC.json --base-path
 # DB --binary --from 1 BLOCKS.bin`; tests/e2e/measure/measure-evm.mjs keeps its database
@@ -21,11 +25,12 @@ work="$(mktemp -d -t zerog-import-ab-XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 for round in $(seq 1 "$rounds"); do
 	for build in "$@"; do
-		label="${build%%=*}"; dir="${build#*=}"
+		label="${build%%=*}"; dir="${build#*=}"; flags=()
+		if [[ "$dir" == *+* ]]; then read -ra flags <<< "${dir#*+}"; dir="${dir%%+*}"; fi
 		override=(); [ "$dir" = - ] || override=(--wasm-runtime-overrides "$dir")
 		rm -rf "$work/db"
 		taskset -c 0 "$node" import-blocks --chain "$spec" --base-path "$work/db" --binary \
-			"${override[@]}" -lsync::import-queue=trace "$blocks" > "$work/log" 2>&1 \
+			"${override[@]}" "${flags[@]}" -lsync::import-queue=trace "$blocks" > "$work/log" 2>&1 \
 			|| { echo "$label: import failed" >&2; tail -5 "$work/log" >&2; exit 1; }
 		if [ "$dir" != - ] && { ! grep -q 'Found wasm override' "$work/log" || grep -q 'Ignoring override' "$work/log"; }; then
 			echo "$label: the node did not take the override in $dir" >&2; exit 1
