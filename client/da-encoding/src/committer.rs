@@ -242,13 +242,12 @@ impl Chunk {
 	/// checked for it.
 	fn push(&mut self, p: G1Affine, q: Option<G1Affine>, slot: u32, identities: bool) {
 		let is_identity = |p: &G1Affine| identities && bool::from(p.is_identity());
-		let (kind, denominator) = match q {
-			Some(q) => kind(&p, is_identity(&p), &q, is_identity(&q)),
-			None => kind(&p, is_identity(&p), &G1Affine::identity(), true),
-		};
+		let q_identity = q.as_ref().is_none_or(is_identity);
+		let q = q.unwrap_or(G1Affine::identity());
+		let (kind, denominator) = kind(&p, is_identity(&p), &q, q_identity);
 		self.kinds.push(kind);
 		self.denominators.extend(denominator);
-		self.pairs.push((p, q.unwrap_or(G1Affine::identity())));
+		self.pairs.push((p, q));
 		self.slots.push(slot);
 	}
 

@@ -96,8 +96,6 @@ impl CellProver {
 	fn new(monomial: &[G1Affine]) -> Result<Self, String> {
 		assert_eq!(monomial.len(), ELEMENTS_PER_ROW, "the setup has a point per element");
 		let domain = Domain::new(FREQUENCIES);
-		// Q_ij: the FFT of the setup's slice for offset i, at frequency j (c-kzg's
-		// `x_ext_fft_columns`).
 		// The FFT of the setup's slice for each offset, the offsets shared between this
 		// thread (even) and one more (odd).
 		let ffts_of = |first: usize| -> Vec<(usize, Vec<G1Projective>)> {
@@ -119,6 +117,8 @@ impl CellProver {
 			ffts.extend(odd.join().map_err(|_| "the setup's FFT thread panicked".to_string())?);
 			Ok::<_, String>(ffts)
 		})?;
+		// Q_ij: the FFT of the setup's slice for offset i, at frequency j (c-kzg's
+		// `x_ext_fft_columns`).
 		let mut q = vec![G1Projective::identity(); FREQUENCIES * CELL];
 		for (offset, fft) in ffts {
 			for (j, p) in fft.into_iter().enumerate() {
