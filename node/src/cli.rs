@@ -112,6 +112,11 @@ pub struct Cli {
 	/// What the blocks this node authors may hold ([`crate::proposer`]).
 	#[clap(flatten)]
 	pub proposer: crate::proposer::ProposerParams,
+
+	/// Skip the hardware benchmarks the node runs at start, which put this machine against
+	/// the reference machine the chain's weights were measured on ([`crate::hardware`]).
+	#[arg(long)]
+	pub no_hardware_benchmarks: bool,
 }
 
 impl Cli {
@@ -158,6 +163,13 @@ mod tests {
 		// Sub-commands parse as before.
 		let cli = Cli::parse_from_iter(["zerog-node", "purge-chain", "--dev", "-y"]);
 		assert!(matches!(cli.subcommand, Some(Subcommand::PurgeChain(_))));
+	}
+
+	#[test]
+	fn the_hardware_is_measured_unless_told_not_to() {
+		assert!(!Cli::parse_from_iter(["zerog-node", "--dev"]).no_hardware_benchmarks);
+		let cli = Cli::parse_from_iter(["zerog-node", "--dev", "--no-hardware-benchmarks"]);
+		assert!(cli.no_hardware_benchmarks);
 	}
 
 	/// Without the `benchmark-cli` feature, `benchmark` still parses, whatever follows

@@ -206,6 +206,18 @@ fn dispatch(
 		}
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			// This machine against the reference the weights were measured on, before the
+			// node starts, so that nothing else runs beside the benchmarks; the disk's in
+			// the database's directory.
+			let hwbench = (!cli.no_hardware_benchmarks).then(|| {
+				let scratch = runner.config().database.path().map(|path| {
+					let _ = std::fs::create_dir_all(path);
+					path.to_path_buf()
+				});
+				let report = crate::hardware::measure(scratch.as_deref());
+				report.log();
+				report.hwbench
+			});
 			let eth = cli.eth.clone();
 			let proposer = cli.proposer.clone();
 			let mut wasm_cache = cli.wasm_cache.clone();
@@ -226,12 +238,12 @@ fn dispatch(
 								Block,
 								<Block as sp_runtime::traits::Block>::Hash,
 							>,
-						>(config, eth, pool, wasm_cache, proposer, &database)
+						>(config, eth, pool, wasm_cache, proposer, hwbench, &database)
 						.map_err(sc_cli::Error::Service)
 					}
 					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(
-							config, eth, pool, wasm_cache, proposer, &database,
+							config, eth, pool, wasm_cache, proposer, hwbench, &database,
 						)
 						.map_err(sc_cli::Error::Service)
 					}

@@ -16,6 +16,7 @@ mod command;
 mod equivocation;
 mod essential;
 mod eth;
+mod hardware;
 mod journal;
 mod pool;
 mod preverify;

@@ -257,6 +257,7 @@ pub fn new_full<
 	pool: crate::pool::PoolSettings,
 	wasm_cache: crate::wasm_cache::WasmCacheParams,
 	proposer: crate::proposer::ProposerParams,
+	hwbench: Option<sc_sysinfo::HwBench>,
 	database: &Database,
 ) -> Result<TaskManager, ServiceError> {
 	config.warm_up_trie_cache =
@@ -271,6 +272,16 @@ pub fn new_full<
 		transaction_pool,
 		other: (block_import, babe_link, grandpa_link, mut telemetry),
 	} = new_partial(&config, &pool, &wasm_cache, database)?;
+
+	// The start-up hardware figures ([`crate::hardware`]) go to telemetry, as Substrate
+	// nodes' do.
+	if let (Some(hwbench), Some(telemetry)) = (hwbench, telemetry.as_ref()) {
+		task_manager.spawn_handle().spawn(
+			"telemetry_hwbench",
+			None,
+			sc_sysinfo::initialize_hwbench_telemetry(telemetry.handle(), hwbench),
+		);
+	}
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,

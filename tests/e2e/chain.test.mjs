@@ -74,6 +74,33 @@ describe('zerog-node --dev', () => {
     assert.match(metrics, /substrate_block_height\{status="best"/);
   });
 
+  test('the node puts this machine against the reference the weights were measured on', () => {
+    // Before it starts, every node runs `benchmark machine`'s measures (docs/operation.md,
+    // "Hardware"): one line a figure, then whether the machine meets the reference.
+    const log = node.log();
+    const lines = [...log.matchAll(/🏁 ([A-Za-z0-9 -]+): ([\d.]+) MiB\/s, ([\d.]+) of the reference machine's ([\d.]+)( ⚠️)?/g)];
+    assert.deepEqual(lines.map((l) => l[1]),
+      ['CPU BLAKE2-256', 'CPU SR25519-Verify', 'Memory Copy', 'Disk Seq Write', 'Disk Rnd Write'], log.slice(0, 4000));
+    for (const [, name, measured, ratio, reference] of lines) {
+      assert.ok(Number(measured) > 0, `${name}: ${measured}`);
+      // The share printed (two decimals) is the figure over the reference's.
+      assert.ok(Math.abs(Number(ratio) - Number(measured) / Number(reference)) < 0.01, `${name}: ${ratio}`);
+    }
+    // A figure more than 10 % short is marked (at a printed 0.90 it may be either way).
+    for (const [, name, , ratio, , mark] of lines) {
+      if (Number(ratio) !== 0.9) assert.equal(Boolean(mark), Number(ratio) < 0.9, `${name}: ${ratio}`);
+    }
+    const short = lines.filter((l) => l[5]).map((l) => l[1]);
+    if (short.length === 0) {
+      assert.match(log, /This machine meets the reference machine the chain's weights were measured on/);
+    } else {
+      // Whatever is marked is named in one warning.
+      const warning = log.match(/This machine is below the reference machine[^\n]*/)?.[0];
+      assert.ok(warning, log.slice(0, 4000));
+      for (const name of short) assert.ok(warning.includes(name), `${name} not in: ${warning}`);
+    }
+  });
+
   test('finalizes at least 3 blocks', async () => {
     const head = await waitFinalized((h) => h.number.toNumber() >= 3, 90_000);
     assert.ok(head.number.toNumber() >= 3);
@@ -351,13 +378,16 @@ describe('zerog-node --dev', () => {
 
   test('a validator stops cleanly on SIGTERM, every time', async () => {
     for (let i = 0; i < 3; i++) {
-      const v = await startNode(['--dev']);
+      // The third without the hardware benchmarks, which then do not run.
+      const v = await startNode(i < 2 ? ['--dev'] : ['--dev', '--no-hardware-benchmarks']);
       await new Promise((r) => setTimeout(r, 4000)); // authoring and finalizing
       await v.stop();
       const log = v.log();
       // The log's end says why, when a stop ends otherwise (an abort prints to stderr).
       assert.deepEqual(v.exited, { code: 0, signal: null }, `stop ${i + 1}: ${JSON.stringify(v.exited)}\n${log.slice(-3000)}`);
       assert.match(log, /Imported #[1-9]/, 'it was producing blocks');
+      if (i < 2) assert.match(log, /🏁 Memory Copy/);
+      else assert.doesNotMatch(log, /🏁|reference machine/);
       assert.doesNotMatch(log, /Essential task|pthread|panicked|Detected running/, `stop ${i + 1} logged a failure:\n${log.slice(-2000)}`);
     }
   });
