@@ -12,6 +12,9 @@
 //   native genesis, no cache `--dev --no-wasm-cache`
 //   first start              `--dev`: the cache in the base path is empty
 //   restart                  `--dev` again on the same base path: the cache holds the code
+//   restart, no hardware benchmarks   the same with `--no-hardware-benchmarks`: what the
+//                            start-up measures of the machine (node/src/hardware.rs) cost
+// Every other case runs those measures, as a node does by default.
 // The CPU time is the node's user + system time when its RPC first answers
 // (/proc/PID/stat), so it counts every thread of the start.
 
@@ -60,6 +63,7 @@ const cases = {
   'native genesis, no cache': [],
   'first start (empty cache)': [],
   'restart (cache holds the code)': [],
+  'restart, no hardware benchmarks': [],
 };
 for (let i = 0; i < runs; i += 1) {
   const base = (n) => join(work, `${n}-${i}`);
@@ -67,6 +71,7 @@ for (let i = 0; i < runs; i += 1) {
   cases['native genesis, no cache'].push(await start(['--dev', '--no-wasm-cache'], base('b')));
   cases['first start (empty cache)'].push(await start(['--dev'], base('c')));
   cases['restart (cache holds the code)'].push(await start(['--dev'], base('c')));
+  cases['restart, no hardware benchmarks'].push(await start(['--dev', '--no-hardware-benchmarks'], base('c')));
 }
 rmSync(work, { recursive: true, force: true });
 
