@@ -210,11 +210,11 @@ fn dispatch(
 			// node starts, so that nothing else runs beside the benchmarks; the disk's in
 			// the database's directory.
 			let hwbench = (!cli.no_hardware_benchmarks).then(|| {
-				let scratch = runner.config().database.path().map(|path| {
+				let scratch = runner.config().database.path();
+				if let Some(path) = scratch {
 					let _ = std::fs::create_dir_all(path);
-					path.to_path_buf()
-				});
-				let report = crate::hardware::measure(scratch.as_deref());
+				}
+				let report = crate::hardware::measure(scratch);
 				report.log();
 				report.hwbench
 			});

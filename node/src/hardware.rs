@@ -22,38 +22,16 @@
 
 use std::path::Path;
 
-use sc_sysinfo::{ExecutionLimit, HwBench};
+use sc_sysinfo::{ExecutionLimit, HwBench, Metric};
 
 /// How far below the reference a figure may be and still pass: `benchmark machine`'s
 /// default tolerance.
 pub const TOLERANCE: f64 = 0.10;
 
-/// What is measured.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Metric {
-	/// BLAKE2-256 over 32 KiB buffers, one core (the runtime's hashing).
-	Blake2256,
-	/// sr25519 signature checks, one core (every signed transaction).
-	Sr25519Verify,
-	/// `memcpy` of 64 MiB (the runtime's memory, the state's values).
-	MemCopy,
-	/// Sequential writes to the database's disk, synced.
-	DiskSeqWrite,
-	/// Random 2 KiB writes to the database's disk, synced.
-	DiskRndWrite,
-}
-
-impl Metric {
-	/// The name `benchmark machine` gives it.
-	pub fn name(self) -> &'static str {
-		match self {
-			Metric::Blake2256 => "CPU BLAKE2-256",
-			Metric::Sr25519Verify => "CPU SR25519-Verify",
-			Metric::MemCopy => "Memory Copy",
-			Metric::DiskSeqWrite => "Disk Seq Write",
-			Metric::DiskRndWrite => "Disk Rnd Write",
-		}
-	}
+/// A measure's name as `benchmark machine` prints it: its category, then its own name
+/// ("Memory Copy").
+pub fn label(metric: Metric) -> String {
+	format!("{} {}", metric.category(), metric.name())
 }
 
 /// The reference machine, in MiB/s: an Intel Xeon VM with 2 cores, on which every
@@ -124,7 +102,7 @@ impl Report {
 	pub fn warning(&self) -> Option<String> {
 		let short: Vec<String> = self
 			.short()
-			.map(|score| format!("{} at {:.2} of it", score.metric.name(), score.ratio()))
+			.map(|score| format!("{} at {:.2} of it", label(score.metric), score.ratio()))
 			.collect();
 		if short.is_empty() {
 			return None;
@@ -143,7 +121,7 @@ impl Report {
 		for score in &self.scores {
 			log::info!(
 				"🏁 {}: {} MiB/s, {:.2} of the reference machine's {}{}",
-				score.metric.name(),
+				label(score.metric),
 				figure(score.measured),
 				score.ratio(),
 				figure(score.reference),
