@@ -4,7 +4,7 @@
 #      (scripts/check-client-deps.mjs), and clippy on every target with warnings denied
 #   1. Rust unit tests (runtime, pallets, clients)  cargo test --release --workspace,
 #      and the pallet benchmarks run as tests         (--features runtime-benchmarks)
-#   2. end-to-end tests with real clients           node tests/e2e/run.mjs (two suites at a time)
+#   2. end-to-end tests with real clients           node tests/e2e/run.mjs (three suites at a time)
 #   3. zombienet: 1,000 transfers/s on four validators, then the network test
 #                                                   scripts/zombienet.sh (ZEROG_SKIP_ZOMBIENET=1 skips)
 # and prints how long the build and each stage took.
@@ -43,7 +43,7 @@ zg_stamp_build
 t_unit=$(date +%s)
 
 zg_log "end-to-end tests (zerog-node + @polkadot/api, ethers + solc, viem, web3.py, zg, zg-provider)"
-# Two suites at a time: each starts its own chain and daemons on free ports and
+# Three suites at a time: each starts its own chain and daemons on free ports and
 # temporary base paths, and most of their time is spent waiting for blocks.
 # ZEROG_E2E_JOBS=1 runs them one after another.
 # tests/e2e/run.mjs starts the longest suites first.

@@ -1,17 +1,17 @@
-// Runs the end-to-end suites, two at a time (ZEROG_E2E_JOBS), longest first.
+// Runs the end-to-end suites, three at a time (ZEROG_E2E_JOBS), longest first.
 //
 //   node run.mjs                  every *.test.mjs here
 //   node run.mjs da.test.mjs ...  only these
 //
 // Each suite starts its own chain and daemons on free ports, and most of its time is
-// spent waiting for blocks: with the nodes' compiled runtime shared (below), the two
-// cores sit idle about two thirds of the time with two suites side by side.
-// ZEROG_E2E_JOBS=3 takes 0.65 of the time, but each of its first two runs had a test
-// fail on timing (a nonce race, an audit draw) that two at a time never showed, so two
-// stays the default. `node --test` sorts its files by name; this runner starts the
-// longest suites first instead, so that no slot is left running a long suite alone at
-// the end (longest-first is the classic greedy for identical machines). The exit code
-// is 1 when any test failed or a suite did not load.
+// spent waiting for blocks: with the nodes' compiled runtime shared (below) and their
+// start-up hardware measures left out (lib/node.mjs), the two cores sit idle about half
+// the time with three suites side by side, and the stage takes about 0.7 of its time
+// two at a time (docs/performance.md, "The e2e stage, three at a time").
+// `node --test` sorts its files by name; this runner starts the longest suites first
+// instead, so that no slot is left running a long suite alone at the end (longest-first
+// is the classic greedy for identical machines). The exit code is 1 when any test
+// failed or a suite did not load.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -58,7 +58,7 @@ process.on('exit', () => {
   rmSync(portDir, { recursive: true, force: true });
 });
 
-const concurrency = Number(process.env.ZEROG_E2E_JOBS ?? 2);
+const concurrency = Number(process.env.ZEROG_E2E_JOBS ?? 3);
 // A suite that hangs (a transaction whose watch never ends, a daemon that never answers)
 // fails after this long instead of holding its slot until CI's own limit: the longest
 // suite takes about 5 minutes.

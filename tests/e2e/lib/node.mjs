@@ -80,8 +80,12 @@ const wasmCacheArgs = () =>
  * Starts `zerog-node` with the given extra arguments on free ports and a temporary base
  * path, and waits until its RPC answers. Returns handles and an idempotent `stop()`
  * (SIGTERM, SIGKILL after 20 s, then the base path is removed).
+ *
+ * The node skips its start-up hardware measures (`--no-hardware-benchmarks`) unless
+ * `hardware` is set: with suites side by side they would only measure each other, and
+ * each costs a start about 2 s. The chain suite checks them on its own node.
  */
-export async function startNode(extraArgs = ['--dev'], { readyTimeoutMs = 120_000 } = {}) {
+export async function startNode(extraArgs = ['--dev'], { readyTimeoutMs = 120_000, hardware = false } = {}) {
   const [rpcPort, p2pPort, promPort, ethPort] =
     [await freePort(), await freePort(), await freePort(), await freePort()];
   const basePath = tempDir('zerog-e2e');
@@ -98,6 +102,7 @@ export async function startNode(extraArgs = ['--dev'], { readyTimeoutMs = 120_00
     binary: nodeBinary(),
     args: () => [
       ...extraArgs,
+      ...(hardware ? [] : ['--no-hardware-benchmarks']),
       '--base-path', basePath,
       '--rpc-port', String(rpcPort),
       '--port', String(p2pPort),
