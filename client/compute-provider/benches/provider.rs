@@ -23,6 +23,10 @@ use zerog_compute_provider::{
 	testing::{serve_in_memory, Setup},
 };
 
+// The CPU model's training corpus, as `zg-provider` holds it.
+#[path = "../src/corpus.rs"]
+mod corpus;
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
 	sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
@@ -47,7 +51,7 @@ async fn main() {
 	let requests: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(200);
 	const MAX_TOKENS: u32 = 64;
 	let started = Instant::now();
-	let model = tiny::TinyLm::train(&tiny::corpus(), 100_000, 0x2E60, |_, _| {});
+	let model = tiny::TinyLm::train(&corpus::corpus(), 100_000, 0x2E60, |_, _| {});
 	println!(
 		"trained {} (100k steps) in {:.1} s",
 		tiny::MODEL_NAME,

@@ -16,6 +16,9 @@
 
 pub mod chain_view;
 pub mod client;
+// The training corpus, for the unit tests that train; the binary holds its own copy.
+#[cfg(test)]
+mod corpus;
 pub mod engine;
 pub mod protocol;
 pub mod server;

@@ -22,6 +22,8 @@ use zerog_compute_provider::{
 };
 use zerog_daemon::amount::Amount;
 
+mod corpus;
+
 #[derive(Parser)]
 #[command(name = "zg-provider", version, about = "Serve inference on the ZeroG compute market")]
 struct Cli {
@@ -140,7 +142,7 @@ async fn main() {
 	match Cli::parse().command {
 		Command::Train { out, steps } => {
 			let started = std::time::Instant::now();
-			let model = tiny::TinyLm::train(&tiny::corpus(), steps, 0x2E60, |step, loss| {
+			let model = tiny::TinyLm::train(&corpus::corpus(), steps, 0x2E60, |step, loss| {
 				if step % 50_000 == 0 {
 					eprintln!("step {step}: loss {loss:.3} nats/byte");
 				}
@@ -150,7 +152,7 @@ async fn main() {
 				"{} ({} parameters) trained on {} bytes in {:.1} s -> {}",
 				tiny::MODEL_NAME,
 				model.parameters(),
-				tiny::corpus().len(),
+				corpus::corpus().len(),
 				started.elapsed().as_secs_f64(),
 				out.display()
 			);
@@ -196,7 +198,8 @@ async fn main() {
 			let model_path = model_path.unwrap_or_else(|| base_path.join("zerog-tiny-lm.bin"));
 			let engine: Arc<dyn Engine> = match engine {
 				EngineKind::Cpu => Arc::new(
-					CpuEngine::load_or_train(&model_path, train_steps).unwrap_or_else(|e| fail(e)),
+					CpuEngine::load_or_train(&model_path, train_steps, &corpus::corpus())
+						.unwrap_or_else(|e| fail(e)),
 				),
 				EngineKind::Proxy => {
 					let upstream =
@@ -338,7 +341,8 @@ async fn sole_instance(
 
 #[cfg(feature = "cuda")]
 fn cuda_engine(model_path: &std::path::Path, train_steps: u64) -> Arc<dyn Engine> {
-	let cpu = CpuEngine::load_or_train(model_path, train_steps).unwrap_or_else(|e| fail(e));
+	let cpu = CpuEngine::load_or_train(model_path, train_steps, &corpus::corpus())
+		.unwrap_or_else(|e| fail(e));
 	Arc::new(
 		zerog_compute_provider::engine::cuda::CudaEngine::new(cpu.tiny().clone())
 			.unwrap_or_else(|e| fail(e)),

@@ -13,6 +13,10 @@ use zerog_compute_provider::{
 	testing::{serve_in_memory, Setup as Chain},
 };
 
+// The CPU model's training corpus, as `zg-provider` holds it.
+#[path = "../src/corpus.rs"]
+mod corpus;
+
 struct Setup {
 	client: ProviderClient,
 	user: sr25519::Pair,
@@ -23,7 +27,7 @@ struct Setup {
 }
 
 async fn embeddings_provider(balance: u128) -> Setup {
-	let model = tiny::TinyLm::train(&tiny::corpus(), 2_000, 1, |_, _| {});
+	let model = tiny::TinyLm::train(&corpus::corpus(), 2_000, 1, |_, _| {});
 	let genesis = H256::repeat_byte(3);
 	let chain = Chain {
 		id: 7,

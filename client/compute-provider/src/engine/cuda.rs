@@ -232,7 +232,7 @@ mod tests {
 	/// generates exactly what the CPU engine generates.
 	#[test]
 	fn starts_only_where_it_matches_the_cpu() {
-		let model = TinyLm::train(&tiny::corpus(), 3_000, 5, |_, _| {});
+		let model = TinyLm::train(&crate::corpus::corpus(), 3_000, 5, |_, _| {});
 		match CudaEngine::new(model.clone()) {
 			Err(EngineError::Unavailable(why)) => {
 				assert!(why.contains("CUDA") && why.contains("--engine cpu"), "{why}");

@@ -4,8 +4,9 @@
 //! [`CONTEXT`] bytes are embedded ([`EMBED`] floats each), concatenated, passed through
 //! one `tanh` hidden layer of [`HIDDEN`] units and a softmax over the 256 byte values.
 //! It is trained here, deterministically (fixed seed, fixed corpus: the project's own
-//! documentation, compiled into the binary), by plain SGD with hand-written
-//! back-propagation, and saved to a small checksummed file. Nothing is downloaded.
+//! documentation, compiled into `zg-provider`: `src/corpus.rs`), by plain SGD with
+//! hand-written back-propagation, and saved to a small checksummed file. Nothing is
+//! downloaded.
 //!
 //! It is a small model: it produces text that looks like the documentation it read,
 //! not answers. What matters to the marketplace is that it is a real model whose every
@@ -30,16 +31,6 @@ pub const MODEL_NAME: &str = "zerog-tiny-lm";
 const MAGIC: &[u8; 8] = b"ZGTINYLM";
 const VERSION: u32 = 1;
 const PAD: u8 = b' ';
-
-/// The training corpus: the project's documentation.
-pub const CORPUS: &[&str] = &[
-	include_str!("../../../../README.md"),
-	include_str!("../../../../docs/architecture.md"),
-	include_str!("../../../../docs/operation.md"),
-	include_str!("../../../../docs/storage.md"),
-	include_str!("../../../../docs/evm.md"),
-	include_str!("../../../../docs/compute.md"),
-];
 
 /// Why a model file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -419,11 +410,6 @@ pub fn embed_with<E>(
 	Ok(sum)
 }
 
-/// The training corpus as one byte string.
-pub fn corpus() -> Vec<u8> {
-	CORPUS.join("\n\n").into_bytes()
-}
-
 /// The [`CONTEXT`] bytes before `pos`, padded with spaces on the left.
 fn context_before(text: &[u8], pos: usize) -> [u8; CONTEXT] {
 	let mut context = [PAD; CONTEXT];
@@ -470,6 +456,7 @@ fn sample(probs: &[f32], u: f32) -> usize {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::corpus::corpus;
 
 	#[test]
 	fn training_lowers_the_loss_and_is_deterministic() {
