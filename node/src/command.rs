@@ -1,6 +1,6 @@
 //! Dispatch of the command line: run the node or one of its sub-commands.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use polkadot_sdk::{
 	sc_cli::{self, SubstrateCli},
@@ -16,17 +16,20 @@ use crate::{
 	service,
 };
 
+/// The version the binary passed to [`run`]: its package version and commit.
+static IMPL_VERSION: OnceLock<&'static str> = OnceLock::new();
+
 impl SubstrateCli for Cli {
 	fn impl_name() -> String {
 		"ZeroG Node".into()
 	}
 
 	fn impl_version() -> String {
-		env!("SUBSTRATE_CLI_IMPL_VERSION").into()
+		IMPL_VERSION.get().copied().unwrap_or(env!("CARGO_PKG_VERSION")).into()
 	}
 
 	fn description() -> String {
-		env!("CARGO_PKG_DESCRIPTION").into()
+		"ZeroG validator node: BABE block production, GRANDPA finality, RocksDB, JSON-RPC.".into()
 	}
 
 	fn author() -> String {
@@ -74,8 +77,11 @@ pub const LOCAL_ORIGINS: [&str; 5] = [
 	"https://polkadot.js.org",
 ];
 
-/// Parses and runs the command line.
-pub fn run() -> sc_cli::Result<()> {
+/// Parses and runs the command line; `impl_version` is what `--version` prints and the
+/// node reports.
+pub fn run(impl_version: &'static str) -> sc_cli::Result<()> {
+	// Set once per process; a second call keeps the first version.
+	let _ = IMPL_VERSION.set(impl_version);
 	let mut cli = Cli::parse_args();
 	// Unless --rpc-cors says otherwise, only local pages (default ports) and
 	// polkadot.js.org may call the node's RPC, with --dev too (Substrate's --dev default is every origin, which lets
