@@ -26,7 +26,7 @@ pub fn run(
 	pool: &PoolSettings,
 	database: &service::Database,
 ) -> Result<()> {
-	let runner = cli.create_runner(cmd)?;
+	let runner = crate::command::runner_for(cli, cmd)?;
 
 	runner.sync_run(|config| match cmd {
 			BenchmarkCmd::Pallet(cmd) => {

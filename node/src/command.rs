@@ -128,6 +128,18 @@ async fn holding_queue<Q>(
 	result
 }
 
+/// sc-cli's runner for `cmd`. Creating it sets sc-cli's panic hook, so the exception of
+/// [`crate::shutdown::let_refused_timers_unwind`] is installed over it here.
+pub(crate) fn runner_for<T, DVC>(cli: &Cli, cmd: &T) -> sc_cli::Result<sc_cli::Runner<Cli>>
+where
+	T: sc_cli::CliConfiguration<DVC>,
+	DVC: sc_cli::DefaultConfigurationValues,
+{
+	let runner = cli.create_runner(cmd)?;
+	crate::shutdown::let_refused_timers_unwind();
+	Ok(runner)
+}
+
 /// Runs the node, or the sub-command `cli` names.
 fn dispatch(
 	cli: &Cli,
@@ -137,7 +149,7 @@ fn dispatch(
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(cli),
 		Some(Subcommand::BuildSpec(cmd)) => {
-			let runner = cli.create_runner(cmd)?;
+			let runner = runner_for(cli, cmd)?;
 			runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
 		}
 		Some(Subcommand::ExportChainSpec(cmd)) => {
@@ -145,7 +157,7 @@ fn dispatch(
 			cmd.run(chain_spec)
 		}
 		Some(Subcommand::CheckBlock(cmd)) => {
-			let runner = cli.create_runner(cmd)?;
+			let runner = runner_for(cli, cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
 					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
@@ -153,7 +165,7 @@ fn dispatch(
 			})
 		}
 		Some(Subcommand::ExportBlocks(cmd)) => {
-			let runner = cli.create_runner(cmd)?;
+			let runner = runner_for(cli, cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
 					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
@@ -161,7 +173,7 @@ fn dispatch(
 			})
 		}
 		Some(Subcommand::ExportState(cmd)) => {
-			let runner = cli.create_runner(cmd)?;
+			let runner = runner_for(cli, cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
 					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
@@ -172,7 +184,7 @@ fn dispatch(
 			import: cmd,
 			signature_cache,
 		})) => {
-			let runner = cli.create_runner(cmd)?;
+			let runner = runner_for(cli, cmd)?;
 			// Blocks from a file import as a syncing node's do: their signatures verified
 			// in batches into the cache first (crate::preverify).
 			crate::verify_cache::enable(signature_cache.signature_cache_entries);
@@ -183,11 +195,11 @@ fn dispatch(
 			})
 		}
 		Some(Subcommand::PurgeChain(cmd)) => {
-			let runner = cli.create_runner(cmd)?;
+			let runner = runner_for(cli, cmd)?;
 			runner.sync_run(|config| cmd.run(config.database))
 		}
 		Some(Subcommand::Revert(cmd)) => {
-			let runner = cli.create_runner(cmd)?;
+			let runner = runner_for(cli, cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, backend, import_queue, .. } =
 					service::new_partial(&config, pool, &cli.wasm_cache, database)?;
@@ -207,11 +219,11 @@ fn dispatch(
 		#[cfg(not(feature = "benchmark-cli"))]
 		Some(Subcommand::Benchmark(_)) => Err(crate::cli::NO_BENCHMARK_CLI.into()),
 		Some(Subcommand::ChainInfo(cmd)) => {
-			let runner = cli.create_runner(cmd)?;
+			let runner = runner_for(cli, cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		}
 		None => {
-			let runner = cli.create_runner(&cli.run)?;
+			let runner = runner_for(cli, &cli.run)?;
 			// This machine against the reference the weights were measured on, before the
 			// node starts, so that nothing else runs beside the benchmarks; the disk's in
 			// the database's directory.
