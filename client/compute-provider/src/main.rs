@@ -142,7 +142,8 @@ async fn main() {
 	match Cli::parse().command {
 		Command::Train { out, steps } => {
 			let started = std::time::Instant::now();
-			let model = tiny::TinyLm::train(&corpus::corpus(), steps, 0x2E60, |step, loss| {
+			let corpus = corpus::corpus();
+			let model = tiny::TinyLm::train(&corpus, steps, 0x2E60, |step, loss| {
 				if step % 50_000 == 0 {
 					eprintln!("step {step}: loss {loss:.3} nats/byte");
 				}
@@ -152,7 +153,7 @@ async fn main() {
 				"{} ({} parameters) trained on {} bytes in {:.1} s -> {}",
 				tiny::MODEL_NAME,
 				model.parameters(),
-				corpus::corpus().len(),
+				corpus.len(),
 				started.elapsed().as_secs_f64(),
 				out.display()
 			);
@@ -198,7 +199,7 @@ async fn main() {
 			let model_path = model_path.unwrap_or_else(|| base_path.join("zerog-tiny-lm.bin"));
 			let engine: Arc<dyn Engine> = match engine {
 				EngineKind::Cpu => Arc::new(
-					CpuEngine::load_or_train(&model_path, train_steps, &corpus::corpus())
+					CpuEngine::load_or_train(&model_path, train_steps, corpus::corpus)
 						.unwrap_or_else(|e| fail(e)),
 				),
 				EngineKind::Proxy => {
@@ -341,7 +342,7 @@ async fn sole_instance(
 
 #[cfg(feature = "cuda")]
 fn cuda_engine(model_path: &std::path::Path, train_steps: u64) -> Arc<dyn Engine> {
-	let cpu = CpuEngine::load_or_train(model_path, train_steps, &corpus::corpus())
+	let cpu = CpuEngine::load_or_train(model_path, train_steps, corpus::corpus)
 		.unwrap_or_else(|e| fail(e));
 	Arc::new(
 		zerog_compute_provider::engine::cuda::CudaEngine::new(cpu.tiny().clone())

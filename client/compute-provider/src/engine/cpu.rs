@@ -23,14 +23,19 @@ impl CpuEngine {
 	}
 
 	/// Loads the model at `path`, or trains it (deterministically, `steps` examples on
-	/// `corpus`) and saves it there first if the file does not exist.
-	pub fn load_or_train(path: &Path, steps: u64, corpus: &[u8]) -> Result<Self, tiny::ModelError> {
+	/// what `corpus` gives, asked for only then) and saves it there first if the file does
+	/// not exist.
+	pub fn load_or_train(
+		path: &Path,
+		steps: u64,
+		corpus: impl FnOnce() -> Vec<u8>,
+	) -> Result<Self, tiny::ModelError> {
 		if path.exists() {
 			return Ok(Self::new(TinyLm::load(path)?));
 		}
 		tracing::info!(target: "provider", "training {} ({steps} steps) into {}", tiny::MODEL_NAME, path.display());
 		let started = std::time::Instant::now();
-		let model = TinyLm::train(corpus, steps, 0x2E60, |step, loss| {
+		let model = TinyLm::train(&corpus(), steps, 0x2E60, |step, loss| {
 			if step % 50_000 == 0 {
 				tracing::info!(target: "provider", "step {step}: loss {loss:.3} nats/byte");
 			}
