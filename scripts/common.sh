@@ -20,7 +20,8 @@ zg_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 zg_setup() {
 	local missing=()
 	command -v protoc >/dev/null || missing+=(protobuf-compiler)
-	command -v clang >/dev/null || missing+=(clang)
+	# clang: bindgen's libclang, and clang++ compiles the C++ (.cargo/config.toml).
+	{ command -v clang >/dev/null && command -v clang++ >/dev/null; } || missing+=(clang)
 	ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1 || missing+=(libclang-dev)
 	command -v node >/dev/null || missing+=(nodejs)
 	command -v npm >/dev/null || missing+=(npm)
